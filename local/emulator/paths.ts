@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+/** Root of the repository (two levels above this file). */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The project-local virtualenv that hosts the emulator. */
+export const venvDir = process.env.HAVEN_VENV_DIR ?? join(repoRoot, '.venv');
+
+/** Where running emulators record their pid files, one per server. */
+export const stateDir = process.env.HAVEN_STATE_DIR ?? join(repoRoot, '.haven', 'emulators');
+
+/** The moto version Haven is tested against (>= 5.2 for multipart checksums). */
+export const MOTO_VERSION = '5.2.5';
