@@ -1,0 +1,189 @@
+/**
+ * One backup's writer: streams partitions through
+ * chunk → id (HMAC) → dedup → compress → encrypt → pack → upload,
+ * in one pass and bounded memory, then writes the index for the packs it
+ * stored. Compression runs on libuv's thread pool, so chunking and hashing
+ * on the main thread overlap with it and with uploads.
+ */
+import { createHash } from 'node:crypto';
+import { chunkStream } from '../chunker/fastcdc.js';
+import { gearTable } from '../chunker/gear.js';
+import { compressChunk } from '../compression/compress.js';
+import type { CompressionConfig } from '../compression/codec.js';
+import { chunkId } from '../crypto/hash.js';
+import type { PackEntry } from '../index/types.js';
+import { PackBuilder, packKey } from '../pack/pack-builder.js';
+import { sealBlob } from '../pack/blob.js';
+import type { PartitionRecord } from '../snapshot/snapshot.js';
+import type { Vault } from '../vault/vault.js';
+import type { DedupView } from './dedup-view.js';
+
+/** Progress of a running backup, in plaintext bytes unless named otherwise. */
+export interface BackupProgress {
+  partition: string;
+  bytesRead: number;
+  bytesNew: number;
+  bytesStored: number;
+  bytesUploaded: number;
+}
+
+/** How a session writes. */
+export interface BackupSessionOptions {
+  compression: CompressionConfig;
+  /** Blobs that need not be written again (see `dedupViewFor`). */
+  dedup: DedupView;
+  /** Blob tasks (compress, encrypt, pack, upload) in flight at once (default 6). */
+  concurrency?: number;
+  onProgress?: (progress: BackupProgress) => void;
+}
+
+/** What a session wrote: the index objects and counts its snapshot needs. */
+export interface SessionResult {
+  partitions: PartitionRecord[];
+  index_ids: string[];
+  packs: PackEntry[];
+  counts: { bytes_read: number; bytes_new: number; bytes_stored: number; blobs_total: number; blobs_new: number; packs_written: number };
+}
+
+/** Options of one partition. */
+export interface PartitionOptions {
+  /** Number of records the partition holds, read after the stream ends (sources count as they export). */
+  records?: () => number;
+  metadata?: Record<string, unknown>;
+}
+
+/** Writes the blobs of one backup into packs. */
+export class BackupSession {
+  private readonly gear: Uint32Array;
+  private readonly written = new Set<string>();
+  private readonly packs: PackEntry[] = [];
+  private readonly partitions: PartitionRecord[] = [];
+  private readonly uploads = new Set<Promise<void>>();
+  private pack = new PackBuilder();
+  private counts = { bytes_read: 0, bytes_new: 0, bytes_stored: 0, blobs_total: 0, blobs_new: 0, packs_written: 0 };
+  private bytesUploaded = 0;
+  private uploadFailure: unknown;
+  private currentPartition = '';
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly options: BackupSessionOptions,
+  ) {
+    this.gear = gearTable(vault.keyring.secrets.chunkerSecret);
+  }
+
+  /**
+   * Backs up one partition from a byte stream of any size.
+   * Nothing is visible to readers until `finish` writes the index and the caller commits a snapshot.
+   */
+  async backupPartition(name: string, source: AsyncIterable<Uint8Array>, options: PartitionOptions = {}): Promise<PartitionRecord> {
+    this.currentPartition = name;
+    const hash = createHash('sha256');
+    const blobs: string[] = [];
+    let size = 0;
+    const limit = this.options.concurrency ?? 6;
+    const inflight = new Set<Promise<void>>();
+    let failure: unknown;
+    const params = { min: this.vault.config.chunker.min, avg: this.vault.config.chunker.avg, max: this.vault.config.chunker.max };
+    try {
+      for await (const chunk of chunkStream(source, this.gear, params)) {
+        hash.update(chunk);
+        size += chunk.length;
+        const idBytes = chunkId(this.vault.keyring.secrets.macKey, chunk);
+        const id = idBytes.toString('hex');
+        blobs.push(id);
+        this.counts.bytes_read += chunk.length;
+        this.counts.blobs_total += 1;
+        if (this.written.has(id) || this.options.dedup.has(id)) {
+          this.report();
+          continue;
+        }
+        this.written.add(id);
+        const task: Promise<void> = this.storeBlob(idBytes, id, chunk).then(
+          () => void inflight.delete(task),
+          (error: unknown) => {
+            failure ??= error;
+            inflight.delete(task);
+          },
+        );
+        inflight.add(task);
+        if (inflight.size >= limit) await Promise.race(inflight);
+        if (failure) throw failure;
+      }
+    } finally {
+      await Promise.all(inflight);
+    }
+    if (failure) throw failure;
+    const record: PartitionRecord = {
+      name,
+      blobs,
+      size,
+      sha256: hash.digest('hex'),
+      records: options.records?.() ?? 0,
+      ...(options.metadata ? { metadata: options.metadata } : {}),
+    };
+    this.partitions.push(record);
+    return record;
+  }
+
+  /** Stores the last partial pack, waits for uploads, and writes one index object for every pack of this session. */
+  async finish(): Promise<SessionResult> {
+    if (this.pack.count > 0) this.startUpload(this.pack);
+    this.pack = new PackBuilder();
+    await this.drainUploads();
+    const index_ids = this.packs.length > 0 ? [await this.vault.writeIndex(this.packs)] : [];
+    return { partitions: this.partitions, index_ids, packs: this.packs, counts: { ...this.counts } };
+  }
+
+  private async storeBlob(idBytes: Buffer, id: string, chunk: Uint8Array): Promise<void> {
+    const compressed = await compressChunk(chunk, this.options.compression);
+    const sealed = sealBlob(this.vault.keyring.current, idBytes, compressed.algorithm, compressed.data);
+    this.pack.add(id, compressed.algorithm, chunk.length, sealed);
+    this.counts.bytes_new += chunk.length;
+    this.counts.bytes_stored += sealed.length;
+    this.counts.blobs_new += 1;
+    if (this.pack.size >= this.vault.config.pack_size) {
+      const full = this.pack;
+      this.pack = new PackBuilder();
+      this.startUpload(full);
+      // Back-pressure: never more than two packs uploading while more blobs arrive.
+      while (this.uploads.size > 2) await Promise.race(this.uploads);
+      if (this.uploadFailure) throw this.uploadFailure;
+    }
+    this.report();
+  }
+
+  private startUpload(builder: PackBuilder): void {
+    const upload: Promise<void> = (async () => {
+      const finished = await builder.finish(this.vault.keyring.current);
+      await this.vault.store.put(packKey(finished.entry.id), finished.bytes, {
+        onProgress: () => this.report(),
+      });
+      this.packs.push(finished.entry);
+      this.counts.packs_written += 1;
+      this.bytesUploaded += finished.bytes.length;
+      this.report();
+    })();
+    const tracked: Promise<void> = upload
+      .catch((error: unknown) => {
+        this.uploadFailure ??= error;
+      })
+      .finally(() => this.uploads.delete(tracked));
+    this.uploads.add(tracked);
+  }
+
+  private async drainUploads(): Promise<void> {
+    await Promise.all([...this.uploads]);
+    if (this.uploadFailure) throw this.uploadFailure;
+  }
+
+  private report(): void {
+    this.options.onProgress?.({
+      partition: this.currentPartition,
+      bytesRead: this.counts.bytes_read,
+      bytesNew: this.counts.bytes_new,
+      bytesStored: this.counts.bytes_stored,
+      bytesUploaded: this.bytesUploaded,
+    });
+  }
+}

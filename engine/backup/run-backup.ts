@@ -1,0 +1,103 @@
+/**
+ * Backup orchestration over one vault: choose what may be reused, stream
+ * every partition through a session, then commit the snapshot. The snapshot
+ * is written last, after every pack and index object is stored.
+ */
+import type { CompressionConfig } from '../compression/codec.js';
+import { BackupType, makeStats, type Snapshot } from '../snapshot/snapshot.js';
+import { FORMAT_VERSION } from '../vault/config.js';
+import type { StoredSnapshot, Vault } from '../vault/vault.js';
+import { BackupSession, type BackupProgress, type PartitionOptions, type SessionResult } from './backup-session.js';
+import { dedupViewFor } from './dedup-view.js';
+
+/** What to back up and how. */
+export interface BackupRequest {
+  backupId: string;
+  jobId: string;
+  type: BackupType;
+  /** Non-secret description of the source (kind, table, bucket…). */
+  source: Record<string, unknown>;
+  compression: CompressionConfig;
+  concurrency?: number;
+  onProgress?: (progress: BackupProgress) => void;
+}
+
+/** One partition's stream. */
+export interface PartitionInput {
+  name: string;
+  source: AsyncIterable<Uint8Array>;
+  options?: PartitionOptions;
+}
+
+/** A session plus the type it really runs as and its parent snapshot. */
+export interface PlannedSession {
+  session: BackupSession;
+  /** A differential with no full to follow runs as a full. */
+  type: BackupType;
+  parent: string | null;
+}
+
+/** The newest snapshot of a job, optionally of one type. */
+export async function latestSnapshot(vault: Vault, jobId: string, type?: BackupType): Promise<StoredSnapshot | undefined> {
+  const all = await vault.listSnapshots();
+  return all.filter((s) => s.snapshot.job_id === jobId && (!type || s.snapshot.type === type)).pop();
+}
+
+/** Opens a backup session with the dedup view its type calls for. */
+export async function planSession(vault: Vault, request: BackupRequest): Promise<PlannedSession> {
+  let type = request.type;
+  const previous = await latestSnapshot(vault, request.jobId);
+  let baseFull: StoredSnapshot | undefined;
+  if (type === BackupType.Differential) {
+    baseFull = await latestSnapshot(vault, request.jobId, BackupType.Full);
+    if (!baseFull) type = BackupType.Full;
+  }
+  const index = type === BackupType.Full ? undefined : await vault.loadIndex();
+  const session = new BackupSession(vault, {
+    compression: request.compression,
+    dedup: dedupViewFor(type, index, baseFull?.snapshot),
+    ...(request.concurrency ? { concurrency: request.concurrency } : {}),
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+  });
+  const parent = type === BackupType.Differential ? (baseFull?.id ?? null) : (previous?.id ?? null);
+  return { session, type, parent };
+}
+
+/** Merges session results into a snapshot and writes it: the commit point. */
+export async function commitSnapshot(
+  vault: Vault,
+  request: Pick<BackupRequest, 'backupId' | 'jobId' | 'source'>,
+  plan: Pick<PlannedSession, 'type' | 'parent'>,
+  results: readonly SessionResult[],
+): Promise<StoredSnapshot> {
+  const sum = (key: keyof SessionResult['counts']) => results.reduce((n, r) => n + r.counts[key], 0);
+  const snapshot: Snapshot = {
+    format_version: FORMAT_VERSION,
+    backup_id: request.backupId,
+    job_id: request.jobId,
+    source: request.source,
+    created_at: new Date().toISOString(),
+    type: plan.type,
+    parent: plan.parent,
+    partitions: results.flatMap((r) => r.partitions),
+    stats: makeStats({
+      bytes_read: sum('bytes_read'),
+      bytes_new: sum('bytes_new'),
+      bytes_stored: sum('bytes_stored'),
+      blobs_total: sum('blobs_total'),
+      blobs_new: sum('blobs_new'),
+      packs_written: sum('packs_written'),
+    }),
+    index_ids: results.flatMap((r) => r.index_ids),
+  };
+  const id = await vault.writeSnapshot(snapshot);
+  return { id, snapshot };
+}
+
+/** Backs up partitions in one session and commits the snapshot. */
+export async function runBackup(vault: Vault, request: BackupRequest, partitions: readonly PartitionInput[]): Promise<StoredSnapshot> {
+  const plan = await planSession(vault, request);
+  for (const partition of partitions) await plan.session.backupPartition(partition.name, partition.source, partition.options);
+  const result = await plan.session.finish();
+  return commitSnapshot(vault, request, plan, [result]);
+}

@@ -1,0 +1,163 @@
+/**
+ * The vault bucket that holds every pack, index and snapshot, plus the bucket
+ * its server access logs go to.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+import { InvalidPropsError } from '../errors.js';
+
+/** S3 Object Lock retention modes. */
+export const ObjectLockMode = {
+  GOVERNANCE: 'GOVERNANCE',
+  COMPLIANCE: 'COMPLIANCE',
+} as const;
+export type ObjectLockMode = (typeof ObjectLockMode)[keyof typeof ObjectLockMode];
+
+/** The S3 object actions each vault grant gives. */
+export const VaultObjectActions = {
+  read: ['s3:GetObject', 's3:GetObjectVersion'],
+  put: ['s3:PutObject', 's3:AbortMultipartUpload'],
+} as const;
+
+/** Default retention applied to every new object version when Object Lock is on. */
+export interface ObjectLockSettings {
+  readonly mode: ObjectLockMode;
+  /** Whole days, at least 1. */
+  readonly days: number;
+}
+
+/** Props of {@link VaultBucket}. */
+export interface VaultBucketProps {
+  /** The key S3 encrypts objects with (SSE-KMS, bucket key on). */
+  readonly encryptionKey: kms.IKey;
+  /** Object Lock default retention; Object Lock stays off when omitted. */
+  readonly objectLock?: ObjectLockSettings;
+  /** How long overwritten or deleted versions are kept. @default 30 days */
+  readonly noncurrentVersionExpiration?: Duration;
+  /** How long server access logs are kept. @default 90 days */
+  readonly accessLogRetention?: Duration;
+  /** What CloudFormation does with both buckets when they leave the stack. @default RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A versioned, private, TLS-only bucket encrypted with the vault key, with
+ * server access logs in a separate bucket and optional Object Lock.
+ */
+export class VaultBucket extends Construct {
+  /** The vault bucket. */
+  readonly bucket: s3.Bucket;
+  /** The bucket receiving the vault bucket's server access logs. */
+  readonly accessLogsBucket: s3.Bucket;
+  private readonly encryptionKey: kms.IKey;
+
+  /**
+   * @param scope - the parent construct
+   * @param id - the construct id
+   * @param props - the encryption key and overrides of the secure defaults
+   */
+  constructor(scope: Construct, id: string, props: VaultBucketProps) {
+    super(scope, id);
+    this.encryptionKey = props.encryptionKey;
+    // Grant S3 log delivery through a bucket policy, never an ACL (ACLs stay
+    // disabled), whatever the app's feature flags say.
+    this.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (props.objectLock) assertObjectLock(props.objectLock);
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      // Server access logging delivers only to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: props.accessLogRetention ?? Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy,
+    });
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'vault/',
+      lifecycleRules: [
+        {
+          id: 'abort-incomplete-uploads-and-expire-old-versions',
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+          noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(30),
+        },
+      ],
+      ...(props.objectLock
+        ? { objectLockEnabled: true, objectLockDefaultRetention: retention(props.objectLock) }
+        : {}),
+      removalPolicy,
+    });
+  }
+
+  /**
+   * Lets a principal read and list vault objects (`s3:GetObject`,
+   * `s3:GetObjectVersion`, `s3:ListBucket`) and decrypt them (`kms:Decrypt`).
+   *
+   * @param grantee - the principal
+   * @param keyPattern - the object keys the grant covers @default `*`
+   * @returns the grant
+   */
+  grantRead(grantee: IGrantable, keyPattern = '*'): Grant {
+    const grant = Grant.addToPrincipal({
+      grantee,
+      actions: [...VaultObjectActions.read],
+      resourceArns: [this.bucket.arnForObjects(keyPattern)],
+    }).combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }));
+    return grant.combine(this.encryptionKey.grant(grantee, 'kms:Decrypt'));
+  }
+
+  /**
+   * Lets a principal write vault objects (`s3:PutObject`,
+   * `s3:AbortMultipartUpload`) under SSE-KMS (`kms:GenerateDataKey`, and
+   * `kms:Decrypt` which multipart uploads need).
+   *
+   * @param grantee - the principal
+   * @param keyPattern - the object keys the grant covers @default `*`
+   * @returns the grant
+   */
+  grantPut(grantee: IGrantable, keyPattern = '*'): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...VaultObjectActions.put],
+      resourceArns: [this.bucket.arnForObjects(keyPattern)],
+    }).combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'));
+  }
+}
+
+function assertObjectLock(settings: ObjectLockSettings): void {
+  if (!Object.values(ObjectLockMode).includes(settings.mode)) {
+    throw new InvalidPropsError(`objectLock.mode must be GOVERNANCE or COMPLIANCE, got ${String(settings.mode)}`);
+  }
+  if (!Number.isInteger(settings.days) || settings.days < 1) {
+    throw new InvalidPropsError(`objectLock.days must be a whole number of days >= 1, got ${settings.days}`);
+  }
+}
+
+function retention(settings: ObjectLockSettings): s3.ObjectLockRetention {
+  const duration = Duration.days(settings.days);
+  return settings.mode === ObjectLockMode.COMPLIANCE
+    ? s3.ObjectLockRetention.compliance(duration)
+    : s3.ObjectLockRetention.governance(duration);
+}

@@ -1,0 +1,86 @@
+/**
+ * The Haven stack: one construct per concern (key, vault, catalog, workflow,
+ * scheduler, functions, API), wired together with least-privilege grants.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { HavenApi } from './constructs/api.js';
+import { BackupStateMachine } from './constructs/backup-state-machine.js';
+import { CatalogTable } from './constructs/catalog-table.js';
+import { HavenFunction, type HavenLogLevel } from './constructs/haven-function.js';
+import { HavenScheduler } from './constructs/scheduler.js';
+import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
+import { VaultKey } from './constructs/vault-key.js';
+import { functionEntry } from './paths.js';
+import { readHavenVersion } from './version.js';
+
+/** Props of {@link HavenStack}. */
+export interface HavenStackProps extends StackProps {
+  /** Object Lock default retention on the vault bucket; off when omitted. */
+  readonly objectLock?: ObjectLockSettings;
+  /** @default `alias/haven-vault` */
+  readonly vaultKeyAlias?: string;
+  /** @default `haven` */
+  readonly scheduleGroupName?: string;
+  /** Retention of every log group in the stack. @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** Log level of every function. @default INFO */
+  readonly logLevel?: HavenLogLevel;
+}
+
+/** Haven's resources in one stack. */
+export class HavenStack extends Stack {
+  readonly vaultKey: VaultKey;
+  readonly vault: VaultBucket;
+  readonly catalog: CatalogTable;
+  readonly backupWorkflow: BackupStateMachine;
+  readonly scheduler: HavenScheduler;
+  readonly healthFunction: HavenFunction;
+  readonly api: HavenApi;
+
+  /**
+   * @param scope - the app
+   * @param id - the stack id
+   * @param props - stack props plus Haven's settings
+   */
+  constructor(scope: Construct, id: string, props: HavenStackProps = {}) {
+    super(scope, id, { description: 'Haven: serverless, deduplicating, encrypted backups', ...props });
+    const logRetention = props.logRetention;
+
+    this.vaultKey = new VaultKey(this, 'VaultKey', { alias: props.vaultKeyAlias });
+    this.vault = new VaultBucket(this, 'Vault', {
+      encryptionKey: this.vaultKey.key,
+      objectLock: props.objectLock,
+    });
+    this.catalog = new CatalogTable(this, 'Catalog');
+    this.backupWorkflow = new BackupStateMachine(this, 'BackupWorkflow', {
+      vaultBucket: this.vault.bucket,
+      catalogTable: this.catalog.table,
+      logRetention,
+    });
+    this.scheduler = new HavenScheduler(this, 'Scheduler', {
+      backupStateMachine: this.backupWorkflow,
+      scheduleGroupName: props.scheduleGroupName,
+    });
+    this.healthFunction = new HavenFunction(this, 'Health', {
+      entry: functionEntry('health'),
+      description: 'Haven API: GET /health',
+      memorySize: 128,
+      logLevel: props.logLevel,
+      logRetention,
+      environment: { HAVEN_VERSION: readHavenVersion() },
+    });
+    this.api = new HavenApi(this, 'Api', { healthFunction: this.healthFunction.function, logRetention });
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('VaultBucketName', this.vault.bucket.bucketName, 'The vault bucket');
+    output('VaultKeyArn', this.vaultKey.key.keyArn, 'The vault KMS key');
+    output('CatalogTableName', this.catalog.table.tableName, 'The catalog table');
+    output('BackupStateMachineArn', this.backupWorkflow.stateMachine.stateMachineArn, 'The backup workflow');
+    output('ScheduleGroupName', this.scheduler.scheduleGroupName, 'The EventBridge Scheduler group');
+    output('SchedulerRoleArn', this.scheduler.role.roleArn, 'The role schedules assume');
+    output('ApiUrl', this.api.url, 'The API base URL (IAM auth)');
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Haven's Lambda defaults, with real esbuild bundling: the synthesized
+ * function, its log group, and the bundle itself (ESM, source maps,
+ * deterministic, and runnable).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ESM_REQUIRE_BANNER } from '../../infra/constructs/haven-function.js';
+import { readHavenVersion } from '../../infra/version.js';
+import { synthHaven } from './support/haven-app.js';
+import { fakeApiEvent, fakeLambdaContext } from './support/lambda-context.js';
+
+const { app, template } = synthHaven({ bundle: true });
+
+interface FunctionProps {
+  Runtime: string;
+  Architectures: string[];
+  Handler: string;
+  MemorySize: number;
+  Timeout: number;
+  Code: { S3Key: string };
+  Environment: { Variables: Record<string, string> };
+  LoggingConfig: { LogFormat: string; ApplicationLogLevel: string; SystemLogLevel: string; LogGroup: { Ref: string } };
+  TracingConfig?: { Mode: string };
+}
+
+const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: FunctionProps }[];
+const health = functions[0]?.Properties as FunctionProps;
+const bundleDir = path.join(app.outdir, `asset.${health.Code.S3Key.replace(/\.zip$/, '')}`);
+
+test('every function: nodejs22.x on arm64 with bounded memory and timeout', () => {
+  assert.ok(functions.length >= 1);
+  for (const { Properties: p } of functions) {
+    assert.equal(p.Runtime, 'nodejs22.x');
+    assert.deepEqual(p.Architectures, ['arm64']);
+    assert.ok(p.MemorySize >= 128 && p.MemorySize <= 10_240);
+    assert.ok(p.Timeout > 0 && p.Timeout <= 900);
+    assert.equal(p.Handler, 'index.handler');
+  }
+});
+
+test('every function: JSON logs (Lambda advanced logging) into its own log group with bounded retention', () => {
+  const resources = template.toJSON().Resources;
+  for (const { Properties: p } of functions) {
+    assert.equal(p.LoggingConfig.LogFormat, 'JSON');
+    assert.equal(p.LoggingConfig.ApplicationLogLevel, p.Environment.Variables.POWERTOOLS_LOG_LEVEL);
+    const group = resources[p.LoggingConfig.LogGroup.Ref];
+    assert.equal(group.Type, 'AWS::Logs::LogGroup');
+    assert.equal(group.Properties.RetentionInDays, 30);
+  }
+});
+
+test('every function: source maps on and Powertools configured', () => {
+  for (const { Properties: p } of functions) {
+    const env = p.Environment.Variables;
+    assert.equal(env.NODE_OPTIONS, '--enable-source-maps');
+    assert.equal(env.POWERTOOLS_SERVICE_NAME, 'haven');
+    assert.equal(env.POWERTOOLS_LOG_LEVEL, 'INFO');
+  }
+});
+
+test('health function: knows Haven\'s version, tracing off by default', () => {
+  assert.equal(health.Environment.Variables.HAVEN_VERSION, readHavenVersion());
+  assert.equal(health.TracingConfig, undefined);
+});
+
+test('the bundle is an ES module with the createRequire banner and a linked source map', () => {
+  const code = readFileSync(path.join(bundleDir, 'index.mjs'), 'utf8');
+  assert.ok(code.startsWith(ESM_REQUIRE_BANNER), 'starts with the banner');
+  assert.match(code, /\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+  const map = JSON.parse(readFileSync(path.join(bundleDir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+  assert.ok(map.sources.some((s) => s.endsWith('functions/health/handler.ts')), 'maps back to the TypeScript source');
+  assert.equal(map.sourcesContent, undefined, 'sources are not embedded');
+  assert.ok(!existsSync(path.join(bundleDir, 'node_modules')), 'everything is bundled');
+});
+
+test('bundling is deterministic: a second synth yields the same asset hash', () => {
+  const again = synthHaven({ bundle: true }).template;
+  const [second] = Object.values(again.findResources('AWS::Lambda::Function')) as { Properties: FunctionProps }[];
+  assert.equal(second?.Properties.Code.S3Key, health.Code.S3Key);
+});
+
+test('the bundle runs: GET /health answers 200 with JSON and the request id', async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.HAVEN_VERSION = '9.9.9-bundle';
+  const mod = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as {
+    handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
+  };
+  const response = await mod.handler(fakeApiEvent('/health', 'req-bundle'), fakeLambdaContext());
+  assert.equal(response.statusCode, 200);
+  assert.equal(response.headers?.['x-request-id'], 'req-bundle');
+  assert.deepEqual(JSON.parse(response.body), { status: 'healthy', service: 'haven', version: '9.9.9-bundle' });
+});

@@ -1,0 +1,154 @@
+/**
+ * Least privilege across the stack: every IAM statement, the scheduler role,
+ * the function role, and the vault key's grant helpers.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { VaultKey } from '../../infra/constructs/vault-key.js';
+import { synthHaven } from './support/haven-app.js';
+
+const { template } = synthHaven();
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: unknown;
+  NotResource?: unknown;
+  Principal?: unknown;
+  Condition?: unknown;
+}
+
+interface FoundStatement {
+  where: string;
+  statement: Statement;
+}
+
+const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Every identity-policy statement: AWS::IAM::Policy, AWS::IAM::ManagedPolicy and role/user/group inline policies. */
+function identityStatements(): FoundStatement[] {
+  const found: FoundStatement[] = [];
+  const add = (where: string, document: unknown) => {
+    for (const statement of list((document as { Statement?: Statement | Statement[] }).Statement)) found.push({ where, statement });
+  };
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') add(id, r.Properties.PolicyDocument);
+    if (r.Type === 'AWS::IAM::Role' || r.Type === 'AWS::IAM::User' || r.Type === 'AWS::IAM::Group') {
+      for (const inline of list(r.Properties.Policies as { PolicyName: string; PolicyDocument: unknown }[])) {
+        add(`${id}/${inline.PolicyName}`, inline.PolicyDocument);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Actions AWS offers no resource-level scoping for, so their statements must
+ * say `Resource: '*'`: X-Ray trace upload and sampling, and the CloudWatch
+ * Logs vended-delivery actions Step Functions (and API Gateway) logging uses,
+ * per the Step Functions "IAM policies for logging to CloudWatch Logs" docs.
+ */
+const UNSCOPABLE_ACTIONS = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+]);
+
+test('the stack has identity policies to check', () => {
+  assert.ok(identityStatements().length >= 3);
+});
+
+test('no statement allows Action "*" or "service:*", nor uses NotAction/NotResource', () => {
+  for (const { where, statement } of identityStatements()) {
+    assert.equal(statement.NotAction, undefined, `${where} uses NotAction`);
+    assert.equal(statement.NotResource, undefined, `${where} uses NotResource`);
+    if (statement.Effect !== 'Allow') continue;
+    for (const action of list(statement.Action)) {
+      assert.notEqual(action, '*', `${where} allows every action`);
+      assert.doesNotMatch(action, /^[a-z0-9-]+:\*$/i, `${where} allows every action of a service: ${action}`);
+    }
+  }
+});
+
+test('Resource "*" appears only with actions that have no resource scoping', () => {
+  for (const { where, statement } of identityStatements()) {
+    if (statement.Effect !== 'Allow' || !list(statement.Resource).includes('*')) continue;
+    for (const action of list(statement.Action)) {
+      assert.ok(UNSCOPABLE_ACTIONS.has(action), `${where} grants ${action} on Resource "*"`);
+    }
+  }
+});
+
+test('no role carries AWS-managed policies', () => {
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type === 'AWS::IAM::Role') assert.equal(r.Properties.ManagedPolicyArns, undefined, id);
+  }
+});
+
+test('scheduler role: assumable only by scheduler.amazonaws.com for this account, may only StartExecution on the state machine', () => {
+  const roles = template.findResources('AWS::IAM::Role', {
+    Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'scheduler.amazonaws.com' } }] } },
+  });
+  const ids = Object.keys(roles);
+  assert.equal(ids.length, 1);
+  const roleId = ids[0] as string;
+  const trust = list((resources[roleId]?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement);
+  assert.equal(trust.length, 1);
+  assert.deepEqual((trust[0]?.Condition as { StringEquals: unknown }).StringEquals, { 'aws:SourceAccount': '123456789012' });
+
+  const stateMachineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+  const attached = Object.entries(resources).filter(
+    ([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`),
+  );
+  const statements = attached.flatMap(([, r]) => list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
+  assert.deepEqual(statements, [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachineId } }]);
+  assert.equal(resources[roleId]?.Properties.Policies, undefined, 'no inline policies');
+});
+
+test('schedule group is named haven', () => {
+  template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'haven' });
+});
+
+test('health function role may only write its own log group', () => {
+  const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Role: { 'Fn::GetAtt': [string, string] }; LoggingConfig: { LogGroup: { Ref: string } } } };
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+  const statements = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
+    .flatMap((r) => list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
+  assert.equal(statements.length, 1);
+  assert.deepEqual(list(statements[0]?.Action).sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
+  for (const resource of list(statements[0]?.Resource)) assert.match(JSON.stringify(resource), new RegExp(logGroupId));
+});
+
+test('VaultKey grants exactly GenerateDataKey+Decrypt (wrap) or Decrypt (unwrap) on the key itself', () => {
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'KeyProbe');
+  const vaultKey = new VaultKey(stack, 'VaultKey');
+  const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  vaultKey.grantWrapKeys(writer);
+  vaultKey.grantUnwrapKeys(reader);
+  const probe = Template.fromStack(stack);
+  const keyArn = { 'Fn::GetAtt': [Object.keys(probe.findResources('AWS::KMS::Key'))[0], 'Arn'] };
+  const statementsOf = (role: string) =>
+    Object.values(probe.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .map((s) => ({ ...s, Action: list(s.Action).sort() }));
+  assert.deepEqual(statementsOf('Writer'), [{ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: keyArn }]);
+  assert.deepEqual(statementsOf('Reader'), [{ Action: ['kms:Decrypt'], Effect: 'Allow', Resource: keyArn }]);
+});

@@ -1,0 +1,90 @@
+/**
+ * cdk-nag AWS Solutions over the whole stack, synthesized exactly as
+ * `cdk synth` does (cdk.json context, CDK's built-in CloudFormation
+ * validation, the pack registered by infra/nag.ts). cdk-nag 3 is a policy
+ * validation plugin: a finding fails synthesis instead of adding an annotation.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { applyHavenChecks } from '../../infra/nag.js';
+import { synthHaven } from './support/haven-app.js';
+
+const { app, stack, nag } = synthHaven({ cfnValidation: true });
+
+interface AcknowledgedRule {
+  id: string;
+  reason: string;
+}
+
+/** Every acknowledgment recorded anywhere in the stack, with the construct path it sits on. */
+function acknowledgments(): { path: string; rule: AcknowledgedRule }[] {
+  return stack.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => (Array.isArray(m.data) ? m.data : [m.data]) as AcknowledgedRule[])
+      .map((rule) => ({ path: c.node.path, rule })),
+  );
+}
+
+test('AwsSolutions: no unacknowledged violation (errors or warnings)', () => {
+  const report = nag.validateScope(stack);
+  assert.deepEqual(
+    report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    [],
+  );
+  assert.equal(report.success, true);
+});
+
+test('no AwsSolutions error or warning annotations either', () => {
+  const annotations = Annotations.fromStack(stack);
+  assert.deepEqual(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')), []);
+  assert.deepEqual(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), []);
+});
+
+test('synthesis ran the validation plugins and wrote a clean report', () => {
+  const reportFile = path.join(app.outdir, 'validation-report.json');
+  if (!existsSync(reportFile)) return; // written only by CDK versions that always emit it
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports?: { summary?: { status?: string }; violations?: unknown[] }[] };
+  for (const plugin of report.pluginReports ?? []) assert.deepEqual(plugin.violations ?? [], []);
+});
+
+test('every acknowledgment names an AwsSolutions rule and gives a one-line reason', () => {
+  const all = acknowledgments();
+  assert.ok(all.length > 0);
+  for (const { path: where, rule } of all) {
+    assert.match(rule.id, /^AwsSolutions-[A-Z]+\d+(\[.+\])?$/, where);
+    assert.ok(rule.reason.trim().length >= 20, `${where} ${rule.id}: reason too short`);
+    assert.ok(!rule.reason.includes('\n'), `${where} ${rule.id}: reason is one line`);
+  }
+});
+
+test('the acknowledged rules are exactly the expected, reviewed set', () => {
+  const ids = acknowledgments()
+    .map(({ path: where, rule }) => `${where.replace(/^Haven\//, '')} ${rule.id}`)
+    .sort();
+  assert.deepEqual(ids, [
+    'Api/Api AwsSolutions-APIG3',
+    'Api/Api AwsSolutions-APIG6',
+    'Api/Api AwsSolutions-COG4',
+    'BackupWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
+    'Health/Function AwsSolutions-L1',
+  ]);
+});
+
+test('control: the pack does fail an insecure bucket', () => {
+  const probeApp = new App({ builtinCloudFormationValidation: false });
+  const probe = new Stack(probeApp, 'Probe');
+  new s3.Bucket(probe, 'Open', { enforceSSL: false });
+  const pack = applyHavenChecks(probeApp);
+  assert.ok(pack instanceof AwsSolutionsChecks);
+  const rules = pack.validateScope(probe).violations.map((v) => v.ruleName);
+  assert.ok(rules.includes('AwsSolutions-S1'), rules.join());
+  assert.ok(rules.includes('AwsSolutions-S10'), rules.join());
+  assert.throws(() => probeApp.synth(), /Validation failed/);
+});

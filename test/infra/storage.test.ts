@@ -1,0 +1,176 @@
+/** The vault key, vault bucket, access-log bucket and catalog table, as synthesized. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Match } from 'aws-cdk-lib/assertions';
+import { synthHaven } from './support/haven-app.js';
+
+const { template } = synthHaven();
+
+/** The vault bucket's logical id: the only bucket with a KMS key. */
+function vaultBucket(): { id: string; props: Record<string, unknown> } {
+  const buckets = template.findResources('AWS::S3::Bucket', {
+    Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] } },
+  });
+  const ids = Object.keys(buckets);
+  assert.equal(ids.length, 1, 'exactly one SSE-KMS bucket');
+  const id = ids[0] as string;
+  return { id, props: (buckets[id] as { Properties: Record<string, unknown> }).Properties };
+}
+
+test('vault key: rotation on, symmetric, retained, aliased alias/haven-vault', () => {
+  template.hasResource('AWS::KMS::Key', {
+    Properties: { EnableKeyRotation: true, Description: Match.stringLikeRegexp('vault') },
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+  });
+  template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/haven-vault' });
+});
+
+test('every KMS key rotates', () => {
+  const keys = template.findResources('AWS::KMS::Key');
+  assert.ok(Object.keys(keys).length >= 1);
+  for (const [id, key] of Object.entries(keys)) {
+    assert.equal((key as { Properties: { EnableKeyRotation?: boolean } }).Properties.EnableKeyRotation, true, id);
+  }
+});
+
+test('vault bucket: SSE-KMS with the vault key and bucket key on', () => {
+  const { props } = vaultBucket();
+  const keys = template.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('vault') } });
+  const keyId = Object.keys(keys)[0];
+  assert.deepEqual(props.BucketEncryption, {
+    ServerSideEncryptionConfiguration: [
+      {
+        BucketKeyEnabled: true,
+        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      },
+    ],
+  });
+});
+
+test('vault bucket: versioned, public access fully blocked, bucket-owner-enforced', () => {
+  const { props } = vaultBucket();
+  assert.deepEqual(props.VersioningConfiguration, { Status: 'Enabled' });
+  assert.deepEqual(props.PublicAccessBlockConfiguration, {
+    BlockPublicAcls: true,
+    BlockPublicPolicy: true,
+    IgnorePublicAcls: true,
+    RestrictPublicBuckets: true,
+  });
+  assert.deepEqual(props.OwnershipControls, { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+});
+
+test('vault bucket: retained on stack deletion', () => {
+  const { id } = vaultBucket();
+  const resource = template.toJSON().Resources[id];
+  assert.equal(resource.DeletionPolicy, 'Retain');
+  assert.equal(resource.UpdateReplacePolicy, 'Retain');
+});
+
+test('vault bucket: lifecycle aborts incomplete multipart uploads after 1 day and expires noncurrent versions', () => {
+  const { props } = vaultBucket();
+  const rules = (props.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+  assert.ok(rules.some((r) => r.Status === 'Enabled' && (r.AbortIncompleteMultipartUpload as { DaysAfterInitiation: number }).DaysAfterInitiation === 1));
+  assert.ok(rules.some((r) => r.Status === 'Enabled' && (r.NoncurrentVersionExpiration as { NoncurrentDays: number }).NoncurrentDays > 0));
+});
+
+test('vault bucket: policy denies any request without TLS (and below TLS 1.2)', () => {
+  const { id } = vaultBucket();
+  const policies = template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: id } } });
+  const statements = Object.values(policies).flatMap(
+    (p) => (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement,
+  );
+  const tls = statements.find((s) => JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }));
+  assert.ok(tls, 'a statement conditioned on aws:SecureTransport=false');
+  assert.equal(tls.Effect, 'Deny');
+  assert.equal(tls.Action, 's3:*');
+  assert.deepEqual(tls.Principal, { AWS: '*' });
+  // It covers the bucket and every object in it.
+  assert.equal((tls.Resource as unknown[]).length, 2);
+  assert.ok(statements.some((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ NumericLessThan: { 's3:TlsVersion': 1.2 } })));
+});
+
+test('vault bucket: server access logs go to a separate private, TLS-only, expiring bucket', () => {
+  const { props } = vaultBucket();
+  const logging = props.LoggingConfiguration as { DestinationBucketName: { Ref: string }; LogFilePrefix: string };
+  const logsId = logging.DestinationBucketName.Ref;
+  assert.notEqual(logsId, vaultBucket().id);
+  const logsBucket = template.toJSON().Resources[logsId];
+  assert.equal(logsBucket.Type, 'AWS::S3::Bucket');
+  assert.equal(logsBucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'AES256');
+  assert.equal(logsBucket.Properties.PublicAccessBlockConfiguration.RestrictPublicBuckets, true);
+  assert.ok(logsBucket.Properties.LifecycleConfiguration.Rules.some((r: { ExpirationInDays?: number }) => (r.ExpirationInDays ?? 0) > 0));
+  // S3 log delivery may write to it; everyone else must use TLS.
+  template.hasResourceProperties('AWS::S3::BucketPolicy', {
+    Bucket: { Ref: logsId },
+    PolicyDocument: {
+      Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        Match.objectLike({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' }),
+      ]),
+    },
+  });
+});
+
+test('Object Lock is off by default', () => {
+  const { props } = vaultBucket();
+  assert.equal(props.ObjectLockEnabled, undefined);
+  assert.equal(props.ObjectLockConfiguration, undefined);
+});
+
+test('catalog table: pk/sk keys, on-demand, PITR, customer-managed KMS, TTL on expires_at', () => {
+  const tables = template.findResources('AWS::DynamoDB::GlobalTable');
+  assert.equal(Object.keys(tables).length, 1);
+  const table = Object.values(tables)[0] as { Properties: Record<string, any>; DeletionPolicy: string };
+  const p = table.Properties;
+  assert.deepEqual(p.KeySchema, [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ]);
+  assert.equal(p.BillingMode, 'PAY_PER_REQUEST');
+  assert.deepEqual(p.SSESpecification, { SSEEnabled: true, SSEType: 'KMS' });
+  assert.deepEqual(p.TimeToLiveSpecification, { AttributeName: 'expires_at', Enabled: true });
+  assert.equal(table.DeletionPolicy, 'Retain');
+  assert.equal(p.Replicas.length, 1);
+  const replica = p.Replicas[0];
+  assert.equal(replica.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled, true);
+  assert.equal(replica.DeletionProtectionEnabled, true);
+  // The replica key is a key this stack manages (customer-managed), not an AWS-owned one.
+  const keyRef = replica.SSESpecification.KMSMasterKeyId['Fn::GetAtt'][0];
+  assert.equal(template.toJSON().Resources[keyRef].Type, 'AWS::KMS::Key');
+  for (const name of ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']) {
+    assert.ok(p.AttributeDefinitions.some((a: { AttributeName: string; AttributeType: string }) => a.AttributeName === name && a.AttributeType === 'S'), name);
+  }
+});
+
+test('catalog table: gsi1 (gsi1pk/gsi1sk) and gsi2 (gsi2pk/gsi2sk), projection ALL', () => {
+  template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: 'gsi1',
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: 'gsi2',
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  });
+});
+
+test('every log group has a bounded retention', () => {
+  const groups = template.findResources('AWS::Logs::LogGroup');
+  assert.ok(Object.keys(groups).length >= 3);
+  for (const [id, group] of Object.entries(groups)) {
+    const days = (group as { Properties: { RetentionInDays?: number } }).Properties.RetentionInDays;
+    assert.ok(typeof days === 'number' && days > 0 && days <= 3653, `${id} keeps logs ${days} days`);
+  }
+});
