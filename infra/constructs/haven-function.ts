@@ -4,7 +4,7 @@
  * arm64, logging JSON to its own log group with bounded retention, under a
  * role that can do nothing but write that log group until granted more.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Charset, LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -87,9 +87,8 @@ export class HavenFunction extends Construct implements iam.IGrantable {
     // An explicit role instead of AWSLambdaBasicExecutionRole: the function
     // may write its own log group and nothing else until granted more.
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
+      // No source conditions: Lambda does not document aws:SourceAccount for execution roles.
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${this.node.path}`,
     });
     this.grantPrincipal = this.role;

@@ -2,7 +2,7 @@
  * Where backup schedules live: an EventBridge Scheduler schedule group, and
  * the role schedules assume to start the backup workflow.
  */
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
@@ -21,7 +21,7 @@ export interface HavenSchedulerProps {
 
 /**
  * A schedule group plus a role assumable only by EventBridge Scheduler on
- * behalf of this account's schedules in that group, allowed nothing but
+ * behalf of this account's schedule group, allowed nothing but
  * `states:StartExecution` on the backup state machine.
  */
 export class HavenScheduler extends Construct {
@@ -43,18 +43,13 @@ export class HavenScheduler extends Construct {
     this.scheduleGroupName = props.scheduleGroupName ?? DEFAULT_SCHEDULE_GROUP_NAME;
     this.scheduleGroup = new scheduler.CfnScheduleGroup(this, 'Group', { name: this.scheduleGroupName });
 
-    const schedulesInGroup = stack.formatArn({
-      service: 'scheduler',
-      resource: 'schedule',
-      resourceName: `${this.scheduleGroupName}/*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    // Confused-deputy guard: only this account's schedules in this group.
+    // Scheduler's source ARN is the schedule *group*, never a schedule.
     this.role = new iam.Role(this, 'Role', {
       description: 'Assumed by EventBridge Scheduler to start Haven backups',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': schedulesInGroup },
+          StringEquals: { 'aws:SourceAccount': stack.account, 'aws:SourceArn': this.scheduleGroup.attrArn },
         },
       }),
     });

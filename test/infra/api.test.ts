@@ -5,7 +5,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { synthHaven } from './support/haven-app.js';
 
 const { template } = synthHaven();
-const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+interface StageProps {
+  TracingEnabled?: boolean;
+  AccessLogSetting: { DestinationArn: unknown; Format: string };
+  MethodSettings: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }[];
+}
 const [healthResourceId] = Object.keys(template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: 'health' } }));
 const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function'));
 
@@ -41,7 +47,7 @@ test('requests are validated (body and parameters)', () => {
 });
 
 test('the stage logs access as JSON to a log group, traces with X-Ray, and is throttled', () => {
-  const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage')) as { Properties: Record<string, any> }[];
+  const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage')) as { Properties: StageProps }[];
   assert.ok(stage);
   assert.equal(stage.Properties.TracingEnabled, true);
   const destination = JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn);
@@ -50,14 +56,14 @@ test('the stage logs access as JSON to a log group, traces with X-Ray, and is th
   const format = JSON.parse(stage.Properties.AccessLogSetting.Format) as Record<string, string>;
   assert.equal(format.requestId, '$context.requestId');
   assert.equal(format.status, '$context.status');
-  const [settings] = stage.Properties.MethodSettings as Record<string, unknown>[];
-  assert.ok(settings && (settings.ThrottlingRateLimit as number) > 0 && (settings.ThrottlingBurstLimit as number) > 0);
+  const [settings] = stage.Properties.MethodSettings;
+  assert.ok(settings && (settings.ThrottlingRateLimit ?? 0) > 0 && (settings.ThrottlingBurstLimit ?? 0) > 0);
 });
 
 test('API Gateway may invoke the health function only for GET /health on this API, and not from the console test', () => {
   const permissions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Permission');
   assert.equal(permissions.length, 1);
-  const permission = permissions[0]?.Properties as Record<string, any>;
+  const permission = permissions[0]?.Properties as { Principal: string; Action: string; SourceArn: unknown };
   assert.equal(permission.Principal, 'apigateway.amazonaws.com');
   assert.equal(permission.Action, 'lambda:InvokeFunction');
   const sourceArn = JSON.stringify(permission.SourceArn);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { VaultBucket } from '../../infra/constructs/vault-bucket.js';
 import { VaultKey } from '../../infra/constructs/vault-key.js';
 import { synthHaven } from './support/haven-app.js';
 
@@ -99,7 +100,7 @@ test('no role carries AWS-managed policies', () => {
   }
 });
 
-test('scheduler role: assumable only by scheduler.amazonaws.com for this account, may only StartExecution on the state machine', () => {
+test('scheduler role: assumable only by scheduler.amazonaws.com for this account and group, may only StartExecution on the state machine', () => {
   const roles = template.findResources('AWS::IAM::Role', {
     Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'scheduler.amazonaws.com' } }] } },
   });
@@ -108,7 +109,10 @@ test('scheduler role: assumable only by scheduler.amazonaws.com for this account
   const roleId = ids[0] as string;
   const trust = list((resources[roleId]?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement);
   assert.equal(trust.length, 1);
-  assert.deepEqual((trust[0]?.Condition as { StringEquals: unknown }).StringEquals, { 'aws:SourceAccount': '123456789012' });
+  const groupId = Object.keys(template.findResources('AWS::Scheduler::ScheduleGroup'))[0];
+  assert.deepEqual(trust[0]?.Condition, {
+    StringEquals: { 'aws:SourceAccount': '123456789012', 'aws:SourceArn': { 'Fn::GetAtt': [groupId, 'Arn'] } },
+  });
 
   const stateMachineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
   const attached = Object.entries(resources).filter(
@@ -151,4 +155,27 @@ test('VaultKey grants exactly GenerateDataKey+Decrypt (wrap) or Decrypt (unwrap)
       .map((s) => ({ ...s, Action: list(s.Action).sort() }));
   assert.deepEqual(statementsOf('Writer'), [{ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: keyArn }]);
   assert.deepEqual(statementsOf('Reader'), [{ Action: ['kms:Decrypt'], Effect: 'Allow', Resource: keyArn }]);
+});
+
+test('VaultBucket grants: read = Get/List + kms:Decrypt, put = Put/Abort + GenerateDataKey/Decrypt, nothing wider', () => {
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'BucketProbe');
+  const vaultKey = new VaultKey(stack, 'VaultKey');
+  const vault = new VaultBucket(stack, 'Vault', { encryptionKey: vaultKey.key });
+  const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  vault.grantRead(reader, 'packs/*');
+  vault.grantPut(writer);
+  const probe = Template.fromStack(stack);
+  const actionsOf = (role: string) =>
+    Object.values(probe.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .flatMap((s) => list(s.Action))
+      .sort();
+  assert.deepEqual(actionsOf('Reader'), ['kms:Decrypt', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
+  assert.deepEqual(actionsOf('Writer'), ['kms:Decrypt', 'kms:GenerateDataKey', 's3:AbortMultipartUpload', 's3:PutObject']);
+  const readerResources = JSON.stringify(
+    Object.values(probe.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes('Reader')),
+  );
+  assert.match(readerResources, /\/packs\/\*/);
 });

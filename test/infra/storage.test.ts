@@ -118,10 +118,23 @@ test('Object Lock is off by default', () => {
   assert.equal(props.ObjectLockConfiguration, undefined);
 });
 
+interface GlobalTableProps {
+  KeySchema: unknown;
+  BillingMode: string;
+  SSESpecification: unknown;
+  TimeToLiveSpecification: unknown;
+  AttributeDefinitions: { AttributeName: string; AttributeType: string }[];
+  Replicas: {
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: boolean };
+    DeletionProtectionEnabled: boolean;
+    SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [string, string] } };
+  }[];
+}
+
 test('catalog table: pk/sk keys, on-demand, PITR, customer-managed KMS, TTL on expires_at', () => {
   const tables = template.findResources('AWS::DynamoDB::GlobalTable');
   assert.equal(Object.keys(tables).length, 1);
-  const table = Object.values(tables)[0] as { Properties: Record<string, any>; DeletionPolicy: string };
+  const table = Object.values(tables)[0] as { Properties: GlobalTableProps; DeletionPolicy: string };
   const p = table.Properties;
   assert.deepEqual(p.KeySchema, [
     { AttributeName: 'pk', KeyType: 'HASH' },
@@ -133,13 +146,14 @@ test('catalog table: pk/sk keys, on-demand, PITR, customer-managed KMS, TTL on e
   assert.equal(table.DeletionPolicy, 'Retain');
   assert.equal(p.Replicas.length, 1);
   const replica = p.Replicas[0];
+  assert.ok(replica);
   assert.equal(replica.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled, true);
   assert.equal(replica.DeletionProtectionEnabled, true);
   // The replica key is a key this stack manages (customer-managed), not an AWS-owned one.
   const keyRef = replica.SSESpecification.KMSMasterKeyId['Fn::GetAtt'][0];
   assert.equal(template.toJSON().Resources[keyRef].Type, 'AWS::KMS::Key');
   for (const name of ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk']) {
-    assert.ok(p.AttributeDefinitions.some((a: { AttributeName: string; AttributeType: string }) => a.AttributeName === name && a.AttributeType === 'S'), name);
+    assert.ok(p.AttributeDefinitions.some((a) => a.AttributeName === name && a.AttributeType === 'S'), name);
   }
 });
 

@@ -1,0 +1,107 @@
+/**
+ * Record ids: `<prefix>_<ulid>`, where the ulid is 26 Crockford base32
+ * characters (lower case): 48 bits of milliseconds then 80 random bits, so
+ * ids sort by creation time. Within one millisecond the generator counts up
+ * from the previous id (monotonic, as the ULID spec allows).
+ *
+ * A backup's id is its execution's id with the other prefix
+ * (`exec_X` ↔ `backup_X`): the catalog finds a backup from its id with no
+ * extra item.
+ */
+import { randomBytes } from 'node:crypto';
+import { InvalidRecordError } from './errors.js';
+
+/** The prefix of each kind of id. */
+export const IdPrefix = {
+  Job: 'job',
+  Execution: 'exec',
+  Backup: 'backup',
+  Restore: 'restore',
+  Verification: 'verify',
+} as const;
+/** One of {@link IdPrefix}. */
+export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+const TIME_CHARS = 10;
+const RANDOM_CHARS = 16;
+const RANDOM_BITS = 80n;
+const MAX_TIME = 2 ** 48 - 1;
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+let lastTime = -1;
+let lastRandom = 0n;
+
+function encode(value: bigint, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    out = ALPHABET[Number(value & 31n)] + out;
+    value >>= 5n;
+  }
+  return out;
+}
+
+/**
+ * A new ulid for the given time.
+ *
+ * @param now - the creation time
+ * @returns 26 lower-case Crockford base32 characters
+ */
+export function ulid(now: Date): string {
+  let time = Math.min(MAX_TIME, Math.max(0, now.getTime()));
+  let random: bigint;
+  if (time <= lastTime && lastRandom + 1n < 1n << RANDOM_BITS) {
+    time = lastTime;
+    random = lastRandom + 1n;
+  } else {
+    random = BigInt(`0x${randomBytes(10).toString('hex')}`);
+  }
+  lastTime = time;
+  lastRandom = random;
+  return encode(BigInt(time), TIME_CHARS) + encode(random, RANDOM_CHARS);
+}
+
+/**
+ * A new id of a kind.
+ *
+ * @param prefix - the kind
+ * @param now - the creation time
+ * @returns `<prefix>_<ulid>`
+ */
+export function newId(prefix: IdPrefix, now: Date): string {
+  return `${prefix}_${ulid(now)}`;
+}
+
+/**
+ * Checks an id can be used in keys: 1–128 characters from `A-Z a-z 0-9 _ -`.
+ *
+ * @param id - the id
+ * @param what - what it names, for the error
+ * @param prefix - the prefix it must carry, if any
+ * @returns the id
+ */
+export function checkId(id: unknown, what: string, prefix?: IdPrefix): string {
+  if (typeof id !== 'string' || !ID_PATTERN.test(id) || (prefix && !id.startsWith(`${prefix}_`))) {
+    const shape = prefix ? `"${prefix}_…" and ` : '';
+    throw new InvalidRecordError(`${what} id ${JSON.stringify(id)} must be ${shape}1–128 characters from A-Z a-z 0-9 _ -`);
+  }
+  return id;
+}
+
+/**
+ * @param executionId - `exec_X`
+ * @returns `backup_X`
+ */
+export function backupIdOf(executionId: string): string {
+  checkId(executionId, 'execution', IdPrefix.Execution);
+  return IdPrefix.Backup + executionId.slice(IdPrefix.Execution.length);
+}
+
+/**
+ * @param backupId - `backup_X`
+ * @returns `exec_X`, or undefined when the id is not a backup id
+ */
+export function executionIdOf(backupId: string): string | undefined {
+  const valid = ID_PATTERN.test(backupId) && backupId.startsWith(`${IdPrefix.Backup}_`);
+  return valid ? IdPrefix.Execution + backupId.slice(IdPrefix.Backup.length) : undefined;
+}

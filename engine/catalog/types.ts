@@ -1,0 +1,331 @@
+/**
+ * Records of the catalog, with the seed API's field names (snake_case):
+ * jobs, executions (one execution produces one backup), restores and
+ * verifications. Records never hold secrets: a source names a Secrets
+ * Manager ARN (`secret_arn`), never a password or a connection string.
+ * Timestamps are ISO 8601 UTC strings; durations are whole seconds.
+ */
+import type { BackupType } from '../snapshot/snapshot.js';
+import type { RecordStatus } from './status.js';
+
+export { RecordStatus, PRECEDING_STATUSES, TERMINAL_STATUSES, canTransition, isTerminal } from './status.js';
+
+/** An ISO 8601 UTC timestamp (`2024-01-15T12:30:00.000Z`). */
+export type Timestamp = string;
+
+/** Status of a job definition. */
+export const JobStatus = {
+  Active: 'active',
+  Paused: 'paused',
+} as const;
+/** One of {@link JobStatus}. */
+export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
+
+/** What started an execution. */
+export const ExecutionTrigger = {
+  Manual: 'manual',
+  Schedule: 'schedule',
+} as const;
+/** One of {@link ExecutionTrigger}. */
+export type ExecutionTrigger = (typeof ExecutionTrigger)[keyof typeof ExecutionTrigger];
+
+/** Where a job reads from; credentials live in Secrets Manager, named by `secret_arn`. */
+export interface SourceConfig {
+  /** `dynamodb`, `s3`, `postgres`… */
+  type: string;
+  /** The Secrets Manager secret holding the source's credentials, if it needs any. */
+  secret_arn?: string;
+  [key: string]: unknown;
+}
+
+/** Where a job's backups go (the vault). */
+export interface DestinationConfig {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** When a job runs. */
+export interface ScheduleConfig {
+  frequency: string;
+  time?: string;
+  timezone?: string;
+  enabled: boolean;
+  [key: string]: unknown;
+}
+
+/** How long backups are kept, per period (grandfather-father-son). */
+export interface RetentionPolicy {
+  days?: number;
+  weeks?: number;
+  months?: number;
+  years?: number;
+}
+
+/** Compression of new chunks. */
+export interface CompressionSettings {
+  enabled: boolean;
+  algorithm?: string;
+  level?: number;
+}
+
+/** Encryption of the vault (always on in Haven; `key_id` names the KMS key). */
+export interface EncryptionSettings {
+  enabled: boolean;
+  algorithm?: string;
+  key_id?: string;
+}
+
+/** Checks run after each backup. */
+export interface VerificationSettings {
+  enabled: boolean;
+  checksum_verification?: boolean;
+  integrity_check?: boolean;
+  test_restore?: boolean;
+}
+
+/** Who hears about a run. */
+export interface NotificationSettings {
+  on_success: boolean;
+  on_failure: boolean;
+  on_warning: boolean;
+  recipients: string[];
+}
+
+/** A backup job definition. */
+export interface JobRecord {
+  job_id: string;
+  job_name: string;
+  description: string;
+  backup_type: BackupType;
+  source: SourceConfig;
+  destination: DestinationConfig;
+  schedule: ScheduleConfig;
+  retention: RetentionPolicy;
+  compression: CompressionSettings;
+  encryption: EncryptionSettings;
+  verification: VerificationSettings;
+  notifications: NotificationSettings;
+  status: JobStatus;
+  created_at: Timestamp;
+  created_by: string;
+  updated_at: Timestamp;
+  last_run: Timestamp | null;
+  next_run: Timestamp | null;
+  /** The execution holding the job's run lease, while one does. */
+  lease_owner?: string;
+  /** When that lease lapses. */
+  lease_expires_at?: Timestamp;
+}
+
+/** What `createJob` takes: the definition, with the catalog filling ids, status and times it leaves out. */
+export type NewJob = Omit<JobRecord, 'job_id' | 'status' | 'created_at' | 'updated_at' | 'last_run' | 'next_run' | 'lease_owner' | 'lease_expires_at'> &
+  Partial<Pick<JobRecord, 'job_id' | 'status' | 'created_at' | 'last_run' | 'next_run'>>;
+
+/** What `updateJob` may change (ids, creation time and the lease are not among it). */
+export type JobPatch = Partial<Omit<JobRecord, 'job_id' | 'created_at' | 'updated_at' | 'lease_owner' | 'lease_expires_at'>>;
+
+/** A failure as recorded: an {@link ErrorCode} and a message. */
+export interface RecordError {
+  code: string;
+  message: string;
+}
+
+/** Fields every tracked record (execution, restore, verification) has. */
+export interface TrackedFields {
+  status: RecordStatus;
+  /** 0–100; never goes down. */
+  progress: number;
+  /** What the run is doing now (`queued`, `reading`, `verifying`…). */
+  phase: string;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  /** Seconds from `started_at` to `completed_at`. */
+  duration: number | null;
+  error: RecordError | null;
+  updated_at: Timestamp;
+}
+
+/** What one backup wrote. */
+export interface BackupResult {
+  backup_id: string;
+  snapshot_id: string;
+  snapshot_sha256: string;
+  /** The vault URI of the snapshot. */
+  file_path: string;
+  /** Stored bytes this backup added to the vault. */
+  file_size: number;
+  bytes_read: number;
+  bytes_new: number;
+  compression_ratio: number;
+  dedup_ratio: number;
+  encryption: 'AES-256-GCM';
+  /** `sha256:<hex>` */
+  checksum: string;
+  records: number;
+  partitions: number;
+  created_at: Timestamp;
+}
+
+/** Outcome of checking a backup. */
+export interface BackupVerificationSummary {
+  status: 'passed' | 'failed' | 'skipped';
+  checksum_verified: boolean;
+  integrity_verified: boolean;
+  test_restore_verified: boolean;
+  verified_at: Timestamp;
+}
+
+/** One execution of a job, which produces one backup. */
+export interface ExecutionRecord extends TrackedFields {
+  /** `exec_<ulid>` */
+  execution_id: string;
+  /** `backup_<ulid>`, the same ulid as the execution id. */
+  backup_id: string;
+  job_id: string;
+  job_name: string;
+  backup_type: BackupType;
+  trigger: ExecutionTrigger;
+  /** When the execution was requested; always set. */
+  started_at: Timestamp;
+  estimated_completion?: Timestamp | null;
+  executed_by?: string | null;
+  execution_options: Record<string, unknown>;
+  custom_parameters: Record<string, unknown>;
+  result: BackupResult | null;
+  verification: BackupVerificationSummary | null;
+  /** When retention may delete the backup. */
+  retention_until: Timestamp | null;
+  /** A locked backup is never deleted by retention. */
+  locked?: boolean;
+}
+
+/** What `createExecution` takes. */
+export interface NewExecution {
+  /** Generated (`exec_<ulid>`) when absent. */
+  execution_id?: string;
+  job_id: string;
+  job_name: string;
+  backup_type: BackupType;
+  trigger: ExecutionTrigger;
+  /** `queued` (default) or `running`. */
+  status?: typeof RecordStatus.Queued | typeof RecordStatus.Running;
+  phase?: string;
+  /** Defaults to the catalog's clock. */
+  started_at?: Timestamp;
+  estimated_completion?: Timestamp | null;
+  executed_by?: string | null;
+  execution_options?: Record<string, unknown>;
+  custom_parameters?: Record<string, unknown>;
+  retention_until?: Timestamp | null;
+  locked?: boolean;
+}
+
+/** What a status change of an execution may also write. */
+export type ExecutionPatch = Partial<Pick<ExecutionRecord, 'phase' | 'progress' | 'backup_type' | 'result' | 'verification' | 'error' | 'retention_until' | 'locked' | 'estimated_completion'>>;
+
+/** What may change on an execution in any status (after a later verification, a retention change). */
+export type ExecutionAnnotation = Partial<Pick<ExecutionRecord, 'verification' | 'retention_until' | 'locked'>>;
+
+/** What a restore restored. */
+export interface RestoreResult {
+  tables_restored: number;
+  records_restored: number;
+  data_size: number;
+  restored_at: Timestamp;
+}
+
+/** Checks run on restored data. */
+export interface RestoreVerificationSummary {
+  status: 'passed' | 'failed' | 'skipped';
+  data_integrity_verified: boolean;
+  constraints_verified: boolean;
+  indexes_verified: boolean;
+  verified_at: Timestamp;
+}
+
+/** A restore of one backup. */
+export interface RestoreRecord extends TrackedFields {
+  /** `restore_<ulid>` */
+  restore_id: string;
+  restore_name: string;
+  description: string;
+  backup_id: string;
+  source: Record<string, unknown>;
+  destination: Record<string, unknown>;
+  restore_options: Record<string, unknown>;
+  notifications: NotificationSettings | null;
+  created_at: Timestamp;
+  created_by: string;
+  result: RestoreResult | null;
+  verification: RestoreVerificationSummary | null;
+}
+
+/** What `restores.create` takes. */
+export interface NewRestore {
+  restore_id?: string;
+  restore_name: string;
+  description?: string;
+  backup_id: string;
+  source?: Record<string, unknown>;
+  destination: Record<string, unknown>;
+  restore_options?: Record<string, unknown>;
+  notifications?: NotificationSettings | null;
+  created_by: string;
+  /** Defaults to the catalog's clock. */
+  created_at?: Timestamp;
+}
+
+/** What a status change of a restore may also write. */
+export type RestorePatch = Partial<Pick<RestoreRecord, 'phase' | 'progress' | 'result' | 'verification' | 'error'>>;
+
+/** What one verification found. */
+export interface VerificationResult {
+  checksum_verified: boolean;
+  integrity_verified: boolean;
+  test_restore_verified: boolean;
+  blobs_checked?: number;
+  bytes_checked?: number;
+  /** Problems found, one line each. */
+  issues: string[];
+}
+
+/** A verification of one backup. */
+export interface VerificationRecord extends TrackedFields {
+  /** `verify_<ulid>` */
+  verification_id: string;
+  backup_id: string;
+  verification_type: string;
+  /** When the verification was requested; always set. */
+  started_at: Timestamp;
+  estimated_completion?: Timestamp | null;
+  checksum_verification: boolean;
+  integrity_check: boolean;
+  test_restore: boolean;
+  test_restore_options: Record<string, unknown> | null;
+  result: VerificationResult | null;
+}
+
+/** What `verifications.create` takes. */
+export interface NewVerification {
+  verification_id?: string;
+  backup_id: string;
+  verification_type: string;
+  status?: typeof RecordStatus.Queued | typeof RecordStatus.Running;
+  phase?: string;
+  started_at?: Timestamp;
+  estimated_completion?: Timestamp | null;
+  checksum_verification: boolean;
+  integrity_check: boolean;
+  test_restore: boolean;
+  test_restore_options?: Record<string, unknown> | null;
+}
+
+/** What a status change of a verification may also write. */
+export type VerificationPatch = Partial<Pick<VerificationRecord, 'phase' | 'progress' | 'result' | 'error' | 'estimated_completion'>>;
+
+/** A progress report. */
+export interface ProgressUpdate {
+  /** 0–100. */
+  progress: number;
+  phase?: string;
+}
