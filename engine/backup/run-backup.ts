@@ -37,30 +37,44 @@ export interface PlannedSession {
   parent: string | null;
 }
 
-/** The newest snapshot of a job, optionally of one type. */
-export async function latestSnapshot(vault: Vault, jobId: string, type?: BackupType): Promise<StoredSnapshot | undefined> {
-  const all = await vault.listSnapshots();
-  return all.filter((s) => s.snapshot.job_id === jobId && (!type || s.snapshot.type === type)).pop();
-}
-
 /** Opens a backup session with the dedup view its type calls for. */
 export async function planSession(vault: Vault, request: BackupRequest): Promise<PlannedSession> {
-  let type = request.type;
-  const previous = await latestSnapshot(vault, request.jobId);
-  let baseFull: StoredSnapshot | undefined;
-  if (type === BackupType.Differential) {
-    baseFull = await latestSnapshot(vault, request.jobId, BackupType.Full);
-    if (!baseFull) type = BackupType.Full;
-  }
-  const index = type === BackupType.Full ? undefined : await vault.loadIndex();
-  const session = new BackupSession(vault, {
+  const plan = await resolvePlan(vault, request.jobId, request.type);
+  return { session: await openSession(vault, plan, request), type: plan.type, parent: plan.parent };
+}
+
+/** A type already resolved by a planner, as a distributed worker receives it. */
+export interface ResolvedPlan {
+  type: BackupType;
+  /** The job's last full snapshot (differential only). */
+  baseFull: string | null;
+}
+
+/**
+ * Opens a session for a plan resolved elsewhere (each partition worker of a
+ * workflow opens its own; all share the plan's dedup rules).
+ */
+export async function openSession(vault: Vault, plan: ResolvedPlan, request: Pick<BackupRequest, 'compression' | 'concurrency' | 'onProgress'>): Promise<BackupSession> {
+  const index = plan.type === BackupType.Full ? undefined : await vault.loadIndex();
+  const baseFull = plan.type === BackupType.Differential && plan.baseFull ? await vault.readSnapshot(plan.baseFull) : undefined;
+  return new BackupSession(vault, {
     compression: request.compression,
-    dedup: dedupViewFor(type, index, baseFull?.snapshot),
+    dedup: dedupViewFor(plan.type, index, baseFull),
     ...(request.concurrency ? { concurrency: request.concurrency } : {}),
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
-  const parent = type === BackupType.Differential ? (baseFull?.id ?? null) : (previous?.id ?? null);
-  return { session, type, parent };
+}
+
+/**
+ * Resolves what a backup of a job runs as: a differential with no full runs
+ * as a full; the parent is the job's previous snapshot (the base full for a differential).
+ */
+export async function resolvePlan(vault: Vault, jobId: string, type: BackupType): Promise<ResolvedPlan & { parent: string | null }> {
+  const all = (await vault.listSnapshots()).filter((s) => s.snapshot.job_id === jobId);
+  const previous = all[all.length - 1];
+  if (type !== BackupType.Differential) return { type, baseFull: null, parent: previous?.id ?? null };
+  const full = all.filter((s) => s.snapshot.type === BackupType.Full).pop();
+  return full ? { type, baseFull: full.id, parent: full.id } : { type: BackupType.Full, baseFull: null, parent: previous?.id ?? null };
 }
 
 /** Merges session results into a snapshot and writes it: the commit point. */

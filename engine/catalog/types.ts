@@ -220,7 +220,7 @@ export interface NewExecution {
   locked?: boolean;
 }
 
-/** What a status change of an execution may also write. */
+/** What a status change of an execution may also write (`progress` never lowers the stored progress). */
 export type ExecutionPatch = Partial<Pick<ExecutionRecord, 'phase' | 'progress' | 'backup_type' | 'result' | 'verification' | 'error' | 'retention_until' | 'locked' | 'estimated_completion'>>;
 
 /** What may change on an execution in any status (after a later verification, a retention change). */

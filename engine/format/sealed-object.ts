@@ -32,7 +32,7 @@ export const ObjectType = {
   Index: 2,
   Snapshot: 3,
   PackHeader: 4,
-  PartitionManifest: 5,
+  Staged: 5,
 } as const;
 export type ObjectType = (typeof ObjectType)[keyof typeof ObjectType];
 

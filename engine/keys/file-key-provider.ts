@@ -15,6 +15,7 @@
  * | 16    | GCM tag                                 |
  */
 import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
 import { AuthenticationError, open, seal } from '../crypto/aead.js';
 import { canonicalContext } from './encryption-context.js';
 import { KeyAccessError } from './errors.js';
@@ -29,14 +30,32 @@ const DATA_KEY_LENGTH = 32;
 /** Length of a wrapped data key: version, nonce, ciphertext, tag. */
 export const WRAPPED_LENGTH = 1 + 12 + DATA_KEY_LENGTH + 16;
 
+/** Options of a `FileKeyProvider`. */
+export interface FileKeyProviderOptions {
+  /** The name recorded in vaults as `file:<name>` (default: the key file's base name). */
+  name?: string;
+}
+
 /** A `KeyProvider` wrapping data keys under a local key file. */
 export class FileKeyProvider implements KeyProvider {
-  /** Always `file:local`: the file's path is machine-specific and not recorded in vaults. */
-  readonly reference = 'file:local';
+  /**
+   * `file:` and the key file's name (its base name unless `options.name`
+   * says otherwise): it tells the operator which key file a vault key needs,
+   * and tells rotated key files apart, without recording a machine-specific
+   * path or anything derived from the key.
+   */
+  readonly reference: string;
   private key: Promise<Uint8Array> | undefined;
 
-  /** @param path - the key file; read on first use, so a missing file surfaces as `KeyNotFoundError` then */
-  constructor(readonly path: string) {}
+  /**
+   * @param path - the key file; read on first use, so a missing file surfaces as `KeyNotFoundError` then
+   */
+  constructor(
+    readonly path: string,
+    options: FileKeyProviderOptions = {},
+  ) {
+    this.reference = `file:${options.name ?? basename(path)}`;
+  }
 
   /**
    * Generates a fresh 32-byte data key wrapped under the key file, bound to `context`.

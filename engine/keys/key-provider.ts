@@ -15,7 +15,7 @@ export interface DataKey {
 
 /** What the engine needs from a key-encryption service. */
 export interface KeyProvider {
-  /** A stable, non-secret reference recorded in the vault, e.g. `kms:arn:aws:kms:…` or `file:local`. */
+  /** A stable, non-secret reference recorded in the vault, e.g. `kms:arn:aws:kms:…` or `file:vault.key`. */
   readonly reference: string;
   /** Generates a new 32-byte data key wrapped under the provider's key, bound to the context. */
   generateDataKey(context: EncryptionContext): Promise<DataKey>;

@@ -1,19 +1,24 @@
 /**
  * Starts and stops a moto server bound to 127.0.0.1.
  *
- * Each server records a pid file (its pid, port and owner pid) in the state
- * directory. A start first reaps what an unclean exit left behind: pid files
- * of dead servers are removed, and servers whose owner died are stopped. Two
- * servers never share a port or a pid file, so a second start reuses nothing.
+ * Each server records a pid file (its pid, port, owner pid and the owner's
+ * start time) in the state directory. A start first reaps what an unclean
+ * exit left behind: pid files of dead servers are removed, and servers whose
+ * owner died are stopped. Two servers never share a port or a pid file, so a
+ * second start reuses nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmulatorPortInUseError, EmulatorStartError } from './errors.js';
 import { ensureEmulatorInstalled, motoServerBin } from './install.js';
 import { stateDir as defaultStateDir, venvDir as defaultVenvDir } from './paths.js';
+import { reapOrphans, removePidFile, writePidFile, type PidRecord } from './pid-files.js';
+import { HOST, freePort, isPortFree } from './ports.js';
+import { processStartTime, terminate } from './processes.js';
+
+export { isAlive } from './processes.js';
+export { reapOrphans, type PidRecord } from './pid-files.js';
+export { freePort, isPortFree } from './ports.js';
 
 /** How a server is started. */
 export interface MotoServerOptions {
@@ -21,118 +26,13 @@ export interface MotoServerOptions {
   port?: number;
   /** Milliseconds to wait for the health check (default 30 s). */
   startTimeoutMs?: number;
+  /** Where pid files live (default `.haven/emulators`, or `HAVEN_STATE_DIR`). */
   stateDir?: string;
   venvDir?: string;
 }
 
-/** What a pid file records. */
-export interface PidRecord {
-  pid: number;
-  port: number;
-  owner: number;
-  startedAt: string;
-}
-
-const HOST = '127.0.0.1';
 const HEALTH_PATH = '/moto-api/data.json';
 const PORT_RETRIES = 3;
-
-/** True when a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function isMotoProcess(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('moto_server');
-  } catch {
-    return isAlive(pid);
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await sleep(50);
-  }
-  return !isAlive(pid);
-}
-
-async function terminate(pid: number): Promise<void> {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  if (!(await waitForExit(pid, 5_000))) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    await waitForExit(pid, 2_000);
-  }
-}
-
-/**
- * Removes what an unclean exit left: pid files of dead servers, and servers
- * whose owning process has died. Servers of live owners are left alone.
- * @returns the number of orphaned servers stopped
- */
-export async function reapOrphans(dir: string = defaultStateDir): Promise<number> {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).filter((f) => f.endsWith('.json'));
-  } catch {
-    return 0;
-  }
-  let stopped = 0;
-  for (const file of entries) {
-    const path = join(dir, file);
-    let record: PidRecord;
-    try {
-      record = JSON.parse(readFileSync(path, 'utf8')) as PidRecord;
-    } catch {
-      rmSync(path, { force: true });
-      continue;
-    }
-    if (!isAlive(record.pid) || !isMotoProcess(record.pid)) {
-      rmSync(path, { force: true });
-    } else if (!isAlive(record.owner)) {
-      await terminate(record.pid);
-      rmSync(path, { force: true });
-      stopped += 1;
-    }
-  }
-  return stopped;
-}
-
-/** Asks the OS for a free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** True when nothing is listening on the port. */
-export function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, HOST, () => server.close(() => resolve(true)));
-  });
-}
 
 class PortTakenWhileStarting extends Error {}
 
@@ -140,8 +40,13 @@ class PortTakenWhileStarting extends Error {}
 export class MotoServer {
   private child: ChildProcess | undefined;
   private record: PidRecord | undefined;
+  private starting: Promise<string> | undefined;
   private stderrTail = '';
-  private readonly exitHook = () => this.child?.kill('SIGKILL');
+  /** On a normal exit of the owner, the server and its pid file go too (signals and SIGKILL skip this; the next start reaps). */
+  private readonly exitHook = () => {
+    this.child?.kill('SIGKILL');
+    if (this.record) removePidFile(this.stateDir, this.record.pid);
+  };
 
   constructor(private readonly options: MotoServerOptions = {}) {}
 
@@ -157,18 +62,44 @@ export class MotoServer {
 
   /**
    * Starts the server (installing moto first when needed) and waits until it
-   * answers. Calling it again on a running server returns the same endpoint.
+   * answers. Calling it again, even before the first call has finished,
+   * returns the same endpoint while the server runs.
    * @returns the endpoint URL, e.g. `http://127.0.0.1:41234`
+   * @throws EmulatorPortInUseError when the fixed `port` is taken; EmulatorStartError when moto does not come up
    */
-  async start(): Promise<string> {
-    if (this.endpoint && this.child && this.child.exitCode === null) return this.endpoint;
+  start(): Promise<string> {
+    if (this.starting) return this.starting;
+    if (this.endpoint && this.isRunning()) return Promise.resolve(this.endpoint);
+    this.starting = this.startFresh().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  /** Stops the server: SIGTERM, then SIGKILL after 5 s; removes its pid file. Waits for a start in progress first. */
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    await this.kill();
+  }
+
+  private get stateDir(): string {
+    return this.options.stateDir ?? defaultStateDir;
+  }
+
+  private isRunning(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  private async startFresh(): Promise<string> {
+    await this.kill(); // a server that died on its own leaves a record and a pid file
     const venv = this.options.venvDir ?? defaultVenvDir;
     ensureEmulatorInstalled((line) => process.stderr.write(`[emulator] ${line}\n`), venv);
     await reapOrphans(this.stateDir);
-    if (this.options.port !== undefined) {
-      if (!(await isPortFree(this.options.port))) throw new EmulatorPortInUseError(this.options.port);
-      return this.launch(this.options.port, venv).catch((error: unknown) => {
-        throw error instanceof PortTakenWhileStarting ? new EmulatorPortInUseError(this.options.port ?? 0) : error;
+    const port = this.options.port;
+    if (port !== undefined) {
+      if (!(await isPortFree(port))) throw new EmulatorPortInUseError(port);
+      return this.launch(port, venv).catch((error: unknown) => {
+        throw error instanceof PortTakenWhileStarting ? new EmulatorPortInUseError(port) : error;
       });
     }
     for (let attempt = 1; ; attempt++) {
@@ -180,23 +111,14 @@ export class MotoServer {
     }
   }
 
-  /** Stops the server: SIGTERM, then SIGKILL after 5 s; removes its pid file. */
-  async stop(): Promise<void> {
+  private async kill(): Promise<void> {
     const record = this.record;
     process.off('exit', this.exitHook);
     this.record = undefined;
     this.child = undefined;
     if (!record) return;
     await terminate(record.pid);
-    rmSync(this.pidFile(record.pid), { force: true });
-  }
-
-  private get stateDir(): string {
-    return this.options.stateDir ?? defaultStateDir;
-  }
-
-  private pidFile(pid: number): string {
-    return join(this.stateDir, `${pid}.json`);
+    removePidFile(this.stateDir, record.pid);
   }
 
   private async launch(port: number, venv: string): Promise<string> {
@@ -209,16 +131,26 @@ export class MotoServer {
     child.stderr?.on('data', (text: string) => {
       this.stderrTail = (this.stderrTail + text).slice(-8192);
     });
-    if (child.pid === undefined) throw new EmulatorStartError(`could not run ${motoServerBin(venv)}`);
+    if (child.pid === undefined) {
+      const spawnError: Error = await new Promise((resolve) => child.once('error', resolve));
+      throw new EmulatorStartError(`could not run ${motoServerBin(venv)}: ${spawnError.message}`, { cause: spawnError });
+    }
     this.child = child;
-    this.record = { pid: child.pid, port, owner: process.pid, startedAt: new Date().toISOString() };
-    mkdirSync(this.stateDir, { recursive: true });
-    writeFileSync(this.pidFile(child.pid), JSON.stringify(this.record));
+    const ownerStartTime = processStartTime(process.pid);
+    this.record = {
+      pid: child.pid,
+      port,
+      owner: process.pid,
+      ...(ownerStartTime === undefined ? {} : { ownerStartTime }),
+      startedAt: new Date().toISOString(),
+    };
+    writePidFile(this.stateDir, this.record);
+    process.off('exit', this.exitHook);
     process.on('exit', this.exitHook);
     try {
       await this.waitHealthy(child, port);
     } catch (error) {
-      await this.stop();
+      await this.kill();
       throw error;
     }
     return `http://${HOST}:${port}`;
@@ -229,10 +161,13 @@ export class MotoServer {
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
         if (/address already in use|is in use by another program/i.test(this.stderrTail)) throw new PortTakenWhileStarting();
-        throw new EmulatorStartError(`moto exited while starting (code ${child.exitCode}): ${this.stderrTail.trim()}`);
+        throw new EmulatorStartError(
+          `moto exited while starting (${child.exitCode === null ? `signal ${child.signalCode}` : `code ${child.exitCode}`}): ${this.stderrTail.trim()}`,
+        );
       }
       try {
         const response = await fetch(`http://${HOST}:${port}${HEALTH_PATH}`, { signal: AbortSignal.timeout(1_000) });
+        await response.body?.cancel();
         if (response.ok) return;
       } catch {
         // not listening yet

@@ -45,13 +45,27 @@ export function loadDefinition(name: string, substitutions: Readonly<Record<stri
   return JSON.parse(text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, key: string) => substitutions[key]!)) as AslDefinition;
 }
 
-/** Every Task state (including those inside Map and Parallel states) with its resource. */
-export function taskStates(definition: AslDefinition): Array<{ name: string; resource: string }> {
-  const out: Array<{ name: string; resource: string }> = [];
+/** Every state, including those inside Map and Parallel states, with its name. */
+export function allStates(definition: AslDefinition): Array<{ name: string; state: AslState }> {
+  const out: Array<{ name: string; state: AslState }> = [];
   for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type === 'Task' && state.Resource) out.push({ name, resource: state.Resource });
+    out.push({ name, state });
     const nested = [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])].filter((d): d is AslDefinition => Boolean(d));
-    for (const inner of nested) out.push(...taskStates(inner));
+    for (const inner of nested) out.push(...allStates(inner));
   }
   return out;
+}
+
+/** Every Task state with its resource. */
+export function taskStates(definition: AslDefinition): Array<{ name: string; resource: string }> {
+  return allStates(definition)
+    .filter(({ state }) => state.Type === 'Task' && state.Resource)
+    .map(({ name, state }) => ({ name, resource: state.Resource! }));
+}
+
+/** Names of states that have a Retry field. */
+export function statesWithRetry(definition: AslDefinition): string[] {
+  return allStates(definition)
+    .filter(({ state }) => Array.isArray(state.Retry))
+    .map(({ name }) => name);
 }

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { LocalStackError } from '../node-version.js';
-import { loadDefinition, taskStates, type AslDefinition } from './definitions.js';
+import { loadDefinition, statesWithRetry, taskStates, type AslDefinition } from './definitions.js';
 
 /** A Lambda handler as the runner calls it. */
 export type TaskHandler = (event: unknown, context: LocalLambdaContext) => Promise<unknown>;
@@ -64,6 +64,12 @@ export interface MachineConfig {
   substitutions: Readonly<Record<string, string>>;
 }
 
+/** How the runner runs. */
+export interface RunnerOptions {
+  /** Replaces every Retry interval (milliseconds), so tests don't wait out real backoff. */
+  retryIntervalMs?: number;
+}
+
 /** Payload limit of Step Functions and Lambda (256 KiB). */
 export const PAYLOAD_LIMIT = 256 * 1024;
 
@@ -71,7 +77,7 @@ const LAMBDA_TIMEOUT_MS = 15 * 60 * 1000;
 
 /** Runs ASL state machines in-process. */
 export class LocalRunner {
-  private readonly machines = new Map<string, { definition: AslDefinition; taskNames: Map<string, string> }>();
+  private readonly machines = new Map<string, { definition: AslDefinition; taskNames: Map<string, string>; retrying: string[] }>();
   private readonly executions = new Map<string, LocalExecution & { abort?: () => void }>();
 
   /**
@@ -81,6 +87,7 @@ export class LocalRunner {
   constructor(
     machines: Readonly<Record<string, MachineConfig>>,
     private readonly handlers: Readonly<Record<string, TaskHandler>>,
+    private readonly options: RunnerOptions = {},
   ) {
     for (const [name, config] of Object.entries(machines)) {
       const definition = loadDefinition(config.file, config.substitutions);
@@ -90,7 +97,7 @@ export class LocalRunner {
         if (!handlers[fn]) throw new LocalRunnerError(`state ${task.name} of ${name} calls ${fn}, which has no local handler`);
         taskNames.set(task.name, fn);
       }
-      this.machines.set(name, { definition, taskNames });
+      this.machines.set(name, { definition, taskNames, retrying: statesWithRetry(definition) });
     }
   }
 
@@ -110,7 +117,12 @@ export class LocalRunner {
     for (const [state, fn] of machine.taskNames) overrides[state] = (taskInput) => this.invoke(fn, state, taskInput, history);
     const sm = new StateMachine(machine.definition as never, { validationOptions: { checkArn: false } });
     const run = sm.run(structuredClone(input) as never, {
-      overrides: { taskResourceLocalHandlers: overrides },
+      overrides: {
+        taskResourceLocalHandlers: overrides as never,
+        ...(this.options.retryIntervalMs !== undefined
+          ? { retryIntervalOverrides: Object.fromEntries(machine.retrying.map((state) => [state, this.options.retryIntervalMs!])) }
+          : {}),
+      },
       context: { Execution: { Id: executionArn, Name: name, Input: input, StartTime: new Date().toISOString() } } as never,
     });
     const execution: LocalExecution & { abort?: () => void } = {

@@ -10,7 +10,6 @@ import {
   KMSInternalException,
   type KMSClient,
 } from '@aws-sdk/client-kms';
-import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments } from '@smithy/types';
 import { kmsClient } from '../../engine/aws/clients.js';
 import { KeyAccessError, KeyNotFoundError, KeyServiceUnavailableError } from '../../engine/keys/errors.js';
 import { KmsKeyProvider } from '../../engine/keys/kms-key-provider.js';
@@ -27,7 +26,7 @@ async function createKey(): Promise<string> {
 function failEveryCall(client: KMSClient, error: Error): () => void {
   const name = `test-fault-${randomUUID()}`;
   client.middlewareStack.add(
-    (_next: InitializeHandler<object, object>, _context: HandlerExecutionContext) => async (_args: InitializeHandlerArguments<object>) => {
+    () => async () => {
       throw error;
     },
     { step: 'initialize', name },
@@ -57,7 +56,8 @@ test('a generated data key decrypts with the same context, by key id, ARN or ali
 test('a wrong encryption context is a KeyAccessError', async () => {
   const provider = new KmsKeyProvider(await createKey());
   const { wrapped } = await provider.generateDataKey(context);
-  for (const wrong of [{ ...context, vault: 'other' }, { vault: context.vault }, {}]) {
+  const wrongContexts: Record<string, string>[] = [{ ...context, vault: 'other' }, { vault: context.vault }, {}];
+  for (const wrong of wrongContexts) {
     await assert.rejects(provider.decryptDataKey(wrapped, wrong), (error: unknown) => {
       assert.ok(error instanceof KeyAccessError, String(error));
       assert.match(error.message, /wrong key or encryption context/);

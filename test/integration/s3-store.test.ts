@@ -9,7 +9,6 @@ import {
   S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { FinalizeHandler, FinalizeHandlerArguments, HandlerExecutionContext } from '@smithy/types';
 import { s3Client } from '../../engine/aws/clients.js';
 import { ObjectExistsError, ObjectNotFoundError, StorageUnavailableError } from '../../engine/storage/errors.js';
 import { S3ObjectStore } from '../../engine/storage/s3-store.js';
@@ -44,8 +43,8 @@ function intercept(
 ): () => void {
   const name = `test-intercept-${randomUUID()}`;
   client.middlewareStack.add(
-    (next: FinalizeHandler<object, object>, context: HandlerExecutionContext) => async (args: FinalizeHandlerArguments<object>) => {
-      await hook(context.commandName ?? '', args.input as Record<string, unknown>);
+    (next, context) => async (args) => {
+      await hook(context.commandName ?? '', args.input as unknown as Record<string, unknown>);
       return next(args);
     },
     { step: 'initialize', name },

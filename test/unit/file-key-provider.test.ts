@@ -37,7 +37,8 @@ test('a generated data key round-trips with the same context', async (t) => {
   const path = join(await tempDir(t), 'haven.key');
   await createKeyFile(path);
   const provider = new FileKeyProvider(path);
-  assert.equal(provider.reference, 'file:local');
+  assert.equal(provider.reference, 'file:haven.key');
+  assert.equal(new FileKeyProvider(path, { name: 'laptop' }).reference, 'file:laptop');
   const { plaintext, wrapped } = await provider.generateDataKey(context);
   assert.equal(plaintext.length, 32);
   assert.equal(wrapped.length, WRAPPED_LENGTH);
@@ -57,7 +58,8 @@ test('a wrong context is a KeyAccessError', async (t) => {
   await createKeyFile(path);
   const provider = new FileKeyProvider(path);
   const { wrapped } = await provider.generateDataKey(context);
-  for (const wrong of [{ ...context, vault: 'vault-2' }, { vault: 'vault-1' }, { ...context, extra: '' }, {}]) {
+  const wrongContexts: Record<string, string>[] = [{ ...context, vault: 'vault-2' }, { vault: 'vault-1' }, { ...context, extra: '' }, {}];
+  for (const wrong of wrongContexts) {
     await assert.rejects(provider.decryptDataKey(wrapped, wrong), (error: unknown) => {
       assert.ok(error instanceof KeyAccessError);
       assert.match(error.message, /wrong key or encryption context/);

@@ -1,0 +1,44 @@
+/** Command-line flags of `npm run bench`. */
+import { parseArgs } from 'node:util';
+
+/** Parsed flags. */
+export interface BenchArgs {
+  /** About 200 MiB of data instead of about 1 GiB. */
+  quick: boolean;
+  /** Where to write the results as JSON. */
+  json?: string;
+  /** Keep the temp directories (data, vault, repository, restores). */
+  keep: boolean;
+  skipRestic: boolean;
+  /** Data set size in bytes. */
+  datasetBytes: number;
+  /** Sample size of the stage breakdown in bytes. */
+  stageSampleBytes: number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * Parses `--quick`, `--json FILE`, `--keep`, `--skip-restic`.
+ * @throws TypeError on an unknown flag
+ */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      'skip-restic': { type: 'boolean', default: false },
+    },
+  });
+  const quick = values.quick ?? false;
+  return {
+    quick,
+    ...(values.json ? { json: values.json } : {}),
+    keep: values.keep ?? false,
+    skipRestic: values['skip-restic'] ?? false,
+    datasetBytes: (quick ? 200 : 1024) * MiB,
+    stageSampleBytes: (quick ? 64 : 256) * MiB,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * `npm run bench`: Haven against restic on the same synthetic data, every
+ * step in its own child process (wall time and peak RSS per step), then a
+ * per-stage breakdown of Haven's pipeline. Prints markdown tables; writes
+ * JSON with `--json FILE`. Flags: `--quick`, `--json FILE`, `--keep`,
+ * `--skip-restic`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertNodeVersion } from '../local/node-version.js';
+import { parseBenchArgs } from './args.js';
+import { generateDataset, mutateRecords, type Dataset } from './dataset.js';
+import { HavenTool } from './haven-tool.js';
+import { ensureGnuTime, ensureRestic } from './install.js';
+import { machineInfo } from './machine.js';
+import { directoryBytes, type MeasuredRun } from './measure.js';
+import { limitingStage, ratios, ratiosTable, stagesTable, stepsTable } from './report.js';
+import { ResticTool, resticSummary } from './restic-tool.js';
+import { measureStages } from './stages.js';
+import { Step, Tool, type BenchTool, type StepResult } from './types.js';
+import { fileSha256, verifyRestore } from './verify.js';
+
+const log = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+
+function lastJsonLine(stdout: string): unknown {
+  const line = stdout.trim().split('\n').pop();
+  return line ? (JSON.parse(line) as unknown) : undefined;
+}
+
+function details(tool: BenchTool, step: Step, run: MeasuredRun): unknown {
+  if (tool.tool === Tool.Haven) return lastJsonLine(run.stdout);
+  if (step === Step.Full || step === Step.Incremental) return resticSummary(run.stdout);
+  return undefined;
+}
+
+async function measure(tool: BenchTool, step: Step, inputBytes: number, run: () => Promise<MeasuredRun>): Promise<StepResult> {
+  log(`${tool.tool}: ${step}…`);
+  const before = directoryBytes(tool.repoDir);
+  const measured = await run();
+  const after = directoryBytes(tool.repoDir);
+  const result: StepResult = {
+    tool: tool.tool,
+    step,
+    wallSeconds: measured.wallSeconds,
+    inputBytes,
+    throughputMBs: inputBytes / 1e6 / measured.wallSeconds,
+    storedBytes: after,
+    newBytes: after - before,
+    peakRssMiB: measured.peakRssMiB,
+    details: details(tool, step, measured),
+  };
+  log(`${tool.tool}: ${step} took ${measured.wallSeconds.toFixed(2)} s, peak RSS ${measured.peakRssMiB.toFixed(1)} MiB, repository ${(after / 1e6).toFixed(1)} MB`);
+  return result;
+}
+
+async function hashInputs(dataset: Dataset): Promise<Map<string, string>> {
+  const digests = new Map<string, string>();
+  for (const path of [dataset.records.path, dataset.blobs.path]) digests.set(path, await fileSha256(path));
+  return digests;
+}
+
+async function main(): Promise<void> {
+  assertNodeVersion();
+  const args = parseBenchArgs(process.argv.slice(2));
+  ensureGnuTime();
+  if (!args.skipRestic) ensureRestic();
+  const base = mkdtempSync(join(tmpdir(), 'haven-bench-'));
+  log(`working in ${base}${args.keep ? ' (kept)' : ''}`);
+  try {
+    const dataDir = join(base, 'data');
+    await mkdir(dataDir);
+    log(`generating ${(args.datasetBytes / 2 ** 20).toFixed(0)} MiB of data…`);
+    const dataset = generateDataset(dataDir, args.datasetBytes);
+    log(`records.jsonl: ${dataset.records.count} records, ${(dataset.records.bytes / 1e6).toFixed(1)} MB; blobs.bin: ${(dataset.blobs.bytes / 1e6).toFixed(1)} MB`);
+
+    const tools: BenchTool[] = [new HavenTool(join(base, 'haven'), dataset)];
+    if (!args.skipRestic) tools.push(new ResticTool(join(base, 'restic'), dataDir));
+    for (const tool of tools) await mkdir(join(base, tool.tool), { recursive: true });
+    const descriptions = await Promise.all(tools.map((t) => t.describe()));
+
+    const results: StepResult[] = [];
+    for (const tool of tools) {
+      results.push(await measure(tool, Step.Init, 0, () => tool.init()));
+      results.push(await measure(tool, Step.Full, dataset.totalBytes, () => tool.backup('full')));
+    }
+    const mutation = mutateRecords(dataset);
+    log(`mutated ${mutation.records} records (${(mutation.bytes / 1e6).toFixed(2)} MB) in ${mutation.runs.length} runs`);
+    const digests = await hashInputs(dataset);
+    for (const tool of tools) results.push(await measure(tool, Step.Incremental, dataset.totalBytes, () => tool.backup('incremental')));
+    for (const tool of tools) {
+      const target = join(base, `${tool.tool}-restore`);
+      await mkdir(target);
+      results.push(await measure(tool, Step.Restore, dataset.totalBytes, () => tool.restore(target)));
+      await verifyRestore(tool.tool, digests, await tool.restoredFiles(target));
+      log(`${tool.tool}: restored files match the inputs (SHA-256)`);
+      if (!args.keep) rmSync(target, { recursive: true, force: true });
+    }
+
+    log(`stage breakdown on a ${(args.stageSampleBytes / 2 ** 20).toFixed(0)} MiB sample…`);
+    const stages = await measureStages({
+      recordsPath: dataset.records.path,
+      blobsPath: dataset.blobs.path,
+      sampleBytes: args.stageSampleBytes,
+      workDir: join(base, 'stages'),
+    });
+    const limit = limitingStage(stages);
+    const comparisons = ratios(results);
+    const machine = machineInfo(base);
+
+    const markdown = [
+      `## Haven vs restic (${args.quick ? 'quick, ~200 MiB' : 'full, ~1 GiB'})`,
+      '',
+      `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node.js ${machine.node}, disk ${machine.disk}`,
+      ...descriptions.map((d) => `- ${d}`),
+      `- data: records.jsonl ${(dataset.records.bytes / 1e6).toFixed(1)} MB (${dataset.records.count} records), blobs.bin ${(dataset.blobs.bytes / 1e6).toFixed(1)} MB; incremental: ${mutation.records} records edited in ${mutation.runs.length} runs`,
+      '',
+      stepsTable(results),
+      '',
+      ...(comparisons.length > 0 ? [ratiosTable(comparisons), ''] : []),
+      `## Haven pipeline stages (${(stages[0]?.stageBytes ?? 0) / 1e6} MB sample, 70% records / 30% binary)`,
+      '',
+      stagesTable(stages, stages[0]?.stageBytes ?? 0),
+      '',
+      limit ? `Slowest single stage: ${limit.stage} (${limit.plaintextMBs.toFixed(1)} MB/s of plaintext).` : '',
+    ].join('\n');
+    process.stdout.write(`${markdown}\n`);
+    if (args.json) {
+      const report = { quick: args.quick, machine, tools: descriptions, dataset, mutation, steps: results, ratios: comparisons, stages, limitingStage: limit?.stage };
+      await writeFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
+      log(`wrote ${args.json}`);
+    }
+  } finally {
+    if (!args.keep) rmSync(base, { recursive: true, force: true });
+  }
+}
+
+await main();

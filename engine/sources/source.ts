@@ -1,0 +1,89 @@
+/**
+ * The contracts between the backup engine and what it backs up. A
+ * `BackupSource` splits itself into partitions and exports each as a byte
+ * stream the engine chunks and stores; a `RestoreTarget` reads those streams
+ * back into a table or bucket.
+ */
+
+/**
+ * One partition of a source, as planned: a name unique within the backup and
+ * a small JSON spec (it travels through Step Functions state, so it stays
+ * tiny, e.g. `{ segment: 3, total: 16 }`).
+ */
+export interface PartitionPlan {
+  name: string;
+  spec: Record<string, unknown>;
+}
+
+/** Options every source's `plan` understands. */
+export interface PlanOptions {
+  /** Upper bound on the number of partitions (default 1000). */
+  maxPartitions?: number;
+}
+
+/** Default upper bound on the partitions of one backup. */
+export const DEFAULT_MAX_PARTITIONS = 1000;
+
+/** A record counter a source increments while it exports (the engine reads it after the stream ends). */
+export interface RecordCounter {
+  records: number;
+}
+
+/** Something Haven can back up: a table, a bucket prefix… */
+export interface BackupSource {
+  /** Non-secret schema and metadata, recorded in the snapshot and handed back to `RestoreTarget.prepare`. */
+  describe(): Promise<Record<string, unknown>>;
+  /** Splits the source into partitions that can be exported independently (and in parallel). */
+  plan(options?: PlanOptions): Promise<PartitionPlan[]>;
+  /** The bytes of one partition, in bounded memory; counts records into `counter` as it goes. */
+  export(partition: PartitionPlan, counter: RecordCounter): AsyncIterable<Uint8Array>;
+}
+
+/** What a restore does with records that already exist in the target. */
+export const ConflictPolicy = {
+  /** Refuse (in `prepare`, before writing anything) when the target holds any record. */
+  FailIfExists: 'fail_if_exists',
+  /** Replace existing records. */
+  Overwrite: 'overwrite',
+  /** Leave existing records untouched and count them as skipped. */
+  SkipExisting: 'skip_existing',
+} as const;
+/** One of `ConflictPolicy`'s values. */
+export type ConflictPolicy = (typeof ConflictPolicy)[keyof typeof ConflictPolicy];
+
+/** Options of `RestoreTarget.prepare`, run once per restore before any partition is written. */
+export interface RestorePrepareOptions {
+  conflict_policy: ConflictPolicy;
+  /** Create a missing table from the snapshot's description (DynamoDB; ignored by S3). */
+  create_missing_tables?: boolean;
+}
+
+/** Options of `RestoreTarget.restore`, run once per partition (possibly in parallel, possibly in another process). */
+export interface RestoreWriteOptions {
+  conflict_policy: ConflictPolicy;
+  /** Writes in flight at once (a target-specific default when absent). */
+  concurrency?: number;
+}
+
+/** Records written and records left alone by one `restore` call. */
+export interface RestoreResult {
+  records: number;
+  skipped: number;
+}
+
+/** Somewhere Haven can restore a source's partitions into. */
+export interface RestoreTarget {
+  /**
+   * Checks (and if asked, creates) the target for a restore of a source that
+   * `described` itself as. Raises `RestoreConflictError` for `fail_if_exists`
+   * when the target is not empty, before anything is written.
+   */
+  prepare(options: RestorePrepareOptions, described: Record<string, unknown>): Promise<void>;
+  /** Writes one partition's stream into the target. Keeps no state from `prepare`. */
+  restore(stream: AsyncIterable<Uint8Array>, options: RestoreWriteOptions): Promise<RestoreResult>;
+}
+
+/** A partition name: `segment-0003`, `range-0012` (at least four digits, so names sort in order). */
+export function partitionName(kind: string, index: number): string {
+  return `${kind}-${String(index).padStart(4, '0')}`;
+}

@@ -1,0 +1,56 @@
+/**
+ * Export partition (one Map iteration): stream one partition of the source
+ * through chunk → compress → encrypt → pack upload in one pass, write the
+ * packs' index, and stage the partition's manifest. Idempotent: a retried
+ * iteration whose manifest exists returns at once.
+ */
+import { openSession } from '../../backup/run-backup.js';
+import type { RecordCounter } from '../../sources/source.js';
+import type { WorkflowDeps } from '../deps.js';
+import { listStaged, partitionManifestName, readStaged, writeStaged, type StagedPartition } from '../staging.js';
+import type { ExportInput } from './types.js';
+
+/** Bytes per stage of one partition, reported back to the workflow. */
+export interface ExportOutput {
+  partition: string;
+  bytes_read: number;
+  bytes_new: number;
+  bytes_stored: number;
+  records: number;
+  skipped?: true;
+}
+
+/** Runs one Export partition iteration. */
+export async function exportPartition(deps: WorkflowDeps, input: ExportInput): Promise<ExportOutput> {
+  const { context, partition } = input;
+  const vault = await deps.vault();
+  const manifestName = partitionManifestName(input.index);
+  const existing = await readStaged<StagedPartition>(vault, context.backup_id, manifestName);
+  if (existing) {
+    return { partition: partition.name, ...pick(existing), skipped: true };
+  }
+  const session = await openSession(vault, { type: context.type, baseFull: context.base_full }, { compression: context.compression });
+  const counter: RecordCounter = { records: 0 };
+  const source = deps.source(context.source);
+  await session.backupPartition(partition.name, source.export(partition, counter), { records: () => counter.records });
+  const result = await session.finish();
+  const staged: StagedPartition = { partitions: result.partitions, index_ids: result.index_ids, counts: result.counts };
+  await writeStaged(vault, context.backup_id, manifestName, staged);
+  const done = (await listStaged(vault, context.backup_id)).filter((n) => n.startsWith('partition-')).length;
+  await deps.catalog.executions
+    .updateProgress(context.execution_id, { progress: 5 + Math.floor((80 * done) / Math.max(1, context.partition_count)), phase: 'exporting' })
+    .catch((error: unknown) => {
+      // Progress is advisory: a cancelled or failed record refuses it, and that is not this iteration's failure.
+      if ((error as { name?: string }).name !== 'NotRunningError') throw error;
+    });
+  return { partition: partition.name, ...pick(staged) };
+}
+
+function pick(staged: StagedPartition): Omit<ExportOutput, 'partition' | 'skipped'> {
+  return {
+    bytes_read: staged.counts.bytes_read,
+    bytes_new: staged.counts.bytes_new,
+    bytes_stored: staged.counts.bytes_stored,
+    records: staged.partitions.reduce((n, p) => n + p.records, 0),
+  };
+}

@@ -1,0 +1,46 @@
+/** Finalize: record COMPLETED with the backup's stats, release the lease, emit the outcome. */
+import { RecordStatus } from '../../catalog/status.js';
+import type { ExecutionRecord } from '../../catalog/types.js';
+import type { WorkflowDeps } from '../deps.js';
+import type { BackupContext, CommitOutput, VerifyOutput } from './types.js';
+
+/** Runs the Finalize step. */
+export async function finalizeBackup(deps: WorkflowDeps, input: { context: BackupContext; commit: CommitOutput; verify: VerifyOutput }): Promise<ExecutionRecord> {
+  const { context, commit, verify } = input;
+  const now = deps.now().toISOString();
+  const record = await deps.catalog.executions.transition(context.execution_id, RecordStatus.Completed, {
+    phase: 'completed',
+    progress: 100,
+    backup_type: context.type,
+    result: {
+      backup_id: context.backup_id,
+      snapshot_id: commit.snapshot_id,
+      snapshot_sha256: commit.snapshot_id,
+      file_path: `${deps.vaultUri}/snapshots/${commit.snapshot_id}`,
+      file_size: commit.bytes_stored,
+      bytes_read: commit.bytes_read,
+      bytes_new: commit.bytes_new,
+      compression_ratio: commit.compression_ratio,
+      dedup_ratio: commit.dedup_ratio,
+      encryption: 'AES-256-GCM',
+      checksum: `sha256:${commit.snapshot_id}`,
+      records: commit.records,
+      partitions: commit.partitions,
+      created_at: now,
+    },
+    verification: {
+      status: verify.status,
+      checksum_verified: verify.checksum_verified,
+      integrity_verified: verify.integrity_verified,
+      test_restore_verified: false,
+      verified_at: now,
+    },
+  });
+  await deps.catalog.releaseLease(context.job_id, context.execution_id);
+  await deps.catalog.updateJob(context.job_id, { last_run: record.started_at });
+  await deps.publish({
+    detailType: 'Backup Succeeded',
+    detail: { job_id: context.job_id, execution_id: context.execution_id, backup_id: context.backup_id, backup_type: context.type, snapshot_id: commit.snapshot_id, bytes_read: commit.bytes_read, bytes_stored: commit.bytes_stored, duration: record.duration },
+  });
+  return record;
+}

@@ -1,0 +1,42 @@
+/**
+ * Mark failed: whatever state failed, record FAILED with a seed error code
+ * and a message, release the job's lease (only this execution's), and drop
+ * staged manifests. Packs already uploaded stay unreferenced until prune; no
+ * snapshot was committed.
+ */
+import { RecordStatus, TERMINAL_STATUSES } from '../../catalog/status.js';
+import type { WorkflowDeps } from '../deps.js';
+import { causeMessage, errorCodeOf } from '../errors.js';
+import { clearStaged } from '../staging.js';
+import type { BackupStartInput, PlanOutput } from './types.js';
+
+/** The workflow state when a failure was caught. */
+export interface FailedState extends BackupStartInput {
+  plan?: PlanOutput;
+  error?: { Error?: string; Cause?: string };
+}
+
+/** What Mark failed recorded. */
+export interface FailureOutput {
+  execution_id: string | null;
+  code: string;
+  message: string;
+}
+
+/** Runs the Mark failed step. */
+export async function markBackupFailed(deps: WorkflowDeps, state: FailedState): Promise<FailureOutput> {
+  const code = errorCodeOf(state.error?.Error);
+  const message = causeMessage(state.error?.Cause);
+  const executionId = state.plan?.execution_id ?? state.execution_id ?? null;
+  if (!executionId) return { execution_id: null, code, message };
+  const record = await deps.catalog.executions.find(executionId);
+  if (record && !TERMINAL_STATUSES.includes(record.status)) {
+    await deps.catalog.executions.transition(executionId, RecordStatus.Failed, { phase: 'failed', error: { code, message } });
+  }
+  if (record) {
+    await deps.catalog.releaseLease(record.job_id, executionId);
+    await clearStaged(await deps.vault(), record.backup_id).catch(() => {});
+    await deps.publish({ detailType: 'Backup Failed', detail: { job_id: record.job_id, execution_id: executionId, backup_id: record.backup_id, error_code: code, error_message: message } });
+  }
+  return { execution_id: executionId, code, message };
+}

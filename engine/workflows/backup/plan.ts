@@ -1,0 +1,68 @@
+/**
+ * Plan: validate the job, take its lease, resolve the backup type and parent
+ * snapshot, mark the execution running, plan partitions, and stage the
+ * source's description for the snapshot.
+ */
+import { ExecutionTrigger, JobStatus } from '../../catalog/types.js';
+import { RecordStatus } from '../../catalog/status.js';
+import { resolvePlan } from '../../backup/run-backup.js';
+import { BackupType } from '../../snapshot/snapshot.js';
+import type { WorkflowDeps } from '../deps.js';
+import { InvalidJobError } from '../errors.js';
+import { writeStaged } from '../staging.js';
+import { compressionFor } from './compression.js';
+import type { BackupContext, BackupStartInput, PlanOutput } from './types.js';
+
+/** How long a job's lease lasts if a run dies without releasing it. */
+export const LEASE_SECONDS = 4 * 60 * 60;
+/** Default Map concurrency of the export step. */
+export const DEFAULT_MAX_CONCURRENCY = 4;
+
+/** Runs the Plan step. */
+export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): Promise<PlanOutput> {
+  const { catalog } = deps;
+  const job = await catalog.getJob(input.job_id);
+  if (job.status !== JobStatus.Active) throw new InvalidJobError(`job ${job.job_id} is ${job.status}; only active jobs run`);
+  const execution =
+    input.execution_id !== undefined
+      ? await catalog.executions.get(input.execution_id)
+      : await catalog.executions.create({
+          job_id: job.job_id,
+          job_name: job.job_name,
+          backup_type: job.backup_type,
+          trigger: input.trigger === 'schedule' ? ExecutionTrigger.Schedule : ExecutionTrigger.Manual,
+          execution_options: input.execution_options ?? {},
+          custom_parameters: input.custom_parameters ?? {},
+        });
+  await catalog.acquireLease(job.job_id, execution.execution_id, LEASE_SECONDS);
+
+  const vault = await deps.vault();
+  const requested = input.execution_options?.force_full_backup ? BackupType.Full : job.backup_type;
+  const resolved = await resolvePlan(vault, job.job_id, requested);
+  const source = deps.source(job.source);
+  const description = await source.describe();
+  const partitions = await source.plan();
+  await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString() });
+  if (execution.status === RecordStatus.Queued) {
+    await catalog.executions.transition(execution.execution_id, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: resolved.type });
+  }
+  const context: BackupContext = {
+    execution_id: execution.execution_id,
+    backup_id: execution.backup_id,
+    job_id: job.job_id,
+    type: resolved.type,
+    base_full: resolved.baseFull,
+    parent: resolved.parent,
+    compression: compressionFor(job, input),
+    source: job.source,
+    partition_count: partitions.length,
+    skip_verification: Boolean(input.execution_options?.skip_verification),
+  };
+  const requestedConcurrency = Number(input.custom_parameters?.max_concurrency ?? DEFAULT_MAX_CONCURRENCY);
+  return {
+    execution_id: execution.execution_id,
+    context,
+    partitions,
+    max_concurrency: Math.max(1, Math.min(40, Number.isFinite(requestedConcurrency) ? requestedConcurrency : DEFAULT_MAX_CONCURRENCY)),
+  };
+}

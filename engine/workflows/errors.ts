@@ -1,0 +1,71 @@
+import { ErrorCode, HavenError } from '../errors.js';
+
+/** Base class of workflow step errors. */
+export class WorkflowError extends HavenError {
+  override readonly name: string = 'WorkflowError';
+}
+
+/** A job's configuration cannot run (disabled job, unknown source type, bad parameters). */
+export class InvalidJobError extends WorkflowError {
+  override readonly name = 'InvalidJobError';
+  override readonly code = ErrorCode.InvalidInput;
+}
+
+/** The commit step found fewer partition manifests than planned. */
+export class IncompleteBackupError extends WorkflowError {
+  override readonly name = 'IncompleteBackupError';
+}
+
+/** Verification after a backup or restore found damage or a mismatch. */
+export class VerificationFailedError extends WorkflowError {
+  override readonly name = 'VerificationFailedError';
+  override readonly code = ErrorCode.CorruptedBackup;
+}
+
+/**
+ * The seed's error code for a failure, from the error's name as Step
+ * Functions reports it (the `Error` of a caught failure).
+ */
+export function errorCodeOf(name: string | undefined): string {
+  switch (name) {
+    case 'StorageUnavailableError':
+    case 'StorageAccessDeniedError':
+      return ErrorCode.StorageUnavailable;
+    case 'InsufficientSpaceError':
+      return ErrorCode.InsufficientSpace;
+    case 'CorruptedBackupError':
+    case 'VerificationFailedError':
+    case 'DecompressionError':
+      return ErrorCode.CorruptedBackup;
+    case 'RestoreConflictError':
+      return ErrorCode.RestoreConflict;
+    case 'KeyAccessError':
+    case 'KeyNotFoundError':
+      return ErrorCode.KeyAccessDenied;
+    case 'JobAlreadyRunningError':
+      return 'JobAlreadyRunning';
+    case 'SourceNotFoundError':
+    case 'NotFoundError':
+      return 'SourceNotFound';
+    case 'InvalidJobError':
+    case 'InvalidSourceConfigError':
+      return 'InvalidConfiguration';
+    default:
+      return ErrorCode.BackupFailed;
+  }
+}
+
+/**
+ * A readable message from a caught failure's `Cause`: Lambda wraps it as
+ * JSON (`{"errorMessage": …}`); the local runner passes the message itself.
+ */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return 'no cause recorded';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON
+  }
+  return cause.slice(0, 2000);
+}

@@ -1,0 +1,7 @@
+/** Lambda: the backup workflow's Commit snapshot state. */
+import { commitBackup } from '../../engine/workflows/backup/commit.js';
+import type { BackupContext } from '../../engine/workflows/backup/types.js';
+import { stepHandler } from '../shared/step-handler.js';
+
+/** The Lambda entry point. */
+export const handler = stepHandler('commit', (deps, event: { context: BackupContext }) => commitBackup(deps, event.context));

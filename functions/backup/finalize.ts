@@ -1,0 +1,6 @@
+/** Lambda: the backup workflow's Finalize state. */
+import { finalizeBackup } from '../../engine/workflows/backup/finalize.js';
+import { stepHandler } from '../shared/step-handler.js';
+
+/** The Lambda entry point. */
+export const handler = stepHandler('finalize', finalizeBackup);

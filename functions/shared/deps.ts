@@ -1,0 +1,32 @@
+/** Builds the workflow steps' dependencies from the function's settings, once per container. */
+import { Catalog } from '../../engine/catalog/catalog.js';
+import { FileKeyProvider } from '../../engine/keys/file-key-provider.js';
+import { KmsKeyProvider } from '../../engine/keys/kms-key-provider.js';
+import { openObjectStore } from '../../engine/storage/open-store.js';
+import type { WorkflowDeps } from '../../engine/workflows/deps.js';
+import { backupSourceFor, restoreTargetFor } from '../../engine/workflows/sources.js';
+import { vaultOpener } from '../../engine/workflows/vault-opener.js';
+import { readSettings, type FunctionSettings } from './env.js';
+import { publishEvent } from './publish.js';
+
+/** Wires the steps to AWS (or the emulator) from settings. */
+export function workflowDeps(settings: FunctionSettings = readSettings()): WorkflowDeps {
+  const provider = settings.kmsKeyId ? new KmsKeyProvider(settings.kmsKeyId) : new FileKeyProvider(settings.keyFile!);
+  return {
+    catalog: new Catalog(settings.catalogTable),
+    vault: vaultOpener(openObjectStore(settings.vaultUri), provider),
+    vaultUri: settings.vaultUri,
+    source: backupSourceFor,
+    target: restoreTargetFor,
+    publish: settings.events === 'off' ? async () => {} : publishEvent,
+    now: () => new Date(),
+  };
+}
+
+let cached: WorkflowDeps | undefined;
+
+/** The container's dependencies (built on first use, reused across invocations). */
+export function containerDeps(): WorkflowDeps {
+  cached ??= workflowDeps();
+  return cached;
+}

@@ -1,0 +1,40 @@
+/** Environment settings of Haven's functions (set by CDK, or by the local stack). */
+import { ErrorCode, HavenError } from '../../engine/errors.js';
+
+/** A required setting is missing. */
+export class MissingSettingError extends HavenError {
+  override readonly name = 'MissingSettingError';
+  override readonly code = ErrorCode.InvalidInput;
+}
+
+/** What the workflow functions read from the environment. */
+export interface FunctionSettings {
+  catalogTable: string;
+  /** `s3://bucket/prefix` (or `file:///…` locally). */
+  vaultUri: string;
+  /** KMS key id, ARN or alias wrapping vault keys; or a key file for offline runs. */
+  kmsKeyId?: string;
+  keyFile?: string;
+  /** `off` disables outcome events. */
+  events: 'on' | 'off';
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new MissingSettingError(`${name} is not set`);
+  return value;
+}
+
+/** Reads the settings; throws MissingSettingError naming the first missing one. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): FunctionSettings {
+  const kmsKeyId = env.HAVEN_KMS_KEY_ID;
+  const keyFile = env.HAVEN_KEY_FILE;
+  if (!kmsKeyId && !keyFile) throw new MissingSettingError('HAVEN_KMS_KEY_ID (or HAVEN_KEY_FILE) is not set');
+  return {
+    catalogTable: required(env, 'HAVEN_CATALOG_TABLE'),
+    vaultUri: required(env, 'HAVEN_VAULT_URI'),
+    ...(kmsKeyId ? { kmsKeyId } : {}),
+    ...(keyFile ? { keyFile } : {}),
+    events: env.HAVEN_EVENTS === 'off' ? 'off' : 'on',
+  };
+}
