@@ -11,6 +11,8 @@ export interface MachineInfo {
   node: string;
   /** `df` of the bench's temp directory: device, type, size. */
   disk: string;
+  /** /proc/loadavg when described: other work on the machine skews wall times. */
+  loadAverage: string;
 }
 
 function cpuModel(): string {
@@ -34,6 +36,15 @@ function disk(dir: string): string {
   }
 }
 
+/** The 1, 5 and 15 minute load averages. */
+export function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Describes this machine; `dir` is where the bench writes. */
 export function machineInfo(dir: string): MachineInfo {
   return {
@@ -42,5 +53,6 @@ export function machineInfo(dir: string): MachineInfo {
     cpuModel: cpuModel(),
     node: process.version,
     disk: disk(dir),
+    loadAverage: loadAverage(),
   };
 }

@@ -37,9 +37,9 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 const s = (v: string): string => `{"S":${JSON.stringify(v)}}`;
 const n = (v: string | number): string => `{"N":"${v}"}`;
 
-/** An ISO 8601 timestamp within 2024, always 24 characters. */
-export function timestamp(rng: Prng): string {
-  return new Date(EPOCH + rng.int(YEAR_MS)).toISOString();
+/** An ISO 8601 timestamp within a year from `from` (default 2024-01-01), always 24 characters. */
+export function timestamp(rng: Prng, from = EPOCH): string {
+  return new Date(from + rng.int(YEAR_MS)).toISOString();
 }
 
 function money(rng: Prng, max: number): string {
@@ -67,7 +67,8 @@ export function recordLine(rng: Prng, i: number): string {
   const last = rng.pick(LAST);
   const [city, state, zip] = rng.pick(CITIES);
   const entity = rng.pick(ENTITIES);
-  const created = timestamp(rng);
+  const createdAt = EPOCH + rng.int(YEAR_MS);
+  const created = new Date(createdAt).toISOString();
   const fields: string[] = [
     `"pk":${s(`CUSTOMER#${String(i).padStart(10, '0')}`)}`,
     `"sk":${s(`${entity}#${created.slice(0, 10)}#${rng.hex(8)}`)}`,
@@ -77,7 +78,7 @@ export function recordLine(rng: Prng, i: number): string {
     `"address":{"M":{"street":${s(`${rng.range(1, 9999)} ${rng.pick(STREETS)}`)},"city":${s(city)},"state":${s(state)},"zip":${s(`${zip}${rng.digits(3)}`)},"country":${s('US')}}}`,
     `"status":${s(rng.pick(STATUS))}`,
     `"created_at":${s(created)}`,
-    `"updated_at":${s(timestamp(rng))}`,
+    `"updated_at":${s(new Date(createdAt + rng.int(YEAR_MS / 4)).toISOString())}`,
     `"version":${n(rng.range(1, 8))}`,
     `"currency":${s(rng.pick(CURRENCIES))}`,
     `"total":${n(money(rng, 5000))}`,
@@ -108,13 +109,13 @@ const VERSION = /"version":\{"N":"([1-9])"\}/;
 const TOTAL = /"total":\{"N":"([0-9.]+)"\}/;
 
 /**
- * An edit of one record that keeps its length: a new `updated_at`, the
+ * An edit of one record that keeps its length: a new `updated_at` (in 2025), the
  * next `version` (wrapping 9 to 1), and a new `total` with the same number
  * of digits.
  */
 export function mutateLine(line: string, rng: Prng): string {
   return line
-    .replace(UPDATED_AT, `"updated_at":{"S":"${timestamp(rng)}"}`)
+    .replace(UPDATED_AT, `"updated_at":{"S":"${timestamp(rng, EPOCH + YEAR_MS)}"}`)
     .replace(VERSION, (_m, v: string) => `"version":{"N":"${v === '9' ? 1 : Number(v) + 1}"}`)
     .replace(TOTAL, (_m, total: string) => {
       const [whole = '1', cents = '00'] = total.split('.');

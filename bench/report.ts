@@ -30,11 +30,12 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>
 /** Markdown table of every tool and step. */
 export function stepsTable(results: readonly StepResult[]): string {
   return table(
-    ['tool', 'step', 'wall (s)', 'input (MB)', 'throughput (MB/s)', 'stored after (MB)', 'new in step (MB)', 'peak RSS (MiB)'],
+    ['tool', 'step', 'wall (s)', 'CPU (s)', 'input (MB)', 'throughput (MB/s)', 'stored after (MB)', 'new in step (MB)', 'peak RSS (MiB)'],
     results.map((r) => [
       r.tool,
       r.step,
       r.wallSeconds.toFixed(2),
+      r.cpuSeconds.toFixed(2),
       r.inputBytes > 0 ? mb(r.inputBytes) : '-',
       r.inputBytes > 0 ? r.throughputMBs.toFixed(1) : '-',
       mb(r.storedBytes, 2),
@@ -68,6 +69,8 @@ export function ratios(results: readonly StepResult[]): Ratio[] {
     make('incremental new bytes', incremental.haven.newBytes / 1e6, incremental.restic.newBytes / 1e6, 'MB', '<= 1.0x', (r) => r <= 1),
     make('incremental throughput', incremental.haven.throughputMBs, incremental.restic.throughputMBs, 'MB/s', '(no target)', () => true),
     make('restore throughput', restore.haven.throughputMBs, restore.restic.throughputMBs, 'MB/s', '>= 1.0x', (r) => r >= 1),
+    make('full backup CPU time', full.haven.cpuSeconds, full.restic.cpuSeconds, 's', '(no target)', () => true),
+    make('restore CPU time', restore.haven.cpuSeconds, restore.restic.cpuSeconds, 's', '(no target)', () => true),
     {
       ...make('peak RSS (max over steps)', havenPeak, peak(Tool.Restic), 'MiB', `Haven < ${HAVEN_RSS_LIMIT_MIB} MiB`, () => true),
       met: havenPeak < HAVEN_RSS_LIMIT_MIB,

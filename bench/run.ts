@@ -14,7 +14,7 @@ import { parseBenchArgs } from './args.js';
 import { generateDataset, mutateRecords, type Dataset } from './dataset.js';
 import { HavenTool } from './haven-tool.js';
 import { ensureGnuTime, ensureRestic } from './install.js';
-import { machineInfo } from './machine.js';
+import { loadAverage, machineInfo } from './machine.js';
 import { directoryBytes, type MeasuredRun } from './measure.js';
 import { limitingStage, ratios, ratiosTable, stagesTable, stepsTable } from './report.js';
 import { ResticTool, resticSummary } from './restic-tool.js';
@@ -44,6 +44,7 @@ async function measure(tool: BenchTool, step: Step, inputBytes: number, run: () 
     tool: tool.tool,
     step,
     wallSeconds: measured.wallSeconds,
+    cpuSeconds: measured.cpuSeconds,
     inputBytes,
     throughputMBs: inputBytes / 1e6 / measured.wallSeconds,
     storedBytes: after,
@@ -51,7 +52,7 @@ async function measure(tool: BenchTool, step: Step, inputBytes: number, run: () 
     peakRssMiB: measured.peakRssMiB,
     details: details(tool, step, measured),
   };
-  log(`${tool.tool}: ${step} took ${measured.wallSeconds.toFixed(2)} s, peak RSS ${measured.peakRssMiB.toFixed(1)} MiB, repository ${(after / 1e6).toFixed(1)} MB`);
+  log(`${tool.tool}: ${step} took ${measured.wallSeconds.toFixed(2)} s (CPU ${measured.cpuSeconds.toFixed(2)} s), peak RSS ${measured.peakRssMiB.toFixed(1)} MiB, repository ${(after / 1e6).toFixed(1)} MB`);
   return result;
 }
 
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   ensureGnuTime();
   if (!args.skipRestic) ensureRestic();
+  const loadAtStart = loadAverage();
   const base = mkdtempSync(join(tmpdir(), 'haven-bench-'));
   log(`working in ${base}${args.keep ? ' (kept)' : ''}`);
   try {
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
     const markdown = [
       `## Haven vs restic (${args.quick ? 'quick, ~200 MiB' : 'full, ~1 GiB'})`,
       '',
-      `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node.js ${machine.node}, disk ${machine.disk}`,
+      `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node.js ${machine.node}, disk ${machine.disk}; load average ${loadAtStart} at start, ${machine.loadAverage} at end`,
       ...descriptions.map((d) => `- ${d}`),
       `- data: records.jsonl ${(dataset.records.bytes / 1e6).toFixed(1)} MB (${dataset.records.count} records), blobs.bin ${(dataset.blobs.bytes / 1e6).toFixed(1)} MB; incremental: ${mutation.records} records edited in ${mutation.runs.length} runs`,
       '',
@@ -127,7 +129,7 @@ async function main(): Promise<void> {
     ].join('\n');
     process.stdout.write(`${markdown}\n`);
     if (args.json) {
-      const report = { quick: args.quick, machine, tools: descriptions, dataset, mutation, steps: results, ratios: comparisons, stages, limitingStage: limit?.stage };
+      const report = { quick: args.quick, machine: { ...machine, loadAtStart }, tools: descriptions, dataset, mutation, steps: results, ratios: comparisons, stages, limitingStage: limit?.stage };
       await writeFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
       log(`wrote ${args.json}`);
     }

@@ -37,6 +37,8 @@ export interface StepResult {
   tool: Tool;
   step: Step;
   wallSeconds: number;
+  /** User + system CPU seconds of the step's process tree. */
+  cpuSeconds: number;
   /** Bytes the step was given (the whole data set for backups, the restored bytes for restore; 0 for init). */
   inputBytes: number;
   /** inputBytes / wallSeconds in MB/s (10^6 bytes). */

@@ -11,6 +11,13 @@ import { planBackup } from '../engine/workflows/backup/plan.js';
 import type { BackupContext } from '../engine/workflows/backup/types.js';
 import { verifyBackup } from '../engine/workflows/backup/verify.js';
 import type { WorkflowDeps } from '../engine/workflows/deps.js';
+import { finalizeRestore } from '../engine/workflows/restore/finalize.js';
+import { markRestoreFailed } from '../engine/workflows/restore/mark-failed.js';
+import { planRestore } from '../engine/workflows/restore/plan.js';
+import { restoreOnePartition } from '../engine/workflows/restore/restore-partition.js';
+import { safetyBackup } from '../engine/workflows/restore/safety-backup.js';
+import type { RestoreContext } from '../engine/workflows/restore/types.js';
+import { validateRestore } from '../engine/workflows/restore/validate.js';
 
 /** A step as the registry holds it. */
 export type Step = (deps: WorkflowDeps, event: never) => Promise<unknown>;
@@ -34,3 +41,23 @@ export const BACKUP_SUBSTITUTIONS = {
   FinalizeFunctionArn: 'haven-backup-finalize',
   MarkFailedFunctionArn: 'haven-backup-mark-failed',
 } as const satisfies Record<string, keyof typeof BACKUP_FUNCTIONS>;
+
+/** Function name → step, for the restore workflow. */
+export const RESTORE_FUNCTIONS = {
+  'haven-restore-plan': planRestore,
+  'haven-restore-safety-backup': (deps: WorkflowDeps, event: { context: RestoreContext }) => safetyBackup(deps, event.context),
+  'haven-restore-partition': restoreOnePartition,
+  'haven-restore-validate': validateRestore,
+  'haven-restore-finalize': finalizeRestore,
+  'haven-restore-mark-failed': markRestoreFailed,
+} as const satisfies Record<string, Step>;
+
+/** The restore ASL's substitution key for each function. */
+export const RESTORE_SUBSTITUTIONS = {
+  RestorePlanFunctionArn: 'haven-restore-plan',
+  SafetyBackupFunctionArn: 'haven-restore-safety-backup',
+  RestorePartitionFunctionArn: 'haven-restore-partition',
+  RestoreValidateFunctionArn: 'haven-restore-validate',
+  RestoreFinalizeFunctionArn: 'haven-restore-finalize',
+  RestoreMarkFailedFunctionArn: 'haven-restore-mark-failed',
+} as const satisfies Record<string, keyof typeof RESTORE_FUNCTIONS>;

@@ -6,6 +6,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HavenApi } from './constructs/api.js';
+import { BackupFunctions } from './constructs/backup-functions.js';
 import { BackupStateMachine } from './constructs/backup-state-machine.js';
 import { CatalogTable } from './constructs/catalog-table.js';
 import { HavenFunction, type HavenLogLevel } from './constructs/haven-function.js';
@@ -27,6 +28,18 @@ export interface HavenStackProps extends StackProps {
   readonly logRetention?: logs.RetentionDays;
   /** Log level of every function. @default INFO */
   readonly logLevel?: HavenLogLevel;
+  /**
+   * DynamoDB tables backup jobs may read, as exact table ARNs (context
+   * `haven:sourceTableArns`). Plan may DescribeTable/DescribeTimeToLive them;
+   * export-partition may Scan them and their indexes. @default none
+   */
+  readonly sourceTableArns?: readonly string[];
+  /**
+   * S3 buckets backup jobs may read, as exact bucket ARNs (context
+   * `haven:sourceBucketArns`). Plan may list them; export-partition may get
+   * their objects. @default none
+   */
+  readonly sourceBucketArns?: readonly string[];
 }
 
 /** Haven's resources in one stack. */
@@ -34,6 +47,7 @@ export class HavenStack extends Stack {
   readonly vaultKey: VaultKey;
   readonly vault: VaultBucket;
   readonly catalog: CatalogTable;
+  readonly backupFunctions: BackupFunctions;
   readonly backupWorkflow: BackupStateMachine;
   readonly scheduler: HavenScheduler;
   readonly healthFunction: HavenFunction;
@@ -54,9 +68,17 @@ export class HavenStack extends Stack {
       objectLock: props.objectLock,
     });
     this.catalog = new CatalogTable(this, 'Catalog');
+    this.backupFunctions = new BackupFunctions(this, 'Backup', {
+      vault: this.vault,
+      vaultKey: this.vaultKey,
+      catalog: this.catalog,
+      sourceTableArns: props.sourceTableArns,
+      sourceBucketArns: props.sourceBucketArns,
+      logLevel: props.logLevel,
+      logRetention,
+    });
     this.backupWorkflow = new BackupStateMachine(this, 'BackupWorkflow', {
-      vaultBucket: this.vault.bucket,
-      catalogTable: this.catalog.table,
+      functions: this.backupFunctions.bySubstitution(),
       logRetention,
     });
     this.scheduler = new HavenScheduler(this, 'Scheduler', {

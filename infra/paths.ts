@@ -20,9 +20,10 @@ export const BACKUP_DEFINITION_FILE: string = path.join(REPO_ROOT, 'statemachine
 /**
  * The entry file of a Lambda function under `functions/`.
  *
- * @param name - the function's folder, e.g. `health`
- * @returns the absolute path of `functions/<name>/handler.ts`
+ * @param name - the function's folder, e.g. `health` or `backup`
+ * @param file - the file in that folder, without `.ts` @default `handler`
+ * @returns the absolute path of `functions/<name>/<file>.ts`
  */
-export function functionEntry(name: string): string {
-  return path.join(REPO_ROOT, 'functions', name, 'handler.ts');
+export function functionEntry(name: string, file = 'handler'): string {
+  return path.join(REPO_ROOT, 'functions', name, `${file}.ts`);
 }

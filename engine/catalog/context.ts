@@ -3,12 +3,15 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDbDocumentClient } from '../aws/clients.js';
 import { InvalidRecordError } from './errors.js';
 
+/** What the catalog needs of a document client (tests may pass a wrapper). */
+export type DocumentClient = Pick<DynamoDBDocumentClient, 'send'>;
+
 /** Options of a catalog. */
 export interface CatalogOptions {
   /** The clock (injectable for tests). @default `() => new Date()` */
   now?: () => Date;
   /** The document client. @default the factory's `dynamoDbDocumentClient()` */
-  client?: DynamoDBDocumentClient;
+  client?: DocumentClient;
   /** Most items one DynamoDB Query evaluates while listing (1–1000). @default 100 */
   queryPageSize?: number;
 }
@@ -16,7 +19,7 @@ export interface CatalogOptions {
 /** The resolved options, passed to every catalog operation. */
 export interface CatalogContext {
   readonly table: string;
-  readonly doc: DynamoDBDocumentClient;
+  readonly doc: DocumentClient;
   readonly now: () => Date;
   readonly queryPageSize: number;
   /** The clock's time as a stored timestamp. */

@@ -142,6 +142,6 @@ export function leaseConflict(jobId: string, current: Item | undefined): NotFoun
  * @param query - status filter, creation-time range, page options
  * @returns one page
  */
-export function listJobs(ctx: CatalogContext, query: JobListQuery = {}): Promise<Page<JobRecord>> {
+export async function listJobs(ctx: CatalogContext, query: JobListQuery = {}): Promise<Page<JobRecord>> {
   return listPage(ctx, listPartition(JOB, timeRange(query.date_from, query.date_to)), { status: query.status }, query);
 }

@@ -217,7 +217,7 @@ export class RecordStore<T extends KindTypes> {
    * @param query - filters, time range and page options
    * @returns one page
    */
-  list(query: T['query'] = {}): Promise<Page<T['record']>> {
+  async list(query: T['query'] = {}): Promise<Page<T['record']>> {
     const { kind } = this;
     const parent = field(query, kind.parentField);
     const where = listPartition(kind.keys, timeRange(query.date_from, query.date_to), parent === undefined ? undefined : checkId(parent, kind.parentField));

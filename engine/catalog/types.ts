@@ -199,20 +199,25 @@ export interface ExecutionRecord extends TrackedFields {
   locked?: boolean;
 }
 
+/** Creation fields of a run that starts when requested (an execution, a verification). */
+export interface NewRun {
+  /** `queued` (default) or `running`. */
+  status?: typeof RecordStatus.Queued | typeof RecordStatus.Running;
+  /** Defaults to the status. */
+  phase?: string;
+  /** When the run was requested; defaults to the catalog's clock. */
+  started_at?: Timestamp;
+  estimated_completion?: Timestamp | null;
+}
+
 /** What `createExecution` takes. */
-export interface NewExecution {
+export interface NewExecution extends NewRun {
   /** Generated (`exec_<ulid>`) when absent. */
   execution_id?: string;
   job_id: string;
   job_name: string;
   backup_type: BackupType;
   trigger: ExecutionTrigger;
-  /** `queued` (default) or `running`. */
-  status?: typeof RecordStatus.Queued | typeof RecordStatus.Running;
-  phase?: string;
-  /** Defaults to the catalog's clock. */
-  started_at?: Timestamp;
-  estimated_completion?: Timestamp | null;
   executed_by?: string | null;
   execution_options?: Record<string, unknown>;
   custom_parameters?: Record<string, unknown>;
@@ -306,14 +311,11 @@ export interface VerificationRecord extends TrackedFields {
 }
 
 /** What `verifications.create` takes. */
-export interface NewVerification {
+export interface NewVerification extends NewRun {
+  /** Generated (`verify_<ulid>`) when absent. */
   verification_id?: string;
   backup_id: string;
   verification_type: string;
-  status?: typeof RecordStatus.Queued | typeof RecordStatus.Running;
-  phase?: string;
-  started_at?: Timestamp;
-  estimated_completion?: Timestamp | null;
   checksum_verification: boolean;
   integrity_check: boolean;
   test_restore: boolean;

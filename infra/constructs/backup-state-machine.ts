@@ -1,13 +1,12 @@
 /**
  * The backup workflow: a Step Functions state machine whose Amazon States
- * Language lives in `statemachines/backup.asl.json`, with the stack's
- * resource names filled in through definition substitutions.
+ * Language lives in `statemachines/backup.asl.json`, with the ARNs of its
+ * Lambda functions filled in through definition substitutions.
  */
 import { Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable, Grant } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type IGrantable, type Grant } from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BACKUP_DEFINITION_FILE } from '../paths.js';
@@ -16,13 +15,20 @@ import { BACKUP_DEFINITION_FILE } from '../paths.js';
  * Every `${Key}` placeholder the backup definition may use. A test checks the
  * ASL file uses no other, and that the synthesized template substitutes all.
  */
-export const BACKUP_SUBSTITUTION_KEYS = ['VaultBucketName', 'CatalogTableName'] as const;
+export const BACKUP_SUBSTITUTION_KEYS = [
+  'PlanFunctionArn',
+  'ExportPartitionFunctionArn',
+  'CommitFunctionArn',
+  'VerifyFunctionArn',
+  'FinalizeFunctionArn',
+  'MarkFailedFunctionArn',
+] as const;
 export type BackupSubstitutionKey = (typeof BACKUP_SUBSTITUTION_KEYS)[number];
 
 /** Props of {@link BackupStateMachine}. */
 export interface BackupStateMachineProps {
-  readonly vaultBucket: s3.IBucket;
-  readonly catalogTable: dynamodb.ITableV2;
+  /** The function behind each `${…FunctionArn}` placeholder (Task `Resource`s). */
+  readonly functions: Readonly<Record<BackupSubstitutionKey, lambda.IFunction>>;
   /** The ASL file. @default `statemachines/backup.asl.json` */
   readonly definitionFile?: string;
   /** How long execution logs are kept. @default one month */
@@ -33,7 +39,9 @@ export interface BackupStateMachineProps {
 
 /**
  * A STANDARD state machine with X-Ray tracing and ALL-level logging
- * (execution data excluded: it may hold paths and job settings).
+ * (execution data excluded: it may hold paths and job settings). Its role may
+ * invoke exactly the workflow's functions (unqualified ARNs, as the
+ * definition names them), besides logging and tracing.
  */
 export class BackupStateMachine extends Construct {
   /** The state machine. */
@@ -56,10 +64,9 @@ export class BackupStateMachine extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
-    this.substitutions = {
-      VaultBucketName: props.vaultBucket.bucketName,
-      CatalogTableName: props.catalogTable.tableName,
-    };
+    this.substitutions = Object.fromEntries(
+      BACKUP_SUBSTITUTION_KEYS.map((key) => [key, props.functions[key].functionArn]),
+    ) as Record<BackupSubstitutionKey, string>;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromFile(props.definitionFile ?? BACKUP_DEFINITION_FILE),
@@ -67,6 +74,10 @@ export class BackupStateMachine extends Construct {
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+    // Not fn.grantInvoke: that also allows every version and alias (`<arn>:*`).
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(this.substitutions) }),
+    );
     Validations.of(this.stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray (PutTraceSegments, GetSampling*) and CloudWatch Logs delivery (*LogDelivery*, DescribeResourcePolicies) actions support no resource-level scoping.',

@@ -21,7 +21,16 @@ export type ObjectLockMode = (typeof ObjectLockMode)[keyof typeof ObjectLockMode
 export const VaultObjectActions = {
   read: ['s3:GetObject', 's3:GetObjectVersion'],
   put: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  /**
+   * What the engine's S3 object store calls on vault objects: GetObject
+   * (also HeadObject), PutObject (also multipart create/upload/complete and
+   * `If-None-Match` writes), AbortMultipartUpload, DeleteObject.
+   */
+  readWriteDelete: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
 } as const;
+
+/** The key prefix Haven's vault lives under in the vault bucket. */
+export const DEFAULT_VAULT_PREFIX = 'vault';
 
 /** Default retention applied to every new object version when Object Lock is on. */
 export interface ObjectLockSettings {
@@ -143,6 +152,45 @@ export class VaultBucket extends Construct {
       actions: [...VaultObjectActions.put],
       resourceArns: [this.bucket.arnForObjects(keyPattern)],
     }).combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'));
+  }
+
+  /**
+   * The vault's location as the engine opens it: `s3://<bucket>/<prefix>`.
+   *
+   * @param prefix - the vault's key prefix @default `vault`
+   * @returns the URI (a token until deployment)
+   */
+  vaultUri(prefix: string = DEFAULT_VAULT_PREFIX): string {
+    return `s3://${this.bucket.bucketName}/${prefix}`;
+  }
+
+  /**
+   * Lets a principal read, write, delete and list the vault under `prefix`,
+   * as the engine's S3 object store does: the
+   * {@link VaultObjectActions.readWriteDelete} actions on `<prefix>/*` only,
+   * `s3:ListBucket` on the bucket, and `kms:GenerateDataKey` + `kms:Decrypt`
+   * on the bucket's key (SSE-KMS writes, reads and multipart uploads).
+   *
+   * `s3:ListBucket` carries no `s3:prefix` condition: the store's HeadBucket
+   * check (made when an object is missing) is authorized by `s3:ListBucket`
+   * and sends no prefix, so such a condition would deny it. The bucket holds
+   * nothing but the vault.
+   *
+   * @param grantee - the principal
+   * @param prefix - the vault's key prefix, without slashes at either end @default `vault`
+   * @returns the grant
+   */
+  grantVaultReadWrite(grantee: IGrantable, prefix: string = DEFAULT_VAULT_PREFIX): Grant {
+    if (!/^[A-Za-z0-9!_.()'-]+(\/[A-Za-z0-9!_.()'-]+)*$/.test(prefix)) {
+      throw new InvalidPropsError(`vault prefix must be a plain key prefix without wildcards or edge slashes, got ${JSON.stringify(prefix)}`);
+    }
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...VaultObjectActions.readWriteDelete],
+      resourceArns: [this.bucket.arnForObjects(`${prefix}/*`)],
+    })
+      .combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }))
+      .combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'));
   }
 }
 

@@ -11,7 +11,7 @@ import { S3ObjectStore } from '../../engine/storage/s3-store.js';
 import type { WorkflowDeps } from '../../engine/workflows/deps.js';
 import { backupSourceFor, restoreTargetFor } from '../../engine/workflows/sources.js';
 import { vaultOpener } from '../../engine/workflows/vault-opener.js';
-import { BACKUP_FUNCTIONS, BACKUP_SUBSTITUTIONS, type Step } from '../../functions/registry.js';
+import { BACKUP_FUNCTIONS, BACKUP_SUBSTITUTIONS, RESTORE_FUNCTIONS, RESTORE_SUBSTITUTIONS, type Step } from '../../functions/registry.js';
 import { stepHandler } from '../../functions/shared/step-handler.js';
 import { LocalRunner, type TaskHandler } from '../runner/local-runner.js';
 import { createBucket, createCatalogTable, createKey } from './resources.js';
@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   name?: string;
   /** Wraps steps, e.g. to inject a fault into one iteration in a test. */
   wrapStep?: (functionName: string, step: Step) => Step;
+  /** Replaces Retry intervals (default 20 ms, so tests don't wait out real backoff). */
+  retryIntervalMs?: number;
 }
 
 /** Fake ARN of a local function. */
@@ -75,13 +77,17 @@ export class LocalStack {
       now: () => new Date(),
     };
     const handlers: Record<string, TaskHandler> = {};
-    for (const [fn, step] of Object.entries(BACKUP_FUNCTIONS) as Array<[string, Step]>) {
+    for (const [fn, step] of Object.entries({ ...BACKUP_FUNCTIONS, ...RESTORE_FUNCTIONS }) as Array<[string, Step]>) {
       const wrapped = options.wrapStep ? options.wrapStep(fn, step) : step;
       const handler = stepHandler(fn, wrapped as (deps: WorkflowDeps, event: unknown) => Promise<unknown>, () => deps);
       handlers[fn] = (event: unknown, context: LocalLambdaContext) => handler(event as never, context as unknown as Context);
     }
-    const substitutions = Object.fromEntries(Object.entries(BACKUP_SUBSTITUTIONS).map(([key, fn]) => [key, localFunctionArn(fn)]));
-    const runner = new LocalRunner({ backup: { file: 'backup', substitutions } }, handlers, { retryIntervalMs: 20 });
+    const arns = (subs: Record<string, string>) => Object.fromEntries(Object.entries(subs).map(([key, fn]) => [key, localFunctionArn(fn)]));
+    const runner = new LocalRunner(
+      { backup: { file: 'backup', substitutions: arns(BACKUP_SUBSTITUTIONS) }, restore: { file: 'restore', substitutions: arns(RESTORE_SUBSTITUTIONS) } },
+      handlers,
+      { retryIntervalMs: options.retryIntervalMs ?? 20 },
+    );
     return new LocalStack(events, suffix, bucket, kmsKeyArn, table, deps, runner);
   }
 }

@@ -11,6 +11,7 @@ import type { CatalogOptions } from '../../engine/catalog/context.js';
 import { TableLayout } from '../../engine/catalog/keys.js';
 import { ExecutionTrigger, type NewExecution, type NewJob } from '../../engine/catalog/types.js';
 import { BackupType } from '../../engine/snapshot/snapshot.js';
+import { serialClient, type SerialClient } from './serial-client.js';
 
 function keySchema(partitionKey: string, sortKey: string): KeySchemaElement[] {
   return [
@@ -54,10 +55,20 @@ export function manualClock(start = '2024-01-15T12:30:00.000Z'): ManualClock {
 }
 
 /** A catalog on a fresh table, with a manual clock. */
-export async function freshCatalog(options: CatalogOptions = {}): Promise<{ catalog: Catalog; clock: ManualClock; table: string }> {
+export interface FreshCatalog {
+  catalog: Catalog;
+  clock: ManualClock;
+  table: string;
+  /** The client the catalog uses: writes one at a time, as DynamoDB applies them per item (see `serial-client.ts`). */
+  serial: SerialClient;
+}
+
+/** A catalog on a fresh table, with a manual clock and writes sent one at a time. */
+export async function freshCatalog(options: CatalogOptions = {}): Promise<FreshCatalog> {
   const table = await createCatalogTable();
   const clock = manualClock();
-  return { catalog: new Catalog(table, { now: clock.now, ...options }), clock, table };
+  const serial = serialClient();
+  return { catalog: new Catalog(table, { now: clock.now, client: serial.client, ...options }), clock, table, serial };
 }
 
 /** A job definition like the seed's, without secrets (the source names a Secrets Manager ARN). */

@@ -13,7 +13,7 @@ interface StageProps {
   MethodSettings: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }[];
 }
 const [healthResourceId] = Object.keys(template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: 'health' } }));
-const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function'));
+const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'Haven API: GET /health' } }));
 
 test('one regional REST API', () => {
   template.resourceCountIs('AWS::ApiGateway::RestApi', 1);

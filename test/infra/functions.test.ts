@@ -1,7 +1,8 @@
 /**
- * Haven's Lambda defaults, with real esbuild bundling: the synthesized
- * function, its log group, and the bundle itself (ESM, source maps,
- * deterministic, and runnable).
+ * Haven's Lambda defaults across every function in the stack, and real
+ * esbuild bundling of the health function alone (in a stack of its own, so
+ * the backup functions are not bundled here): ESM, source maps,
+ * deterministic, and runnable.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,12 +10,30 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ESM_REQUIRE_BANNER } from '../../infra/constructs/haven-function.js';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ESM_REQUIRE_BANNER, HavenFunction } from '../../infra/constructs/haven-function.js';
+import { functionEntry } from '../../infra/paths.js';
 import { readHavenVersion } from '../../infra/version.js';
-import { synthHaven } from './support/haven-app.js';
+import { cdkJsonContext, synthHaven, TEST_ENV } from './support/haven-app.js';
 import { fakeApiEvent, fakeLambdaContext } from './support/lambda-context.js';
 
-const { app, template } = synthHaven({ bundle: true });
+const { template } = synthHaven();
+
+/** The health function as the stack builds it, alone in a stack, bundled with esbuild. */
+function bundledHealth(): { app: App; code: { S3Key: string } } {
+  const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: false });
+  const stack = new Stack(app, 'HealthBundle', { env: TEST_ENV });
+  new HavenFunction(stack, 'Health', {
+    entry: functionEntry('health'),
+    description: 'Haven API: GET /health',
+    memorySize: 128,
+    environment: { HAVEN_VERSION: readHavenVersion() },
+  });
+  const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as { Properties: { Code: { S3Key: string } } }[];
+  assert.ok(fn);
+  return { app, code: fn.Properties.Code };
+}
 
 interface FunctionProps {
   Runtime: string;
@@ -28,12 +47,13 @@ interface FunctionProps {
   TracingConfig?: { Mode: string };
 }
 
-const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: FunctionProps }[];
-const health = functions[0]?.Properties as FunctionProps;
-const bundleDir = path.join(app.outdir, `asset.${health.Code.S3Key.replace(/\.zip$/, '')}`);
+const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: FunctionProps & { Description?: string } }[];
+const health = functions.find((f) => f.Properties.Description === 'Haven API: GET /health')?.Properties as FunctionProps;
+const bundled = bundledHealth();
+const bundleDir = path.join(bundled.app.outdir, `asset.${bundled.code.S3Key.replace(/\.zip$/, '')}`);
 
 test('every function: nodejs22.x on arm64 with bounded memory and timeout', () => {
-  assert.ok(functions.length >= 1);
+  assert.equal(functions.length, 7);
   for (const { Properties: p } of functions) {
     assert.equal(p.Runtime, 'nodejs22.x');
     assert.deepEqual(p.Architectures, ['arm64']);
@@ -64,6 +84,7 @@ test('every function: source maps on and Powertools configured', () => {
 });
 
 test('health function: knows Haven\'s version, tracing off by default', () => {
+  assert.ok(health, 'the stack has the health function');
   assert.equal(health.Environment.Variables.HAVEN_VERSION, readHavenVersion());
   assert.equal(health.TracingConfig, undefined);
 });
@@ -79,9 +100,7 @@ test('the bundle is an ES module with the createRequire banner and a linked sour
 });
 
 test('bundling is deterministic: a second synth yields the same asset hash', () => {
-  const again = synthHaven({ bundle: true }).template;
-  const [second] = Object.values(again.findResources('AWS::Lambda::Function')) as { Properties: FunctionProps }[];
-  assert.equal(second?.Properties.Code.S3Key, health.Code.S3Key);
+  assert.equal(bundledHealth().code.S3Key, bundled.code.S3Key);
 });
 
 test('the bundle runs: GET /health answers 200 with JSON and the request id', async () => {

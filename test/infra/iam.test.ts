@@ -9,7 +9,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { VaultBucket } from '../../infra/constructs/vault-bucket.js';
 import { VaultKey } from '../../infra/constructs/vault-key.js';
+import { InvalidPropsError } from '../../infra/errors.js';
 import { synthHaven } from './support/haven-app.js';
+import { logicalId, pairs, permissionsOf } from './support/template.js';
 
 const { template } = synthHaven();
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -128,7 +130,7 @@ test('schedule group is named haven', () => {
 });
 
 test('health function role may only write its own log group', () => {
-  const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Role: { 'Fn::GetAtt': [string, string] }; LoggingConfig: { LogGroup: { Ref: string } } } };
+  const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'Haven API: GET /health' } }))[0] as { Properties: { Role: { 'Fn::GetAtt': [string, string] }; LoggingConfig: { LogGroup: { Ref: string } } } };
   const roleId = fn.Properties.Role['Fn::GetAtt'][0];
   const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
   const statements = Object.values(resources)
@@ -178,4 +180,24 @@ test('VaultBucket grants: read = Get/List + kms:Decrypt, put = Put/Abort + Gener
     Object.values(probe.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes('Reader')),
   );
   assert.match(readerResources, /\/packs\/\*/);
+});
+
+test('VaultBucket.grantVaultReadWrite: object actions under the prefix only, ListBucket on the bucket, wrap/unwrap on its key; bad prefixes refused', () => {
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'VaultRwProbe');
+  const vaultKey = new VaultKey(stack, 'VaultKey');
+  const vault = new VaultBucket(stack, 'Vault', { encryptionKey: vaultKey.key });
+  const role = new iam.Role(stack, 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  vault.grantVaultReadWrite(role, 'vaults/main');
+  const probe = Template.fromStack(stack);
+  const bucketId = logicalId(stack, vault.bucket);
+  const keyId = logicalId(stack, vaultKey.key);
+  const roleId = logicalId(stack, role);
+  assert.deepEqual(permissionsOf(probe, roleId), [
+    ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${keyId}.Arn>`]),
+    ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'], [`<${bucketId}.Arn>/vaults/main/*`]),
+    `s3:ListBucket on <${bucketId}.Arn>`,
+  ].sort());
+  for (const bad of ['', '*', 'vault/*', '/vault', 'vault/', 'a//b']) {
+    assert.throws(() => vault.grantVaultReadWrite(role, bad), InvalidPropsError, JSON.stringify(bad));
+  }
 });

@@ -1,12 +1,13 @@
 /**
  * The backup state machine: its ASL file, its substitutions, and its logging
- * and tracing. The definition is also run locally once substituted.
+ * and tracing. The definition is also run locally once substituted, each
+ * Lambda task replaced by a stub.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { BACKUP_SUBSTITUTION_KEYS } from '../../infra/constructs/backup-state-machine.js';
 import { BACKUP_DEFINITION_FILE } from '../../infra/paths.js';
 import { synthHaven } from './support/haven-app.js';
@@ -37,14 +38,17 @@ test('every ${...} placeholder in backup.asl.json is a declared substitution key
   assert.deepEqual([...placeholders].sort(), [...BACKUP_SUBSTITUTION_KEYS].sort());
 });
 
-test('the synthesized DefinitionSubstitutions cover exactly the placeholders, each with a value', () => {
+test('the synthesized DefinitionSubstitutions cover exactly the placeholders, each a Lambda function ARN in the stack', () => {
   assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...placeholders].sort());
   const resources = template.toJSON().Resources as Record<string, { Type: string }>;
-  assert.deepEqual(machine.DefinitionSubstitutions.VaultBucketName, { Ref: Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } }))[0] });
-  for (const value of Object.values(machine.DefinitionSubstitutions)) {
-    const ref = (value as { Ref?: string }).Ref;
-    assert.ok(ref && resources[ref], `substitution refers to a resource in the stack: ${JSON.stringify(value)}`);
+  const targets = new Set<string>();
+  for (const [key, value] of Object.entries(machine.DefinitionSubstitutions)) {
+    const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    assert.ok(getAtt && getAtt[1] === 'Arn', `${key} is a GetAtt Arn: ${JSON.stringify(value)}`);
+    assert.equal(resources[getAtt[0]]?.Type, 'AWS::Lambda::Function', key);
+    targets.add(getAtt[0]);
   }
+  assert.equal(targets.size, placeholders.size, 'each placeholder names a different function');
 });
 
 test('the definition is loaded from the ASL file, unchanged, as a file asset', () => {
@@ -63,11 +67,83 @@ test('the definition is valid JSONPath ASL whose transitions all resolve', () =>
   }
 });
 
-test('once substituted, the definition runs to success and carries the resource names', async () => {
+/** The definition with each placeholder replaced by a recognizable (fake) function ARN. */
+function substitutedDefinition(): StateMachineDefinition {
   let substituted = aslText;
-  for (const key of BACKUP_SUBSTITUTION_KEYS) substituted = substituted.replaceAll(`\${${key}}`, `test-${key}`);
-  const result = await new StateMachine(JSON.parse(substituted)).run({ jobId: 'job-1' }).result;
-  assert.deepEqual(result, { jobId: 'job-1', plan: { vaultBucket: 'test-VaultBucketName', catalogTable: 'test-CatalogTableName' } });
+  for (const key of BACKUP_SUBSTITUTION_KEYS) {
+    substituted = substituted.replaceAll(`\${${key}}`, `arn:aws:lambda:us-east-1:123456789012:function:haven-${key}`);
+  }
+  assert.doesNotMatch(substituted, /\$\{/, 'no placeholder left');
+  return JSON.parse(substituted) as StateMachineDefinition;
+}
+
+/** Every Task state's Resource, by state name, walking Map item processors too. */
+function taskResources(states: Record<string, AslState>, found: Record<string, string> = {}): Record<string, string> {
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type === 'Task' && state.Resource) found[name] = state.Resource;
+    if (state.ItemProcessor) taskResources(state.ItemProcessor.States, found);
+  }
+  return found;
+}
+
+interface AslState {
+  Type: string;
+  Resource?: string;
+  ItemProcessor?: { States: Record<string, AslState> };
+}
+
+test('every Task invokes a substituted function ARN directly', () => {
+  const resources = taskResources((substitutedDefinition() as unknown as { States: Record<string, AslState> }).States);
+  assert.equal(Object.keys(resources).length, BACKUP_SUBSTITUTION_KEYS.length);
+  assert.deepEqual(
+    Object.values(resources).sort(),
+    BACKUP_SUBSTITUTION_KEYS.map((key) => `arn:aws:lambda:us-east-1:123456789012:function:haven-${key}`).sort(),
+  );
+});
+
+type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
+
+/** Local stand-ins for the six functions, recording each call. */
+function stubs(failAt?: string) {
+  const calls: { state: string; input: unknown }[] = [];
+  const step = (state: string, output: (input: Record<string, unknown>) => JSONValue) => (input: JSONValue) => {
+    calls.push({ state, input });
+    if (state === failAt) throw Object.assign(new Error(`${state} broke`), { name: 'CorruptedBackupError' });
+    return output(input as Record<string, unknown>);
+  };
+  const context = { job_id: 'job-1', execution_id: 'exec-1' };
+  const handlers = {
+    Plan: step('Plan', () => ({ execution_id: 'exec-1', context, partitions: [{ name: 'p0' }, { name: 'p1' }], max_concurrency: 2 })),
+    'Export partition': step('Export partition', (input) => ({ exported: input.index as number })),
+    'Commit snapshot': step('Commit snapshot', () => ({ snapshot_id: 'snap-1' })),
+    Verify: step('Verify', () => ({ ok: true })),
+    Finalize: step('Finalize', (input) => ({ status: 'COMPLETED', commit: input.commit as JSONValue })),
+    'Mark failed': step('Mark failed', () => ({ status: 'FAILED' })),
+  };
+  return { calls, handlers };
+}
+
+test('runs locally: plan, one export per partition, commit, verify, finalize; Mark failed never runs', async () => {
+  const { calls, handlers } = stubs();
+  const result = await new StateMachine(substitutedDefinition()).run({ job_id: 'job-1' }, { overrides: { taskResourceLocalHandlers: handlers } }).result;
+  assert.deepEqual(result, { status: 'COMPLETED', commit: { snapshot_id: 'snap-1' } });
+  assert.deepEqual(calls.map((c) => c.state).sort(), ['Commit snapshot', 'Export partition', 'Export partition', 'Finalize', 'Plan', 'Verify']);
+  const exports = calls.filter((c) => c.state === 'Export partition').map((c) => c.input as { index: number; partition: unknown; context: unknown });
+  assert.deepEqual(exports.map((e) => e.index).sort(), [0, 1]);
+  for (const e of exports) assert.deepEqual(e.context, { job_id: 'job-1', execution_id: 'exec-1' });
+});
+
+test('runs locally: a failing step leads to Mark failed, then the execution fails with BackupFailed', async () => {
+  const { calls, handlers } = stubs('Commit snapshot');
+  await assert.rejects(
+    new StateMachine(substitutedDefinition()).run({ job_id: 'job-1' }, { overrides: { taskResourceLocalHandlers: handlers } }).result,
+    (error: unknown) => error instanceof ExecutionError && /BackupFailed/.test(String((error as Error).message)),
+  );
+  const failed = calls.find((c) => c.state === 'Mark failed');
+  assert.ok(failed, 'Mark failed ran');
+  const state = (failed.input as { state: { error: { Error: string } } }).state;
+  assert.equal(state.error.Error, 'CorruptedBackupError');
+  assert.equal(calls.some((c) => c.state === 'Verify' || c.state === 'Finalize'), false);
 });
 
 test('logs ALL events (without execution data) to a vended-logs group with bounded retention', () => {

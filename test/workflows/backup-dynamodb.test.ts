@@ -1,28 +1,13 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../../engine/aws/clients.js';
-import { openSnapshot, restorePartition } from '../../engine/restore/restorer.js';
-import { DynamoDbRestoreTarget } from '../../engine/sources/dynamodb/target.js';
-import { encodeItem } from '../../engine/sources/dynamodb/item-codec.js';
 import { LocalStack } from '../../local/stack/local-stack.js';
 import { demoItem, seedTable, writeItems } from '../../local/demo/seed-data.js';
 import { newJob } from '../helpers/jobs.js';
+import { scanAll, uniqueName } from '../helpers/dynamodb.js';
 
-async function scanAll(table: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await dynamoDbClient().send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-    for (const item of page.Items ?? []) out.set(`${item.pk!.S}|${item.sk!.S}`, encodeItem(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
-
-describe('backup workflow: DynamoDB', () => {
+describe('backup and restore workflows: DynamoDB', () => {
   let stack: LocalStack;
-  const table = `orders-${Math.random().toString(36).slice(2, 8)}`;
+  const table = uniqueName('orders');
   before(async () => {
     stack = await LocalStack.create();
     await seedTable(table, 600);
@@ -31,31 +16,27 @@ describe('backup workflow: DynamoDB', () => {
     big.pk = { S: 'ключ-🔑-big' };
     await writeItems(table, [0], () => big);
   });
-  after(() => {});
 
-  test('backs up every item of every type and restores it exactly', async () => {
+  test('backs up every item of every type (a 400 KB item, unicode keys) and restores it exactly into a new table', async () => {
     const job = await stack.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
     const execution = await stack.runner.run('backup', { job_id: job.job_id });
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
-    const records = await stack.catalog.listExecutions({ job_id: job.job_id });
-    const record = records.items[0]!;
+    const record = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
     assert.equal(record.status, 'completed');
     assert.equal(record.progress, 100);
     assert.equal(record.result?.records, 601);
     assert.equal(record.verification?.status, 'passed');
     assert.match(record.result?.checksum ?? '', /^sha256:[0-9a-f]{64}$/);
+    assert.equal((await stack.catalog.getJob(job.job_id)).lease_owner, undefined, 'the lease is released');
+    assert.ok(stack.events.some((e) => e.detailType === 'Backup Succeeded' && e.detail.backup_id === record.backup_id));
 
-    const vault = await stack.deps.vault();
-    const opened = await openSnapshot(vault, record.result!.snapshot_id);
     const target = `${table}-restored`;
-    const restoreTarget = new DynamoDbRestoreTarget({ table: target });
-    await restoreTarget.prepare({ conflict_policy: 'fail_if_exists', create_missing_tables: true }, opened.snapshot.source.description as Record<string, unknown>);
-    for (const partition of opened.snapshot.partitions) {
-      await restoreTarget.restore(restorePartition(vault, opened.index, opened.snapshot, partition.name), { conflict_policy: 'overwrite' });
-    }
+    const restore = await stack.catalog.restores.create({ restore_name: 'test', backup_id: record.backup_id, destination: { type: 'dynamodb', table_name: target, create_missing_tables: true }, created_by: 'test' });
+    const run = await stack.runner.run('restore', { restore_id: restore.restore_id });
+    assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
+    const restored = await stack.catalog.restores.get(restore.restore_id);
+    assert.equal(restored.status, 'completed');
+    assert.equal(restored.result?.records_restored, 601);
     assert.deepEqual(await scanAll(target), await scanAll(table));
-    const lease = await stack.catalog.getJob(job.job_id);
-    assert.equal(lease.lease_owner, undefined, 'the lease is released');
-    assert.ok(stack.events.some((e) => e.detailType === 'Backup Succeeded'));
   });
 });

@@ -1,0 +1,31 @@
+/**
+ * Validate: every partition's bytes were already checked against its SHA-256
+ * while restoring; here the record counts must add up (restored + skipped =
+ * the snapshot's records), unless a key filter made the restore partial.
+ */
+import type { WorkflowDeps } from '../deps.js';
+import { VerificationFailedError } from '../errors.js';
+import type { PartitionRestored, RestoreContext } from './types.js';
+
+/** What Validate found. */
+export interface RestoreValidation {
+  records_restored: number;
+  records_skipped: number;
+  data_size: number;
+  counts_verified: boolean;
+}
+
+/** Runs the Validate step. */
+export async function validateRestore(_deps: WorkflowDeps, input: { context: RestoreContext; restored: PartitionRestored[] }): Promise<RestoreValidation> {
+  const restored = input.restored.reduce((n, p) => n + p.r, 0);
+  const skipped = input.restored.reduce((n, p) => n + p.s, 0);
+  const size = input.restored.reduce((n, p) => n + p.b, 0);
+  const partial = input.context.key_filter !== null;
+  if (!partial && restored + skipped !== input.context.records_expected) {
+    throw new VerificationFailedError(`restore ${input.context.restore_id}: ${restored} records restored and ${skipped} skipped, but the backup holds ${input.context.records_expected}`);
+  }
+  if (size !== input.context.bytes_expected) {
+    throw new VerificationFailedError(`restore ${input.context.restore_id}: ${size} bytes read from the vault, the snapshot says ${input.context.bytes_expected}`);
+  }
+  return { records_restored: restored, records_skipped: skipped, data_size: size, counts_verified: !partial };
+}

@@ -1,0 +1,21 @@
+/** DynamoDB helpers for workflow tests. */
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient } from '../../engine/aws/clients.js';
+import { encodeItem } from '../../engine/sources/dynamodb/item-codec.js';
+
+/** Every item of a table as `pk|sk` → its exact DynamoDB JSON line. */
+export async function scanAll(table: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamoDbClient().send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) out.set(`${item.pk!.S}|${item.sk?.S ?? ''}`, encodeItem(item));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/** A unique table name. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+}

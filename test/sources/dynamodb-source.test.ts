@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient } from '../../engine/aws/clients.js';
+import { decodeItem, type Item } from '../../engine/sources/dynamodb/item-codec.js';
+import { readItems } from '../../engine/sources/dynamodb/item-lines.js';
+import { DEFAULT_BYTES_PER_SEGMENT, segmentCount } from '../../engine/sources/dynamodb/plan.js';
+import { DynamoDbSource } from '../../engine/sources/dynamodb/source.js';
+import { InvalidSourceConfigError, SourceNotFoundError } from '../../engine/sources/errors.js';
+import type { PartitionPlan, RecordCounter } from '../../engine/sources/source.js';
+import { canonicalLine, createTestTable, everyTypeItem, manyItems, putItems } from './fixtures.js';
+import { collect, concatBytes, uniqueName } from './support.js';
+
+/** Every item of every partition, and the records the source counted. */
+async function exportAll(source: DynamoDbSource, plans: PartitionPlan[]): Promise<{ items: Item[]; records: number }> {
+  const counter: RecordCounter = { records: 0 };
+  const items: Item[] = [];
+  for (const plan of plans) items.push(...(await collect(readItems(source.export(plan, counter)))));
+  return { items, records: counter.records };
+}
+
+test('segment count: one per 128 MiB, at least 1, at most maxPartitions; explicit segments win', () => {
+  assert.equal(segmentCount(0), 1);
+  assert.equal(segmentCount(1), 1);
+  assert.equal(segmentCount(DEFAULT_BYTES_PER_SEGMENT), 1);
+  assert.equal(segmentCount(3 * DEFAULT_BYTES_PER_SEGMENT + 1), 4);
+  assert.equal(segmentCount(10_000 * DEFAULT_BYTES_PER_SEGMENT), 1000);
+  assert.equal(segmentCount(10_000 * DEFAULT_BYTES_PER_SEGMENT, { maxPartitions: 16 }), 16);
+  assert.equal(segmentCount(0, { segments: 8 }), 8);
+  assert.equal(segmentCount(0, { segments: 8, maxPartitions: 3 }), 3);
+  assert.equal(segmentCount(1000, { bytesPerSegment: 100 }), 10);
+  for (const bad of [{ segments: 0 }, { maxPartitions: -1 }, { bytesPerSegment: 1.5 }]) assert.throws(() => segmentCount(1, bad), InvalidSourceConfigError);
+});
+
+test('export via several segments covers every item exactly once, across pages', async () => {
+  const table = await createTestTable({ rangeKey: true });
+  const items = manyItems(240, true);
+  await putItems(table, items);
+  const source = new DynamoDbSource({ table, page_size: 7 });
+  const plans = await source.plan({ segments: 5 });
+  assert.deepEqual(
+    plans.map((p) => p.name),
+    ['segment-0000', 'segment-0001', 'segment-0002', 'segment-0003', 'segment-0004'],
+  );
+  assert.deepEqual(plans[3]?.spec, { segment: 3, total: 5 });
+  assert.ok(JSON.stringify(plans[3]).length < 80, 'a spec stays tiny');
+
+  const { items: exported, records } = await exportAll(source, plans);
+  assert.equal(records, items.length);
+  const keys = exported.map((item) => `${item.pk?.S}/${item.sk?.S}`);
+  assert.equal(new Set(keys).size, items.length, 'no item twice');
+  assert.deepEqual(exported.map(canonicalLine).sort(), items.map(canonicalLine).sort());
+
+  const perSegment = await Promise.all(plans.map(async (plan) => (await collect(readItems(source.export(plan, { records: 0 })))).length));
+  assert.ok(perSegment.filter((n) => n > 0).length > 1, `items spread over segments: ${perSegment.join(', ')}`);
+  assert.deepEqual(await source.plan(), [{ name: 'segment-0000', spec: { segment: 0, total: 1 } }], 'a small table is one segment');
+});
+
+test('export keeps every type exactly as DynamoDB holds it (big-precision numbers, binary, sets, nesting, ~400 KB)', async () => {
+  const table = await createTestTable();
+  const big: Item = { pk: { S: 'big' }, text: { S: 'y'.repeat(300_000) }, blob: { B: new Uint8Array(90_000).map((_, i) => i & 0xff) } };
+  const client = dynamoDbClient();
+  for (const Item of [everyTypeItem(), big]) await client.send(new PutItemCommand({ TableName: table, Item }));
+  const stored = await Promise.all(
+    ['every-type', 'big'].map(async (pk) => (await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk } }, ConsistentRead: true }))).Item as Item),
+  );
+  assert.equal(stored[0]?.n?.N, '12345678901234567890.123456789', 'the emulator keeps the digits');
+
+  const source = new DynamoDbSource({ table, consistent_read: true });
+  const bytes = await concatBytes(source.export((await source.plan())[0] as PartitionPlan, { records: 0 }));
+  const lines = bytes.toString('utf8').split('\n');
+  assert.equal(lines.pop(), '', 'every line ends in a newline');
+  assert.equal(lines.length, 2);
+  assert.ok(lines.every((line) => line.startsWith('{"')));
+  assert.ok(bytes.toString().includes('"N":"12345678901234567890.123456789"'), 'numbers stay strings');
+  const exported = lines.map(decodeItem).sort((a, b) => String(a.pk?.S).localeCompare(String(b.pk?.S)));
+  assert.deepStrictEqual(exported.map(canonicalLine), [stored[1], stored[0]].map((item) => canonicalLine(item as Item)));
+});
+
+test('describe captures keys, GSIs, LSIs, TTL, stream, billing and counts', async () => {
+  const table = await createTestTable({ indexes: true, ttl: true, stream: true, provisioned: true });
+  await putItems(table, [{ pk: { S: 'a' }, sk: { S: '1' }, status: { S: 'new' }, created: { N: '1' }, title: { S: 't' } }]);
+  const described = await new DynamoDbSource({ table }).describe();
+  assert.equal(described.kind, 'dynamodb');
+  assert.equal(described.table, table);
+  assert.equal(described.item_count, 1);
+  assert.ok(described.size_bytes > 0);
+  const { schema } = described;
+  assert.deepEqual(schema.KeySchema, [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ]);
+  assert.deepEqual(new Set(schema.AttributeDefinitions.map((d) => `${d.AttributeName}:${d.AttributeType}`)), new Set(['pk:S', 'sk:S', 'status:S', 'created:N']));
+  assert.equal(schema.BillingMode, 'PROVISIONED');
+  assert.deepEqual(schema.ProvisionedThroughput, { ReadCapacityUnits: 5, WriteCapacityUnits: 7 });
+  assert.deepEqual(schema.GlobalSecondaryIndexes, [
+    {
+      IndexName: 'byStatus',
+      KeySchema: [
+        { AttributeName: 'status', KeyType: 'HASH' },
+        { AttributeName: 'created', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['title'] },
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 7 },
+    },
+  ]);
+  assert.deepEqual(schema.LocalSecondaryIndexes, [
+    {
+      IndexName: 'byCreated',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'created', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
+    },
+  ]);
+  assert.deepEqual(schema.TimeToLive, { AttributeName: 'expires_at' });
+  assert.deepEqual(schema.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+  assert.doesNotThrow(() => JSON.stringify(described));
+
+  const plain = await new DynamoDbSource({ table: await createTestTable() }).describe();
+  assert.equal(plain.schema.BillingMode, 'PAY_PER_REQUEST');
+  assert.equal(plain.schema.ProvisionedThroughput, undefined);
+  assert.equal(plain.schema.TimeToLive, undefined);
+  assert.equal(plain.schema.StreamSpecification, undefined);
+  assert.equal(plain.schema.GlobalSecondaryIndexes, undefined);
+});
+
+test('an unknown table is a SourceNotFoundError; a bad partition spec an InvalidSourceConfigError', async () => {
+  const source = new DynamoDbSource({ table: uniqueName('missing') });
+  await assert.rejects(source.describe(), (e: unknown) => e instanceof SourceNotFoundError && e.code === 'NotFound');
+  await assert.rejects(source.plan(), SourceNotFoundError);
+  await assert.rejects(collect(source.export({ name: 'segment-0000', spec: { segment: 0, total: 1 } }, { records: 0 })), SourceNotFoundError);
+  const real = new DynamoDbSource({ table: await createTestTable() });
+  for (const spec of [{}, { segment: 2, total: 2 }, { segment: -1, total: 2 }, { segment: '0', total: 1 }]) {
+    await assert.rejects(collect(real.export({ name: 'segment-x', spec }, { records: 0 })), InvalidSourceConfigError);
+  }
+  assert.throws(() => new DynamoDbSource({ table: '' }), InvalidSourceConfigError);
+});
