@@ -13,6 +13,9 @@ export interface Ratio {
   met: boolean;
 }
 
+/** The target column of comparisons reported for information only. */
+export const NO_TARGET = '(no target)';
+
 /** Peak RSS Haven must stay under, MiB. */
 export const HAVEN_RSS_LIMIT_MIB = 300;
 
@@ -67,10 +70,10 @@ export function ratios(results: readonly StepResult[]): Ratio[] {
     make('stored bytes after full backup', full.haven.storedBytes / 1e6, full.restic.storedBytes / 1e6, 'MB', '<= 1.05x', (r) => r <= 1.05),
     make('stored bytes after incremental', incremental.haven.storedBytes / 1e6, incremental.restic.storedBytes / 1e6, 'MB', '<= 1.05x', (r) => r <= 1.05),
     make('incremental new bytes', incremental.haven.newBytes / 1e6, incremental.restic.newBytes / 1e6, 'MB', '<= 1.0x', (r) => r <= 1),
-    make('incremental throughput', incremental.haven.throughputMBs, incremental.restic.throughputMBs, 'MB/s', '(no target)', () => true),
+    make('incremental throughput', incremental.haven.throughputMBs, incremental.restic.throughputMBs, 'MB/s', NO_TARGET, () => true),
     make('restore throughput', restore.haven.throughputMBs, restore.restic.throughputMBs, 'MB/s', '>= 1.0x', (r) => r >= 1),
-    make('full backup CPU time', full.haven.cpuSeconds, full.restic.cpuSeconds, 's', '(no target)', () => true),
-    make('restore CPU time', restore.haven.cpuSeconds, restore.restic.cpuSeconds, 's', '(no target)', () => true),
+    make('full backup CPU time', full.haven.cpuSeconds, full.restic.cpuSeconds, 's', NO_TARGET, () => true),
+    make('restore CPU time', restore.haven.cpuSeconds, restore.restic.cpuSeconds, 's', NO_TARGET, () => true),
     {
       ...make('peak RSS (max over steps)', havenPeak, peak(Tool.Restic), 'MiB', `Haven < ${HAVEN_RSS_LIMIT_MIB} MiB`, () => true),
       met: havenPeak < HAVEN_RSS_LIMIT_MIB,
@@ -82,7 +85,7 @@ export function ratios(results: readonly StepResult[]): Ratio[] {
 export function ratiosTable(list: readonly Ratio[]): string {
   return table(
     ['metric', 'Haven', 'restic', 'Haven/restic', 'target', 'met'],
-    list.map((r) => [r.metric, `${r.haven.toFixed(2)} ${r.unit}`, `${r.restic.toFixed(2)} ${r.unit}`, `${r.ratio.toFixed(2)}x`, r.target, r.met ? 'yes' : '**no**']),
+    list.map((r) => [r.metric, `${r.haven.toFixed(2)} ${r.unit}`, `${r.restic.toFixed(2)} ${r.unit}`, `${r.ratio.toFixed(2)}x`, r.target, r.target === NO_TARGET ? '-' : r.met ? 'yes' : '**no**']),
   );
 }
 
@@ -98,4 +101,14 @@ export function stagesTable(stages: readonly StageResult[], sampleBytes: number)
 /** The stage with the lowest plaintext throughput, among the single stages. */
 export function limitingStage(stages: readonly StageResult[]): StageResult | undefined {
   return stages.filter((s) => s.runsOn !== 'pipeline' && !s.stage.includes('1 in flight')).sort((a, b) => a.plaintextMBs - b.plaintextMBs)[0];
+}
+
+/** One sentence comparing the serial main-thread stages with the whole pipeline. */
+export function mainThreadLine(stages: readonly StageResult[]): string {
+  const main = stages.filter((s) => s.runsOn === 'main thread');
+  const whole = stages.find((s) => s.runsOn === 'pipeline');
+  const bytes = stages[0]?.stageBytes ?? 0;
+  const seconds = main.reduce((n, s) => n + s.seconds, 0);
+  if (!whole || seconds === 0) return '';
+  return `The main-thread stages together (serial on one core) run at ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; the whole pipeline ran at ${whole.plaintextMBs.toFixed(1)} MB/s.`;
 }

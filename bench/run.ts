@@ -16,7 +16,7 @@ import { HavenTool } from './haven-tool.js';
 import { ensureGnuTime, ensureRestic } from './install.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { directoryBytes, type MeasuredRun } from './measure.js';
-import { limitingStage, ratios, ratiosTable, stagesTable, stepsTable } from './report.js';
+import { limitingStage, mainThreadLine, ratios, ratiosTable, stagesTable, stepsTable } from './report.js';
 import { ResticTool, resticSummary } from './restic-tool.js';
 import { measureStages } from './stages.js';
 import { Step, Tool, type BenchTool, type StepResult } from './types.js';
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     const machine = machineInfo(base);
 
     const markdown = [
-      `## Haven vs restic (${args.quick ? 'quick, ~200 MiB' : 'full, ~1 GiB'})`,
+      `## ${args.skipRestic ? 'Haven' : 'Haven vs restic'} (${args.quick ? 'quick, ~200 MiB' : 'full, ~1 GiB'})`,
       '',
       `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node.js ${machine.node}, disk ${machine.disk}; load average ${loadAtStart} at start, ${machine.loadAverage} at end`,
       ...descriptions.map((d) => `- ${d}`),
@@ -121,11 +121,12 @@ async function main(): Promise<void> {
       stepsTable(results),
       '',
       ...(comparisons.length > 0 ? [ratiosTable(comparisons), ''] : []),
-      `## Haven pipeline stages (${(stages[0]?.stageBytes ?? 0) / 1e6} MB sample, 70% records / 30% binary)`,
+      `## Haven pipeline stages (${((stages[0]?.stageBytes ?? 0) / 1e6).toFixed(1)} MB sample, 70% records / 30% binary)`,
       '',
       stagesTable(stages, stages[0]?.stageBytes ?? 0),
       '',
       limit ? `Slowest single stage: ${limit.stage} (${limit.plaintextMBs.toFixed(1)} MB/s of plaintext).` : '',
+      mainThreadLine(stages),
     ].join('\n');
     process.stdout.write(`${markdown}\n`);
     if (args.json) {

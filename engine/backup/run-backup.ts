@@ -43,7 +43,11 @@ export async function planSession(vault: Vault, request: BackupRequest): Promise
   return { session: await openSession(vault, plan, request), type: plan.type, parent: plan.parent };
 }
 
-/** A type already resolved by a planner, as a distributed worker receives it. */
+/**
+ * A type already resolved by a planner, as a distributed worker receives it.
+ * Workers pass the index ids the planner saw, so 1,000 parallel workers
+ * don't each read the index objects their siblings are writing.
+ */
 export interface ResolvedPlan {
   type: BackupType;
   /** The job's last full snapshot (differential only). */
@@ -54,8 +58,12 @@ export interface ResolvedPlan {
  * Opens a session for a plan resolved elsewhere (each partition worker of a
  * workflow opens its own; all share the plan's dedup rules).
  */
-export async function openSession(vault: Vault, plan: ResolvedPlan, request: Pick<BackupRequest, 'compression' | 'concurrency' | 'onProgress'>): Promise<BackupSession> {
-  const index = plan.type === BackupType.Full ? undefined : await vault.loadIndex();
+export async function openSession(
+  vault: Vault,
+  plan: ResolvedPlan & { indexIds?: readonly string[] },
+  request: Pick<BackupRequest, 'compression' | 'concurrency' | 'onProgress'>,
+): Promise<BackupSession> {
+  const index = plan.type === BackupType.Full ? undefined : await vault.loadIndex(plan.indexIds);
   const baseFull = plan.type === BackupType.Differential && plan.baseFull ? await vault.readSnapshot(plan.baseFull) : undefined;
   return new BackupSession(vault, {
     compression: request.compression,

@@ -48,10 +48,9 @@ function encode(value: bigint, length: number): string {
  * @returns 26 lower-case Crockford base32 characters
  */
 export function ulid(now: Date): string {
-  let time = Math.min(MAX_TIME, Math.max(0, now.getTime()));
+  const time = Math.min(MAX_TIME, Math.max(0, now.getTime()));
   let random: bigint;
-  if (time <= lastTime && lastRandom + 1n < 1n << RANDOM_BITS) {
-    time = lastTime;
+  if (time === lastTime && lastRandom + 1n < 1n << RANDOM_BITS) {
     random = lastRandom + 1n;
   } else {
     random = BigInt(`0x${randomBytes(10).toString('hex')}`);

@@ -1,8 +1,8 @@
 /**
  * Keeps secrets out of the catalog. A record may name a Secrets Manager ARN
  * (`secret_arn`) but never hold a password, a token, a key or a connection
- * string: fields with such names, and any string that is a URL with
- * credentials in it (`postgresql://user:pass@host/db`), are refused.
+ * string: fields with such names, and any string that holds a URL with
+ * credentials (`postgresql://user:pass@host/db`), are refused.
  */
 import { SecretInRecordError } from './errors.js';
 
@@ -29,7 +29,8 @@ export const SECRET_FIELD_NAMES: ReadonlySet<string> = new Set([
   'credentials',
 ]);
 
-const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]*@/i;
+// Bounded repetitions keep the scan linear in the string's length.
+const URL_WITH_CREDENTIALS = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^/\s:@]{1,256}:[^/\s@]{0,256}@/i;
 
 function isSecretName(name: string): boolean {
   return SECRET_FIELD_NAMES.has(name.toLowerCase().replace(/[_-]/g, ''));

@@ -19,6 +19,8 @@ export interface PartitionPlan {
 export interface PlanOptions {
   /** Upper bound on the number of partitions (default 1000). */
   maxPartitions?: number;
+  /** Exactly this many partitions, for sources that split by count (DynamoDB scan segments). */
+  segments?: number;
 }
 
 /** Default upper bound on the partitions of one backup. */

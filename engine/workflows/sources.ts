@@ -9,6 +9,7 @@ import { DynamoDbSource } from '../sources/dynamodb/source.js';
 import { DynamoDbRestoreTarget } from '../sources/dynamodb/target.js';
 import { S3Source } from '../sources/s3/source.js';
 import { S3RestoreTarget } from '../sources/s3/target.js';
+import type { KeySelection } from '../sources/key-filter.js';
 import type { BackupSource, RestoreTarget } from '../sources/source.js';
 import { InvalidJobError } from './errors.js';
 
@@ -50,7 +51,11 @@ export function restoreTargetFor(config: Record<string, unknown>): RestoreTarget
     case SourceType.DynamoDB:
       return new DynamoDbRestoreTarget({ table: text(config, 'table_name', 'table') });
     case SourceType.S3:
-      return new S3RestoreTarget({ bucket: text(config, 'bucket'), prefix: typeof config.prefix === 'string' ? config.prefix : '' });
+      return new S3RestoreTarget({
+        bucket: text(config, 'bucket'),
+        prefix: typeof config.prefix === 'string' ? config.prefix : '',
+        ...(config.select && typeof config.select === 'object' ? { select: config.select as KeySelection } : {}),
+      });
     default:
       throw new InvalidJobError(`destination type '${String(config.type)}' is not supported (dynamodb, s3)`);
   }

@@ -39,6 +39,14 @@ export async function clearStaged(vault: Vault, backupId: string): Promise<void>
   for (const name of await listStaged(vault, backupId)) await vault.store.delete(`${stagingPrefix(backupId)}${name}`);
 }
 
+/** What Plan staged: the source's description and the index objects workers dedup against. */
+export interface StagedPlan {
+  description: Record<string, unknown>;
+  source: Record<string, unknown>;
+  planned_at: string;
+  index_ids: string[];
+}
+
 /** What one partition worker staged. */
 export type StagedPartition = Pick<SessionResult, 'partitions' | 'index_ids' | 'counts'>;
 

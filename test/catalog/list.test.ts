@@ -1,13 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDbDocumentClient } from '../../engine/aws/clients.js';
 import { Catalog } from '../../engine/catalog/catalog.js';
+import type { DocumentClient } from '../../engine/catalog/context.js';
 import { InvalidCursorError, InvalidRecordError } from '../../engine/catalog/errors.js';
 import type { ExecutionListQuery } from '../../engine/catalog/kinds.js';
 import { RecordStatus } from '../../engine/catalog/status.js';
 import type { ExecutionRecord } from '../../engine/catalog/types.js';
 import { BackupType } from '../../engine/snapshot/snapshot.js';
-import { serialClient } from './serial-client.js';
+import { mapLimit } from '../../engine/util/concurrency.js';
 import { executionInput, freshCatalog } from './table.js';
 
 // 60 executions an hour apart from 2024-01-15T00:00Z (three days), two jobs, three types, three statuses.
@@ -15,13 +17,14 @@ const COUNT = 60;
 const BASE = Date.parse('2024-01-15T00:00:00.000Z');
 const TYPES = [BackupType.Full, BackupType.Incremental, BackupType.Differential];
 
+// Lists race nothing, so the setup writes concurrently through the plain client, counting queries.
 let queries = 0;
-const serial = serialClient();
-const counting: typeof serial.client = {
+const plain = dynamoDbDocumentClient();
+const counting: DocumentClient = {
   send: ((command: QueryCommand) => {
     if (command instanceof QueryCommand) queries++;
-    return serial.client.send(command);
-  }) as typeof serial.client.send,
+    return plain.send(command);
+  }) as DocumentClient['send'],
 };
 const { catalog, table } = await freshCatalog({ queryPageSize: 10, client: counting });
 
@@ -33,8 +36,8 @@ interface Model {
   time: string;
 }
 
-const model: Model[] = [];
-for (let i = 0; i < COUNT; i++) {
+const indexes = Array.from({ length: COUNT }, (_, i) => i);
+const model: Model[] = await mapLimit(indexes, 8, async (i) => {
   const time = new Date(BASE + i * 3_600_000).toISOString();
   const job = i % 2 === 0 ? 'job_even' : 'job_odd';
   const type = TYPES[i % 3] as BackupType;
@@ -45,8 +48,8 @@ for (let i = 0; i < COUNT; i++) {
     await catalog.transition(created.execution_id, RecordStatus.Running);
     status = (await catalog.transition(created.execution_id, RecordStatus.Completed)).status;
   }
-  model.push({ id: created.execution_id, job, type, status, time });
-}
+  return { id: created.execution_id, job, type, status, time };
+});
 const newestFirst = [...model].reverse();
 
 function expected(query: ExecutionListQuery): string[] {
@@ -85,7 +88,7 @@ test('all executions page newest first through cursors, each page spanning sever
 });
 
 test('the default page size lists the same pages', async () => {
-  const { ids, sizes } = await walk({}, 25, new Catalog(table, { client: serial.client }));
+  const { ids, sizes } = await walk({}, 25, new Catalog(table));
   assert.deepEqual(sizes, [25, 25, 10]);
   assert.deepEqual(ids, expected({}));
 });

@@ -48,7 +48,7 @@ test('updateJob refuses secrets in a patch and leaves the job unchanged', async 
 test('executions refuse secrets in custom parameters and in transition patches', async () => {
   await assert.rejects(catalog.createExecution(executionInput('job_s', { custom_parameters: { secret: 'abc' } })), refusedAt('custom_parameters.secret'));
   const record = await catalog.createExecution(executionInput('job_s'));
-  const patch = { error: { code: 'BackupFailed', message: 'postgres://admin:pw@db failed' } } as ExecutionPatch;
+  const patch = { error: { code: 'BackupFailed', message: 'connect to postgres://admin:pw@db failed' } } as ExecutionPatch;
   await assert.rejects(catalog.transition(record.execution_id, RecordStatus.Failed, patch), refusedAt('error.message'));
   assert.equal((await catalog.getExecution(record.execution_id)).status, RecordStatus.Queued);
 });

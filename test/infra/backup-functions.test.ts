@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
-import { BACKUP_STEP_SPECS, BackupFunctions, BackupStep } from '../../infra/constructs/backup-functions.js';
+import { BACKUP_STEP_SPECS, BackupFunctions, type BackupStep } from '../../infra/constructs/backup-functions.js';
 import { CatalogTable } from '../../infra/constructs/catalog-table.js';
 import { VaultBucket } from '../../infra/constructs/vault-bucket.js';
 import { VaultKey } from '../../infra/constructs/vault-key.js';

@@ -137,7 +137,7 @@ test('runs locally: a failing step leads to Mark failed, then the execution fail
   const { calls, handlers } = stubs('Commit snapshot');
   await assert.rejects(
     new StateMachine(substitutedDefinition()).run({ job_id: 'job-1' }, { overrides: { taskResourceLocalHandlers: handlers } }).result,
-    (error: unknown) => error instanceof ExecutionError && /BackupFailed/.test(String((error as Error).message)),
+    (error: unknown) => error instanceof ExecutionError && (error.cause as Error | undefined)?.name === 'BackupFailed',
   );
   const failed = calls.find((c) => c.state === 'Mark failed');
   assert.ok(failed, 'Mark failed ran');

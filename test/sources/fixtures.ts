@@ -1,8 +1,10 @@
 /** Test data of the source tests. */
 import { BatchWriteItemCommand, CreateTableCommand, ScanCommand, UpdateTimeToLiveCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../../engine/aws/clients.js';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { dynamoDbClient, s3Client } from '../../engine/aws/clients.js';
 import { encodeItem, type Item } from '../../engine/sources/dynamodb/item-codec.js';
-import { uniqueName } from './support.js';
+import { uploadObject } from '../../engine/sources/s3/object-writer.js';
+import { deterministicBytes, uniqueName } from './support.js';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
@@ -138,4 +140,66 @@ export function manyItems(count: number, rangeKey = false): Item[] {
     n: { N: String(i * 1.5) },
     tags: { SS: [`t${i % 5}`, 'all'] },
   }));
+}
+
+/** A new, empty bucket. */
+export async function newBucket(): Promise<string> {
+  const bucket = uniqueName('bucket').slice(0, 63);
+  await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+/** An object to put in a test bucket. */
+export interface TestObject {
+  key: string;
+  body: string | Uint8Array;
+  contentType?: string;
+  metadata?: Record<string, string>;
+  cacheControl?: string;
+}
+
+/** Puts small objects, a few at a time. */
+export async function putObjects(bucket: string, objects: readonly TestObject[]): Promise<void> {
+  for (let i = 0; i < objects.length; i += 8) {
+    await Promise.all(
+      objects.slice(i, i + 8).map((o) =>
+        s3Client().send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: o.key,
+            Body: typeof o.body === 'string' ? Buffer.from(o.body) : o.body,
+            ContentType: o.contentType,
+            Metadata: o.metadata,
+            CacheControl: o.cacheControl,
+          }),
+        ),
+      ),
+    );
+  }
+}
+
+/** Streams `size` deterministic bytes into `bucket/key` as a multipart upload, never holding them whole. */
+export async function putGenerated(bucket: string, key: string, size: number, seed: number): Promise<void> {
+  const header = { key, size, etag: '', content_type: 'application/octet-stream', metadata: { seed: String(seed) }, last_modified: '' };
+  const context = { client: s3Client(), bucket, partSize: 8 * 1024 * 1024, partConcurrency: 4 };
+  await uploadObject(context, { key, header, ifAbsent: false }, deterministicBytes(size, seed));
+}
+
+/** Every key under `prefix` in `bucket`, in S3 order. */
+export async function listKeys(bucket: string, prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3Client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((o) => o.Key ?? ''));
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
+}
+
+/** An object's body and what HeadObject says about it. */
+export async function readObject(bucket: string, key: string): Promise<{ body: Buffer; contentType?: string; metadata?: Record<string, string>; cacheControl?: string }> {
+  const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const body = Buffer.from((await out.Body?.transformToByteArray()) ?? []);
+  return { body, contentType: out.ContentType, metadata: out.Metadata, cacheControl: out.CacheControl };
 }

@@ -1,5 +1,7 @@
 /** Shared fixtures of the source tests: unique names, stream helpers, fault injection. */
 import { createHash, randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, HandlerExecutionContext } from '@smithy/types';
@@ -82,4 +84,29 @@ export function intercept(client: DynamoDBClient | S3Client, around: Around): ()
     { step: 'initialize', name },
   );
   return () => void stack.remove(name);
+}
+
+/**
+ * Samples the buffers still referenced (after a full GC) every 100 ms until
+ * `stop`, which returns the largest sample minus the smallest. Garbage not
+ * yet collected does not count, so the figure is what the code really holds.
+ */
+export function watchLiveMemory(): { stop(): number } {
+  setFlagsFromString('--expose_gc');
+  const gc = runInNewContext('gc') as () => void;
+  const samples: number[] = [];
+  const sample = () => {
+    gc();
+    samples.push(process.memoryUsage().arrayBuffers);
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      // The first sample may still see the buffers of whatever ran just before.
+      return Math.max(...samples.slice(1)) - Math.min(...samples);
+    },
+  };
 }

@@ -30,11 +30,11 @@ export interface ObjectReadContext {
   rangeSize: number;
 }
 
-/** An object ready to be written out: its header, its first bytes, and a stream of the rest. */
+/** An object ready to be written out: its header, and its bytes (the first range already read, the rest on demand). */
 export interface FetchedObject {
   header: ObjectHeader;
-  first: Uint8Array;
-  rest(): AsyncIterable<Uint8Array>;
+  /** Exactly `header.size` bytes; iterate once. */
+  body: AsyncIterable<Uint8Array>;
 }
 
 type ObjectResponse = GetObjectCommandOutput | HeadObjectCommandOutput;
@@ -144,14 +144,16 @@ class ObjectReader {
       if (error instanceof ObjectNotFoundError) return undefined;
       throw error;
     }
-    const { size, etag } = header;
-    const start = first.length;
-    return { header, first, rest: () => this.rest(start, size, etag) };
+    return { header, body: this.body({ first }, header.size, header.etag) };
   }
 
-  /** The bytes from `start` to `size`, one ranged GET after the other, each pinned to `etag`. */
-  private async *rest(start: number, size: number, etag: string): AsyncGenerator<Uint8Array> {
+  /** `held.first`, then the bytes after it up to `size`, one ranged GET after the other, each pinned to `etag`. */
+  private async *body(held: { first?: Uint8Array }, size: number, etag: string): AsyncGenerator<Uint8Array> {
     const { rangeSize } = this.context;
+    const start = held.first?.length ?? 0;
+    if (held.first && held.first.length > 0) yield held.first;
+    // Not held while the rest streams.
+    held.first = undefined;
     for (let offset = start; offset < size; offset += rangeSize) yield* this.range(offset, Math.min(rangeSize, size - offset), `"${etag}"`);
   }
 }

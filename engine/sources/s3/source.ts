@@ -108,8 +108,7 @@ export class S3Source implements BackupSource {
       if (!object) continue;
       counter.records += 1;
       yield encodeHeader(object.header);
-      if (object.first.length > 0) yield object.first;
-      yield* object.rest();
+      yield* object.body;
     }
   }
 }

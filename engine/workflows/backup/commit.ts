@@ -8,7 +8,7 @@ import { commitSnapshot } from '../../backup/run-backup.js';
 import type { SessionResult } from '../../backup/backup-session.js';
 import type { WorkflowDeps } from '../deps.js';
 import { IncompleteBackupError } from '../errors.js';
-import { clearStaged, listStaged, readStaged, type StagedPartition } from '../staging.js';
+import { clearStaged, listStaged, readStaged, type StagedPartition, type StagedPlan } from '../staging.js';
 import { mapLimit } from '../../util/concurrency.js';
 import type { BackupContext, CommitOutput } from './types.js';
 
@@ -20,7 +20,7 @@ export async function commitBackup(deps: WorkflowDeps, context: BackupContext): 
     throw new IncompleteBackupError(`backup ${context.backup_id}: ${names.length} of ${context.partition_count} partitions were staged`);
   }
   const staged = await mapLimit(names, 8, async (name) => (await readStaged<StagedPartition>(vault, context.backup_id, name))!);
-  const plan = await readStaged<{ description: Record<string, unknown> }>(vault, context.backup_id, 'plan');
+  const plan = await readStaged<StagedPlan>(vault, context.backup_id, 'plan');
   const results: SessionResult[] = staged.map((s) => ({ ...s, packs: [] }));
   const stored = await commitSnapshot(
     vault,

@@ -7,7 +7,7 @@
 import { openSession } from '../../backup/run-backup.js';
 import type { RecordCounter } from '../../sources/source.js';
 import type { WorkflowDeps } from '../deps.js';
-import { listStaged, partitionManifestName, readStaged, writeStaged, type StagedPartition } from '../staging.js';
+import { partitionManifestName, readStaged, writeStaged, type StagedPartition, type StagedPlan } from '../staging.js';
 import type { ExportInput } from './types.js';
 
 /** Bytes per stage of one partition, reported back to the workflow. */
@@ -29,16 +29,17 @@ export async function exportPartition(deps: WorkflowDeps, input: ExportInput): P
   if (existing) {
     return { partition: partition.name, ...pick(existing), skipped: true };
   }
-  const session = await openSession(vault, { type: context.type, baseFull: context.base_full }, { compression: context.compression });
+  const plan = await readStaged<StagedPlan>(vault, context.backup_id, 'plan');
+  const session = await openSession(vault, { type: context.type, baseFull: context.base_full, ...(plan ? { indexIds: plan.index_ids } : {}) }, { compression: context.compression });
   const counter: RecordCounter = { records: 0 };
   const source = deps.source(context.source);
   await session.backupPartition(partition.name, source.export(partition, counter), { records: () => counter.records });
   const result = await session.finish();
   const staged: StagedPartition = { partitions: result.partitions, index_ids: result.index_ids, counts: result.counts };
   await writeStaged(vault, context.backup_id, manifestName, staged);
-  const done = (await listStaged(vault, context.backup_id)).filter((n) => n.startsWith('partition-')).length;
+  // Partitions finish roughly in order, and progress never goes down, so the index is a fair, cheap estimate.
   await deps.catalog.executions
-    .updateProgress(context.execution_id, { progress: 5 + Math.floor((80 * done) / Math.max(1, context.partition_count)), phase: 'exporting' })
+    .updateProgress(context.execution_id, { progress: 5 + Math.floor((80 * (input.index + 1)) / Math.max(1, context.partition_count)), phase: 'exporting' })
     .catch((error: unknown) => {
       // Progress is advisory: a cancelled or failed record refuses it, and that is not this iteration's failure.
       if ((error as { name?: string }).name !== 'NotRunningError') throw error;

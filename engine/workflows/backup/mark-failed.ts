@@ -28,15 +28,23 @@ export async function markBackupFailed(deps: WorkflowDeps, state: FailedState): 
   const code = errorCodeOf(state.error?.Error);
   const message = causeMessage(state.error?.Cause);
   const executionId = state.plan?.execution_id ?? state.execution_id ?? null;
-  if (!executionId) return { execution_id: null, code, message };
+  if (executionId) await failExecution(deps, executionId, code, message);
+  return { execution_id: executionId, code, message };
+}
+
+/**
+ * Records an execution FAILED (unless it already ended), releases its lease
+ * if it holds it, drops its staged objects, and emits `Backup Failed` once:
+ * only the call that made the transition publishes.
+ */
+export async function failExecution(deps: WorkflowDeps, executionId: string, code: string, message: string): Promise<void> {
   const record = await deps.catalog.executions.find(executionId);
-  if (record && !TERMINAL_STATUSES.includes(record.status)) {
-    await deps.catalog.executions.transition(executionId, RecordStatus.Failed, { phase: 'failed', error: { code, message } });
-  }
-  if (record) {
-    await deps.catalog.releaseLease(record.job_id, executionId);
-    await clearStaged(await deps.vault(), record.backup_id).catch(() => {});
+  if (!record) return;
+  const ended = TERMINAL_STATUSES.includes(record.status);
+  if (!ended) await deps.catalog.executions.transition(executionId, RecordStatus.Failed, { phase: 'failed', error: { code, message } });
+  await deps.catalog.releaseLease(record.job_id, executionId);
+  await clearStaged(await deps.vault(), record.backup_id).catch(() => {});
+  if (!ended) {
     await deps.publish({ detailType: 'Backup Failed', detail: { job_id: record.job_id, execution_id: executionId, backup_id: record.backup_id, error_code: code, error_message: message } });
   }
-  return { execution_id: executionId, code, message };
 }

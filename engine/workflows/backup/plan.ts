@@ -3,13 +3,14 @@
  * snapshot, mark the execution running, plan partitions, and stage the
  * source's description for the snapshot.
  */
-import { ExecutionTrigger, JobStatus } from '../../catalog/types.js';
+import { ExecutionTrigger, JobStatus, type ExecutionRecord, type JobRecord } from '../../catalog/types.js';
 import { RecordStatus } from '../../catalog/status.js';
 import { resolvePlan } from '../../backup/run-backup.js';
 import { BackupType } from '../../snapshot/snapshot.js';
 import type { WorkflowDeps } from '../deps.js';
-import { InvalidJobError } from '../errors.js';
-import { writeStaged } from '../staging.js';
+import { errorCodeOf, InvalidJobError } from '../errors.js';
+import { failExecution } from './mark-failed.js';
+import { writeStaged, type StagedPlan } from '../staging.js';
 import { compressionFor } from './compression.js';
 import type { BackupContext, BackupStartInput, PlanOutput } from './types.js';
 
@@ -34,6 +35,18 @@ export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): P
           execution_options: input.execution_options ?? {},
           custom_parameters: input.custom_parameters ?? {},
         });
+  try {
+    return await planExecution(deps, job, execution, input);
+  } catch (error) {
+    // Recorded here because a run started without an execution id (a schedule) has no other way to name its record.
+    const err = error as Error;
+    await failExecution(deps, execution.execution_id, errorCodeOf(err.name), err.message);
+    throw error;
+  }
+}
+
+async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: ExecutionRecord, input: BackupStartInput): Promise<PlanOutput> {
+  const { catalog } = deps;
   await catalog.acquireLease(job.job_id, execution.execution_id, LEASE_SECONDS);
 
   const vault = await deps.vault();
@@ -41,8 +54,10 @@ export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): P
   const resolved = await resolvePlan(vault, job.job_id, requested);
   const source = deps.source(job.source);
   const description = await source.describe();
-  const partitions = await source.plan();
-  await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString() });
+  const segments = Number(input.custom_parameters?.segments ?? job.source.segments);
+  const partitions = await source.plan(Number.isSafeInteger(segments) && segments > 0 ? { segments } : {});
+  const indexIds = resolved.type === BackupType.Full ? [] : await vault.listIndexIds();
+  await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds } satisfies StagedPlan);
   if (execution.status === RecordStatus.Queued) {
     await catalog.executions.transition(execution.execution_id, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: resolved.type });
   }

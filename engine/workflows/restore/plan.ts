@@ -9,6 +9,7 @@ import { RecordStatus } from '../../catalog/status.js';
 import type { ExecutionRecord } from '../../catalog/types.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { CorruptedBackupError } from '../../format/errors.js';
+import type { KeySelection } from '../../sources/key-filter.js';
 import { ConflictPolicy } from '../../sources/source.js';
 import type { WorkflowDeps } from '../deps.js';
 import { InvalidJobError } from '../errors.js';
@@ -29,6 +30,14 @@ function conflictPolicyOf(options: Record<string, unknown>, destination: Record<
     return explicit as ConflictPolicy;
   }
   return destination.overwrite_existing === true ? ConflictPolicy.Overwrite : ConflictPolicy.FailIfExists;
+}
+
+function selectionOf(options: Record<string, unknown>): KeySelection | null {
+  const prefixes = stringList(options.key_prefixes);
+  const include = stringList(options.include);
+  const exclude = stringList(options.exclude);
+  if (!prefixes && !include && !exclude) return null;
+  return { ...(prefixes ? { prefixes } : {}), ...(include ? { include } : {}), ...(exclude ? { exclude } : {}) };
 }
 
 function stringList(value: unknown): string[] | null {
@@ -70,7 +79,7 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
       snapshot_id: snapshotId,
       destination: restore.destination,
       conflict_policy: conflict,
-      key_filter: stringList(options.key_prefixes) ?? stringList(options.include),
+      select: selectionOf(options),
       partitions: wanted,
       records_expected: partitions.reduce((n, p) => n + p.records, 0),
       bytes_expected: partitions.reduce((n, p) => n + p.size, 0),

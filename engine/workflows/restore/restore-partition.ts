@@ -12,7 +12,7 @@ export async function restoreOnePartition(deps: WorkflowDeps, input: { context: 
   const { context } = input;
   const vault = await deps.vault();
   const opened = await openSnapshot(vault, context.snapshot_id);
-  const target = deps.target({ ...context.destination, ...(context.key_filter ? { key_filter: context.key_filter } : {}) });
+  const target = deps.target({ ...context.destination, ...(context.select ? { select: context.select } : {}) });
   let bytes = 0;
   const stream = restorePartition(vault, opened.index, opened.snapshot, input.partition, { onProgress: (n) => (bytes = n) });
   const result = await target.restore(stream, { conflict_policy: context.conflict_policy });

@@ -1,4 +1,5 @@
 /** Payloads of the restore workflow's steps. */
+import type { KeySelection } from '../../sources/key-filter.js';
 import type { ConflictPolicy } from '../../sources/source.js';
 
 /** What starts a restore execution: the restore record the API created. */
@@ -13,8 +14,8 @@ export interface RestoreContext {
   snapshot_id: string;
   destination: Record<string, unknown>;
   conflict_policy: ConflictPolicy;
-  /** Only keys matching these prefixes or globs are restored (S3); absent: everything. */
-  key_filter: string[] | null;
+  /** Only keys matching these prefixes or globs are restored (S3); null: everything. */
+  select: KeySelection | null;
   /** Only these partitions are restored; absent: all. */
   partitions: string[] | null;
   records_expected: number;

@@ -20,7 +20,7 @@ export async function validateRestore(_deps: WorkflowDeps, input: { context: Res
   const restored = input.restored.reduce((n, p) => n + p.r, 0);
   const skipped = input.restored.reduce((n, p) => n + p.s, 0);
   const size = input.restored.reduce((n, p) => n + p.b, 0);
-  const partial = input.context.key_filter !== null;
+  const partial = input.context.select !== null;
   if (!partial && restored + skipped !== input.context.records_expected) {
     throw new VerificationFailedError(`restore ${input.context.restore_id}: ${restored} records restored and ${skipped} skipped, but the backup holds ${input.context.records_expected}`);
   }
