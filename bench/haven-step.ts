@@ -74,11 +74,14 @@ async function restore(vault: Vault, outDir: string): Promise<Record<string, unk
   await mkdir(outDir, { recursive: true });
   const opened = await openSnapshot(vault, 'latest');
   const files: Record<string, string> = {};
-  for (const partition of opened.snapshot.partitions) {
-    const path = join(outDir, partition.name);
-    await pipeline(Readable.from(restorePartition(vault, opened.index, opened.snapshot, partition.name)), createWriteStream(path));
-    files[partition.name] = path;
-  }
+  // Partitions restore side by side, as the restore workflow's Map runs them (and as restic restores files).
+  await Promise.all(
+    opened.snapshot.partitions.map(async (partition) => {
+      const path = join(outDir, partition.name);
+      await pipeline(Readable.from(restorePartition(vault, opened.index, opened.snapshot, partition.name)), createWriteStream(path));
+      files[partition.name] = path;
+    }),
+  );
   return { snapshot: opened.id, files };
 }
 

@@ -35,6 +35,9 @@ export class HavenTool implements BenchTool {
       command: process.execPath,
       args: ['--import', 'tsx', STEP_SCRIPT, ...args, '--vault', this.repoDir, '--key', this.keyFile],
       cwd: REPO_ROOT,
+      // Haven's runtime setting (also set on its Lambda functions): two malloc arenas keep the native
+      // memory of zstd on libuv's threads from fragmenting across one arena per thread.
+      env: { ...process.env, MALLOC_ARENA_MAX: '2' },
       rssFile: join(this.workDir, 'rss.txt'),
     });
   }

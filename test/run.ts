@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { MotoServer } from '../local/emulator/moto-server.js';
 import { assertNodeVersion } from '../local/node-version.js';
+import { localAwsEnvironment } from '../local/stack/environment.js';
 
 assertNodeVersion();
 const files = process.argv.slice(2);
@@ -14,17 +15,7 @@ const server = new MotoServer();
 const endpoint = await server.start();
 process.stderr.write(`[test] moto server at ${endpoint}\n`);
 
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  AWS_ENDPOINT_URL: endpoint,
-  AWS_REGION: 'us-east-1',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_SESSION_TOKEN: 'testing',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  HAVEN_TEST_EMULATOR: endpoint,
-};
+const env: NodeJS.ProcessEnv = { ...process.env, ...localAwsEnvironment(endpoint), HAVEN_TEST_EMULATOR: endpoint };
 delete env.AWS_PROFILE;
 
 const args = [

@@ -32,7 +32,7 @@ export interface BackupSessionOptions {
   compression: CompressionConfig;
   /** Blobs that need not be written again (see `dedupViewFor`). */
   dedup: DedupView;
-  /** Blob tasks (compress, encrypt, pack, upload) in flight at once (default 6). */
+  /** Blob tasks (compress, encrypt, pack, upload) in flight at once (default 4). */
   concurrency?: number;
   onProgress?: (progress: BackupProgress) => void;
 }
@@ -81,7 +81,7 @@ export class BackupSession {
     const hash = createHash('sha256');
     const blobs: string[] = [];
     let size = 0;
-    const limit = this.options.concurrency ?? 6;
+    const limit = this.options.concurrency ?? 4;
     const inflight = new Set<Promise<void>>();
     let failure: unknown;
     const params = { min: this.vault.config.chunker.min, avg: this.vault.config.chunker.avg, max: this.vault.config.chunker.max };
@@ -146,8 +146,8 @@ export class BackupSession {
       const full = this.pack;
       this.pack = new PackBuilder();
       this.startUpload(full);
-      // Back-pressure: never more than two packs uploading while more blobs arrive.
-      while (this.uploads.size > 2) await Promise.race(this.uploads);
+      // Back-pressure: at most two packs uploading while the next one fills (bounded memory: ~3 packs).
+      while (this.uploads.size > 1) await Promise.race(this.uploads);
       if (this.uploadFailure) throw this.uploadFailure;
     }
     this.report();

@@ -37,6 +37,8 @@ export class PackBuilder {
   async finish(key: SealingKey): Promise<FinishedPack> {
     const header = await sealObject(ObjectType.PackHeader, encodePackHeader(this.blobs), key);
     const bytes = Buffer.concat([...this.parts, header, encodeTrailer(header.length)]);
+    // The pack is one buffer now; let the blob copies go while it uploads.
+    this.parts.length = 0;
     const id = sha256Hex(bytes);
     return { bytes, entry: { id, keyId: Buffer.from(key.id).toString('hex'), size: bytes.length, blobs: this.blobs } };
   }

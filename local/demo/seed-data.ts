@@ -21,10 +21,26 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Item number `i` of the demo table, using every DynamoDB attribute type; `version` changes it. */
+/**
+ * Item number `i` of the demo table; `version` changes it. Every 50th item
+ * uses every DynamoDB attribute type (nested M and L, BS, NS…); the others
+ * carry the flat types, which keeps the emulator's scans quick.
+ */
 export function demoItem(i: number, version = 1): Record<string, AttributeValue> {
   const r = prng(i * 7919 + 17);
   const id = `customer#${String(i).padStart(6, '0')}`;
+  if (i % 50 !== 0) {
+    return {
+      pk: { S: id },
+      sk: { S: 'profile' },
+      version: { N: String(version) },
+      balance: { N: `${Math.floor(r() * 1e9)}.${String(Math.floor(r() * 100)).padStart(2, '0')}` },
+      active: { BOOL: r() > 0.3 },
+      deleted_at: { NULL: true },
+      tags: { SS: ['demo', `tier-${i % 5}`] },
+      bio: { S: `Customer ${i}, city ${i % 97}, joined ${2015 + (i % 10)}` },
+    };
+  }
   return {
     pk: { S: id },
     sk: { S: i % 10 === 0 ? 'profile#ünïcødé✓' : 'profile' },

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { LocalStack } from '../../local/stack/local-stack.js';
 import { demoItem, seedTable, writeItems } from '../../local/demo/seed-data.js';
 import { newJob } from '../helpers/jobs.js';
-import { scanAll, uniqueName } from '../helpers/dynamodb.js';
+import { scanAll } from '../../local/compare/dynamodb-table.js';
+import { uniqueName } from '../helpers/names.js';
 
 describe('backup and restore workflows: DynamoDB', () => {
   let stack: LocalStack;

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { LocalStack } from '../../local/stack/local-stack.js';
 import { seedPrefix } from '../../local/demo/seed-data.js';
 import { newJob } from '../helpers/jobs.js';
-import { uniqueName } from '../helpers/dynamodb.js';
-import { describePrefix } from '../helpers/s3.js';
+import { uniqueName } from '../helpers/names.js';
+import { describePrefix } from '../../local/compare/s3-prefix.js';
 
 describe('backup and restore workflows: S3', () => {
   let stack: LocalStack;

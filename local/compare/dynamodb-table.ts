@@ -1,4 +1,4 @@
-/** DynamoDB helpers for workflow tests. */
+/** Reads a DynamoDB table into a comparable form (the demo and tests compare restores with it). */
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../engine/aws/clients.js';
 import { encodeItem } from '../../engine/sources/dynamodb/item-codec.js';
@@ -13,9 +13,4 @@ export async function scanAll(table: string): Promise<Map<string, string>> {
     start = page.LastEvaluatedKey;
   } while (start);
   return out;
-}
-
-/** A unique table name. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 }

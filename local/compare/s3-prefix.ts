@@ -1,4 +1,4 @@
-/** S3 helpers for workflow tests. */
+/** Reads an S3 prefix into a comparable form (the demo and tests compare restores with it). */
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { s3Client } from '../../engine/aws/clients.js';
