@@ -17,6 +17,9 @@ export const TSCONFIG: string = path.join(REPO_ROOT, 'tsconfig.json');
 /** The Amazon States Language file of the backup workflow. */
 export const BACKUP_DEFINITION_FILE: string = path.join(REPO_ROOT, 'statemachines', 'backup.asl.json');
 
+/** The Amazon States Language file of the restore workflow. */
+export const RESTORE_DEFINITION_FILE: string = path.join(REPO_ROOT, 'statemachines', 'restore.asl.json');
+
 /**
  * The entry file of a Lambda function under `functions/`.
  *

@@ -27,6 +27,8 @@ export const VaultObjectActions = {
    * `If-None-Match` writes), AbortMultipartUpload, DeleteObject.
    */
   readWriteDelete: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+  /** What the engine's S3 object store calls to read vault objects: GetObject (also HeadObject). */
+  readOnly: ['s3:GetObject'],
 } as const;
 
 /** The key prefix Haven's vault lives under in the vault bucket. */
@@ -181,9 +183,7 @@ export class VaultBucket extends Construct {
    * @returns the grant
    */
   grantVaultReadWrite(grantee: IGrantable, prefix: string = DEFAULT_VAULT_PREFIX): Grant {
-    if (!/^[A-Za-z0-9!_.()'-]+(\/[A-Za-z0-9!_.()'-]+)*$/.test(prefix)) {
-      throw new InvalidPropsError(`vault prefix must be a plain key prefix without wildcards or edge slashes, got ${JSON.stringify(prefix)}`);
-    }
+    assertVaultPrefix(prefix);
     return Grant.addToPrincipal({
       grantee,
       actions: [...VaultObjectActions.readWriteDelete],
@@ -191,6 +191,34 @@ export class VaultBucket extends Construct {
     })
       .combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }))
       .combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'));
+  }
+
+  /**
+   * Lets a principal read and list the vault under `prefix` and nothing
+   * more, as a restore's reading steps need: `s3:GetObject` on `<prefix>/*`,
+   * `s3:ListBucket` on the bucket (unconditioned, for the reason given at
+   * {@link VaultBucket.grantVaultReadWrite}), and `kms:Decrypt` on the
+   * bucket's key (SSE-KMS reads).
+   *
+   * @param grantee - the principal
+   * @param prefix - the vault's key prefix, without slashes at either end @default `vault`
+   * @returns the grant
+   */
+  grantVaultRead(grantee: IGrantable, prefix: string = DEFAULT_VAULT_PREFIX): Grant {
+    assertVaultPrefix(prefix);
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...VaultObjectActions.readOnly],
+      resourceArns: [this.bucket.arnForObjects(`${prefix}/*`)],
+    })
+      .combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }))
+      .combine(this.encryptionKey.grant(grantee, 'kms:Decrypt'));
+  }
+}
+
+function assertVaultPrefix(prefix: string): void {
+  if (!/^[A-Za-z0-9!_.()'-]+(\/[A-Za-z0-9!_.()'-]+)*$/.test(prefix)) {
+    throw new InvalidPropsError(`vault prefix must be a plain key prefix without wildcards or edge slashes, got ${JSON.stringify(prefix)}`);
   }
 }
 

@@ -40,4 +40,33 @@ describe('backup and restore workflows: DynamoDB', () => {
     assert.equal(restored.result?.records_restored, 601);
     assert.deepEqual(await scanAll(target), await scanAll(table));
   });
+
+  test('point in time: target_timestamp restores the newest completed backup at or before it', async () => {
+    const small = `${table}-pit`;
+    await seedTable(small, 50);
+    const job = await stack.catalog.createJob(newJob({ type: 'dynamodb', table_name: small }));
+    assert.equal((await stack.runner.run('backup', { job_id: job.job_id })).status, 'SUCCEEDED');
+    const first = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    const asOfFirst = await scanAll(small);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const between = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await writeItems(small, [3], (i) => demoItem(i, 7));
+    assert.equal((await stack.runner.run('backup', { job_id: job.job_id })).status, 'SUCCEEDED');
+    const second = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    assert.notEqual(second.backup_id, first.backup_id);
+
+    const target = `${small}-as-of`;
+    const restore = await stack.catalog.restores.create({
+      restore_name: 'pit',
+      backup_id: second.backup_id,
+      destination: { type: 'dynamodb', table_name: target },
+      restore_options: { target_timestamp: between },
+      created_by: 'test',
+    });
+    const run = await stack.runner.run('restore', { restore_id: restore.restore_id });
+    assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
+    assert.deepEqual(await scanAll(target), asOfFirst, 'the table as the first backup saw it');
+  });
 });
+
