@@ -13,6 +13,8 @@ export const HavenContextKey = {
   ObjectLockDays: 'haven:objectLockDays',
   SourceTableArns: 'haven:sourceTableArns',
   SourceBucketArns: 'haven:sourceBucketArns',
+  RestoreTableArns: 'haven:restoreTableArns',
+  RestoreBucketArns: 'haven:restoreBucketArns',
 } as const;
 export type HavenContextKey = (typeof HavenContextKey)[keyof typeof HavenContextKey];
 
@@ -24,6 +26,10 @@ export interface HavenContextConfig {
   readonly sourceTableArns?: readonly string[];
   /** S3 buckets backup jobs may read; omitted when none. */
   readonly sourceBucketArns?: readonly string[];
+  /** DynamoDB tables restores may write; omitted when none. */
+  readonly restoreTableArns?: readonly string[];
+  /** S3 buckets restores may write; omitted when none. */
+  readonly restoreBucketArns?: readonly string[];
 }
 
 /**
@@ -33,8 +39,10 @@ export interface HavenContextConfig {
  *   `haven:objectLockDays` (a whole number >= 1) turn Object Lock on
  *   together; neither leaves it off; one without the other is an error.
  * - `haven:sourceTableArns` and `haven:sourceBucketArns` list the tables and
- *   buckets backup jobs may read: a JSON array (in cdk.json), or a string
- *   holding a JSON array or comma-separated ARNs (as `-c` passes it).
+ *   buckets backup jobs may read, `haven:restoreTableArns` and
+ *   `haven:restoreBucketArns` those restores may write: each a JSON array (in
+ *   cdk.json), or a string holding a JSON array or comma-separated ARNs (as
+ *   `-c` passes it).
  *
  * @param node - any construct's node (usually the app's)
  * @returns the validated settings
@@ -43,11 +51,15 @@ export interface HavenContextConfig {
 export function readHavenContext(node: Node): HavenContextConfig {
   const sourceTableArns = readArnList(node, HavenContextKey.SourceTableArns, SourceKind.Table);
   const sourceBucketArns = readArnList(node, HavenContextKey.SourceBucketArns, SourceKind.Bucket);
+  const restoreTableArns = readArnList(node, HavenContextKey.RestoreTableArns, SourceKind.Table);
+  const restoreBucketArns = readArnList(node, HavenContextKey.RestoreBucketArns, SourceKind.Bucket);
   const objectLock = readObjectLock(node);
   return {
     ...(objectLock ? { objectLock } : {}),
     ...(sourceTableArns.length > 0 ? { sourceTableArns } : {}),
     ...(sourceBucketArns.length > 0 ? { sourceBucketArns } : {}),
+    ...(restoreTableArns.length > 0 ? { restoreTableArns } : {}),
+    ...(restoreBucketArns.length > 0 ? { restoreBucketArns } : {}),
   };
 }
 

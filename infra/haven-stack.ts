@@ -1,19 +1,21 @@
 /**
- * The Haven stack: one construct per concern (key, vault, catalog, workflow,
- * scheduler, functions, API), wired together with least-privilege grants.
+ * The Haven stack: one construct per concern (key, vault, catalog, backup and
+ * restore workflows, scheduler, functions, API), wired together with
+ * least-privilege grants.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HavenApi } from './constructs/api.js';
-import { BackupFunctions } from './constructs/backup-functions.js';
-import { BackupStateMachine } from './constructs/backup-state-machine.js';
+import { BACKUP_SUBSTITUTION_KEYS, BackupFunctions, type BackupSubstitutionKey } from './constructs/backup-functions.js';
 import { CatalogTable } from './constructs/catalog-table.js';
 import { HavenFunction, type HavenLogLevel } from './constructs/haven-function.js';
+import { RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreSubstitutionKey } from './constructs/restore-functions.js';
 import { HavenScheduler } from './constructs/scheduler.js';
 import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
 import { VaultKey } from './constructs/vault-key.js';
-import { functionEntry } from './paths.js';
+import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
+import { BACKUP_DEFINITION_FILE, functionEntry, RESTORE_DEFINITION_FILE } from './paths.js';
 import { readHavenVersion } from './version.js';
 
 /** Props of {@link HavenStack}. */
@@ -40,6 +42,19 @@ export interface HavenStackProps extends StackProps {
    * their objects. @default none
    */
   readonly sourceBucketArns?: readonly string[];
+  /**
+   * DynamoDB tables restores may write, as exact table ARNs (context
+   * `haven:restoreTableArns`). Plan may describe, create (and enable TTL on)
+   * and scan them; safety-backup may describe and scan them; restore-partition
+   * may describe them and write items. @default none
+   */
+  readonly restoreTableArns?: readonly string[];
+  /**
+   * S3 buckets restores may write, as exact bucket ARNs (context
+   * `haven:restoreBucketArns`). Plan may list them; safety-backup may list and
+   * get; restore-partition may list, get, put and abort uploads. @default none
+   */
+  readonly restoreBucketArns?: readonly string[];
 }
 
 /** Haven's resources in one stack. */
@@ -48,7 +63,9 @@ export class HavenStack extends Stack {
   readonly vault: VaultBucket;
   readonly catalog: CatalogTable;
   readonly backupFunctions: BackupFunctions;
-  readonly backupWorkflow: BackupStateMachine;
+  readonly backupWorkflow: WorkflowStateMachine<BackupSubstitutionKey>;
+  readonly restoreFunctions: RestoreFunctions;
+  readonly restoreWorkflow: WorkflowStateMachine<RestoreSubstitutionKey>;
   readonly scheduler: HavenScheduler;
   readonly healthFunction: HavenFunction;
   readonly api: HavenApi;
@@ -77,8 +94,25 @@ export class HavenStack extends Stack {
       logLevel: props.logLevel,
       logRetention,
     });
-    this.backupWorkflow = new BackupStateMachine(this, 'BackupWorkflow', {
+    this.backupWorkflow = new WorkflowStateMachine(this, 'BackupWorkflow', {
+      definitionFile: BACKUP_DEFINITION_FILE,
+      substitutionKeys: BACKUP_SUBSTITUTION_KEYS,
       functions: this.backupFunctions.bySubstitution(),
+      logRetention,
+    });
+    this.restoreFunctions = new RestoreFunctions(this, 'Restore', {
+      vault: this.vault,
+      vaultKey: this.vaultKey,
+      catalog: this.catalog,
+      restoreTableArns: props.restoreTableArns,
+      restoreBucketArns: props.restoreBucketArns,
+      logLevel: props.logLevel,
+      logRetention,
+    });
+    this.restoreWorkflow = new WorkflowStateMachine(this, 'RestoreWorkflow', {
+      definitionFile: RESTORE_DEFINITION_FILE,
+      substitutionKeys: RESTORE_SUBSTITUTION_KEYS,
+      functions: this.restoreFunctions.bySubstitution(),
       logRetention,
     });
     this.scheduler = new HavenScheduler(this, 'Scheduler', {
@@ -101,6 +135,7 @@ export class HavenStack extends Stack {
     output('VaultKeyArn', this.vaultKey.key.keyArn, 'The vault KMS key');
     output('CatalogTableName', this.catalog.table.tableName, 'The catalog table');
     output('BackupStateMachineArn', this.backupWorkflow.stateMachine.stateMachineArn, 'The backup workflow');
+    output('RestoreStateMachineArn', this.restoreWorkflow.stateMachine.stateMachineArn, 'The restore workflow');
     output('ScheduleGroupName', this.scheduler.scheduleGroupName, 'The EventBridge Scheduler group');
     output('SchedulerRoleArn', this.scheduler.role.roleArn, 'The role schedules assume');
     output('ApiUrl', this.api.url, 'The API base URL (IAM auth)');

@@ -1,6 +1,7 @@
 /**
- * The ARNs of the DynamoDB tables and S3 buckets backup jobs may read. Each
- * must name exactly one table or bucket: no wildcards, no paths, no keys.
+ * The ARNs of the DynamoDB tables and S3 buckets backup jobs may read (and
+ * restores may write). Each must name exactly one table or bucket: no
+ * wildcards, no paths, no keys.
  */
 
 /** What kind of source an ARN names. */

@@ -6,15 +6,16 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import type { BackupStateMachine } from './backup-state-machine.js';
+import type { BackupSubstitutionKey } from './backup-functions.js';
+import type { WorkflowStateMachine } from './workflow-state-machine.js';
 
 /** The schedule group's name unless told otherwise. */
 export const DEFAULT_SCHEDULE_GROUP_NAME = 'haven';
 
 /** Props of {@link HavenScheduler}. */
 export interface HavenSchedulerProps {
-  /** The workflow schedules start. */
-  readonly backupStateMachine: BackupStateMachine;
+  /** The workflow schedules start: the backup workflow (never the restore one). */
+  readonly backupStateMachine: WorkflowStateMachine<BackupSubstitutionKey>;
   /** @default `haven` */
   readonly scheduleGroupName?: string;
 }

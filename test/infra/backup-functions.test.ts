@@ -16,9 +16,11 @@ import { InvalidContextError, InvalidPropsError } from '../../infra/errors.js';
 import { functionEntry } from '../../infra/paths.js';
 import { synthHaven, TEST_ENV } from './support/haven-app.js';
 import { flat, list, logicalId, pairs, permissionsOf, type Statement } from './support/template.js';
+import { EVENTS, workflowFixture, type FunctionProps, type StateMachineProps } from './support/workflow-fixture.js';
 
-const { stack, template } = synthHaven();
-const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const synth = synthHaven();
+const { stack, template } = synth;
+const { resources, tableId, vaultBucketId, vaultKeyId, catalogKeyId, CATALOG, VAULT_READ_WRITE: VAULT, logsOf, fnOf } = workflowFixture(synth);
 
 const SOURCE_TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
 const SOURCE_TABLE_2 = 'arn:aws:dynamodb:eu-west-1:123456789012:table/customers';
@@ -35,77 +37,24 @@ const EXPECTED: Record<BackupStep, { placeholder: string; memory: number; timeou
 };
 const STEPS = Object.keys(EXPECTED) as BackupStep[];
 
-interface FunctionProps {
-  Runtime: string;
-  Architectures: string[];
-  MemorySize: number;
-  Timeout: number;
-  Role: { 'Fn::GetAtt': [string, string] };
-  Environment: { Variables: Record<string, unknown> };
-  LoggingConfig: { LogGroup: { Ref: string } };
-}
+const fn = (step: BackupStep) => fnOf(stack.backupFunctions.functions[step]);
+const backupMachineId = logicalId(stack, stack.backupWorkflow.stateMachine);
 
-function fn(step: BackupStep): { id: string; props: FunctionProps; roleId: string; logGroupId: string } {
-  const id = logicalId(stack, stack.backupFunctions.functions[step].function);
-  const r = resources[id];
-  assert.equal(r?.Type, 'AWS::Lambda::Function', `${step} is a Lambda function`);
-  const props = r.Properties as unknown as FunctionProps;
-  return { id, props, roleId: props.Role['Fn::GetAtt'][0], logGroupId: props.LoggingConfig.LogGroup.Ref };
-}
-
-const only = (type: string, filter: (p: Record<string, unknown>) => boolean = () => true): string => {
-  const ids = Object.entries(resources).filter(([, r]) => r.Type === type && filter(r.Properties)).map(([id]) => id);
-  assert.equal(ids.length, 1, `exactly one ${type}`);
-  return ids[0] as string;
-};
-const tableId = only('AWS::DynamoDB::GlobalTable');
-const vaultBucketId = only('AWS::S3::Bucket', (p) => JSON.stringify(p.BucketEncryption ?? '').includes('aws:kms'));
-const vaultKeyId = logicalId(stack, stack.vaultKey.key);
-const catalogKeyId = logicalId(stack, stack.catalog.encryptionKey);
-
-/** The catalog permissions CDK's TableV2 read/write grant gives (reviewed list). */
-const CATALOG = [
-  ...pairs(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], [`<${catalogKeyId}.Arn>`]),
-  ...pairs(
-    [
-      'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:DescribeTable',
-      'dynamodb:GetItem',
-      'dynamodb:GetRecords',
-      'dynamodb:GetShardIterator',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:Scan',
-      'dynamodb:UpdateItem',
-    ],
-    [`<${tableId}.Arn>`, `<${tableId}.Arn>/index/*`],
-  ),
-];
-const VAULT = [
-  ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'], [`<${vaultBucketId}.Arn>/vault/*`]),
-  `s3:ListBucket on <${vaultBucketId}.Arn>`,
-  ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${vaultKeyId}.Arn>`]),
-];
-const EVENTS = ['events:PutEvents on arn:aws:events:us-east-1:123456789012:event-bus/default'];
-const logsOf = (logGroupId: string) =>
-  pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [`<${logGroupId}.Arn>`, `arn:aws:logs:us-east-1:123456789012:log-group:<${logGroupId}>`]);
-
-test('six backup functions (plus the health function), each with its own role and log group', () => {
-  assert.equal(Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function').length, 7);
+test('six backup functions (plus six restore functions and the health function), each with its own role and log group', () => {
+  assert.equal(Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function').length, 13);
   const roles = new Set(STEPS.map((step) => fn(step).roleId));
   const groups = new Set(STEPS.map((step) => fn(step).logGroupId));
   assert.equal(roles.size, 6);
   assert.equal(groups.size, 6);
 });
 
-test('each entry file exists and exports handler', () => {
+test('each runs functions/backup/<step>.ts, whose export handler Lambda calls', () => {
   for (const step of STEPS) {
     const entry = functionEntry('backup', step);
+    assert.equal(BACKUP_STEP_SPECS[step].entry, entry, step);
     assert.ok(existsSync(entry), entry);
     assert.match(readFileSync(entry, 'utf8'), /export const handler\b/, entry);
+    assert.equal(fn(step).props.Handler, 'index.handler', step);
   }
 });
 
@@ -212,14 +161,8 @@ test('source ARN props: wildcards, paths and other services are refused', () => 
   }
 });
 
-interface StateMachineProps {
-  DefinitionSubstitutions: Record<string, unknown>;
-  RoleArn: { 'Fn::GetAtt': [string, string] };
-}
-
 test('each ASL placeholder is substituted with its own function\'s ARN', () => {
-  const machineId = only('AWS::StepFunctions::StateMachine');
-  const machine = resources[machineId]?.Properties as unknown as StateMachineProps;
+  const machine = resources[backupMachineId]?.Properties as unknown as StateMachineProps;
   assert.equal(Object.keys(machine.DefinitionSubstitutions).length, 6);
   for (const step of STEPS) {
     const { id } = fn(step);
@@ -229,8 +172,7 @@ test('each ASL placeholder is substituted with its own function\'s ARN', () => {
 });
 
 test('the state machine role may invoke exactly the six functions (unqualified ARNs), and nothing else in Lambda', () => {
-  const machineId = only('AWS::StepFunctions::StateMachine');
-  const roleId = (resources[machineId]?.Properties as unknown as StateMachineProps).RoleArn['Fn::GetAtt'][0];
+  const roleId = (resources[backupMachineId]?.Properties as unknown as StateMachineProps).RoleArn['Fn::GetAtt'][0];
   const lambdaPermissions = permissionsOf(template, roleId).filter((p) => p.startsWith('lambda:'));
   assert.deepEqual(lambdaPermissions, pairs(['lambda:InvokeFunction'], STEPS.map((step) => `<${fn(step).id}.Arn>`)).sort());
   // Everything else the role may do is logging/tracing on "*" (checked in iam.test.ts).

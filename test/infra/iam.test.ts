@@ -13,7 +13,7 @@ import { InvalidPropsError } from '../../infra/errors.js';
 import { synthHaven } from './support/haven-app.js';
 import { logicalId, pairs, permissionsOf } from './support/template.js';
 
-const { template } = synthHaven();
+const { stack, template } = synthHaven();
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
 interface Statement {
@@ -116,7 +116,8 @@ test('scheduler role: assumable only by scheduler.amazonaws.com for this account
     StringEquals: { 'aws:SourceAccount': '123456789012', 'aws:SourceArn': { 'Fn::GetAtt': [groupId, 'Arn'] } },
   });
 
-  const stateMachineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+  // The backup workflow only: restores are started on request, never by a schedule.
+  const stateMachineId = logicalId(stack, stack.backupWorkflow.stateMachine);
   const attached = Object.entries(resources).filter(
     ([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`),
   );
@@ -199,5 +200,23 @@ test('VaultBucket.grantVaultReadWrite: object actions under the prefix only, Lis
   ].sort());
   for (const bad of ['', '*', 'vault/*', '/vault', 'vault/', 'a//b']) {
     assert.throws(() => vault.grantVaultReadWrite(role, bad), InvalidPropsError, JSON.stringify(bad));
+  }
+});
+
+test('VaultBucket.grantVaultRead: GetObject under the prefix, ListBucket on the bucket, Decrypt on its key, nothing more; bad prefixes refused', () => {
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'VaultReadProbe');
+  const vaultKey = new VaultKey(stack, 'VaultKey');
+  const vault = new VaultBucket(stack, 'Vault', { encryptionKey: vaultKey.key });
+  const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  vault.grantVaultRead(role, 'vaults/main');
+  const probe = Template.fromStack(stack);
+  const bucketId = logicalId(stack, vault.bucket);
+  assert.deepEqual(permissionsOf(probe, logicalId(stack, role)), [
+    `kms:Decrypt on <${logicalId(stack, vaultKey.key)}.Arn>`,
+    `s3:GetObject on <${bucketId}.Arn>/vaults/main/*`,
+    `s3:ListBucket on <${bucketId}.Arn>`,
+  ]);
+  for (const bad of ['', '*', 'vault/*', '/vault', 'vault/', 'a//b']) {
+    assert.throws(() => vault.grantVaultRead(role, bad), InvalidPropsError, JSON.stringify(bad));
   }
 });

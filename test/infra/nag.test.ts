@@ -68,16 +68,18 @@ test('every acknowledgment names an AwsSolutions rule and gives a one-line reaso
   }
 });
 
-/** The acknowledgments of one backup function: the runtime pin, and the scoped IAM5 findings of its grants. */
-function backupFunctionAcks(id: string, vault: boolean): string[] {
+/** The acknowledgments of one workflow function: the runtime pin, and the scoped IAM5 findings of its grants. */
+function workflowFunctionAcks(path: string, vault: boolean): string[] {
   return [
-    `Backup/${id}/Function AwsSolutions-L1`,
-    `Backup/${id}/Role AwsSolutions-IAM5[Action::kms:GenerateDataKey*]`,
-    `Backup/${id}/Role AwsSolutions-IAM5[Action::kms:ReEncrypt*]`,
-    `Backup/${id}/Role AwsSolutions-IAM5[Resource::<CatalogTable.Arn>/index/*]`,
-    ...(vault ? [`Backup/${id}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/*]`] : []),
+    `${path}/Function AwsSolutions-L1`,
+    `${path}/Role AwsSolutions-IAM5[Action::kms:GenerateDataKey*]`,
+    `${path}/Role AwsSolutions-IAM5[Action::kms:ReEncrypt*]`,
+    `${path}/Role AwsSolutions-IAM5[Resource::<CatalogTable.Arn>/index/*]`,
+    ...(vault ? [`${path}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/*]`] : []),
   ];
 }
+const backupFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Backup/${id}`, vault);
+const restoreFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Restore/${id}`, vault);
 
 test('the acknowledged rules are exactly the expected, reviewed set', () => {
   const ids = acknowledgments()
@@ -97,15 +99,30 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...backupFunctionAcks('Plan', true),
       ...backupFunctionAcks('Verify', true),
       'BackupWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
+      ...restoreFunctionAcks('Finalize', false),
+      ...restoreFunctionAcks('MarkFailed', false),
+      ...restoreFunctionAcks('Plan', true),
+      ...restoreFunctionAcks('RestorePartition', true),
+      ...restoreFunctionAcks('SafetyBackup', true),
+      ...restoreFunctionAcks('Validate', false),
+      'RestoreWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       'Health/Function AwsSolutions-L1',
     ].sort(),
   );
 });
 
-test('listed sources add only their scoped IAM5 acknowledgments, on export-partition', () => {
+test('listed sources and targets add only their scoped IAM5 acknowledgments: export-partition, safety-backup, restore-partition', () => {
   const table = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
   const bucket = 'arn:aws:s3:::acme-data';
-  const withSources = synthHaven({ context: { 'haven:sourceTableArns': [table], 'haven:sourceBucketArns': [bucket] } });
+  const target = 'arn:aws:s3:::acme-restores';
+  const withSources = synthHaven({
+    context: {
+      'haven:sourceTableArns': [table],
+      'haven:sourceBucketArns': [bucket],
+      'haven:restoreTableArns': ['arn:aws:dynamodb:us-east-1:123456789012:table/orders-restored'],
+      'haven:restoreBucketArns': [target],
+    },
+  });
   const added = withSources.stack.node
     .findAll()
     .flatMap((c) =>
@@ -118,6 +135,8 @@ test('listed sources add only their scoped IAM5 acknowledgments, on export-parti
   assert.deepEqual(added, [
     `Backup/ExportPartition/Role AwsSolutions-IAM5[Resource::${table}/index/*]`,
     `Backup/ExportPartition/Role AwsSolutions-IAM5[Resource::${bucket}/*]`,
+    `Restore/RestorePartition/Role AwsSolutions-IAM5[Resource::${target}/*]`,
+    `Restore/SafetyBackup/Role AwsSolutions-IAM5[Resource::${target}/*]`,
   ]);
   assert.deepEqual(withSources.nag.validateScope(withSources.stack).violations, []);
 });

@@ -1,20 +1,22 @@
 /**
- * The backup state machine: its ASL file, its substitutions, and its logging
- * and tracing. The definition is also run locally once substituted, each
- * Lambda task replaced by a stub.
+ * The workflows' state machines (backup and restore): their ASL files, their
+ * substitutions, and their logging and tracing. The backup definition is also
+ * run locally once substituted, each Lambda task replaced by a stub.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { BACKUP_SUBSTITUTION_KEYS } from '../../infra/constructs/backup-state-machine.js';
-import { BACKUP_DEFINITION_FILE } from '../../infra/paths.js';
+import { BACKUP_SUBSTITUTION_KEYS } from '../../infra/constructs/backup-functions.js';
+import { RESTORE_SUBSTITUTION_KEYS } from '../../infra/constructs/restore-functions.js';
+import { aslPlaceholders } from '../../infra/constructs/workflow-state-machine.js';
+import { BACKUP_DEFINITION_FILE, RESTORE_DEFINITION_FILE } from '../../infra/paths.js';
 import { synthHaven } from './support/haven-app.js';
+import { logicalId } from './support/template.js';
 
-const { app, template } = synthHaven();
-const aslText = readFileSync(BACKUP_DEFINITION_FILE, 'utf8');
-const placeholders = new Set([...aslText.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1] as string));
+const { app, stack, template } = synthHaven();
 
 interface StateMachineProps {
   DefinitionS3Location: { Bucket: string; Key: string };
@@ -24,57 +26,17 @@ interface StateMachineProps {
   StateMachineType: string;
 }
 
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const machines = template.findResources('AWS::StepFunctions::StateMachine');
-const machine = (Object.values(machines)[0] as { Properties: StateMachineProps }).Properties;
 
-test('one STANDARD state machine', () => {
-  assert.equal(Object.keys(machines).length, 1);
-  assert.equal(machine.StateMachineType, 'STANDARD');
-});
-
-test('every ${...} placeholder in backup.asl.json is a declared substitution key, and every key is used', () => {
-  assert.ok(placeholders.size > 0);
-  for (const name of placeholders) assert.match(name, /^[A-Za-z][A-Za-z0-9]*$/, `placeholder \${${name}} is a plain name`);
-  assert.deepEqual([...placeholders].sort(), [...BACKUP_SUBSTITUTION_KEYS].sort());
-});
-
-test('the synthesized DefinitionSubstitutions cover exactly the placeholders, each a Lambda function ARN in the stack', () => {
-  assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...placeholders].sort());
-  const resources = template.toJSON().Resources as Record<string, { Type: string }>;
-  const targets = new Set<string>();
-  for (const [key, value] of Object.entries(machine.DefinitionSubstitutions)) {
-    const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
-    assert.ok(getAtt && getAtt[1] === 'Arn', `${key} is a GetAtt Arn: ${JSON.stringify(value)}`);
-    assert.equal(resources[getAtt[0]]?.Type, 'AWS::Lambda::Function', key);
-    targets.add(getAtt[0]);
-  }
-  assert.equal(targets.size, placeholders.size, 'each placeholder names a different function');
-});
-
-test('the definition is loaded from the ASL file, unchanged, as a file asset', () => {
-  const staged = path.join(app.outdir, `asset.${machine.DefinitionS3Location.Key}`);
-  assert.ok(existsSync(staged), staged);
-  assert.equal(readFileSync(staged, 'utf8'), aslText);
-});
-
-test('the definition is valid JSONPath ASL whose transitions all resolve', () => {
-  const asl = JSON.parse(aslText) as { QueryLanguage?: string; StartAt: string; States: Record<string, { Type: string; Next?: string; End?: boolean }> };
-  assert.equal(asl.QueryLanguage ?? 'JSONPath', 'JSONPath');
-  assert.ok(asl.States[asl.StartAt], 'StartAt names a state');
-  for (const [name, state] of Object.entries(asl.States)) {
-    if (state.Next) assert.ok(asl.States[state.Next], `${name}.Next names a state`);
-    else assert.ok(['Succeed', 'Fail'].includes(state.Type) || state.End === true, `${name} ends or moves on`);
-  }
-});
-
-/** The definition with each placeholder replaced by a recognizable (fake) function ARN. */
-function substitutedDefinition(): StateMachineDefinition {
-  let substituted = aslText;
-  for (const key of BACKUP_SUBSTITUTION_KEYS) {
-    substituted = substituted.replaceAll(`\${${key}}`, `arn:aws:lambda:us-east-1:123456789012:function:haven-${key}`);
-  }
-  assert.doesNotMatch(substituted, /\$\{/, 'no placeholder left');
-  return JSON.parse(substituted) as StateMachineDefinition;
+interface AslState {
+  Type: string;
+  Resource?: string;
+  Next?: string;
+  End?: boolean;
+  Choices?: { Next: string }[];
+  Default?: string;
+  ItemProcessor?: { StartAt: string; States: Record<string, AslState> };
 }
 
 /** Every Task state's Resource, by state name, walking Map item processors too. */
@@ -86,20 +48,98 @@ function taskResources(states: Record<string, AslState>, found: Record<string, s
   return found;
 }
 
-interface AslState {
-  Type: string;
-  Resource?: string;
-  ItemProcessor?: { States: Record<string, AslState> };
+/** A definition with each placeholder replaced by a recognizable (fake) function ARN. */
+function substitute(aslText: string, keys: readonly string[]): StateMachineDefinition {
+  let substituted = aslText;
+  for (const key of keys) substituted = substituted.replaceAll(`\${${key}}`, `arn:aws:lambda:us-east-1:123456789012:function:haven-${key}`);
+  assert.doesNotMatch(substituted, /\$\{/, 'no placeholder left');
+  return JSON.parse(substituted) as StateMachineDefinition;
 }
 
-test('every Task invokes a substituted function ARN directly', () => {
-  const resources = taskResources((substitutedDefinition() as unknown as { States: Record<string, AslState> }).States);
-  assert.equal(Object.keys(resources).length, BACKUP_SUBSTITUTION_KEYS.length);
-  assert.deepEqual(
-    Object.values(resources).sort(),
-    BACKUP_SUBSTITUTION_KEYS.map((key) => `arn:aws:lambda:us-east-1:123456789012:function:haven-${key}`).sort(),
-  );
+const WORKFLOWS = [
+  { name: 'backup', file: BACKUP_DEFINITION_FILE, keys: BACKUP_SUBSTITUTION_KEYS, construct: stack.backupWorkflow, functions: stack.backupFunctions.bySubstitution() },
+  { name: 'restore', file: RESTORE_DEFINITION_FILE, keys: RESTORE_SUBSTITUTION_KEYS, construct: stack.restoreWorkflow, functions: stack.restoreFunctions.bySubstitution() },
+] as const;
+
+test('two STANDARD state machines: backup and restore', () => {
+  assert.equal(Object.keys(machines).length, 2);
+  for (const { construct } of WORKFLOWS) assert.equal((resources[logicalId(stack, construct.stateMachine)]?.Properties as unknown as StateMachineProps).StateMachineType, 'STANDARD');
 });
+
+for (const workflow of WORKFLOWS) {
+  const aslText = readFileSync(workflow.file, 'utf8');
+  const placeholders = aslPlaceholders(aslText);
+  const machineId = logicalId(stack, workflow.construct.stateMachine);
+  const machine = resources[machineId]?.Properties as unknown as StateMachineProps;
+  const file = path.basename(workflow.file);
+
+  test(`${workflow.name}: every \${...} placeholder in ${file} is a declared substitution key, and every key is used`, () => {
+    assert.ok(placeholders.length > 0);
+    for (const name of placeholders) assert.match(name, /^[A-Za-z][A-Za-z0-9]*$/, `placeholder \${${name}} is a plain name`);
+    assert.deepEqual([...placeholders].sort(), [...workflow.keys].sort());
+  });
+
+  test(`${workflow.name}: the synthesized DefinitionSubstitutions cover exactly the placeholders, each its own workflow function's ARN`, () => {
+    assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...placeholders].sort());
+    const targets = new Set<string>();
+    for (const key of workflow.keys) {
+      const value = machine.DefinitionSubstitutions[key];
+      const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      assert.ok(getAtt && getAtt[1] === 'Arn', `${key} is a GetAtt Arn: ${JSON.stringify(value)}`);
+      assert.equal(resources[getAtt[0]]?.Type, 'AWS::Lambda::Function', key);
+      assert.equal(getAtt[0], logicalId(stack, (workflow.functions as Record<string, lambda.IFunction>)[key] as lambda.IFunction), key);
+      targets.add(getAtt[0]);
+    }
+    assert.equal(targets.size, placeholders.length, 'each placeholder names a different function');
+  });
+
+  test(`${workflow.name}: the definition is loaded from ${file}, unchanged, as a file asset`, () => {
+    const staged = path.join(app.outdir, `asset.${machine.DefinitionS3Location.Key}`);
+    assert.ok(existsSync(staged), staged);
+    assert.equal(readFileSync(staged, 'utf8'), aslText);
+  });
+
+  test(`${workflow.name}: the definition is valid JSONPath ASL whose transitions all resolve`, () => {
+    const asl = JSON.parse(aslText) as { QueryLanguage?: string; StartAt: string; States: Record<string, AslState> };
+    assert.equal(asl.QueryLanguage ?? 'JSONPath', 'JSONPath');
+    const check = (startAt: string, states: Record<string, AslState>) => {
+      assert.ok(states[startAt], `StartAt ${startAt} names a state`);
+      for (const [name, state] of Object.entries(states)) {
+        if (state.Type === 'Choice') {
+          for (const next of [...(state.Choices ?? []).map((c) => c.Next), ...(state.Default ? [state.Default] : [])]) assert.ok(states[next], `${name} chooses ${next}, a state`);
+        } else if (state.Next) assert.ok(states[state.Next], `${name}.Next names a state`);
+        else assert.ok(['Succeed', 'Fail'].includes(state.Type) || state.End === true, `${name} ends or moves on`);
+        if (state.ItemProcessor) check(state.ItemProcessor.StartAt, state.ItemProcessor.States);
+      }
+    };
+    check(asl.StartAt, asl.States);
+  });
+
+  test(`${workflow.name}: every Task invokes a substituted function ARN directly`, () => {
+    const found = taskResources((substitute(aslText, workflow.keys) as unknown as { States: Record<string, AslState> }).States);
+    assert.equal(Object.keys(found).length, workflow.keys.length);
+    assert.deepEqual(Object.values(found).sort(), workflow.keys.map((key) => `arn:aws:lambda:us-east-1:123456789012:function:haven-${key}`).sort());
+  });
+
+  test(`${workflow.name}: logs ALL events (without execution data) to its own vended-logs group with bounded retention; X-Ray on`, () => {
+    assert.equal(machine.LoggingConfiguration.Level, 'ALL');
+    assert.equal(machine.LoggingConfiguration.IncludeExecutionData, false);
+    const logGroupId = machine.LoggingConfiguration.Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
+    assert.equal(logGroupId, logicalId(stack, workflow.construct.logGroup));
+    const group = resources[logGroupId] as { Type: string; Properties: { LogGroupName: string; RetentionInDays: number } };
+    assert.equal(group.Type, 'AWS::Logs::LogGroup');
+    assert.match(group.Properties.LogGroupName, /^\/aws\/vendedlogs\/states\//);
+    assert.equal(group.Properties.RetentionInDays, 30);
+    assert.deepEqual(machine.TracingConfiguration, { Enabled: true });
+  });
+}
+
+test('the two workflows log to different groups', () => {
+  assert.notEqual(logicalId(stack, stack.backupWorkflow.logGroup), logicalId(stack, stack.restoreWorkflow.logGroup));
+});
+
+/** The backup definition, substituted, for the local runs below. */
+const substitutedDefinition = () => substitute(readFileSync(BACKUP_DEFINITION_FILE, 'utf8'), BACKUP_SUBSTITUTION_KEYS);
 
 type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
 
@@ -144,18 +184,4 @@ test('runs locally: a failing step leads to Mark failed, then the execution fail
   const state = (failed.input as { state: { error: { Error: string } } }).state;
   assert.equal(state.error.Error, 'CorruptedBackupError');
   assert.equal(calls.some((c) => c.state === 'Verify' || c.state === 'Finalize'), false);
-});
-
-test('logs ALL events (without execution data) to a vended-logs group with bounded retention', () => {
-  assert.equal(machine.LoggingConfiguration.Level, 'ALL');
-  assert.equal(machine.LoggingConfiguration.IncludeExecutionData, false);
-  const logGroupId = machine.LoggingConfiguration.Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
-  const group = template.toJSON().Resources[logGroupId];
-  assert.equal(group.Type, 'AWS::Logs::LogGroup');
-  assert.match(group.Properties.LogGroupName, /^\/aws\/vendedlogs\/states\//);
-  assert.equal(group.Properties.RetentionInDays, 30);
-});
-
-test('X-Ray tracing is on', () => {
-  assert.deepEqual(machine.TracingConfiguration, { Enabled: true });
 });

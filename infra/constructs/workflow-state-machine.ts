@@ -1,40 +1,41 @@
 /**
- * The backup workflow: a Step Functions state machine whose Amazon States
- * Language lives in `statemachines/backup.asl.json`, with the ARNs of its
- * Lambda functions filled in through definition substitutions.
+ * A workflow: a Step Functions state machine whose Amazon States Language
+ * lives in a file under `statemachines/`, with the ARNs of its Lambda
+ * functions filled in through definition substitutions. Haven has two, the
+ * backup (`backup.asl.json`) and restore (`restore.asl.json`) workflows.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable, type Grant } from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { BACKUP_DEFINITION_FILE } from '../paths.js';
+import { InvalidPropsError } from '../errors.js';
 
-/**
- * Every `${Key}` placeholder the backup definition may use. A test checks the
- * ASL file uses no other, and that the synthesized template substitutes all.
- */
-export const BACKUP_SUBSTITUTION_KEYS = [
-  'PlanFunctionArn',
-  'ExportPartitionFunctionArn',
-  'CommitFunctionArn',
-  'VerifyFunctionArn',
-  'FinalizeFunctionArn',
-  'MarkFailedFunctionArn',
-] as const;
-export type BackupSubstitutionKey = (typeof BACKUP_SUBSTITUTION_KEYS)[number];
-
-/** Props of {@link BackupStateMachine}. */
-export interface BackupStateMachineProps {
+/** Props of {@link WorkflowStateMachine}. */
+export interface WorkflowStateMachineProps<K extends string> {
+  /** Absolute path of the ASL file. */
+  readonly definitionFile: string;
+  /** Every `${Key}` placeholder the definition uses, and no other. */
+  readonly substitutionKeys: readonly K[];
   /** The function behind each `${…FunctionArn}` placeholder (Task `Resource`s). */
-  readonly functions: Readonly<Record<BackupSubstitutionKey, lambda.IFunction>>;
-  /** The ASL file. @default `statemachines/backup.asl.json` */
-  readonly definitionFile?: string;
+  readonly functions: Readonly<Record<K, lambda.IFunction>>;
   /** How long execution logs are kept. @default one month */
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log group when it leaves the stack. @default DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The `${Name}` placeholders of an ASL text.
+ *
+ * @param aslText - the definition
+ * @returns each placeholder's name, once
+ */
+export function aslPlaceholders(aslText: string): string[] {
+  return [...new Set([...aslText.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1] as string))];
 }
 
 /**
@@ -43,21 +44,33 @@ export interface BackupStateMachineProps {
  * invoke exactly the workflow's functions (unqualified ARNs, as the
  * definition names them), besides logging and tracing.
  */
-export class BackupStateMachine extends Construct {
+export class WorkflowStateMachine<K extends string> extends Construct {
   /** The state machine. */
   readonly stateMachine: sfn.StateMachine;
   /** Where the state machine logs. */
   readonly logGroup: logs.LogGroup;
   /** The substitutions applied to the definition, by key. */
-  readonly substitutions: Readonly<Record<BackupSubstitutionKey, string>>;
+  readonly substitutions: Readonly<Record<K, string>>;
 
   /**
    * @param scope - the parent construct
    * @param id - the construct id
-   * @param props - the resources the workflow uses and overrides of the defaults
+   * @param props - the definition, its functions, and overrides of the defaults
+   * @throws InvalidPropsError when the definition's placeholders and the substitution keys differ
    */
-  constructor(scope: Construct, id: string, props: BackupStateMachineProps) {
+  constructor(scope: Construct, id: string, props: WorkflowStateMachineProps<K>) {
     super(scope, id);
+    // Caught here, not at deploy time: an unsubstituted placeholder would reach Step Functions as is.
+    const used = aslPlaceholders(readFileSync(props.definitionFile, 'utf8'));
+    const keys: readonly string[] = props.substitutionKeys;
+    const missing = keys.filter((key) => !used.includes(key) || !props.functions[key as K]);
+    const unknown = used.filter((name) => !keys.includes(name));
+    if (missing.length > 0 || unknown.length > 0) {
+      throw new InvalidPropsError(
+        `${path.basename(props.definitionFile)}: placeholders without a function: [${unknown.join(', ')}]; substitution keys unused or without a function: [${missing.join(', ')}]`,
+      );
+    }
+
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       // The vendedlogs prefix keeps the CloudWatch Logs resource policy small.
       logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 400 })}`,
@@ -65,18 +78,18 @@ export class BackupStateMachine extends Construct {
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
     this.substitutions = Object.fromEntries(
-      BACKUP_SUBSTITUTION_KEYS.map((key) => [key, props.functions[key].functionArn]),
-    ) as Record<BackupSubstitutionKey, string>;
+      props.substitutionKeys.map((key) => [key, props.functions[key].functionArn]),
+    ) as Record<K, string>;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromFile(props.definitionFile ?? BACKUP_DEFINITION_FILE),
+      definitionBody: sfn.DefinitionBody.fromFile(props.definitionFile),
       definitionSubstitutions: { ...this.substitutions },
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     // Not fn.grantInvoke: that also allows every version and alias (`<arn>:*`).
     this.stateMachine.addToRolePolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(this.substitutions) }),
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values<string>(this.substitutions) }),
     );
     Validations.of(this.stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

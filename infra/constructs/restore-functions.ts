@@ -1,0 +1,184 @@
+/**
+ * The restore workflow's six Lambda functions: one entry file,
+ * `functions/restore/handlers.ts`, one named export per state. Each step gets
+ * exactly the access its engine code uses (`engine/workflows/restore/*`):
+ *
+ * | step | catalog | vault (prefix, key) | restore targets | events |
+ * | --- | --- | --- | --- | --- |
+ * | plan | read/write | read/write/delete/list | DescribeTable, CreateTable, UpdateTimeToLive, Scan; ListBucket | |
+ * | safety-backup | read/write | read/write/delete/list | DescribeTable, DescribeTimeToLive, Scan; ListBucket, GetObject | |
+ * | restore-partition | read/write | read/list (Decrypt only) | DescribeTable, BatchWriteItem, PutItem; ListBucket, GetObject, PutObject, AbortMultipartUpload | |
+ * | validate | read/write | | | |
+ * | finalize, mark-failed | read/write | | | PutEvents (default bus) |
+ *
+ * Plan opens the vault (creating it on first use) and prepares the target:
+ * finds or creates the table (then enables TTL), checks it is empty for
+ * `fail_if_exists`; HeadBucket and a one-key listing for a bucket. The safety
+ * backup reads the target as a backup source does and writes a backup of it
+ * into the vault. Restore-partition reads the vault and writes the target:
+ * BatchWriteItem (conditional PutItem for `skip_existing`, which first
+ * describes the table for its key); PutObject and multipart uploads, with
+ * HeadObject (`s3:GetObject`, and `s3:ListBucket` so a missing key reads as
+ * 404, not 403) before a large `skip_existing` upload.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+// Types only (erased at runtime): the compiler checks each handler name is an export of the entry.
+import type * as RestoreHandlers from '../../functions/restore/handlers.js';
+import { functionEntry } from '../paths.js';
+import type { CatalogTable } from './catalog-table.js';
+import type { HavenLogLevel } from './haven-function.js';
+import type { VaultBucket } from './vault-bucket.js';
+import type { VaultKey } from './vault-key.js';
+import { VaultAccess, WorkflowFunctions, type WorkflowStepSpec } from './workflow-functions.js';
+
+/** The restore workflow's steps. */
+export const RestoreStep = {
+  Plan: 'plan',
+  SafetyBackup: 'safety-backup',
+  RestorePartition: 'restore-partition',
+  Validate: 'validate',
+  Finalize: 'finalize',
+  MarkFailed: 'mark-failed',
+} as const;
+export type RestoreStep = (typeof RestoreStep)[keyof typeof RestoreStep];
+
+/**
+ * Every `${Key}` placeholder `statemachines/restore.asl.json` uses. The state
+ * machine refuses an ASL file using any other, or missing one.
+ */
+export const RESTORE_SUBSTITUTION_KEYS = [
+  'RestorePlanFunctionArn',
+  'SafetyBackupFunctionArn',
+  'RestorePartitionFunctionArn',
+  'RestoreValidateFunctionArn',
+  'RestoreFinalizeFunctionArn',
+  'RestoreMarkFailedFunctionArn',
+] as const;
+export type RestoreSubstitutionKey = (typeof RESTORE_SUBSTITUTION_KEYS)[number];
+
+/** The named exports of `functions/restore/handlers.ts`. */
+export type RestoreHandler = keyof typeof RestoreHandlers;
+
+/** How each restore step's function is built and what it may do: the handler is one of the entry's exports. */
+export type RestoreStepSpec = WorkflowStepSpec<RestoreSubstitutionKey> & { readonly handler: RestoreHandler };
+
+/** The one entry file of every restore function. */
+export const RESTORE_ENTRY: string = functionEntry('restore', 'handlers');
+
+const SHORT_STEP = { memorySize: 256, timeout: Duration.minutes(1) } as const;
+
+/** Every step's spec, in workflow order. */
+export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> = {
+  plan: {
+    id: 'Plan',
+    substitution: 'RestorePlanFunctionArn',
+    entry: RESTORE_ENTRY,
+    handler: 'plan',
+    description: 'Haven restore: plan (backup, snapshot, target, conflict policy)',
+    memorySize: 1024,
+    timeout: Duration.minutes(15),
+    vault: VaultAccess.ReadWrite,
+    events: false,
+    data: {
+      tableActions: ['dynamodb:DescribeTable', 'dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:Scan'],
+      bucketActions: ['s3:ListBucket'],
+    },
+  },
+  'safety-backup': {
+    id: 'SafetyBackup',
+    substitution: 'SafetyBackupFunctionArn',
+    entry: RESTORE_ENTRY,
+    handler: 'safetyBackup',
+    description: 'Haven restore: back up the target before overwriting it',
+    memorySize: 2048,
+    timeout: Duration.minutes(15),
+    vault: VaultAccess.ReadWrite,
+    events: false,
+    data: {
+      tableActions: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:Scan'],
+      bucketActions: ['s3:ListBucket'],
+      objectActions: ['s3:GetObject'],
+    },
+  },
+  'restore-partition': {
+    id: 'RestorePartition',
+    substitution: 'RestorePartitionFunctionArn',
+    entry: RESTORE_ENTRY,
+    handler: 'restorePartition',
+    description: 'Haven restore: restore one partition into the target',
+    memorySize: 2048,
+    timeout: Duration.minutes(15),
+    vault: VaultAccess.Read,
+    events: false,
+    data: {
+      tableActions: ['dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+      bucketActions: ['s3:ListBucket'],
+      objectActions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+    },
+  },
+  validate: {
+    id: 'Validate',
+    substitution: 'RestoreValidateFunctionArn',
+    entry: RESTORE_ENTRY,
+    handler: 'validate',
+    description: 'Haven restore: validate record counts and sizes',
+    ...SHORT_STEP,
+    vault: VaultAccess.None,
+    events: false,
+  },
+  finalize: {
+    id: 'Finalize',
+    substitution: 'RestoreFinalizeFunctionArn',
+    entry: RESTORE_ENTRY,
+    handler: 'finalize',
+    description: 'Haven restore: finalize (record, outcome event)',
+    ...SHORT_STEP,
+    vault: VaultAccess.None,
+    events: true,
+  },
+  'mark-failed': {
+    id: 'MarkFailed',
+    substitution: 'RestoreMarkFailedFunctionArn',
+    entry: RESTORE_ENTRY,
+    handler: 'markFailed',
+    description: 'Haven restore: mark the restore failed',
+    ...SHORT_STEP,
+    vault: VaultAccess.None,
+    events: true,
+  },
+};
+
+/** Props of {@link RestoreFunctions}. */
+export interface RestoreFunctionsProps {
+  readonly vault: VaultBucket;
+  readonly vaultKey: VaultKey;
+  readonly catalog: CatalogTable;
+  /** The vault's key prefix in the bucket. @default `vault` */
+  readonly vaultPrefix?: string;
+  /** DynamoDB tables restores may write (exact table ARNs). @default none */
+  readonly restoreTableArns?: readonly string[];
+  /** S3 buckets restores may write (exact bucket ARNs). @default none */
+  readonly restoreBucketArns?: readonly string[];
+  readonly logLevel?: HavenLogLevel;
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The six restore functions and their grants. */
+export class RestoreFunctions extends WorkflowFunctions<RestoreStep, RestoreSubstitutionKey> {
+  /**
+   * @param scope - the parent construct
+   * @param id - the construct id
+   * @param props - the resources the steps use, and the targets they may write
+   * @throws InvalidPropsError when a target ARN is not one exact table or bucket
+   */
+  constructor(scope: Construct, id: string, props: RestoreFunctionsProps) {
+    const { restoreTableArns, restoreBucketArns, ...shared } = props;
+    super(scope, id, {
+      ...shared,
+      steps: RESTORE_STEP_SPECS,
+      data: { label: 'restore target', setting: 'haven:restore*Arns', tableArns: restoreTableArns, bucketArns: restoreBucketArns },
+    });
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * The restore workflow's six functions: one entry file with a named export
+ * per step, sizing, environment, exactly the permissions each step needs,
+ * the target grants driven by context, and the state machine wiring
+ * (substitutions and invoke permission).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BACKUP_SUBSTITUTION_KEYS } from '../../infra/constructs/backup-functions.js';
+import { CatalogTable } from '../../infra/constructs/catalog-table.js';
+import type { HavenFunction } from '../../infra/constructs/haven-function.js';
+import { RESTORE_ENTRY, RESTORE_STEP_SPECS, RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreStep } from '../../infra/constructs/restore-functions.js';
+import { VaultBucket } from '../../infra/constructs/vault-bucket.js';
+import { VaultKey } from '../../infra/constructs/vault-key.js';
+import { VaultAccess, WorkflowFunctions } from '../../infra/constructs/workflow-functions.js';
+import { WorkflowStateMachine } from '../../infra/constructs/workflow-state-machine.js';
+import { HavenContextKey, readHavenContext } from '../../infra/config.js';
+import { InvalidContextError, InvalidPropsError } from '../../infra/errors.js';
+import { functionEntry, RESTORE_DEFINITION_FILE } from '../../infra/paths.js';
+import { synthHaven, TEST_ENV } from './support/haven-app.js';
+import { flat, list, logicalId, pairs, permissionsOf, type Statement } from './support/template.js';
+import { EVENTS, workflowFixture, type StateMachineProps } from './support/workflow-fixture.js';
+
+const synth = synthHaven();
+const { stack, template } = synth;
+const { resources, tableId, vaultBucketId, vaultKeyId, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf } = workflowFixture(synth);
+
+const TARGET_TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders-restored';
+const TARGET_TABLE_2 = 'arn:aws:dynamodb:eu-west-1:123456789012:table/customers';
+const TARGET_BUCKET = 'arn:aws:s3:::acme-restores';
+const SOURCE_TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
+const SOURCE_BUCKET = 'arn:aws:s3:::acme-data';
+
+type Vault = 'none' | 'read' | 'readWrite';
+
+/** What each step needs, written out independently of RESTORE_STEP_SPECS. */
+const EXPECTED: Record<RestoreStep, { handler: string; placeholder: string; memory: number; timeout: number; vault: Vault; events: boolean }> = {
+  plan: { handler: 'plan', placeholder: 'RestorePlanFunctionArn', memory: 1024, timeout: 900, vault: 'readWrite', events: false },
+  'safety-backup': { handler: 'safetyBackup', placeholder: 'SafetyBackupFunctionArn', memory: 2048, timeout: 900, vault: 'readWrite', events: false },
+  'restore-partition': { handler: 'restorePartition', placeholder: 'RestorePartitionFunctionArn', memory: 2048, timeout: 900, vault: 'read', events: false },
+  validate: { handler: 'validate', placeholder: 'RestoreValidateFunctionArn', memory: 256, timeout: 60, vault: 'none', events: false },
+  finalize: { handler: 'finalize', placeholder: 'RestoreFinalizeFunctionArn', memory: 256, timeout: 60, vault: 'none', events: true },
+  'mark-failed': { handler: 'markFailed', placeholder: 'RestoreMarkFailedFunctionArn', memory: 256, timeout: 60, vault: 'none', events: true },
+};
+const STEPS = Object.keys(EXPECTED) as RestoreStep[];
+
+/** What each step may do to listed targets, by engine call (see restore-functions.ts). */
+const TARGET_ACCESS: Record<RestoreStep, { table: string[]; bucket: string[]; objects: string[] }> = {
+  plan: { table: ['dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:UpdateTimeToLive'], bucket: ['s3:ListBucket'], objects: [] },
+  'safety-backup': { table: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:Scan'], bucket: ['s3:ListBucket'], objects: ['s3:GetObject'] },
+  'restore-partition': {
+    table: ['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem'],
+    bucket: ['s3:ListBucket'],
+    objects: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+  },
+  validate: { table: [], bucket: [], objects: [] },
+  finalize: { table: [], bucket: [], objects: [] },
+  'mark-failed': { table: [], bucket: [], objects: [] },
+};
+
+const fn = (step: RestoreStep) => fnOf(stack.restoreFunctions.functions[step]);
+const restoreMachineId = logicalId(stack, stack.restoreWorkflow.stateMachine);
+const restoreMachine = resources[restoreMachineId]?.Properties as unknown as StateMachineProps;
+
+test('six restore functions, each with its own role and log group', () => {
+  assert.equal(resources[restoreMachineId]?.Type, 'AWS::StepFunctions::StateMachine');
+  assert.deepEqual(Object.keys(stack.restoreFunctions.functions).sort(), [...STEPS].sort());
+  assert.equal(new Set(STEPS.map((step) => fn(step).id)).size, 6);
+  assert.equal(new Set(STEPS.map((step) => fn(step).roleId)).size, 6);
+  assert.equal(new Set(STEPS.map((step) => fn(step).logGroupId)).size, 6);
+  const backupRoles = new Set(Object.values(stack.backupFunctions.functions).map((f) => fnOf(f).roleId));
+  for (const step of STEPS) assert.ok(!backupRoles.has(fn(step).roleId), `${step} shares no role with a backup function`);
+});
+
+test('one entry, functions/restore/handlers.ts; each function calls its own named export, and the entry exports exactly those', () => {
+  assert.equal(RESTORE_ENTRY, functionEntry('restore', 'handlers'));
+  const exported = [...readFileSync(RESTORE_ENTRY, 'utf8').matchAll(/^export const (\w+)\b/gm)].map((m) => m[1]);
+  assert.deepEqual(exported.sort(), STEPS.map((step) => EXPECTED[step].handler).sort());
+  for (const step of STEPS) {
+    assert.equal(RESTORE_STEP_SPECS[step].entry, RESTORE_ENTRY, step);
+    assert.equal(RESTORE_STEP_SPECS[step].handler, EXPECTED[step].handler, step);
+    assert.equal(fn(step).props.Handler, `index.${EXPECTED[step].handler}`, step);
+  }
+});
+
+test('nodejs22.x on arm64, with the memory and timeout each step needs (restore-partition 2048 MB / 15 min)', () => {
+  for (const step of STEPS) {
+    const { props } = fn(step);
+    assert.equal(props.Runtime, 'nodejs22.x', step);
+    assert.deepEqual(props.Architectures, ['arm64'], step);
+    assert.equal(props.MemorySize, EXPECTED[step].memory, step);
+    assert.equal(props.Timeout, EXPECTED[step].timeout, step);
+  }
+});
+
+test('environment: catalog table name, s3://<vault bucket>/vault, the vault key ARN; events left on', () => {
+  for (const step of STEPS) {
+    const env = fn(step).props.Environment.Variables;
+    assert.deepEqual(env.HAVEN_CATALOG_TABLE, { Ref: tableId }, step);
+    assert.equal(flat(env.HAVEN_VAULT_URI), `s3://<${vaultBucketId}>/vault`, step);
+    assert.deepEqual(env.HAVEN_KMS_KEY_ID, { 'Fn::GetAtt': [vaultKeyId, 'Arn'] }, step);
+    assert.equal(env.HAVEN_EVENTS, undefined, step);
+    assert.equal(env.HAVEN_KEY_FILE, undefined, step);
+  }
+});
+
+test('each role has exactly: its log group, the catalog, the vault as its step needs (read/write, read, none), PutEvents where needed', () => {
+  const vault: Record<Vault, string[]> = { none: [], read: VAULT_READ, readWrite: VAULT_READ_WRITE };
+  for (const step of STEPS) {
+    assert.equal(RESTORE_STEP_SPECS[step].vault, { none: VaultAccess.None, read: VaultAccess.Read, readWrite: VaultAccess.ReadWrite }[EXPECTED[step].vault], step);
+    const { roleId, logGroupId } = fn(step);
+    const expected = [...logsOf(logGroupId), ...CATALOG, ...vault[EXPECTED[step].vault], ...(EXPECTED[step].events ? EVENTS : [])].sort();
+    assert.deepEqual(permissionsOf(template, roleId), expected, step);
+  }
+});
+
+test('restore-partition only reads the vault: no put, delete or abort on it, no GenerateDataKey on the vault key', () => {
+  const text = permissionsOf(template, fn('restore-partition').roleId).filter((p) => p.includes(vaultBucketId) || p.includes(vaultKeyId));
+  assert.deepEqual(text, VAULT_READ.slice().sort());
+});
+
+test('validate, finalize and mark-failed touch neither the vault bucket nor the vault key', () => {
+  for (const step of ['validate', 'finalize', 'mark-failed'] as const) {
+    const text = permissionsOf(template, fn(step).roleId).join('\n');
+    assert.doesNotMatch(text, new RegExp(vaultBucketId), step);
+    assert.doesNotMatch(text, new RegExp(vaultKeyId), step);
+  }
+});
+
+test('no target grants unless targets are listed', () => {
+  for (const step of STEPS) {
+    for (const permission of permissionsOf(template, fn(step).roleId)) {
+      assert.doesNotMatch(permission, /CreateTable|UpdateTimeToLive|DescribeTimeToLive|on arn:aws:(dynamodb|s3):/, `${step}: ${permission}`);
+    }
+  }
+});
+
+// One synth with targets and sources both listed: each workflow must get its own list only.
+const listed = synthHaven({
+  context: {
+    [HavenContextKey.RestoreTableArns]: `${TARGET_TABLE}, ${TARGET_TABLE_2}`,
+    [HavenContextKey.RestoreBucketArns]: JSON.stringify([TARGET_BUCKET]),
+    [HavenContextKey.SourceTableArns]: [SOURCE_TABLE],
+    [HavenContextKey.SourceBucketArns]: [SOURCE_BUCKET],
+  },
+});
+const listedFixture = workflowFixture(listed);
+const dataPermissions = (roleId: string) => permissionsOf(listed.template, roleId).filter((p) => / on arn:aws:(dynamodb|s3):/.test(p));
+
+test('context haven:restoreTableArns / haven:restoreBucketArns: exactly the actions each step calls, on exactly the listed tables and buckets', () => {
+  for (const step of STEPS) {
+    const { table, bucket, objects } = TARGET_ACCESS[step];
+    const expected = [
+      ...pairs(table, [TARGET_TABLE, TARGET_TABLE_2]),
+      ...pairs(bucket, [TARGET_BUCKET]),
+      ...pairs(objects, [`${TARGET_BUCKET}/*`]),
+    ].sort();
+    assert.deepEqual(dataPermissions(listedFixture.fnOf(listed.stack.restoreFunctions.functions[step]).roleId), expected, step);
+  }
+});
+
+test('together the target grants are the reviewed set, no more', () => {
+  const union = (pick: (a: (typeof TARGET_ACCESS)[RestoreStep]) => string[]) => [...new Set(STEPS.flatMap((step) => pick(TARGET_ACCESS[step])))].sort();
+  assert.deepEqual(union((a) => a.table), [
+    'dynamodb:BatchWriteItem',
+    'dynamodb:CreateTable',
+    'dynamodb:DescribeTable',
+    'dynamodb:DescribeTimeToLive',
+    'dynamodb:PutItem',
+    'dynamodb:Scan',
+    'dynamodb:UpdateTimeToLive',
+  ]);
+  assert.deepEqual(union((a) => a.bucket), ['s3:ListBucket']);
+  assert.deepEqual(union((a) => a.objects), ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);
+  // Nothing that deletes or reconfigures a target.
+  for (const step of STEPS) {
+    for (const p of dataPermissions(listedFixture.fnOf(listed.stack.restoreFunctions.functions[step]).roleId)) {
+      assert.doesNotMatch(p, /Delete|UpdateTable|Tagging|Acl|Policy/, `${step}: ${p}`);
+    }
+  }
+});
+
+test('sources and targets stay apart: backup functions never reach targets, restore functions never reach sources', () => {
+  const dataResources = (haven: HavenFunction) => new Set(dataPermissions(listedFixture.fnOf(haven).roleId).map((p) => p.replace(/^.* on /, '').replace(/\/(index\/)?\*$/, '')));
+  for (const haven of Object.values(listed.stack.backupFunctions.functions)) {
+    for (const arn of dataResources(haven)) assert.ok([SOURCE_TABLE, SOURCE_BUCKET].includes(arn), `${haven.node.path}: ${arn}`);
+  }
+  for (const haven of Object.values(listed.stack.restoreFunctions.functions)) {
+    for (const arn of dataResources(haven)) assert.ok([TARGET_TABLE, TARGET_TABLE_2, TARGET_BUCKET].includes(arn), `${haven.node.path}: ${arn}`);
+  }
+  // Both lists did reach their workflows.
+  assert.ok(dataResources(listed.stack.backupFunctions.functions['export-partition']).has(SOURCE_TABLE));
+  assert.ok(dataResources(listed.stack.restoreFunctions.functions['restore-partition']).has(TARGET_TABLE));
+});
+
+test('no wildcard on a data resource beyond a listed bucket\'s /* or a listed source table\'s /index/*; still nag-clean', () => {
+  const allowed = new Set([`${TARGET_BUCKET}/*`, `${SOURCE_BUCKET}/*`, `${SOURCE_TABLE}/index/*`]);
+  for (const [id, r] of Object.entries(listedFixture.resources)) {
+    if (r.Type !== 'AWS::IAM::Policy') continue;
+    for (const s of list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement)) {
+      for (const target of list(s.Resource).map(flat).filter((t) => /^arn:aws:(dynamodb|s3):/.test(t) && t.includes('*'))) {
+        assert.ok(allowed.has(target), `${id}: wildcard data resource ${target}`);
+      }
+    }
+  }
+  assert.deepEqual(listed.nag.validateScope(listed.stack).violations.map((v) => v.ruleName), []);
+});
+
+test('target ARN props: wildcards, paths and other services are refused', () => {
+  const build = (props: { restoreTableArns?: string[]; restoreBucketArns?: string[] }) => {
+    const probe = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'TargetProbe', { env: TEST_ENV });
+    const vaultKey = new VaultKey(probe, 'Key');
+    new RestoreFunctions(probe, 'Restore', {
+      vault: new VaultBucket(probe, 'Vault', { encryptionKey: vaultKey.key }),
+      vaultKey,
+      catalog: new CatalogTable(probe, 'Catalog'),
+      ...props,
+    });
+  };
+  assert.doesNotThrow(() => build({ restoreTableArns: [TARGET_TABLE], restoreBucketArns: [TARGET_BUCKET] }));
+  for (const bad of [
+    { restoreTableArns: ['arn:aws:dynamodb:us-east-1:123456789012:table/*'] },
+    { restoreTableArns: ['*'] },
+    { restoreTableArns: [`${TARGET_TABLE}/index/gsi1`] },
+    { restoreTableArns: [TARGET_BUCKET] },
+    { restoreBucketArns: ['arn:aws:s3:::acme-*'] },
+    { restoreBucketArns: [`${TARGET_BUCKET}/*`] },
+    { restoreBucketArns: [TARGET_TABLE] },
+  ]) {
+    assert.throws(() => build(bad), (error: unknown) => error instanceof InvalidPropsError && /^restore target (table|bucket) ARNs: /.test(error.message), JSON.stringify(bad));
+  }
+});
+
+test('each ASL placeholder is substituted with its own function\'s ARN', () => {
+  assert.deepEqual(Object.keys(restoreMachine.DefinitionSubstitutions).sort(), [...RESTORE_SUBSTITUTION_KEYS].sort());
+  for (const step of STEPS) {
+    assert.equal(RESTORE_STEP_SPECS[step].substitution, EXPECTED[step].placeholder, step);
+    assert.deepEqual(restoreMachine.DefinitionSubstitutions[EXPECTED[step].placeholder], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
+  }
+});
+
+test('the restore state machine role may invoke exactly the six restore functions (unqualified ARNs), and nothing else in Lambda', () => {
+  const roleId = restoreMachine.RoleArn['Fn::GetAtt'][0];
+  const backupRoleId = (resources[logicalId(stack, stack.backupWorkflow.stateMachine)]?.Properties as unknown as StateMachineProps).RoleArn['Fn::GetAtt'][0];
+  assert.notEqual(roleId, backupRoleId, 'each workflow has its own role');
+  const permissions = permissionsOf(template, roleId);
+  assert.deepEqual(permissions.filter((p) => p.startsWith('lambda:')), pairs(['lambda:InvokeFunction'], STEPS.map((step) => `<${fn(step).id}.Arn>`)).sort());
+  for (const permission of permissions.filter((p) => !p.startsWith('lambda:'))) assert.match(permission, /^(logs|xray):\w+ on \*$/, permission);
+  // And the backup workflow may invoke none of them.
+  const backupInvokes = permissionsOf(template, backupRoleId).join('\n');
+  for (const step of STEPS) assert.ok(!backupInvokes.includes(fn(step).id), step);
+});
+
+test('no other principal may invoke the restore functions (no resource policies), and no schedule may start a restore', () => {
+  const fnIds = STEPS.map((step) => fn(step).id);
+  for (const r of Object.values(resources)) {
+    if (r.Type !== 'AWS::Lambda::Permission') continue;
+    for (const id of fnIds) assert.ok(!flat(r.Properties.FunctionName).includes(id), `a Lambda permission targets ${id}`);
+  }
+  const schedulerRoleId = logicalId(stack, stack.scheduler.role);
+  assert.ok(!permissionsOf(template, schedulerRoleId).join('\n').includes(restoreMachineId));
+});
+
+test('the stack outputs the restore state machine ARN', () => {
+  template.hasOutput('RestoreStateMachineArn', { Value: { Ref: restoreMachineId } });
+});
+
+test('WorkflowStateMachine refuses an ASL file whose placeholders differ from its substitution keys', () => {
+  const probe = new Stack(new App(), 'AslProbe', { env: TEST_ENV });
+  let imported = 0;
+  const fakeFunctions = <K extends string>(keys: readonly K[]) =>
+    Object.fromEntries(keys.map((key) => [key, lambda.Function.fromFunctionArn(probe, `Fn${(imported += 1)}`, `arn:aws:lambda:us-east-1:123456789012:function:${key}`)])) as Record<K, lambda.IFunction>;
+  assert.throws(
+    () => new WorkflowStateMachine(probe, 'Wrong', { definitionFile: RESTORE_DEFINITION_FILE, substitutionKeys: BACKUP_SUBSTITUTION_KEYS, functions: fakeFunctions(BACKUP_SUBSTITUTION_KEYS) }),
+    (error: unknown) => error instanceof InvalidPropsError && error.message.includes('RestorePlanFunctionArn') && error.message.includes('PlanFunctionArn'),
+  );
+  const fewer = RESTORE_SUBSTITUTION_KEYS.slice(1);
+  assert.throws(
+    () => new WorkflowStateMachine(probe, 'Fewer', { definitionFile: RESTORE_DEFINITION_FILE, substitutionKeys: fewer, functions: fakeFunctions(fewer) }),
+    /RestorePlanFunctionArn/,
+  );
+  assert.doesNotThrow(
+    () => new WorkflowStateMachine(probe, 'Right', { definitionFile: RESTORE_DEFINITION_FILE, substitutionKeys: RESTORE_SUBSTITUTION_KEYS, functions: fakeFunctions(RESTORE_SUBSTITUTION_KEYS) }),
+  );
+});
+
+test('WorkflowFunctions refuses two steps filling one placeholder', () => {
+  const probe = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'DupProbe', { env: TEST_ENV });
+  const vaultKey = new VaultKey(probe, 'Key');
+  const step = { entry: RESTORE_ENTRY, description: 'probe', memorySize: 256, timeout: Duration.minutes(1), vault: VaultAccess.None, events: false, substitution: 'SameArn' } as const;
+  assert.throws(
+    () =>
+      new WorkflowFunctions(probe, 'Dup', {
+        steps: { a: { ...step, id: 'A', handler: 'plan' }, b: { ...step, id: 'B', handler: 'validate' } },
+        vault: new VaultBucket(probe, 'Vault', { encryptionKey: vaultKey.key }),
+        vaultKey,
+        catalog: new CatalogTable(probe, 'Catalog'),
+      }),
+    InvalidPropsError,
+  );
+});
+
+test('readHavenContext: restore target ARN lists like the source lists; bad ones are InvalidContextError', () => {
+  const read = (context: Record<string, unknown>) => readHavenContext(new App({ context }).node);
+  assert.deepEqual(read({ [HavenContextKey.RestoreTableArns]: [TARGET_TABLE, TARGET_TABLE] }), { restoreTableArns: [TARGET_TABLE] });
+  assert.deepEqual(read({ [HavenContextKey.RestoreTableArns]: ` ${TARGET_TABLE} ,${TARGET_TABLE_2},` }), { restoreTableArns: [TARGET_TABLE, TARGET_TABLE_2] });
+  assert.deepEqual(read({ [HavenContextKey.RestoreBucketArns]: `["${TARGET_BUCKET}"]` }), { restoreBucketArns: [TARGET_BUCKET] });
+  assert.deepEqual(read({ [HavenContextKey.RestoreBucketArns]: [], [HavenContextKey.RestoreTableArns]: '' }), {});
+  assert.deepEqual(read({ [HavenContextKey.SourceBucketArns]: [SOURCE_BUCKET], [HavenContextKey.RestoreBucketArns]: [TARGET_BUCKET] }), {
+    sourceBucketArns: [SOURCE_BUCKET],
+    restoreBucketArns: [TARGET_BUCKET],
+  });
+  const cases: [Record<string, unknown>, string][] = [
+    [{ [HavenContextKey.RestoreTableArns]: 'arn:aws:dynamodb:us-east-1:123456789012:table/*' }, HavenContextKey.RestoreTableArns],
+    [{ [HavenContextKey.RestoreTableArns]: '[not json' }, HavenContextKey.RestoreTableArns],
+    [{ [HavenContextKey.RestoreTableArns]: [TARGET_BUCKET] }, HavenContextKey.RestoreTableArns],
+    [{ [HavenContextKey.RestoreBucketArns]: { arn: TARGET_BUCKET } }, HavenContextKey.RestoreBucketArns],
+    [{ [HavenContextKey.RestoreBucketArns]: `${TARGET_BUCKET}/*` }, HavenContextKey.RestoreBucketArns],
+  ];
+  for (const [context, key] of cases) {
+    assert.throws(() => read(context), (error: unknown) => error instanceof InvalidContextError && error.key === key, JSON.stringify(context));
+  }
+});

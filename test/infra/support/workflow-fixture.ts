@@ -1,0 +1,98 @@
+/**
+ * What the workflow-function tests share: the stack's core resources by
+ * logical id, each function's CloudFormation properties, and the reviewed
+ * permission sets (catalog, vault, events, logs) as `action on resource` pairs.
+ */
+import assert from 'node:assert/strict';
+import type { HavenFunction } from '../../../infra/constructs/haven-function.js';
+import type { SynthResult } from './haven-app.js';
+import { logicalId, pairs } from './template.js';
+
+/** The CloudFormation properties of a Lambda function the tests read. */
+export interface FunctionProps {
+  Runtime: string;
+  Architectures: string[];
+  Handler: string;
+  MemorySize: number;
+  Timeout: number;
+  Role: { 'Fn::GetAtt': [string, string] };
+  Environment: { Variables: Record<string, unknown> };
+  LoggingConfig: { LogGroup: { Ref: string } };
+}
+
+/** The CloudFormation properties of a state machine the tests read. */
+export interface StateMachineProps {
+  DefinitionSubstitutions: Record<string, unknown>;
+  RoleArn: { 'Fn::GetAtt': [string, string] };
+}
+
+export type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** The events a function may put: the default bus of the test account and region. */
+export const EVENTS = ['events:PutEvents on arn:aws:events:us-east-1:123456789012:event-bus/default'];
+
+/**
+ * Logical ids and reviewed permission sets of one synthesized Haven stack.
+ *
+ * @param synth - the result of `synthHaven`
+ * @returns the fixture
+ */
+export function workflowFixture({ stack, template }: Pick<SynthResult, 'stack' | 'template'>) {
+  const resources = template.toJSON().Resources as Resources;
+  const only = (type: string, filter: (p: Record<string, unknown>) => boolean = () => true): string => {
+    const ids = Object.entries(resources).filter(([, r]) => r.Type === type && filter(r.Properties)).map(([id]) => id);
+    assert.equal(ids.length, 1, `exactly one ${type}`);
+    return ids[0] as string;
+  };
+  const tableId = only('AWS::DynamoDB::GlobalTable');
+  const vaultBucketId = only('AWS::S3::Bucket', (p) => JSON.stringify(p.BucketEncryption ?? '').includes('aws:kms'));
+  const vaultKeyId = logicalId(stack, stack.vaultKey.key);
+  const catalogKeyId = logicalId(stack, stack.catalog.encryptionKey);
+
+  /** The catalog permissions CDK's TableV2 read/write grant gives (reviewed list). */
+  const CATALOG = [
+    ...pairs(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], [`<${catalogKeyId}.Arn>`]),
+    ...pairs(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+      ],
+      [`<${tableId}.Arn>`, `<${tableId}.Arn>/index/*`],
+    ),
+  ];
+  /** Read, write, delete and list under `vault/`, wrap and unwrap with the vault key. */
+  const VAULT_READ_WRITE = [
+    ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'], [`<${vaultBucketId}.Arn>/vault/*`]),
+    `s3:ListBucket on <${vaultBucketId}.Arn>`,
+    ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${vaultKeyId}.Arn>`]),
+  ];
+  /** Get and list under `vault/`, unwrap with the vault key. */
+  const VAULT_READ = [
+    `s3:GetObject on <${vaultBucketId}.Arn>/vault/*`,
+    `s3:ListBucket on <${vaultBucketId}.Arn>`,
+    `kms:Decrypt on <${vaultKeyId}.Arn>`,
+  ];
+  const logsOf = (logGroupId: string) =>
+    pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [`<${logGroupId}.Arn>`, `arn:aws:logs:us-east-1:123456789012:log-group:<${logGroupId}>`]);
+
+  /** A function's logical id, properties, role and log group. */
+  const fnOf = (haven: HavenFunction): { id: string; props: FunctionProps; roleId: string; logGroupId: string } => {
+    const id = logicalId(stack, haven.function);
+    const r = resources[id];
+    assert.equal(r?.Type, 'AWS::Lambda::Function', `${haven.node.path} is a Lambda function`);
+    const props = r.Properties as unknown as FunctionProps;
+    return { id, props, roleId: props.Role['Fn::GetAtt'][0], logGroupId: props.LoggingConfig.LogGroup.Ref };
+  };
+
+  return { resources, only, tableId, vaultBucketId, vaultKeyId, catalogKeyId, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf };
+}
