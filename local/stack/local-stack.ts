@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Catalog } from '../../engine/catalog/catalog.js';
+import type { DocumentClient } from '../../engine/catalog/context.js';
 import { KmsKeyProvider } from '../../engine/keys/kms-key-provider.js';
 import { S3ObjectStore } from '../../engine/storage/s3-store.js';
 import type { WorkflowDeps } from '../../engine/workflows/deps.js';
@@ -25,6 +26,8 @@ export interface LocalStackOptions {
   name?: string;
   /** Wraps steps, e.g. to inject a fault into one iteration in a test. */
   wrapStep?: (functionName: string, step: Step) => Step;
+  /** The catalog's document client (tests pass one that serializes writes; see test/catalog/serial-client.ts). */
+  catalogClient?: DocumentClient;
   /** Replaces Retry intervals (default 20 ms, so tests don't wait out real backoff). */
   retryIntervalMs?: number;
 }
@@ -68,7 +71,7 @@ export class LocalStack {
     const kmsKeyArn = await createKey(`${name} vault key`);
     const events: OutcomeEvent[] = [];
     const deps: WorkflowDeps = {
-      catalog: new Catalog(table),
+      catalog: new Catalog(table, options.catalogClient ? { client: options.catalogClient } : {}),
       vault: vaultOpener(new S3ObjectStore(bucket, 'vault'), new KmsKeyProvider(kmsKeyArn)),
       vaultUri: `s3://${bucket}/vault`,
       source: backupSourceFor,

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { StorageUnavailableError } from '../../engine/storage/errors.js';
 import type { Step } from '../../functions/registry.js';
 import { LocalStack } from '../../local/stack/local-stack.js';
+import { serialClient } from '../catalog/serial-client.js';
 import { seedTable } from '../../local/demo/seed-data.js';
 import { newJob } from '../helpers/jobs.js';
 import { scanAll } from '../../local/compare/dynamodb-table.js';
@@ -21,6 +22,9 @@ describe('backup workflow failures and conflicts', () => {
 
   before(async () => {
     stack = await LocalStack.create({
+      // moto's threaded server can let two concurrent conditional writes of one item both pass; serialized
+      // writes give back DynamoDB's per-item atomicity, so the lease race tests the lease's condition.
+      catalogClient: serialClient().client,
       wrapStep: (fn: string, step: Step): Step =>
         fn === 'haven-backup-export-partition'
           ? (async (deps, event: { index: number }) => {
