@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { MotoServer } from '../local/emulator/moto-server.js';
+import { startPostgresIfNeeded } from './postgres-setup.js';
 import { assertNodeVersion } from '../local/node-version.js';
 import { localAwsEnvironment } from '../local/stack/environment.js';
 
@@ -15,7 +16,8 @@ const server = new MotoServer();
 const endpoint = await server.start();
 process.stderr.write(`[test] moto server at ${endpoint}\n`);
 
-const env: NodeJS.ProcessEnv = { ...process.env, ...localAwsEnvironment(endpoint), HAVEN_TEST_EMULATOR: endpoint };
+const postgres = await startPostgresIfNeeded(files);
+const env: NodeJS.ProcessEnv = { ...process.env, ...localAwsEnvironment(endpoint), HAVEN_TEST_EMULATOR: endpoint, ...postgres.env };
 delete env.AWS_PROFILE;
 
 const args = [
@@ -31,5 +33,6 @@ const stopOnSignal = () => child.kill('SIGTERM');
 process.on('SIGINT', stopOnSignal);
 process.on('SIGTERM', stopOnSignal);
 const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+await postgres.stop();
 await server.stop();
 process.exit(code);

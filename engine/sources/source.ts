@@ -56,8 +56,16 @@ export type ConflictPolicy = (typeof ConflictPolicy)[keyof typeof ConflictPolicy
 /** Options of `RestoreTarget.prepare`, run once per restore before any partition is written. */
 export interface RestorePrepareOptions {
   conflict_policy: ConflictPolicy;
-  /** Create a missing table from the snapshot's description (DynamoDB; ignored by S3). */
+  /** Create a missing table from the snapshot's description (DynamoDB, PostgreSQL; ignored by S3). */
   create_missing_tables?: boolean;
+}
+
+/** Options of `RestoreTarget.finish`, run once after every partition was written. */
+export interface RestoreFinishOptions {
+  /** Don't recreate primary keys, unique, check and foreign-key constraints (PostgreSQL). */
+  skip_constraints?: boolean;
+  /** Don't recreate indexes (PostgreSQL). */
+  skip_indexes?: boolean;
 }
 
 /** Options of `RestoreTarget.restore`, run once per partition (possibly in parallel, possibly in another process). */
@@ -83,6 +91,8 @@ export interface RestoreTarget {
   prepare(options: RestorePrepareOptions, described: Record<string, unknown>): Promise<void>;
   /** Writes one partition's stream into the target. Keeps no state from `prepare`. */
   restore(stream: AsyncIterable<Uint8Array>, options: RestoreWriteOptions): Promise<RestoreResult>;
+  /** Completes the target after every partition was written (PostgreSQL: constraints, indexes, sequence values). */
+  finish?(options: RestoreFinishOptions, described: Record<string, unknown>): Promise<void>;
 }
 
 /** A partition name: `segment-0003`, `range-0012` (at least four digits, so names sort in order). */

@@ -50,6 +50,20 @@ export function errorCodeOf(name: string | undefined): string {
     case 'InvalidJobError':
     case 'InvalidSourceConfigError':
       return 'InvalidConfiguration';
+    case 'DatabaseUnreachableError':
+      return 'DatabaseUnreachable';
+    case 'DatabaseAuthError':
+      return 'AuthenticationFailed';
+    case 'DatabasePermissionError':
+      return 'PermissionDenied';
+    case 'StatementTimeoutError':
+      return 'StatementTimeout';
+    case 'SnapshotUnavailableError':
+      return 'SnapshotExpired';
+    case 'SecretUnavailableError':
+      return 'SecretUnavailable';
+    case 'TableValidationError':
+      return ErrorCode.CorruptedBackup;
     default:
       return ErrorCode.BackupFailed;
   }

@@ -83,6 +83,8 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
       partitions: wanted,
       records_expected: partitions.reduce((n, p) => n + p.records, 0),
       bytes_expected: partitions.reduce((n, p) => n + p.size, 0),
+      ...(options.skip_constraints === true ? { skip_constraints: true } : {}),
+      ...(options.skip_indexes === true ? { skip_indexes: true } : {}),
     },
     partitions: partitions.map((p) => p.name),
     safety_backup: conflict === ConflictPolicy.Overwrite && options.safety_backup !== false,

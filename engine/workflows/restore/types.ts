@@ -20,6 +20,9 @@ export interface RestoreContext {
   partitions: string[] | null;
   records_expected: number;
   bytes_expected: number;
+  /** `restore_options.skip_constraints` / `skip_indexes`, for targets that recreate them (PostgreSQL). */
+  skip_constraints?: boolean;
+  skip_indexes?: boolean;
 }
 
 /** Output of Plan. */

@@ -16,7 +16,7 @@ export interface RestoreValidation {
 }
 
 /** Runs the Validate step. */
-export async function validateRestore(_deps: WorkflowDeps, input: { context: RestoreContext; restored: PartitionRestored[] }): Promise<RestoreValidation> {
+export async function validateRestore(deps: WorkflowDeps, input: { context: RestoreContext; restored: PartitionRestored[] }): Promise<RestoreValidation> {
   const restored = input.restored.reduce((n, p) => n + p.r, 0);
   const skipped = input.restored.reduce((n, p) => n + p.s, 0);
   const size = input.restored.reduce((n, p) => n + p.b, 0);
@@ -26,6 +26,12 @@ export async function validateRestore(_deps: WorkflowDeps, input: { context: Res
   }
   if (size !== input.context.bytes_expected) {
     throw new VerificationFailedError(`restore ${input.context.restore_id}: ${size} bytes read from the vault, the snapshot says ${input.context.bytes_expected}`);
+  }
+  const target = deps.target(input.context.destination);
+  if (target.finish) {
+    // Targets that rebuild what a bulk load leaves out (PostgreSQL: constraints, indexes, sequence values).
+    const snapshot = await (await deps.vault()).readSnapshot(input.context.snapshot_id);
+    await target.finish({ skip_constraints: input.context.skip_constraints === true, skip_indexes: input.context.skip_indexes === true }, (snapshot.source.description ?? {}) as Record<string, unknown>);
   }
   return { records_restored: restored, records_skipped: skipped, data_size: size, counts_verified: !partial };
 }

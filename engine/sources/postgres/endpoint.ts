@@ -1,0 +1,29 @@
+/** Resolving a configuration to a session: read the secret, apply the `database` override, connect. */
+import type pg from 'pg';
+import { openSession } from './connection.js';
+import type { PostgresConfig } from './config.js';
+import { readConnectionSecret, type PostgresConnection } from './secret.js';
+
+/** Opens sessions for one source or target configuration; reads its secret once. */
+export class PostgresEndpoint {
+  private connection: Promise<PostgresConnection> | undefined;
+
+  constructor(private readonly config: PostgresConfig) {}
+
+  /** The connection settings (secret read on first use). */
+  settings(): Promise<PostgresConnection> {
+    if (!this.connection) {
+      this.connection = readConnectionSecret(this.config.secret_arn).then((c) => (this.config.database ? { ...c, database: this.config.database } : c));
+      this.connection.catch(() => (this.connection = undefined));
+    }
+    return this.connection;
+  }
+
+  /** A new session with the configured timeouts. */
+  async open(): Promise<pg.Client> {
+    return openSession(await this.settings(), {
+      ...(this.config.statement_timeout_ms !== undefined ? { statementTimeoutMs: this.config.statement_timeout_ms } : {}),
+      ...(this.config.connect_timeout_ms !== undefined ? { connectTimeoutMs: this.config.connect_timeout_ms } : {}),
+    });
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Partition planning: one partition per table, and tables with more rows
+ * than `rowsPerPartition` and a one-column primary key split into key
+ * ranges (`key >= lo AND key < hi`, the first open below and the last open
+ * above, so together they cover every value). Boundaries are read in the
+ * backup's snapshot and travel as text, cast back to the key's type.
+ */
+import type pg from 'pg';
+import type { PartitionPlan } from '../source.js';
+import { partitionName } from '../source.js';
+import { ident, literal, qualified } from './connection.js';
+import type { TableSchema } from './schema.js';
+import { InvalidSourceConfigError } from '../errors.js';
+
+/** Rows per partition unless the job says otherwise. */
+export const DEFAULT_ROWS_PER_PARTITION = 250_000;
+
+/** A partition's spec (kept short: it travels in Step Functions state). */
+export interface PostgresPartitionSpec {
+  /** schema */
+  s: string;
+  /** table */
+  t: string;
+  /** exported snapshot id */
+  x: string;
+  /** key column and type, when ranged */
+  k?: string;
+  kt?: string;
+  /** lower bound (inclusive) and upper bound (exclusive), as text */
+  lo?: string;
+  hi?: string;
+}
+
+/** The spec of a planned partition. @throws InvalidSourceConfigError when it is not a PostgreSQL spec */
+export function parsePartitionSpec(partition: PartitionPlan): PostgresPartitionSpec {
+  const spec = partition.spec as Partial<PostgresPartitionSpec>;
+  if (typeof spec.s !== 'string' || typeof spec.t !== 'string' || typeof spec.x !== 'string' || !/^[0-9A-Fa-f-]+$/.test(spec.x)) {
+    throw new InvalidSourceConfigError(`partition ${partition.name} is not a PostgreSQL partition`);
+  }
+  return spec as PostgresPartitionSpec;
+}
+
+/** The WHERE clause of a spec's key range (`TRUE` for a whole table). */
+export function rangeCondition(spec: Pick<PostgresPartitionSpec, 'k' | 'kt' | 'lo' | 'hi'>): string {
+  const parts: string[] = [];
+  if (spec.k && spec.kt && spec.lo !== undefined) parts.push(`${ident(spec.k)} >= ${literal(spec.lo)}::${spec.kt}`);
+  if (spec.k && spec.kt && spec.hi !== undefined) parts.push(`${ident(spec.k)} < ${literal(spec.hi)}::${spec.kt}`);
+  return parts.length > 0 ? parts.join(' AND ') : 'TRUE';
+}
+
+async function rowCount(client: pg.Client, table: TableSchema): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${qualified(table.schema, table.name)}`);
+  return Number(rows[0]!.n);
+}
+
+async function boundaries(client: pg.Client, table: TableSchema, key: string, step: number): Promise<string[]> {
+  const { rows } = await client.query<{ b: string }>(
+    `SELECT b FROM (SELECT ${ident(key)}::text AS b, row_number() OVER (ORDER BY ${ident(key)}) AS n FROM ${qualified(table.schema, table.name)}) r
+      WHERE n % ${step} = 1 AND n > 1 ORDER BY n`,
+  );
+  return rows.map((r) => r.b);
+}
+
+/** Plans the partitions of the captured tables (run it inside the backup's snapshot). */
+export async function planPartitions(client: pg.Client, tables: TableSchema[], snapshot: string, rowsPerPartition = DEFAULT_ROWS_PER_PARTITION, maxPartitions = 1000): Promise<PartitionPlan[]> {
+  const plans: PartitionPlan[] = [];
+  for (const table of tables) {
+    const base: PostgresPartitionSpec = { s: table.schema, t: table.name, x: snapshot };
+    const key = table.primary_key.length === 1 ? table.columns.find((c) => c.name === table.primary_key[0]) : undefined;
+    const rows = key ? await rowCount(client, table) : 0;
+    if (!key || rows <= rowsPerPartition) {
+      plans.push({ name: partitionName('table', plans.length), spec: { ...base } });
+      continue;
+    }
+    const bounds = await boundaries(client, table, key.name, Math.ceil(rows / Math.ceil(rows / rowsPerPartition)));
+    for (let i = 0; i <= bounds.length; i++) {
+      const spec: PostgresPartitionSpec = { ...base, k: key.name, kt: key.type, ...(i > 0 ? { lo: bounds[i - 1]! } : {}), ...(i < bounds.length ? { hi: bounds[i]! } : {}) };
+      plans.push({ name: partitionName('table', plans.length), spec: { ...spec } });
+    }
+  }
+  if (plans.length > maxPartitions) throw new InvalidSourceConfigError(`the selection needs ${plans.length} partitions, more than ${maxPartitions}; raise rows_per_partition`);
+  return plans;
+}

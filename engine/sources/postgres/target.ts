@@ -1,0 +1,176 @@
+/**
+ * A PostgreSQL database as a restore target. `prepare` applies the conflict
+ * policy and creates what is missing (schemas, enum types, serial sequences,
+ * bare tables); each partition loads in its own transaction that first
+ * empties its key range (the whole table for an unsplit table: that is
+ * `overwrite_existing`'s truncate), then `COPY … FROM STDIN`, then checks
+ * the range's row count and checksum against the backup's before it
+ * commits; `finish` adds constraints, indexes, foreign keys (last) and
+ * sequence values.
+ */
+import { from as copyFrom } from 'pg-copy-streams';
+import type pg from 'pg';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { ByteReader } from '../byte-reader.js';
+import { InvalidSourceConfigError, RestoreConflictError, SourceNotFoundError } from '../errors.js';
+import { ConflictPolicy, type RestoreFinishOptions, type RestorePrepareOptions, type RestoreResult, type RestoreTarget } from '../source.js';
+import { ident, qualified } from './connection.js';
+import { parsePostgresConfig, type PostgresConfig } from './config.js';
+import { addConstraint, createEnum, createIndex, createSequence, createTable, ownSequence, setSequence } from './ddl.js';
+import { PostgresEndpoint } from './endpoint.js';
+import { postgresError, TableValidationError } from './errors.js';
+import { rangeCondition } from './partitions.js';
+import type { PostgresDescription, TableSchema } from './schema.js';
+import { columnList, countRows, decodeHeader, MAX_HEADER_BYTES, rangeChecksum, type TableDataHeader } from './table-data.js';
+
+const READ_CHUNK = 1024 * 1024;
+
+function parseDescription(described: Record<string, unknown>): PostgresDescription {
+  if (described.kind !== 'postgresql' || !Array.isArray(described.tables)) throw new InvalidSourceConfigError('the backup is not of a PostgreSQL source');
+  return described as unknown as PostgresDescription;
+}
+
+async function existingTables(client: pg.Client, tables: TableSchema[]): Promise<Set<string>> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT n.nspname || '.' || c.relname AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND (n.nspname || '.' || c.relname) = ANY($1::text[])`,
+    [tables.map((t) => `${t.schema}.${t.name}`)],
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+async function exists(client: pg.Client, sql: string, params: unknown[]): Promise<boolean> {
+  return (await client.query(sql, params)).rowCount! > 0;
+}
+
+/** A PostgreSQL database Haven can restore into (the same tables, schema-qualified as in the backup). */
+export class PostgresRestoreTarget implements RestoreTarget {
+  readonly config: PostgresConfig;
+  private readonly endpoint: PostgresEndpoint;
+
+  /** @throws InvalidSourceConfigError for a missing secret ARN */
+  constructor(config: Record<string, unknown>) {
+    this.config = parsePostgresConfig(config);
+    this.endpoint = new PostgresEndpoint(this.config);
+  }
+
+  private async session<T>(what: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const settings = await this.endpoint.settings();
+    const where = `${what} in PostgreSQL database ${settings.database} at ${settings.host}:${settings.port}`;
+    let client: pg.Client | undefined;
+    try {
+      client = await this.endpoint.open();
+      return await work(client);
+    } catch (error) {
+      await client?.query('ROLLBACK').catch(() => {});
+      throw postgresError(error, where);
+    } finally {
+      await client?.end().catch(() => {});
+    }
+  }
+
+  /**
+   * Applies the conflict policy and creates missing tables (with their schemas, enum types and serial sequences).
+   * @throws RestoreConflictError for `fail_if_exists` when a table holds rows; SourceNotFoundError when a table is missing and may not be created
+   */
+  async prepare(options: RestorePrepareOptions, described: Record<string, unknown>): Promise<void> {
+    const description = parseDescription(described);
+    if (options.conflict_policy === ConflictPolicy.SkipExisting) throw new InvalidSourceConfigError('PostgreSQL restores support fail_if_exists and overwrite, not skip_existing');
+    await this.session('restore target', async (client) => {
+      const present = await existingTables(client, description.tables);
+      if (options.conflict_policy === ConflictPolicy.FailIfExists) {
+        const full: string[] = [];
+        for (const table of description.tables.filter((t) => present.has(`${t.schema}.${t.name}`))) {
+          if (await exists(client, `SELECT 1 FROM ${qualified(table.schema, table.name)} LIMIT 1`, [])) full.push(`${table.schema}.${table.name}`);
+        }
+        if (full.length > 0) throw new RestoreConflictError(`the target already holds rows in ${full.join(', ')} (fail_if_exists)`);
+      }
+      const missing = description.tables.filter((t) => !present.has(`${t.schema}.${t.name}`));
+      if (missing.length === 0) return;
+      if (options.create_missing_tables === false) throw new SourceNotFoundError(`table ${missing.map((t) => `${t.schema}.${t.name}`).join(', ')} (create_missing_tables is off)`);
+      await client.query('BEGIN');
+      for (const schema of new Set(missing.map((t) => t.schema))) await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+      for (const type of description.enums) {
+        if (!(await exists(client, 'SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2', [type.schema, type.name]))) {
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(type.schema)}`);
+          await client.query(createEnum(type));
+        }
+      }
+      for (const table of missing) {
+        for (const seq of table.sequences.filter((s) => s.kind === 'serial')) await client.query(createSequence(seq));
+        await client.query(createTable(table));
+        for (const seq of table.sequences.filter((s) => s.kind === 'serial')) await client.query(ownSequence(table, seq));
+      }
+      await client.query('COMMIT');
+    });
+  }
+
+  /**
+   * Loads one partition in one transaction: empty its range, COPY, check count and checksum, commit.
+   * @throws TableValidationError when the loaded range differs from the backup's (nothing is committed)
+   */
+  async restore(stream: AsyncIterable<Uint8Array>, _options: unknown): Promise<RestoreResult> {
+    const reader = new ByteReader(stream);
+    const header = decodeHeader(await reader.readLine(MAX_HEADER_BYTES));
+    const table = qualified(header.s, header.t);
+    return this.session(`table ${header.s}.${header.t}`, async (client) => {
+      await client.query('BEGIN');
+      await emptyRange(client, header);
+      let rows = 0;
+      async function* body(): AsyncGenerator<Uint8Array> {
+        for (let chunk = await reader.readChunk(READ_CHUNK); chunk; chunk = await reader.readChunk(READ_CHUNK)) {
+          rows += countRows(chunk);
+          yield chunk;
+        }
+      }
+      await pipeline(Readable.from(body(), { objectMode: false }), client.query(copyFrom(`COPY ${table} (${columnList(header.columns)}) FROM STDIN`)));
+      const loaded = await rangeChecksum(client, header);
+      if (rows !== header.rows || loaded.rows !== header.rows || loaded.checksum !== header.checksum) {
+        throw new TableValidationError(
+          `table ${header.s}.${header.t}: the backup holds ${header.rows} rows (checksum ${header.checksum}); the stream had ${rows}, the target now holds ${loaded.rows} (checksum ${loaded.checksum}); nothing was committed`,
+        );
+      }
+      await client.query('COMMIT');
+      return { records: rows, skipped: 0 };
+    });
+  }
+
+  /** Adds constraints (foreign keys last) and indexes that are missing, unless skipped, and sets sequence values. */
+  async finish(options: RestoreFinishOptions, described: Record<string, unknown>): Promise<void> {
+    const description = parseDescription(described);
+    await this.session('restore target', async (client) => {
+      const constraintExists = (table: TableSchema, name: string, type: string) =>
+        exists(client, `SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = $1::pg_catalog.regclass AND (conname = $2 OR ($3 = 'p' AND contype = 'p'))`, [qualified(table.schema, table.name), name, type]);
+      const add = async (types: string[]) => {
+        for (const table of description.tables) {
+          for (const constraint of table.constraints.filter((c) => types.includes(c.type))) {
+            if (!(await constraintExists(table, constraint.name, constraint.type))) await client.query(addConstraint(table, constraint));
+          }
+        }
+      };
+      if (!options.skip_constraints) await add(['p', 'u', 'c', 'x']);
+      if (!options.skip_indexes) for (const table of description.tables) for (const index of table.indexes) await client.query(createIndex(index.definition));
+      if (!options.skip_constraints) await add(['f']);
+      for (const table of description.tables) for (const seq of table.sequences) await client.query(setSequence(table, seq));
+    });
+  }
+}
+
+/** Deletes the rows of a partition's range (TRUNCATE for a whole table, unless foreign keys forbid it). */
+async function emptyRange(client: pg.Client, header: TableDataHeader): Promise<void> {
+  const table = qualified(header.s, header.t);
+  const condition = rangeCondition(header);
+  if (condition !== 'TRUE') {
+    await client.query(`DELETE FROM ${table} WHERE ${condition}`);
+    return;
+  }
+  await client.query('SAVEPOINT haven_truncate');
+  try {
+    await client.query(`TRUNCATE TABLE ${table}`);
+  } catch {
+    // Referenced by a foreign key: delete row by row instead (slower, same result).
+    await client.query('ROLLBACK TO SAVEPOINT haven_truncate');
+    await client.query(`DELETE FROM ${table}`);
+  }
+}
