@@ -67,9 +67,9 @@ export class ApiClient {
     return this.request<T>('POST', path, { body });
   }
 
-  /** PATCH a JSON body. */
-  patch<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('PATCH', path, { body });
+  /** PUT a JSON body. */
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, { body });
   }
 
   /** DELETE a route. */

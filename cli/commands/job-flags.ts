@@ -29,9 +29,9 @@ export interface JobFlags {
   compression?: string;
   compressionLevel?: number;
   kmsKey?: string;
+  storageClass?: string;
   verify?: boolean;
   notify?: string[];
-  paused?: boolean;
   createdBy?: string;
 }
 
@@ -60,10 +60,10 @@ export function jobDefinitionOptions(command: Command): Command {
     .addOption(new Option('--compression <algorithm>', 'compression.algorithm').choices(['zstd', 'gzip', 'none']))
     .option('--compression-level <n>', 'compression.level', positiveInt('--compression-level'))
     .option('--kms-key <id>', 'encryption.key_id')
+    .addOption(new Option('--storage-class <class>', 'destination.storage_class of the vault objects').choices(['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR']))
     .option('--verify', 'verification.enabled = true')
     .option('--no-verify', 'verification.enabled = false')
     .option('--notify <emails>', 'notifications.recipients (comma-separated; on success and failure)', commaList)
-    .option('--paused', 'status = paused')
     .option('--created-by <id>', 'created_by (the API defaults it to the caller)');
 }
 
@@ -95,11 +95,12 @@ export function jobFields(flags: JobFlags): Record<string, unknown> {
     'compression.level': flags.compressionLevel,
     'encryption.key_id': flags.kmsKey,
     'encryption.enabled': flags.kmsKey !== undefined ? true : undefined,
+    'destination.type': flags.storageClass ? 'vault' : undefined,
+    'destination.storage_class': flags.storageClass,
     'verification.enabled': flags.verify,
     'notifications.recipients': flags.notify,
     'notifications.on_success': flags.notify ? true : undefined,
     'notifications.on_failure': flags.notify ? true : undefined,
-    status: flags.paused ? 'paused' : undefined,
     created_by: flags.createdBy,
   };
 }

@@ -37,17 +37,25 @@ describe('haven API commands (canned server)', () => {
 
   test('jobs run --full --wait: sends the options, polls to completed with plain progress lines, exit 0', async () => {
     const statuses = [
-      { status: 'queued', progress: 0, phase: 'queued' },
       { status: 'running', progress: 40, phase: 'reading' },
       { status: 'completed', progress: 100, phase: 'completed', result: { backup_id: 'backup_1', bytes_read: 2048, file_size: 1024 } },
     ];
     let polls = 0;
-    respond = (r) => (r.method === 'POST' ? { status: 202, body: { execution_id: 'exec_1', backup_id: 'backup_1', job_id: 'job_1', status: 'queued', progress: 0 } } : { status: 200, body: { job_id: 'job_1', execution_id: 'exec_1', ...statuses[Math.min(polls++, 2)] } });
+    respond = (r) => {
+      if (r.method === 'POST') return { status: 202, body: { execution_id: 'exec_1', backup_id: 'backup_1', job_id: 'job_1', status: 'queued', progress: 0 } };
+      // Our run is not the job's latest yet at the first poll: the CLI then reads its backup record.
+      if (r.url === '/backup/backups/backup_1') return { status: 200, body: { execution_id: 'exec_1', backup_id: 'backup_1', status: 'queued', progress: 0, phase: 'queued' } };
+      if (polls++ === 0) return { status: 200, body: { job_id: 'job_1', execution_id: 'exec_0', status: 'completed', progress: 100 } };
+      return { status: 200, body: { job_id: 'job_1', execution_id: 'exec_1', ...statuses[Math.min(polls - 2, 1)] } };
+    };
     const result = await haven(['jobs', 'run', 'job_1', '--full', '--skip-verification', '--wait', '--poll-interval', '10ms']);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(server.requests[0]!.body), { execution_options: { force_full_backup: true, skip_verification: true } });
     assert.equal(server.requests[0]!.url, '/backup/jobs/job_1/execute');
-    assert.ok(server.requests.slice(1).every((r) => r.url.startsWith('/backup/jobs/job_1/status')));
+    assert.deepEqual(
+      server.requests.slice(1, 4).map((r) => r.url),
+      ['/backup/jobs/job_1/status', '/backup/backups/backup_1', '/backup/jobs/job_1/status'],
+    );
     assert.match(result.stderr, /backup exec_1: queued 0%\nbackup exec_1: running reading 40%\nbackup exec_1: completed 100%/);
     assert.match(result.stdout, /status: +completed/);
     assert.match(result.stdout, /backup_id: +backup_1/);
