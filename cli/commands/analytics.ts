@@ -19,6 +19,8 @@ export function renderAnalytics(body: ApiRecord): string {
     `restores  ${cell.text(o('total_restores'))} (${cell.text(o('successful_restores'))} ok, ${cell.text(o('failed_restores'))} failed)`,
     `storage   ${cell.bytes(o('total_storage_used'))} (average backup ${cell.bytes(o('average_backup_size'))})`,
   ];
+  if (o('dedup_ratio') !== undefined) overview.push(`dedup     ${cell.ratio(o('dedup_ratio'))} of bytes read were already in the vault`);
+  if (o('estimated_monthly_cost') !== undefined && o('estimated_monthly_cost') !== null) overview.push(`cost      ~$${Number(o('estimated_monthly_cost')).toFixed(2)} per month`);
   const sections = [overview.join('\n')];
   const jobs = rows(body, 'job_breakdown');
   if (jobs.length) sections.push(renderTable(jobs, [col('JOB', 'job_id'), col('NAME', 'job_name'), col('BACKUPS', 'backups'), col('SUCCESS', 'success_rate', cell.ratio), col('AVG SIZE', 'average_size', cell.bytes), col('AVG TIME', 'average_duration', cell.duration)]));

@@ -6,7 +6,7 @@ import { ListField, Routes } from '../api/routes.js';
 import type { ApiRecord } from '../table.js';
 import { BACKUP_DETAILS, BACKUP_ROWS, VERIFICATION_DETAILS } from './columns.js';
 import { confirm } from './confirm.js';
-import { clientFor, jsonOption, waitOptions, type WaitFlags } from './context.js';
+import { clientFor, jsonOption, positiveInt, waitOptions, type WaitFlags } from './context.js';
 import { buildBody } from './input-file.js';
 import { listOptions, type ListFlags } from './list-flags.js';
 import { waitAndShow } from './run-wait.js';
@@ -36,19 +36,13 @@ export function backupsCommand(): Command {
 
   jsonOption(waitOptions(backups.command('verify').argument('<backup-id>'), 'verification'))
     .option('-f, --file <path>', "verification request JSON, or '-' for standard input")
-    .addOption(new Option('--type <type>', 'verification_type: quick checks packs exist, full reads and authenticates every byte').choices(['quick', 'full']))
-    .option('--no-checksum', 'checksum_verification = false')
-    .option('--no-integrity', 'integrity_check = false')
-    .option('--test-restore', 'test_restore = true (restore into a scratch target and compare)')
+    .addOption(new Option('--level <level>', 'quick: packs exist with their sizes; sample: read a share of the packs; checksum: read and authenticate every pack; test_restore: checksum plus a scratch restore compared with the backup').choices(['quick', 'sample', 'checksum', 'test_restore']))
+    .option('--sample-percent <n>', 'with --level sample: share of the packs to read (1-100)', positiveInt('--sample-percent'))
+    .option('--sample-bytes <n>', 'with --level sample: bytes of packs to read', positiveInt('--sample-bytes'))
     .description('verify a backup; with --wait, follow the verification to the end')
-    .action(async (backupId: string, flags: WaitFlags & { file?: string; type?: string; checksum: boolean; integrity: boolean; testRestore?: boolean }, command: Command) => {
+    .action(async (backupId: string, flags: WaitFlags & { file?: string; level?: string; samplePercent?: number; sampleBytes?: number }, command: Command) => {
       const client = clientFor(command);
-      const body = await buildBody(flags.file, {
-        verification_type: flags.type ?? (flags.file ? undefined : 'full'),
-        checksum_verification: flags.checksum === false ? false : undefined,
-        integrity_check: flags.integrity === false ? false : undefined,
-        test_restore: flags.testRestore,
-      });
+      const body = await buildBody(flags.file, { level: flags.level, sample_percent: flags.samplePercent, sample_bytes: flags.sampleBytes });
       const verification = await client.post<ApiRecord>(Routes.verify(backupId), body);
       const id = verification.verification_id;
       if (!flags.wait) {

@@ -84,7 +84,7 @@ export const BACKUP_DETAILS: Columns = [
 export const VERIFICATION_DETAILS: Columns = [
   col('verification_id', 'verification_id'),
   col('backup_id', 'backup_id'),
-  col('verification_type', 'verification_type'),
+  col('level', 'level'),
   col('status', 'status'),
   col('progress', 'progress', cell.percent),
   col('started_at', 'started_at', cell.time),
