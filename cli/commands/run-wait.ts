@@ -28,6 +28,13 @@ export interface WaitTarget {
  */
 export async function waitAndShow(client: ApiClient, target: WaitTarget, flags: WaitFlags): Promise<void> {
   const view = progressView(target.label, process.stderr);
+  // Ctrl-C stops waiting, not the run: end the bar's line and say so.
+  const interrupted = (): void => {
+    view.finish();
+    process.stderr.write(`stopped waiting; ${target.label} carries on\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   try {
     const final = await waitForRun({ label: target.label, poll: () => target.poll(client), onStatus: (s) => view.update(s), timeoutMs: flags.timeout, initialMs: flags.pollInterval });
     view.finish();
@@ -37,5 +44,7 @@ export async function waitAndShow(client: ApiClient, target: WaitTarget, flags: 
     const record = (error as { record?: ApiRecord }).record;
     if (record) showRecord(record, flags.json, target.columns);
     throw error;
+  } finally {
+    process.off('SIGINT', interrupted);
   }
 }
