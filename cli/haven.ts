@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-/** The `haven` command line. */
-import { Command } from 'commander';
+/**
+ * The `haven` command line. Exit codes are listed in docs/CLI.md and
+ * `cli/api/exit-codes.ts`.
+ */
 import { reportError } from './output.js';
-import { vaultCommand } from './vault/commands.js';
-
-const program = new Command('haven').description('Haven: encrypted, deduplicated backups for AWS').showHelpAfterError();
-program.addCommand(vaultCommand());
+import { buildProgram } from './program.js';
 
 try {
-  await program.parseAsync(process.argv);
+  await buildProgram().parseAsync(process.argv);
 } catch (error) {
   process.exitCode = reportError(error);
 }

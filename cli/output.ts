@@ -1,5 +1,8 @@
 /** Terminal output helpers shared by CLI commands: tables, sizes, errors. */
+import { CommanderError } from 'commander';
 import { HavenError } from '../engine/errors.js';
+import { ApiClientError, CliError } from './api/errors.js';
+import { ExitCode } from './api/exit-codes.js';
 
 /** Formats a byte count with binary units. */
 export function formatBytes(n: number): string {
@@ -20,15 +23,51 @@ export function table(headers: readonly string[], rows: ReadonlyArray<readonly s
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** Prints an error for a person (name, code, message; never a stack for expected errors) and returns the exit code. */
+/** Prints a value as indented JSON on standard output. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The `details` of an API error as indented lines (`issues` one per line). */
+export function formatDetails(details: unknown): string[] {
+  if (details === undefined || details === null) return [];
+  if (typeof details !== 'object') return [`  details: ${String(details)}`];
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(details as Record<string, unknown>)) {
+    if (Array.isArray(value) && value.length > 0) {
+      lines.push(`  ${key}:`);
+      for (const item of value) lines.push(`    - ${typeof item === 'object' ? JSON.stringify(item) : String(item)}`);
+    } else lines.push(`  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  }
+  return lines;
+}
+
+/**
+ * Prints an error for a person (never a stack for expected errors) and
+ * returns the exit code (see docs/CLI.md): API errors show the API's
+ * `error` code, HTTP status, message and details.
+ */
 export function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander has printed the usage problem already; help and version exit 0.
+    return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+  }
+  if (error instanceof ApiClientError) {
+    const lines = [`error: ${error.error} (HTTP ${error.status}): ${error.message}`, `  request: ${error.request}`, ...formatDetails(error.details)];
+    process.stderr.write(`${lines.join('\n')}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    return error.exitCode;
+  }
   if (error instanceof HavenError) {
     process.stderr.write(`error: ${error.name} (${error.code}): ${error.message}\n`);
-    return 1;
+    return ExitCode.Failure;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`error: ${message}\n`);
-  return 2;
+  return ExitCode.Failure;
 }
 
 /** A one-line progress indicator on stderr (only when stderr is a terminal, unless forced). */

@@ -1,0 +1,98 @@
+/** `--wait` polling (backoff, terminal statuses, timeout) and progress display, with a fake clock. */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RunFailedError, WaitTimeoutError } from '../../cli/api/errors.js';
+import { ExitCode } from '../../cli/api/exit-codes.js';
+import { bar, progressView } from '../../cli/api/progress.js';
+import { waitForRun } from '../../cli/api/wait.js';
+
+function clock() {
+  let t = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => t,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+  };
+}
+
+function sequence(records: Array<Record<string, unknown>>) {
+  let i = 0;
+  return async () => records[Math.min(i++, records.length - 1)]!;
+}
+
+describe('waitForRun', () => {
+  test('returns on completed; backs off while nothing changes and resets when something does', async () => {
+    const c = clock();
+    const seen: string[] = [];
+    const running = { status: 'running', progress: 10, phase: 'reading' };
+    const final = await waitForRun({
+      label: 'backup exec_1',
+      poll: sequence([{ status: 'queued', progress: 0 }, running, running, running, { status: 'running', progress: 50, phase: 'reading' }, { status: 'COMPLETED', progress: 100 }]),
+      onStatus: (s) => seen.push(`${s.status}:${s.progress}`),
+      initialMs: 100,
+      maxMs: 1000,
+      sleep: c.sleep,
+      now: c.now,
+    });
+    assert.equal(final.status, 'completed', 'status is read case-insensitively');
+    assert.deepEqual(seen, ['queued:0', 'running:10', 'running:10', 'running:10', 'running:50', 'completed:100']);
+    assert.deepEqual(c.sleeps, [100, 100, 150, 225, 100]);
+  });
+
+  test('failed and cancelled throw RunFailedError (exit 1) with the recorded error', async () => {
+    const c = clock();
+    const failed = waitForRun({ label: 'backup exec_2', poll: sequence([{ status: 'failed', progress: 40, error: { code: 'StorageUnavailable', message: 'bucket gone' } }]), sleep: c.sleep, now: c.now });
+    await assert.rejects(failed, (e: unknown) => e instanceof RunFailedError && e.exitCode === ExitCode.Failure && /failed: StorageUnavailable: bucket gone/.test(e.message));
+    await assert.rejects(waitForRun({ label: 'restore r', poll: sequence([{ status: 'cancelled' }]), sleep: c.sleep, now: c.now }), RunFailedError);
+  });
+
+  test('gives up after the timeout with WaitTimeoutError (exit 7), never sleeping past it', async () => {
+    const c = clock();
+    const waiting = waitForRun({ label: 'backup exec_3', poll: sequence([{ status: 'running', progress: 5 }]), timeoutMs: 5_000, initialMs: 1_000, maxMs: 4_000, sleep: c.sleep, now: c.now });
+    await assert.rejects(waiting, (e: unknown) => e instanceof WaitTimeoutError && e.exitCode === ExitCode.Timeout);
+    assert.ok(c.now() <= 5_000);
+    assert.equal(
+      c.sleeps.reduce((a, b) => a + b, 0),
+      5_000,
+    );
+  });
+});
+
+describe('progressView', () => {
+  function sink(isTTY: boolean) {
+    const out: string[] = [];
+    return { out, stream: { isTTY, columns: 80, write: (t: string) => out.push(t) } };
+  }
+
+  test('plain output: one line per status/phase change or 10% step, nothing for repeats', () => {
+    const { out, stream } = sink(false);
+    const view = progressView('backup exec_1', stream);
+    for (const [status, progress, phase] of [
+      ['queued', 0, 'queued'],
+      ['running', 3, 'reading'],
+      ['running', 7, 'reading'],
+      ['running', 12, 'reading'],
+      ['running', 12, 'verifying'],
+      ['completed', 100, 'completed'],
+    ] as const)
+      view.update({ status, progress, phase, record: {} });
+    view.finish();
+    assert.deepEqual(out, ['backup exec_1: queued 0%\n', 'backup exec_1: running reading 3%\n', 'backup exec_1: running reading 12%\n', 'backup exec_1: running verifying 12%\n', 'backup exec_1: completed 100%\n']);
+  });
+
+  test('terminal: redraws one line with a bar, ends it with a newline', () => {
+    const { out, stream } = sink(true);
+    const view = progressView('restore r1', stream);
+    view.update({ status: 'running', progress: 50, phase: 'restoring', record: {} });
+    view.finish();
+    assert.ok(out[0]!.startsWith('\rrestore r1 ['), out[0]);
+    assert.ok(out[0]!.endsWith(']  50% running restoring\u001b[K'), out[0]);
+    assert.equal(out[1], '\n');
+    assert.equal(bar(50, 10), '[#####-----]');
+    assert.equal(bar(150, 4), '[####]');
+  });
+});
