@@ -3,7 +3,7 @@
  * decompress + verify blobs for a restore, with the blob kernel
  * (`blob-kernel.ts`) running in a shared `WorkerPool`, one worker per core.
  *
- * The pool starts with the first task. `HAVEN_BLOB_WORKERS` sets its size
+ * The pool starts with the first task. `HAVEN_WORKERS` sets its size
  * (`0` disables it). When no worker can run, every call here does the same
  * work on the calling thread instead (`sealChunks`) or says so
  * (`openOnWorkers` returns undefined), so behaviour never depends on
@@ -22,7 +22,7 @@ import { chunkId, sha256Hex } from '../crypto/hash.js';
 import { BLOB_KERNEL_SOURCE, type OpenItem, type OpenResult, type OpenTask, type SealOutcome, type SealTask, type Sha256Outcome, type Sha256Task } from './blob-kernel.js';
 
 /** Environment variable with the number of blob workers; `0` disables them. */
-export const BLOB_WORKERS_ENV = 'HAVEN_BLOB_WORKERS';
+export const WORKERS_ENV = 'HAVEN_WORKERS';
 
 /**
  * A worker scavenges after this many bytes moved in: each MiB in leaves about
@@ -34,7 +34,7 @@ const GC_EVERY_BYTES = 4 * 1024 * 1024;
 let shared: WorkerPool | null | undefined;
 
 function configuredSize(): number {
-  const raw = process.env[BLOB_WORKERS_ENV];
+  const raw = process.env[WORKERS_ENV];
   if (raw === undefined || raw.trim() === '') return defaultPoolSize();
   const size = Number(raw);
   return Number.isInteger(size) && size >= 0 ? size : defaultPoolSize();
@@ -66,7 +66,7 @@ export function blobConcurrency(minimum: number): number {
 /**
  * Stops the shared pool's workers (idle workers never keep a process alive,
  * so this is for tests and orderly shutdowns). The next task starts a new
- * pool, reading `HAVEN_BLOB_WORKERS` again.
+ * pool, reading `HAVEN_WORKERS` again.
  */
 export async function closeBlobPool(): Promise<void> {
   const pool = shared;

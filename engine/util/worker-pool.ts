@@ -51,6 +51,23 @@ export interface WorkerPoolOptions {
   perWorker?: number;
   /** Run a minor GC in a worker after tasks that moved (or declared) this many bytes (default: never). */
   collectEveryBytes?: number;
+  /**
+   * Tasks waiting in the pool's own queue (not yet handed to a worker) above
+   * which {@link WorkerPool.room} makes producers wait (default: `size * perWorker`).
+   */
+  maxQueued?: number;
+}
+
+/** What a pool is doing, for back-pressure decisions, tests and diagnostics. */
+export interface WorkerPoolStats {
+  /** Workers running (started and not stopped). */
+  workers: number;
+  /** Tasks handed to workers and not settled yet. */
+  running: number;
+  /** Tasks waiting in the pool's queue. */
+  queued: number;
+  /** Tasks a worker finished (with a value or a handler error). */
+  completed: number;
 }
 
 interface Task {
@@ -124,6 +141,9 @@ export class WorkerPool {
   #started = false;
   #unavailable: WorkerUnavailableError | undefined;
   #referenced = false;
+  readonly #maxQueued: number;
+  #roomWaiters: Array<() => void> = [];
+  #completed = 0;
 
   constructor(options: WorkerPoolOptions) {
     const collectEveryBytes = Math.max(0, Math.floor(options.collectEveryBytes ?? 0));
@@ -131,6 +151,25 @@ export class WorkerPool {
     this.#size = Math.max(1, Math.floor(options.size));
     this.#perWorker = Math.max(1, Math.floor(options.perWorker ?? 2));
     this.#collect = collectEveryBytes > 0;
+    this.#maxQueued = Math.max(0, Math.floor(options.maxQueued ?? this.#size * this.#perWorker));
+  }
+
+  /** Current counts (see {@link WorkerPoolStats}). */
+  get stats(): WorkerPoolStats {
+    let running = 0;
+    for (const slot of this.#slots) running += slot.running.size;
+    return { workers: this.#slots.length, running, queued: this.#queue.length, completed: this.#completed };
+  }
+
+  /**
+   * Back-pressure for producers: settles once the pool's queue holds at most
+   * `maxQueued` tasks (at once when it already does, or when no worker runs,
+   * so a caller falling back to its own thread never waits). Await it before
+   * preparing the next task to keep the work (and its buffers) bounded.
+   */
+  room(): Promise<void> {
+    if (this.#queue.length <= this.#maxQueued || this.#unavailable) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
   }
 
   /** Number of workers the pool runs (once started). */
@@ -224,6 +263,7 @@ export class WorkerPool {
       const task = slot.running.get(reply.id);
       if (task) {
         slot.running.delete(reply.id);
+        this.#completed += 1;
         if (reply.ok) task.resolve(reply.value);
         else task.reject(new WorkerTaskError(`worker task failed: ${reply.error.name}: ${reply.error.message}`, reply.error.name));
       }
@@ -266,7 +306,16 @@ export class WorkerPool {
       }
       task.body = undefined;
     }
+    this.#wakeProducers();
     this.#updateRefs();
+  }
+
+  /** Settles `room()` waiters once the queue is short enough (or empty because it failed). */
+  #wakeProducers(): void {
+    if (this.#roomWaiters.length === 0 || this.#queue.length > this.#maxQueued) return;
+    const waiters = this.#roomWaiters;
+    this.#roomWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** Once no worker of ours is still starting: clears `--expose-gc` again and settles `warm()`. */
@@ -286,6 +335,7 @@ export class WorkerPool {
     const queued = this.#queue;
     this.#queue = [];
     for (const task of queued) task.reject(error);
+    this.#wakeProducers();
   }
 
   /** Workers keep the process alive only while there is work. */

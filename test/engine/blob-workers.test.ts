@@ -1,40 +1,35 @@
 /**
  * Blob work on worker threads gives the same bytes and the same errors as
- * the in-thread path it replaces (HAVEN_BLOB_WORKERS=0), and runs from an
- * esbuild bundle (as Lambda functions are deployed).
+ * the in-thread path it replaces (HAVEN_WORKERS=0). The esbuild bundle case
+ * is `worker-bundle.test.ts`.
  */
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { zstdCompressSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { Compression } from '../../engine/compression/codec.js';
 import { compressChunk, decompressChunk } from '../../engine/compression/compress.js';
 import { chunkId } from '../../engine/crypto/hash.js';
 import { CorruptedBackupError } from '../../engine/format/errors.js';
 import type { BlobEntry, BlobLocation, PackEntry } from '../../engine/index/types.js';
 import { openBlob, sealBlob } from '../../engine/pack/blob.js';
-import { BLOB_WORKERS_ENV, blobPool, closeBlobPool, sealChunks } from '../../engine/pack/blob-workers.js';
+import { WORKERS_ENV, blobPool, closeBlobPool, sealChunks } from '../../engine/pack/blob-workers.js';
 import { decodeBlobs } from '../../engine/restore/blob-reader.js';
 import { BackupType } from '../../engine/snapshot/snapshot.js';
 import { backupBytes, jsonLines, randomData, restoreBytes, tempVault, type TempVault } from '../helpers/engine.js';
 
 /** Runs `fn` with blob workers on (the default) or off. */
 async function withWorkers<T>(enabled: boolean, fn: () => Promise<T>): Promise<T> {
-  const saved = process.env[BLOB_WORKERS_ENV];
+  const saved = process.env[WORKERS_ENV];
   await closeBlobPool();
-  if (enabled) delete process.env[BLOB_WORKERS_ENV];
-  else process.env[BLOB_WORKERS_ENV] = '0';
+  if (enabled) delete process.env[WORKERS_ENV];
+  else process.env[WORKERS_ENV] = '0';
   try {
     return await fn();
   } finally {
     await closeBlobPool();
-    if (saved === undefined) delete process.env[BLOB_WORKERS_ENV];
-    else process.env[BLOB_WORKERS_ENV] = saved;
+    if (saved === undefined) delete process.env[WORKERS_ENV];
+    else process.env[WORKERS_ENV] = saved;
   }
 }
 
@@ -187,41 +182,5 @@ describe('blob workers', () => {
     assert.equal(stats.blobs_total, onWorkers.blobs.length);
     assert.equal(stats.blobs_new, new Set(onWorkers.blobs).size);
     assert.ok(stats.blobs_new < stats.blobs_total, 'repeats were stored once');
-  });
-
-  test('workers run from an esbuild bundle, as deployed to Lambda', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'haven-bundle-'));
-    try {
-      const entry = join(dir, 'entry.ts');
-      const workersModule = new URL('../../engine/pack/blob-workers.ts', import.meta.url).pathname;
-      writeFileSync(
-        entry,
-        `import { createHash, randomBytes } from 'node:crypto';
-import { blobPool, sealChunks, sha256Moving } from ${JSON.stringify(workersModule)};
-const pool = blobPool();
-if (!pool) throw new Error('no pool');
-await pool.warm();
-const bytes = new Uint8Array(randomBytes(100_000));
-const expected = createHash('sha256').update(bytes).digest('hex');
-const hashed = await sha256Moving(bytes, bytes.length);
-if (bytes.byteLength !== 0) throw new Error('the buffer did not go to a worker');
-if (hashed.hex !== expected) throw new Error('wrong hash');
-let sealed = 0;
-await sealChunks({ key: { id: randomBytes(16), key: randomBytes(32) }, compression: { algorithm: 'zstd' }, macKey: randomBytes(32) }, [{ data: Buffer.alloc(50_000, 'a') }], (_, id, flag, blob) => { sealed = blob.length; });
-console.log(JSON.stringify({ ok: true, sealed }));
-`,
-      );
-      const outfile = join(dir, 'bundle.mjs');
-      await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node22', outfile, logLevel: 'silent' });
-      const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
-      delete env[BLOB_WORKERS_ENV];
-      const run = spawnSync(process.execPath, [outfile], { encoding: 'utf8', timeout: 20_000, env });
-      assert.equal(run.status, 0, run.stderr);
-      const result = JSON.parse(run.stdout.trim()) as { ok: boolean; sealed: number };
-      assert.equal(result.ok, true);
-      assert.ok(result.sealed > 28 && result.sealed < 1000, 'compressed and sealed on a worker');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -9,10 +9,11 @@ import { runInNewContext } from 'node:vm';
 import { WorkerCrashedError, WorkerTaskError, WorkerUnavailableError } from '../../engine/util/worker-errors.js';
 import { WorkerPool } from '../../engine/util/worker-pool.js';
 
-/** Doubles every byte it is given; `{ fail }` throws; `{ exit }` ends the worker thread. */
+/** Doubles every byte it is given; `{ fail }` throws; `{ exit }` ends the worker thread; `{ ms }` busy-waits first. */
 const HANDLER = `(body) => {
   if (body.fail) throw new RangeError('asked to fail');
   if (body.exit) process.exit(3);
+  if (body.ms) { const until = Date.now() + body.ms; while (Date.now() < until); }
   const out = new Uint8Array(body.bytes.length);
   for (let i = 0; i < out.length; i++) out[i] = body.bytes[i] * 2;
   return { value: { out, hasGc: typeof globalThis.gc === 'function' }, transfer: [out.buffer] };
@@ -42,6 +43,34 @@ describe('WorkerPool', () => {
       many.map((r) => r.out[0]),
       Array.from({ length: 20 }, (_, i) => i * 2),
     );
+  });
+
+  test('each result settles its own task, whatever order the workers finish in', async () => {
+    const workers = pool();
+    // Early tasks take longest, so replies arrive out of submission order.
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => workers.run<{ out: Uint8Array }>({ ms: (8 - i) * 5, bytes: new Uint8Array([i]) })));
+    assert.deepEqual(
+      results.map((r) => r.out[0]),
+      Array.from({ length: 8 }, (_, i) => i * 2),
+    );
+    assert.equal(workers.stats.completed, 8);
+  });
+
+  test('back-pressure: a worker holds at most perWorker tasks and room() waits while the queue is over maxQueued', async () => {
+    const workers = pool({ size: 1, perWorker: 1, maxQueued: 1 });
+    await workers.warm();
+    const tasks = Array.from({ length: 3 }, (_, i) => workers.run<{ out: Uint8Array }>({ ms: 150, bytes: new Uint8Array([i]) }));
+    assert.deepEqual({ ...workers.stats, completed: 0 }, { workers: 1, running: 1, queued: 2, completed: 0 });
+    let roomy = false;
+    const room = workers.room().then(() => (roomy = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(roomy, false, 'room() waits while two tasks are queued');
+    await tasks[0];
+    await room;
+    assert.equal(workers.stats.queued <= 1, true);
+    await Promise.all(tasks);
+    assert.deepEqual(workers.stats, { workers: 1, running: 0, queued: 0, completed: 3 });
+    await workers.room(); // an idle pool has room at once
   });
 
   test('a handler that throws rejects its task with WorkerTaskError and the pool keeps working', async () => {
