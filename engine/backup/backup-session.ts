@@ -2,21 +2,22 @@
  * One backup's writer: streams partitions through
  * chunk → id (HMAC) → dedup → compress → encrypt → pack → upload,
  * in one pass and bounded memory, then writes the index for the packs it
- * stored. Compression runs on libuv's thread pool, so chunking and hashing
- * on the main thread overlap with it and with uploads.
+ * stored. Compression and encryption run on worker threads (`pack/blob-workers.ts`;
+ * on this thread when none can run), so chunking and hashing on the main
+ * thread overlap with them and with uploads.
  */
 import { createHash } from 'node:crypto';
 import { chunkStream } from '../chunker/fastcdc.js';
 import { gearTable } from '../chunker/gear.js';
-import { compressChunk } from '../compression/compress.js';
 import type { CompressionConfig } from '../compression/codec.js';
+import { SEAL_OVERHEAD } from '../crypto/aead.js';
 import { chunkId } from '../crypto/hash.js';
 import type { PackEntry } from '../index/types.js';
 import { PackBuilder, packKey } from '../pack/pack-builder.js';
-import { sealBlob } from '../pack/blob.js';
+import { blobConcurrency, sealChunks, warmBlobPool } from '../pack/blob-workers.js';
 import type { PartitionRecord } from '../snapshot/snapshot.js';
 import type { Vault } from '../vault/vault.js';
-import type { DedupView } from './dedup-view.js';
+import { EMPTY_VIEW, type DedupView } from './dedup-view.js';
 
 /** Progress of a running backup, in plaintext bytes unless named otherwise. */
 export interface BackupProgress {
@@ -32,7 +33,7 @@ export interface BackupSessionOptions {
   compression: CompressionConfig;
   /** Blobs that need not be written again (see `dedupViewFor`). */
   dedup: DedupView;
-  /** Blob tasks (compress, encrypt, pack, upload) in flight at once (default 4). */
+  /** Blob tasks (compress, encrypt, pack, upload) in flight at once (default 4, or 4 per blob worker). */
   concurrency?: number;
   onProgress?: (progress: BackupProgress) => void;
 }
@@ -59,7 +60,7 @@ export class BackupSession {
   private readonly packs: PackEntry[] = [];
   private readonly partitions: PartitionRecord[] = [];
   private readonly uploads = new Set<Promise<void>>();
-  private pack = new PackBuilder();
+  private pack: PackBuilder;
   private counts = { bytes_read: 0, bytes_new: 0, bytes_stored: 0, blobs_total: 0, blobs_new: 0, packs_written: 0 };
   private bytesUploaded = 0;
   private uploadFailure: unknown;
@@ -70,6 +71,13 @@ export class BackupSession {
     private readonly options: BackupSessionOptions,
   ) {
     this.gear = gearTable(vault.keyring.secrets.chunkerSecret);
+    this.pack = this.newPack();
+    warmBlobPool();
+  }
+
+  /** A pack builder sized for a full pack: the pack size, one more (largest) blob, and room for the header. */
+  private newPack(): PackBuilder {
+    return new PackBuilder(this.vault.config.pack_size + this.vault.config.chunker.max + SEAL_OVERHEAD + 64 * 1024);
   }
 
   /**
@@ -81,32 +89,44 @@ export class BackupSession {
     const hash = createHash('sha256');
     const blobs: string[] = [];
     let size = 0;
-    const limit = this.options.concurrency ?? 4;
+    const limit = this.options.concurrency ?? blobConcurrency(4);
     const inflight = new Set<Promise<void>>();
     let failure: unknown;
     const params = { min: this.vault.config.chunker.min, avg: this.vault.config.chunker.avg, max: this.vault.config.chunker.max };
+    // With nothing to reuse (a full backup), every chunk is stored unless it repeats within this
+    // backup, so its id is computed next to its compression, off this thread, and a repeat is
+    // dropped when its id comes back. Otherwise the id decides first whether to store the chunk.
+    const idsLater = this.options.dedup === EMPTY_VIEW;
+    const track = (task: Promise<void>): void => {
+      const tracked: Promise<void> = task.then(
+        () => void inflight.delete(tracked),
+        (error: unknown) => {
+          failure ??= error;
+          inflight.delete(tracked);
+        },
+      );
+      inflight.add(tracked);
+    };
     try {
       for await (const chunk of chunkStream(source, this.gear, params)) {
         hash.update(chunk);
         size += chunk.length;
-        const idBytes = chunkId(this.vault.keyring.secrets.macKey, chunk);
-        const id = idBytes.toString('hex');
-        blobs.push(id);
         this.counts.bytes_read += chunk.length;
         this.counts.blobs_total += 1;
-        if (this.written.has(id) || this.options.dedup.has(id)) {
-          this.report();
-          continue;
+        const position = blobs.push('') - 1;
+        if (idsLater) {
+          track(this.storeBlob(chunk, undefined).then((id) => void (blobs[position] = id)));
+        } else {
+          const idBytes = chunkId(this.vault.keyring.secrets.macKey, chunk);
+          const id = idBytes.toString('hex');
+          blobs[position] = id;
+          if (this.written.has(id) || this.options.dedup.has(id)) {
+            this.report();
+            continue;
+          }
+          this.written.add(id);
+          track(this.storeBlob(chunk, idBytes).then(() => undefined));
         }
-        this.written.add(id);
-        const task: Promise<void> = this.storeBlob(idBytes, id, chunk).then(
-          () => void inflight.delete(task),
-          (error: unknown) => {
-            failure ??= error;
-            inflight.delete(task);
-          },
-        );
-        inflight.add(task);
         if (inflight.size >= limit) await Promise.race(inflight);
         if (failure) throw failure;
       }
@@ -129,28 +149,44 @@ export class BackupSession {
   /** Stores the last partial pack, waits for uploads, and writes one index object for every pack of this session. */
   async finish(): Promise<SessionResult> {
     if (this.pack.count > 0) this.startUpload(this.pack);
-    this.pack = new PackBuilder();
+    this.pack = this.newPack();
     await this.drainUploads();
     const index_ids = this.packs.length > 0 ? [await this.vault.writeIndex(this.packs)] : [];
     return { partitions: this.partitions, index_ids, packs: this.packs, counts: { ...this.counts } };
   }
 
-  private async storeBlob(idBytes: Buffer, id: string, chunk: Uint8Array): Promise<void> {
-    const compressed = await compressChunk(chunk, this.options.compression);
-    const sealed = sealBlob(this.vault.keyring.current, idBytes, compressed.algorithm, compressed.data);
-    this.pack.add(id, compressed.algorithm, chunk.length, sealed);
-    this.counts.bytes_new += chunk.length;
-    this.counts.bytes_stored += sealed.length;
-    this.counts.blobs_new += 1;
-    if (this.pack.size >= this.vault.config.pack_size) {
+  /**
+   * Compresses, seals and packs one chunk; with no id given, computes it
+   * first and drops the chunk when this session already stored it.
+   * @returns the chunk id (hex)
+   */
+  private async storeBlob(chunk: Uint8Array, known: Buffer | undefined): Promise<string> {
+    const rawLength = chunk.length;
+    let id = known?.toString('hex') ?? '';
+    let stored = false;
+    const settings = { key: this.vault.keyring.current, compression: this.options.compression, macKey: this.vault.keyring.secrets.macKey };
+    await sealChunks(settings, [known ? { data: chunk, id: known } : { data: chunk }], (_, idBytes, compression, sealed) => {
+      if (!known) {
+        id = Buffer.from(idBytes.buffer, idBytes.byteOffset, idBytes.byteLength).toString('hex');
+        if (this.written.has(id) || this.options.dedup.has(id)) return;
+        this.written.add(id);
+      }
+      this.pack.add(id, compression, rawLength, sealed);
+      this.counts.bytes_new += rawLength;
+      this.counts.bytes_stored += sealed.length;
+      this.counts.blobs_new += 1;
+      stored = true;
+    });
+    if (stored && this.pack.size >= this.vault.config.pack_size) {
       const full = this.pack;
-      this.pack = new PackBuilder();
+      this.pack = this.newPack();
       this.startUpload(full);
       // Back-pressure: at most two packs uploading while the next one fills (bounded memory: ~3 packs).
       while (this.uploads.size > 1) await Promise.race(this.uploads);
       if (this.uploadFailure) throw this.uploadFailure;
     }
     this.report();
+    return id;
   }
 
   private startUpload(builder: PackBuilder): void {

@@ -1,7 +1,11 @@
 /**
  * Chunk compression and decompression. Both run on the libuv thread pool
  * (async node:zlib), so several chunks can be (de)compressed in parallel
- * with the main thread free for hashing and I/O.
+ * with the main thread free for hashing and I/O. Backups and restores
+ * normally do this work on blob worker threads with the synchronous zlib
+ * calls instead (`pack/blob-workers.ts`); they use the same options
+ * (`compressionPlan`, `inflateOptions`) and checks (`checkInflated`), so
+ * both paths write the same frames and raise the same errors.
  *
  * A chunk that does not shrink is stored as is and flagged `None`.
  * Compressed forms carry no checksum of their own (zstd checksum flag off):
@@ -10,7 +14,7 @@
  */
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { COMPRESSION_BY_NAME, Compression, type CompressionConfig, resolveCompressionConfig } from './codec.js';
+import { Compression, type CompressionConfig, resolveCompressionConfig } from './codec.js';
 import { DecompressionError } from './errors.js';
 
 const zstdCompress = promisify(zlib.zstdCompress);
@@ -44,24 +48,49 @@ export interface CompressedChunk {
  * @throws InvalidCompressionConfigError on an invalid config.
  */
 export async function compressChunk(data: Uint8Array, config: CompressionConfig): Promise<CompressedChunk> {
-  const { algorithm, level } = resolveCompressionConfig(config);
-  if (algorithm === 'none' || data.length === 0) return { algorithm: Compression.None, data };
-  const compressed =
-    algorithm === 'zstd'
-      ? await zstdCompress(data, {
-          params: {
-            [zlib.constants.ZSTD_c_compressionLevel]: level,
-            [zlib.constants.ZSTD_c_checksumFlag]: 0,
-            [zlib.constants.ZSTD_c_contentSizeFlag]: 1,
-          },
-          pledgedSrcSize: data.length,
-          chunkSize: outputBufferSize(data.length),
-        })
-      : await gzip(data, { level, chunkSize: outputBufferSize(data.length) });
+  const plan = compressionPlan(config, data.length);
+  if (!plan) return { algorithm: Compression.None, data };
+  const compressed = plan.method === 'zstd' ? await zstdCompress(data, plan.options) : await gzip(data, plan.options);
   if (compressed.length >= data.length) return { algorithm: Compression.None, data };
   return {
-    algorithm: COMPRESSION_BY_NAME[algorithm],
+    algorithm: plan.algorithm,
     data: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.length),
+  };
+}
+
+/**
+ * How to compress one chunk: the zlib method, its options (structured-
+ * cloneable, for worker threads) and the algorithm byte a smaller result is
+ * stored under.
+ */
+export type CompressionPlan =
+  | { readonly method: 'zstd'; readonly algorithm: typeof Compression.Zstd; readonly options: zlib.ZstdOptions }
+  | { readonly method: 'gzip'; readonly algorithm: typeof Compression.Gzip; readonly options: zlib.ZlibOptions };
+
+/**
+ * The zlib call that compresses a chunk of `length` bytes under `config`,
+ * or undefined when the chunk is stored as is (`none`, or an empty chunk).
+ * Shared by {@link compressChunk} and the worker-thread path, so both write
+ * the same frames.
+ *
+ * @throws InvalidCompressionConfigError on an invalid config.
+ */
+export function compressionPlan(config: CompressionConfig, length: number): CompressionPlan | undefined {
+  const { algorithm, level } = resolveCompressionConfig(config);
+  if (algorithm === 'none' || length === 0) return undefined;
+  if (algorithm === 'gzip') return { method: 'gzip', algorithm: Compression.Gzip, options: { level, chunkSize: outputBufferSize(length) } };
+  return {
+    method: 'zstd',
+    algorithm: Compression.Zstd,
+    options: {
+      params: {
+        [zlib.constants.ZSTD_c_compressionLevel]: level,
+        [zlib.constants.ZSTD_c_checksumFlag]: 0,
+        [zlib.constants.ZSTD_c_contentSizeFlag]: 1,
+      },
+      pledgedSrcSize: length,
+      chunkSize: outputBufferSize(length),
+    },
   };
 }
 
@@ -78,25 +107,72 @@ export async function compressChunk(data: Uint8Array, config: CompressionConfig)
  *   is not `expectedLength`.
  */
 export async function decompressChunk(data: Uint8Array, algorithm: number, expectedLength: number): Promise<Uint8Array> {
+  const method = inflateMethod(algorithm, expectedLength);
+  if (method === 'none') {
+    checkInflated(data.length, data.length, data.length, expectedLength);
+    return data;
+  }
+  const { output, consumed } = await inflate(data, method, expectedLength);
+  checkInflated(output.length, consumed, data.length, expectedLength);
+  return output;
+}
+
+/** The zlib method that restores a chunk stored under an algorithm byte. */
+export type InflateMethod = 'none' | 'zstd' | 'gzip';
+
+/**
+ * Checks a stored chunk's algorithm byte and recorded length and names the
+ * zlib method that restores it.
+ * @throws DecompressionError on an unknown algorithm or an invalid length.
+ */
+export function inflateMethod(algorithm: number, expectedLength: number): InflateMethod {
   if (!Number.isSafeInteger(expectedLength) || expectedLength < 0) {
     throw new DecompressionError(`invalid expected chunk length ${String(expectedLength)}`);
   }
-  let output: Uint8Array;
   switch (algorithm) {
     case Compression.None:
-      output = data;
-      break;
+      return 'none';
     case Compression.Zstd:
+      return 'zstd';
     case Compression.Gzip:
-      output = await inflate(data, algorithm, expectedLength);
-      break;
+      return 'gzip';
     default:
       throw new DecompressionError(`unknown compression algorithm ${String(algorithm)}`);
   }
-  if (output.length !== expectedLength) {
-    throw new DecompressionError(`chunk decompressed to ${output.length} bytes, expected ${expectedLength}`);
+}
+
+/**
+ * zlib options that restore a chunk of `expectedLength` bytes: bounded
+ * output, one output buffer, and `info` so the consumed input can be checked.
+ * Structured-cloneable, for worker threads.
+ */
+export function inflateOptions(expectedLength: number): { info: true; maxOutputLength: number; chunkSize: number } {
+  // maxOutputLength must be >= 1; a 0-byte chunk is never stored compressed, so any output is an error.
+  return { info: true, maxOutputLength: Math.max(1, expectedLength), chunkSize: outputBufferSize(expectedLength) };
+}
+
+/** The `DecompressionError` for a zlib failure while restoring a chunk. */
+export function inflateError(method: Exclude<InflateMethod, 'none'>, error: unknown): DecompressionError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new DecompressionError(`corrupt ${method} chunk: ${message}`, { cause: error });
+}
+
+/**
+ * Checks a restored chunk: all stored bytes consumed by the compressed
+ * stream and exactly the recorded length produced.
+ * @param outputLength bytes produced.
+ * @param consumed stored bytes the decompressor consumed.
+ * @param inputLength stored bytes.
+ * @param expectedLength the chunk's recorded plaintext length.
+ * @throws DecompressionError on trailing bytes or a length other than `expectedLength`.
+ */
+export function checkInflated(outputLength: number, consumed: number, inputLength: number, expectedLength: number): void {
+  if (consumed !== inputLength) {
+    throw new DecompressionError(`chunk has ${inputLength - consumed} trailing bytes after the compressed stream`);
   }
-  return output;
+  if (outputLength !== expectedLength) {
+    throw new DecompressionError(`chunk decompressed to ${outputLength} bytes, expected ${expectedLength}`);
+  }
 }
 
 /** What zlib's convenience methods return with `info: true`. */
@@ -105,33 +181,23 @@ interface InflateInfo {
   engine: { bytesWritten: number };
 }
 
-/** Runs zstd or gunzip on the thread pool, bounded by `expectedLength`, and checks that all input was consumed. */
-function inflate(data: Uint8Array, algorithm: typeof Compression.Zstd | typeof Compression.Gzip, expectedLength: number): Promise<Uint8Array> {
-  // maxOutputLength must be >= 1; a 0-byte chunk is never stored compressed, so any output is an error.
-  const options = { info: true, maxOutputLength: Math.max(1, expectedLength), chunkSize: outputBufferSize(expectedLength) };
-  const name = algorithm === Compression.Zstd ? 'zstd' : 'gzip';
+/** Runs zstd or gunzip on the thread pool, bounded by `expectedLength`. */
+function inflate(data: Uint8Array, method: Exclude<InflateMethod, 'none'>, expectedLength: number): Promise<{ output: Uint8Array; consumed: number }> {
+  const options = inflateOptions(expectedLength);
   return new Promise((resolve, reject) => {
-    const fail = (error: unknown): void => {
-      const message = error instanceof Error ? error.message : String(error);
-      reject(new DecompressionError(`corrupt ${name} chunk: ${message}`, { cause: error }));
-    };
     const done = (error: Error | null, result: Buffer): void => {
       if (error) {
-        fail(error);
+        reject(inflateError(method, error));
         return;
       }
       const info = result as unknown as InflateInfo;
-      if (info.engine.bytesWritten !== data.length) {
-        reject(new DecompressionError(`chunk has ${data.length - info.engine.bytesWritten} trailing bytes after the compressed stream`));
-        return;
-      }
-      resolve(new Uint8Array(info.buffer.buffer, info.buffer.byteOffset, info.buffer.length));
+      resolve({ output: new Uint8Array(info.buffer.buffer, info.buffer.byteOffset, info.buffer.length), consumed: info.engine.bytesWritten });
     };
     try {
-      if (algorithm === Compression.Zstd) zlib.zstdDecompress(data, options, done);
+      if (method === 'zstd') zlib.zstdDecompress(data, options, done);
       else zlib.gunzip(data, options, done);
     } catch (error) {
-      fail(error);
+      reject(inflateError(method, error));
     }
   });
 }

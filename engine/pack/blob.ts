@@ -11,11 +11,14 @@ import type { SealingKey } from '../format/sealed-object.js';
 
 const BLOB_MAGIC = Buffer.from('HVNB', 'ascii');
 
-/** The additional data that binds a blob to its id, key and compression. */
+/** Offset of the chunk id in a blob's additional data. */
+export const BLOB_AAD_ID_OFFSET = 4;
+
+/** The additional data that binds a blob to its id, key and compression (the compression byte last). */
 export function blobAad(chunkId: Uint8Array, keyId: Uint8Array, compression: number): Buffer {
   const aad = Buffer.alloc(4 + 32 + 16 + 1);
   BLOB_MAGIC.copy(aad, 0);
-  aad.set(chunkId, 4);
+  aad.set(chunkId, BLOB_AAD_ID_OFFSET);
   aad.set(keyId, 36);
   aad[52] = compression;
   return aad;

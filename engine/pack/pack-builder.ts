@@ -1,7 +1,13 @@
-/** Assembles sealed blobs into one pack object, header and trailer last. */
-import { sha256Hex } from '../crypto/hash.js';
+/**
+ * Assembles sealed blobs into one pack object, header and trailer last.
+ *
+ * Blobs are copied into one growing buffer as they are added, so finishing
+ * a pack needs no second copy of it, and the pack is hashed (its name) on a
+ * blob worker when one runs (`sha256Moving`).
+ */
 import { ObjectType, sealObject, type SealingKey } from '../format/sealed-object.js';
 import type { BlobEntry, PackEntry } from '../index/types.js';
+import { sha256Moving } from './blob-workers.js';
 import { encodePackHeader, encodeTrailer } from './pack-format.js';
 
 /** A finished pack: its name (SHA-256 of the bytes), bytes, and index entry. */
@@ -10,11 +16,20 @@ export interface FinishedPack {
   bytes: Uint8Array;
 }
 
+/** Smallest buffer a pack starts with when no capacity is given. */
+const MIN_CAPACITY = 64 * 1024;
+
 /** Collects blobs for one pack, in the order they are added. */
 export class PackBuilder {
-  private readonly parts: Uint8Array[] = [];
+  private buffer: Uint8Array<ArrayBuffer> | undefined;
   private readonly blobs: BlobEntry[] = [];
   private bytes = 0;
+
+  /**
+   * @param capacity - bytes to reserve when the first blob arrives: the
+   *   expected pack size plus one blob and the header avoids any regrowth
+   */
+  constructor(private readonly capacity = 0) {}
 
   /** Bytes of blobs added so far. */
   get size(): number {
@@ -26,21 +41,36 @@ export class PackBuilder {
     return this.blobs.length;
   }
 
-  /** Appends a sealed blob. */
+  /** Appends a sealed blob (copied: the caller may reuse `sealed`). */
   add(id: string, compression: number, rawLength: number, sealed: Uint8Array): void {
+    this.reserve(this.bytes + sealed.length);
+    this.buffer!.set(sealed, this.bytes);
     this.blobs.push({ id, offset: this.bytes, length: sealed.length, rawLength, compression });
-    this.parts.push(sealed);
     this.bytes += sealed.length;
   }
 
-  /** Seals the header and returns the pack bytes, named by their SHA-256. */
+  /** Seals the header and returns the pack bytes, named by their SHA-256. The builder is spent afterwards. */
   async finish(key: SealingKey): Promise<FinishedPack> {
     const header = await sealObject(ObjectType.PackHeader, encodePackHeader(this.blobs), key);
-    const bytes = Buffer.concat([...this.parts, header, encodeTrailer(header.length)]);
-    // The pack is one buffer now; let the blob copies go while it uploads.
-    this.parts.length = 0;
-    const id = sha256Hex(bytes);
-    return { bytes, entry: { id, keyId: Buffer.from(key.id).toString('hex'), size: bytes.length, blobs: this.blobs } };
+    const trailer = encodeTrailer(header.length);
+    const length = this.bytes + header.length + trailer.length;
+    this.reserve(length);
+    const buffer = this.buffer!;
+    buffer.set(header, this.bytes);
+    buffer.set(trailer, this.bytes + header.length);
+    this.buffer = undefined;
+    const hashed = await sha256Moving(buffer, length);
+    const bytes = hashed.bytes.subarray(0, length);
+    return { bytes, entry: { id: hashed.hex, keyId: Buffer.from(key.id).toString('hex'), size: length, blobs: this.blobs } };
+  }
+
+  /** Grows the buffer to hold `length` bytes (by half again at least, so growth is amortized). */
+  private reserve(length: number): void {
+    const current = this.buffer?.length ?? 0;
+    if (length <= current) return;
+    const grown = new Uint8Array(Buffer.allocUnsafeSlow(Math.max(length, this.capacity, Math.floor(current * 1.5), MIN_CAPACITY)).buffer);
+    if (this.buffer) grown.set(this.buffer.subarray(0, this.bytes));
+    this.buffer = grown;
   }
 }
 

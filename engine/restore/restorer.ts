@@ -1,20 +1,23 @@
 /**
  * Restores a partition as a stream of verified plaintext. Consecutive blobs
- * stored side by side in one pack are fetched with one ranged read; several
- * reads are in flight at once; bytes are emitted strictly in order and only
- * after their blob authenticated and matched its id, so a damaged vault
- * yields a `CorruptedBackupError`, never wrong bytes.
+ * stored side by side in one pack are fetched with one ranged read (at most
+ * 4 MiB of plaintext by default); several reads are in flight at once, each
+ * decoded on a blob worker thread when one runs; bytes are emitted strictly
+ * in order and only after their blob authenticated and matched its id, so a
+ * damaged vault yields a `CorruptedBackupError`, never wrong bytes. The
+ * partition's SHA-256 is computed here, on the calling thread, in order.
  */
 import { createHash } from 'node:crypto';
 import { CorruptedBackupError } from '../format/errors.js';
 import type { MasterIndex } from '../index/master-index.js';
 import type { BlobLocation } from '../index/types.js';
+import { warmBlobPool } from '../pack/blob-workers.js';
 import { packKey } from '../pack/pack-builder.js';
 import type { PartitionRecord, Snapshot } from '../snapshot/snapshot.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
 import { PartitionNotFoundError } from '../vault/errors.js';
 import type { Vault } from '../vault/vault.js';
-import { decodeBlob, readBlobAnywhere } from './blob-reader.js';
+import { decodeBlobs, readBlobAnywhere, type DecodedBlob } from './blob-reader.js';
 
 /** How a restore reads. */
 export interface RestoreOptions {
@@ -22,6 +25,11 @@ export interface RestoreOptions {
   concurrency?: number;
   /** Largest single ranged read (default 8 MiB). */
   maxReadBytes?: number;
+  /**
+   * Most plaintext one ranged read may restore (default 4 MiB), so memory
+   * stays bounded by `concurrency` times this however well the data compressed.
+   */
+  maxReadPlaintextBytes?: number;
   /** Called with plaintext bytes emitted so far. */
   onProgress?: (bytesRestored: number) => void;
 }
@@ -30,6 +38,8 @@ interface ReadGroup {
   pack: BlobLocation['pack'];
   start: number;
   end: number;
+  /** Plaintext bytes of its blobs. */
+  plaintext: number;
   locations: BlobLocation[];
 }
 
@@ -42,44 +52,63 @@ function chooseLocation(index: MasterIndex, blobId: string, ownIndexes: Readonly
   return chosen;
 }
 
-function* readGroups(index: MasterIndex, snapshot: Snapshot, partition: PartitionRecord, maxBytes: number): Generator<ReadGroup> {
+function* readGroups(index: MasterIndex, snapshot: Snapshot, partition: PartitionRecord, maxBytes: number, maxPlaintext: number): Generator<ReadGroup> {
   const own = new Set(snapshot.index_ids);
   let group: ReadGroup | undefined;
   for (const blobId of partition.blobs) {
     const location = chooseLocation(index, blobId, own);
     const { pack, blob } = location;
-    if (group && group.pack.id === pack.id && group.end === blob.offset && blob.offset + blob.length - group.start <= maxBytes) {
+    if (
+      group &&
+      group.pack.id === pack.id &&
+      group.end === blob.offset &&
+      blob.offset + blob.length - group.start <= maxBytes &&
+      group.plaintext + blob.rawLength <= maxPlaintext
+    ) {
       group.end = blob.offset + blob.length;
+      group.plaintext += blob.rawLength;
       group.locations.push(location);
       continue;
     }
     if (group) yield group;
-    group = { pack, start: blob.offset, end: blob.offset + blob.length, locations: [location] };
+    group = { pack, start: blob.offset, end: blob.offset + blob.length, plaintext: blob.rawLength, locations: [location] };
   }
   if (group) yield group;
 }
 
 async function readGroup(vault: Vault, index: MasterIndex, group: ReadGroup): Promise<Uint8Array[]> {
+  let decoded: DecodedBlob[] = [];
   let bytes: Uint8Array | undefined;
-  let readError: unknown;
   try {
     bytes = await vault.store.get(packKey(group.pack.id), { start: group.start, end: group.end });
   } catch (error) {
     if (!(error instanceof ObjectNotFoundError)) throw error;
-    readError = new CorruptedBackupError(`pack ${group.pack.id} is missing`, { pack: group.pack.id }, { cause: error });
+    const missing = new CorruptedBackupError(`pack ${group.pack.id} is missing`, { pack: group.pack.id }, { cause: error });
+    decoded = group.locations.map(() => missing);
   }
-  return Promise.all(
-    group.locations.map(async (location) => {
-      try {
-        if (!bytes) throw readError;
-        const at = location.blob.offset - group.start;
-        return await decodeBlob(vault, location, bytes.subarray(at, at + location.blob.length));
-      } catch (error) {
-        if (!(error instanceof CorruptedBackupError)) throw error;
-        return readBlobAnywhere(vault, index, location.blob.id, location, error);
-      }
+  if (bytes) decoded = await decodeBlobs(vault, group.locations, bytes, group.start);
+  // A damaged blob is read again from its other locations, if any.
+  const chunks = await Promise.all(
+    decoded.map((result, i) => {
+      if (!(result instanceof CorruptedBackupError)) return result;
+      const location = group.locations[i]!;
+      return readBlobAnywhere(vault, index, location.blob.id, location, result);
     }),
   );
+  return coalesce(chunks);
+}
+
+/** Chunks that sit side by side in one buffer (as a worker returns a read's blobs) as one view, so they are hashed and written at once. */
+function coalesce(chunks: Uint8Array[]): Uint8Array[] {
+  const first = chunks[0];
+  if (!first || chunks.length === 1) return chunks;
+  let end = first.byteOffset + first.byteLength;
+  for (let i = 1; i < chunks.length; i++) {
+    const chunk = chunks[i]!;
+    if (chunk.buffer !== first.buffer || chunk.byteOffset !== end) return chunks;
+    end += chunk.byteLength;
+  }
+  return [new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset)];
 }
 
 /** The partition of a snapshot by name. */
@@ -104,8 +133,9 @@ export async function* restorePartition(
   options: RestoreOptions = {},
 ): AsyncGenerator<Uint8Array> {
   const partition = findPartition(snapshot, partitionName);
+  warmBlobPool();
   const concurrency = options.concurrency ?? 4;
-  const groups = readGroups(index, snapshot, partition, options.maxReadBytes ?? 8 * 1024 * 1024);
+  const groups = readGroups(index, snapshot, partition, options.maxReadBytes ?? 8 * 1024 * 1024, options.maxReadPlaintextBytes ?? 4 * 1024 * 1024);
   const window: Array<Promise<Uint8Array[]>> = [];
   const fill = () => {
     while (window.length < concurrency) {
