@@ -3,6 +3,7 @@
  * compute `next_run`, and keep the job's Scheduler schedule in step.
  */
 import type { ScheduleConfig } from '../catalog/types.js';
+import { SCHEDULE_ENV } from './env.js';
 import { nextRun, type NextRunOptions } from './next-run.js';
 import type { SchedulerSync} from './sync.js';
 import { type ScheduledJob, type SchedulerSyncOptions, type UpsertResult } from './sync.js';
@@ -20,12 +21,7 @@ export interface SchedulePort {
   remove(jobId: string): Promise<boolean>;
 }
 
-/** Environment variables naming a deployment's schedule settings (set on the API function by CDK). */
-export const SCHEDULE_ENV = {
-  groupName: 'HAVEN_SCHEDULE_GROUP',
-  roleArn: 'HAVEN_SCHEDULE_ROLE_ARN',
-  stateMachineArn: 'HAVEN_BACKUP_STATE_MACHINE_ARN',
-} as const;
+export { SCHEDULE_ENV };
 
 /**
  * The port over a {@link SchedulerSync}.
