@@ -89,6 +89,9 @@ test('the port validates, computes next_run and syncs', async () => {
   const id = jobId();
   assert.equal(port.validate(seedSchedule).expression, 'cron(0 2 * * ? *)');
   assert.equal(port.nextRun(seedSchedule, new Date('2024-01-15T12:30:00Z'))?.toISOString(), '2024-01-16T07:00:00.000Z');
+  assert.equal(port.jobNextRun({ schedule: seedSchedule, status: JobStatus.Active }, new Date('2024-01-15T12:30:00Z'))?.toISOString(), '2024-01-16T07:00:00.000Z');
+  assert.equal(port.jobNextRun({ schedule: seedSchedule, status: JobStatus.Paused }, new Date('2024-01-15T12:30:00Z')), null, 'a paused job has no next run');
+  assert.throws(() => port.jobNextRun({ schedule: { ...seedSchedule, time: '24:00' }, status: JobStatus.Paused }, new Date()), ScheduleError);
   assert.equal((await port.upsert({ job_id: id, schedule: seedSchedule })).created, true);
   assert.equal(await port.remove(id), true);
 });
