@@ -95,3 +95,25 @@ test('the port validates, computes next_run and syncs', async () => {
   assert.equal((await port.upsert({ job_id: id, schedule: seedSchedule })).created, true);
   assert.equal(await port.remove(id), true);
 });
+
+test('an update that finds the schedule deleted meanwhile creates it again', async () => {
+  // Races a concurrent remove against moto: the wrapper deletes the schedule just before the first UpdateSchedule is sent.
+  const real = schedulerClient();
+  let raced = false;
+  const racing = {
+    send: async (command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'UpdateScheduleCommand' && !raced) {
+        raced = true;
+        await sync.remove(id);
+      }
+      return real.send(command as never);
+    },
+  };
+  const id = jobId();
+  await sync.upsert({ job_id: id, schedule: seedSchedule });
+  const racingSync = new SchedulerSync({ groupName, stateMachineArn, roleArn, client: racing as never });
+  const result = await racingSync.upsert({ job_id: id, schedule: { ...seedSchedule, time: '04:00' } });
+  assert.ok(raced);
+  assert.equal(result.created, true);
+  assert.equal((await sync.get(id))?.ScheduleExpression, 'cron(0 4 * * ? *)');
+});
