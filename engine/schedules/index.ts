@@ -8,7 +8,7 @@ export { parseExpression, type ParsedExpression } from './expression.js';
 export { Frequency } from './frequency.js';
 export { jobScheduleName, JOB_SCHEDULE_PREFIX } from './names.js';
 export { nextRun, type NextRunOptions } from './next-run.js';
-export { schedulePort, scheduleOptionsFromEnv, SCHEDULE_ENV, type SchedulePort } from './port.js';
+export { jobNextRun, schedulePort, scheduleOptionsFromEnv, SCHEDULE_ENV, type SchedulePort } from './port.js';
 export { SchedulerSync, TARGET_RETRY_POLICY, type ScheduledJob, type SchedulerSyncOptions, type UpsertResult } from './sync.js';
 export { scheduledRunInput } from './target.js';
 export { canonicalTimeZone } from './time-zone.js';

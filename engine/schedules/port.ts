@@ -2,7 +2,8 @@
  * What the API needs from schedules, in one object: check a schedule,
  * compute `next_run`, and keep the job's Scheduler schedule in step.
  */
-import type { ScheduleConfig } from '../catalog/types.js';
+import { JobStatus, type JobRecord, type ScheduleConfig } from '../catalog/types.js';
+import { SCHEDULE_ENV } from './env.js';
 import { nextRun, type NextRunOptions } from './next-run.js';
 import type { SchedulerSync} from './sync.js';
 import { type ScheduledJob, type SchedulerSyncOptions, type UpsertResult } from './sync.js';
@@ -18,14 +19,27 @@ export interface SchedulePort {
   upsert(job: ScheduledJob): Promise<UpsertResult>;
   /** Deletes the job's schedule; false when there was none. */
   remove(jobId: string): Promise<boolean>;
+  /** A job's `next_run`: {@link nextRun} of its schedule, null when the job is paused. */
+  jobNextRun(job: Pick<JobRecord, 'schedule'> & Partial<Pick<JobRecord, 'status'>>, from: Date, options?: NextRunOptions): Date | null;
 }
 
-/** Environment variables naming a deployment's schedule settings (set on the API function by CDK). */
-export const SCHEDULE_ENV = {
-  groupName: 'HAVEN_SCHEDULE_GROUP',
-  roleArn: 'HAVEN_SCHEDULE_ROLE_ARN',
-  stateMachineArn: 'HAVEN_BACKUP_STATE_MACHINE_ARN',
-} as const;
+/**
+ * A job's `next_run`: the next run of its schedule, or null when the
+ * schedule is disabled or the job paused (its Scheduler schedule is
+ * DISABLED then).
+ *
+ * @param job - the job's schedule and status
+ * @param from - the instant to look after
+ * @param options - the anchor of a rate schedule
+ * @returns the next run or null
+ * @throws ScheduleError when the schedule is invalid
+ */
+export function jobNextRun(job: Pick<JobRecord, 'schedule'> & Partial<Pick<JobRecord, 'status'>>, from: Date, options: NextRunOptions = {}): Date | null {
+  const next = nextRun(job.schedule, from, options);
+  return job.status === JobStatus.Paused ? null : next;
+}
+
+export { SCHEDULE_ENV };
 
 /**
  * The port over a {@link SchedulerSync}.
@@ -39,6 +53,7 @@ export function schedulePort(sync: SchedulerSync): SchedulePort {
     nextRun,
     upsert: (job) => sync.upsert(job),
     remove: (jobId) => sync.remove(jobId),
+    jobNextRun,
   };
 }
 

@@ -89,6 +89,31 @@ test('the port validates, computes next_run and syncs', async () => {
   const id = jobId();
   assert.equal(port.validate(seedSchedule).expression, 'cron(0 2 * * ? *)');
   assert.equal(port.nextRun(seedSchedule, new Date('2024-01-15T12:30:00Z'))?.toISOString(), '2024-01-16T07:00:00.000Z');
+  assert.equal(port.jobNextRun({ schedule: seedSchedule, status: JobStatus.Active }, new Date('2024-01-15T12:30:00Z'))?.toISOString(), '2024-01-16T07:00:00.000Z');
+  assert.equal(port.jobNextRun({ schedule: seedSchedule, status: JobStatus.Paused }, new Date('2024-01-15T12:30:00Z')), null, 'a paused job has no next run');
+  assert.throws(() => port.jobNextRun({ schedule: { ...seedSchedule, time: '24:00' }, status: JobStatus.Paused }, new Date()), ScheduleError);
   assert.equal((await port.upsert({ job_id: id, schedule: seedSchedule })).created, true);
   assert.equal(await port.remove(id), true);
+});
+
+test('an update that finds the schedule deleted meanwhile creates it again', async () => {
+  // Races a concurrent remove against moto: the wrapper deletes the schedule just before the first UpdateSchedule is sent.
+  const real = schedulerClient();
+  let raced = false;
+  const racing = {
+    send: async (command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'UpdateScheduleCommand' && !raced) {
+        raced = true;
+        await sync.remove(id);
+      }
+      return real.send(command as never);
+    },
+  };
+  const id = jobId();
+  await sync.upsert({ job_id: id, schedule: seedSchedule });
+  const racingSync = new SchedulerSync({ groupName, stateMachineArn, roleArn, client: racing as never });
+  const result = await racingSync.upsert({ job_id: id, schedule: { ...seedSchedule, time: '04:00' } });
+  assert.ok(raced);
+  assert.equal(result.created, true);
+  assert.equal((await sync.get(id))?.ScheduleExpression, 'cron(0 4 * * ? *)');
 });
