@@ -75,6 +75,12 @@ export async function sweepScope(catalog: Catalog, sweep: SweepRequest, sweepId:
   const chosen = scope === SweepScope.Latest ? newestPerJob(all) : all;
   const targets: VerifyTarget[] = [];
   for (const backup of chosen.sort((a, b) => a.backup_id.localeCompare(b.backup_id))) {
+    // A retried Plan reuses the records it created for this sweep.
+    const existing = (await catalog.verifications.list({ backup_id: backup.backup_id, limit: 20 })).items.find((r) => r.sweep_id === sweepId);
+    if (existing) {
+      targets.push(targetOf(existing, backup));
+      continue;
+    }
     const record = await createVerification(catalog, {
       backup_id: backup.backup_id,
       level: checked.level,
