@@ -5,7 +5,7 @@
  * name, compare its sealed header with the index and authenticate every
  * blob. Problems are staged for Finalize; the output is three counts.
  */
-import { DependencyMap, readPackData } from '../../checker/checker.js';
+import { DependencyMap, IssueKind, readPackData } from '../../checker/checker.js';
 import { MasterIndex } from '../../index/master-index.js';
 import { mapLimit } from '../../util/concurrency.js';
 import { readsPackData } from '../../verification/levels.js';
@@ -40,7 +40,7 @@ export async function checkPackBatch(deps: WorkflowDeps, input: CheckBatchInput)
     await mapLimit(intact, READ_CONCURRENCY, async (pack) => {
       const entry = index.pack(pack.id);
       if (!entry) {
-        problems.push({ pack: pack.id, kind: 'pack_missing', message: `pack ${pack.id} is no longer listed by index ${pack.index}` });
+        problems.push({ pack: pack.id, kind: IssueKind.PackMissing, message: `pack ${pack.id} is no longer listed by index ${pack.index}` });
         return;
       }
       const found = await readPackData(vault, index, entry, noSnapshots);
