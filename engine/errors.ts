@@ -13,6 +13,7 @@ export const ErrorCode = {
   VaultFormat: 'VaultFormat',
   NotFound: 'NotFound',
   InvalidInput: 'InvalidInput',
+  /** The request conflicts with the record's state (HTTP 409), e.g. verifying a backup that is not completed. */
   Conflict: 'Conflict',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -18,6 +18,13 @@ import { restoreOnePartition } from '../engine/workflows/restore/restore-partiti
 import { safetyBackup } from '../engine/workflows/restore/safety-backup.js';
 import type { RestoreContext } from '../engine/workflows/restore/types.js';
 import { validateRestore } from '../engine/workflows/restore/validate.js';
+import { checkPackBatch } from '../engine/workflows/verify/check-batch.js';
+import { cleanupScratchStep } from '../engine/workflows/verify/cleanup-scratch.js';
+import { compareScratch } from '../engine/workflows/verify/compare.js';
+import { finalizeVerification } from '../engine/workflows/verify/finalize.js';
+import { markVerificationFailed } from '../engine/workflows/verify/mark-failed.js';
+import { planVerification } from '../engine/workflows/verify/plan.js';
+import { prepareScratch } from '../engine/workflows/verify/prepare-scratch.js';
 
 /** A step as the registry holds it. */
 export type Step = (deps: WorkflowDeps, event: never) => Promise<unknown>;
@@ -61,3 +68,31 @@ export const RESTORE_SUBSTITUTIONS = {
   RestoreFinalizeFunctionArn: 'haven-restore-finalize',
   RestoreMarkFailedFunctionArn: 'haven-restore-mark-failed',
 } as const satisfies Record<string, keyof typeof RESTORE_FUNCTIONS>;
+
+/**
+ * Function name → step, for the verify workflow. The test restore reuses
+ * the restore workflow's partition step (its own function, so its grants
+ * reach only scratch targets).
+ */
+export const VERIFY_FUNCTIONS = {
+  'haven-verify-plan': planVerification,
+  'haven-verify-check-packs': checkPackBatch,
+  'haven-verify-prepare-scratch': prepareScratch,
+  'haven-verify-restore-partition': restoreOnePartition,
+  'haven-verify-compare': compareScratch,
+  'haven-verify-cleanup-scratch': cleanupScratchStep,
+  'haven-verify-finalize': finalizeVerification,
+  'haven-verify-mark-failed': markVerificationFailed,
+} as const satisfies Record<string, Step>;
+
+/** The verify ASL's substitution key for each function. */
+export const VERIFY_SUBSTITUTIONS = {
+  VerifyPlanFunctionArn: 'haven-verify-plan',
+  VerifyCheckPacksFunctionArn: 'haven-verify-check-packs',
+  VerifyPrepareScratchFunctionArn: 'haven-verify-prepare-scratch',
+  VerifyRestorePartitionFunctionArn: 'haven-verify-restore-partition',
+  VerifyCompareFunctionArn: 'haven-verify-compare',
+  VerifyCleanupScratchFunctionArn: 'haven-verify-cleanup-scratch',
+  VerifyFinalizeFunctionArn: 'haven-verify-finalize',
+  VerifyMarkFailedFunctionArn: 'haven-verify-mark-failed',
+} as const satisfies Record<string, keyof typeof VERIFY_FUNCTIONS>;

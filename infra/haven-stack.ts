@@ -14,8 +14,9 @@ import { RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreSubstitutionKe
 import { HavenScheduler } from './constructs/scheduler.js';
 import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
 import { VaultKey } from './constructs/vault-key.js';
+import { VERIFY_SUBSTITUTION_KEYS, VerifyFunctions, type VerifySubstitutionKey } from './constructs/verify-functions.js';
 import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
-import { BACKUP_DEFINITION_FILE, functionEntry, RESTORE_DEFINITION_FILE } from './paths.js';
+import { BACKUP_DEFINITION_FILE, functionEntry, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from './paths.js';
 import { readHavenVersion } from './version.js';
 
 /** Props of {@link HavenStack}. */
@@ -66,6 +67,8 @@ export class HavenStack extends Stack {
   readonly backupWorkflow: WorkflowStateMachine<BackupSubstitutionKey>;
   readonly restoreFunctions: RestoreFunctions;
   readonly restoreWorkflow: WorkflowStateMachine<RestoreSubstitutionKey>;
+  readonly verifyFunctions: VerifyFunctions;
+  readonly verifyWorkflow: WorkflowStateMachine<VerifySubstitutionKey>;
   readonly scheduler: HavenScheduler;
   readonly healthFunction: HavenFunction;
   readonly api: HavenApi;
@@ -115,6 +118,19 @@ export class HavenStack extends Stack {
       functions: this.restoreFunctions.bySubstitution(),
       logRetention,
     });
+    this.verifyFunctions = new VerifyFunctions(this, 'Verify', {
+      vault: this.vault,
+      vaultKey: this.vaultKey,
+      catalog: this.catalog,
+      logLevel: props.logLevel,
+      logRetention,
+    });
+    this.verifyWorkflow = new WorkflowStateMachine(this, 'VerifyWorkflow', {
+      definitionFile: VERIFY_DEFINITION_FILE,
+      substitutionKeys: VERIFY_SUBSTITUTION_KEYS,
+      functions: this.verifyFunctions.bySubstitution(),
+      logRetention,
+    });
     this.scheduler = new HavenScheduler(this, 'Scheduler', {
       backupStateMachine: this.backupWorkflow,
       scheduleGroupName: props.scheduleGroupName,
@@ -136,6 +152,7 @@ export class HavenStack extends Stack {
     output('CatalogTableName', this.catalog.table.tableName, 'The catalog table');
     output('BackupStateMachineArn', this.backupWorkflow.stateMachine.stateMachineArn, 'The backup workflow');
     output('RestoreStateMachineArn', this.restoreWorkflow.stateMachine.stateMachineArn, 'The restore workflow');
+    output('VerifyStateMachineArn', this.verifyWorkflow.stateMachine.stateMachineArn, 'The verify workflow');
     output('ScheduleGroupName', this.scheduler.scheduleGroupName, 'The EventBridge Scheduler group');
     output('SchedulerRoleArn', this.scheduler.role.roleArn, 'The role schedules assume');
     output('ApiUrl', this.api.url, 'The API base URL (IAM auth)');

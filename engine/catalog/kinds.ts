@@ -159,5 +159,10 @@ export const VerificationKind: RecordKind<VerificationTypes> = {
     test_restore: input.test_restore,
     test_restore_options: input.test_restore_options ?? null,
     result: null,
+    ...(input.level !== undefined ? { level: input.level } : {}),
+    ...(input.sample_percent !== undefined ? { sample_percent: input.sample_percent } : {}),
+    ...(input.sample_bytes !== undefined ? { sample_bytes: input.sample_bytes } : {}),
+    ...(input.requested_by !== undefined ? { requested_by: input.requested_by } : {}),
+    ...(input.sweep_id !== undefined ? { sweep_id: input.sweep_id } : {}),
   }),
 };

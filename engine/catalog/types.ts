@@ -173,6 +173,14 @@ export interface BackupVerificationSummary {
   integrity_verified: boolean;
   test_restore_verified: boolean;
   verified_at: Timestamp;
+  /** Set by a verification that found a pack this backup needs missing or damaged. */
+  damaged?: boolean;
+  /** The damaged packs this backup depends on (at most 100 listed). */
+  damaged_packs?: string[];
+  /** The verification that wrote this summary. */
+  verification_id?: string;
+  /** Its level (`quick`, `checksum`, `sample`, `test_restore`). */
+  level?: string;
 }
 
 /** One execution of a job, which produces one backup. */
@@ -292,6 +300,19 @@ export interface VerificationResult {
   bytes_checked?: number;
   /** Problems found, one line each. */
   issues: string[];
+  /** The level run (`quick`, `checksum`, `sample`, `test_restore`). */
+  level?: string;
+  /** Packs the backup references, and how many of them this run checked. */
+  packs_total?: number;
+  packs_checked?: number;
+  /** Packs found missing or damaged (at most 100 listed). */
+  damaged_packs?: string[];
+  /** Backups (ids) that depend on a damaged pack, in this run's scope or not (at most 100 listed). */
+  damaged_backups?: string[];
+  /** The sample window on the pack ring, `[start, end)` as fractions of the ring (see docs/VERIFICATION.md). */
+  sample?: { start: number; end: number };
+  /** The test restore's outcome, when the level ran one. */
+  test_restore_result?: { records_expected: number; records_restored: number; records_counted: number; bytes: number; scratch: string; cleaned_up: boolean } | null;
 }
 
 /** A verification of one backup. */
@@ -308,6 +329,16 @@ export interface VerificationRecord extends TrackedFields {
   test_restore: boolean;
   test_restore_options: Record<string, unknown> | null;
   result: VerificationResult | null;
+  /** The level (`quick`, `checksum`, `sample`, `test_restore`); `verification_type` holds it too. */
+  level?: string;
+  /** A `sample` run's share of the backup's packs, in percent. */
+  sample_percent?: number | null;
+  /** A `sample` run's byte budget. */
+  sample_bytes?: number | null;
+  /** Who asked (`admin_…`, or `schedule` for the weekly sweep). */
+  requested_by?: string | null;
+  /** The sweep this verification was part of, if any. */
+  sweep_id?: string | null;
 }
 
 /** What `verifications.create` takes. */
@@ -320,6 +351,11 @@ export interface NewVerification extends NewRun {
   integrity_check: boolean;
   test_restore: boolean;
   test_restore_options?: Record<string, unknown> | null;
+  level?: string;
+  sample_percent?: number | null;
+  sample_bytes?: number | null;
+  requested_by?: string | null;
+  sweep_id?: string | null;
 }
 
 /** What a status change of a verification may also write. */

@@ -72,7 +72,8 @@ export interface CheckReport {
   damagedSnapshots: string[];
 }
 
-class DependencyMap {
+/** Which snapshots need each blob (and so each pack). */
+export class DependencyMap {
   private readonly byBlob = new Map<string, Set<string>>();
 
   constructor(snapshots: ReadonlyArray<{ id: string; snapshot: Snapshot }>) {
@@ -188,7 +189,11 @@ export async function checkVault(vault: Vault, options: CheckOptions = {}): Prom
   };
 }
 
-async function readPackData(vault: Vault, index: MasterIndex, pack: PackEntry, deps: DependencyMap): Promise<{ issues: CheckIssue[]; bytes: number; blobs: number }> {
+/**
+ * Downloads one pack and checks it: SHA-256 against its name, sealed header
+ * against the index, every blob authenticated and matched to its id.
+ */
+export async function readPackData(vault: Vault, index: MasterIndex, pack: PackEntry, deps: DependencyMap): Promise<{ issues: CheckIssue[]; bytes: number; blobs: number }> {
   const issues: CheckIssue[] = [];
   let bytes: Uint8Array;
   try {

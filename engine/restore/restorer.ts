@@ -43,8 +43,12 @@ interface ReadGroup {
   locations: BlobLocation[];
 }
 
-/** Picks where to read each blob: the snapshot's own packs first, so a full backup never depends on older packs. */
-function chooseLocation(index: MasterIndex, blobId: string, ownIndexes: ReadonlySet<string>): BlobLocation {
+/**
+ * Picks where to read each blob: the snapshot's own packs first, so a full
+ * backup never depends on older packs. Verification uses the same choice to
+ * decide which packs a snapshot references.
+ */
+export function chooseLocation(index: MasterIndex, blobId: string, ownIndexes: ReadonlySet<string>): BlobLocation {
   const locations = index.locate(blobId);
   const own = locations.find((l) => ownIndexes.has(index.indexOf(l.pack.id) ?? ''));
   const chosen = own ?? locations[0];

@@ -13,6 +13,7 @@ import type { WorkflowDeps } from '../../engine/workflows/deps.js';
 import { backupSourceFor, restoreTargetFor } from '../../engine/workflows/sources.js';
 import { vaultOpener } from '../../engine/workflows/vault-opener.js';
 import { BACKUP_FUNCTIONS, BACKUP_SUBSTITUTIONS, RESTORE_FUNCTIONS, RESTORE_SUBSTITUTIONS, type Step } from '../../functions/registry.js';
+import { VERIFY_FUNCTIONS, VERIFY_SUBSTITUTIONS } from '../../functions/registry.js';
 import { stepHandler } from '../../functions/shared/step-handler.js';
 import { LocalRunner, type TaskHandler } from '../runner/local-runner.js';
 import { createBucket, createCatalogTable, createKey } from './resources.js';
@@ -89,14 +90,18 @@ export class LocalStack {
       now: () => new Date(),
     };
     const handlers: Record<string, TaskHandler> = {};
-    for (const [fn, step] of Object.entries({ ...BACKUP_FUNCTIONS, ...RESTORE_FUNCTIONS }) as Array<[string, Step]>) {
+    for (const [fn, step] of Object.entries({ ...BACKUP_FUNCTIONS, ...RESTORE_FUNCTIONS, ...VERIFY_FUNCTIONS }) as Array<[string, Step]>) {
       const wrapped = options.wrapStep ? options.wrapStep(fn, step) : step;
       const handler = stepHandler(fn, wrapped as (deps: WorkflowDeps, event: unknown) => Promise<unknown>, () => deps);
       handlers[fn] = (event: unknown, context: LocalLambdaContext) => handler(event as never, context as unknown as Context);
     }
     const arns = (subs: Record<string, string>) => Object.fromEntries(Object.entries(subs).map(([key, fn]) => [key, localFunctionArn(fn)]));
     const runner = new LocalRunner(
-      { backup: { file: 'backup', substitutions: arns(BACKUP_SUBSTITUTIONS) }, restore: { file: 'restore', substitutions: arns(RESTORE_SUBSTITUTIONS) } },
+      {
+        backup: { file: 'backup', substitutions: arns(BACKUP_SUBSTITUTIONS) },
+        restore: { file: 'restore', substitutions: arns(RESTORE_SUBSTITUTIONS) },
+        verify: { file: 'verify', substitutions: arns(VERIFY_SUBSTITUTIONS) },
+      },
       handlers,
       { retryIntervalMs: options.retryIntervalMs ?? 20 },
     );

@@ -80,6 +80,12 @@ function workflowFunctionAcks(path: string, vault: boolean): string[] {
 }
 const backupFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Backup/${id}`, vault);
 const restoreFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Restore/${id}`, vault);
+/** A verify function's acknowledgments, plus the scratch wildcards (`haven-verify-*` tables and vault-bucket keys) it is granted. */
+const verifyFunctionAcks = (id: string, vault: boolean, scratch: { table?: boolean; objects?: boolean } = {}) => [
+  ...workflowFunctionAcks(`Verify/${id}`, vault),
+  ...(scratch.table ? [`Verify/${id}/Role AwsSolutions-IAM5[Resource::arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*]`] : []),
+  ...(scratch.objects ? [`Verify/${id}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/haven-verify-*]`] : []),
+];
 
 test('the acknowledged rules are exactly the expected, reviewed set', () => {
   const ids = acknowledgments()
@@ -106,6 +112,15 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...restoreFunctionAcks('SafetyBackup', true),
       ...restoreFunctionAcks('Validate', false),
       'RestoreWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
+      ...verifyFunctionAcks('Plan', true),
+      ...verifyFunctionAcks('CheckPacks', true),
+      ...verifyFunctionAcks('PrepareScratch', true, { table: true }),
+      ...verifyFunctionAcks('RestorePartition', true, { table: true, objects: true }),
+      ...verifyFunctionAcks('Compare', false, { table: true, objects: true }),
+      ...verifyFunctionAcks('CleanupScratch', false, { table: true, objects: true }),
+      ...verifyFunctionAcks('Finalize', true),
+      ...verifyFunctionAcks('MarkFailed', true),
+      'VerifyWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       'Health/Function AwsSolutions-L1',
     ].sort(),
   );
@@ -130,7 +145,7 @@ test('listed sources and targets add only their scoped IAM5 acknowledgments: exp
         .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
         .flatMap((m) => Object.keys(m.data as Record<string, string>).map((id) => `${c.node.path.replace(/^Haven\//, '')} ${id.replace(/^annotation::/i, '')}`)),
     )
-    .filter((entry) => entry.includes('arn:aws:'))
+    .filter((entry) => entry.includes('arn:aws:') && !entry.includes('haven-verify-'))
     .sort();
   assert.deepEqual(added, [
     `Backup/ExportPartition/Role AwsSolutions-IAM5[Resource::${table}/index/*]`,

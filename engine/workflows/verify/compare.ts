@@ -1,0 +1,43 @@
+/**
+ * Compare: the restore's own checks (every partition's bytes matched its
+ * SHA-256 as they left the vault; restored records and bytes add up to the
+ * snapshot's, see the restore workflow's Validate) and then the scratch
+ * target read back through the backup source, whose record count must equal
+ * the snapshot's. A partition that failed to restore fails the comparison.
+ */
+import type { RestoreContext, PartitionRestored } from '../restore/types.js';
+import { validateRestore } from '../restore/validate.js';
+import type { WorkflowDeps } from '../deps.js';
+import { VerificationFailedError } from '../errors.js';
+import type { CompareOutput } from './types.js';
+
+async function countRecords(deps: WorkflowDeps, destination: Record<string, unknown>): Promise<number> {
+  const source = deps.source({ ...destination, type: String(destination.type), consistent_read: true });
+  let records = 0;
+  for (const partition of await source.plan()) {
+    const counter = { records: 0 };
+    for await (const chunk of source.export(partition, counter)) void chunk;
+    records += counter.records;
+  }
+  return records;
+}
+
+/** A partition whose restore failed (the Map records the error name instead of failing). */
+export interface PartitionFailed {
+  failed: string;
+}
+
+/** Runs the Compare step. */
+export async function compareScratch(deps: WorkflowDeps, input: { context: RestoreContext; restored: Array<PartitionRestored | PartitionFailed> }): Promise<CompareOutput> {
+  const failed = input.restored.filter((p): p is PartitionFailed => 'failed' in p);
+  if (failed.length > 0) {
+    const names = [...new Set(failed.map((p) => p.failed))].join(', ');
+    throw new VerificationFailedError(`test restore of ${input.context.backup_id}: ${failed.length} of ${input.restored.length} partitions failed to restore (${names})`);
+  }
+  const validation = await validateRestore(deps, { context: input.context, restored: input.restored as PartitionRestored[] });
+  const counted = await countRecords(deps, input.context.destination);
+  if (counted !== input.context.records_expected) {
+    throw new VerificationFailedError(`test restore of ${input.context.backup_id}: the scratch target holds ${counted} records, the backup ${input.context.records_expected}`);
+  }
+  return { records_expected: input.context.records_expected, records_restored: validation.records_restored, records_counted: counted, bytes: validation.data_size };
+}

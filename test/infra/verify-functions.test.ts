@@ -1,0 +1,127 @@
+/**
+ * The verify workflow's eight functions: one entry with a named export per
+ * step, exactly the permissions each step needs (scratch create/delete only
+ * on `haven-verify-*`), the scratch lifecycle rule, and the state machine
+ * wiring (substitutions, invoke permission, output).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { VERIFY_ENTRY, VERIFY_STEP_SPECS, VERIFY_SUBSTITUTION_KEYS, type VerifyStep } from '../../infra/constructs/verify-functions.js';
+import { functionEntry } from '../../infra/paths.js';
+import { VERIFY_SUBSTITUTIONS } from '../../functions/registry.js';
+import { synthHaven } from './support/haven-app.js';
+import { flat, list, logicalId, pairs, permissionsOf, type Statement } from './support/template.js';
+import { EVENTS, workflowFixture, type StateMachineProps } from './support/workflow-fixture.js';
+
+const synth = synthHaven();
+const { stack, template } = synth;
+const { resources, vaultBucketId, vaultKeyId, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf } = workflowFixture(synth);
+
+type Vault = 'none' | 'read' | 'readWrite';
+const TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*';
+const OBJECTS = `<${vaultBucketId}.Arn>/haven-verify-*`;
+const BUCKET = `<${vaultBucketId}.Arn>`;
+
+/** What each step needs, written out independently of VERIFY_STEP_SPECS. */
+const EXPECTED: Record<VerifyStep, { handler: string; vault: Vault; events: boolean; scratch: string[] }> = {
+  plan: { handler: 'plan', vault: 'readWrite', events: false, scratch: [] },
+  'check-packs': { handler: 'checkPacks', vault: 'readWrite', events: false, scratch: [`s3:ListBucketVersions on ${BUCKET}`] },
+  'prepare-scratch': {
+    handler: 'prepareScratch',
+    vault: 'read',
+    events: false,
+    scratch: [...pairs(['dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:UpdateTimeToLive'], [TABLE])],
+  },
+  'restore-partition': {
+    handler: 'restorePartition',
+    vault: 'read',
+    events: false,
+    scratch: [...pairs(['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem'], [TABLE]), ...pairs(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], [OBJECTS]), `s3:ListBucket on ${BUCKET}`],
+  },
+  compare: {
+    handler: 'compare',
+    vault: 'none',
+    events: false,
+    scratch: [...pairs(['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:Scan'], [TABLE]), `s3:GetObject on ${OBJECTS}`, `s3:ListBucket on ${BUCKET}`],
+  },
+  'cleanup-scratch': {
+    handler: 'cleanupScratch',
+    vault: 'none',
+    events: false,
+    scratch: [`dynamodb:DeleteTable on ${TABLE}`, ...pairs(['s3:DeleteObject', 's3:DeleteObjectVersion'], [OBJECTS]), `s3:ListBucketVersions on ${BUCKET}`],
+  },
+  finalize: { handler: 'finalize', vault: 'readWrite', events: true, scratch: [] },
+  'mark-failed': { handler: 'markFailed', vault: 'readWrite', events: true, scratch: [] },
+};
+const STEPS = Object.keys(EXPECTED) as VerifyStep[];
+const fn = (step: VerifyStep) => fnOf(stack.verifyFunctions.functions[step]);
+const machineId = logicalId(stack, stack.verifyWorkflow.stateMachine);
+const machine = resources[machineId]?.Properties as unknown as StateMachineProps;
+
+test('eight verify functions from one entry, each its own role, calling its own named export', () => {
+  assert.equal(VERIFY_ENTRY, functionEntry('verify', 'handlers'));
+  const exported = [...readFileSync(VERIFY_ENTRY, 'utf8').matchAll(/^export const (\w+)\b/gm)].map((m) => m[1]);
+  assert.deepEqual(exported.sort(), STEPS.map((s) => EXPECTED[s].handler).sort());
+  assert.equal(new Set(STEPS.map((s) => fn(s).roleId)).size, 8);
+  for (const step of STEPS) {
+    assert.equal(fn(step).props.Handler, `index.${EXPECTED[step].handler}`, step);
+    assert.equal(fn(step).props.Runtime, 'nodejs22.x', step);
+  }
+});
+
+test('each role has exactly: its log group, the catalog, the vault as its step needs, its scratch grants, PutEvents where needed', () => {
+  const vault: Record<Vault, string[]> = { none: [], read: VAULT_READ, readWrite: VAULT_READ_WRITE };
+  for (const step of STEPS) {
+    const { roleId, logGroupId } = fn(step);
+    const expected = [...new Set([...logsOf(logGroupId), ...CATALOG, ...vault[EXPECTED[step].vault], ...EXPECTED[step].scratch, ...(EXPECTED[step].events ? EVENTS : [])])].sort();
+    assert.deepEqual(permissionsOf(template, roleId), expected, step);
+  }
+});
+
+test('bucket listings are limited by prefix: scratch listings to haven-verify-*, version listings of packs to vault/data/*', () => {
+  for (const step of STEPS) {
+    for (const r of Object.values(resources)) {
+      if (r.Type !== 'AWS::IAM::Policy' || !JSON.stringify(r.Properties.Roles).includes(`"${fn(step).roleId}"`)) continue;
+      for (const s of list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement)) {
+        const actions = list(s.Action);
+        if (actions.includes('s3:ListBucketVersions')) {
+          const prefixes = (s.Condition as { StringLike: Record<string, string[]> }).StringLike['s3:prefix'];
+          assert.deepEqual(prefixes, step === 'check-packs' ? ['vault/data/*'] : ['haven-verify-*'], step);
+        }
+        if (actions.includes('s3:ListBucket') && s.Condition) {
+          assert.deepEqual((s.Condition as { StringLike: Record<string, string[]> }).StringLike['s3:prefix'], ['haven-verify-*'], step);
+        }
+      }
+    }
+  }
+  // Nothing deletes or creates anything but scratch targets.
+  for (const step of STEPS) {
+    for (const p of permissionsOf(template, fn(step).roleId).filter((x) => /CreateTable|DeleteTable|DeleteObjectVersion/.test(x))) {
+      assert.ok(p.endsWith(TABLE) || p.endsWith(OBJECTS), `${step}: ${p}`);
+    }
+  }
+});
+
+test('the vault bucket expires leftover scratch objects under haven-verify-', () => {
+  const bucket = resources[vaultBucketId]!.Properties as { LifecycleConfiguration: { Rules: Array<{ Id?: string; Prefix?: string; ExpirationInDays?: number; Status: string }> } };
+  const rule = bucket.LifecycleConfiguration.Rules.find((r) => r.Id === 'expire-verify-scratch');
+  assert.equal(rule?.Prefix, 'haven-verify-');
+  assert.equal(rule?.ExpirationInDays, 2);
+  assert.equal(rule?.Status, 'Enabled');
+  assert.ok(bucket.LifecycleConfiguration.Rules.some((r) => r.Id === 'abort-incomplete-uploads-and-expire-old-versions'), 'the vault\'s own rule stays');
+});
+
+test('the verify state machine substitutes each function and may invoke exactly those eight', () => {
+  assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...VERIFY_SUBSTITUTION_KEYS].sort());
+  assert.deepEqual([...VERIFY_SUBSTITUTION_KEYS].sort(), Object.keys(VERIFY_SUBSTITUTIONS).sort(), 'the local runner and CDK use the same placeholders');
+  for (const step of STEPS) assert.deepEqual(machine.DefinitionSubstitutions[VERIFY_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
+  const permissions = permissionsOf(template, machine.RoleArn['Fn::GetAtt'][0]);
+  assert.deepEqual(permissions.filter((p) => p.startsWith('lambda:')), pairs(['lambda:InvokeFunction'], STEPS.map((s) => `<${fn(s).id}.Arn>`)).sort());
+  template.hasOutput('VerifyStateMachineArn', { Value: { Ref: machineId } });
+  assert.ok(flat(vaultKeyId).length > 0);
+});
+
+test('still nag-clean', () => {
+  assert.deepEqual(synth.nag.validateScope(stack).violations.map((v) => `${v.ruleName} ${JSON.stringify(v).slice(0, 300)}`), []);
+});

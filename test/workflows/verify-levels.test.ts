@@ -1,0 +1,163 @@
+/**
+ * The verify workflow at every level, through the local runner against moto:
+ * a clean vault passes; a flipped byte, a truncated pack and a missing pack
+ * are each found and named with exactly the backups that depend on them;
+ * a test restore cleans up its scratch table even when the restore fails.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NotFoundError } from '../../engine/catalog/errors.js';
+import { ErrorCode } from '../../engine/errors.js';
+import { createVerification } from '../../engine/verification/create.js';
+import { BackupNotVerifiableError, InvalidVerificationError } from '../../engine/verification/errors.js';
+import { VerificationLevel } from '../../engine/verification/levels.js';
+import { scratchName } from '../../engine/verification/scratch.js';
+import { demoItem, seedTable, writeItems } from '../../local/demo/seed-data.js';
+import { PAYLOAD_LIMIT } from '../../local/runner/local-runner.js';
+import { LocalStack } from '../../local/stack/local-stack.js';
+import { newJob } from '../helpers/jobs.js';
+import { uniqueName } from '../helpers/names.js';
+import { Damage, damagePack } from '../helpers/vault-damage.js';
+import { packsOf, runVerification, tableExists, type VerifyRunResult } from './verify-support.js';
+
+const LEVELS = [
+  { level: VerificationLevel.Quick },
+  { level: VerificationLevel.Sample, sample_percent: 100 },
+  { level: VerificationLevel.Checksum },
+  { level: VerificationLevel.TestRestore },
+] as const;
+
+describe('verify workflow: levels, damage and dependent backups', () => {
+  let stack: LocalStack;
+  const table = uniqueName('verify');
+  let backupA = '';
+  let backupB = '';
+  let shared = '';
+  let onlyA = '';
+  const runs: VerifyRunResult[] = [];
+
+  const verify = async (backupId: string, options: (typeof LEVELS)[number]) => {
+    const result = await runVerification(stack, { backup_id: backupId, ...options });
+    runs.push(result);
+    return result;
+  };
+
+  before(async () => {
+    stack = await LocalStack.create();
+    await seedTable(table, 300);
+    const job = await stack.catalog.createJob(newJob({ type: 'dynamodb', table_name: table, segments: 4 }));
+    const first = await stack.runner.run('backup', { job_id: job.job_id });
+    assert.equal(first.status, 'SUCCEEDED', `${first.error}: ${first.cause}`);
+    backupA = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!.backup_id;
+    await writeItems(table, [7], (i) => demoItem(i, 2));
+    assert.equal((await stack.runner.run('backup', { job_id: job.job_id })).status, 'SUCCEEDED');
+    backupB = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!.backup_id;
+    assert.notEqual(backupA, backupB);
+    const [a, b] = [await packsOf(stack, backupA), await packsOf(stack, backupB)];
+    shared = [...a].find((p) => b.has(p)) ?? '';
+    onlyA = [...a].find((p) => !b.has(p)) ?? '';
+    assert.ok(shared && onlyA, `the backups share some packs and not others (A ${a.size}, B ${b.size})`);
+  });
+
+  after(() => {
+    for (const { execution } of runs) {
+      for (const event of execution.history.filter((e) => e.type === 'TaskInvoked')) {
+        assert.ok((event.inputBytes ?? 0) < PAYLOAD_LIMIT && (event.outputBytes ?? 0) < PAYLOAD_LIMIT, `${event.state}: payload within 256 KiB`);
+      }
+    }
+  });
+
+  test('requests: unknown backup → NotFound, unfinished backup → Conflict, bad level or sample → InvalidInput', async () => {
+    await assert.rejects(createVerification(stack.catalog, { backup_id: 'backup_01jzzzzzzzzzzzzzzzzzzzzzzz', level: 'quick' }), (e: unknown) => e instanceof NotFoundError && e.code === ErrorCode.NotFound);
+    const job = await stack.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
+    const queued = await stack.catalog.createExecution({ job_id: job.job_id, job_name: job.job_name, backup_type: 'full', trigger: 'manual' });
+    await assert.rejects(createVerification(stack.catalog, { backup_id: queued.backup_id, level: 'quick' }), (e: unknown) => e instanceof BackupNotVerifiableError && e.code === ErrorCode.Conflict);
+    for (const bad of [
+      { level: 'deep' },
+      { level: 'sample' },
+      { level: 'sample', sample_percent: 0 },
+      { level: 'sample', sample_percent: 101 },
+      { level: 'sample', sample_percent: 10, sample_bytes: 1000 },
+      { level: 'sample', sample_bytes: 1.5 },
+      { level: 'quick', sample_percent: 10 },
+    ]) {
+      await assert.rejects(createVerification(stack.catalog, { backup_id: backupA, ...bad }), (e: unknown) => e instanceof InvalidVerificationError && e.code === ErrorCode.InvalidInput, JSON.stringify(bad));
+    }
+    const record = await createVerification(stack.catalog, { backup_id: backupA, level: 'sample', sample_percent: 25, requested_by: 'admin_1' });
+    assert.equal(record.status, 'queued');
+    assert.equal(record.verification_type, 'sample');
+    assert.equal(record.sample_percent, 25);
+    assert.equal(record.requested_by, 'admin_1');
+  });
+
+  test('a clean vault passes at every level; the backup is marked verified; the scratch table is gone', async () => {
+    for (const options of LEVELS) {
+      const { execution, record } = await verify(backupA, options);
+      assert.equal(execution.status, 'SUCCEEDED', `${options.level}: ${execution.error}: ${execution.cause}`);
+      assert.equal(record.status, 'completed', options.level);
+      assert.deepEqual(record.result?.issues, [], options.level);
+      assert.equal(record.result?.packs_checked, record.result?.packs_total, options.level);
+      assert.ok((record.result?.packs_total ?? 0) >= 2, options.level);
+      const backup = await stack.catalog.getBackup(backupA);
+      assert.equal(backup.verification?.status, 'passed', options.level);
+      assert.equal(backup.verification?.verification_id, record.verification_id);
+      assert.ok(stack.events.some((e) => e.detailType === 'Verification Succeeded' && (e.detail.verification_ids as string[]).includes(record.verification_id)));
+      if (options.level === VerificationLevel.TestRestore) {
+        assert.equal(record.result?.test_restore_verified, true);
+        assert.equal(record.result?.test_restore_result?.records_counted, 300);
+        assert.equal(await tableExists(scratchName(record.verification_id)), false, 'scratch table removed');
+      }
+    }
+  });
+
+  for (const damage of Object.values(Damage)) {
+    test(`${damage} shared pack: every level names it and both backups, marks both, and notifies`, async () => {
+      const undo = await damagePack(stack.bucket, shared, damage);
+      try {
+        for (const options of LEVELS) {
+          const { execution, record } = await verify(backupA, options);
+          assert.equal(execution.status, 'FAILED', options.level);
+          assert.equal(execution.error, 'VerificationFailed', options.level);
+          assert.equal(record.status, 'failed', options.level);
+          assert.equal(record.error?.code, 'CorruptedBackup');
+          assert.deepEqual(record.result?.damaged_packs, [shared], options.level);
+          assert.deepEqual(record.result?.damaged_backups, [backupA, backupB].sort(), options.level);
+          for (const id of [backupA, backupB]) {
+            const backup = await stack.catalog.getBackup(id);
+            assert.equal(backup.verification?.status, 'failed', `${options.level} ${id}`);
+            assert.equal(backup.verification?.damaged, true);
+            assert.deepEqual(backup.verification?.damaged_packs, [shared]);
+          }
+          const event = stack.events.findLast((e) => e.detailType === 'Verification Failed')!;
+          assert.deepEqual(event.detail.verification_ids, [record.verification_id]);
+          assert.deepEqual(event.detail.damaged_packs, [shared]);
+          assert.deepEqual(event.detail.damaged_backups, [backupA, backupB].sort());
+          if (options.level === VerificationLevel.TestRestore) {
+            assert.ok(execution.history.some((e) => e.type === 'TaskInvoked' && e.state === 'Prepare scratch'), 'the scratch table was created');
+            assert.match(record.result?.issues.join('\n') ?? '', /test restore/);
+            assert.equal(await tableExists(scratchName(record.verification_id)), false, 'scratch table removed although the restore failed');
+          }
+        }
+      } finally {
+        await undo();
+      }
+    });
+  }
+
+  test('damage to a pack only one backup uses names only that backup; a later full check clears the other', async () => {
+    const undo = await damagePack(stack.bucket, onlyA, Damage.FlipByte);
+    try {
+      for (const options of LEVELS) {
+        const { record } = await verify(backupB, options);
+        assert.equal(record.status, 'completed', `${options.level}: B does not use the damaged pack`);
+        const onA = await verify(backupA, options);
+        assert.equal(onA.record.status, 'failed', options.level);
+        assert.deepEqual(onA.record.result?.damaged_packs, [onlyA], options.level);
+        assert.deepEqual(onA.record.result?.damaged_backups, [backupA], options.level);
+      }
+      assert.equal((await stack.catalog.getBackup(backupB)).verification?.damaged, false, 'checksum on B cleared its earlier mark');
+    } finally {
+      await undo();
+    }
+  });
+});
