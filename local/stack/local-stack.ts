@@ -13,6 +13,7 @@ import type { WorkflowDeps } from '../../engine/workflows/deps.js';
 import { backupSourceFor, restoreTargetFor } from '../../engine/workflows/sources.js';
 import { vaultOpener } from '../../engine/workflows/vault-opener.js';
 import { BACKUP_FUNCTIONS, BACKUP_SUBSTITUTIONS, RESTORE_FUNCTIONS, RESTORE_SUBSTITUTIONS, type Step } from '../../functions/registry.js';
+import { outcomePublisher } from '../../functions/shared/notify.js';
 import { stepHandler } from '../../functions/shared/step-handler.js';
 import { LocalRunner, type TaskHandler } from '../runner/local-runner.js';
 import { createBucket, createCatalogTable, createKey } from './resources.js';
@@ -30,6 +31,8 @@ export interface LocalStackOptions {
   catalogClient?: DocumentClient;
   /** Replaces Retry intervals (default 20 ms, so tests don't wait out real backoff). */
   retryIntervalMs?: number;
+  /** Also sends each event through the notifier: EventBridge, and this SNS topic as the job's notification settings say. */
+  notificationTopicArn?: string;
 }
 
 /** Fake ARN of a local function. */
@@ -70,13 +73,18 @@ export class LocalStack {
     await createCatalogTable(table);
     const kmsKeyArn = await createKey(`${name} vault key`);
     const events: OutcomeEvent[] = [];
+    const catalog = new Catalog(table, options.catalogClient ? { client: options.catalogClient } : {});
+    const notify = options.notificationTopicArn ? outcomePublisher(catalog, { events: 'on', notificationTopicArn: options.notificationTopicArn }) : undefined;
     const deps: WorkflowDeps = {
-      catalog: new Catalog(table, options.catalogClient ? { client: options.catalogClient } : {}),
+      catalog,
       vault: vaultOpener(new S3ObjectStore(bucket, 'vault'), new KmsKeyProvider(kmsKeyArn)),
       vaultUri: `s3://${bucket}/vault`,
       source: backupSourceFor,
       target: restoreTargetFor,
-      publish: async (event) => void events.push(event),
+      publish: async (event) => {
+        events.push(event);
+        await notify?.(event);
+      },
       now: () => new Date(),
     };
     const handlers: Record<string, TaskHandler> = {};
