@@ -10,6 +10,9 @@ import type { OutcomeEvent } from '../workflows/deps.js';
 /** The metric namespace. */
 export const METRIC_NAMESPACE = 'Haven';
 
+/** The `service` dimension of every Haven metric (the per-deployment series). */
+export const METRICS_SERVICE = 'haven';
+
 /** The per-job dimension. */
 export const JOB_DIMENSION = 'job';
 

@@ -6,11 +6,8 @@
  * watch the deployment and dashboards can split by job.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { JOB_DIMENSION, METRIC_NAMESPACE, outcomeMetrics } from '../../engine/metrics/outcome-metrics.js';
+import { JOB_DIMENSION, METRIC_NAMESPACE, METRICS_SERVICE, outcomeMetrics } from '../../engine/metrics/outcome-metrics.js';
 import type { OutcomeEvent } from '../../engine/workflows/deps.js';
-
-/** The `service` dimension of every Haven metric. */
-export const METRICS_SERVICE = 'haven';
 
 /** A Metrics instance with Haven's namespace and service. */
 export function havenMetrics(): Metrics {
