@@ -43,7 +43,7 @@ function formatValue(key: string, value: unknown): string {
 
 /** Printable ASCII only, one line, at most {@link SUBJECT_MAX} characters. */
 function subjectLine(text: string): string {
-  const clean = text.replace(/[^\x20-\x7e]/g, '?').replace(/\s+/g, ' ').trim();
+  const clean = text.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
   return clean.length <= SUBJECT_MAX ? clean : `${clean.slice(0, SUBJECT_MAX - 3)}...`;
 }
 

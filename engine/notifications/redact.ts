@@ -11,8 +11,8 @@ export const REDACTED = '[redacted]';
 
 // Bounded repetitions keep the scan linear in the string's length.
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^/\s:@]{1,256}:[^/\s@]{0,256}@/gi;
-// `password=...` / `pwd: ...` pairs inside free text (connection strings in error messages).
-const KEY_VALUE_SECRET = /\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*[=:]\s*)[^\s;,&'"]{1,512}/gi;
+// `password=...` / `pwd: ...` pairs inside free text (connection strings in error messages); not ARNs (`secret:name`).
+const KEY_VALUE_SECRET = /\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*=\s*|:\s+)[^\s;,&'"]{1,512}/gi;
 
 function secretName(name: string): boolean {
   return SECRET_FIELD_NAMES.has(name.toLowerCase().replace(/[_-]/g, ''));

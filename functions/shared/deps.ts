@@ -19,7 +19,8 @@ export function workflowDeps(settings: FunctionSettings = readSettings()): Workf
     vaultUri: settings.vaultUri,
     source: backupSourceFor,
     target: restoreTargetFor,
-    publish: settings.events === 'off' && !settings.notificationTopicArn ? async () => {} : outcomePublisher(catalog, settings),
+    // Metrics are written even with events off; SNS only with a topic.
+    publish: outcomePublisher(catalog, settings),
     now: () => new Date(),
   };
 }

@@ -11,6 +11,7 @@ import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { secretsManagerClient } from '../../engine/aws/clients.js';
 import { backupFailed } from '../../engine/notifications/details.js';
 import { EVENT_FIELDS, isHavenEventType } from '../../engine/notifications/event-types.js';
+import { Notifier } from '../../engine/notifications/notifier.js';
 import { LocalStack } from '../../local/stack/local-stack.js';
 import { seedTable } from '../../local/demo/seed-data.js';
 import { newJob } from '../helpers/jobs.js';
@@ -123,5 +124,16 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
     const everything = [...sns.map((m) => JSON.stringify(m)), ...bus.map((e) => JSON.stringify(e))].join('\n');
     assert.ok(everything.includes('[redacted]'), 'the connection string was redacted');
     for (const secret of [SECRET_VALUE, CONNECTION_PASSWORD, 'admin:']) assert.ok(!everything.includes(secret), `${secret} leaked`);
+  });
+
+  test('a message SNS refuses (no such topic) is reported, not thrown; EventBridge still gets the event', async () => {
+    const errors: string[] = [];
+    const notifier = new Notifier({ catalog: stack.catalog, topicArn: 'arn:aws:sns:us-east-1:123456789012:haven-no-such-topic', onError: (error) => errors.push(error.name) });
+    const record = await stack.catalog.getBackup(ids.brokenBackup);
+    const delivery = await notifier.publish(backupFailed(record, { code: 'StorageUnavailable', message: 'unreachable' }));
+    assert.equal(delivery.snsMessageId, undefined);
+    assert.equal(errors.length, 1);
+    const events = (await drain(busQueue)).map((body) => JSON.parse(body) as BusEvent);
+    assert.ok(events.some((e) => e['detail-type'] === 'Backup Failed' && e.detail.error_message === 'unreachable'));
   });
 });
