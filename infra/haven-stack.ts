@@ -3,13 +3,15 @@
  * restore workflows, scheduler, functions, API), wired together with
  * least-privilege grants.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HavenApi } from './constructs/api.js';
 import { BACKUP_SUBSTITUTION_KEYS, BackupFunctions, type BackupSubstitutionKey } from './constructs/backup-functions.js';
 import { CatalogTable } from './constructs/catalog-table.js';
 import { HavenFunction, type HavenLogLevel } from './constructs/haven-function.js';
+import { HavenMonitoring, type JobSchedule } from './constructs/monitoring.js';
+import { HavenNotifications } from './constructs/notifications.js';
 import { RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreSubstitutionKey } from './constructs/restore-functions.js';
 import { HavenScheduler } from './constructs/scheduler.js';
 import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
@@ -56,6 +58,14 @@ export interface HavenStackProps extends StackProps {
    * get; restore-partition may list, get, put and abort uploads. @default none
    */
   readonly restoreBucketArns?: readonly string[];
+  /** E-mail addresses subscribed to the notification topic. @default none */
+  readonly notificationEmails?: readonly string[];
+  /** HTTPS endpoints subscribed to the notification topic. @default none */
+  readonly notificationHttpsEndpoints?: readonly string[];
+  /** The longest schedule interval of any job (the missed-backup alarm waits 1.5x it). @default one day */
+  readonly expectedBackupInterval?: Duration;
+  /** Jobs with their own missed-backup alarm. @default none */
+  readonly monitoredJobSchedules?: readonly JobSchedule[];
 }
 
 /** Haven's resources in one stack. */
@@ -72,6 +82,8 @@ export class HavenStack extends Stack {
   readonly scheduler: HavenScheduler;
   readonly healthFunction: HavenFunction;
   readonly api: HavenApi;
+  readonly notifications: HavenNotifications;
+  readonly monitoring: HavenMonitoring;
 
   /**
    * @param scope - the app
@@ -144,6 +156,16 @@ export class HavenStack extends Stack {
       environment: { HAVEN_VERSION: readHavenVersion() },
     });
     this.api = new HavenApi(this, 'Api', { healthFunction: this.healthFunction.function, logRetention });
+    this.notifications = new HavenNotifications(this, 'Notifications', {
+      emailAddresses: props.notificationEmails,
+      httpsEndpoints: props.notificationHttpsEndpoints,
+    });
+    for (const fn of [...this.backupFunctions.eventPublishers(), ...this.restoreFunctions.eventPublishers()]) this.notifications.attach(fn);
+    this.monitoring = new HavenMonitoring(this, 'Monitoring', {
+      alarmTopic: this.notifications.topic,
+      expectedBackupInterval: props.expectedBackupInterval,
+      jobSchedules: props.monitoredJobSchedules,
+    });
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
@@ -156,5 +178,7 @@ export class HavenStack extends Stack {
     output('ScheduleGroupName', this.scheduler.scheduleGroupName, 'The EventBridge Scheduler group');
     output('SchedulerRoleArn', this.scheduler.role.roleArn, 'The role schedules assume');
     output('ApiUrl', this.api.url, 'The API base URL (IAM auth)');
+    output('NotificationTopicArn', this.notifications.topic.topicArn, 'The SNS topic of notifications and alarms');
+    output('DashboardName', this.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard');
   }
 }

@@ -12,6 +12,11 @@ import type { Vault } from '../vault/vault.js';
 export interface OutcomeEvent {
   detailType: string;
   detail: Record<string, unknown>;
+  /**
+   * Which notification setting governs it (`success`, `failure`, `warning`);
+   * defaults by detail type (see `engine/notifications/event-types.ts`).
+   */
+  severity?: 'success' | 'failure' | 'warning';
 }
 
 /** Services and settings of the workflow steps. */

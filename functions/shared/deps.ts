@@ -7,18 +7,20 @@ import type { WorkflowDeps } from '../../engine/workflows/deps.js';
 import { backupSourceFor, restoreTargetFor } from '../../engine/workflows/sources.js';
 import { vaultOpener } from '../../engine/workflows/vault-opener.js';
 import { readSettings, type FunctionSettings } from './env.js';
-import { publishEvent } from './publish.js';
+import { outcomePublisher } from './notify.js';
 
 /** Wires the steps to AWS (or the emulator) from settings. */
 export function workflowDeps(settings: FunctionSettings = readSettings()): WorkflowDeps {
   const provider = settings.kmsKeyId ? new KmsKeyProvider(settings.kmsKeyId) : new FileKeyProvider(settings.keyFile!);
+  const catalog = new Catalog(settings.catalogTable);
   return {
-    catalog: new Catalog(settings.catalogTable),
+    catalog,
     vault: vaultOpener(openObjectStore(settings.vaultUri), provider),
     vaultUri: settings.vaultUri,
     source: backupSourceFor,
     target: restoreTargetFor,
-    publish: settings.events === 'off' ? async () => {} : publishEvent,
+    // Metrics are written even with events off; SNS only with a topic.
+    publish: outcomePublisher(catalog, settings),
     now: () => new Date(),
   };
 }

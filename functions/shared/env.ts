@@ -17,6 +17,8 @@ export interface FunctionSettings {
   keyFile?: string;
   /** `off` disables outcome events. */
   events: 'on' | 'off';
+  /** The SNS topic notifications go to (`HAVEN_NOTIFICATION_TOPIC_ARN`); none: no SNS messages. */
+  notificationTopicArn?: string;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -36,5 +38,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): FunctionSett
     ...(kmsKeyId ? { kmsKeyId } : {}),
     ...(keyFile ? { keyFile } : {}),
     events: env.HAVEN_EVENTS === 'off' ? 'off' : 'on',
+    ...(env.HAVEN_NOTIFICATION_TOPIC_ARN ? { notificationTopicArn: env.HAVEN_NOTIFICATION_TOPIC_ARN } : {}),
   };
 }

@@ -192,6 +192,16 @@ export class WorkflowFunctions<S extends string, K extends string> extends Const
   }
 
   /**
+   * The functions of the steps that publish outcome events (`events: true`),
+   * which notifications attach to.
+   *
+   * @returns those functions, in workflow order
+   */
+  eventPublishers(): HavenFunction[] {
+    return (Object.keys(this.steps) as S[]).filter((step) => this.steps[step].events).map((step) => this.functions[step]);
+  }
+
+  /**
    * Each step's function keyed by its ASL placeholder, as
    * {@link WorkflowStateMachine} takes them.
    *

@@ -14,6 +14,7 @@ import { backupSourceFor, restoreTargetFor } from '../../engine/workflows/source
 import { vaultOpener } from '../../engine/workflows/vault-opener.js';
 import { BACKUP_FUNCTIONS, BACKUP_SUBSTITUTIONS, RESTORE_FUNCTIONS, RESTORE_SUBSTITUTIONS, type Step } from '../../functions/registry.js';
 import { VERIFY_FUNCTIONS, VERIFY_SUBSTITUTIONS } from '../../functions/registry.js';
+import { outcomePublisher } from '../../functions/shared/notify.js';
 import { stepHandler } from '../../functions/shared/step-handler.js';
 import { LocalRunner, type TaskHandler } from '../runner/local-runner.js';
 import { createBucket, createCatalogTable, createKey } from './resources.js';
@@ -38,6 +39,8 @@ export interface LocalStackOptions {
    * inject a clock, and `autoStart: false` leaves ticking to the caller.
    */
   schedules?: boolean | (LocalSchedulerOptions & { autoStart?: boolean });
+  /** Also sends each event through the notifier: EventBridge, and this SNS topic as the job's notification settings say. */
+  notificationTopicArn?: string;
 }
 
 /** Fake ARN of a local function. */
@@ -80,13 +83,18 @@ export class LocalStack {
     await createCatalogTable(table);
     const kmsKeyArn = await createKey(`${name} vault key`);
     const events: OutcomeEvent[] = [];
+    const catalog = new Catalog(table, options.catalogClient ? { client: options.catalogClient } : {});
+    const notify = options.notificationTopicArn ? outcomePublisher(catalog, { events: 'on', notificationTopicArn: options.notificationTopicArn }) : undefined;
     const deps: WorkflowDeps = {
-      catalog: new Catalog(table, options.catalogClient ? { client: options.catalogClient } : {}),
+      catalog,
       vault: vaultOpener(new S3ObjectStore(bucket, 'vault'), new KmsKeyProvider(kmsKeyArn)),
       vaultUri: `s3://${bucket}/vault`,
       source: backupSourceFor,
       target: restoreTargetFor,
-      publish: async (event) => void events.push(event),
+      publish: async (event) => {
+        events.push(event);
+        await notify?.(event);
+      },
       now: () => new Date(),
     };
     const handlers: Record<string, TaskHandler> = {};

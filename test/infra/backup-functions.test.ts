@@ -20,7 +20,7 @@ import { EVENTS, workflowFixture, type FunctionProps, type StateMachineProps } f
 
 const synth = synthHaven();
 const { stack, template } = synth;
-const { resources, tableId, vaultBucketId, vaultKeyId, catalogKeyId, CATALOG, VAULT_READ_WRITE: VAULT, logsOf, fnOf } = workflowFixture(synth);
+const { resources, tableId, vaultBucketId, vaultKeyId, catalogKeyId, notificationKeyId, NOTIFY, CATALOG, VAULT_READ_WRITE: VAULT, logsOf, fnOf } = workflowFixture(synth);
 
 const SOURCE_TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
 const SOURCE_TABLE_2 = 'arn:aws:dynamodb:eu-west-1:123456789012:table/customers';
@@ -86,7 +86,7 @@ test('each role has exactly: its log group, the catalog (table, gsi indexes, cat
       ...logsOf(logGroupId),
       ...CATALOG,
       ...(EXPECTED[step].vault ? VAULT : []),
-      ...(EXPECTED[step].events ? EVENTS : []),
+      ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : []),
     ].sort();
     assert.deepEqual(permissionsOf(template, roleId), expected, step);
   }
@@ -199,7 +199,9 @@ test('no statement anywhere allows a wildcard action other than the catalog key\
       const targets = list(s.Resource).map(flat);
       for (const action of actions.filter((a) => a.includes('*'))) {
         assert.ok(['kms:GenerateDataKey*', 'kms:ReEncrypt*'].includes(action), `${id}: ${action}`);
-        assert.deepEqual(targets, [`<${catalogKeyId}.Arn>`], `${id}: ${action} only on the catalog key`);
+        // The notification key: CDK's publish grant on the encrypted topic (GenerateDataKey* only).
+        const keys = action === 'kms:GenerateDataKey*' ? [[`<${catalogKeyId}.Arn>`], [`<${notificationKeyId}.Arn>`]] : [[`<${catalogKeyId}.Arn>`]];
+        assert.ok(keys.some((k) => JSON.stringify(k) === JSON.stringify(targets)), `${id}: ${action} only on the catalog key (or the notification key): ${targets.join(', ')}`);
       }
       for (const target of targets.filter((t) => t.includes('*') && t !== '*')) {
         assert.ok(scopedSuffix.includes(target), `${id}: wildcard resource ${target}`);

@@ -26,7 +26,7 @@ import { EVENTS, workflowFixture, type StateMachineProps } from './support/workf
 
 const synth = synthHaven();
 const { stack, template } = synth;
-const { resources, tableId, vaultBucketId, vaultKeyId, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf } = workflowFixture(synth);
+const { resources, tableId, vaultBucketId, vaultKeyId, NOTIFY, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf } = workflowFixture(synth);
 
 const TARGET_TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders-restored';
 const TARGET_TABLE_2 = 'arn:aws:dynamodb:eu-west-1:123456789012:table/customers';
@@ -112,7 +112,7 @@ test('each role has exactly: its log group, the catalog, the vault as its step n
   for (const step of STEPS) {
     assert.equal(RESTORE_STEP_SPECS[step].vault, { none: VaultAccess.None, read: VaultAccess.Read, readWrite: VaultAccess.ReadWrite }[EXPECTED[step].vault], step);
     const { roleId, logGroupId } = fn(step);
-    const expected = [...logsOf(logGroupId), ...CATALOG, ...vault[EXPECTED[step].vault], ...(EXPECTED[step].events ? EVENTS : [])].sort();
+    const expected = [...logsOf(logGroupId), ...CATALOG, ...vault[EXPECTED[step].vault], ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])].sort();
     assert.deepEqual(permissionsOf(template, roleId), expected, step);
   }
 });

@@ -1,6 +1,7 @@
 /** Finalize: record COMPLETED with the backup's stats, release the lease, emit the outcome. */
 import { RecordStatus } from '../../catalog/status.js';
 import type { ExecutionRecord } from '../../catalog/types.js';
+import { backupSucceeded } from '../../notifications/details.js';
 import type { WorkflowDeps } from '../deps.js';
 import type { BackupContext, CommitOutput, VerifyOutput } from './types.js';
 
@@ -38,9 +39,6 @@ export async function finalizeBackup(deps: WorkflowDeps, input: { context: Backu
   });
   await deps.catalog.releaseLease(context.job_id, context.execution_id);
   await deps.catalog.updateJob(context.job_id, { last_run: record.started_at });
-  await deps.publish({
-    detailType: 'Backup Succeeded',
-    detail: { job_id: context.job_id, execution_id: context.execution_id, backup_id: context.backup_id, backup_type: context.type, snapshot_id: commit.snapshot_id, bytes_read: commit.bytes_read, bytes_stored: commit.bytes_stored, duration: record.duration },
-  });
+  await deps.publish(backupSucceeded(record));
   return record;
 }

@@ -5,6 +5,7 @@
  * snapshot was committed.
  */
 import { RecordStatus, TERMINAL_STATUSES } from '../../catalog/status.js';
+import { backupFailed } from '../../notifications/details.js';
 import type { WorkflowDeps } from '../deps.js';
 import { causeMessage, errorCodeOf } from '../errors.js';
 import { clearStaged } from '../staging.js';
@@ -41,10 +42,10 @@ export async function failExecution(deps: WorkflowDeps, executionId: string, cod
   const record = await deps.catalog.executions.find(executionId);
   if (!record) return;
   const ended = TERMINAL_STATUSES.includes(record.status);
-  if (!ended) await deps.catalog.executions.transition(executionId, RecordStatus.Failed, { phase: 'failed', error: { code, message } });
+  const failed = ended ? record : await deps.catalog.executions.transition(executionId, RecordStatus.Failed, { phase: 'failed', error: { code, message } });
   await deps.catalog.releaseLease(record.job_id, executionId);
   await clearStaged(await deps.vault(), record.backup_id).catch(() => {});
   if (!ended) {
-    await deps.publish({ detailType: 'Backup Failed', detail: { job_id: record.job_id, execution_id: executionId, backup_id: record.backup_id, error_code: code, error_message: message } });
+    await deps.publish(backupFailed(failed, { code, message }));
   }
 }

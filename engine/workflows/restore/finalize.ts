@@ -1,6 +1,7 @@
 /** Finalize: record the restore COMPLETED with its counts and emit the outcome. */
 import { RecordStatus } from '../../catalog/status.js';
 import type { RestoreRecord } from '../../catalog/types.js';
+import { restoreSucceeded } from '../../notifications/details.js';
 import type { WorkflowDeps } from '../deps.js';
 import type { RestoreContext } from './types.js';
 import type { SafetyBackupOutput } from './safety-backup.js';
@@ -16,9 +17,8 @@ export async function finalizeRestore(deps: WorkflowDeps, input: { context: Rest
     result: { tables_restored: context.partitions?.length ?? 1, records_restored: validation.records_restored, data_size: validation.data_size, restored_at: now },
     verification: { status: 'passed', data_integrity_verified: true, constraints_verified: validation.counts_verified, indexes_verified: validation.counts_verified, verified_at: now },
   });
-  await deps.publish({
-    detailType: 'Restore Succeeded',
-    detail: { restore_id: context.restore_id, backup_id: context.backup_id, records_restored: validation.records_restored, records_skipped: validation.records_skipped, data_size: validation.data_size, safety_snapshot_id: input.safety?.snapshot_id ?? null, duration: record.duration },
-  });
+  await deps.publish(
+    restoreSucceeded(record, { records_restored: validation.records_restored, records_skipped: validation.records_skipped, data_size: validation.data_size, safety_snapshot_id: input.safety?.snapshot_id ?? null }),
+  );
   return record;
 }

@@ -1,5 +1,6 @@
 /** Mark failed: record the restore FAILED with a seed error code and emit the outcome. */
 import { RecordStatus, TERMINAL_STATUSES } from '../../catalog/status.js';
+import { restoreFailed } from '../../notifications/details.js';
 import type { WorkflowDeps } from '../deps.js';
 import { causeMessage, errorCodeOf } from '../errors.js';
 import type { FailureOutput } from '../backup/mark-failed.js';
@@ -16,10 +17,8 @@ export async function markRestoreFailed(deps: WorkflowDeps, state: FailedRestore
   const message = causeMessage(state.error?.Cause);
   const id = state.restore_id ?? null;
   if (!id) return { execution_id: null, code, message };
-  const record = await deps.catalog.restores.find(id);
-  if (record && !TERMINAL_STATUSES.includes(record.status)) {
-    await deps.catalog.restores.transition(id, RecordStatus.Failed, { phase: 'failed', error: { code, message } });
-  }
-  await deps.publish({ detailType: 'Restore Failed', detail: { restore_id: id, backup_id: record?.backup_id ?? null, error_code: code, error_message: message } });
+  const found = await deps.catalog.restores.find(id);
+  const record = found && !TERMINAL_STATUSES.includes(found.status) ? await deps.catalog.restores.transition(id, RecordStatus.Failed, { phase: 'failed', error: { code, message } }) : found;
+  await deps.publish(restoreFailed(id, record, { code, message }));
   return { execution_id: id, code, message };
 }

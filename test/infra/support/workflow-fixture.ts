@@ -48,6 +48,10 @@ export function workflowFixture({ stack, template }: Pick<SynthResult, 'stack' |
   const vaultBucketId = only('AWS::S3::Bucket', (p) => JSON.stringify(p.BucketEncryption ?? '').includes('aws:kms'));
   const vaultKeyId = logicalId(stack, stack.vaultKey.key);
   const catalogKeyId = logicalId(stack, stack.catalog.encryptionKey);
+  const topicId = logicalId(stack, stack.notifications.topic);
+  const notificationKeyId = logicalId(stack, stack.notifications.key);
+  /** What a function that publishes outcome events may do to the notification topic (CDK's publish grant on an encrypted topic). */
+  const NOTIFY = [`sns:Publish on <${topicId}>`, ...pairs(['kms:Decrypt', 'kms:GenerateDataKey*'], [`<${notificationKeyId}.Arn>`])];
 
   /** The catalog permissions CDK's TableV2 read/write grant gives (reviewed list). */
   const CATALOG = [
@@ -94,5 +98,5 @@ export function workflowFixture({ stack, template }: Pick<SynthResult, 'stack' |
     return { id, props, roleId: props.Role['Fn::GetAtt'][0], logGroupId: props.LoggingConfig.LogGroup.Ref };
   };
 
-  return { resources, only, tableId, vaultBucketId, vaultKeyId, catalogKeyId, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf };
+  return { resources, only, tableId, vaultBucketId, vaultKeyId, catalogKeyId, notificationKeyId, NOTIFY, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf };
 }

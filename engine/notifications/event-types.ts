@@ -1,0 +1,78 @@
+/**
+ * Haven's outcome events: the EventBridge detail types, the fields each
+ * detail carries (documented in docs/NOTIFICATIONS.md), and which of a job's
+ * notification settings (`on_success`, `on_failure`, `on_warning`) governs
+ * each. Details carry ids, sizes, counts, durations and error codes, never
+ * secrets.
+ */
+
+/** Every detail type Haven puts on the default bus (source `haven`). */
+export const HavenEventType = {
+  BackupSucceeded: 'Backup Succeeded',
+  BackupFailed: 'Backup Failed',
+  VerificationFailed: 'Verification Failed',
+  RestoreSucceeded: 'Restore Succeeded',
+  RestoreFailed: 'Restore Failed',
+  RetentionApplied: 'Retention Applied',
+} as const;
+/** One of {@link HavenEventType}. */
+export type HavenEventType = (typeof HavenEventType)[keyof typeof HavenEventType];
+
+/** Which notification setting an event falls under. */
+export const Severity = {
+  Success: 'success',
+  Failure: 'failure',
+  Warning: 'warning',
+} as const;
+/** One of {@link Severity}. */
+export type Severity = (typeof Severity)[keyof typeof Severity];
+
+/** The severity of each detail type, unless the producer says otherwise. */
+export const DEFAULT_SEVERITY: Readonly<Record<HavenEventType, Severity>> = {
+  'Backup Succeeded': Severity.Success,
+  'Backup Failed': Severity.Failure,
+  'Verification Failed': Severity.Failure,
+  'Restore Succeeded': Severity.Success,
+  'Restore Failed': Severity.Failure,
+  'Retention Applied': Severity.Success,
+};
+
+/**
+ * The fields each detail type carries. `required` fields are always present
+ * (a value or null); `optional` ones only when the producer knows them. The
+ * notifier adds `job_id` and `job_name` whenever it finds the event's job.
+ */
+export const EVENT_FIELDS: Readonly<Record<HavenEventType, { required: readonly string[]; optional: readonly string[] }>> = {
+  'Backup Succeeded': {
+    required: ['job_id', 'execution_id', 'backup_id', 'backup_type', 'snapshot_id', 'bytes_read', 'bytes_stored', 'duration'],
+    optional: ['job_name', 'bytes_new', 'records', 'partitions', 'compression_ratio', 'dedup_ratio', 'started_at', 'completed_at'],
+  },
+  'Backup Failed': {
+    required: ['job_id', 'execution_id', 'backup_id', 'error_code', 'error_message'],
+    optional: ['job_name', 'duration', 'started_at', 'completed_at'],
+  },
+  'Verification Failed': {
+    required: ['backup_id', 'verification_id', 'error_code', 'error_message'],
+    optional: ['job_id', 'job_name', 'verification_type', 'issues', 'blobs_checked', 'bytes_checked', 'duration'],
+  },
+  'Restore Succeeded': {
+    required: ['restore_id', 'backup_id', 'records_restored', 'records_skipped', 'data_size', 'safety_snapshot_id', 'duration'],
+    optional: ['job_id', 'job_name', 'restore_name'],
+  },
+  'Restore Failed': {
+    required: ['restore_id', 'backup_id', 'error_code', 'error_message'],
+    optional: ['job_id', 'job_name', 'restore_name', 'duration'],
+  },
+  'Retention Applied': {
+    required: ['job_id', 'backups_deleted', 'backups_kept'],
+    optional: ['job_name', 'deleted_backup_ids', 'bytes_freed', 'locked_kept', 'duration', 'warnings'],
+  },
+};
+
+/**
+ * @param value - a detail type
+ * @returns whether it is one of Haven's
+ */
+export function isHavenEventType(value: string): value is HavenEventType {
+  return Object.hasOwn(EVENT_FIELDS, value);
+}

@@ -1,0 +1,79 @@
+/** The notification topic: encryption, TLS-only policy, subscriptions, and who may publish. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { HavenNotifications, NOTIFICATION_TOPIC_ENV } from '../../infra/constructs/notifications.js';
+import { InvalidPropsError } from '../../infra/errors.js';
+import { synthHaven } from './support/haven-app.js';
+import { flat, list, type Statement } from './support/template.js';
+
+const { template } = synthHaven({ context: {} });
+
+function standalone(props: ConstructorParameters<typeof HavenNotifications>[2]): Template {
+  const stack = new Stack(new App(), 'N', { env: { account: '123456789012', region: 'us-east-1' } });
+  new HavenNotifications(stack, 'Notifications', props);
+  return Template.fromStack(stack);
+}
+
+const topicId = () => {
+  const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+  assert.equal(topics.length, 1, 'one topic');
+  return topics[0]!;
+};
+
+test('the topic is encrypted with its own rotating KMS key', () => {
+  const topic = template.findResources('AWS::SNS::Topic')[topicId()] as { Properties: { KmsMasterKeyId: unknown } };
+  const keyId = flat(topic.Properties.KmsMasterKeyId).replace(/^<|\.Arn>$|>$/g, '');
+  const key = template.findResources('AWS::KMS::Key')[keyId] as { Properties: { EnableKeyRotation: boolean; Description: string } } | undefined;
+  assert.ok(key, `topic key ${keyId} is a key in the stack`);
+  assert.equal(key.Properties.EnableKeyRotation, true);
+  assert.match(key.Properties.Description, /notification/);
+});
+
+test('the topic policy denies publishing without TLS and lets only this account\'s CloudWatch alarms in', () => {
+  const policies = template.findResources('AWS::SNS::TopicPolicy');
+  const statements = Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+  const deny = statements.find((s) => s.Effect === 'Deny');
+  assert.deepEqual(deny?.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
+  assert.deepEqual(list(deny?.Action as string | string[]), ['sns:Publish']);
+  const allow = statements.filter((s) => s.Effect === 'Allow');
+  assert.equal(allow.length, 1);
+  assert.deepEqual(allow[0]?.Principal, { Service: 'cloudwatch.amazonaws.com' });
+  assert.deepEqual(allow[0]?.Condition, { StringEquals: { 'aws:SourceAccount': '123456789012' } });
+});
+
+test('the finalize and mark-failed functions (backup and restore) may publish and know the topic; no other function does', () => {
+  const functions = template.findResources('AWS::Lambda::Function');
+  const withTopic = Object.entries(functions)
+    .filter(([, fn]) => (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties.Environment?.Variables?.[NOTIFICATION_TOPIC_ENV] !== undefined)
+    .map(([id]) => id);
+  assert.equal(withTopic.length, 4, withTopic.join(', '));
+  for (const id of withTopic) assert.match(id, /(Finalize|MarkFailed)/);
+
+  const publishers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+    (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement.some((s) => list(s.Action as string | string[]).includes('sns:Publish')),
+  );
+  assert.equal(publishers.length, 4);
+  for (const p of publishers) {
+    const statement = (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement.find((s) => list(s.Action as string | string[]).includes('sns:Publish'))!;
+    assert.equal(flat(statement.Resource), `<${topicId()}>`, 'publish on the topic only');
+  }
+});
+
+test('e-mail and HTTPS subscriptions come from props', () => {
+  const t = standalone({ emailAddresses: ['ops@example.com', 'ops@example.com', 'dba@example.com'], httpsEndpoints: ['https://hooks.example.com/haven'] });
+  t.resourceCountIs('AWS::SNS::Subscription', 3);
+  t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'dba@example.com' });
+  t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example.com/haven' });
+  t.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
+  });
+  standalone({}).resourceCountIs('AWS::SNS::Subscription', 0);
+});
+
+test('plain-HTTP endpoints and malformed addresses are refused', () => {
+  assert.throws(() => standalone({ httpsEndpoints: ['http://hooks.example.com'] }), InvalidPropsError);
+  assert.throws(() => standalone({ emailAddresses: ['not-an-address'] }), InvalidPropsError);
+});
