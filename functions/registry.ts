@@ -18,6 +18,9 @@ import { restoreOnePartition } from '../engine/workflows/restore/restore-partiti
 import { safetyBackup } from '../engine/workflows/restore/safety-backup.js';
 import type { RestoreContext } from '../engine/workflows/restore/types.js';
 import { validateRestore } from '../engine/workflows/restore/validate.js';
+import { applyJobRetention } from '../engine/workflows/prune/apply-retention.js';
+import { listPruneJobs } from '../engine/workflows/prune/list-jobs.js';
+import { pruneStep } from '../engine/workflows/prune/prune.js';
 
 /** A step as the registry holds it. */
 export type Step = (deps: WorkflowDeps, event: never) => Promise<unknown>;
@@ -61,3 +64,17 @@ export const RESTORE_SUBSTITUTIONS = {
   RestoreFinalizeFunctionArn: 'haven-restore-finalize',
   RestoreMarkFailedFunctionArn: 'haven-restore-mark-failed',
 } as const satisfies Record<string, keyof typeof RESTORE_FUNCTIONS>;
+
+/** Function name → step, for the prune workflow. */
+export const PRUNE_FUNCTIONS = {
+  'haven-prune-list-jobs': listPruneJobs,
+  'haven-prune-apply-retention': applyJobRetention,
+  'haven-prune': pruneStep,
+} as const satisfies Record<string, Step>;
+
+/** The prune ASL's substitution key for each function. */
+export const PRUNE_SUBSTITUTIONS = {
+  PruneListJobsFunctionArn: 'haven-prune-list-jobs',
+  PruneApplyRetentionFunctionArn: 'haven-prune-apply-retention',
+  PruneFunctionArn: 'haven-prune',
+} as const satisfies Record<string, keyof typeof PRUNE_FUNCTIONS>;

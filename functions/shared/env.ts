@@ -17,6 +17,8 @@ export interface FunctionSettings {
   keyFile?: string;
   /** `off` disables outcome events. */
   events: 'on' | 'off';
+  /** S3 Object Lock mode of the vault bucket (`HAVEN_OBJECT_LOCK_MODE`), when the deployment turned it on. */
+  objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -36,5 +38,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): FunctionSett
     ...(kmsKeyId ? { kmsKeyId } : {}),
     ...(keyFile ? { keyFile } : {}),
     events: env.HAVEN_EVENTS === 'off' ? 'off' : 'on',
+    ...objectLockMode(env.HAVEN_OBJECT_LOCK_MODE),
   };
+}
+
+function objectLockMode(value: string | undefined): Pick<FunctionSettings, 'objectLockMode'> {
+  if (!value) return {};
+  if (value !== 'GOVERNANCE' && value !== 'COMPLIANCE') throw new MissingSettingError(`HAVEN_OBJECT_LOCK_MODE must be GOVERNANCE or COMPLIANCE, not ${value}`);
+  return { objectLockMode: value };
 }

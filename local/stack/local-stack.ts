@@ -12,10 +12,12 @@ import { S3ObjectStore } from '../../engine/storage/s3-store.js';
 import type { WorkflowDeps } from '../../engine/workflows/deps.js';
 import { backupSourceFor, restoreTargetFor } from '../../engine/workflows/sources.js';
 import { vaultOpener } from '../../engine/workflows/vault-opener.js';
-import { BACKUP_FUNCTIONS, BACKUP_SUBSTITUTIONS, RESTORE_FUNCTIONS, RESTORE_SUBSTITUTIONS, type Step } from '../../functions/registry.js';
+import { BACKUP_FUNCTIONS, BACKUP_SUBSTITUTIONS, PRUNE_FUNCTIONS, PRUNE_SUBSTITUTIONS, RESTORE_FUNCTIONS, RESTORE_SUBSTITUTIONS, type Step } from '../../functions/registry.js';
 import { stepHandler } from '../../functions/shared/step-handler.js';
 import { LocalRunner, type TaskHandler } from '../runner/local-runner.js';
-import { createBucket, createCatalogTable, createKey } from './resources.js';
+import { createBucket, createCatalogTable, createKey, createLockedBucket } from './resources.js';
+import type { LockMode } from '../../engine/storage/object-lock.js';
+import { S3ObjectLocker } from '../../engine/storage/s3-object-lock.js';
 import type { OutcomeEvent } from '../../engine/workflows/deps.js';
 import type { LocalLambdaContext } from '../runner/local-runner.js';
 import type { Context } from 'aws-lambda';
@@ -30,6 +32,8 @@ export interface LocalStackOptions {
   catalogClient?: DocumentClient;
   /** Replaces Retry intervals (default 20 ms, so tests don't wait out real backoff). */
   retryIntervalMs?: number;
+  /** S3 Object Lock on the vault bucket (mode of the dates retention sets; optional bucket default retention). */
+  objectLock?: { mode: LockMode; defaultDays?: number };
 }
 
 /** Fake ARN of a local function. */
@@ -66,7 +70,8 @@ export class LocalStack {
     const name = options.name ?? 'haven';
     const bucket = `${name}-vault-${suffix}`;
     const table = `${name}-catalog-${suffix}`;
-    await createBucket(bucket);
+    if (options.objectLock) await createLockedBucket(bucket, options.objectLock.mode, options.objectLock.defaultDays);
+    else await createBucket(bucket);
     await createCatalogTable(table);
     const kmsKeyArn = await createKey(`${name} vault key`);
     const events: OutcomeEvent[] = [];
@@ -78,16 +83,21 @@ export class LocalStack {
       target: restoreTargetFor,
       publish: async (event) => void events.push(event),
       now: () => new Date(),
+      ...(options.objectLock ? { objectLock: new S3ObjectLocker(bucket, 'vault', options.objectLock.mode) } : {}),
     };
     const handlers: Record<string, TaskHandler> = {};
-    for (const [fn, step] of Object.entries({ ...BACKUP_FUNCTIONS, ...RESTORE_FUNCTIONS }) as Array<[string, Step]>) {
+    for (const [fn, step] of Object.entries({ ...BACKUP_FUNCTIONS, ...RESTORE_FUNCTIONS, ...PRUNE_FUNCTIONS }) as Array<[string, Step]>) {
       const wrapped = options.wrapStep ? options.wrapStep(fn, step) : step;
       const handler = stepHandler(fn, wrapped as (deps: WorkflowDeps, event: unknown) => Promise<unknown>, () => deps);
       handlers[fn] = (event: unknown, context: LocalLambdaContext) => handler(event as never, context as unknown as Context);
     }
     const arns = (subs: Record<string, string>) => Object.fromEntries(Object.entries(subs).map(([key, fn]) => [key, localFunctionArn(fn)]));
     const runner = new LocalRunner(
-      { backup: { file: 'backup', substitutions: arns(BACKUP_SUBSTITUTIONS) }, restore: { file: 'restore', substitutions: arns(RESTORE_SUBSTITUTIONS) } },
+      {
+        backup: { file: 'backup', substitutions: arns(BACKUP_SUBSTITUTIONS) },
+        restore: { file: 'restore', substitutions: arns(RESTORE_SUBSTITUTIONS) },
+        prune: { file: 'prune', substitutions: arns(PRUNE_SUBSTITUTIONS) },
+      },
       handlers,
       { retryIntervalMs: options.retryIntervalMs ?? 20 },
     );
