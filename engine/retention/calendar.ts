@@ -134,5 +134,6 @@ export function addCalendar(instant: Date, duration: CalendarDuration, timeZone:
   // Date.UTC normalizes overflowing months and days (Jan 31 + 1 month = Mar 2/3, as Go's AddDate and restic do).
   const shifted = new Date(Date.UTC(t.year + sign * duration.years, t.month - 1 + sign * duration.months, t.day + sign * duration.days));
   const local = { ...t, year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
-  return new Date(fromLocal(local, timeZone).getTime() + sign * duration.hours * 3_600_000);
+  // Local fields carry whole seconds; the milliseconds are the same in every zone.
+  return new Date(fromLocal(local, timeZone).getTime() + instant.getUTCMilliseconds() + sign * duration.hours * 3_600_000);
 }
