@@ -11,11 +11,12 @@ import { BACKUP_SUBSTITUTION_KEYS, BackupFunctions, type BackupSubstitutionKey }
 import { CatalogTable } from './constructs/catalog-table.js';
 import { HavenFunction, type HavenLogLevel } from './constructs/haven-function.js';
 import { RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreSubstitutionKey } from './constructs/restore-functions.js';
+import { PRUNE_SUBSTITUTION_KEYS, PruneFunctions, type PruneSubstitutionKey } from './constructs/prune-functions.js';
 import { HavenScheduler } from './constructs/scheduler.js';
 import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
 import { VaultKey } from './constructs/vault-key.js';
 import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
-import { BACKUP_DEFINITION_FILE, functionEntry, RESTORE_DEFINITION_FILE } from './paths.js';
+import { BACKUP_DEFINITION_FILE, functionEntry, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE } from './paths.js';
 import { readHavenVersion } from './version.js';
 
 /** Props of {@link HavenStack}. */
@@ -66,6 +67,9 @@ export class HavenStack extends Stack {
   readonly backupWorkflow: WorkflowStateMachine<BackupSubstitutionKey>;
   readonly restoreFunctions: RestoreFunctions;
   readonly restoreWorkflow: WorkflowStateMachine<RestoreSubstitutionKey>;
+  readonly pruneFunctions: PruneFunctions;
+  /** Retention and prune (the daily system schedule starts it). */
+  readonly pruneWorkflow: WorkflowStateMachine<PruneSubstitutionKey>;
   readonly scheduler: HavenScheduler;
   readonly healthFunction: HavenFunction;
   readonly api: HavenApi;
@@ -115,6 +119,20 @@ export class HavenStack extends Stack {
       functions: this.restoreFunctions.bySubstitution(),
       logRetention,
     });
+    this.pruneFunctions = new PruneFunctions(this, 'Prune', {
+      vault: this.vault,
+      vaultKey: this.vaultKey,
+      catalog: this.catalog,
+      objectLockMode: props.objectLock?.mode,
+      logLevel: props.logLevel,
+      logRetention,
+    });
+    this.pruneWorkflow = new WorkflowStateMachine(this, 'PruneWorkflow', {
+      definitionFile: PRUNE_DEFINITION_FILE,
+      substitutionKeys: PRUNE_SUBSTITUTION_KEYS,
+      functions: this.pruneFunctions.bySubstitution(),
+      logRetention,
+    });
     this.scheduler = new HavenScheduler(this, 'Scheduler', {
       backupStateMachine: this.backupWorkflow,
       scheduleGroupName: props.scheduleGroupName,
@@ -136,6 +154,7 @@ export class HavenStack extends Stack {
     output('CatalogTableName', this.catalog.table.tableName, 'The catalog table');
     output('BackupStateMachineArn', this.backupWorkflow.stateMachine.stateMachineArn, 'The backup workflow');
     output('RestoreStateMachineArn', this.restoreWorkflow.stateMachine.stateMachineArn, 'The restore workflow');
+    output('PruneStateMachineArn', this.pruneWorkflow.stateMachine.stateMachineArn, 'The retention and prune workflow');
     output('ScheduleGroupName', this.scheduler.scheduleGroupName, 'The EventBridge Scheduler group');
     output('SchedulerRoleArn', this.scheduler.role.roleArn, 'The role schedules assume');
     output('ApiUrl', this.api.url, 'The API base URL (IAM auth)');

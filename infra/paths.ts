@@ -20,6 +20,9 @@ export const BACKUP_DEFINITION_FILE: string = path.join(REPO_ROOT, 'statemachine
 /** The Amazon States Language file of the restore workflow. */
 export const RESTORE_DEFINITION_FILE: string = path.join(REPO_ROOT, 'statemachines', 'restore.asl.json');
 
+/** The Amazon States Language file of the prune workflow. */
+export const PRUNE_DEFINITION_FILE: string = path.join(REPO_ROOT, 'statemachines', 'prune.asl.json');
+
 /**
  * The entry file of a Lambda function under `functions/`.
  *

@@ -10,9 +10,10 @@ import path from 'node:path';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { BACKUP_SUBSTITUTION_KEYS } from '../../infra/constructs/backup-functions.js';
+import { PRUNE_SUBSTITUTION_KEYS } from '../../infra/constructs/prune-functions.js';
 import { RESTORE_SUBSTITUTION_KEYS } from '../../infra/constructs/restore-functions.js';
 import { aslPlaceholders } from '../../infra/constructs/workflow-state-machine.js';
-import { BACKUP_DEFINITION_FILE, RESTORE_DEFINITION_FILE } from '../../infra/paths.js';
+import { BACKUP_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE } from '../../infra/paths.js';
 import { synthHaven } from './support/haven-app.js';
 import { logicalId } from './support/template.js';
 
@@ -59,10 +60,11 @@ function substitute(aslText: string, keys: readonly string[]): StateMachineDefin
 const WORKFLOWS = [
   { name: 'backup', file: BACKUP_DEFINITION_FILE, keys: BACKUP_SUBSTITUTION_KEYS, construct: stack.backupWorkflow, functions: stack.backupFunctions.bySubstitution() },
   { name: 'restore', file: RESTORE_DEFINITION_FILE, keys: RESTORE_SUBSTITUTION_KEYS, construct: stack.restoreWorkflow, functions: stack.restoreFunctions.bySubstitution() },
+  { name: 'prune', file: PRUNE_DEFINITION_FILE, keys: PRUNE_SUBSTITUTION_KEYS, construct: stack.pruneWorkflow, functions: stack.pruneFunctions.bySubstitution() },
 ] as const;
 
-test('two STANDARD state machines: backup and restore', () => {
-  assert.equal(Object.keys(machines).length, 2);
+test('three STANDARD state machines: backup, restore and prune', () => {
+  assert.equal(Object.keys(machines).length, 3);
   for (const { construct } of WORKFLOWS) assert.equal((resources[logicalId(stack, construct.stateMachine)]?.Properties as unknown as StateMachineProps).StateMachineType, 'STANDARD');
 });
 
