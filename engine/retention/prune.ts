@@ -25,7 +25,7 @@ import type { WorkflowDeps } from '../workflows/deps.js';
 import { clearStaged } from '../workflows/staging.js';
 import { extendPackLocks } from './locks.js';
 import { planPrune, type PrunePlan } from './prune-plan.js';
-import { listPackObjects, readIndexes, readSnapshotUse, readStaging, type SnapshotUse } from './vault-state.js';
+import { emptyUse, listPackObjects, readIndexes, readSnapshotUse, readStaging, type SnapshotUse } from './vault-state.js';
 
 /** Prune settings. */
 export interface PruneOptions {
@@ -74,7 +74,7 @@ export async function pruneVault(deps: WorkflowDeps, options: PruneOptions = {})
   const vault = await deps.vault();
   const now = deps.now();
   const graceMs = (options.graceSeconds ?? PRUNE_DEFAULTS.graceSeconds) * 1000;
-  const use = await readSnapshotUse(vault);
+  const use = await readSnapshotUse(vault, emptyUse(), deps.objectLock !== undefined);
   const staging = await readStaging(vault, deps.catalog, now, graceMs);
   const [indexes, packObjects] = await Promise.all([readIndexes(vault), listPackObjects(vault)]);
   const lockedPacks = await findLocked(deps, packObjects.map((p) => p.id), now);
@@ -189,8 +189,8 @@ async function repack(vault: Vault, plan: PrunePlan, result: PruneResult): Promi
  * and listed again.
  */
 async function rescue(deps: WorkflowDeps, vault: Vault, plan: PrunePlan, use: SnapshotUse): Promise<PackEntry[]> {
-  const before = new Set(use.ids);
-  await readSnapshotUse(vault, use);
+  // Only the snapshots committed since the first look.
+  const since = await readSnapshotUse(vault, emptyUse(use.ids));
   const staging = await readStaging(vault, deps.catalog, deps.now(), 0);
   // Index objects written since the first look (a worker's) that list a pack about to go.
   const written = new Set(plan.packsOfIndex.keys());
@@ -199,8 +199,7 @@ async function rescue(deps: WorkflowDeps, vault: Vault, plan: PrunePlan, use: Sn
   for (const id of fresh) {
     for (const pack of await vault.readIndex(id).catch(() => [])) freshlyIndexed.add(pack.id);
   }
-  const newBlobs = new Set<string>();
-  for (const [id, blobs] of use.blobsOf) if (!before.has(id)) for (const blob of blobs) newBlobs.add(blob);
+  const newBlobs = since.blobs;
   const candidates: PackEntry[] = [
     ...plan.repackPacks.map((r) => r.pack),
     ...plan.deletePacks.flatMap((p) => {

@@ -22,15 +22,20 @@ export interface SnapshotUse {
   blobs: Set<string>;
   /** Snapshot id → backup id (for Object Lock extension). */
   backups: Map<string, string>;
-  /** Snapshot id → its blobs. */
+  /** Snapshot id → its blobs (kept only when asked: Object Lock extension needs them). */
   blobsOf: Map<string, string[]>;
 }
 
+/** No snapshots yet; `known` ids are skipped by {@link readSnapshotUse}. */
+export function emptyUse(known: Iterable<string> = []): SnapshotUse {
+  return { ids: new Set(known), blobs: new Set(), backups: new Map(), blobsOf: new Map() };
+}
+
 /**
- * Reads the snapshots not in `known` and adds their blobs.
+ * Reads the snapshots not yet in `into.ids` and adds their blobs.
  * A snapshot deleted meanwhile (forgotten by a concurrent call) is skipped.
  */
-export async function readSnapshotUse(vault: Vault, into: SnapshotUse = { ids: new Set(), blobs: new Set(), backups: new Map(), blobsOf: new Map() }): Promise<SnapshotUse> {
+export async function readSnapshotUse(vault: Vault, into: SnapshotUse = emptyUse(), keepLists = false): Promise<SnapshotUse> {
   const fresh = (await vault.listSnapshotIds()).filter((id) => !into.ids.has(id));
   await mapLimit(fresh, READS, async (id) => {
     let snapshot;
@@ -43,7 +48,7 @@ export async function readSnapshotUse(vault: Vault, into: SnapshotUse = { ids: n
     const blobs = snapshot.partitions.flatMap((p) => p.blobs);
     into.ids.add(id);
     into.backups.set(id, snapshot.backup_id);
-    into.blobsOf.set(id, blobs);
+    if (keepLists) into.blobsOf.set(id, blobs);
     for (const blob of blobs) into.blobs.add(blob);
   });
   return into;

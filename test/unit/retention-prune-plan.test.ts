@@ -2,7 +2,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PackEntry } from '../../engine/index/types.js';
+import { ErrorCode } from '../../engine/errors.js';
 import { KeepPackReason, planPrune, type PruneInputs } from '../../engine/retention/prune-plan.js';
+import { InvalidJobError } from '../../engine/workflows/errors.js';
+import { pruneSettings } from '../../engine/workflows/prune/list-jobs.js';
 
 const hex = (c: string) => c.repeat(64);
 const blob = (id: string, offset: number, length: number) => ({ id: hex(id), offset, length, rawLength: length, compression: 0 });
@@ -86,5 +89,15 @@ describe('prune plan', () => {
     assert.equal(plan.keptPacks.length, 4);
     const staged = planPrune({ ...base, compactAbove: 1, protectedIndexes: new Set([hex('y')]) });
     assert.deepEqual(staged.rewriteIndexes, []);
+  });
+});
+
+describe('prune workflow settings', () => {
+  test('defaults, and out-of-range values refused with a clear InvalidInput error', () => {
+    assert.deepEqual(pruneSettings({}), { grace_seconds: 86_400, repack_threshold: 0.5, compact_above: 64, dry_run: false });
+    assert.deepEqual(pruneSettings({ grace_seconds: 0, repack_threshold: 1, dry_run: true }), { grace_seconds: 0, repack_threshold: 1, compact_above: 64, dry_run: true });
+    for (const bad of [{ grace_seconds: -1 }, { grace_seconds: 1.5 }, { repack_threshold: 0 }, { repack_threshold: '0.5' as unknown as number }, { compact_above: 0 }]) {
+      assert.throws(() => pruneSettings(bad), (error: unknown) => error instanceof InvalidJobError && error.code === ErrorCode.InvalidInput, JSON.stringify(bad));
+    }
   });
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { checkVault } from '../../engine/checker/checker.js';
 import type { Step } from '../../functions/registry.js';
+import { listStaged, writeStaged } from '../../engine/workflows/staging.js';
 import { LocalStack } from '../../local/stack/local-stack.js';
 import { describePrefix } from '../../local/compare/s3-prefix.js';
 import { backup, createJob, gate, newestBackup, packBytes, packExists, packsOf, putRandom, removeObject, restoreInto, sourceBucket } from './prune-support.js';
@@ -117,9 +118,14 @@ describe('prune: repacking and the grace period', () => {
     const second = await backup(stack, job);
     assert.equal((await packsOf(stack, second)).size, 1, 'the second backup wrote the chunk where its stream now starts');
 
+    // A staging area left by a backup that has no running execution (a crashed run): swept once past the grace period.
+    const vault = await stack.deps.vault();
+    await writeStaged(vault, 'backup_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'plan', { description: {}, source: {}, planned_at: new Date().toISOString(), index_ids: [] });
+
     const dry = await stack.runner.run('prune', { grace_seconds: 0, repack_threshold: 0.3, dry_run: true });
     assert.equal(dry.status, 'SUCCEEDED');
     assert.ok(await packExists(stack, pack!), 'a dry run changes nothing');
+    assert.deepEqual(await listStaged(vault, 'backup_01ARZ3NDEKTSV4RRFFQ69G5FAV'), ['plan']);
     assert.equal((await stack.catalog.getBackup(first.backup_id)).deleted_at ?? null, null);
 
     const run = await stack.runner.run('prune', { grace_seconds: 0, repack_threshold: 0.3 });
@@ -128,6 +134,7 @@ describe('prune: repacking and the grace period', () => {
     assert.equal(result.packs_repacked, 1, JSON.stringify(result));
     assert.equal(result.packs_written, 1);
     assert.ok(!(await packExists(stack, pack!)));
+    assert.deepEqual(await listStaged(vault, 'backup_01ARZ3NDEKTSV4RRFFQ69G5FAV'), [], 'the stale staging area is swept');
     assert.deepEqual(await restoreInto(stack, second.backup_id, bucket, 'restored-d/'), await describePrefix(bucket, 'd/'));
     assert.deepEqual((await checkVault(await stack.deps.vault(), { readData: true })).issues, []);
   });
