@@ -24,6 +24,7 @@ import type { Vault } from '../vault/vault.js';
 import type { WorkflowDeps } from '../workflows/deps.js';
 import { clearStaged } from '../workflows/staging.js';
 import { extendPackLocks } from './locks.js';
+import { usedOrphans } from './orphans.js';
 import { planPrune, type PrunePlan } from './prune-plan.js';
 import { emptyUse, listPackObjects, readIndexes, readSnapshotUse, readStaging, type SnapshotUse } from './vault-state.js';
 
@@ -77,20 +78,30 @@ export async function pruneVault(deps: WorkflowDeps, options: PruneOptions = {})
   const use = await readSnapshotUse(vault, emptyUse(), deps.objectLock !== undefined);
   const staging = await readStaging(vault, deps.catalog, now, graceMs);
   const [indexes, packObjects] = await Promise.all([readIndexes(vault), listPackObjects(vault)]);
-  const lockedPacks = await findLocked(deps, packObjects.map((p) => p.id), now);
-  const plan = planPrune({
+  const inputs = {
     indexes,
     packObjects,
     usedBlobs: use.blobs,
     protectedIndexes: staging.protectedIndexes,
-    lockedPacks,
+    lockedPacks: new Set<string>(),
     now,
     graceMs,
     repackThreshold: options.repackThreshold ?? PRUNE_DEFAULTS.repackThreshold,
     compactAbove: options.compactAbove ?? PRUNE_DEFAULTS.compactAbove,
-  });
+  };
+  // Object Lock is asked about only for the packs a first plan would touch.
+  const draft = planPrune(inputs);
+  const lockedPacks = await findLocked(deps, [...draft.deletePacks.map((p) => p.id), ...draft.repackPacks.map((r) => r.pack.id)], now);
+  const plan = lockedPacks.size > 0 ? planPrune({ ...inputs, lockedPacks }) : draft;
   const result = summary(plan, options.dryRun ?? false, staging.stale.length);
   if (options.dryRun) return result;
+  // Unindexed packs a snapshot still uses (a prune that stopped midway) are listed again, not deleted.
+  const orphans = await usedOrphans(vault, plan.deletePacks, new Set(plan.packEntries.keys()), use.blobs);
+  if (orphans.length > 0) {
+    await vault.writeIndex(orphans);
+    result.indexes_written += 1;
+    result.packs_rescued += orphans.length;
+  }
   const locker = deps.objectLock;
   if (locker) result.locks_extended = await extendPackLocks({ ...deps, objectLock: locker }, use, plan);
 
@@ -107,9 +118,9 @@ export async function pruneVault(deps: WorkflowDeps, options: PruneOptions = {})
   if (rescued.length > 0) {
     await vault.writeIndex(rescued);
     result.indexes_written += 1;
-    result.packs_rescued = rescued.length;
+    result.packs_rescued += rescued.length;
   }
-  const rescuedIds = new Set(rescued.map((p) => p.id));
+  const rescuedIds = new Set([...rescued, ...orphans].map((p) => p.id));
   const doomed = [...plan.deletePacks.map((p) => ({ id: p.id, size: p.size })), ...plan.repackPacks.map((r) => ({ id: r.pack.id, size: r.pack.size }))].filter((p) => !rescuedIds.has(p.id));
   for (const pack of doomed) await vault.store.delete(packKey(pack.id));
   result.packs_deleted = doomed.length;

@@ -154,3 +154,23 @@ describe('prune: repacking and the grace period', () => {
     for (const id of packs.keys()) assert.ok(await packExists(stack, id), 'but its young packs stay');
   });
 });
+
+describe('prune: recovering from a prune that stopped midway', () => {
+  test('a pack a snapshot uses but no index object lists (its index was replaced, the rescue never ran) is listed again, not deleted', async () => {
+    const bucket = await sourceBucket();
+    const stack = await LocalStack.create();
+    await putRandom(bucket, ['f/one']);
+    const job = await createJob(stack, bucket, 'f/', { keep_last: 1 });
+    const record = await backup(stack, job);
+    const packs = await packsOf(stack, record);
+    const vault = await stack.deps.vault();
+    for (const id of await vault.listIndexIds()) await vault.store.delete(`index/${id}`);
+
+    const run = await stack.runner.run('prune', { grace_seconds: 0 });
+    assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
+    assert.equal((run.output as { prune: { packs_rescued: number } }).prune.packs_rescued, packs.size);
+    for (const id of packs.keys()) assert.ok(await packExists(stack, id));
+    assert.deepEqual(await restoreInto(stack, record.backup_id, bucket, 'restored-f/'), await describePrefix(bucket, 'f/'));
+    assert.deepEqual((await checkVault(vault, {})).issues, []);
+  });
+});
