@@ -25,6 +25,9 @@ import { finalizeVerification } from '../engine/workflows/verify/finalize.js';
 import { markVerificationFailed } from '../engine/workflows/verify/mark-failed.js';
 import { planVerification } from '../engine/workflows/verify/plan.js';
 import { prepareScratch } from '../engine/workflows/verify/prepare-scratch.js';
+import { applyJobRetention } from '../engine/workflows/prune/apply-retention.js';
+import { listPruneJobs } from '../engine/workflows/prune/list-jobs.js';
+import { pruneStep } from '../engine/workflows/prune/prune.js';
 
 /** A step as the registry holds it. */
 export type Step = (deps: WorkflowDeps, event: never) => Promise<unknown>;
@@ -96,3 +99,16 @@ export const VERIFY_SUBSTITUTIONS = {
   VerifyFinalizeFunctionArn: 'haven-verify-finalize',
   VerifyMarkFailedFunctionArn: 'haven-verify-mark-failed',
 } as const satisfies Record<string, keyof typeof VERIFY_FUNCTIONS>;
+/** Function name → step, for the prune workflow. */
+export const PRUNE_FUNCTIONS = {
+  'haven-prune-list-jobs': listPruneJobs,
+  'haven-prune-apply-retention': applyJobRetention,
+  'haven-prune': pruneStep,
+} as const satisfies Record<string, Step>;
+
+/** The prune ASL's substitution key for each function. */
+export const PRUNE_SUBSTITUTIONS = {
+  PruneListJobsFunctionArn: 'haven-prune-list-jobs',
+  PruneApplyRetentionFunctionArn: 'haven-prune-apply-retention',
+  PruneFunctionArn: 'haven-prune',
+} as const satisfies Record<string, keyof typeof PRUNE_FUNCTIONS>;

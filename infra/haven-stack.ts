@@ -13,12 +13,13 @@ import { HavenFunction, type HavenLogLevel } from './constructs/haven-function.j
 import { HavenMonitoring, type JobSchedule } from './constructs/monitoring.js';
 import { HavenNotifications } from './constructs/notifications.js';
 import { RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreSubstitutionKey } from './constructs/restore-functions.js';
+import { PRUNE_SUBSTITUTION_KEYS, PruneFunctions, type PruneSubstitutionKey } from './constructs/prune-functions.js';
 import { HavenScheduler } from './constructs/scheduler.js';
 import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
 import { VaultKey } from './constructs/vault-key.js';
 import { VERIFY_SUBSTITUTION_KEYS, VerifyFunctions, type VerifySubstitutionKey } from './constructs/verify-functions.js';
 import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
-import { BACKUP_DEFINITION_FILE, functionEntry, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from './paths.js';
+import { BACKUP_DEFINITION_FILE, functionEntry, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from './paths.js';
 import { readHavenVersion } from './version.js';
 
 /** Props of {@link HavenStack}. */
@@ -79,6 +80,9 @@ export class HavenStack extends Stack {
   readonly restoreWorkflow: WorkflowStateMachine<RestoreSubstitutionKey>;
   readonly verifyFunctions: VerifyFunctions;
   readonly verifyWorkflow: WorkflowStateMachine<VerifySubstitutionKey>;
+  readonly pruneFunctions: PruneFunctions;
+  /** Retention and prune (the daily system schedule starts it). */
+  readonly pruneWorkflow: WorkflowStateMachine<PruneSubstitutionKey>;
   readonly scheduler: HavenScheduler;
   readonly healthFunction: HavenFunction;
   readonly api: HavenApi;
@@ -143,6 +147,20 @@ export class HavenStack extends Stack {
       functions: this.verifyFunctions.bySubstitution(),
       logRetention,
     });
+    this.pruneFunctions = new PruneFunctions(this, 'Prune', {
+      vault: this.vault,
+      vaultKey: this.vaultKey,
+      catalog: this.catalog,
+      objectLockMode: props.objectLock?.mode,
+      logLevel: props.logLevel,
+      logRetention,
+    });
+    this.pruneWorkflow = new WorkflowStateMachine(this, 'PruneWorkflow', {
+      definitionFile: PRUNE_DEFINITION_FILE,
+      substitutionKeys: PRUNE_SUBSTITUTION_KEYS,
+      functions: this.pruneFunctions.bySubstitution(),
+      logRetention,
+    });
     this.scheduler = new HavenScheduler(this, 'Scheduler', {
       backupStateMachine: this.backupWorkflow,
       scheduleGroupName: props.scheduleGroupName,
@@ -175,6 +193,7 @@ export class HavenStack extends Stack {
     output('BackupStateMachineArn', this.backupWorkflow.stateMachine.stateMachineArn, 'The backup workflow');
     output('RestoreStateMachineArn', this.restoreWorkflow.stateMachine.stateMachineArn, 'The restore workflow');
     output('VerifyStateMachineArn', this.verifyWorkflow.stateMachine.stateMachineArn, 'The verify workflow');
+    output('PruneStateMachineArn', this.pruneWorkflow.stateMachine.stateMachineArn, 'The retention and prune workflow');
     output('ScheduleGroupName', this.scheduler.scheduleGroupName, 'The EventBridge Scheduler group');
     output('SchedulerRoleArn', this.scheduler.role.roleArn, 'The role schedules assume');
     output('ApiUrl', this.api.url, 'The API base URL (IAM auth)');

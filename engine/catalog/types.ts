@@ -53,12 +53,28 @@ export interface ScheduleConfig {
   [key: string]: unknown;
 }
 
-/** How long backups are kept, per period (grandfather-father-son). */
+/**
+ * How long backups are kept, per period (grandfather-father-son); see
+ * docs/RETENTION.md. The seed's `days`/`weeks`/`months`/`years` are the
+ * `daily`/`weekly`/`monthly`/`yearly` counts. An empty policy keeps everything.
+ */
 export interface RetentionPolicy {
   days?: number;
   weeks?: number;
   months?: number;
   years?: number;
+  /** The newest n good backups. */
+  keep_last?: number;
+  /** The newest good backup of each of the last n local hours (days, ISO weeks, months, years) that have one. */
+  hourly?: number;
+  daily?: number;
+  weekly?: number;
+  monthly?: number;
+  yearly?: number;
+  /** Every backup younger than this, e.g. `7d`, `1y6m`, `36h` (restic's units y, m, w, d, h). */
+  keep_within?: string;
+  /** The newest n good backups are always kept, whatever the other rules say (seed 003's minimum count). */
+  min_count?: number;
 }
 
 /** Compression of new chunks. */
@@ -205,6 +221,10 @@ export interface ExecutionRecord extends TrackedFields {
   retention_until: Timestamp | null;
   /** A locked backup is never deleted by retention. */
   locked?: boolean;
+  /** When the backup was forgotten (its snapshot removed from the vault); the record stays. */
+  deleted_at?: Timestamp | null;
+  /** Who forgot it: `retention` (a prune) or `api` (DELETE /backup/backups/{id}). */
+  deleted_by?: string | null;
 }
 
 /** Creation fields of a run that starts when requested (an execution, a verification). */
@@ -237,7 +257,7 @@ export interface NewExecution extends NewRun {
 export type ExecutionPatch = Partial<Pick<ExecutionRecord, 'phase' | 'progress' | 'backup_type' | 'result' | 'verification' | 'error' | 'retention_until' | 'locked' | 'estimated_completion'>>;
 
 /** What may change on an execution in any status (after a later verification, a retention change). */
-export type ExecutionAnnotation = Partial<Pick<ExecutionRecord, 'verification' | 'retention_until' | 'locked'>>;
+export type ExecutionAnnotation = Partial<Pick<ExecutionRecord, 'verification' | 'retention_until' | 'locked' | 'deleted_at' | 'deleted_by'>>;
 
 /** What a restore restored. */
 export interface RestoreResult {

@@ -6,6 +6,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { SourceConfig } from '../catalog/types.js';
 import type { BackupSource, RestoreTarget } from '../sources/source.js';
+import type { ObjectLocker } from '../storage/object-lock.js';
 import type { Vault } from '../vault/vault.js';
 
 /** An outcome event (EventBridge detail-type and detail); never carries secrets. */
@@ -33,4 +34,6 @@ export interface WorkflowDeps {
   /** Publishes an outcome event (no-op when notifications are off). */
   publish(event: OutcomeEvent): Promise<void>;
   now(): Date;
+  /** S3 Object Lock on the vault, in deployments that turn it on (retention and prune read and extend it). */
+  objectLock?: ObjectLocker;
 }

@@ -2,7 +2,8 @@
 import { Catalog } from '../../engine/catalog/catalog.js';
 import { FileKeyProvider } from '../../engine/keys/file-key-provider.js';
 import { KmsKeyProvider } from '../../engine/keys/kms-key-provider.js';
-import { openObjectStore } from '../../engine/storage/open-store.js';
+import { openObjectStore, parseStoreUri } from '../../engine/storage/open-store.js';
+import { S3ObjectLocker } from '../../engine/storage/s3-object-lock.js';
 import type { WorkflowDeps } from '../../engine/workflows/deps.js';
 import { backupSourceFor, restoreTargetFor } from '../../engine/workflows/sources.js';
 import { vaultOpener } from '../../engine/workflows/vault-opener.js';
@@ -22,7 +23,15 @@ export function workflowDeps(settings: FunctionSettings = readSettings()): Workf
     // Metrics are written even with events off; SNS only with a topic.
     publish: outcomePublisher(catalog, settings),
     now: () => new Date(),
+    ...objectLocker(settings),
   };
+}
+
+/** Object Lock on an S3 vault, when the deployment turned it on. */
+function objectLocker(settings: FunctionSettings): Pick<WorkflowDeps, 'objectLock'> {
+  const location = parseStoreUri(settings.vaultUri);
+  if (!settings.objectLockMode || location.kind !== 's3') return {};
+  return { objectLock: new S3ObjectLocker(location.bucket, location.prefix, settings.objectLockMode) };
 }
 
 let cached: WorkflowDeps | undefined;

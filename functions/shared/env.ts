@@ -19,6 +19,8 @@ export interface FunctionSettings {
   events: 'on' | 'off';
   /** The SNS topic notifications go to (`HAVEN_NOTIFICATION_TOPIC_ARN`); none: no SNS messages. */
   notificationTopicArn?: string;
+  /** S3 Object Lock mode of the vault bucket (`HAVEN_OBJECT_LOCK_MODE`), when the deployment turned it on. */
+  objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -39,5 +41,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): FunctionSett
     ...(keyFile ? { keyFile } : {}),
     events: env.HAVEN_EVENTS === 'off' ? 'off' : 'on',
     ...(env.HAVEN_NOTIFICATION_TOPIC_ARN ? { notificationTopicArn: env.HAVEN_NOTIFICATION_TOPIC_ARN } : {}),
+    ...objectLockMode(env.HAVEN_OBJECT_LOCK_MODE),
   };
+}
+
+function objectLockMode(value: string | undefined): Pick<FunctionSettings, 'objectLockMode'> {
+  if (!value) return {};
+  if (value !== 'GOVERNANCE' && value !== 'COMPLIANCE') throw new MissingSettingError(`HAVEN_OBJECT_LOCK_MODE must be GOVERNANCE or COMPLIANCE, not ${value}`);
+  return { objectLockMode: value };
 }

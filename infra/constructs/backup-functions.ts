@@ -4,11 +4,11 @@
  *
  * | step | catalog | vault (prefix, key) | sources | events |
  * | --- | --- | --- | --- | --- |
- * | plan | read/write | read/write/delete/list | DescribeTable, DescribeTimeToLive; ListBucket | |
- * | export-partition | read/write | read/write/delete/list | Scan; GetObject | |
- * | commit, verify | read/write | read/write/delete/list | | |
+ * | plan | read/write | read/write/list, delete staging/ | DescribeTable, DescribeTimeToLive; ListBucket | |
+ * | export-partition | read/write | read/write/list, delete staging/ | Scan; GetObject | |
+ * | commit, verify | read/write | read/write/list, delete staging/ | | |
  * | finalize | read/write | | | PutEvents (default bus) |
- * | mark-failed | read/write | read/write/delete/list | | PutEvents (default bus) |
+ * | mark-failed | read/write | read/write/list, delete staging/ | | PutEvents (default bus) |
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';

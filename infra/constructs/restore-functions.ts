@@ -5,8 +5,8 @@
  *
  * | step | catalog | vault (prefix, key) | restore targets | events |
  * | --- | --- | --- | --- | --- |
- * | plan | read/write | read/write/delete/list | DescribeTable, CreateTable, UpdateTimeToLive, Scan; ListBucket | |
- * | safety-backup | read/write | read/write/delete/list | DescribeTable, DescribeTimeToLive, Scan; ListBucket, GetObject | |
+ * | plan | read/write | read/write/list, delete staging/ | DescribeTable, CreateTable, UpdateTimeToLive, Scan; ListBucket | |
+ * | safety-backup | read/write | read/write/list, delete staging/ | DescribeTable, DescribeTimeToLive, Scan; ListBucket, GetObject | |
  * | restore-partition | read/write | read/list (Decrypt only) | DescribeTable, BatchWriteItem, PutItem; ListBucket, GetObject, PutObject, AbortMultipartUpload | |
  * | validate | read/write | | | |
  * | finalize, mark-failed | read/write | | | PutEvents (default bus) |

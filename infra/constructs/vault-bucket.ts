@@ -29,6 +29,10 @@ export const VaultObjectActions = {
   readWriteDelete: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
   /** What the engine's S3 object store calls to read vault objects: GetObject (also HeadObject). */
   readOnly: ['s3:GetObject'],
+  /** What backup and restore steps write with: everything but deleting (they delete only under `staging/`). */
+  readWrite: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+  /** Object Lock dates: HeadObject returns them with GetObjectRetention; prune extends them. */
+  retention: ['s3:GetObjectRetention', 's3:PutObjectRetention'],
 } as const;
 
 /** The key prefix Haven's vault lives under in the vault bucket. */
@@ -167,9 +171,11 @@ export class VaultBucket extends Construct {
   }
 
   /**
-   * Lets a principal read, write, delete and list the vault under `prefix`,
-   * as the engine's S3 object store does: the
-   * {@link VaultObjectActions.readWriteDelete} actions on `<prefix>/*` only,
+   * Lets a principal read, write and list the vault under `prefix` and
+   * delete only its staging area, as the backup and restore steps do: the
+   * {@link VaultObjectActions.readWrite} actions on `<prefix>/*`,
+   * `s3:DeleteObject` on `<prefix>/staging/*` only (a backup clears what it
+   * staged; packs, index objects and snapshots are deleted by prune alone),
    * `s3:ListBucket` on the bucket, and `kms:GenerateDataKey` + `kms:Decrypt`
    * on the bucket's key (SSE-KMS writes, reads and multipart uploads).
    *
@@ -186,9 +192,31 @@ export class VaultBucket extends Construct {
     assertVaultPrefix(prefix);
     return Grant.addToPrincipal({
       grantee,
-      actions: [...VaultObjectActions.readWriteDelete],
+      actions: [...VaultObjectActions.readWrite],
       resourceArns: [this.bucket.arnForObjects(`${prefix}/*`)],
     })
+      .combine(Grant.addToPrincipal({ grantee, actions: ['s3:DeleteObject'], resourceArns: [this.bucket.arnForObjects(`${prefix}/staging/*`)] }))
+      .combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }))
+      .combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'));
+  }
+
+  /**
+   * Lets a principal prune the vault under `prefix`: the
+   * {@link VaultObjectActions.readWriteDelete} actions on `<prefix>/*` (the
+   * only grant that deletes packs, index objects and snapshots), with
+   * `objectLock` the {@link VaultObjectActions.retention} actions there too,
+   * `s3:ListBucket` on the bucket, and `kms:GenerateDataKey` + `kms:Decrypt`
+   * on the bucket's key.
+   *
+   * @param grantee - the principal
+   * @param prefix - the vault's key prefix, without slashes at either end @default `vault`
+   * @param objectLock - whether the bucket has Object Lock (read and extend retention dates) @default false
+   * @returns the grant
+   */
+  grantVaultPrune(grantee: IGrantable, prefix: string = DEFAULT_VAULT_PREFIX, objectLock = false): Grant {
+    assertVaultPrefix(prefix);
+    const actions = [...VaultObjectActions.readWriteDelete, ...(objectLock ? VaultObjectActions.retention : [])];
+    return Grant.addToPrincipal({ grantee, actions, resourceArns: [this.bucket.arnForObjects(`${prefix}/*`)] })
       .combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }))
       .combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'));
   }

@@ -33,8 +33,10 @@ export const VaultAccess = {
   None: 'none',
   /** Get and list under the vault prefix; `kms:Decrypt` on the vault key. */
   Read: 'read',
-  /** Get, put, abort, delete and list under the vault prefix; `kms:GenerateDataKey` + `kms:Decrypt`. */
+  /** Get, put, abort and list under the vault prefix, delete under its `staging/`; `kms:GenerateDataKey` + `kms:Decrypt`. */
   ReadWrite: 'readWrite',
+  /** ReadWrite plus delete anywhere under the vault prefix (and Object Lock dates when the bucket has it): prune only. */
+  Prune: 'prune',
 } as const;
 export type VaultAccess = (typeof VaultAccess)[keyof typeof VaultAccess];
 
@@ -80,6 +82,7 @@ export const WorkflowEnv = {
   CatalogTable: 'HAVEN_CATALOG_TABLE',
   VaultUri: 'HAVEN_VAULT_URI',
   KmsKeyId: 'HAVEN_KMS_KEY_ID',
+  ObjectLockMode: 'HAVEN_OBJECT_LOCK_MODE',
 } as const;
 
 /** The tables and buckets the steps' {@link DataAccess} applies to. */
@@ -105,6 +108,8 @@ export interface WorkflowFunctionsProps<S extends string, K extends string> {
   readonly data?: WorkflowData;
   /** The vault's key prefix in the bucket. @default `vault` */
   readonly vaultPrefix?: string;
+  /** The vault bucket's Object Lock mode, when it has Object Lock (set as `HAVEN_OBJECT_LOCK_MODE`). @default none */
+  readonly objectLockMode?: string;
   readonly logLevel?: HavenLogLevel;
   readonly logRetention?: logs.RetentionDays;
 }
@@ -141,6 +146,7 @@ export class WorkflowFunctions<S extends string, K extends string> extends Const
       [WorkflowEnv.CatalogTable]: props.catalog.table.tableName,
       [WorkflowEnv.VaultUri]: props.vault.vaultUri(vaultPrefix),
       [WorkflowEnv.KmsKeyId]: props.vaultKey.key.keyArn,
+      ...(props.objectLockMode ? { [WorkflowEnv.ObjectLockMode]: props.objectLockMode } : {}),
     };
     const defaultBusArn = Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' });
 
@@ -171,12 +177,16 @@ export class WorkflowFunctions<S extends string, K extends string> extends Const
       if (spec.vault === VaultAccess.ReadWrite) {
         props.vault.grantVaultReadWrite(fn, vaultPrefix);
         props.vaultKey.grantWrapKeys(fn);
+      } else if (spec.vault === VaultAccess.Prune) {
+        props.vault.grantVaultPrune(fn, vaultPrefix, props.objectLockMode !== undefined);
+        props.vaultKey.grantWrapKeys(fn);
       } else if (spec.vault === VaultAccess.Read) {
         props.vault.grantVaultRead(fn, vaultPrefix);
         props.vaultKey.grantUnwrapKeys(fn);
       }
       if (spec.vault !== VaultAccess.None) scopedWildcards.push(props.vault.bucket.arnForObjects(`${vaultPrefix}/*`));
-      acknowledgeWildcardResources(fn.role, scopedWildcards, 'Scoped wildcard: the objects under the vault prefix of the vault bucket, or the indexes of the catalog table.');
+      if (spec.vault === VaultAccess.ReadWrite) scopedWildcards.push(props.vault.bucket.arnForObjects(`${vaultPrefix}/staging/*`));
+      acknowledgeWildcardResources(fn.role, scopedWildcards, 'Scoped wildcard: the objects under the vault prefix (or its staging area) of the vault bucket, or the indexes of the catalog table.');
 
       if (spec.data) grantData(fn, spec.data, data);
 

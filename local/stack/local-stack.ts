@@ -12,13 +12,15 @@ import { S3ObjectStore } from '../../engine/storage/s3-store.js';
 import type { WorkflowDeps } from '../../engine/workflows/deps.js';
 import { backupSourceFor, restoreTargetFor } from '../../engine/workflows/sources.js';
 import { vaultOpener } from '../../engine/workflows/vault-opener.js';
-import { BACKUP_FUNCTIONS, BACKUP_SUBSTITUTIONS, RESTORE_FUNCTIONS, RESTORE_SUBSTITUTIONS, type Step } from '../../functions/registry.js';
+import { BACKUP_FUNCTIONS, BACKUP_SUBSTITUTIONS, PRUNE_FUNCTIONS, PRUNE_SUBSTITUTIONS, RESTORE_FUNCTIONS, RESTORE_SUBSTITUTIONS, type Step } from '../../functions/registry.js';
 import { VERIFY_FUNCTIONS, VERIFY_SUBSTITUTIONS } from '../../functions/registry.js';
 import { outcomePublisher } from '../../functions/shared/notify.js';
 import { stepHandler } from '../../functions/shared/step-handler.js';
 import { LocalRunner, type TaskHandler } from '../runner/local-runner.js';
-import { createBucket, createCatalogTable, createKey } from './resources.js';
+import { createBucket, createCatalogTable, createKey, createLockedBucket } from './resources.js';
 import { LocalScheduler, type LocalSchedulerOptions } from '../scheduler/local-scheduler.js';
+import type { LockMode } from '../../engine/storage/object-lock.js';
+import { S3ObjectLocker } from '../../engine/storage/s3-object-lock.js';
 import type { OutcomeEvent } from '../../engine/workflows/deps.js';
 import type { LocalLambdaContext } from '../runner/local-runner.js';
 import type { Context } from 'aws-lambda';
@@ -41,6 +43,8 @@ export interface LocalStackOptions {
   schedules?: boolean | (LocalSchedulerOptions & { autoStart?: boolean });
   /** Also sends each event through the notifier: EventBridge, and this SNS topic as the job's notification settings say. */
   notificationTopicArn?: string;
+  /** S3 Object Lock on the vault bucket (mode of the dates retention sets; optional bucket default retention). */
+  objectLock?: { mode: LockMode; defaultDays?: number };
 }
 
 /** Fake ARN of a local function. */
@@ -79,7 +83,8 @@ export class LocalStack {
     const name = options.name ?? 'haven';
     const bucket = `${name}-vault-${suffix}`;
     const table = `${name}-catalog-${suffix}`;
-    await createBucket(bucket);
+    if (options.objectLock) await createLockedBucket(bucket, options.objectLock.mode, options.objectLock.defaultDays);
+    else await createBucket(bucket);
     await createCatalogTable(table);
     const kmsKeyArn = await createKey(`${name} vault key`);
     const events: OutcomeEvent[] = [];
@@ -96,9 +101,10 @@ export class LocalStack {
         await notify?.(event);
       },
       now: () => new Date(),
+      ...(options.objectLock ? { objectLock: new S3ObjectLocker(bucket, 'vault', options.objectLock.mode) } : {}),
     };
     const handlers: Record<string, TaskHandler> = {};
-    for (const [fn, step] of Object.entries({ ...BACKUP_FUNCTIONS, ...RESTORE_FUNCTIONS, ...VERIFY_FUNCTIONS }) as Array<[string, Step]>) {
+    for (const [fn, step] of Object.entries({ ...BACKUP_FUNCTIONS, ...RESTORE_FUNCTIONS, ...VERIFY_FUNCTIONS, ...PRUNE_FUNCTIONS }) as Array<[string, Step]>) {
       const wrapped = options.wrapStep ? options.wrapStep(fn, step) : step;
       const handler = stepHandler(fn, wrapped as (deps: WorkflowDeps, event: unknown) => Promise<unknown>, () => deps);
       handlers[fn] = (event: unknown, context: LocalLambdaContext) => handler(event as never, context as unknown as Context);
@@ -109,6 +115,7 @@ export class LocalStack {
         backup: { file: 'backup', substitutions: arns(BACKUP_SUBSTITUTIONS) },
         restore: { file: 'restore', substitutions: arns(RESTORE_SUBSTITUTIONS) },
         verify: { file: 'verify', substitutions: arns(VERIFY_SUBSTITUTIONS) },
+        prune: { file: 'prune', substitutions: arns(PRUNE_SUBSTITUTIONS) },
       },
       handlers,
       { retryIntervalMs: options.retryIntervalMs ?? 20 },

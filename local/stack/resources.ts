@@ -5,13 +5,27 @@
  */
 import { CreateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectLockConfigurationCommand } from '@aws-sdk/client-s3';
 import { dynamoDbClient, kmsClient, s3Client } from '../../engine/aws/clients.js';
 
 /** Creates a versioned bucket. */
 export async function createBucket(name: string): Promise<void> {
   await s3Client().send(new CreateBucketCommand({ Bucket: name }));
   await s3Client().send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
+}
+
+/** Creates a versioned bucket with S3 Object Lock on, with a default retention when `defaultDays` is given. */
+export async function createLockedBucket(name: string, mode: 'GOVERNANCE' | 'COMPLIANCE', defaultDays?: number): Promise<void> {
+  await s3Client().send(new CreateBucketCommand({ Bucket: name, ObjectLockEnabledForBucket: true }));
+  await s3Client().send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
+  if (defaultDays !== undefined) {
+    await s3Client().send(
+      new PutObjectLockConfigurationCommand({
+        Bucket: name,
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: mode, Days: defaultDays } } },
+      }),
+    );
+  }
 }
 
 /** Creates a symmetric KMS key; returns its ARN. */

@@ -40,8 +40,8 @@ const STEPS = Object.keys(EXPECTED) as BackupStep[];
 const fn = (step: BackupStep) => fnOf(stack.backupFunctions.functions[step]);
 const backupMachineId = logicalId(stack, stack.backupWorkflow.stateMachine);
 
-test('six backup functions (plus six restore functions, eight verify functions and the health function), each with its own role and log group', () => {
-  assert.equal(Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function').length, 21);
+test('six backup functions (plus six restore, eight verify and three prune functions and the health function), each with its own role and log group', () => {
+  assert.equal(Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function').length, 24);
   const roles = new Set(STEPS.map((step) => fn(step).roleId));
   const groups = new Set(STEPS.map((step) => fn(step).logGroupId));
   assert.equal(roles.size, 6);
@@ -191,7 +191,7 @@ test('no other principal may invoke the backup functions (no resource policies)'
 });
 
 test('no statement anywhere allows a wildcard action other than the catalog key\'s, nor a wildcard resource other than reviewed scoped suffixes', () => {
-  const scopedSuffix = [`<${tableId}.Arn>/index/*`, `<${vaultBucketId}.Arn>/vault/*`, `<${vaultBucketId}.Arn>/haven-verify-*`, 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*'];
+  const scopedSuffix = [`<${tableId}.Arn>/index/*`, `<${vaultBucketId}.Arn>/vault/*`, `<${vaultBucketId}.Arn>/vault/staging/*`, `<${vaultBucketId}.Arn>/haven-verify-*`, 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*'];
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::IAM::Policy') continue;
     for (const s of list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement)) {

@@ -53,7 +53,7 @@ const bundled = bundledHealth();
 const bundleDir = path.join(bundled.app.outdir, `asset.${bundled.code.S3Key.replace(/\.zip$/, '')}`);
 
 test('every function: nodejs22.x on arm64 with bounded memory and timeout', () => {
-  assert.equal(functions.length, 21);
+  assert.equal(functions.length, 24);
   for (const { Properties: p } of functions) {
     assert.equal(p.Runtime, 'nodejs22.x');
     assert.deepEqual(p.Architectures, ['arm64']);

@@ -195,7 +195,8 @@ test('VaultBucket.grantVaultReadWrite: object actions under the prefix only, Lis
   const roleId = logicalId(stack, role);
   assert.deepEqual(permissionsOf(probe, roleId), [
     ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${keyId}.Arn>`]),
-    ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'], [`<${bucketId}.Arn>/vaults/main/*`]),
+    ...pairs(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], [`<${bucketId}.Arn>/vaults/main/*`]),
+    `s3:DeleteObject on <${bucketId}.Arn>/vaults/main/staging/*`,
     `s3:ListBucket on <${bucketId}.Arn>`,
   ].sort());
   for (const bad of ['', '*', 'vault/*', '/vault', 'vault/', 'a//b']) {

@@ -68,18 +68,20 @@ test('every acknowledgment names an AwsSolutions rule and gives a one-line reaso
   }
 });
 
-/** The acknowledgments of one workflow function: the runtime pin, and the scoped IAM5 findings of its grants. */
-function workflowFunctionAcks(path: string, vault: boolean): string[] {
+/** The acknowledgments of one workflow function: the runtime pin, and the scoped IAM5 findings of its grants (writers delete under staging/). */
+function workflowFunctionAcks(path: string, vault: boolean, staging = vault): string[] {
   return [
     `${path}/Function AwsSolutions-L1`,
     `${path}/Role AwsSolutions-IAM5[Action::kms:GenerateDataKey*]`,
     `${path}/Role AwsSolutions-IAM5[Action::kms:ReEncrypt*]`,
     `${path}/Role AwsSolutions-IAM5[Resource::<CatalogTable.Arn>/index/*]`,
     ...(vault ? [`${path}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/*]`] : []),
+    ...(staging ? [`${path}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/staging/*]`] : []),
   ];
 }
 const backupFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Backup/${id}`, vault);
-const restoreFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Restore/${id}`, vault);
+const restoreFunctionAcks = (id: string, vault: boolean, staging = vault) => workflowFunctionAcks(`Restore/${id}`, vault, staging);
+const pruneFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Prune/${id}`, vault, false);
 /** A verify function's acknowledgments, plus the scratch wildcards (`haven-verify-*` tables and vault-bucket keys) it is granted. */
 const verifyFunctionAcks = (id: string, vault: boolean, scratch: { table?: boolean; objects?: boolean } = {}) => [
   ...workflowFunctionAcks(`Verify/${id}`, vault),
@@ -108,7 +110,7 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...restoreFunctionAcks('Finalize', false),
       ...restoreFunctionAcks('MarkFailed', false),
       ...restoreFunctionAcks('Plan', true),
-      ...restoreFunctionAcks('RestorePartition', true),
+      ...restoreFunctionAcks('RestorePartition', true, false),
       ...restoreFunctionAcks('SafetyBackup', true),
       ...restoreFunctionAcks('Validate', false),
       'RestoreWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
@@ -121,6 +123,10 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...verifyFunctionAcks('Finalize', true),
       ...verifyFunctionAcks('MarkFailed', true),
       'VerifyWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
+      ...pruneFunctionAcks('ApplyRetention', true),
+      ...pruneFunctionAcks('ListJobs', false),
+      ...pruneFunctionAcks('Prune', true),
+      'PruneWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       'Health/Function AwsSolutions-L1',
     ].sort(),
   );

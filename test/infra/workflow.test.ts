@@ -10,10 +10,11 @@ import path from 'node:path';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { BACKUP_SUBSTITUTION_KEYS } from '../../infra/constructs/backup-functions.js';
+import { PRUNE_SUBSTITUTION_KEYS } from '../../infra/constructs/prune-functions.js';
 import { RESTORE_SUBSTITUTION_KEYS } from '../../infra/constructs/restore-functions.js';
 import { VERIFY_SUBSTITUTION_KEYS } from '../../infra/constructs/verify-functions.js';
 import { aslPlaceholders } from '../../infra/constructs/workflow-state-machine.js';
-import { BACKUP_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from '../../infra/paths.js';
+import { BACKUP_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from '../../infra/paths.js';
 import { synthHaven } from './support/haven-app.js';
 import { logicalId } from './support/template.js';
 
@@ -61,10 +62,11 @@ const WORKFLOWS = [
   { name: 'backup', file: BACKUP_DEFINITION_FILE, keys: BACKUP_SUBSTITUTION_KEYS, construct: stack.backupWorkflow, functions: stack.backupFunctions.bySubstitution() },
   { name: 'restore', file: RESTORE_DEFINITION_FILE, keys: RESTORE_SUBSTITUTION_KEYS, construct: stack.restoreWorkflow, functions: stack.restoreFunctions.bySubstitution() },
   { name: 'verify', file: VERIFY_DEFINITION_FILE, keys: VERIFY_SUBSTITUTION_KEYS, construct: stack.verifyWorkflow, functions: stack.verifyFunctions.bySubstitution() },
+  { name: 'prune', file: PRUNE_DEFINITION_FILE, keys: PRUNE_SUBSTITUTION_KEYS, construct: stack.pruneWorkflow, functions: stack.pruneFunctions.bySubstitution() },
 ] as const;
 
-test('three STANDARD state machines: backup, restore and verify', () => {
-  assert.equal(Object.keys(machines).length, 3);
+test('four STANDARD state machines: backup, restore, verify and prune', () => {
+  assert.equal(Object.keys(machines).length, 4);
   for (const { construct } of WORKFLOWS) assert.equal((resources[logicalId(stack, construct.stateMachine)]?.Properties as unknown as StateMachineProps).StateMachineType, 'STANDARD');
 });
 

@@ -74,9 +74,16 @@ export function workflowFixture({ stack, template }: Pick<SynthResult, 'stack' |
       [`<${tableId}.Arn>`, `<${tableId}.Arn>/index/*`],
     ),
   ];
-  /** Read, write, delete and list under `vault/`, wrap and unwrap with the vault key. */
+  /** Read, write and list under `vault/`, delete under `vault/staging/` only, wrap and unwrap with the vault key. */
   const VAULT_READ_WRITE = [
-    ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'], [`<${vaultBucketId}.Arn>/vault/*`]),
+    ...pairs(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], [`<${vaultBucketId}.Arn>/vault/*`]),
+    `s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`,
+    `s3:ListBucket on <${vaultBucketId}.Arn>`,
+    ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${vaultKeyId}.Arn>`]),
+  ];
+  /** Prune: read, write, delete and list anywhere under `vault/` (and Object Lock dates with `lock`), wrap and unwrap. */
+  const vaultPrune = (lock: boolean) => [
+    ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject', ...(lock ? ['s3:GetObjectRetention', 's3:PutObjectRetention'] : [])], [`<${vaultBucketId}.Arn>/vault/*`]),
     `s3:ListBucket on <${vaultBucketId}.Arn>`,
     ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${vaultKeyId}.Arn>`]),
   ];
@@ -98,5 +105,5 @@ export function workflowFixture({ stack, template }: Pick<SynthResult, 'stack' |
     return { id, props, roleId: props.Role['Fn::GetAtt'][0], logGroupId: props.LoggingConfig.LogGroup.Ref };
   };
 
-  return { resources, only, tableId, vaultBucketId, vaultKeyId, catalogKeyId, notificationKeyId, NOTIFY, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf };
+  return { resources, only, tableId, vaultBucketId, vaultKeyId, catalogKeyId, notificationKeyId, NOTIFY, CATALOG, VAULT_READ_WRITE, VAULT_READ, vaultPrune, logsOf, fnOf };
 }

@@ -1,0 +1,44 @@
+/** Payloads of the prune workflow: settings and counts, never data. */
+
+/** What starts a prune (the daily system schedule, the API or the CLI); every field optional. */
+export interface PruneStartInput {
+  /** Packs, index objects and staging areas younger than this are never touched. @default 86400 */
+  grace_seconds?: number;
+  /** Repack a pack once this fraction (0..1) of it is unused. @default 0.5 */
+  repack_threshold?: number;
+  /** Merge index objects when there are more than this many. @default 64 */
+  compact_above?: number;
+  /** Plan only: forget nothing, delete nothing. */
+  dry_run?: boolean;
+}
+
+/** The settings every step shares, with defaults applied. */
+export interface PruneSettings {
+  grace_seconds: number;
+  repack_threshold: number;
+  compact_above: number;
+  dry_run: boolean;
+}
+
+/** Output of List jobs. */
+export interface PruneJobList {
+  job_ids: string[];
+  settings: PruneSettings;
+}
+
+/** Input of one Apply retention iteration. */
+export interface JobRetentionInput {
+  job_id: string;
+  settings: PruneSettings;
+}
+
+/** Output of one Apply retention iteration. */
+export interface JobRetentionOutput {
+  job_id: string;
+  kept: number;
+  forgotten: number;
+  skipped: number;
+  locks_extended: number;
+  /** Set when the job's policy could not be applied (a bad policy does not stop the prune). */
+  error?: { code: string; message: string };
+}

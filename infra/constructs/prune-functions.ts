@@ -1,0 +1,116 @@
+/**
+ * The prune workflow's three Lambda functions: one entry file,
+ * `functions/prune/handlers.ts`, one named export per state. They are the
+ * only functions that may delete packs, index objects and snapshots
+ * (`s3:DeleteObject` on the whole vault prefix; backup and restore steps may
+ * delete only under `staging/`):
+ *
+ * | step | catalog | vault (prefix, key) | events |
+ * | --- | --- | --- | --- |
+ * | list-jobs | read/write | | |
+ * | apply-retention | read/write | read/write/delete/list (+ Object Lock dates) | PutEvents (default bus) |
+ * | prune | read/write | read/write/delete/list (+ Object Lock dates) | PutEvents (default bus) |
+ *
+ * Apply-retention deletes forgotten snapshots and extends kept snapshots'
+ * Object Lock dates; prune deletes and writes packs and index objects,
+ * clears stale staging areas, and extends packs' Object Lock dates. The
+ * Object Lock actions (`s3:GetObjectRetention`, `s3:PutObjectRetention`) are
+ * granted only when the vault bucket has Object Lock.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+// Types only (erased at runtime): the compiler checks each handler name is an export of the entry.
+import type * as PruneHandlers from '../../functions/prune/handlers.js';
+import { functionEntry } from '../paths.js';
+import type { CatalogTable } from './catalog-table.js';
+import type { HavenLogLevel } from './haven-function.js';
+import type { ObjectLockMode, VaultBucket } from './vault-bucket.js';
+import type { VaultKey } from './vault-key.js';
+import { VaultAccess, WorkflowFunctions, type WorkflowStepSpec } from './workflow-functions.js';
+
+/** The prune workflow's steps. */
+export const PruneStep = {
+  ListJobs: 'list-jobs',
+  ApplyRetention: 'apply-retention',
+  Prune: 'prune',
+} as const;
+export type PruneStep = (typeof PruneStep)[keyof typeof PruneStep];
+
+/**
+ * Every `${Key}` placeholder `statemachines/prune.asl.json` uses. The state
+ * machine refuses an ASL file using any other, or missing one.
+ */
+export const PRUNE_SUBSTITUTION_KEYS = ['PruneListJobsFunctionArn', 'PruneApplyRetentionFunctionArn', 'PruneFunctionArn'] as const;
+export type PruneSubstitutionKey = (typeof PRUNE_SUBSTITUTION_KEYS)[number];
+
+/** The named exports of `functions/prune/handlers.ts`. */
+export type PruneHandler = keyof typeof PruneHandlers;
+
+/** How each prune step's function is built and what it may do: the handler is one of the entry's exports. */
+export type PruneStepSpec = WorkflowStepSpec<PruneSubstitutionKey> & { readonly handler: PruneHandler };
+
+/** The one entry file of every prune function. */
+export const PRUNE_ENTRY: string = functionEntry('prune', 'handlers');
+
+/** Every step's spec, in workflow order. */
+export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
+  'list-jobs': {
+    id: 'ListJobs',
+    substitution: 'PruneListJobsFunctionArn',
+    entry: PRUNE_ENTRY,
+    handler: 'listJobs',
+    description: 'Haven prune: list jobs and settle the run\'s settings',
+    memorySize: 256,
+    timeout: Duration.minutes(5),
+    vault: VaultAccess.None,
+    events: false,
+  },
+  'apply-retention': {
+    id: 'ApplyRetention',
+    substitution: 'PruneApplyRetentionFunctionArn',
+    entry: PRUNE_ENTRY,
+    handler: 'applyRetention',
+    description: 'Haven prune: apply one job\'s retention policy (forget)',
+    memorySize: 512,
+    timeout: Duration.minutes(15),
+    vault: VaultAccess.Prune,
+    events: true,
+  },
+  prune: {
+    id: 'Prune',
+    substitution: 'PruneFunctionArn',
+    entry: PRUNE_ENTRY,
+    handler: 'prune',
+    description: 'Haven prune: delete unreferenced packs, repack, rewrite index objects',
+    memorySize: 3008,
+    timeout: Duration.minutes(15),
+    vault: VaultAccess.Prune,
+    events: true,
+  },
+};
+
+/** Props of {@link PruneFunctions}. */
+export interface PruneFunctionsProps {
+  readonly vault: VaultBucket;
+  readonly vaultKey: VaultKey;
+  readonly catalog: CatalogTable;
+  /** The vault's key prefix in the bucket. @default `vault` */
+  readonly vaultPrefix?: string;
+  /** The vault bucket's Object Lock mode, when it has Object Lock. @default none */
+  readonly objectLockMode?: ObjectLockMode;
+  readonly logLevel?: HavenLogLevel;
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The three prune functions and their grants. */
+export class PruneFunctions extends WorkflowFunctions<PruneStep, PruneSubstitutionKey> {
+  /**
+   * @param scope - the parent construct
+   * @param id - the construct id
+   * @param props - the resources the steps use
+   */
+  constructor(scope: Construct, id: string, props: PruneFunctionsProps) {
+    super(scope, id, { ...props, steps: PRUNE_STEP_SPECS });
+  }
+}

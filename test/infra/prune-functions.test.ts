@@ -1,0 +1,94 @@
+/**
+ * The prune workflow's three functions: one entry with a named export per
+ * step, sizing, environment, exactly the permissions each step needs (prune
+ * and apply-retention are the only roles that may delete vault objects
+ * outside `staging/`), Object Lock grants only with Object Lock, and the
+ * state machine wiring.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { PRUNE_ENTRY, PRUNE_STEP_SPECS, PRUNE_SUBSTITUTION_KEYS, type PruneStep } from '../../infra/constructs/prune-functions.js';
+import { HavenContextKey } from '../../infra/config.js';
+import { functionEntry } from '../../infra/paths.js';
+import { synthHaven } from './support/haven-app.js';
+import { flat, logicalId, pairs, permissionsOf } from './support/template.js';
+import { EVENTS, workflowFixture, type StateMachineProps } from './support/workflow-fixture.js';
+
+const synth = synthHaven();
+const { stack, template } = synth;
+const { resources, vaultBucketId, vaultKeyId, CATALOG, vaultPrune, logsOf, fnOf } = workflowFixture(synth);
+
+/** What each step needs, written out independently of PRUNE_STEP_SPECS. */
+const EXPECTED: Record<PruneStep, { handler: string; placeholder: string; memory: number; timeout: number; prune: boolean; events: boolean }> = {
+  'list-jobs': { handler: 'listJobs', placeholder: 'PruneListJobsFunctionArn', memory: 256, timeout: 300, prune: false, events: false },
+  'apply-retention': { handler: 'applyRetention', placeholder: 'PruneApplyRetentionFunctionArn', memory: 512, timeout: 900, prune: true, events: true },
+  prune: { handler: 'prune', placeholder: 'PruneFunctionArn', memory: 3008, timeout: 900, prune: true, events: true },
+};
+const STEPS = Object.keys(EXPECTED) as PruneStep[];
+const fn = (step: PruneStep) => fnOf(stack.pruneFunctions.functions[step]);
+const machineId = logicalId(stack, stack.pruneWorkflow.stateMachine);
+const machine = resources[machineId]?.Properties as unknown as StateMachineProps;
+
+test('three prune functions with their own roles; one entry, each calling its own export', () => {
+  assert.equal(resources[machineId]?.Type, 'AWS::StepFunctions::StateMachine');
+  assert.equal(new Set(STEPS.map((step) => fn(step).roleId)).size, 3);
+  assert.equal(PRUNE_ENTRY, functionEntry('prune', 'handlers'));
+  const exported = [...readFileSync(PRUNE_ENTRY, 'utf8').matchAll(/^export const (\w+)\b/gm)].map((m) => m[1]);
+  assert.deepEqual(exported.sort(), STEPS.map((step) => EXPECTED[step].handler).sort());
+  for (const step of STEPS) {
+    const { props } = fn(step);
+    assert.equal(props.Handler, `index.${EXPECTED[step].handler}`, step);
+    assert.equal(props.Runtime, 'nodejs22.x', step);
+    assert.equal(props.MemorySize, EXPECTED[step].memory, step);
+    assert.equal(props.Timeout, EXPECTED[step].timeout, step);
+    assert.equal(props.Environment.Variables.HAVEN_OBJECT_LOCK_MODE, undefined, step);
+  }
+});
+
+test('each role has exactly: its log group, the catalog, the prune vault grant where needed, PutEvents where needed', () => {
+  for (const step of STEPS) {
+    const { roleId, logGroupId } = fn(step);
+    const expected = [...logsOf(logGroupId), ...CATALOG, ...(EXPECTED[step].prune ? vaultPrune(false) : []), ...(EXPECTED[step].events ? EVENTS : [])].sort();
+    assert.deepEqual(permissionsOf(template, roleId), expected, step);
+  }
+});
+
+test('only the prune roles may delete vault objects outside staging/', () => {
+  const pruneRoles = new Set([fn('apply-retention').roleId, fn('prune').roleId]);
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::IAM::Role' || pruneRoles.has(id)) continue;
+    for (const permission of permissionsOf(template, id)) {
+      if (!permission.startsWith('s3:DeleteObject') || !permission.includes(vaultBucketId)) continue;
+      assert.equal(permission, `s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`, `${id}: ${permission}`);
+    }
+  }
+  assert.ok(permissionsOf(template, fn('list-jobs').roleId).every((p) => !p.includes(vaultBucketId) && !p.includes(vaultKeyId)));
+});
+
+test('the state machine substitutes each placeholder and may invoke exactly the three functions', () => {
+  assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...PRUNE_SUBSTITUTION_KEYS].sort());
+  for (const step of STEPS) {
+    assert.equal(PRUNE_STEP_SPECS[step].substitution, EXPECTED[step].placeholder, step);
+    assert.deepEqual(machine.DefinitionSubstitutions[EXPECTED[step].placeholder], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
+  }
+  const permissions = permissionsOf(template, machine.RoleArn['Fn::GetAtt'][0]);
+  assert.deepEqual(permissions.filter((p) => p.startsWith('lambda:')), pairs(['lambda:InvokeFunction'], STEPS.map((step) => `<${fn(step).id}.Arn>`)).sort());
+  template.hasOutput('PruneStateMachineArn', { Value: { Ref: machineId } });
+});
+
+test('with Object Lock: the mode reaches the functions and only prune roles may read and extend retention dates; nag-clean', () => {
+  const locked = synthHaven({ context: { [HavenContextKey.ObjectLockMode]: 'COMPLIANCE', [HavenContextKey.ObjectLockDays]: '30' } });
+  const fixture = workflowFixture(locked);
+  for (const step of STEPS) {
+    const { props, roleId, logGroupId } = fixture.fnOf(locked.stack.pruneFunctions.functions[step]);
+    assert.equal(props.Environment.Variables.HAVEN_OBJECT_LOCK_MODE, 'COMPLIANCE', step);
+    const expected = [...fixture.logsOf(logGroupId), ...fixture.CATALOG, ...(EXPECTED[step].prune ? fixture.vaultPrune(true) : []), ...(EXPECTED[step].events ? EVENTS : [])].sort();
+    assert.deepEqual(permissionsOf(locked.template, roleId), expected, step);
+  }
+  for (const haven of [...Object.values(locked.stack.backupFunctions.functions), ...Object.values(locked.stack.restoreFunctions.functions)]) {
+    assert.ok(!permissionsOf(locked.template, fixture.fnOf(haven).roleId).some((p) => /ObjectRetention|BypassGovernance/.test(p)), haven.node.path);
+  }
+  assert.ok(!flat(locked.template.toJSON()).includes('s3:BypassGovernanceRetention'));
+  assert.deepEqual(locked.nag.validateScope(locked.stack).violations.map((v) => v.ruleName), []);
+});
