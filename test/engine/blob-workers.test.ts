@@ -11,6 +11,7 @@ import { Compression } from '../../engine/compression/codec.js';
 import { compressChunk, decompressChunk } from '../../engine/compression/compress.js';
 import { chunkId } from '../../engine/crypto/hash.js';
 import { CorruptedBackupError } from '../../engine/format/errors.js';
+import { InvalidWorkerSettingError } from '../../engine/util/worker-errors.js';
 import type { BlobEntry, BlobLocation, PackEntry } from '../../engine/index/types.js';
 import { openBlob, sealBlob } from '../../engine/pack/blob.js';
 import { WORKERS_ENV, blobPool, closeBlobPool, sealChunks } from '../../engine/pack/blob-workers.js';
@@ -58,6 +59,24 @@ describe('blob workers', () => {
       assert.ok(pool, 'blob workers are enabled by default');
       await pool.warm();
     });
+  });
+
+  test('HAVEN_WORKERS must be a whole number from 0 to 64: anything else is a clear InvalidWorkerSettingError', async () => {
+    const saved = process.env[WORKERS_ENV];
+    try {
+      for (const bad of ['off', '-1', '1.5', '1000']) {
+        await closeBlobPool();
+        process.env[WORKERS_ENV] = bad;
+        assert.throws(() => blobPool(), (error: unknown) => error instanceof InvalidWorkerSettingError && error.code === 'InvalidInput' && error.message.includes(JSON.stringify(bad)));
+      }
+      await closeBlobPool();
+      process.env[WORKERS_ENV] = '1';
+      assert.equal(blobPool()?.size, 1);
+    } finally {
+      await closeBlobPool();
+      if (saved === undefined) delete process.env[WORKERS_ENV];
+      else process.env[WORKERS_ENV] = saved;
+    }
   });
 
   test('sealChunks on workers seals what the in-thread path opens, under every codec', async () => {
