@@ -25,6 +25,7 @@ function threadCpu(): Map<string, number> {
 }
 
 const started = performance.now();
+const elu = performance.eventLoopUtilization();
 let peak = new Map<string, number>();
 const timer = setInterval(() => {
   const now = threadCpu();
@@ -37,7 +38,8 @@ process.on('exit', () => {
   for (const [k, v] of now) if (v > (peak.get(k) ?? 0)) peak.set(k, v);
   const wall = (performance.now() - started) / 1000;
   const rows = [...peak].map(([k, v]) => `${k}=${v.toFixed(2)}`).join(' ');
-  process.stderr.write(`[thread-cpu] wall ${wall.toFixed(2)} s; ${rows}\n`);
+  const busy = performance.eventLoopUtilization(elu).utilization;
+  process.stderr.write(`[thread-cpu] wall ${wall.toFixed(2)} s; event loop ${(busy * 100).toFixed(0)}% busy; ${rows}\n`);
   peak = new Map();
 });
 await import('./haven-step.js');

@@ -4,7 +4,7 @@
  * (`blob-kernel.ts`) running in a shared `WorkerPool`, one worker per core.
  *
  * The pool starts with the first task. `HAVEN_WORKERS` sets its size
- * (`0` disables it). When no worker can run, every call here does the same
+ * (`0` disables it; default: `os.availableParallelism()`). When no worker can run, every call here does the same
  * work on the calling thread instead (`sealChunks`) or says so
  * (`openOnWorkers` returns undefined), so behaviour never depends on
  * threads being available. Keys are handed to workers in memory only.
@@ -14,7 +14,7 @@ import type { CompressionConfig } from '../compression/codec.js';
 import { Compression } from '../compression/codec.js';
 import { compressChunk, compressionPlan } from '../compression/compress.js';
 import type { SealingKey } from '../format/sealed-object.js';
-import { WorkerUnavailableError } from '../util/worker-errors.js';
+import { InvalidWorkerSettingError, WorkerUnavailableError } from '../util/worker-errors.js';
 import { defaultPoolSize, WorkerPool } from '../util/worker-pool.js';
 import { BLOB_AAD_ID_OFFSET, blobAad, sealBlob } from './blob.js';
 import { SEAL_OVERHEAD } from '../crypto/aead.js';
@@ -33,14 +33,23 @@ const GC_EVERY_BYTES = 4 * 1024 * 1024;
 /** undefined: not created yet; null: disabled. */
 let shared: WorkerPool | null | undefined;
 
+/** Most workers `HAVEN_WORKERS` may ask for. */
+const MAX_WORKERS = 64;
+
 function configuredSize(): number {
   const raw = process.env[WORKERS_ENV];
   if (raw === undefined || raw.trim() === '') return defaultPoolSize();
   const size = Number(raw);
-  return Number.isInteger(size) && size >= 0 ? size : defaultPoolSize();
+  if (!Number.isInteger(size) || size < 0 || size > MAX_WORKERS) {
+    throw new InvalidWorkerSettingError(`${WORKERS_ENV} must be a whole number from 0 (no workers) to ${MAX_WORKERS}, got ${JSON.stringify(raw)}`);
+  }
+  return size;
 }
 
-/** The shared blob worker pool, or undefined when blob workers are disabled. */
+/**
+ * The shared blob worker pool, or undefined when blob workers are disabled.
+ * @throws InvalidWorkerSettingError when `HAVEN_WORKERS` is not a number from 0 to 64
+ */
 export function blobPool(): WorkerPool | undefined {
   if (shared === undefined) {
     const size = configuredSize();

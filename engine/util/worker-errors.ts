@@ -39,3 +39,9 @@ export class WorkerTaskError extends WorkerPoolError {
     super(message);
   }
 }
+
+/** A worker setting (such as `HAVEN_WORKERS`) that is not valid. */
+export class InvalidWorkerSettingError extends WorkerPoolError {
+  override readonly name = 'InvalidWorkerSettingError';
+  override readonly code: ErrorCode = ErrorCode.InvalidInput;
+}

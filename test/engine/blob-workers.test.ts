@@ -11,6 +11,7 @@ import { Compression } from '../../engine/compression/codec.js';
 import { compressChunk, decompressChunk } from '../../engine/compression/compress.js';
 import { chunkId } from '../../engine/crypto/hash.js';
 import { CorruptedBackupError } from '../../engine/format/errors.js';
+import { InvalidWorkerSettingError } from '../../engine/util/worker-errors.js';
 import type { BlobEntry, BlobLocation, PackEntry } from '../../engine/index/types.js';
 import { openBlob, sealBlob } from '../../engine/pack/blob.js';
 import { WORKERS_ENV, blobPool, closeBlobPool, sealChunks } from '../../engine/pack/blob-workers.js';
@@ -58,6 +59,24 @@ describe('blob workers', () => {
       assert.ok(pool, 'blob workers are enabled by default');
       await pool.warm();
     });
+  });
+
+  test('HAVEN_WORKERS must be a whole number from 0 to 64: anything else is a clear InvalidWorkerSettingError', async () => {
+    const saved = process.env[WORKERS_ENV];
+    try {
+      for (const bad of ['off', '-1', '1.5', '1000']) {
+        await closeBlobPool();
+        process.env[WORKERS_ENV] = bad;
+        assert.throws(() => blobPool(), (error: unknown) => error instanceof InvalidWorkerSettingError && error.code === 'InvalidInput' && error.message.includes(JSON.stringify(bad)));
+      }
+      await closeBlobPool();
+      process.env[WORKERS_ENV] = '1';
+      assert.equal(blobPool()?.size, 1);
+    } finally {
+      await closeBlobPool();
+      if (saved === undefined) delete process.env[WORKERS_ENV];
+      else process.env[WORKERS_ENV] = saved;
+    }
   });
 
   test('sealChunks on workers seals what the in-thread path opens, under every codec', async () => {
@@ -163,21 +182,38 @@ describe('blob workers', () => {
     assert.ok(Buffer.from(onWorkers[0] as Uint8Array).equals(json));
   });
 
-  test('a full backup stores each repeated chunk once and names every chunk, with and without workers', async () => {
+  test('full and incremental backups give the same chunk ids, partition SHA-256s, stats and restored bytes with and without workers', async () => {
     const block = randomData(3 * 1024 * 1024, 11);
     const data = Buffer.concat([block, jsonLines(5000), block, block, randomData(100_000, 12), block]);
-    const run = async (): Promise<{ blobs: string[]; stats: unknown; restored: Buffer }> => {
+    const edited = Buffer.from(data);
+    edited.write('an edit in the records', 3 * 1024 * 1024 + 1000);
+    const run = async (): Promise<{ blobs: string[]; sha256: string; stats: unknown; restored: Buffer; incremental: { blobs: string[]; sha256: string; restored: Buffer } }> => {
       const id = await backupBytes(t.vault, data, { type: BackupType.Full });
       const snapshot = await t.vault.readSnapshot(id);
       const { bytes_read, bytes_new, bytes_stored, blobs_total, blobs_new } = snapshot.stats;
-      return { blobs: snapshot.partitions[0]!.blobs, stats: { bytes_read, bytes_new, bytes_stored, blobs_total, blobs_new }, restored: await restoreBytes(t.vault, id) };
+      // An incremental computes ids on this thread to decide dedup first: the other path.
+      const next = await backupBytes(t.vault, edited, { type: BackupType.Incremental });
+      const nextSnapshot = await t.vault.readSnapshot(next);
+      return {
+        blobs: snapshot.partitions[0]!.blobs,
+        sha256: snapshot.partitions[0]!.sha256,
+        stats: { bytes_read, bytes_new, bytes_stored, blobs_total, blobs_new },
+        restored: await restoreBytes(t.vault, id),
+        incremental: { blobs: nextSnapshot.partitions[0]!.blobs, sha256: nextSnapshot.partitions[0]!.sha256, restored: await restoreBytes(t.vault, next) },
+      };
     };
     const onWorkers = await withWorkers(true, run);
     const inThread = await withWorkers(false, run);
     assert.ok(onWorkers.restored.equals(data));
     assert.ok(inThread.restored.equals(data));
     assert.deepEqual(onWorkers.blobs, inThread.blobs);
+    assert.equal(onWorkers.sha256, inThread.sha256);
     assert.deepEqual(onWorkers.stats, inThread.stats);
+    assert.ok(onWorkers.incremental.restored.equals(edited));
+    assert.ok(inThread.incremental.restored.equals(edited));
+    assert.deepEqual(onWorkers.incremental.blobs, inThread.incremental.blobs);
+    assert.equal(onWorkers.incremental.sha256, inThread.incremental.sha256);
+    assert.notEqual(onWorkers.incremental.sha256, onWorkers.sha256);
     const stats = onWorkers.stats as { blobs_total: number; blobs_new: number };
     assert.equal(stats.blobs_total, onWorkers.blobs.length);
     assert.equal(stats.blobs_new, new Set(onWorkers.blobs).size);

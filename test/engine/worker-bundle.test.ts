@@ -45,7 +45,8 @@ describe('engine bundled with esbuild (as deployed to Lambda)', () => {
       outfile: bundle,
       logLevel: 'silent',
     });
-    const block = randomData(2 * 1024 * 1024, 21);
+    // Large enough (about 24 average chunks) that its second copy always resynchronizes with the first.
+    const block = randomData(6 * 1024 * 1024, 21);
     data = Buffer.concat([jsonLines(20_000), block, jsonLines(3000, (i) => i % 7 === 0), block]);
     writeFileSync(join(dir, 'data.bin'), data);
   });

@@ -59,7 +59,7 @@ describe('WorkerPool', () => {
   test('back-pressure: a worker holds at most perWorker tasks and room() waits while the queue is over maxQueued', async () => {
     const workers = pool({ size: 1, perWorker: 1, maxQueued: 1 });
     await workers.warm();
-    const tasks = Array.from({ length: 3 }, (_, i) => workers.run<{ out: Uint8Array }>({ ms: 150, bytes: new Uint8Array([i]) }));
+    const tasks = Array.from({ length: 3 }, (_, i) => workers.run<{ out: Uint8Array }>({ ms: 300, bytes: new Uint8Array([i]) }));
     assert.deepEqual({ ...workers.stats, completed: 0 }, { workers: 1, running: 1, queued: 2, completed: 0 });
     let roomy = false;
     const room = workers.room().then(() => (roomy = true));
