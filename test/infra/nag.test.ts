@@ -104,7 +104,7 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...restoreFunctionAcks('Plan', true),
       ...restoreFunctionAcks('RestorePartition', true),
       ...restoreFunctionAcks('SafetyBackup', true),
-      ...restoreFunctionAcks('Validate', false),
+      ...restoreFunctionAcks('Validate', true),
       'RestoreWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       'Health/Function AwsSolutions-L1',
     ].sort(),
