@@ -14,6 +14,7 @@ import { DEFAULT_MAX_PARTITIONS } from '../source.js';
 import { literal, qualified } from './connection.js';
 import { parsePostgresConfig, type PostgresConfig } from './config.js';
 import { PostgresEndpoint } from './endpoint.js';
+import type { PostgresConnection } from './secret.js';
 import { postgresError } from './errors.js';
 import { DEFAULT_ROWS_PER_PARTITION, parsePartitionSpec, planPartitions } from './partitions.js';
 import { captureSchema, type PostgresDescription } from './schema.js';
@@ -32,11 +33,14 @@ export class PostgresSource implements BackupSource {
   private readonly endpoint: PostgresEndpoint;
   private held: Promise<{ client: pg.Client; snapshot: string; description: PostgresDescription }> | undefined;
 
-  /** @throws InvalidSourceConfigError for a missing secret ARN or an invalid glob */
-  constructor(config: Record<string, unknown>) {
+  /**
+   * @param options.connection - connection settings to use instead of reading the secret (the bench)
+   * @throws InvalidSourceConfigError for a missing secret ARN or an invalid glob
+   */
+  constructor(config: Record<string, unknown>, options: { connection?: PostgresConnection } = {}) {
     this.config = parsePostgresConfig(config);
     tableFilter(this.config);
-    this.endpoint = new PostgresEndpoint(this.config);
+    this.endpoint = new PostgresEndpoint(this.config, options.connection);
   }
 
   private async where(): Promise<string> {
