@@ -96,6 +96,9 @@ export class PostgresSource implements BackupSource {
     try {
       return await planPartitions(client, description.tables, snapshot, this.config.rows_per_partition ?? DEFAULT_ROWS_PER_PARTITION, options.maxPartitions ?? DEFAULT_MAX_PARTITIONS);
     } catch (error) {
+      // No partition will ever read this snapshot: let it go now rather than when the holder idles out.
+      await closeSnapshotHolder(snapshot);
+      this.held = undefined;
       throw postgresError(error, await this.where());
     }
   }
