@@ -7,6 +7,7 @@ import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HavenApi } from './constructs/api.js';
+import type { DatabaseAccess } from './constructs/database-access.js';
 import { BACKUP_SUBSTITUTION_KEYS, BackupFunctions, type BackupSubstitutionKey } from './constructs/backup-functions.js';
 import { CatalogTable } from './constructs/catalog-table.js';
 import { HavenFunction, type HavenLogLevel } from './constructs/haven-function.js';
@@ -67,6 +68,11 @@ export interface HavenStackProps extends StackProps {
   readonly expectedBackupInterval?: Duration;
   /** Jobs with their own missed-backup alarm. @default none */
   readonly monitoredJobSchedules?: readonly JobSchedule[];
+  /**
+   * PostgreSQL databases backups and restores may reach: the secrets jobs name, and the VPC
+   * (subnets, security groups) the database steps run in (docs/POSTGRES.md). @default none
+   */
+  readonly postgres?: DatabaseAccess;
 }
 
 /** Haven's resources in one stack. */
@@ -110,6 +116,7 @@ export class HavenStack extends Stack {
       catalog: this.catalog,
       sourceTableArns: props.sourceTableArns,
       sourceBucketArns: props.sourceBucketArns,
+      database: props.postgres,
       logLevel: props.logLevel,
       logRetention,
     });
@@ -125,6 +132,7 @@ export class HavenStack extends Stack {
       catalog: this.catalog,
       restoreTableArns: props.restoreTableArns,
       restoreBucketArns: props.restoreBucketArns,
+      database: props.postgres,
       logLevel: props.logLevel,
       logRetention,
     });

@@ -39,6 +39,11 @@ export interface BackupSource {
   plan(options?: PlanOptions): Promise<PartitionPlan[]>;
   /** The bytes of one partition, in bounded memory; counts records into `counter` as it goes. */
   export(partition: PartitionPlan, counter: RecordCounter): AsyncIterable<Uint8Array>;
+  /**
+   * Ends whatever the backup held open at the source (PostgreSQL: the session holding its
+   * exported snapshot), once the backup committed or failed; `described` is what `describe` returned.
+   */
+  release?(described: Record<string, unknown>): Promise<void>;
 }
 
 /** What a restore does with records that already exist in the target. */

@@ -15,6 +15,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functionEntry } from '../paths.js';
 import type { CatalogTable } from './catalog-table.js';
+import type { DatabaseAccess } from './database-access.js';
 import type { HavenLogLevel } from './haven-function.js';
 import type { VaultBucket } from './vault-bucket.js';
 import type { VaultKey } from './vault-key.js';
@@ -57,6 +58,7 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     id: 'Plan',
     substitution: 'PlanFunctionArn',
     entry: functionEntry('backup', 'plan'),
+    database: true,
     description: 'Haven backup: plan (job lease, backup type, partitions)',
     ...FULL_STEP,
     vault: VaultAccess.ReadWrite,
@@ -67,6 +69,7 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     id: 'ExportPartition',
     substitution: 'ExportPartitionFunctionArn',
     entry: functionEntry('backup', 'export-partition'),
+    database: true,
     description: 'Haven backup: export one partition into packs',
     memorySize: 2048,
     timeout: Duration.minutes(15),
@@ -78,6 +81,7 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     id: 'Commit',
     substitution: 'CommitFunctionArn',
     entry: functionEntry('backup', 'commit'),
+    database: true,
     description: 'Haven backup: commit the snapshot',
     ...FULL_STEP,
     vault: VaultAccess.ReadWrite,
@@ -105,6 +109,7 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     id: 'MarkFailed',
     substitution: 'MarkFailedFunctionArn',
     entry: functionEntry('backup', 'mark-failed'),
+    database: true,
     description: 'Haven backup: mark the backup failed',
     ...SHORT_STEP,
     vault: VaultAccess.ReadWrite,
@@ -123,6 +128,8 @@ export interface BackupFunctionsProps {
   readonly sourceTableArns?: readonly string[];
   /** S3 buckets jobs may back up (exact bucket ARNs). @default none */
   readonly sourceBucketArns?: readonly string[];
+  /** Databases jobs may back up: secrets, and the VPC of plan, export, commit and mark-failed. @default none */
+  readonly database?: DatabaseAccess;
   readonly logLevel?: HavenLogLevel;
   readonly logRetention?: logs.RetentionDays;
 }

@@ -5,6 +5,7 @@
  * role that can do nothing but write that log group until granted more.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Charset, LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -54,6 +55,12 @@ export interface HavenFunctionProps {
   readonly tracing?: boolean;
   /** Caps concurrent executions. @default unreserved */
   readonly reservedConcurrentExecutions?: number;
+  /** The VPC the function runs in (its role must be allowed to manage network interfaces). @default none */
+  readonly vpc?: ec2.IVpc;
+  /** Subnets of `vpc`. @default the VPC's private subnets */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** Security groups in `vpc`. @default a new one */
+  readonly securityGroups?: readonly ec2.ISecurityGroup[];
 }
 
 /**
@@ -109,6 +116,7 @@ export class HavenFunction extends Construct implements iam.IGrantable {
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      ...(props.vpc ? { vpc: props.vpc, vpcSubnets: props.vpcSubnets, ...(props.securityGroups ? { securityGroups: [...props.securityGroups] } : {}) } : {}),
       recursiveLoop: lambda.RecursiveLoop.TERMINATE,
       projectRoot: REPO_ROOT,
       depsLockFilePath: LOCK_FILE,

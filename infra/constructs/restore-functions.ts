@@ -28,6 +28,7 @@ import type { Construct } from 'constructs';
 import type * as RestoreHandlers from '../../functions/restore/handlers.js';
 import { functionEntry } from '../paths.js';
 import type { CatalogTable } from './catalog-table.js';
+import type { DatabaseAccess } from './database-access.js';
 import type { HavenLogLevel } from './haven-function.js';
 import type { VaultBucket } from './vault-bucket.js';
 import type { VaultKey } from './vault-key.js';
@@ -76,6 +77,7 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     substitution: 'RestorePlanFunctionArn',
     entry: RESTORE_ENTRY,
     handler: 'plan',
+    database: true,
     description: 'Haven restore: plan (backup, snapshot, target, conflict policy)',
     memorySize: 1024,
     timeout: Duration.minutes(15),
@@ -91,6 +93,7 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     substitution: 'SafetyBackupFunctionArn',
     entry: RESTORE_ENTRY,
     handler: 'safetyBackup',
+    database: true,
     description: 'Haven restore: back up the target before overwriting it',
     memorySize: 2048,
     timeout: Duration.minutes(15),
@@ -107,6 +110,7 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     substitution: 'RestorePartitionFunctionArn',
     entry: RESTORE_ENTRY,
     handler: 'restorePartition',
+    database: true,
     description: 'Haven restore: restore one partition into the target',
     memorySize: 2048,
     timeout: Duration.minutes(15),
@@ -123,9 +127,12 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     substitution: 'RestoreValidateFunctionArn',
     entry: RESTORE_ENTRY,
     handler: 'validate',
-    description: 'Haven restore: validate record counts and sizes',
-    ...SHORT_STEP,
-    vault: VaultAccess.None,
+    database: true,
+    description: 'Haven restore: validate record counts and sizes, then finish the target (constraints, indexes)',
+    // Reads the snapshot's source description; a database target then builds its indexes and constraints.
+    memorySize: 256,
+    timeout: Duration.minutes(15),
+    vault: VaultAccess.Read,
     events: false,
   },
   finalize: {
@@ -161,6 +168,8 @@ export interface RestoreFunctionsProps {
   readonly restoreTableArns?: readonly string[];
   /** S3 buckets restores may write (exact bucket ARNs). @default none */
   readonly restoreBucketArns?: readonly string[];
+  /** Databases restores may write: secrets, and the VPC of plan, safety backup, restore partition and validate. @default none */
+  readonly database?: DatabaseAccess;
   readonly logLevel?: HavenLogLevel;
   readonly logRetention?: logs.RetentionDays;
 }

@@ -23,6 +23,7 @@ import { InvalidPropsError } from '../errors.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { SourceKind, sourceArnsProblem } from '../source-arns.js';
 import type { CatalogTable } from './catalog-table.js';
+import { grantDatabaseAccess, validateDatabaseAccess, type DatabaseAccess } from './database-access.js';
 import { HavenFunction, type HavenLogLevel } from './haven-function.js';
 import { DEFAULT_VAULT_PREFIX, type VaultBucket } from './vault-bucket.js';
 import type { VaultKey } from './vault-key.js';
@@ -75,6 +76,8 @@ export interface WorkflowStepSpec<K extends string> {
   readonly events: boolean;
   /** What it may do to the listed tables and buckets. @default nothing */
   readonly data?: DataAccess;
+  /** Connects to databases (PostgreSQL): gets the workflow's {@link DatabaseAccess}. @default false */
+  readonly database?: boolean;
 }
 
 /** The environment variables the workflow functions read (see `functions/shared/env.ts`). */
@@ -112,6 +115,8 @@ export interface WorkflowFunctionsProps<S extends string, K extends string> {
   readonly objectLockMode?: string;
   readonly logLevel?: HavenLogLevel;
   readonly logRetention?: logs.RetentionDays;
+  /** Secrets and network of the steps marked `database`. @default no database access */
+  readonly database?: DatabaseAccess;
 }
 
 /** A workflow's functions, one per step, and their grants. */
@@ -150,8 +155,11 @@ export class WorkflowFunctions<S extends string, K extends string> extends Const
     };
     const defaultBusArn = Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' });
 
+    if (props.database) validateDatabaseAccess(props.database);
     const build = (spec: WorkflowStepSpec<K>): HavenFunction => {
+      const database = spec.database ? props.database : undefined;
       const fn = new HavenFunction(this, spec.id, {
+        ...(database?.vpc ? { vpc: database.vpc, vpcSubnets: database.vpcSubnets, securityGroups: database.securityGroups } : {}),
         entry: spec.entry,
         handler: spec.handler,
         description: spec.description,
@@ -189,6 +197,7 @@ export class WorkflowFunctions<S extends string, K extends string> extends Const
       acknowledgeWildcardResources(fn.role, scopedWildcards, 'Scoped wildcard: the objects under the vault prefix (or its staging area) of the vault bucket, or the indexes of the catalog table.');
 
       if (spec.data) grantData(fn, spec.data, data);
+      if (database) grantDatabaseAccess(fn, database);
 
       if (spec.events) {
         fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [defaultBusArn] }));

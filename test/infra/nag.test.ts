@@ -112,7 +112,7 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...restoreFunctionAcks('Plan', true),
       ...restoreFunctionAcks('RestorePartition', true, false),
       ...restoreFunctionAcks('SafetyBackup', true),
-      ...restoreFunctionAcks('Validate', false),
+      ...restoreFunctionAcks('Validate', true),
       'RestoreWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       ...verifyFunctionAcks('Plan', true),
       ...verifyFunctionAcks('CheckPacks', true),

@@ -41,7 +41,7 @@ const EXPECTED: Record<RestoreStep, { handler: string; placeholder: string; memo
   plan: { handler: 'plan', placeholder: 'RestorePlanFunctionArn', memory: 1024, timeout: 900, vault: 'readWrite', events: false },
   'safety-backup': { handler: 'safetyBackup', placeholder: 'SafetyBackupFunctionArn', memory: 2048, timeout: 900, vault: 'readWrite', events: false },
   'restore-partition': { handler: 'restorePartition', placeholder: 'RestorePartitionFunctionArn', memory: 2048, timeout: 900, vault: 'read', events: false },
-  validate: { handler: 'validate', placeholder: 'RestoreValidateFunctionArn', memory: 256, timeout: 60, vault: 'none', events: false },
+  validate: { handler: 'validate', placeholder: 'RestoreValidateFunctionArn', memory: 256, timeout: 900, vault: 'read', events: false },
   finalize: { handler: 'finalize', placeholder: 'RestoreFinalizeFunctionArn', memory: 256, timeout: 60, vault: 'none', events: true },
   'mark-failed': { handler: 'markFailed', placeholder: 'RestoreMarkFailedFunctionArn', memory: 256, timeout: 60, vault: 'none', events: true },
 };
@@ -122,8 +122,8 @@ test('restore-partition only reads the vault: no put, delete or abort on it, no 
   assert.deepEqual(text, VAULT_READ.slice().sort());
 });
 
-test('validate, finalize and mark-failed touch neither the vault bucket nor the vault key', () => {
-  for (const step of ['validate', 'finalize', 'mark-failed'] as const) {
+test('finalize and mark-failed touch neither the vault bucket nor the vault key (validate reads the snapshot for a database target\'s finish)', () => {
+  for (const step of ['finalize', 'mark-failed'] as const) {
     const text = permissionsOf(template, fn(step).roleId).join('\n');
     assert.doesNotMatch(text, new RegExp(vaultBucketId), step);
     assert.doesNotMatch(text, new RegExp(vaultKeyId), step);

@@ -8,7 +8,13 @@ import { readConnectionSecret, type PostgresConnection } from './secret.js';
 export class PostgresEndpoint {
   private connection: Promise<PostgresConnection> | undefined;
 
-  constructor(private readonly config: PostgresConfig) {}
+  /** @param connection - settings to use instead of reading the secret (the bench, tools) */
+  constructor(
+    private readonly config: PostgresConfig,
+    connection?: PostgresConnection,
+  ) {
+    if (connection) this.connection = Promise.resolve(connection);
+  }
 
   /** The connection settings (secret read on first use). */
   settings(): Promise<PostgresConnection> {

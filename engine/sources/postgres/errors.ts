@@ -67,7 +67,7 @@ export function postgresError(error: unknown, what: string): Error {
     case '3D000':
     case '42P01':
     case '3F000':
-      return new SourceNotFoundError(`${what} (${message})`, { cause: error });
+      return new SourceNotFoundError(what, { cause: error });
     case '42501':
       return new DatabasePermissionError(`${what}: permission denied (${message})`, { cause: error });
     case '57014':

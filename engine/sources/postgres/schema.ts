@@ -72,6 +72,8 @@ export interface EnumSchema {
 /** What `PostgresSource.describe` returns (recorded in the snapshot; no secrets). */
 export type PostgresDescription = {
   kind: 'postgresql';
+  /** The exported snapshot every partition read, and the backend holding it (for `release`). */
+  snapshot?: { id: string; holder_pid: number };
   server_version: string;
   database: string;
   schemas: string[];

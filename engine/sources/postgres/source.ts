@@ -14,15 +14,18 @@ import { DEFAULT_MAX_PARTITIONS } from '../source.js';
 import { literal, qualified } from './connection.js';
 import { parsePostgresConfig, type PostgresConfig } from './config.js';
 import { PostgresEndpoint } from './endpoint.js';
+import type { PostgresConnection } from './secret.js';
 import { postgresError } from './errors.js';
 import { DEFAULT_ROWS_PER_PARTITION, parsePartitionSpec, planPartitions } from './partitions.js';
 import { captureSchema, type PostgresDescription } from './schema.js';
 import { tableFilter } from './selection.js';
-import { closeSnapshotHolder, holdSnapshot, useSnapshot } from './snapshot-holder.js';
+import { closeSnapshotHolder, heldSnapshots, holdSnapshot, useSnapshot } from './snapshot-holder.js';
 import { copyableColumns, copyOutStatement, countRows, encodeHeader, rangeChecksum, type TableDataHeader } from './table-data.js';
 import { TableValidationError } from './errors.js';
 
 const GLOB_CHARS = /[*?[\]{}]/;
+/** The `application_name` of snapshot-holding sessions (so `release` terminates only those). */
+export const HOLDER_APPLICATION = 'haven-snapshot-holder';
 
 /** A PostgreSQL database (a selection of its tables) that Haven can back up. */
 export class PostgresSource implements BackupSource {
@@ -30,11 +33,14 @@ export class PostgresSource implements BackupSource {
   private readonly endpoint: PostgresEndpoint;
   private held: Promise<{ client: pg.Client; snapshot: string; description: PostgresDescription }> | undefined;
 
-  /** @throws InvalidSourceConfigError for a missing secret ARN or an invalid glob */
-  constructor(config: Record<string, unknown>) {
+  /**
+   * @param options.connection - connection settings to use instead of reading the secret (the bench)
+   * @throws InvalidSourceConfigError for a missing secret ARN or an invalid glob
+   */
+  constructor(config: Record<string, unknown>, options: { connection?: PostgresConnection } = {}) {
     this.config = parsePostgresConfig(config);
     tableFilter(this.config);
-    this.endpoint = new PostgresEndpoint(this.config);
+    this.endpoint = new PostgresEndpoint(this.config, options.connection);
   }
 
   private async where(): Promise<string> {
@@ -48,10 +54,12 @@ export class PostgresSource implements BackupSource {
       const client = await this.endpoint.open();
       let snapshot: string | undefined;
       try {
+        await client.query(`SET application_name = ${literal(HOLDER_APPLICATION)}`);
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        snapshot = (await client.query<{ id: string }>('SELECT pg_catalog.pg_export_snapshot() AS id')).rows[0]!.id;
+        const exported = (await client.query<{ id: string; pid: number }>('SELECT pg_catalog.pg_export_snapshot() AS id, pg_catalog.pg_backend_pid() AS pid')).rows[0]!;
+        snapshot = exported.id;
         holdSnapshot(snapshot, client);
-        const description = await captureSchema(client, tableFilter(this.config));
+        const description: PostgresDescription = { ...(await captureSchema(client, tableFilter(this.config))), snapshot: { id: exported.id, holder_pid: exported.pid } };
         this.assertNamedTablesExist(description);
         if (description.tables.length > 0) {
           await client.query(`LOCK TABLE ${description.tables.map((t) => qualified(t.schema, t.name)).join(', ')} IN ACCESS SHARE MODE`);
@@ -88,7 +96,36 @@ export class PostgresSource implements BackupSource {
     try {
       return await planPartitions(client, description.tables, snapshot, this.config.rows_per_partition ?? DEFAULT_ROWS_PER_PARTITION, options.maxPartitions ?? DEFAULT_MAX_PARTITIONS);
     } catch (error) {
+      // No partition will ever read this snapshot: let it go now rather than when the holder idles out.
+      await closeSnapshotHolder(snapshot);
+      this.held = undefined;
       throw postgresError(error, await this.where());
+    }
+  }
+
+  /**
+   * Ends the session holding the backup's snapshot: closed directly when this process holds it,
+   * otherwise (another Lambda planned) terminated by its backend pid, checked against the
+   * holder's `application_name` and the snapshot's transaction so no other session is touched.
+   */
+  async release(described: Record<string, unknown>): Promise<void> {
+    const snapshot = (described as Partial<PostgresDescription>).snapshot;
+    if (!snapshot) return;
+    if (heldSnapshots().includes(snapshot.id)) {
+      await closeSnapshotHolder(snapshot.id);
+      return;
+    }
+    let client: pg.Client | undefined;
+    try {
+      client = await this.endpoint.open();
+      await client.query('SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE pid = $1 AND application_name = $2 AND datname = pg_catalog.current_database()', [
+        snapshot.holder_pid,
+        HOLDER_APPLICATION,
+      ]);
+    } catch (error) {
+      throw postgresError(error, await this.where());
+    } finally {
+      await client?.end().catch(() => {});
     }
   }
 

@@ -116,6 +116,7 @@ export class PostgresRestoreTarget implements RestoreTarget {
     const table = qualified(header.s, header.t);
     return this.session(`table ${header.s}.${header.t}`, async (client) => {
       await client.query('BEGIN');
+      await withoutForeignKeyChecks(client);
       await emptyRange(client, header);
       let rows = 0;
       async function* body(): AsyncGenerator<Uint8Array> {
@@ -154,6 +155,21 @@ export class PostgresRestoreTarget implements RestoreTarget {
       if (!options.skip_constraints) await add(['f']);
       for (const table of description.tables) for (const seq of table.sequences) await client.query(setSequence(table, seq));
     });
+  }
+}
+
+/**
+ * Lets the load replace rows that existing foreign keys point at (overwrite into tables that
+ * already have their constraints): `session_replication_role = replica` skips foreign-key
+ * triggers for this transaction. It needs a superuser (or RDS's rds_superuser); without it the
+ * load runs with checks on, which a fresh target doesn't need (its foreign keys come after the load).
+ */
+async function withoutForeignKeyChecks(client: pg.Client): Promise<void> {
+  await client.query('SAVEPOINT haven_replica');
+  try {
+    await client.query('SET LOCAL session_replication_role = replica');
+  } catch {
+    await client.query('ROLLBACK TO SAVEPOINT haven_replica');
   }
 }
 

@@ -29,6 +29,7 @@ export async function commitBackup(deps: WorkflowDeps, context: BackupContext): 
     results,
   );
   await clearStaged(vault, context.backup_id);
+  await deps.source(context.source).release?.(plan?.description ?? {});
   const stats = stored.snapshot.stats;
   return {
     snapshot_id: stored.id,

@@ -6,9 +6,10 @@
  */
 import { RecordStatus, TERMINAL_STATUSES } from '../../catalog/status.js';
 import { backupFailed } from '../../notifications/details.js';
+import type { SourceConfig } from '../../catalog/types.js';
 import type { WorkflowDeps } from '../deps.js';
 import { causeMessage, errorCodeOf } from '../errors.js';
-import { clearStaged } from '../staging.js';
+import { clearStaged, readStaged, type StagedPlan } from '../staging.js';
 import type { BackupStartInput, PlanOutput } from './types.js';
 
 /** The workflow state when a failure was caught. */
@@ -44,8 +45,20 @@ export async function failExecution(deps: WorkflowDeps, executionId: string, cod
   const ended = TERMINAL_STATUSES.includes(record.status);
   const failed = ended ? record : await deps.catalog.executions.transition(executionId, RecordStatus.Failed, { phase: 'failed', error: { code, message } });
   await deps.catalog.releaseLease(record.job_id, executionId);
-  await clearStaged(await deps.vault(), record.backup_id).catch(() => {});
+  const vault = await deps.vault();
+  await releaseSource(deps, await readStaged<StagedPlan>(vault, record.backup_id, 'plan').catch(() => undefined));
+  await clearStaged(vault, record.backup_id).catch(() => {});
   if (!ended) {
     await deps.publish(backupFailed(failed, { code, message }));
+  }
+}
+
+/** Lets the source end what the failed backup held open (best effort: the failure is already recorded). */
+async function releaseSource(deps: WorkflowDeps, plan: StagedPlan | undefined): Promise<void> {
+  if (!plan) return;
+  try {
+    await deps.source(plan.source as SourceConfig).release?.(plan.description);
+  } catch {
+    // the holder ends on its own when idle (docs/POSTGRES.md)
   }
 }

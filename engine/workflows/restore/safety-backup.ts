@@ -32,7 +32,7 @@ export async function safetyBackup(deps: WorkflowDeps, context: RestoreContext):
     await deps.vault(),
     { backupId: `safety_${context.restore_id}`, jobId: `safety-${context.restore_id}`, type: BackupType.Full, source: { ...context.destination, description }, compression: { algorithm: 'zstd' } },
     partitions.map((p, i) => ({ name: p.name, source: source.export(p, counters[i]!), options: { records: () => counters[i]!.records } })),
-  );
+  ).finally(() => source.release?.(description));
   await deps.catalog.restores.updateProgress(context.restore_id, { progress: 10, phase: 'safety backup written' });
   return { snapshot_id: stored.id, records: counters.reduce((n, c) => n + c.records, 0) };
 }

@@ -1,0 +1,86 @@
+/**
+ * PostgreSQL access in the CDK app: the database steps of both workflows
+ * (backup plan, export, commit, mark failed; restore plan, safety backup,
+ * restore partition, validate) run in the VPC from props with its subnets
+ * and security group and may read exactly the listed secrets; no other
+ * function gets either. cdk-nag stays clean.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { HavenStack, type HavenStackProps } from '../../infra/haven-stack.js';
+import { applyHavenChecks } from '../../infra/nag.js';
+import { InvalidPropsError } from '../../infra/errors.js';
+import { cdkJsonContext, TEST_ENV } from './support/haven-app.js';
+import { logicalId, permissionsOf } from './support/template.js';
+import type { HavenFunction } from '../../infra/constructs/haven-function.js';
+
+const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:delivery-db-AbCdEf';
+const SUBNET_A = 'subnet-0aaaaaaaaaaaaaaaa';
+const SG = 'sg-0123456789abcdef0';
+
+function synth(postgres: (scope: Stack) => HavenStackProps['postgres']) {
+  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const network = new Stack(app, 'Network', { env: TEST_ENV });
+  const stack = new HavenStack(app, 'Haven', { env: TEST_ENV, postgres: postgres(network) });
+  const nag = applyHavenChecks(app);
+  return { stack, template: Template.fromStack(stack), nag };
+}
+
+const { stack, template, nag } = synth((scope) => ({
+  secretArns: [SECRET],
+  vpc: ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: [SUBNET_A, 'subnet-0bbbbbbbbbbbbbbbb'],
+    privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
+  }),
+  vpcSubnets: { subnets: [ec2.Subnet.fromSubnetAttributes(scope, 'SubnetA', { subnetId: SUBNET_A, routeTableId: 'rtb-0aaaaaaaaaaaaaaaa' })] },
+  securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(scope, 'Sg', SG)],
+}));
+
+const database: Array<[string, HavenFunction]> = [
+  ...(['plan', 'export-partition', 'commit', 'mark-failed'] as const).map((s) => [`backup ${s}`, stack.backupFunctions.functions[s]] as [string, HavenFunction]),
+  ...(['plan', 'safety-backup', 'restore-partition', 'validate'] as const).map((s) => [`restore ${s}`, stack.restoreFunctions.functions[s]] as [string, HavenFunction]),
+];
+const others: Array<[string, HavenFunction]> = [
+  ...(['verify', 'finalize'] as const).map((s) => [`backup ${s}`, stack.backupFunctions.functions[s]] as [string, HavenFunction]),
+  ...(['finalize', 'mark-failed'] as const).map((s) => [`restore ${s}`, stack.restoreFunctions.functions[s]] as [string, HavenFunction]),
+  ['health', stack.healthFunction],
+];
+
+function vpcConfigOf(fn: HavenFunction): unknown {
+  return (template.toJSON().Resources[logicalId(stack, fn.function)] as { Properties: { VpcConfig?: unknown } }).Properties.VpcConfig;
+}
+
+test('the database steps run in the VPC from props, in its subnets, with its security group', () => {
+  for (const [name, fn] of database) assert.deepEqual(vpcConfigOf(fn), { SubnetIds: [SUBNET_A], SecurityGroupIds: [SG] }, name);
+});
+
+test('only the database steps may read the secrets, exactly the listed ones', () => {
+  for (const [name, fn] of database) {
+    const secrets = permissionsOf(template, logicalId(stack, fn.role)).filter((p) => p.startsWith('secretsmanager:'));
+    assert.deepEqual(secrets, [`secretsmanager:GetSecretValue on ${SECRET}`], name);
+  }
+  for (const [name, fn] of others) {
+    assert.equal(vpcConfigOf(fn), undefined, `${name} is not in the VPC`);
+    assert.deepEqual(permissionsOf(template, logicalId(stack, fn.role)).filter((p) => p.startsWith('secretsmanager:') || p.startsWith('ec2:')), [], name);
+  }
+});
+
+test('cdk-nag: no unacknowledged finding with the VPC placement', () => {
+  const report = nag.validateScope(stack);
+  assert.deepEqual(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`), []);
+});
+
+test('without postgres props no function gets secrets or a VPC', () => {
+  const plain = synth(() => undefined);
+  const json = JSON.stringify(plain.template.toJSON());
+  assert.doesNotMatch(json, /secretsmanager:GetSecretValue|VpcConfig/);
+});
+
+test('a wildcard secret ARN is refused', () => {
+  assert.throws(() => synth(() => ({ secretArns: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:*'] })), InvalidPropsError);
+});
