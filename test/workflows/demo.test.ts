@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runDemo } from '../../local/demo/run-demo.js';
 
-test('the demo round trip (small sizes) restores everything identically and the incremental uploads little', async () => {
+test('the demo round trip (small sizes) restores everything identically and the unchanged files upload nothing', async () => {
   const outcome = await runDemo({ items: 2_000, bigFileBytes: 3 * 1024 * 1024 });
   assert.equal(outcome.ok, true);
-  const incremental = outcome.rows.find((r) => r.what === 'table, incremental')!;
-  const first = outcome.rows.find((r) => r.what === 'table, first')!;
-  assert.ok(incremental.backup.result!.bytes_new < first.backup.result!.bytes_new, 'the incremental wrote less than the first backup');
+  // Not asserted on the table at this size: its 1% update lands in every
+  // chunk of a ~0.5 MiB hash-ordered export, so whether any chunk survives
+  // depends on the vault's random gear table (dedup itself: test/engine/dedup.test.ts).
   assert.equal(outcome.rows.find((r) => r.what === 'files, incremental')!.backup.result!.bytes_new, 0, 'unchanged files upload nothing');
 });
