@@ -128,6 +128,7 @@ export class HavenStack extends Stack {
       catalog: this.catalog,
       backupStateMachine: this.backupWorkflow.stateMachine,
       restoreStateMachine: this.restoreWorkflow.stateMachine,
+      scheduler: this.scheduler,
       sourceTableArns: props.sourceTableArns,
       bucketArns: [...(props.sourceBucketArns ?? []), ...(props.restoreBucketArns ?? [])],
       logLevel: props.logLevel,

@@ -1,7 +1,8 @@
 /**
  * The API Lambda (functions/api/handler.ts) and exactly what it may do:
  * read and write the catalog, start the backup and restore workflows and
- * stop their executions, and check that source tables and buckets (and
+ * stop their executions, manage the jobs' schedules in Haven's schedule
+ * group, and check that source tables and buckets (and
  * restore buckets) exist. It never reads the vault or its key.
  */
 import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
@@ -14,6 +15,7 @@ import { functionEntry } from '../paths.js';
 import { readHavenVersion } from '../version.js';
 import type { CatalogTable } from './catalog-table.js';
 import { HavenFunction, type HavenLogLevel } from './haven-function.js';
+import type { HavenScheduler } from './scheduler.js';
 
 /** The environment variables the API function reads (see functions/api/deps.ts). */
 export const ApiEnv = {
@@ -35,6 +37,8 @@ export interface ApiFunctionProps {
   readonly catalog: CatalogTable;
   readonly backupStateMachine: sfn.IStateMachine;
   readonly restoreStateMachine: sfn.IStateMachine;
+  /** Where job schedules live: the API creates, updates and deletes them. */
+  readonly scheduler: HavenScheduler;
   /** Tables jobs may back up: the API checks they exist (DescribeTable). */
   readonly sourceTableArns?: readonly string[];
   /** Buckets jobs may back up or restores may write: the API checks they exist (HeadBucket). */
@@ -60,12 +64,14 @@ export class ApiFunction extends Construct {
         [ApiEnv.BackupStateMachineArn]: props.backupStateMachine.stateMachineArn,
         [ApiEnv.RestoreStateMachineArn]: props.restoreStateMachine.stateMachineArn,
         [ApiEnv.Version]: readHavenVersion(),
+        ...props.scheduler.scheduleEnvironment(),
       },
     });
     const role = this.fn.role;
     props.catalog.grantReadWriteData(role);
     props.backupStateMachine.grantStartExecution(role);
     props.restoreStateMachine.grantStartExecution(role);
+    props.scheduler.grantManageSchedules(role);
     props.backupStateMachine.grantExecution(role, 'states:StopExecution');
     props.restoreStateMachine.grantExecution(role, 'states:StopExecution');
     if (props.sourceTableArns?.length) role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: [...props.sourceTableArns] }));

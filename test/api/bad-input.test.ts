@@ -11,7 +11,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../engine/aws/clients.js';
 import { seedTable } from '../../local/demo/seed-data.js';
 import { uniqueName } from '../helpers/names.js';
-import { jobBody, startApiFixture, type ApiFixture, type HttpResult } from './support.js';
+import { jobBody, scheduleNames, startApiFixture, type ApiFixture, type HttpResult } from './support.js';
 
 interface Case {
   name: string;
@@ -89,6 +89,15 @@ describe('API: bad input', () => {
     { name: 'an unknown source bucket', method: 'POST', path: '/backup/jobs', body: { ...valid(), source: { type: 's3', bucket: 'no-such-bucket-anywhere' } }, status: 422, error: 'validation_failed', field: 'source' },
     { name: 'path traversal in a source prefix', method: 'POST', path: '/backup/jobs', body: { ...valid(), source: { type: 's3', bucket: 'any-bucket', prefix: 'exports/../../secrets/' } }, status: 422, error: 'validation_failed', field: 'source' },
     { name: 'path traversal in a restore prefix', method: 'POST', path: '/backup/restores', body: { restore_name: 'x', backup_id: backupId, destination: { type: 's3', bucket: 'any-bucket', prefix: '../outside' } }, status: 422, error: 'validation_failed', field: 'destination' },
+    { name: 'an invalid cron expression', method: 'POST', path: '/backup/jobs', body: { ...valid(), schedule: { frequency: 'cron', expression: 'cron(99 2 * * ? *)' } }, status: 422, error: 'validation_failed', field: 'schedule.expression' },
+    { name: 'a cron expression that is not one', method: 'POST', path: '/backup/jobs', body: { ...valid(), schedule: { frequency: 'cron(* * *)' } }, status: 422, error: 'validation_failed', field: 'schedule.expression' },
+    { name: 'an unknown frequency', method: 'POST', path: '/backup/jobs', body: { ...valid(), schedule: { frequency: 'fortnightly' } }, status: 422, error: 'validation_failed', field: 'schedule.frequency' },
+    { name: 'an invalid time zone', method: 'POST', path: '/backup/jobs', body: { ...valid(), schedule: { frequency: 'daily', time: '02:00', timezone: 'Mars/Olympus_Mons' } }, status: 422, error: 'validation_failed', field: 'schedule.timezone' },
+    { name: 'an offset instead of a time zone', method: 'POST', path: '/backup/jobs', body: { ...valid(), schedule: { frequency: 'daily', timezone: '+05:00' } }, status: 422, error: 'validation_failed', field: 'schedule.timezone' },
+    { name: 'an impossible time', method: 'POST', path: '/backup/jobs', body: { ...valid(), schedule: { frequency: 'daily', time: '25:61' } }, status: 422, error: 'validation_failed', field: 'schedule.time' },
+    { name: 'an impossible day of month', method: 'POST', path: '/backup/jobs', body: { ...valid(), schedule: { frequency: 'monthly', day_of_month: 32 } }, status: 422, error: 'validation_failed', field: 'schedule.day_of_month' },
+    { name: 'an unknown schedule field', method: 'POST', path: '/backup/jobs', body: { ...valid(), schedule: { frequency: 'daily', every: 2 } }, status: 400, error: 'invalid_backup_config', field: 'schedule.every' },
+    { name: 'an invalid schedule on update', method: 'PUT', path: '/backup/jobs/{job}', body: { schedule: { frequency: 'rate', expression: 'rate(0 minutes)' } }, status: 422, error: 'validation_failed', field: 'schedule.expression' },
     { name: 'negative retention', method: 'POST', path: '/backup/jobs', body: { ...valid(), retention: { days: -1 } }, status: 422, error: 'validation_failed', field: 'retention.days' },
     { name: 'retention that keeps nothing', method: 'POST', path: '/backup/jobs', body: { ...valid(), retention: { days: 0 } }, status: 422, error: 'validation_failed', field: 'retention' },
     { name: 'retention beyond range', method: 'POST', path: '/backup/jobs', body: { ...valid(), retention: { years: 5000 } }, status: 422, error: 'validation_failed', field: 'retention.years' },
@@ -134,6 +143,7 @@ describe('API: bad input', () => {
 
   test('every request of the corpus gets its 4xx and the seed body; nothing is written', async () => {
     const before = await catalogItems();
+    const schedulesBefore = await scheduleNames(api);
     for (const c of cases()) {
       const path = c.path.replace('{job}', jobId).replace('{exec}', executionId);
       const res = await api.call(c.method, path, c.body, { ...(c.raw !== undefined ? { raw: c.raw } : {}), ...(c.headers ? { headers: c.headers } : {}) });
@@ -147,6 +157,7 @@ describe('API: bad input', () => {
       if (c.secret) assert.ok(!res.text.includes(c.secret), `${c.name}: the secret is not echoed`);
     }
     assert.equal(await catalogItems(), before, 'no rejected request wrote to the catalog');
+    assert.deepEqual(await scheduleNames(api), schedulesBefore, 'no rejected request created a schedule');
   });
 
   test('random JSON bodies and random ids never make a 5xx and never write', async () => {

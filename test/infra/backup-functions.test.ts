@@ -202,9 +202,11 @@ test('no statement anywhere allows a wildcard action other than the catalog key\
         assert.deepEqual(targets, [`<${catalogKeyId}.Arn>`], `${id}: ${action} only on the catalog key`);
       }
       for (const target of targets.filter((t) => t.includes('*') && t !== '*')) {
-        // The API function may stop executions of the two workflows (their names are record ids).
-        const executions = id.startsWith('ApiFunction') && list(s.Action).join() === 'states:StopExecution' && /:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"(Backup|Restore)WorkflowStateMachine[0-9A-F]{8}"\}\]\}\]\}:\*$/.test(target);
-        assert.ok(scopedSuffix.includes(target) || executions, `${id}: wildcard resource ${target}`);
+        // The API function may stop executions of the two workflows (their names are record ids) and manage Haven's schedules.
+        const api = id.startsWith('ApiFunction');
+        const executions = api && list(s.Action).join() === 'states:StopExecution' && /:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"(Backup|Restore)WorkflowStateMachine[0-9A-F]{8}"\}\]\}\]\}:\*$/.test(target);
+        const schedules = api && list(s.Action).every((a) => a.startsWith('scheduler:')) && target === 'arn:aws:scheduler:us-east-1:123456789012:schedule/haven/*';
+        assert.ok(scopedSuffix.includes(target) || executions || schedules, `${id}: wildcard resource ${target}`);
       }
     }
   }
