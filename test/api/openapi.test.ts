@@ -54,3 +54,16 @@ describe('API: OpenAPI document', () => {
     }
   });
 });
+
+test('a handler missing its settings answers 500 with the seed body, never blaming the caller', async () => {
+  const { createApiHandler } = await import('../../functions/api/app.js');
+  const { fakeApiEvent, fakeLambdaContext } = await import('../infra/support/lambda-context.js');
+  const handler = createApiHandler(() => {
+    throw new Error('HAVEN_CATALOG_TABLE is not set');
+  });
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const res = await handler(fakeApiEvent('/health', 'req-missing') as never, fakeLambdaContext());
+  assert.equal(res.statusCode, 500);
+  assert.deepEqual(JSON.parse(res.body), { error: 'internal_error', message: 'the request failed; it has been logged with its request id', details: {} });
+  assert.equal(res.headers?.['x-request-id'], 'req-missing');
+});
