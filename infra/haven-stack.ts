@@ -6,11 +6,13 @@
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { HavenApi } from './constructs/api.js';
+import { API_ROUTES } from '../engine/api/routes.js';
+import { HavenApi, type HavenApiAuthorization, type RouteThrottle } from './constructs/api.js';
+import { ApiFunction } from './constructs/api-function.js';
 import type { DatabaseAccess } from './constructs/database-access.js';
 import { BACKUP_SUBSTITUTION_KEYS, BackupFunctions, type BackupSubstitutionKey } from './constructs/backup-functions.js';
 import { CatalogTable } from './constructs/catalog-table.js';
-import { HavenFunction, type HavenLogLevel } from './constructs/haven-function.js';
+import type { HavenLogLevel } from './constructs/haven-function.js';
 import { HavenMonitoring, type JobSchedule } from './constructs/monitoring.js';
 import { HavenNotifications } from './constructs/notifications.js';
 import { RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreSubstitutionKey } from './constructs/restore-functions.js';
@@ -20,8 +22,7 @@ import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.
 import { VaultKey } from './constructs/vault-key.js';
 import { VERIFY_SUBSTITUTION_KEYS, VerifyFunctions, type VerifySubstitutionKey } from './constructs/verify-functions.js';
 import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
-import { BACKUP_DEFINITION_FILE, functionEntry, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from './paths.js';
-import { readHavenVersion } from './version.js';
+import { BACKUP_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from './paths.js';
 
 /** Props of {@link HavenStack}. */
 export interface HavenStackProps extends StackProps {
@@ -73,6 +74,10 @@ export interface HavenStackProps extends StackProps {
    * (subnets, security groups) the database steps run in (docs/POSTGRES.md). @default none
    */
   readonly postgres?: DatabaseAccess;
+  /** How API callers authenticate. @default IAM (SigV4) */
+  readonly apiAuthorization?: HavenApiAuthorization;
+  /** Per-route API throttles by `"METHOD /path"`, overriding those derived from the seed's hourly limits. */
+  readonly apiRouteThrottling?: Readonly<Record<string, RouteThrottle>>;
 }
 
 /** Haven's resources in one stack. */
@@ -90,7 +95,7 @@ export class HavenStack extends Stack {
   /** Retention and prune (the daily system schedule starts it). */
   readonly pruneWorkflow: WorkflowStateMachine<PruneSubstitutionKey>;
   readonly scheduler: HavenScheduler;
-  readonly healthFunction: HavenFunction;
+  readonly apiFunction: ApiFunction;
   readonly api: HavenApi;
   readonly notifications: HavenNotifications;
   readonly monitoring: HavenMonitoring;
@@ -173,20 +178,28 @@ export class HavenStack extends Stack {
       backupStateMachine: this.backupWorkflow,
       scheduleGroupName: props.scheduleGroupName,
     });
-    this.healthFunction = new HavenFunction(this, 'Health', {
-      entry: functionEntry('health'),
-      description: 'Haven API: GET /health',
-      memorySize: 128,
+    this.apiFunction = new ApiFunction(this, 'ApiFunction', {
+      catalog: this.catalog,
+      backupStateMachine: this.backupWorkflow.stateMachine,
+      restoreStateMachine: this.restoreWorkflow.stateMachine,
+      scheduler: this.scheduler,
+      sourceTableArns: props.sourceTableArns,
+      bucketArns: [...(props.sourceBucketArns ?? []), ...(props.restoreBucketArns ?? [])],
       logLevel: props.logLevel,
       logRetention,
-      environment: { HAVEN_VERSION: readHavenVersion() },
     });
-    this.api = new HavenApi(this, 'Api', { healthFunction: this.healthFunction.function, logRetention });
+    this.api = new HavenApi(this, 'Api', {
+      apiFunction: this.apiFunction.fn.function,
+      routes: API_ROUTES,
+      authorization: props.apiAuthorization,
+      routeThrottling: props.apiRouteThrottling,
+      logRetention,
+    });
     this.notifications = new HavenNotifications(this, 'Notifications', {
       emailAddresses: props.notificationEmails,
       httpsEndpoints: props.notificationHttpsEndpoints,
     });
-    for (const fn of [...this.backupFunctions.eventPublishers(), ...this.restoreFunctions.eventPublishers()]) this.notifications.attach(fn);
+    for (const fn of [this.backupFunctions, this.restoreFunctions, this.verifyFunctions, this.pruneFunctions].flatMap((f) => f.eventPublishers())) this.notifications.attach(fn);
     this.monitoring = new HavenMonitoring(this, 'Monitoring', {
       alarmTopic: this.notifications.topic,
       expectedBackupInterval: props.expectedBackupInterval,
@@ -204,7 +217,7 @@ export class HavenStack extends Stack {
     output('PruneStateMachineArn', this.pruneWorkflow.stateMachine.stateMachineArn, 'The retention and prune workflow');
     output('ScheduleGroupName', this.scheduler.scheduleGroupName, 'The EventBridge Scheduler group');
     output('SchedulerRoleArn', this.scheduler.role.roleArn, 'The role schedules assume');
-    output('ApiUrl', this.api.url, 'The API base URL (IAM auth)');
+    output('ApiUrl', this.api.url, 'The API base URL');
     output('NotificationTopicArn', this.notifications.topic.topicArn, 'The SNS topic of notifications and alarms');
     output('DashboardName', this.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard');
   }

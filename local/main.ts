@@ -10,7 +10,7 @@ try {
   // Imported after the environment is set: clients and loggers read it when built.
   const { LocalStack } = await import('./stack/local-stack.js');
   const { startLocalApi } = await import('./api/local-api.js');
-  const stack = await LocalStack.create({ name: 'haven-local', retryIntervalMs: 500 });
+  const stack = await LocalStack.create({ name: 'haven-local', retryIntervalMs: 500, schedules: true });
   const api = await startLocalApi(stack);
   session.onStop(api.close);
   process.stdout.write(`vault ${stack.vaultUri}, catalog ${stack.catalogTable}\n`);

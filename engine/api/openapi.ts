@@ -48,7 +48,8 @@ class Components {
     for (const [id, def] of Object.entries(defs)) this.schemas[`${id}${suffix}`] = rename(def) as JsonSchema;
     const meta = z.globalRegistry.get(schema) as { id?: string } | undefined;
     if (meta?.id) {
-      this.schemas[`${meta.id}${suffix}`] = rename(json) as JsonSchema;
+      // zod puts a schema with an id under $defs and answers a $ref to it; otherwise the root is the schema.
+      if (!(meta.id in defs)) this.schemas[`${meta.id}${suffix}`] = rename(json) as JsonSchema;
       return { $ref: `#/components/schemas/${meta.id}${suffix}` };
     }
     return rename(json) as JsonSchema;

@@ -1,10 +1,12 @@
 /**
  * What the API's services need from the outside world, as narrow ports:
- * starting and stopping workflows, keeping a job's schedule in sync, and
- * checking that a source or restore target exists. Step Functions, the
- * local runner, EventBridge Scheduler and the local scheduler implement them.
+ * starting and stopping workflows, and checking that a source or restore
+ * target exists. Step Functions and the local runner implement the first;
+ * schedules use engine/schedules' `SchedulePort`.
  */
-import type { JobRecord, ScheduleConfig, SourceConfig } from '../catalog/types.js';
+import type { SourceConfig } from '../catalog/types.js';
+
+export type { SchedulePort } from '../schedules/port.js';
 
 /** The state machines the API starts. */
 export const Machine = { Backup: 'backup', Restore: 'restore', Verify: 'verify', Prune: 'prune' } as const;
@@ -21,18 +23,6 @@ export interface WorkflowStarter {
   start(machine: Machine, name: string, input: Record<string, unknown>): Promise<{ executionArn: string }>;
   /** Stops the execution named `name`; does nothing when it has already ended or never started. */
   stop(machine: Machine, name: string, cause: string): Promise<void>;
-}
-
-/** Keeps jobs' schedules valid and in sync with the scheduler. */
-export interface ScheduleService {
-  /** Throws a typed `InvalidInput` error (a 422) naming the field when the schedule is invalid. */
-  validate(schedule: ScheduleConfig): void;
-  /** The next run at or after `from`, or null when the schedule is disabled. */
-  nextRun(schedule: ScheduleConfig, from: Date): Date | null;
-  /** Creates or updates (or disables) the job's schedule. */
-  upsert(job: JobRecord): Promise<void>;
-  /** Deletes the job's schedule; does nothing when there is none. */
-  remove(jobId: string): Promise<void>;
 }
 
 /** Checks what a job reads from or a restore writes to, before anything is recorded. */

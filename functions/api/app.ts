@@ -10,7 +10,7 @@ import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ApiDeps } from '../../engine/api/deps.js';
 import { allowedMethods, dispatch } from '../../engine/api/dispatch.js';
-import { MethodNotAllowedError, NotFoundApiError } from '../../engine/api/errors.js';
+import { InternalApiError, MethodNotAllowedError, NotFoundApiError } from '../../engine/api/errors.js';
 import type { ApiRoute } from '../../engine/api/route.js';
 import { API_ROUTES } from '../../engine/api/routes.js';
 import { toApiRequest, type ApiEvent } from './event.js';
@@ -21,7 +21,14 @@ const logger = new Logger({ serviceName: 'haven' });
 function routeHandler(route: ApiRoute, deps: () => ApiDeps) {
   return async (event: ApiEvent): Promise<APIGatewayProxyResult> => {
     const request = toApiRequest(event);
-    const response = await dispatch(route, request, deps());
+    let services: ApiDeps;
+    try {
+      services = deps();
+    } catch (error) {
+      // A missing setting is the deployment's fault, never the caller's.
+      throw new InternalApiError({ cause: error });
+    }
+    const response = await dispatch(route, request, services);
     return {
       statusCode: response.status,
       headers: { ...baseHeaders(request.requestId), ...response.headers },

@@ -3,12 +3,19 @@ import type { ApiDeps } from '../../engine/api/deps.js';
 import { SfnWorkflowStarter } from '../../engine/api/sfn-workflows.js';
 import { AwsSourceChecker } from '../../engine/api/services/source-checker.js';
 import { Catalog } from '../../engine/catalog/catalog.js';
+import { schedulePort, scheduleOptionsFromEnv, SCHEDULE_ENV, SchedulerSync } from '../../engine/schedules/index.js';
 import { MissingSettingError } from '../shared/env.js';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new MissingSettingError(`${name} is not set`);
   return value;
+}
+
+function scheduleOptions(env: NodeJS.ProcessEnv) {
+  const options = scheduleOptionsFromEnv(env);
+  if (!options) throw new MissingSettingError(`${Object.values(SCHEDULE_ENV).join(', ')} must all be set`);
+  return options;
 }
 
 /** The API's services on AWS (or the emulator) from settings. */
@@ -19,6 +26,7 @@ export function apiDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
       backup: required(env, 'HAVEN_BACKUP_STATE_MACHINE_ARN'),
       restore: required(env, 'HAVEN_RESTORE_STATE_MACHINE_ARN'),
     }),
+    schedules: schedulePort(new SchedulerSync(scheduleOptions(env))),
     sources: new AwsSourceChecker(),
     now: () => new Date(),
     version: env.HAVEN_VERSION ?? '0.0.0',

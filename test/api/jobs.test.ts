@@ -3,7 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seedTable } from '../../local/demo/seed-data.js';
 import { uniqueName } from '../helpers/names.js';
-import { jobBody, startApiFixture, type ApiFixture } from './support.js';
+import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
+import { schedulerClient } from '../../engine/aws/clients.js';
+import { schedulePort, SchedulerSync } from '../../engine/schedules/index.js';
+import { createApiHandler } from '../../functions/api/app.js';
+import { localApiDeps } from '../../local/api/local-api.js';
+import { startLocalApiServer, type ProxyHandler } from '../../local/api/server.js';
+import { jobBody, scheduleNames, send, startApiFixture, type ApiFixture } from './support.js';
 
 describe('API: jobs', () => {
   let api: ApiFixture;
@@ -36,6 +42,54 @@ describe('API: jobs', () => {
     assert.equal(read.status, 200);
     assert.deepEqual(read.body, job);
     assert.deepEqual(await api.stack.catalog.getJob(job.job_id).then((j) => j.job_name), job.job_name);
+  });
+
+  test('a scheduled job gets next_run and an EventBridge Scheduler schedule; pausing disables it; deleting removes it', async () => {
+    const schedule = { frequency: 'weekly', day_of_week: 'monday', time: '02:30', timezone: 'America/Toronto', enabled: true };
+    const res = await api.call('POST', '/backup/jobs', jobBody(table, { schedule }));
+    assert.equal(res.status, 201, res.text);
+    const job = res.body;
+    assert.equal(job.schedule.timezone, 'America/Toronto');
+    const next = new Date(job.next_run);
+    assert.ok(next.getTime() > Date.now(), 'next_run is ahead');
+    const local = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Toronto', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
+    assert.equal(local, 'Monday 02:30');
+    const name = (await scheduleNames(api)).find((n) => n.includes(job.job_id));
+    assert.ok(name, 'the job has a schedule in the group');
+    const group = `haven-${api.stack.suffix}`;
+    const described = await schedulerClient().send(new GetScheduleCommand({ Name: name, GroupName: group }));
+    assert.equal(described.State, 'ENABLED');
+    assert.equal(described.ScheduleExpressionTimezone, 'America/Toronto');
+
+    const paused = await api.call('PUT', `/backup/jobs/${job.job_id}`, { status: 'paused' });
+    assert.equal(paused.status, 200, paused.text);
+    assert.equal(paused.body.next_run, null);
+    assert.equal((await schedulerClient().send(new GetScheduleCommand({ Name: name, GroupName: group }))).State, 'DISABLED');
+
+    const resumed = await api.call('PUT', `/backup/jobs/${job.job_id}`, { status: 'active', schedule: { frequency: 'cron', expression: 'cron(15 3 * * ? *)', timezone: 'UTC' } });
+    assert.equal(resumed.status, 200, resumed.text);
+    assert.match(resumed.body.next_run, /T03:15:00\.000Z$/);
+    const updated = await schedulerClient().send(new GetScheduleCommand({ Name: name, GroupName: group }));
+    assert.equal(updated.State, 'ENABLED');
+    assert.equal(updated.ScheduleExpression, 'cron(15 3 * * ? *)');
+
+    assert.equal((await api.call('DELETE', `/backup/jobs/${job.job_id}`)).status, 204);
+    assert.ok(!(await scheduleNames(api)).includes(name), 'the schedule is gone');
+  });
+
+  test('a job whose schedule cannot be synced is not created (503, nothing left in the catalog)', async () => {
+    // A schedule group that does not exist: the emulator refuses the schedule (a real fault, not a mock).
+    const deps = { ...(await localApiDeps(api.stack)), schedules: schedulePort(new SchedulerSync({ groupName: 'no-such-group', roleArn: 'arn:aws:iam::000000000000:role/x', stateMachineArn: api.stack.runner.stateMachineArn('backup') })) };
+    const server = await startLocalApiServer(createApiHandler(() => deps) as unknown as ProxyHandler, { port: 0 });
+    try {
+      const before = (await api.stack.catalog.listJobs({ limit: 1000 })).items.length;
+      const res = await send(server.url, 'POST', '/backup/jobs', JSON.stringify(jobBody(table, { schedule: { frequency: 'daily', time: '01:00' } })));
+      assert.equal(res.status, 503, res.text);
+      assert.equal(res.body.error, 'service_unavailable');
+      assert.equal((await api.stack.catalog.listJobs({ limit: 1000 })).items.length, before);
+    } finally {
+      await server.close();
+    }
   });
 
   test('created_by defaults to the caller', async () => {

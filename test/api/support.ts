@@ -1,5 +1,7 @@
 /** A local stack with its API served over real HTTP, and a small client for tests. */
 import { request as httpRequest } from 'node:http';
+import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
+import { schedulerClient } from '../../engine/aws/clients.js';
 import type { LocalApiServer } from '../../local/api/server.js';
 import { startLocalApi } from '../../local/api/local-api.js';
 import { LocalStack } from '../../local/stack/local-stack.js';
@@ -29,7 +31,7 @@ export interface ApiFixture {
  */
 export function send(url: string, method: string, path: string, payload: string | Buffer | undefined, headers: Record<string, string> = {}): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}${path}`, { method, headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
+    const req = httpRequest(`${url}${path}`, { method, headers: { ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...headers } }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => {
@@ -59,6 +61,12 @@ export async function startApiFixture(): Promise<ApiFixture> {
     call: (method, path, body, options = {}) => send(server.url, method, path, options.raw ?? (body === undefined ? undefined : JSON.stringify(body)), options.headers),
     close: () => server.close(),
   };
+}
+
+/** Names of the job schedules in the fixture's schedule group (in the emulator). */
+export async function scheduleNames(api: ApiFixture): Promise<string[]> {
+  const out = await schedulerClient().send(new ListSchedulesCommand({ GroupName: `haven-${api.stack.suffix}` }));
+  return (out.Schedules ?? []).map((s) => s.Name ?? '').sort();
 }
 
 /** Polls until `check` returns a value (or fails after `timeoutMs`). */

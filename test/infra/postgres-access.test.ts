@@ -48,7 +48,7 @@ const database: Array<[string, HavenFunction]> = [
 const others: Array<[string, HavenFunction]> = [
   ...(['verify', 'finalize'] as const).map((s) => [`backup ${s}`, stack.backupFunctions.functions[s]] as [string, HavenFunction]),
   ...(['finalize', 'mark-failed'] as const).map((s) => [`restore ${s}`, stack.restoreFunctions.functions[s]] as [string, HavenFunction]),
-  ['health', stack.healthFunction],
+  ['api', stack.apiFunction.fn],
 ];
 
 function vpcConfigOf(fn: HavenFunction): unknown {

@@ -30,11 +30,23 @@ export const RestoreId = idOf('restore');
 /** An ISO 8601 UTC timestamp as records hold them. */
 export const Timestamp = z.string().meta({ format: 'date-time', example: '2024-01-15T12:30:00.000Z' });
 
+/**
+ * @param s - a query value
+ * @returns whether it is an ISO 8601 date or date-time of a real calendar day (`2024-02-31` is not)
+ */
+export function isIsoDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+  if (!m || !Number.isFinite(Date.parse(s))) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** A date-time (`2024-01-15T12:30:00Z`) or a date (`2024-01-15`) in a filter. */
 export const DateFilter = z
   .string()
   .max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && Number.isFinite(Date.parse(s)), 'must be an ISO 8601 date or date-time')
+  .refine(isIsoDate, 'must be an ISO 8601 date or date-time')
   .meta({ description: 'ISO 8601 date or date-time; a bare date as date_to means the end of that day (UTC)', example: '2024-01-15T00:00:00Z' });
 
 /** A short human name. */

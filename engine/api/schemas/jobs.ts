@@ -4,16 +4,19 @@ import { JobStatus } from '../../catalog/types.js';
 import { Actor, BackupTypeSchema, DateQuery, Description, Name, NotificationsSchema, PageFields, PageQuery, Timestamp } from './common.js';
 import { SourceSchema } from './sources.js';
 
-/** When a job runs; the scheduler module checks the expression, time and time zone (422). */
+const Day = z.union([z.number().int(), z.string().max(16)]);
+
+/** When a job runs; the schedules module checks the frequency, expression, time and time zone (422). See docs/SCHEDULES.md. */
 export const ScheduleSchema = z
-  .looseObject({
-    frequency: z.string().min(1).max(32).meta({ examples: ['hourly', 'daily', 'weekly', 'monthly', 'cron', 'rate'] }),
+  .strictObject({
+    frequency: z.string().min(1).max(300).meta({ examples: ['daily', 'weekly', 'cron', 'rate', 'cron(0 2 * * ? *)'] }),
+    expression: z.string().max(300).optional().meta({ description: 'cron(…) or rate(…) when frequency is cron or rate' }),
     time: z.string().max(16).optional().meta({ example: '02:00' }),
-    timezone: z.string().max(64).optional().meta({ example: 'America/Toronto' }),
-    expression: z.string().max(256).optional().meta({ description: 'cron(…) or rate(…) for frequency cron/rate' }),
-    day_of_week: z.number().int().optional(),
-    day_of_month: z.number().int().optional(),
+    day_of_week: z.union([Day, z.array(Day).max(7)]).optional().meta({ description: 'weekly: a weekday or a list (default sunday)' }),
+    day_of_month: Day.optional().meta({ description: 'monthly: 1–31 or "last" (default 1)' }),
+    timezone: z.string().max(64).optional().meta({ example: 'America/Toronto', description: 'IANA time zone (default UTC)' }),
     enabled: z.boolean().default(true),
+    flexible_window_minutes: z.number().int().optional(),
   })
   .meta({ id: 'Schedule' });
 

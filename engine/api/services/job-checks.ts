@@ -43,8 +43,9 @@ export function checkKeyName(value: string | undefined, field: string, issues: I
 
 /** What a job definition's semantic checks look at. */
 export interface JobParts {
+  /** The schedule as given; checked and normalised by the schedules module. */
+  schedule?: unknown;
   source?: SourceConfig;
-  schedule?: ScheduleConfig;
   retention?: Partial<Record<keyof typeof RETENTION_MAX, number>>;
   compression?: { enabled?: boolean; algorithm?: string; level?: number };
   encryption?: { enabled?: boolean; key_id?: string };
@@ -53,18 +54,20 @@ export interface JobParts {
 /**
  * Checks the parts of a job that are present; throws one 422 naming every problem.
  *
+ * @returns the schedule as the schedules module normalised it (when one was given)
  * @throws ValidationFailedError
  */
-export async function checkJobParts(deps: ApiDeps, parts: JobParts, issues: Issues): Promise<void> {
+export async function checkJobParts(deps: ApiDeps, parts: JobParts, issues: Issues): Promise<ScheduleConfig | undefined> {
+  let schedule: ScheduleConfig | undefined;
   if (parts.retention) checkRetention(parts.retention, issues);
   if (parts.compression) checkCompressionLevel(parts.compression.algorithm ?? 'zstd', parts.compression.level, 'compression.level', issues);
   if (parts.encryption) {
     issues.check(parts.encryption.enabled !== false, 'encryption.enabled', 'Haven always encrypts backups');
     checkKeyName(parts.encryption.key_id, 'encryption.key_id', issues);
   }
-  if (parts.schedule && deps.schedules) {
+  if (parts.schedule !== undefined) {
     try {
-      deps.schedules.validate(parts.schedule);
+      schedule = deps.schedules.validate(parts.schedule).config;
     } catch (error) {
       if (!isInputFault(error)) throw error;
       issues.addError(error, 'schedule');
@@ -79,4 +82,5 @@ export async function checkJobParts(deps: ApiDeps, parts: JobParts, issues: Issu
     }
   }
   issues.throwIfAny('the job definition is not valid');
+  return schedule;
 }

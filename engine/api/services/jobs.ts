@@ -1,7 +1,8 @@
 /**
  * Jobs: create, read, list, update, delete. Every change is checked first
  * (400s by the schemas, 422s here), then written, then the job's schedule
- * is synced; a create whose schedule cannot be synced is undone.
+ * is synced (EventBridge Scheduler, see docs/SCHEDULES.md); a create whose
+ * schedule cannot be synced is undone.
  */
 import type { JobListQuery } from '../../catalog/jobs.js';
 import { JobStatus, type JobPatch, type NewJob, type ScheduleConfig, type SourceConfig } from '../../catalog/types.js';
@@ -13,15 +14,13 @@ import { checkJobParts } from './job-checks.js';
 import { Issues } from './issues.js';
 
 function nextRun(deps: ApiDeps, schedule: ScheduleConfig, status: JobStatus): string | null {
-  if (!deps.schedules || status !== JobStatus.Active || schedule.enabled === false) return null;
-  return deps.schedules.nextRun(schedule, deps.now())?.toISOString() ?? null;
+  return deps.schedules.jobNextRun({ schedule, status }, deps.now())?.toISOString() ?? null;
 }
 
 /** `POST /backup/jobs` */
 export async function createJob(deps: ApiDeps, body: CreateJobBody, caller: Caller): Promise<Record<string, unknown>> {
   const source = body.source as SourceConfig;
-  const schedule = body.schedule as ScheduleConfig;
-  await checkJobParts(deps, { source, schedule, retention: body.retention, compression: body.compression, encryption: body.encryption }, new Issues());
+  const schedule = (await checkJobParts(deps, { source, schedule: body.schedule, retention: body.retention, compression: body.compression, encryption: body.encryption }, new Issues()))!;
   const input: NewJob = {
     job_name: body.job_name,
     description: body.description ?? '',
@@ -39,7 +38,7 @@ export async function createJob(deps: ApiDeps, body: CreateJobBody, caller: Call
   };
   const job = await deps.catalog.createJob(input);
   try {
-    await deps.schedules?.upsert(job);
+    await deps.schedules.upsert(job);
   } catch (error) {
     await deps.catalog.deleteJob(job.job_id).catch(() => {});
     throw new ServiceUnavailableApiError('the job could not be scheduled; nothing was created', { cause: error });
@@ -64,15 +63,14 @@ export async function listJobs(deps: ApiDeps, query: ListJobsQuery): Promise<Rec
 export async function updateJob(deps: ApiDeps, jobId: string, body: UpdateJobBody): Promise<Record<string, unknown>> {
   const current = await deps.catalog.getJob(jobId);
   const source = body.source as SourceConfig | undefined;
-  const schedule = body.schedule as ScheduleConfig | undefined;
   const compression = body.compression ? { ...current.compression, ...body.compression } : undefined;
-  await checkJobParts(deps, { source, schedule, retention: body.retention, compression, encryption: body.encryption }, new Issues());
-  const patch: JobPatch = { ...(body as JobPatch) };
+  const schedule = await checkJobParts(deps, { source, schedule: body.schedule, retention: body.retention, compression, encryption: body.encryption }, new Issues());
+  const patch: JobPatch = { ...(body as JobPatch), ...(schedule ? { schedule } : {}) };
   if (body.encryption) patch.encryption = { algorithm: 'AES-256-GCM', ...body.encryption, enabled: true };
   patch.next_run = nextRun(deps, schedule ?? current.schedule, body.status ?? current.status);
   const job = await deps.catalog.updateJob(jobId, patch);
   try {
-    await deps.schedules?.upsert(job);
+    await deps.schedules.upsert(job);
   } catch (error) {
     throw new ServiceUnavailableApiError('the job was updated but its schedule could not be synced; retry the update', { cause: error });
   }
@@ -82,5 +80,5 @@ export async function updateJob(deps: ApiDeps, jobId: string, body: UpdateJobBod
 /** `DELETE /backup/jobs/{job_id}`: refused (409) while the job runs; its backups stay. */
 export async function deleteJob(deps: ApiDeps, jobId: string): Promise<void> {
   await deps.catalog.deleteJob(jobId);
-  await deps.schedules?.remove(jobId);
+  await deps.schedules.remove(jobId);
 }
