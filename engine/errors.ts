@@ -13,6 +13,7 @@ export const ErrorCode = {
   VaultFormat: 'VaultFormat',
   NotFound: 'NotFound',
   InvalidInput: 'InvalidInput',
+  Conflict: 'Conflict',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -12,11 +12,13 @@ import { conditionFailure, ConditionFailed, findRecord, getRecord, putNew, updat
 import { itemKeys, Kinds, listPartition, primaryKey } from './keys.js';
 import { listPage, type Page, type PageQuery, type TimeQuery } from './pagination.js';
 import { timeRange, toTimestamp } from './time.js';
+import type { BackupType } from '../snapshot/snapshot.js';
 import { JobStatus, type JobPatch, type JobRecord, type NewJob } from './types.js';
 
 /** List options of jobs (the time range applies to `created_at`). */
 export interface JobListQuery extends PageQuery, TimeQuery {
   status?: JobStatus;
+  backup_type?: BackupType;
 }
 
 /** The fields `updateJob` may change. */
@@ -143,5 +145,5 @@ export function leaseConflict(jobId: string, current: Item | undefined): NotFoun
  * @returns one page
  */
 export async function listJobs(ctx: CatalogContext, query: JobListQuery = {}): Promise<Page<JobRecord>> {
-  return listPage(ctx, listPartition(JOB, timeRange(query.date_from, query.date_to)), { status: query.status }, query);
+  return listPage(ctx, listPartition(JOB, timeRange(query.date_from, query.date_to)), { status: query.status, backup_type: query.backup_type }, query);
 }

@@ -1,0 +1,124 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table's zod schemas
+ * (`z.toJSONSchema`). Schemas with an `id` become components; everything
+ * else is inlined. `npm run openapi` writes it to docs/openapi.json.
+ */
+import { z } from 'zod';
+import { ErrorBodySchema } from './schemas/common.js';
+import type { ApiRoute } from './route.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const REASONS: Record<number, string> = {
+  400: 'Malformed request: bad JSON, wrong shapes, unknown fields (details name each field)',
+  403: 'Not authorized',
+  404: 'Unknown id',
+  405: 'Method not allowed on this path',
+  409: 'Conflicts with the current state (e.g. the job is already running)',
+  413: 'Body larger than 1 MiB',
+  415: 'Body is not JSON',
+  422: 'Semantically invalid (schedule, time zone, unknown source, retention, key material, secrets)',
+  429: 'Throttled',
+  500: 'Internal error (logged with the request id)',
+  503: 'A service Haven depends on is unavailable; retry later',
+};
+
+/** Error statuses every route may answer with. */
+export const COMMON_ERRORS: readonly number[] = [400, 403, 429, 500];
+
+class Components {
+  readonly schemas: Record<string, JsonSchema> = {};
+
+  /** The JSON schema of `schema`, with named sub-schemas moved to components. */
+  add(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+    const json = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
+    delete json.$schema;
+    const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
+    delete json.$defs;
+    const suffix = io === 'input' ? 'Input' : '';
+    const rename = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(rename);
+      if (value === null || typeof value !== 'object') return value;
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? `#/components/schemas/${v.slice(8)}${suffix}` : rename(v);
+      }
+      return out;
+    };
+    for (const [id, def] of Object.entries(defs)) this.schemas[`${id}${suffix}`] = rename(def) as JsonSchema;
+    const meta = z.globalRegistry.get(schema) as { id?: string } | undefined;
+    if (meta?.id) {
+      // zod puts a schema with an id under $defs and answers a $ref to it; otherwise the root is the schema.
+      if (!(meta.id in defs)) this.schemas[`${meta.id}${suffix}`] = rename(json) as JsonSchema;
+      return { $ref: `#/components/schemas/${meta.id}${suffix}` };
+    }
+    return rename(json) as JsonSchema;
+  }
+}
+
+function parameters(route: ApiRoute, components: Components): JsonSchema[] {
+  const out: JsonSchema[] = [];
+  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+    if (!schema) continue;
+    const json = components.add(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+    for (const [name, property] of Object.entries(json.properties ?? {})) {
+      const { description, ...rest } = property;
+      out.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), ...(description ? { description } : {}), schema: rest });
+    }
+  }
+  return out;
+}
+
+function operation(route: ApiRoute, components: Components): JsonSchema {
+  const responses: Record<string, JsonSchema> = {
+    [route.success.status]: {
+      description: route.success.description,
+      headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
+      ...(route.success.schema ? { content: { 'application/json': { schema: components.add(route.success.schema, 'output') } } } : {}),
+    },
+  };
+  const statuses = [...new Set([...COMMON_ERRORS, ...(route.body ? [413, 415] : []), ...route.errors])].sort();
+  for (const status of statuses) responses[status] = { $ref: `#/components/responses/E${status}` };
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    ...(route.rateLimitPerHour ? { 'x-rate-limit-per-hour': route.rateLimitPerHour } : {}),
+    parameters: parameters(route, components),
+    ...(route.body ? { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: components.add(route.body, 'input') } } } } : {}),
+    responses,
+  };
+}
+
+/**
+ * @param routes - the route table
+ * @param version - Haven's version
+ * @returns the OpenAPI 3.1 document
+ */
+export function buildOpenApi(routes: readonly ApiRoute[], version: string): JsonSchema {
+  const components = new Components();
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operation(route, components);
+  }
+  const errorRef = components.add(ErrorBodySchema, 'output');
+  const statuses = [...new Set(routes.flatMap((r) => [...COMMON_ERRORS, 413, 415, ...r.errors]))].sort();
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Haven backup API',
+      version,
+      description: 'Backup jobs, runs, backups and restores (seed 001). Every request is signed with SigV4 (IAM) unless the deployment configures a JWT authorizer. Every response carries `x-request-id`.',
+    },
+    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+    security: [{ sigv4: [] }],
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(components.schemas).sort(([a], [b]) => a.localeCompare(b))),
+      headers: { RequestId: { description: 'The request id (also in logs)', schema: { type: 'string' } } },
+      responses: Object.fromEntries(statuses.map((s) => [`E${s}`, { description: REASONS[s] ?? `HTTP ${s}`, headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } }, content: { 'application/json': { schema: errorRef } } }])),
+      securitySchemes: { sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 (execute-api)' } },
+    },
+  };
+}

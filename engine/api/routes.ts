@@ -1,0 +1,107 @@
+/**
+ * The API's route table (seed 001): every route the router serves, the
+ * OpenAPI document describes and API Gateway exposes. Rate limits are the
+ * seed's, per hour.
+ */
+import { z } from 'zod';
+import { buildOpenApi } from './openapi.js';
+import { route, type ApiRoute } from './route.js';
+import { BackupId, ExecutionId, JobId, RestoreId } from './schemas/common.js';
+import { CancelExecutionBody, ExecuteJobBody, ExecutionSchema, JobStatusSchema } from './schemas/executions.js';
+import { BackupSchema, FileListSchema, ListFilesQuery } from './schemas/files.js';
+import { CreateJobBody, JobListSchema, JobSchema, ListJobsQuery, UpdateJobBody } from './schemas/jobs.js';
+import { CreateRestoreBody, ListRestoresQuery, RestoreListSchema, RestoreSchema, RestoreStatusSchema } from './schemas/restores.js';
+import { cancelExecution, executeJob, jobStatus } from './services/executions.js';
+import { getBackup, listFiles } from './services/files.js';
+import { createJob, deleteJob, getJob, listJobs, updateJob } from './services/jobs.js';
+import { createRestore, listRestores, restoreStatus } from './services/restores.js';
+
+const JobParams = z.strictObject({ job_id: JobId });
+const ExecutionParams = z.strictObject({ execution_id: ExecutionId });
+const BackupParams = z.strictObject({ backup_id: BackupId });
+const RestoreParams = z.strictObject({ restore_id: RestoreId });
+
+/** `GET /health` body. */
+export const HealthSchema = z.object({ status: z.literal('healthy'), service: z.literal('haven'), version: z.string() }).meta({ id: 'Health' });
+
+/** The seed's rate limits, per hour per admin. */
+export const RATE_LIMITS = { createJob: 10, execute: 50, createRestore: 5, verify: 20 } as const;
+
+/** Every route the API serves. */
+export const API_ROUTES: readonly ApiRoute[] = [
+  route({
+    method: 'GET', path: '/health', operationId: 'getHealth', summary: 'Whether the API is up', tag: 'service', invalidError: 'invalid_request',
+    success: { status: 200, description: 'Healthy', schema: HealthSchema }, errors: [],
+    handle: async (deps) => ({ status: 'healthy', service: 'haven', version: deps.version }),
+  }),
+  route({
+    method: 'GET', path: '/openapi.json', operationId: 'getOpenApi', summary: 'This OpenAPI document', tag: 'service', invalidError: 'invalid_request',
+    success: { status: 200, description: 'The OpenAPI 3.1 document' }, errors: [],
+    handle: async (deps) => buildOpenApi(API_ROUTES, deps.version),
+  }),
+  route({
+    method: 'POST', path: '/backup/jobs', operationId: 'createJob', summary: 'Create a backup job', tag: 'jobs', body: CreateJobBody, invalidError: 'invalid_backup_config',
+    success: { status: 201, description: 'The job as created', schema: JobSchema }, errors: [409, 422, 503], rateLimitPerHour: RATE_LIMITS.createJob,
+    handle: (deps, { body, caller }) => createJob(deps, body, caller),
+  }),
+  route({
+    method: 'GET', path: '/backup/jobs', operationId: 'listJobs', summary: 'List jobs, newest first', tag: 'jobs', query: ListJobsQuery, invalidError: 'invalid_query',
+    success: { status: 200, description: 'One page of jobs', schema: JobListSchema }, errors: [422],
+    handle: (deps, { query }) => listJobs(deps, query),
+  }),
+  route({
+    method: 'GET', path: '/backup/jobs/{job_id}', operationId: 'getJob', summary: 'Read a job', tag: 'jobs', params: JobParams, invalidError: 'invalid_request',
+    success: { status: 200, description: 'The job', schema: JobSchema }, errors: [404],
+    handle: (deps, { params }) => getJob(deps, params.job_id),
+  }),
+  route({
+    method: 'PUT', path: '/backup/jobs/{job_id}', operationId: 'updateJob', summary: 'Change a job (the fields given); status pauses or resumes it', tag: 'jobs', params: JobParams, body: UpdateJobBody, invalidError: 'invalid_backup_config',
+    success: { status: 200, description: 'The job as updated', schema: JobSchema }, errors: [404, 422, 503],
+    handle: (deps, { params, body }) => updateJob(deps, params.job_id, body),
+  }),
+  route({
+    method: 'DELETE', path: '/backup/jobs/{job_id}', operationId: 'deleteJob', summary: 'Delete a job that is not running (its backups stay)', tag: 'jobs', params: JobParams, invalidError: 'invalid_request',
+    success: { status: 204, description: 'Deleted' }, errors: [404, 409],
+    handle: async (deps, { params }) => void (await deleteJob(deps, params.job_id)),
+  }),
+  route({
+    method: 'POST', path: '/backup/jobs/{job_id}/execute', operationId: 'executeJob', summary: 'Run a job now', tag: 'executions', params: JobParams, body: ExecuteJobBody, bodyOptional: true, invalidError: 'invalid_execution_options',
+    success: { status: 202, description: 'The run, queued', schema: ExecutionSchema }, errors: [404, 409, 422, 503], rateLimitPerHour: RATE_LIMITS.execute,
+    handle: (deps, { params, body, caller }) => executeJob(deps, params.job_id, body, caller),
+  }),
+  route({
+    method: 'GET', path: '/backup/jobs/{job_id}/status', operationId: 'getJobStatus', summary: "The job's latest run", tag: 'executions', params: JobParams, invalidError: 'invalid_request',
+    success: { status: 200, description: 'The latest run', schema: JobStatusSchema }, errors: [404],
+    handle: (deps, { params }) => jobStatus(deps, params.job_id),
+  }),
+  route({
+    method: 'POST', path: '/backup/executions/{execution_id}/cancel', operationId: 'cancelExecution', summary: 'Cancel a run (stops its workflow)', tag: 'executions', params: ExecutionParams, body: CancelExecutionBody, bodyOptional: true, invalidError: 'invalid_request',
+    success: { status: 200, description: 'The run, cancelled', schema: ExecutionSchema }, errors: [404, 409, 503],
+    handle: (deps, { params, body, caller }) => cancelExecution(deps, params.execution_id, body.reason, caller),
+  }),
+  route({
+    method: 'GET', path: '/backup/files', operationId: 'listFiles', summary: 'List backups, newest first', tag: 'backups', query: ListFilesQuery, invalidError: 'invalid_query',
+    success: { status: 200, description: 'One page of backups', schema: FileListSchema }, errors: [422],
+    handle: (deps, { query }) => listFiles(deps, query),
+  }),
+  route({
+    method: 'GET', path: '/backup/backups/{backup_id}', operationId: 'getBackup', summary: 'Read a backup', tag: 'backups', params: BackupParams, invalidError: 'invalid_request',
+    success: { status: 200, description: 'The backup', schema: BackupSchema }, errors: [404],
+    handle: (deps, { params }) => getBackup(deps, params.backup_id),
+  }),
+  route({
+    method: 'POST', path: '/backup/restores', operationId: 'createRestore', summary: 'Restore a backup', tag: 'restores', body: CreateRestoreBody, invalidError: 'invalid_restore_config',
+    success: { status: 202, description: 'The restore, queued', schema: RestoreSchema }, errors: [404, 409, 422, 503], rateLimitPerHour: RATE_LIMITS.createRestore,
+    handle: (deps, { body, caller }) => createRestore(deps, body, caller),
+  }),
+  route({
+    method: 'GET', path: '/backup/restores', operationId: 'listRestores', summary: 'List restores, newest first', tag: 'restores', query: ListRestoresQuery, invalidError: 'invalid_query',
+    success: { status: 200, description: 'One page of restores', schema: RestoreListSchema }, errors: [422],
+    handle: (deps, { query }) => listRestores(deps, query),
+  }),
+  route({
+    method: 'GET', path: '/backup/restores/{restore_id}/status', operationId: 'getRestoreStatus', summary: "A restore's progress", tag: 'restores', params: RestoreParams, invalidError: 'invalid_request',
+    success: { status: 200, description: 'The restore', schema: RestoreStatusSchema }, errors: [404],
+    handle: (deps, { params }) => restoreStatus(deps, params.restore_id),
+  }),
+];

@@ -1,0 +1,65 @@
+/** Running a job now, its status, and cancelling a run. */
+import { z } from 'zod';
+import { JsonObject, OutcomeFields, ProgressFields, RecordErrorSchema, RecordStatusSchema, Timestamp } from './common.js';
+
+/** How a run behaves. */
+export const ExecutionOptionsSchema = z.strictObject({
+  priority: z.enum(['low', 'normal', 'high']).optional(),
+  force_full_backup: z.boolean().optional(),
+  skip_verification: z.boolean().optional(),
+  notify_on_completion: z.boolean().optional(),
+});
+
+/** Per-run overrides of the job. */
+export const CustomParametersSchema = z.strictObject({
+  tables: z.array(z.string().min(1).max(255)).min(1).max(1000).optional().meta({ description: "A subset of the job's source tables" }),
+  compression_level: z.number().int().optional().meta({ description: 'zstd 1–22, gzip 1–9' }),
+  encryption_key: z.string().max(2048).optional().meta({ description: 'A KMS key id, key ARN, alias or alias ARN; raw key material is refused (422)' }),
+  segments: z.number().int().min(1).max(1000).optional(),
+  max_concurrency: z.number().int().min(1).max(40).optional(),
+});
+
+/** `POST /backup/jobs/{job_id}/execute` (the body may be omitted). */
+export const ExecuteJobBody = z
+  .strictObject({
+    execution_options: ExecutionOptionsSchema.default({}),
+    custom_parameters: CustomParametersSchema.default({}),
+    executed_by: z.string().min(1).max(256).optional(),
+  })
+  .meta({ id: 'ExecuteJobRequest' });
+/** What execute takes. */
+export type ExecuteJobBody = z.output<typeof ExecuteJobBody>;
+
+/** A run as execute and cancel return it. */
+export const ExecutionSchema = z
+  .object({
+    execution_id: z.string(),
+    backup_id: z.string(),
+    job_id: z.string(),
+    ...ProgressFields,
+    started_at: Timestamp,
+    estimated_completion: Timestamp.nullable(),
+    execution_options: JsonObject,
+    custom_parameters: JsonObject,
+    executed_by: z.string().nullable(),
+  })
+  .meta({ id: 'Execution' });
+
+/** `GET /backup/jobs/{job_id}/status`: the latest run of the job. */
+export const JobStatusSchema = z
+  .object({
+    job_id: z.string(),
+    status: z.union([RecordStatusSchema, z.literal('never_run')]),
+    execution_id: z.string().nullable(),
+    progress: z.number(),
+    phase: z.string().nullable(),
+    started_at: Timestamp.nullable(),
+    completed_at: Timestamp.nullable(),
+    ...OutcomeFields,
+    error: RecordErrorSchema,
+    next_run: Timestamp.nullable(),
+  })
+  .meta({ id: 'JobStatus' });
+
+/** `POST /backup/executions/{execution_id}/cancel` (the body may be omitted). */
+export const CancelExecutionBody = z.strictObject({ reason: z.string().max(500).optional() }).meta({ id: 'CancelExecutionRequest' });
