@@ -6,17 +6,18 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { HavenApi } from './constructs/api.js';
+import { API_ROUTES } from '../engine/api/routes.js';
+import { HavenApi, type HavenApiAuthorization, type RouteThrottle } from './constructs/api.js';
+import { ApiFunction } from './constructs/api-function.js';
 import { BACKUP_SUBSTITUTION_KEYS, BackupFunctions, type BackupSubstitutionKey } from './constructs/backup-functions.js';
 import { CatalogTable } from './constructs/catalog-table.js';
-import { HavenFunction, type HavenLogLevel } from './constructs/haven-function.js';
+import type { HavenLogLevel } from './constructs/haven-function.js';
 import { RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreSubstitutionKey } from './constructs/restore-functions.js';
 import { HavenScheduler } from './constructs/scheduler.js';
 import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
 import { VaultKey } from './constructs/vault-key.js';
 import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
-import { BACKUP_DEFINITION_FILE, functionEntry, RESTORE_DEFINITION_FILE } from './paths.js';
-import { readHavenVersion } from './version.js';
+import { BACKUP_DEFINITION_FILE, RESTORE_DEFINITION_FILE } from './paths.js';
 
 /** Props of {@link HavenStack}. */
 export interface HavenStackProps extends StackProps {
@@ -55,6 +56,10 @@ export interface HavenStackProps extends StackProps {
    * get; restore-partition may list, get, put and abort uploads. @default none
    */
   readonly restoreBucketArns?: readonly string[];
+  /** How API callers authenticate. @default IAM (SigV4) */
+  readonly apiAuthorization?: HavenApiAuthorization;
+  /** Per-route API throttles by `"METHOD /path"`, overriding those derived from the seed's hourly limits. */
+  readonly apiRouteThrottling?: Readonly<Record<string, RouteThrottle>>;
 }
 
 /** Haven's resources in one stack. */
@@ -67,7 +72,7 @@ export class HavenStack extends Stack {
   readonly restoreFunctions: RestoreFunctions;
   readonly restoreWorkflow: WorkflowStateMachine<RestoreSubstitutionKey>;
   readonly scheduler: HavenScheduler;
-  readonly healthFunction: HavenFunction;
+  readonly apiFunction: ApiFunction;
   readonly api: HavenApi;
 
   /**
@@ -119,15 +124,22 @@ export class HavenStack extends Stack {
       backupStateMachine: this.backupWorkflow,
       scheduleGroupName: props.scheduleGroupName,
     });
-    this.healthFunction = new HavenFunction(this, 'Health', {
-      entry: functionEntry('health'),
-      description: 'Haven API: GET /health',
-      memorySize: 128,
+    this.apiFunction = new ApiFunction(this, 'ApiFunction', {
+      catalog: this.catalog,
+      backupStateMachine: this.backupWorkflow.stateMachine,
+      restoreStateMachine: this.restoreWorkflow.stateMachine,
+      sourceTableArns: props.sourceTableArns,
+      bucketArns: [...(props.sourceBucketArns ?? []), ...(props.restoreBucketArns ?? [])],
       logLevel: props.logLevel,
       logRetention,
-      environment: { HAVEN_VERSION: readHavenVersion() },
     });
-    this.api = new HavenApi(this, 'Api', { healthFunction: this.healthFunction.function, logRetention });
+    this.api = new HavenApi(this, 'Api', {
+      apiFunction: this.apiFunction.fn.function,
+      routes: API_ROUTES,
+      authorization: props.apiAuthorization,
+      routeThrottling: props.apiRouteThrottling,
+      logRetention,
+    });
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
@@ -138,6 +150,6 @@ export class HavenStack extends Stack {
     output('RestoreStateMachineArn', this.restoreWorkflow.stateMachine.stateMachineArn, 'The restore workflow');
     output('ScheduleGroupName', this.scheduler.scheduleGroupName, 'The EventBridge Scheduler group');
     output('SchedulerRoleArn', this.scheduler.role.roleArn, 'The role schedules assume');
-    output('ApiUrl', this.api.url, 'The API base URL (IAM auth)');
+    output('ApiUrl', this.api.url, 'The API base URL');
   }
 }

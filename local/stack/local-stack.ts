@@ -16,6 +16,7 @@ import { BACKUP_FUNCTIONS, BACKUP_SUBSTITUTIONS, RESTORE_FUNCTIONS, RESTORE_SUBS
 import { stepHandler } from '../../functions/shared/step-handler.js';
 import { LocalRunner, type TaskHandler } from '../runner/local-runner.js';
 import { createBucket, createCatalogTable, createKey } from './resources.js';
+import { LocalScheduler, type LocalSchedulerOptions } from '../scheduler/local-scheduler.js';
 import type { OutcomeEvent } from '../../engine/workflows/deps.js';
 import type { LocalLambdaContext } from '../runner/local-runner.js';
 import type { Context } from 'aws-lambda';
@@ -30,6 +31,12 @@ export interface LocalStackOptions {
   catalogClient?: DocumentClient;
   /** Replaces Retry intervals (default 20 ms, so tests don't wait out real backoff). */
   retryIntervalMs?: number;
+  /**
+   * Fire job schedules against the runner with a {@link LocalScheduler}
+   * (`stack.scheduler`). `true` ticks on the system clock; options may
+   * inject a clock, and `autoStart: false` leaves ticking to the caller.
+   */
+  schedules?: boolean | (LocalSchedulerOptions & { autoStart?: boolean });
 }
 
 /** Fake ARN of a local function. */
@@ -48,6 +55,8 @@ export class LocalStack {
     readonly catalogTable: string,
     readonly deps: WorkflowDeps,
     readonly runner: LocalRunner,
+    /** The job scheduler, when the stack was asked for one (`schedules`). */
+    readonly scheduler?: LocalScheduler,
   ) {}
 
   /** The vault's URI. */
@@ -91,6 +100,9 @@ export class LocalStack {
       handlers,
       { retryIntervalMs: options.retryIntervalMs ?? 20 },
     );
-    return new LocalStack(events, suffix, bucket, kmsKeyArn, table, deps, runner);
+    const scheduling = options.schedules === true ? {} : options.schedules || undefined;
+    const scheduler = scheduling ? new LocalScheduler(deps.catalog, runner, scheduling) : undefined;
+    if (scheduler && scheduling?.autoStart !== false) scheduler.start();
+    return new LocalStack(events, suffix, bucket, kmsKeyArn, table, deps, runner, scheduler);
   }
 }

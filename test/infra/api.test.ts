@@ -1,72 +1,168 @@
-/** The REST API: IAM auth, the /health route, validation, access logs, tracing, throttling. */
+/**
+ * The REST API: every route of the route table on one API Lambda (proxy
+ * integration), IAM auth by default and Cognito or token authorizers by
+ * prop, validation, access logs, tracing, stage and per-route throttling
+ * from the seed's rate limits (overridable), gateway errors in the seed's
+ * shape, and the API function's least-privilege grants.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { API_ROUTES, RATE_LIMITS } from '../../engine/api/routes.js';
+import { HavenApi, hourlyThrottle, type HavenApiAuthorization } from '../../infra/constructs/api.js';
 import { synthHaven } from './support/haven-app.js';
 
-const { template } = synthHaven();
+const { template, stack } = synthHaven();
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const [apiFunctionId] = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'Haven API: every route of the REST API' } }));
 
 interface StageProps {
   TracingEnabled?: boolean;
   AccessLogSetting: { DestinationArn: unknown; Format: string };
-  MethodSettings: { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }[];
+  MethodSettings: { ResourcePath: string; HttpMethod: string; ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }[];
 }
-const [healthResourceId] = Object.keys(template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: 'health' } }));
-const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'Haven API: GET /health' } }));
+const stage = () => (Object.values(template.findResources('AWS::ApiGateway::Stage')) as { Properties: StageProps }[])[0]!.Properties;
 
-test('one regional REST API', () => {
+/** `/backup/jobs/{job_id}` of each method resource, rebuilt from the PathPart chain. */
+function methodRoutes(t: Template): string[] {
+  const all = t.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  const pathOf = (ref: unknown): string => {
+    const id = (ref as { Ref?: string }).Ref;
+    if (!id || all[id]?.Type !== 'AWS::ApiGateway::Resource') return '';
+    const p = all[id]!.Properties;
+    return `${pathOf(p.ParentId)}/${String(p.PathPart)}`;
+  };
+  return Object.values(all)
+    .filter((r) => r.Type === 'AWS::ApiGateway::Method')
+    .map((r) => `${String(r.Properties.HttpMethod)} ${pathOf(r.Properties.ResourceId) || '/'}`)
+    .sort();
+}
+
+test('one regional REST API whose methods are exactly the route table', () => {
   template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
   template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
+  assert.deepEqual(methodRoutes(template), API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
 });
 
-test('GET /health requires AWS_IAM auth and proxies to the health function', () => {
-  assert.ok(healthResourceId);
-  template.hasResourceProperties('AWS::ApiGateway::Method', {
-    HttpMethod: 'GET',
-    ResourceId: { Ref: healthResourceId },
-    AuthorizationType: 'AWS_IAM',
-    Integration: {
-      Type: 'AWS_PROXY',
-      IntegrationHttpMethod: 'POST',
-      Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [functionId, 'Arn'] }])] },
-    },
-    RequestValidatorId: Match.anyValue(),
-  });
-});
-
-test('every method except CORS preflight requires AWS_IAM auth', () => {
+test('every method requires AWS_IAM auth, is validated, and proxies to the one API function', () => {
+  assert.ok(apiFunctionId);
   for (const [id, r] of Object.entries(resources)) {
-    if (r.Type !== 'AWS::ApiGateway::Method' || r.Properties.HttpMethod === 'OPTIONS') continue;
+    if (r.Type !== 'AWS::ApiGateway::Method') continue;
     assert.equal(r.Properties.AuthorizationType, 'AWS_IAM', id);
+    assert.ok(r.Properties.RequestValidatorId, id);
+    const integration = r.Properties.Integration as { Type: string; IntegrationHttpMethod: string; Uri: unknown };
+    assert.equal(integration.Type, 'AWS_PROXY', id);
+    assert.equal(integration.IntegrationHttpMethod, 'POST', id);
+    assert.match(JSON.stringify(integration.Uri), new RegExp(`"${apiFunctionId}","Arn"`), id);
   }
-});
-
-test('requests are validated (body and parameters)', () => {
   template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
 });
 
-test('the stage logs access as JSON to a log group, traces with X-Ray, and is throttled', () => {
-  const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage')) as { Properties: StageProps }[];
-  assert.ok(stage);
-  assert.equal(stage.Properties.TracingEnabled, true);
-  const destination = JSON.stringify(stage.Properties.AccessLogSetting.DestinationArn);
-  const accessLogGroup = Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => destination.includes(id));
-  assert.ok(accessLogGroup, 'access logs go to a log group in the stack');
-  const format = JSON.parse(stage.Properties.AccessLogSetting.Format) as Record<string, string>;
+test('the stage logs access as JSON, traces with X-Ray, and is throttled, with the seed limits per route', () => {
+  const s = stage();
+  assert.equal(s.TracingEnabled, true);
+  const destination = JSON.stringify(s.AccessLogSetting.DestinationArn);
+  assert.ok(Object.keys(template.findResources('AWS::Logs::LogGroup')).some((id) => destination.includes(id)));
+  const format = JSON.parse(s.AccessLogSetting.Format) as Record<string, string>;
   assert.equal(format.requestId, '$context.requestId');
-  assert.equal(format.status, '$context.status');
-  const [settings] = stage.Properties.MethodSettings;
-  assert.ok(settings && (settings.ThrottlingRateLimit ?? 0) > 0 && (settings.ThrottlingBurstLimit ?? 0) > 0);
+  const all = s.MethodSettings.find((m) => m.ResourcePath === '/*' && m.HttpMethod === '*');
+  assert.equal(all?.ThrottlingRateLimit, 50);
+  assert.equal(all?.ThrottlingBurstLimit, 100);
+  const route = (path: string, method: string) => s.MethodSettings.find((m) => m.ResourcePath === `/${path.replace(/\//g, '~1')}` && m.HttpMethod === method);
+  const expected: Array<[string, string, number]> = [
+    ['/backup/jobs', 'POST', RATE_LIMITS.createJob],
+    ['/backup/jobs/{job_id}/execute', 'POST', RATE_LIMITS.execute],
+    ['/backup/restores', 'POST', RATE_LIMITS.createRestore],
+  ];
+  for (const [path, method, perHour] of expected) {
+    const setting = route(path, method);
+    assert.ok(setting, `${method} ${path} has a method setting`);
+    assert.equal(setting.ThrottlingBurstLimit, perHour);
+    assert.ok(Math.abs((setting.ThrottlingRateLimit ?? 0) - perHour / 3600) < 1e-5);
+  }
+  assert.equal(s.MethodSettings.length, 1 + expected.length, 'only the limited routes have their own settings');
 });
 
-test('API Gateway may invoke the health function only for GET /health on this API, and not from the console test', () => {
+test('gateway errors (auth, throttling, too large, defaults) answer in the seed error shape', () => {
+  const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')) as { Properties: { ResponseType: string; ResponseTemplates: Record<string, string> } }[];
+  const types = responses.map((r) => r.Properties.ResponseType).sort();
+  for (const t of ['ACCESS_DENIED', 'THROTTLED', 'REQUEST_TOO_LARGE', 'DEFAULT_4XX', 'DEFAULT_5XX']) assert.ok(types.includes(t), t);
+  const throttled = responses.find((r) => r.Properties.ResponseType === 'THROTTLED')!;
+  const body = throttled.Properties.ResponseTemplates['application/json']!;
+  assert.match(body, /^\{"error":"rate_limited","message":\$context\.error\.messageString,"details":\{"request_id":"\$context\.requestId"\}\}$/);
+});
+
+test('API Gateway may invoke the API function only for this API, never from the console test', () => {
   const permissions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Permission');
-  assert.equal(permissions.length, 1);
-  const permission = permissions[0]?.Properties as { Principal: string; Action: string; SourceArn: unknown };
-  assert.equal(permission.Principal, 'apigateway.amazonaws.com');
-  assert.equal(permission.Action, 'lambda:InvokeFunction');
-  const sourceArn = JSON.stringify(permission.SourceArn);
-  assert.match(sourceArn, /\/GET\/health/);
-  assert.doesNotMatch(sourceArn, /test-invoke-stage/);
+  assert.equal(permissions.length, API_ROUTES.length);
+  for (const p of permissions) {
+    const props = p.Properties as { Principal: string; FunctionName: unknown; SourceArn: unknown };
+    assert.equal(props.Principal, 'apigateway.amazonaws.com');
+    assert.match(JSON.stringify(props.FunctionName), new RegExp(apiFunctionId!));
+    assert.doesNotMatch(JSON.stringify(props.SourceArn), /test-invoke-stage/);
+  }
+});
+
+test('the API function reads and writes the catalog, starts both workflows and stops their executions, and nothing on the vault', () => {
+  const roleRef = (resources[apiFunctionId!]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const policies = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleRef));
+  const statements = policies.flatMap((p) => (p.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement);
+  const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  for (const a of ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'states:StartExecution', 'states:StopExecution']) assert.ok(actions.includes(a), a);
+  assert.ok(!actions.some((a) => a.startsWith('s3:')), 'no S3 access without listed buckets');
+  assert.ok(!JSON.stringify(statements).includes('VaultKey'), 'never the vault key');
+  const stop = statements.find((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('states:StopExecution'))!;
+  assert.match(JSON.stringify(stop.Resource), /:execution:/);
+  const env = (resources[apiFunctionId!]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  for (const name of ['HAVEN_CATALOG_TABLE', 'HAVEN_BACKUP_STATE_MACHINE_ARN', 'HAVEN_RESTORE_STATE_MACHINE_ARN', 'HAVEN_VERSION']) assert.ok(env[name], name);
+  assert.equal(stack.api.routeThrottles['POST /backup/jobs']?.burstLimit, RATE_LIMITS.createJob);
+});
+
+test('listed source tables and buckets let the API check they exist (DescribeTable, ListBucket), nothing more', () => {
+  const table = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
+  const bucket = 'arn:aws:s3:::acme-data';
+  const { template: t } = synthHaven({ context: { 'haven:sourceTableArns': [table], 'haven:sourceBucketArns': [bucket] } });
+  t.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'dynamodb:DescribeTable', Resource: table }), Match.objectLike({ Action: 's3:ListBucket', Resource: bucket })]) },
+  });
+});
+
+function apiStack(authorization?: HavenApiAuthorization, extra: (s: Stack) => Partial<ConstructorParameters<typeof HavenApi>[2]> = () => ({})): Template {
+  const s = new Stack(new App(), 'ApiOnly');
+  const fn = new lambda.Function(s, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
+  const auth = typeof authorization === 'function' ? undefined : authorization;
+  new HavenApi(s, 'Api', { apiFunction: fn, routes: API_ROUTES, ...(auth ? { authorization: auth } : {}), ...extra(s) });
+  return Template.fromStack(s);
+}
+
+test('route throttles can be overridden per route', () => {
+  const t = apiStack(undefined, () => ({ routeThrottling: { 'POST /backup/jobs': { rateLimit: 1, burstLimit: 2 } } }));
+  const [s] = Object.values(t.findResources('AWS::ApiGateway::Stage')) as { Properties: StageProps }[];
+  const setting = s!.Properties.MethodSettings.find((m) => m.ResourcePath === '/~1backup~1jobs' && m.HttpMethod === 'POST');
+  assert.deepEqual([setting?.ThrottlingRateLimit, setting?.ThrottlingBurstLimit], [1, 2]);
+  assert.deepEqual(hourlyThrottle(50), { rateLimit: 0.013889, burstLimit: 50 });
+});
+
+test('a Cognito authorizer replaces IAM on every method', () => {
+  const s = new Stack(new App(), 'Cognito');
+  const pool = new cognito.UserPool(s, 'Pool');
+  const fn = new lambda.Function(s, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
+  new HavenApi(s, 'Api', { apiFunction: fn, routes: API_ROUTES, authorization: { type: 'cognito', userPools: [pool] } });
+  const t = Template.fromStack(s);
+  t.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+  t.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
+  for (const m of Object.values(t.findResources('AWS::ApiGateway::Method'))) assert.equal((m as { Properties: { AuthorizationType: string } }).Properties.AuthorizationType, 'COGNITO_USER_POOLS');
+});
+
+test('a token (JWT) authorizer replaces IAM on every method', () => {
+  const s = new Stack(new App(), 'Token');
+  const fn = new lambda.Function(s, 'Fn', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
+  const authorizer = new lambda.Function(s, 'Authorizer', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
+  new HavenApi(s, 'Api', { apiFunction: fn, routes: API_ROUTES, authorization: { type: 'token', handler: authorizer } });
+  const t = Template.fromStack(s);
+  t.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'TOKEN', IdentitySource: 'method.request.header.Authorization' });
+  for (const m of Object.values(t.findResources('AWS::ApiGateway::Method'))) assert.equal((m as { Properties: { AuthorizationType: string } }).Properties.AuthorizationType, 'CUSTOM');
 });

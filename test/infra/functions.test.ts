@@ -1,6 +1,6 @@
 /**
  * Haven's Lambda defaults across every function in the stack, and real
- * esbuild bundling of the health function alone (in a stack of its own, so
+ * esbuild bundling of the API function alone (in a stack of its own, so
  * the backup functions are not bundled here): ESM, source maps,
  * deterministic, and runnable.
  */
@@ -15,19 +15,21 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { ESM_REQUIRE_BANNER, HavenFunction } from '../../infra/constructs/haven-function.js';
 import { functionEntry } from '../../infra/paths.js';
 import { readHavenVersion } from '../../infra/version.js';
+
+const API_DESCRIPTION = 'Haven API: every route of the REST API';
 import { cdkJsonContext, synthHaven, TEST_ENV } from './support/haven-app.js';
 import { fakeApiEvent, fakeLambdaContext } from './support/lambda-context.js';
 
 const { template } = synthHaven();
 
-/** The health function as the stack builds it, alone in a stack, bundled with esbuild. */
-function bundledHealth(): { app: App; code: { S3Key: string } } {
+/** The API function as the stack builds it, alone in a stack, bundled with esbuild. */
+function bundledApi(): { app: App; code: { S3Key: string } } {
   const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: false });
-  const stack = new Stack(app, 'HealthBundle', { env: TEST_ENV });
-  new HavenFunction(stack, 'Health', {
-    entry: functionEntry('health'),
-    description: 'Haven API: GET /health',
-    memorySize: 128,
+  const stack = new Stack(app, 'ApiBundle', { env: TEST_ENV });
+  new HavenFunction(stack, 'Api', {
+    entry: functionEntry('api'),
+    description: API_DESCRIPTION,
+    memorySize: 512,
     environment: { HAVEN_VERSION: readHavenVersion() },
   });
   const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as { Properties: { Code: { S3Key: string } } }[];
@@ -48,8 +50,8 @@ interface FunctionProps {
 }
 
 const functions = Object.values(template.findResources('AWS::Lambda::Function')) as { Properties: FunctionProps & { Description?: string } }[];
-const health = functions.find((f) => f.Properties.Description === 'Haven API: GET /health')?.Properties as FunctionProps;
-const bundled = bundledHealth();
+const apiFn = functions.find((f) => f.Properties.Description === API_DESCRIPTION)?.Properties as FunctionProps;
+const bundled = bundledApi();
 const bundleDir = path.join(bundled.app.outdir, `asset.${bundled.code.S3Key.replace(/\.zip$/, '')}`);
 
 test('every function: nodejs22.x on arm64 with bounded memory and timeout', () => {
@@ -84,10 +86,10 @@ test('every function: source maps on and Powertools configured', () => {
   }
 });
 
-test('health function: knows Haven\'s version, tracing off by default', () => {
-  assert.ok(health, 'the stack has the health function');
-  assert.equal(health.Environment.Variables.HAVEN_VERSION, readHavenVersion());
-  assert.equal(health.TracingConfig, undefined);
+test('API function: knows Haven\'s version, tracing off by default', () => {
+  assert.ok(apiFn, 'the stack has the API function');
+  assert.equal(apiFn.Environment.Variables.HAVEN_VERSION, readHavenVersion());
+  assert.equal(apiFn.TracingConfig, undefined);
 });
 
 test('the bundle is an ES module with the createRequire banner and a linked source map', () => {
@@ -95,18 +97,20 @@ test('the bundle is an ES module with the createRequire banner and a linked sour
   assert.ok(code.startsWith(ESM_REQUIRE_BANNER), 'starts with the banner');
   assert.match(code, /\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
   const map = JSON.parse(readFileSync(path.join(bundleDir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
-  assert.ok(map.sources.some((s) => s.endsWith('functions/health/handler.ts')), 'maps back to the TypeScript source');
+  assert.ok(map.sources.some((s) => s.endsWith('functions/api/handler.ts')), 'maps back to the TypeScript source');
   assert.equal(map.sourcesContent, undefined, 'sources are not embedded');
   assert.ok(!existsSync(path.join(bundleDir, 'node_modules')), 'everything is bundled');
 });
 
 test('bundling is deterministic: a second synth yields the same asset hash', () => {
-  assert.equal(bundledHealth().code.S3Key, bundled.code.S3Key);
+  assert.equal(bundledApi().code.S3Key, bundled.code.S3Key);
 });
 
 test('the bundle runs: GET /health answers 200 with JSON and the request id', async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.HAVEN_VERSION = '9.9.9-bundle';
+  // Settings the API reads when first used; /health makes no AWS call.
+  Object.assign(process.env, { HAVEN_CATALOG_TABLE: 'catalog', HAVEN_BACKUP_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:b', HAVEN_RESTORE_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:r' });
   const mod = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as {
     handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
   };

@@ -130,16 +130,21 @@ test('schedule group is named haven', () => {
   template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'haven' });
 });
 
-test('health function role may only write its own log group', () => {
-  const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'Haven API: GET /health' } }))[0] as { Properties: { Role: { 'Fn::GetAtt': [string, string] }; LoggingConfig: { LogGroup: { Ref: string } } } };
+test('API function role: its log group, the catalog, starting both workflows and stopping their executions; nothing else', () => {
+  const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'Haven API: every route of the REST API' } }))[0] as { Properties: { Role: { 'Fn::GetAtt': [string, string] }; LoggingConfig: { LogGroup: { Ref: string } } } };
   const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-  const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
   const statements = Object.values(resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
     .flatMap((r) => list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
-  assert.equal(statements.length, 1);
-  assert.deepEqual(list(statements[0]?.Action).sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
-  for (const resource of list(statements[0]?.Resource)) assert.match(JSON.stringify(resource), new RegExp(logGroupId));
+  const services = new Set(statements.flatMap((st) => list(st.Action)).map((a) => a.split(':')[0]));
+  assert.deepEqual([...services].sort(), ['dynamodb', 'kms', 'logs', 'states']);
+  const logs = statements.find((st) => list(st.Action).includes('logs:PutLogEvents'));
+  for (const resource of list(logs?.Resource)) assert.match(JSON.stringify(resource), new RegExp(fn.Properties.LoggingConfig.LogGroup.Ref));
+  const states = statements.filter((st) => list(st.Action).some((a) => a.startsWith('states:')));
+  assert.deepEqual([...new Set(states.flatMap((st) => list(st.Action)))].sort(), ['states:StartExecution', 'states:StopExecution']);
+  const start = JSON.stringify(states.filter((st) => list(st.Action).includes('states:StartExecution')).map((st) => st.Resource));
+  for (const machine of [stack.backupWorkflow.stateMachine, stack.restoreWorkflow.stateMachine]) assert.ok(start.includes(logicalId(stack, machine)), 'starts both workflows');
+  assert.ok(!JSON.stringify(statements).includes('VaultKey') && !JSON.stringify(statements).includes('VaultBucket'), 'never the vault');
 });
 
 test('VaultKey grants exactly GenerateDataKey+Decrypt (wrap) or Decrypt (unwrap) on the key itself', () => {

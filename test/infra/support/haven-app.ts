@@ -26,6 +26,8 @@ export interface SynthOptions {
    * (about 10 s on first use per process). @default false
    */
   readonly cfnValidation?: boolean;
+  /** Adds to the stack before it is synthesized (e.g. a grant under test). */
+  readonly extend?: (stack: HavenStack) => void;
 }
 
 /** What {@link synthHaven} returns. */
@@ -58,6 +60,7 @@ export function synthHaven(options: SynthOptions = {}): SynthResult {
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ context, builtinCloudFormationValidation: options.cfnValidation ?? false });
   const stack = new HavenStack(app, 'Haven', { ...readHavenContext(app.node), env: TEST_ENV });
+  options.extend?.(stack);
   const nag = applyHavenChecks(app);
   const template = Template.fromStack(stack);
   return { app, stack, template, nag };

@@ -1,0 +1,83 @@
+/**
+ * The API Lambda (functions/api/handler.ts) and exactly what it may do:
+ * read and write the catalog, start the backup and restore workflows and
+ * stop their executions, and check that source tables and buckets (and
+ * restore buckets) exist. It never reads the vault or its key.
+ */
+import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from '../nag.js';
+import { functionEntry } from '../paths.js';
+import { readHavenVersion } from '../version.js';
+import type { CatalogTable } from './catalog-table.js';
+import { HavenFunction, type HavenLogLevel } from './haven-function.js';
+
+/** The environment variables the API function reads (see functions/api/deps.ts). */
+export const ApiEnv = {
+  CatalogTable: 'HAVEN_CATALOG_TABLE',
+  BackupStateMachineArn: 'HAVEN_BACKUP_STATE_MACHINE_ARN',
+  RestoreStateMachineArn: 'HAVEN_RESTORE_STATE_MACHINE_ARN',
+  Version: 'HAVEN_VERSION',
+} as const;
+
+/** The ARN of every execution of a state machine, as CDK's `grantExecution` writes it. */
+function executionsArn(machine: sfn.IStateMachine): string {
+  const stack = Stack.of(machine);
+  const name = Arn.split(machine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+  return stack.formatArn({ resource: 'execution', service: 'states', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+/** Props of {@link ApiFunction}. */
+export interface ApiFunctionProps {
+  readonly catalog: CatalogTable;
+  readonly backupStateMachine: sfn.IStateMachine;
+  readonly restoreStateMachine: sfn.IStateMachine;
+  /** Tables jobs may back up: the API checks they exist (DescribeTable). */
+  readonly sourceTableArns?: readonly string[];
+  /** Buckets jobs may back up or restores may write: the API checks they exist (HeadBucket). */
+  readonly bucketArns?: readonly string[];
+  readonly logLevel?: HavenLogLevel;
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The function behind every API route. */
+export class ApiFunction extends Construct {
+  readonly fn: HavenFunction;
+
+  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+    super(scope, id);
+    this.fn = new HavenFunction(this, 'Function', {
+      entry: functionEntry('api'),
+      description: 'Haven API: every route of the REST API',
+      memorySize: 512,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      environment: {
+        [ApiEnv.CatalogTable]: props.catalog.table.tableName,
+        [ApiEnv.BackupStateMachineArn]: props.backupStateMachine.stateMachineArn,
+        [ApiEnv.RestoreStateMachineArn]: props.restoreStateMachine.stateMachineArn,
+        [ApiEnv.Version]: readHavenVersion(),
+      },
+    });
+    const role = this.fn.role;
+    props.catalog.grantReadWriteData(role);
+    props.backupStateMachine.grantStartExecution(role);
+    props.restoreStateMachine.grantStartExecution(role);
+    props.backupStateMachine.grantExecution(role, 'states:StopExecution');
+    props.restoreStateMachine.grantExecution(role, 'states:StopExecution');
+    if (props.sourceTableArns?.length) role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: [...props.sourceTableArns] }));
+    if (props.bucketArns?.length) role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [...new Set(props.bucketArns)] }));
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: "CDK's TableV2 read/write grant for the catalog's own CMK; the statement names that key only." });
+    }
+    acknowledgeWildcardResources(role, [`${props.catalog.table.tableArn}/index/*`], 'Scoped wildcard: the indexes of the catalog table, which lists query.');
+    acknowledgeWildcardResources(
+      role,
+      [props.backupStateMachine, props.restoreStateMachine].map((m) => executionsArn(m)),
+      'Scoped wildcard: executions of the two Haven state machines, named by record ids not known at deploy time (StopExecution only).',
+    );
+  }
+}
