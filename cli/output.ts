@@ -28,15 +28,28 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** The `details` of an API error as indented lines (`issues` one per line). */
+function describeItem(item: unknown): string {
+  if (typeof item !== 'object' || item === null) return String(item);
+  const { field, issue } = item as { field?: unknown; issue?: unknown };
+  return typeof field === 'string' && typeof issue === 'string' ? `${field}: ${issue}` : JSON.stringify(item);
+}
+
+/**
+ * The `details` of an API error as indented lines: `issues` one per line
+ * (`field: issue`), other fields as `key: value` (the first issue's
+ * `field`/`issue` copies are left out when `issues` lists them).
+ */
 export function formatDetails(details: unknown): string[] {
   if (details === undefined || details === null) return [];
   if (typeof details !== 'object') return [`  details: ${String(details)}`];
+  const entries = Object.entries(details as Record<string, unknown>);
+  const listed = entries.some(([key, value]) => key === 'issues' && Array.isArray(value) && value.length > 0);
   const lines: string[] = [];
-  for (const [key, value] of Object.entries(details as Record<string, unknown>)) {
+  for (const [key, value] of entries) {
+    if (listed && (key === 'field' || key === 'issue')) continue;
     if (Array.isArray(value) && value.length > 0) {
       lines.push(`  ${key}:`);
-      for (const item of value) lines.push(`    - ${typeof item === 'object' ? JSON.stringify(item) : String(item)}`);
+      for (const item of value) lines.push(`    - ${describeItem(item)}`);
     } else lines.push(`  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
   }
   return lines;
@@ -54,6 +67,7 @@ export function reportError(error: unknown): number {
   }
   if (error instanceof ApiClientError) {
     const lines = [`error: ${error.error} (HTTP ${error.status}): ${error.message}`, `  request: ${error.request}`, ...formatDetails(error.details)];
+    if (error.error === 'route_not_found') lines.push('  this API has no such route: is the deployment older than this CLI?');
     process.stderr.write(`${lines.join('\n')}\n`);
     return error.exitCode;
   }

@@ -17,6 +17,7 @@ import { openSnapshot, restorePartition } from '../../engine/restore/restorer.js
 import { BackupType } from '../../engine/snapshot/snapshot.js';
 import { openObjectStore } from '../../engine/storage/open-store.js';
 import { Vault } from '../../engine/vault/vault.js';
+import { UsageError } from '../api/errors.js';
 import { formatBytes, progressLine, table } from '../output.js';
 import { openVault, type KeyOptions } from './open.js';
 
@@ -34,7 +35,7 @@ export function vaultCommand(): Command {
     .option('--create-key-file', 'create the --key-file first (offline vaults)')
     .description('create a vault (config and first key)')
     .action(async (uri: string, opts: KeyOptions & { createKeyFile?: boolean }) => {
-      if (!opts.kmsKey && !opts.keyFile) throw new Error('give --kms-key or --key-file');
+      if (!opts.kmsKey && !opts.keyFile) throw new UsageError('give --kms-key or --key-file');
       if (opts.createKeyFile && opts.keyFile) await createKeyFile(opts.keyFile);
       const provider = opts.kmsKey ? new KmsKeyProvider(opts.kmsKey) : new FileKeyProvider(opts.keyFile!);
       const created = await Vault.init(openObjectStore(uri), provider, { chunker: { ...DEFAULT_CHUNKER_PARAMS } });

@@ -35,6 +35,17 @@ describe('haven API commands (canned server)', () => {
     assert.equal(server.requests[0]!.headers.authorization, undefined, 'a loopback endpoint is not signed');
   });
 
+  test('--sigv4 signs a loopback request for execute-api with the default credential chain (here: environment variables)', async () => {
+    respond = () => ({ status: 200, body: { jobs: [], next_cursor: null } });
+    server.requests.length = 0;
+    const result = await runCli(['jobs', 'list', '--sigv4', '--region', 'eu-central-1', '--endpoint', server.url], { env: { AWS_ACCESS_KEY_ID: 'AKIDCLITEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session', AWS_PROFILE: '' } });
+    assert.equal(result.code, 0, result.stderr);
+    const headers = server.requests[0]!.headers;
+    assert.match(String(headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDCLITEST\/\d{8}\/eu-central-1\/execute-api\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/);
+    assert.equal(headers['x-amz-security-token'], 'session');
+    assert.match(result.stdout, /no jobs/);
+  });
+
   test('jobs run --full --wait: sends the options, polls to completed with plain progress lines, exit 0', async () => {
     const statuses = [
       { status: 'running', progress: 40, phase: 'reading' },

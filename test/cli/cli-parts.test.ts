@@ -100,7 +100,8 @@ describe('display', () => {
   });
 
   test('error details: issues one per line, other fields as key: value', () => {
-    assert.deepEqual(formatDetails({ field: 'source', issues: ['a', { field: 'b', issue: 'c' }] }), ['  field: source', '  issues:', '    - a', '    - {"field":"b","issue":"c"}']);
+    assert.deepEqual(formatDetails({ field: 'b', issue: 'c', issues: ['a', { field: 'b', issue: 'c' }, { x: 1 }] }), ['  issues:', '    - a', '    - b: c', '    - {"x":1}']);
+    assert.deepEqual(formatDetails({ job_id: 'job_1', allowed: ['GET'] }), ['  job_id: job_1', '  allowed:', '    - GET']);
     assert.deepEqual(formatDetails(undefined), []);
   });
 
