@@ -18,11 +18,25 @@ import { HavenNotifications } from './constructs/notifications.js';
 import { RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreSubstitutionKey } from './constructs/restore-functions.js';
 import { PRUNE_SUBSTITUTION_KEYS, PruneFunctions, type PruneSubstitutionKey } from './constructs/prune-functions.js';
 import { HavenScheduler } from './constructs/scheduler.js';
+import type { SystemSchedule } from './constructs/system-schedule.js';
 import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
 import { VaultKey } from './constructs/vault-key.js';
 import { VERIFY_SUBSTITUTION_KEYS, VerifyFunctions, type VerifySubstitutionKey } from './constructs/verify-functions.js';
 import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
 import { BACKUP_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from './paths.js';
+
+/** When a system schedule runs. */
+export interface SystemScheduleTiming {
+  /** `cron(...)` or `rate(...)` (EventBridge Scheduler syntax). */
+  readonly expression: string;
+  /** IANA time zone. */
+  readonly timezone: string;
+}
+
+/** The daily retention and prune run unless told otherwise: 03:00 UTC. */
+export const DEFAULT_RETENTION_SCHEDULE: SystemScheduleTiming = { expression: 'cron(0 3 * * ? *)', timezone: 'UTC' };
+/** The weekly verification sweep unless told otherwise: Sundays 05:00 UTC. */
+export const DEFAULT_VERIFICATION_SWEEP_SCHEDULE: SystemScheduleTiming = { expression: 'cron(0 5 ? * SUN *)', timezone: 'UTC' };
 
 /** Props of {@link HavenStack}. */
 export interface HavenStackProps extends StackProps {
@@ -61,6 +75,12 @@ export interface HavenStackProps extends StackProps {
    * get; restore-partition may list, get, put and abort uploads. @default none
    */
   readonly restoreBucketArns?: readonly string[];
+  /** When the daily retention and prune run starts. @default {@link DEFAULT_RETENTION_SCHEDULE} */
+  readonly retentionSchedule?: SystemScheduleTiming;
+  /** When the weekly verification sweep starts. @default {@link DEFAULT_VERIFICATION_SWEEP_SCHEDULE} */
+  readonly verificationSweepSchedule?: SystemScheduleTiming;
+  /** The sweep's level (`quick`, `sample` or `checksum`). @default `checksum` */
+  readonly verificationSweepLevel?: 'quick' | 'sample' | 'checksum';
   /** E-mail addresses subscribed to the notification topic. @default none */
   readonly notificationEmails?: readonly string[];
   /** HTTPS endpoints subscribed to the notification topic. @default none */
@@ -95,6 +115,10 @@ export class HavenStack extends Stack {
   /** Retention and prune (the daily system schedule starts it). */
   readonly pruneWorkflow: WorkflowStateMachine<PruneSubstitutionKey>;
   readonly scheduler: HavenScheduler;
+  /** Starts the prune workflow (retention, then prune) daily. */
+  readonly retentionSchedule: SystemSchedule;
+  /** Starts the verify workflow's sweep weekly. */
+  readonly verificationSweepSchedule: SystemSchedule;
   readonly apiFunction: ApiFunction;
   readonly api: HavenApi;
   readonly notifications: HavenNotifications;
@@ -178,6 +202,22 @@ export class HavenStack extends Stack {
       backupStateMachine: this.backupWorkflow,
       scheduleGroupName: props.scheduleGroupName,
     });
+    this.retentionSchedule = this.scheduler.addSystemSchedule('DailyRetention', {
+      expression: props.retentionSchedule?.expression ?? DEFAULT_RETENTION_SCHEDULE.expression,
+      timezone: props.retentionSchedule?.timezone ?? DEFAULT_RETENTION_SCHEDULE.timezone,
+      stateMachine: this.pruneWorkflow.stateMachine,
+      input: {},
+      description: 'Haven: apply every job\'s retention, then prune unreferenced packs',
+      flexibleWindowMinutes: 15,
+    });
+    this.verificationSweepSchedule = this.scheduler.addSystemSchedule('WeeklyVerificationSweep', {
+      expression: props.verificationSweepSchedule?.expression ?? DEFAULT_VERIFICATION_SWEEP_SCHEDULE.expression,
+      timezone: props.verificationSweepSchedule?.timezone ?? DEFAULT_VERIFICATION_SWEEP_SCHEDULE.timezone,
+      stateMachine: this.verifyWorkflow.stateMachine,
+      input: { sweep: sweepInput(props.verificationSweepLevel ?? 'checksum') },
+      description: "Haven: verify every job's latest backup",
+      flexibleWindowMinutes: 30,
+    });
     this.apiFunction = new ApiFunction(this, 'ApiFunction', {
       catalog: this.catalog,
       backupStateMachine: this.backupWorkflow.stateMachine,
@@ -221,4 +261,9 @@ export class HavenStack extends Stack {
     output('NotificationTopicArn', this.notifications.topic.topicArn, 'The SNS topic of notifications and alarms');
     output('DashboardName', this.monitoring.dashboard.dashboardName, 'The CloudWatch dashboard');
   }
+}
+
+/** The verify workflow's sweep input for a level (a sample sweep reads a tenth of the packs per run). */
+function sweepInput(level: 'quick' | 'sample' | 'checksum'): Record<string, unknown> {
+  return { level, scope: 'latest', ...(level === 'sample' ? { sample_percent: 10 } : {}) };
 }

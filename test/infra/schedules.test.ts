@@ -41,10 +41,9 @@ function policyStatements(roleId: string): Statement[] {
 test('SystemSchedule: one schedule in Haven\'s group with a canonical expression and zone, the target machine, input, window and retries', () => {
   const groupId = logicalId(stack, stack.scheduler.scheduleGroup);
   const machineId = logicalId(stack, stack.backupWorkflow.stateMachine);
-  const schedules = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule');
-  assert.equal(schedules.length, 1);
-  const [scheduleId, schedule] = schedules[0]!;
-  const sweep = stack.node.findAll().find((c): c is SystemSchedule => c instanceof SystemSchedule)!;
+  const sweep = stack.node.findAll().find((c): c is SystemSchedule => c instanceof SystemSchedule && c.node.id === 'WeeklySweep')!;
+  const scheduleId = logicalId(stack, sweep.schedule);
+  const schedule = resources[scheduleId]!;
   const roleId = logicalId(stack, sweep.role);
   assert.deepEqual(schedule.Properties, {
     GroupName: { Ref: groupId },
@@ -65,7 +64,7 @@ test('SystemSchedule: one schedule in Haven\'s group with a canonical expression
 });
 
 test('SystemSchedule role: assumable only by Scheduler for this account and group, may only StartExecution on its machine', () => {
-  const sweep = stack.node.findAll().find((c): c is SystemSchedule => c instanceof SystemSchedule)!;
+  const sweep = stack.node.findAll().find((c): c is SystemSchedule => c instanceof SystemSchedule && c.node.id === 'WeeklySweep')!;
   const roleId = logicalId(stack, sweep.role);
   const trust = list((resources[roleId]!.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement);
   assert.deepEqual(trust, [

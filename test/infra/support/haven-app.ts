@@ -7,7 +7,7 @@ import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { AwsSolutionsChecks } from 'cdk-nag';
-import { HavenStack } from '../../../infra/haven-stack.js';
+import { HavenStack, type HavenStackProps } from '../../../infra/haven-stack.js';
 import { readHavenContext } from '../../../infra/config.js';
 import { applyHavenChecks } from '../../../infra/nag.js';
 import { REPO_ROOT } from '../../../infra/paths.js';
@@ -28,6 +28,8 @@ export interface SynthOptions {
   readonly cfnValidation?: boolean;
   /** Adds to the stack before it is synthesized (e.g. a grant under test). */
   readonly extend?: (stack: HavenStack) => void;
+  /** Stack props on top of those read from context. */
+  readonly props?: Partial<HavenStackProps>;
 }
 
 /** What {@link synthHaven} returns. */
@@ -59,7 +61,7 @@ export function synthHaven(options: SynthOptions = {}): SynthResult {
   // An empty bundling-stacks list makes NodejsFunction skip esbuild.
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ context, builtinCloudFormationValidation: options.cfnValidation ?? false });
-  const stack = new HavenStack(app, 'Haven', { ...readHavenContext(app.node), env: TEST_ENV });
+  const stack = new HavenStack(app, 'Haven', { ...readHavenContext(app.node), ...options.props, env: TEST_ENV });
   options.extend?.(stack);
   const nag = applyHavenChecks(app);
   const template = Template.fromStack(stack);
