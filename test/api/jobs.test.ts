@@ -44,6 +44,19 @@ describe('API: jobs', () => {
     assert.deepEqual(await api.stack.catalog.getJob(job.job_id).then((j) => j.job_name), job.job_name);
   });
 
+  test('a PostgreSQL job names its secret and table globs (any of the seed\'s type names); the secret ARN is echoed, never a connection', async () => {
+    const secret_arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:haven/orders-db-AbCdEf';
+    for (const type of ['postgresql', 'database']) {
+      const source = { type, secret_arn, schemas: ['public'], tables: ['orders*'], exclude_tables: ['temp_*'], rows_per_partition: 50_000 };
+      const res = await api.call('POST', '/backup/jobs', { ...jobBody(table), source });
+      assert.equal(res.status, 201, res.text);
+      assert.deepEqual(res.body.source, source);
+    }
+    const bad = await api.call('POST', '/backup/jobs', { ...jobBody(table), source: { type: 'postgresql', secret_arn, connection_string: 'postgres://u:p@h/db' } });
+    assert.equal(bad.status, 422, bad.text);
+    assert.ok(!bad.text.includes('u:p@h'), 'the connection string is not echoed');
+  });
+
   test('a scheduled job gets next_run and an EventBridge Scheduler schedule; pausing disables it; deleting removes it', async () => {
     const schedule = { frequency: 'weekly', day_of_week: 'monday', time: '02:30', timezone: 'America/Toronto', enabled: true };
     const res = await api.call('POST', '/backup/jobs', jobBody(table, { schedule }));

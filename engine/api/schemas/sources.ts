@@ -39,14 +39,26 @@ export const S3SourceSchema = z.strictObject({
   exclude: Globs.optional(),
 });
 
+/** The type names of a PostgreSQL source (the seed's `database` among them). */
+const PostgresType = z.enum(['postgresql', 'postgres', 'database']);
+
+/** Which schemas and tables of a PostgreSQL database (globs such as `temp_*`; docs/POSTGRES.md). */
+const postgresSelection = {
+  secret_arn: SecretArn,
+  database: z.string().min(1).max(63).optional().meta({ description: "Overrides the secret's database" }),
+  schemas: Globs.optional(),
+  exclude_schemas: Globs.optional(),
+  tables: Globs.optional(),
+  exclude_tables: Globs.optional(),
+};
+
 /** A PostgreSQL database; its connection settings live in the secret. */
 export const PostgresSourceSchema = z.strictObject({
-  type: z.literal('postgres'),
-  secret_arn: SecretArn,
-  database: z.string().min(1).max(63).optional(),
-  schema: z.string().min(1).max(63).optional(),
-  tables: z.array(z.string().min(1).max(128)).min(1).max(1000).optional(),
-  exclude_tables: z.array(z.string().min(1).max(128)).max(1000).optional(),
+  type: PostgresType,
+  ...postgresSelection,
+  rows_per_partition: z.number().int().min(1000).max(100_000_000).optional(),
+  statement_timeout_ms: z.number().int().min(0).max(86_400_000).optional(),
+  connect_timeout_ms: z.number().int().min(100).max(120_000).optional(),
 });
 
 /** What a job backs up. */
@@ -66,6 +78,7 @@ export const RestoreDestinationSchema = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('dynamodb'), table_name: TableName, ...restoreFlags }),
     z.strictObject({ type: z.literal('s3'), bucket: BucketName, prefix: Prefix.optional(), ...restoreFlags }),
+    z.strictObject({ type: PostgresType, ...postgresSelection, ...restoreFlags }),
   ])
   .meta({ id: 'RestoreDestination' });
 
