@@ -49,6 +49,10 @@ describe('local scheduler', () => {
     const record = (await stack.catalog.listExecutions({ job_id: due.job_id })).items[0]!;
     assert.equal(record.trigger, 'schedule');
     assert.equal(record.status, 'completed');
+    const ran = await stack.catalog.getJob(due.job_id);
+    assert.equal(ran.last_run, record.started_at);
+    assert.ok(ran.next_run && Date.parse(ran.next_run) > Date.parse(record.started_at), 'finalize moves next_run past the run');
+    assert.equal(new Intl.DateTimeFormat('en-US', { timeZone: 'America/Toronto', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(ran.next_run)), toronto.time);
 
     const jobsRun = new Set(stack.runner.list().map((e) => (e.input as { job_id: string }).job_id));
     assert.ok(!jobsRun.has(disabled.job_id) && !jobsRun.has(paused.job_id), 'a disabled schedule and a paused job never run');

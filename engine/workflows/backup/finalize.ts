@@ -1,6 +1,7 @@
 /** Finalize: record COMPLETED with the backup's stats, release the lease, emit the outcome. */
 import { RecordStatus } from '../../catalog/status.js';
-import type { ExecutionRecord } from '../../catalog/types.js';
+import type { ExecutionRecord, JobRecord } from '../../catalog/types.js';
+import { jobNextRun } from '../../schedules/port.js';
 import { backupSucceeded } from '../../notifications/details.js';
 import type { WorkflowDeps } from '../deps.js';
 import type { BackupContext, CommitOutput, VerifyOutput } from './types.js';
@@ -38,7 +39,17 @@ export async function finalizeBackup(deps: WorkflowDeps, input: { context: Backu
     },
   });
   await deps.catalog.releaseLease(context.job_id, context.execution_id);
-  await deps.catalog.updateJob(context.job_id, { last_run: record.started_at });
+  const job = await deps.catalog.getJob(context.job_id);
+  await deps.catalog.updateJob(context.job_id, { last_run: record.started_at, next_run: upcomingRun(job, deps.now()) });
   await deps.publish(backupSucceeded(record));
   return record;
+}
+
+/** The job's next scheduled run after `now` (null when it has none, or its stored schedule no longer parses). */
+function upcomingRun(job: JobRecord, now: Date): string | null {
+  try {
+    return jobNextRun(job, now)?.toISOString() ?? null;
+  } catch {
+    return null;
+  }
 }
