@@ -4,55 +4,27 @@
  * ISO week, month, year), and "n years/months/weeks/days/hours before" on the
  * local calendar (so `7d` across a DST change still means seven calendar days).
  */
+import { canonicalTimeZone, wallTimeAt, type WallTime } from '../schedules/time-zone.js';
 import { InvalidRetentionPolicyError } from './errors.js';
 
-/** Local wall-clock fields. */
-export interface LocalTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch (error) {
-      throw new InvalidRetentionPolicyError(`unknown time zone '${timeZone}'`, { cause: error });
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+/** Local wall-clock fields (engine/schedules' wall time: month 1–12). */
+export type LocalTime = WallTime;
 
 /**
  * @param timeZone - an IANA zone name
  * @throws InvalidRetentionPolicyError when the zone is unknown
  */
 export function assertTimeZone(timeZone: string): void {
-  formatter(timeZone);
+  try {
+    canonicalTimeZone(timeZone, 'timezone');
+  } catch (error) {
+    throw new InvalidRetentionPolicyError(`unknown time zone '${timeZone}'`, { cause: error });
+  }
 }
 
 /** The wall-clock fields of an instant in a zone. */
 export function localTime(instant: Date, timeZone: string): LocalTime {
-  const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(instant)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+  return wallTimeAt(instant.getTime(), timeZone);
 }
 
 /** The instant a local wall-clock time names (the earlier one when a fall-back hour repeats it; a skipped time moves forward). */
