@@ -1,5 +1,5 @@
 /**
- * Least privilege across the stack: every IAM statement, the scheduler role,
+ * Least privilege across the stack: every IAM statement, the scheduler roles,
  * the function role, and the vault key's grant helpers.
  */
 import { test } from 'node:test';
@@ -102,28 +102,32 @@ test('no role carries AWS-managed policies', () => {
   }
 });
 
-test('scheduler role: assumable only by scheduler.amazonaws.com for this account and group, may only StartExecution on the state machine', () => {
+test('scheduler roles: exactly three (job schedules, daily retention, weekly verification sweep), each assumable only by scheduler.amazonaws.com for this account and group, each may only StartExecution on its own workflow', () => {
   const roles = template.findResources('AWS::IAM::Role', {
     Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'scheduler.amazonaws.com' } }] } },
   });
-  const ids = Object.keys(roles);
-  assert.equal(ids.length, 1);
-  const roleId = ids[0] as string;
-  const trust = list((resources[roleId]?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement);
-  assert.equal(trust.length, 1);
+  // Job schedules start backups; the system schedules start retention-and-prune and the verification sweep.
+  // Restores are started on request, never by a schedule.
+  const expected: Record<string, string> = {
+    [logicalId(stack, stack.scheduler.role)]: logicalId(stack, stack.backupWorkflow.stateMachine),
+    [logicalId(stack, stack.retentionSchedule.role)]: logicalId(stack, stack.pruneWorkflow.stateMachine),
+    [logicalId(stack, stack.verificationSweepSchedule.role)]: logicalId(stack, stack.verifyWorkflow.stateMachine),
+  };
+  assert.deepEqual(Object.keys(roles).sort(), Object.keys(expected).sort());
   const groupId = Object.keys(template.findResources('AWS::Scheduler::ScheduleGroup'))[0];
-  assert.deepEqual(trust[0]?.Condition, {
-    StringEquals: { 'aws:SourceAccount': '123456789012', 'aws:SourceArn': { 'Fn::GetAtt': [groupId, 'Arn'] } },
-  });
-
-  // The backup workflow only: restores are started on request, never by a schedule.
-  const stateMachineId = logicalId(stack, stack.backupWorkflow.stateMachine);
-  const attached = Object.entries(resources).filter(
-    ([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`),
-  );
-  const statements = attached.flatMap(([, r]) => list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
-  assert.deepEqual(statements, [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachineId } }]);
-  assert.equal(resources[roleId]?.Properties.Policies, undefined, 'no inline policies');
+  for (const [roleId, stateMachineId] of Object.entries(expected)) {
+    const trust = list((resources[roleId]?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement);
+    assert.equal(trust.length, 1, roleId);
+    assert.deepEqual(trust[0]?.Condition, {
+      StringEquals: { 'aws:SourceAccount': '123456789012', 'aws:SourceArn': { 'Fn::GetAtt': [groupId, 'Arn'] } },
+    }, roleId);
+    const attached = Object.entries(resources).filter(
+      ([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`),
+    );
+    const statements = attached.flatMap(([, r]) => list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
+    assert.deepEqual(statements, [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachineId } }], roleId);
+    assert.equal(resources[roleId]?.Properties.Policies, undefined, `${roleId}: no inline policies`);
+  }
 });
 
 test('schedule group is named haven', () => {

@@ -82,9 +82,12 @@ function workflowFunctionAcks(path: string, vault: boolean, staging = vault): st
 const backupFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Backup/${id}`, vault);
 const restoreFunctionAcks = (id: string, vault: boolean, staging = vault) => workflowFunctionAcks(`Restore/${id}`, vault, staging);
 const pruneFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Prune/${id}`, vault, false);
-/** A verify function's acknowledgments, plus the scratch wildcards (`haven-verify-*` tables and vault-bucket keys) it is granted. */
-const verifyFunctionAcks = (id: string, vault: boolean, scratch: { table?: boolean; objects?: boolean } = {}) => [
-  ...workflowFunctionAcks(`Verify/${id}`, vault),
+/**
+ * A verify function's acknowledgments, plus the scratch wildcards (`haven-verify-*` tables and vault-bucket keys) it is granted.
+ * Readers of the vault (prepare-scratch, restore-partition) have no staging/ delete.
+ */
+const verifyFunctionAcks = (id: string, vault: boolean, scratch: { table?: boolean; objects?: boolean } = {}, staging = vault) => [
+  ...workflowFunctionAcks(`Verify/${id}`, vault, staging),
   ...(scratch.table ? [`Verify/${id}/Role AwsSolutions-IAM5[Resource::arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*]`] : []),
   ...(scratch.objects ? [`Verify/${id}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/haven-verify-*]`] : []),
 ];
@@ -112,12 +115,13 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...restoreFunctionAcks('Plan', true),
       ...restoreFunctionAcks('RestorePartition', true, false),
       ...restoreFunctionAcks('SafetyBackup', true),
-      ...restoreFunctionAcks('Validate', true),
+      // Validate only reads the vault (the snapshot's source description): no staging/ delete.
+      ...restoreFunctionAcks('Validate', true, false),
       'RestoreWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       ...verifyFunctionAcks('Plan', true),
       ...verifyFunctionAcks('CheckPacks', true),
-      ...verifyFunctionAcks('PrepareScratch', true, { table: true }),
-      ...verifyFunctionAcks('RestorePartition', true, { table: true, objects: true }),
+      ...verifyFunctionAcks('PrepareScratch', true, { table: true }, false),
+      ...verifyFunctionAcks('RestorePartition', true, { table: true, objects: true }, false),
       ...verifyFunctionAcks('Compare', false, { table: true, objects: true }),
       ...verifyFunctionAcks('CleanupScratch', false, { table: true, objects: true }),
       ...verifyFunctionAcks('Finalize', true),

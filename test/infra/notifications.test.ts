@@ -6,9 +6,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HavenNotifications, NOTIFICATION_TOPIC_ENV } from '../../infra/constructs/notifications.js';
 import { InvalidPropsError } from '../../infra/errors.js';
 import { synthHaven } from './support/haven-app.js';
-import { flat, list, type Statement } from './support/template.js';
+import { flat, list, logicalId, permissionsOf, type Statement } from './support/template.js';
 
-const { template } = synthHaven({ context: {} });
+const synth = synthHaven({ context: {} });
+const { template } = synth;
 
 function standalone(props: ConstructorParameters<typeof HavenNotifications>[2]): Template {
   const stack = new Stack(new App(), 'N', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -43,21 +44,49 @@ test('the topic policy denies publishing without TLS and lets only this account\
   assert.deepEqual(allow[0]?.Condition, { StringEquals: { 'aws:SourceAccount': '123456789012' } });
 });
 
-test('the finalize and mark-failed functions (backup and restore) may publish and know the topic; no other function does', () => {
+test('the finalize and mark-failed functions of every workflow (backup, restore, verify), and prune\'s apply-retention and prune, know the topic and may publish to it; no other function does', () => {
+  const { stack } = synth;
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  // The steps that publish outcome events, written out independently of each step table's `events` flag.
+  const publishing = [
+    stack.backupFunctions.functions.finalize,
+    stack.backupFunctions.functions['mark-failed'],
+    stack.restoreFunctions.functions.finalize,
+    stack.restoreFunctions.functions['mark-failed'],
+    stack.verifyFunctions.functions.finalize,
+    stack.verifyFunctions.functions['mark-failed'],
+    stack.pruneFunctions.functions['apply-retention'],
+    stack.pruneFunctions.functions.prune,
+  ];
+  const expectedFunctions = publishing.map((haven) => logicalId(stack, haven.function)).sort();
+  const expectedRoles = expectedFunctions.map((id) => (resources[id]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]).sort();
+  assert.equal(new Set(expectedRoles).size, 8, 'each publisher has its own role');
+
   const functions = template.findResources('AWS::Lambda::Function');
   const withTopic = Object.entries(functions)
     .filter(([, fn]) => (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties.Environment?.Variables?.[NOTIFICATION_TOPIC_ENV] !== undefined)
-    .map(([id]) => id);
-  assert.equal(withTopic.length, 4, withTopic.join(', '));
-  for (const id of withTopic) assert.match(id, /(Finalize|MarkFailed)/);
+    .map(([id]) => id)
+    .sort();
+  assert.deepEqual(withTopic, expectedFunctions);
+  for (const id of withTopic) {
+    assert.deepEqual((functions[id] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables[NOTIFICATION_TOPIC_ENV], { Ref: topicId() }, id);
+  }
 
-  const publishers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
-    (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement.some((s) => list(s.Action as string | string[]).includes('sns:Publish')),
-  );
-  assert.equal(publishers.length, 4);
-  for (const p of publishers) {
-    const statement = (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement.find((s) => list(s.Action as string | string[]).includes('sns:Publish'))!;
-    assert.equal(flat(statement.Resource), `<${topicId()}>`, 'publish on the topic only');
+  const notificationKeyId = logicalId(stack, stack.notifications.key);
+  const publishers = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::IAM::Role' && permissionsOf(template, id).some((p) => p.startsWith('sns:')));
+  assert.deepEqual(publishers.map(([id]) => id).sort(), expectedRoles);
+  for (const [roleId] of publishers) {
+    // CDK's publish grant on a KMS-encrypted topic: Publish on the topic, and the data-key actions on its key only.
+    assert.deepEqual(
+      permissionsOf(template, roleId).filter((p) => p.startsWith('sns:') || p.includes(notificationKeyId)),
+      [`kms:Decrypt on <${notificationKeyId}.Arn>`, `kms:GenerateDataKey* on <${notificationKeyId}.Arn>`, `sns:Publish on <${topicId()}>`],
+      roleId,
+    );
+  }
+  // Nothing else may use the notification key.
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::IAM::Role' || expectedRoles.includes(id)) continue;
+    assert.ok(!permissionsOf(template, id).some((p) => p.includes(notificationKeyId)), id);
   }
 });
 

@@ -2,8 +2,10 @@
  * The prune workflow's three functions: one entry with a named export per
  * step, sizing, environment, exactly the permissions each step needs (prune
  * and apply-retention are the only roles that may delete vault objects
- * outside `staging/`), Object Lock grants only with Object Lock, and the
- * state machine wiring.
+ * outside `staging/`; verify's cleanup-scratch deletes its `haven-verify-*`
+ * scratch objects, which lie outside the vault prefix), the notification
+ * topic for the two steps that publish outcome events, Object Lock grants only
+ * with Object Lock, and the state machine wiring.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +19,7 @@ import { EVENTS, workflowFixture, type StateMachineProps } from './support/workf
 
 const synth = synthHaven();
 const { stack, template } = synth;
-const { resources, vaultBucketId, vaultKeyId, CATALOG, vaultPrune, logsOf, fnOf } = workflowFixture(synth);
+const { resources, vaultBucketId, vaultKeyId, NOTIFY, CATALOG, vaultPrune, logsOf, fnOf } = workflowFixture(synth);
 
 /** What each step needs, written out independently of PRUNE_STEP_SPECS. */
 const EXPECTED: Record<PruneStep, { handler: string; placeholder: string; memory: number; timeout: number; prune: boolean; events: boolean }> = {
@@ -46,22 +48,34 @@ test('three prune functions with their own roles; one entry, each calling its ow
   }
 });
 
-test('each role has exactly: its log group, the catalog, the prune vault grant where needed, PutEvents where needed', () => {
+test('each role has exactly: its log group, the catalog, the prune vault grant where needed, PutEvents and publish on the notification topic where needed', () => {
   for (const step of STEPS) {
     const { roleId, logGroupId } = fn(step);
-    const expected = [...logsOf(logGroupId), ...CATALOG, ...(EXPECTED[step].prune ? vaultPrune(false) : []), ...(EXPECTED[step].events ? EVENTS : [])].sort();
+    const expected = [...logsOf(logGroupId), ...CATALOG, ...(EXPECTED[step].prune ? vaultPrune(false) : []), ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])].sort();
     assert.deepEqual(permissionsOf(template, roleId), expected, step);
   }
 });
 
-test('only the prune roles may delete vault objects outside staging/', () => {
+test('only the prune roles may delete vault objects outside staging/; verify\'s cleanup-scratch deletes only haven-verify-* scratch objects; no other role deletes anything else', () => {
   const pruneRoles = new Set([fn('apply-retention').roleId, fn('prune').roleId]);
+  const cleanupScratchRole = fnOf(stack.verifyFunctions.functions['cleanup-scratch']).roleId;
+  const staging = `s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`;
+  const scratch = [`s3:DeleteObject on <${vaultBucketId}.Arn>/haven-verify-*`, `s3:DeleteObjectVersion on <${vaultBucketId}.Arn>/haven-verify-*`];
+  let scratchDeleters = 0;
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::IAM::Role' || pruneRoles.has(id)) continue;
-    for (const permission of permissionsOf(template, id)) {
-      if (!permission.startsWith('s3:DeleteObject') || !permission.includes(vaultBucketId)) continue;
-      assert.equal(permission, `s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`, `${id}: ${permission}`);
+    const deletes = permissionsOf(template, id).filter((p) => p.startsWith('s3:DeleteObject') && p.includes(vaultBucketId));
+    if (id === cleanupScratchRole) {
+      // Scratch targets of test restores live outside vault/: the role may delete their objects and versions, and nothing under vault/.
+      assert.deepEqual(deletes, scratch, id);
+      scratchDeleters += 1;
+      continue;
     }
+    for (const permission of deletes) assert.equal(permission, staging, `${id}: ${permission}`);
+  }
+  assert.equal(scratchDeleters, 1, 'cleanup-scratch has a role of its own');
+  for (const roleId of pruneRoles) {
+    assert.deepEqual(permissionsOf(template, roleId).filter((p) => p.startsWith('s3:DeleteObject')), [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/*`], roleId);
   }
   assert.ok(permissionsOf(template, fn('list-jobs').roleId).every((p) => !p.includes(vaultBucketId) && !p.includes(vaultKeyId)));
 });
@@ -77,13 +91,13 @@ test('the state machine substitutes each placeholder and may invoke exactly the 
   template.hasOutput('PruneStateMachineArn', { Value: { Ref: machineId } });
 });
 
-test('with Object Lock: the mode reaches the functions and only prune roles may read and extend retention dates; nag-clean', () => {
+test('with Object Lock: the mode reaches the functions, only prune roles may read and extend retention dates (beside their notification grants); nag-clean', () => {
   const locked = synthHaven({ context: { [HavenContextKey.ObjectLockMode]: 'COMPLIANCE', [HavenContextKey.ObjectLockDays]: '30' } });
   const fixture = workflowFixture(locked);
   for (const step of STEPS) {
     const { props, roleId, logGroupId } = fixture.fnOf(locked.stack.pruneFunctions.functions[step]);
     assert.equal(props.Environment.Variables.HAVEN_OBJECT_LOCK_MODE, 'COMPLIANCE', step);
-    const expected = [...fixture.logsOf(logGroupId), ...fixture.CATALOG, ...(EXPECTED[step].prune ? fixture.vaultPrune(true) : []), ...(EXPECTED[step].events ? EVENTS : [])].sort();
+    const expected = [...fixture.logsOf(logGroupId), ...fixture.CATALOG, ...(EXPECTED[step].prune ? fixture.vaultPrune(true) : []), ...(EXPECTED[step].events ? [...EVENTS, ...fixture.NOTIFY] : [])].sort();
     assert.deepEqual(permissionsOf(locked.template, roleId), expected, step);
   }
   for (const haven of [...Object.values(locked.stack.backupFunctions.functions), ...Object.values(locked.stack.restoreFunctions.functions)]) {

@@ -16,7 +16,7 @@ import { EVENTS, workflowFixture, type StateMachineProps } from './support/workf
 
 const synth = synthHaven();
 const { stack, template } = synth;
-const { resources, vaultBucketId, vaultKeyId, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf } = workflowFixture(synth);
+const { resources, vaultBucketId, vaultKeyId, NOTIFY, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf } = workflowFixture(synth);
 
 type Vault = 'none' | 'read' | 'readWrite';
 const TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*';
@@ -70,11 +70,11 @@ test('eight verify functions from one entry, each its own role, calling its own 
   }
 });
 
-test('each role has exactly: its log group, the catalog, the vault as its step needs, its scratch grants, PutEvents where needed', () => {
+test('each role has exactly: its log group, the catalog, the vault as its step needs, its scratch grants, PutEvents and publish on the notification topic for finalize and mark-failed', () => {
   const vault: Record<Vault, string[]> = { none: [], read: VAULT_READ, readWrite: VAULT_READ_WRITE };
   for (const step of STEPS) {
     const { roleId, logGroupId } = fn(step);
-    const expected = [...new Set([...logsOf(logGroupId), ...CATALOG, ...vault[EXPECTED[step].vault], ...EXPECTED[step].scratch, ...(EXPECTED[step].events ? EVENTS : [])])].sort();
+    const expected = [...new Set([...logsOf(logGroupId), ...CATALOG, ...vault[EXPECTED[step].vault], ...EXPECTED[step].scratch, ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])])].sort();
     assert.deepEqual(permissionsOf(template, roleId), expected, step);
   }
 });
