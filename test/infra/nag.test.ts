@@ -83,8 +83,8 @@ const backupFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(
 const restoreFunctionAcks = (id: string, vault: boolean, staging = vault) => workflowFunctionAcks(`Restore/${id}`, vault, staging);
 const pruneFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Prune/${id}`, vault, false);
 /** A verify function's acknowledgments, plus the scratch wildcards (`haven-verify-*` tables and vault-bucket keys) it is granted. */
-const verifyFunctionAcks = (id: string, vault: boolean, scratch: { table?: boolean; objects?: boolean } = {}) => [
-  ...workflowFunctionAcks(`Verify/${id}`, vault),
+const verifyFunctionAcks = (id: string, vault: boolean, scratch: { table?: boolean; objects?: boolean; readOnly?: boolean } = {}) => [
+  ...workflowFunctionAcks(`Verify/${id}`, vault, vault && !scratch.readOnly),
   ...(scratch.table ? [`Verify/${id}/Role AwsSolutions-IAM5[Resource::arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*]`] : []),
   ...(scratch.objects ? [`Verify/${id}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/haven-verify-*]`] : []),
 ];
@@ -112,12 +112,12 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...restoreFunctionAcks('Plan', true),
       ...restoreFunctionAcks('RestorePartition', true, false),
       ...restoreFunctionAcks('SafetyBackup', true),
-      ...restoreFunctionAcks('Validate', true),
+      ...restoreFunctionAcks('Validate', true, false),
       'RestoreWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       ...verifyFunctionAcks('Plan', true),
       ...verifyFunctionAcks('CheckPacks', true),
-      ...verifyFunctionAcks('PrepareScratch', true, { table: true }),
-      ...verifyFunctionAcks('RestorePartition', true, { table: true, objects: true }),
+      ...verifyFunctionAcks('PrepareScratch', true, { table: true, readOnly: true }),
+      ...verifyFunctionAcks('RestorePartition', true, { table: true, objects: true, readOnly: true }),
       ...verifyFunctionAcks('Compare', false, { table: true, objects: true }),
       ...verifyFunctionAcks('CleanupScratch', false, { table: true, objects: true }),
       ...verifyFunctionAcks('Finalize', true),
@@ -131,6 +131,9 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       'ApiFunction/Function/Role AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'ApiFunction/Function/Role AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
       'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<CatalogTable.Arn>/index/*]',
+      // Backup delete: read the vault, delete its snapshot objects (one per backup, named at run time).
+      'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/*]',
+      'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/snapshots/*]',
       'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::arn:aws:scheduler:us-east-1:123456789012:schedule/haven/*]',
       ...['BackupWorkflow', 'RestoreWorkflow'].map(
         (machine) => `ApiFunction/Function/Role AwsSolutions-IAM5[Resource::arn:aws:states:us-east-1:123456789012:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}StateMachine"}]}]}:*]`,
