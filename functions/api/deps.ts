@@ -1,6 +1,7 @@
 /** Builds the API's services from the function's environment, once per container. */
 import { backupsPort } from '../../engine/api/backups-port.js';
 import type { ApiDeps } from '../../engine/api/deps.js';
+import { InternalApiError } from '../../engine/api/errors.js';
 import { SfnWorkflowStarter } from '../../engine/api/sfn-workflows.js';
 import { AwsSourceChecker } from '../../engine/api/services/source-checker.js';
 import { Catalog } from '../../engine/catalog/catalog.js';
@@ -21,9 +22,16 @@ function scheduleOptions(env: NodeJS.ProcessEnv) {
   return options;
 }
 
+/** Builds on first use; a missing vault setting is the deployment's fault (500), never the caller's. */
 function lazy(build: () => WorkflowDeps): () => WorkflowDeps {
   let built: WorkflowDeps | undefined;
-  return () => (built ??= build());
+  return () => {
+    try {
+      return (built ??= build());
+    } catch (error) {
+      throw new InternalApiError({ cause: error });
+    }
+  };
 }
 
 /** The API's services on AWS (or the emulator) from settings. */
