@@ -24,10 +24,14 @@ export const RETENTION_MAX = {
  * and at least one rule keeps something.
  */
 export function checkRetention(retention: RetentionPolicy, issues: Issues): void {
+  let inRange = true;
   for (const [period, max] of Object.entries(RETENTION_MAX) as Array<[keyof typeof RETENTION_MAX, number]>) {
     const value = retention[period];
-    if (value !== undefined) issues.check(value >= 0 && value <= max, `retention.${period}`, `must be from 0 to ${max}`);
+    if (value === undefined || (value >= 0 && value <= max)) continue;
+    issues.add(`retention.${period}`, `must be from 0 to ${max}`);
+    inRange = false;
   }
+  if (!inRange) return;
   try {
     issues.check(!isEmptyPolicy(normalizePolicy(retention)), 'retention', 'must keep backups by at least one rule (days, weeks, months, years, keep_last, keep_within… above 0)');
   } catch (error) {
