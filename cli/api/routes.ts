@@ -10,6 +10,7 @@ export const Routes = {
   job: (jobId: string) => `/backup/jobs/${e(jobId)}`,
   execute: (jobId: string) => `/backup/jobs/${e(jobId)}/execute`,
   jobStatus: (jobId: string) => `/backup/jobs/${e(jobId)}/status`,
+  jobRetention: (jobId: string) => `/backup/jobs/${e(jobId)}/retention`,
   cancelExecution: (executionId: string) => `/backup/executions/${e(executionId)}/cancel`,
   files: '/backup/files',
   backup: (backupId: string) => `/backup/backups/${e(backupId)}`,

@@ -5,6 +5,7 @@ import { CliError, UsageError } from '../api/errors.js';
 import { ExitCode } from '../api/exit-codes.js';
 import { listAll } from '../api/paginate.js';
 import { ListField, Routes } from '../api/routes.js';
+import { printJson } from '../output.js';
 import type { ApiRecord } from '../table.js';
 import { clientFor, jsonOption, waitOptions, type WaitFlags } from './context.js';
 import { EXECUTION_DETAILS, JOB_DETAILS, JOB_ROWS } from './columns.js';
@@ -12,6 +13,7 @@ import { confirm } from './confirm.js';
 import { buildBody, collect } from './input-file.js';
 import { jobDefinitionOptions, jobFields, type JobFlags } from './job-flags.js';
 import { listOptions, type ListFlags } from './list-flags.js';
+import { renderRetention } from './retention.js';
 import { waitAndShow, type WaitTarget } from './run-wait.js';
 import { showList, showRecord } from './show.js';
 
@@ -39,7 +41,7 @@ export function executionTarget(jobId: string, run?: { executionId: string; back
 
 /** Builds the `jobs` command group. */
 export function jobsCommand(): Command {
-  const jobs = new Command('jobs').description('backup jobs: create, list, get, update, delete, run, status, cancel');
+  const jobs = new Command('jobs').description('backup jobs: create, list, get, update, delete, run, status, cancel, retention');
 
   jsonOption(jobDefinitionOptions(jobs.command('create')))
     .description('create a job from flags and/or --file job.json')
@@ -89,6 +91,14 @@ export function jobsCommand(): Command {
       if (!(await confirm(`delete job ${jobId}?`, flags.yes))) throw new CliError('cancelled; nothing was deleted');
       await clientFor(command).delete(Routes.job(jobId));
       process.stdout.write(`deleted job ${jobId}\n`);
+    });
+
+  jsonOption(jobs.command('retention').argument('<job-id>'))
+    .description("dry run of the job's retention policy: which backups it keeps and would forget now (changes nothing)")
+    .action(async (jobId: string, flags: { json?: boolean }, command: Command) => {
+      const plan = await clientFor(command).get<ApiRecord>(Routes.jobRetention(jobId));
+      if (flags.json) printJson(plan);
+      else process.stdout.write(`${renderRetention(plan)}\n`);
     });
 
   jsonOption(waitOptions(jobs.command('run').argument('<job-id>'), 'backup'))

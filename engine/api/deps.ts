@@ -1,6 +1,6 @@
 /** What the API's services run with: the catalog and the ports (see `ports.ts`). */
 import type { Catalog } from '../catalog/catalog.js';
-import type { SchedulePort, SourceChecker, WorkflowStarter } from './ports.js';
+import type { BackupsPort, SchedulePort, SourceChecker, WorkflowStarter } from './ports.js';
 
 /** Services and settings of the API. */
 export interface ApiDeps {
@@ -9,6 +9,8 @@ export interface ApiDeps {
   /** Schedule validation, `next_run` and the sync of each job's Scheduler schedule. */
   schedules: SchedulePort;
   sources: SourceChecker;
+  /** Deleting backups and dry-running retention (they need the vault, not only the catalog). */
+  backups: BackupsPort;
   now(): Date;
   /** Haven's version, reported by `GET /health`. */
   version: string;

@@ -4,7 +4,9 @@
  * secrets) 422s. Anything unexpected becomes a 500 that reveals nothing.
  */
 import { AlreadyExistsError, ConflictError, InvalidCursorError, JobAlreadyRunningError, NotFoundError, SecretInRecordError } from '../catalog/errors.js';
+import { InvalidAnalyticsFilterError } from '../analytics/errors.js';
 import { ErrorCode, HavenError } from '../errors.js';
+import { BackupInProgressError, BackupLockedError } from '../retention/errors.js';
 import { SourceAccessError, SourceNotFoundError } from '../sources/errors.js';
 import { ApiError, BadRequestError, ConflictApiError, InternalApiError, NotFoundApiError, ValidationFailedError } from './errors.js';
 
@@ -20,6 +22,9 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof AlreadyExistsError) return new ConflictApiError('already_exists', error.message, { [`${error.kind}_id`]: error.id }, { cause: error });
   if (error instanceof ConflictError) return new ConflictApiError('conflict', error.message, {}, { cause: error });
+  if (error instanceof BackupLockedError) return new ConflictApiError('backup_locked', error.message, { backup_id: error.backupId, reason: error.reason, until: error.until }, { cause: error });
+  if (error instanceof BackupInProgressError) return new ConflictApiError('backup_in_progress', error.message, {}, { cause: error });
+  if (error instanceof InvalidAnalyticsFilterError) return new BadRequestError('invalid_query', error.message, [{ field: `query.${error.field}`, issue: error.issue }]);
   if (error instanceof InvalidCursorError) return new BadRequestError('invalid_query', 'the cursor is not one this list issued', [{ field: 'query.cursor', issue: 'not a cursor of this list and filters' }]);
   if (error instanceof SecretInRecordError) {
     return new ValidationFailedError('requests never carry secrets: name a Secrets Manager ARN in secret_arn', error.paths.map((p) => `${p}: secrets are not accepted; use secret_arn`), { fields: [...error.paths] });

@@ -4,7 +4,8 @@
  * target exists. Step Functions and the local runner implement the first;
  * schedules use engine/schedules' `SchedulePort`.
  */
-import type { SourceConfig } from '../catalog/types.js';
+import type { ExecutionRecord, SourceConfig } from '../catalog/types.js';
+import type { JobRetentionPlan } from '../retention/forget.js';
 
 export type { SchedulePort } from '../schedules/port.js';
 
@@ -31,4 +32,16 @@ export interface SourceChecker {
   checkSource(source: SourceConfig): Promise<void>;
   /** Throws a typed 422-class error when the restore destination's configuration is invalid. */
   checkDestination(destination: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * What the API does to backups beyond the catalog: delete one (its snapshot
+ * leaves the vault) and dry-run a job's retention. Implemented over the
+ * workflow steps' dependencies by `backupsPort` (backups-port.ts).
+ */
+export interface BackupsPort {
+  /** Deletes a backup (see engine/retention/delete-backup.ts); returns its record as marked. */
+  delete(backupId: string): Promise<ExecutionRecord>;
+  /** What the job's retention policy would keep and forget now, changing nothing. */
+  planRetention(jobId: string): Promise<JobRetentionPlan>;
 }

@@ -15,11 +15,23 @@ import { cancelExecution, executeJob, jobStatus } from './services/executions.js
 import { getBackup, listFiles } from './services/files.js';
 import { createJob, deleteJob, getJob, listJobs, updateJob } from './services/jobs.js';
 import { createRestore, listRestores, restoreStatus } from './services/restores.js';
+import { AnalyticsQuerySchema, AnalyticsSchema } from '../analytics/schema.js';
+import { RetentionPlanSchema } from './schemas/retention.js';
+import { VerificationId, VerificationSchema, VerifyBackupBody } from './schemas/verifications.js';
+import { getAnalytics } from './services/analytics.js';
+import { deleteBackupRoute, jobRetention } from './services/backups.js';
+import { getVerification, verifyBackup } from './services/verifications.js';
 
 const JobParams = z.strictObject({ job_id: JobId });
 const ExecutionParams = z.strictObject({ execution_id: ExecutionId });
 const BackupParams = z.strictObject({ backup_id: BackupId });
 const RestoreParams = z.strictObject({ restore_id: RestoreId });
+const VerificationParams = z.strictObject({ verification_id: VerificationId });
+/** `GET /backup/analytics` query: the analytics module's filters, no others. */
+const AnalyticsQuery = z.strictObject(AnalyticsQuerySchema.shape);
+
+/** `DELETE /backup/backups/{backup_id}` body: the backup as marked deleted. */
+export const DeletedBackupSchema = BackupSchema.extend({ deleted_at: z.string().nullable(), deleted_by: z.string().nullable() }).meta({ id: 'DeletedBackup' });
 
 /** `GET /health` body. */
 export const HealthSchema = z.object({ status: z.literal('healthy'), service: z.literal('haven'), version: z.string() }).meta({ id: 'Health' });
@@ -88,6 +100,31 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'GET', path: '/backup/backups/{backup_id}', operationId: 'getBackup', summary: 'Read a backup', tag: 'backups', params: BackupParams, invalidError: 'invalid_request',
     success: { status: 200, description: 'The backup', schema: BackupSchema }, errors: [404],
     handle: (deps, { params }) => getBackup(deps, params.backup_id),
+  }),
+  route({
+    method: 'DELETE', path: '/backup/backups/{backup_id}', operationId: 'deleteBackup', summary: 'Delete a backup: its snapshot leaves the vault (prune frees its packs later); its record stays, marked deleted', tag: 'backups', params: BackupParams, invalidError: 'invalid_request',
+    success: { status: 200, description: 'The backup, marked deleted (deleting it again answers the same)', schema: DeletedBackupSchema }, errors: [404, 409],
+    handle: (deps, { params }) => deleteBackupRoute(deps, params.backup_id),
+  }),
+  route({
+    method: 'POST', path: '/backup/backups/{backup_id}/verify', operationId: 'verifyBackup', summary: 'Verify a completed backup (the verify workflow runs it)', tag: 'verifications', params: BackupParams, body: VerifyBackupBody, bodyOptional: true, invalidError: 'invalid_verification_request',
+    success: { status: 202, description: 'The verification, queued', schema: VerificationSchema }, errors: [404, 409, 422, 503], rateLimitPerHour: RATE_LIMITS.verify,
+    handle: (deps, { params, body, caller }) => verifyBackup(deps, params.backup_id, body, caller),
+  }),
+  route({
+    method: 'GET', path: '/backup/verifications/{verification_id}', operationId: 'getVerification', summary: "A verification's progress and result", tag: 'verifications', params: VerificationParams, invalidError: 'invalid_request',
+    success: { status: 200, description: 'The verification', schema: VerificationSchema }, errors: [404],
+    handle: (deps, { params }) => getVerification(deps, params.verification_id),
+  }),
+  route({
+    method: 'GET', path: '/backup/jobs/{job_id}/retention', operationId: 'getJobRetention', summary: "Dry run of the job's retention policy: what it would keep and forget now (changes nothing)", tag: 'jobs', params: JobParams, invalidError: 'invalid_request',
+    success: { status: 200, description: 'The plan (a dry run)', schema: RetentionPlanSchema }, errors: [404, 422],
+    handle: (deps, { params }) => jobRetention(deps, params.job_id),
+  }),
+  route({
+    method: 'GET', path: '/backup/analytics', operationId: 'getAnalytics', summary: 'Totals, breakdowns and a daily series over a window', tag: 'analytics', query: AnalyticsQuery, invalidError: 'invalid_query',
+    success: { status: 200, description: 'The analytics', schema: AnalyticsSchema }, errors: [404],
+    handle: (deps, { query }) => getAnalytics(deps, query),
   }),
   route({
     method: 'POST', path: '/backup/restores', operationId: 'createRestore', summary: 'Restore a backup', tag: 'restores', body: CreateRestoreBody, invalidError: 'invalid_restore_config',

@@ -1,10 +1,14 @@
 /** Builds the API's services from the function's environment, once per container. */
+import { backupsPort } from '../../engine/api/backups-port.js';
 import type { ApiDeps } from '../../engine/api/deps.js';
+import { InternalApiError } from '../../engine/api/errors.js';
 import { SfnWorkflowStarter } from '../../engine/api/sfn-workflows.js';
 import { AwsSourceChecker } from '../../engine/api/services/source-checker.js';
 import { Catalog } from '../../engine/catalog/catalog.js';
 import { schedulePort, scheduleOptionsFromEnv, SCHEDULE_ENV, SchedulerSync } from '../../engine/schedules/index.js';
-import { MissingSettingError } from '../shared/env.js';
+import type { WorkflowDeps } from '../../engine/workflows/deps.js';
+import { workflowDeps } from '../shared/deps.js';
+import { MissingSettingError, readSettings } from '../shared/env.js';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -18,6 +22,18 @@ function scheduleOptions(env: NodeJS.ProcessEnv) {
   return options;
 }
 
+/** Builds on first use; a missing vault setting is the deployment's fault (500), never the caller's. */
+function lazy(build: () => WorkflowDeps): () => WorkflowDeps {
+  let built: WorkflowDeps | undefined;
+  return () => {
+    try {
+      return (built ??= build());
+    } catch (error) {
+      throw new InternalApiError({ cause: error });
+    }
+  };
+}
+
 /** The API's services on AWS (or the emulator) from settings. */
 export function apiDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
   return {
@@ -25,9 +41,12 @@ export function apiDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
     workflows: new SfnWorkflowStarter({
       backup: required(env, 'HAVEN_BACKUP_STATE_MACHINE_ARN'),
       restore: required(env, 'HAVEN_RESTORE_STATE_MACHINE_ARN'),
+      verify: required(env, 'HAVEN_VERIFY_STATE_MACHINE_ARN'),
     }),
     schedules: schedulePort(new SchedulerSync(scheduleOptions(env))),
     sources: new AwsSourceChecker(),
+    // The vault's settings (HAVEN_VAULT_URI, HAVEN_KMS_KEY_ID…) are read on the first delete or retention dry run.
+    backups: backupsPort(lazy(() => workflowDeps(readSettings(env)))),
     now: () => new Date(),
     version: env.HAVEN_VERSION ?? '0.0.0',
   };

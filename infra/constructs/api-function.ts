@@ -1,9 +1,12 @@
 /**
  * The API Lambda (functions/api/handler.ts) and exactly what it may do:
- * read and write the catalog, start the backup and restore workflows and
- * stop their executions, manage the jobs' schedules in Haven's schedule
- * group, and check that source tables and buckets (and
- * restore buckets) exist. It never reads the vault or its key.
+ * read and write the catalog, start the backup, restore and verify
+ * workflows and stop backup and restore executions, manage the jobs'
+ * schedules in Haven's schedule group, check that source tables and buckets
+ * (and restore buckets) exist, and delete single backups: read the vault
+ * (decrypting with the vault key) and delete its snapshot objects only
+ * (packs and index objects are prune's), reading Object Lock retention
+ * when the bucket has it.
  */
 import { Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,12 +19,16 @@ import { readHavenVersion } from '../version.js';
 import type { CatalogTable } from './catalog-table.js';
 import { HavenFunction, type HavenLogLevel } from './haven-function.js';
 import type { HavenScheduler } from './scheduler.js';
+import { DEFAULT_VAULT_PREFIX, type ObjectLockMode, type VaultBucket } from './vault-bucket.js';
+import type { VaultKey } from './vault-key.js';
+import { WorkflowEnv } from './workflow-functions.js';
 
 /** The environment variables the API function reads (see functions/api/deps.ts). */
 export const ApiEnv = {
   CatalogTable: 'HAVEN_CATALOG_TABLE',
   BackupStateMachineArn: 'HAVEN_BACKUP_STATE_MACHINE_ARN',
   RestoreStateMachineArn: 'HAVEN_RESTORE_STATE_MACHINE_ARN',
+  VerifyStateMachineArn: 'HAVEN_VERIFY_STATE_MACHINE_ARN',
   Version: 'HAVEN_VERSION',
 } as const;
 
@@ -37,6 +44,15 @@ export interface ApiFunctionProps {
   readonly catalog: CatalogTable;
   readonly backupStateMachine: sfn.IStateMachine;
   readonly restoreStateMachine: sfn.IStateMachine;
+  /** `POST /backup/backups/{id}/verify` starts it (the API never stops verifications). */
+  readonly verifyStateMachine: sfn.IStateMachine;
+  /** The vault: `DELETE /backup/backups/{id}` removes a snapshot; the retention dry run reads nothing from it. */
+  readonly vault: VaultBucket;
+  readonly vaultKey: VaultKey;
+  /** @default `vault` */
+  readonly vaultPrefix?: string;
+  /** The vault bucket's Object Lock mode, when it has Object Lock (a locked snapshot is refused). */
+  readonly objectLockMode?: ObjectLockMode;
   /** Where job schedules live: the API creates, updates and deletes them. */
   readonly scheduler: HavenScheduler;
   /** Tables jobs may back up: the API checks they exist (DescribeTable). */
@@ -53,6 +69,7 @@ export class ApiFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
+    const vaultPrefix = props.vaultPrefix ?? DEFAULT_VAULT_PREFIX;
     this.fn = new HavenFunction(this, 'Function', {
       entry: functionEntry('api'),
       description: 'Haven API: every route of the REST API',
@@ -63,6 +80,11 @@ export class ApiFunction extends Construct {
         [ApiEnv.CatalogTable]: props.catalog.table.tableName,
         [ApiEnv.BackupStateMachineArn]: props.backupStateMachine.stateMachineArn,
         [ApiEnv.RestoreStateMachineArn]: props.restoreStateMachine.stateMachineArn,
+        [ApiEnv.VerifyStateMachineArn]: props.verifyStateMachine.stateMachineArn,
+        // What functions/shared/deps.ts reads to open the vault (backup delete).
+        [WorkflowEnv.VaultUri]: props.vault.vaultUri(vaultPrefix),
+        [WorkflowEnv.KmsKeyId]: props.vaultKey.key.keyArn,
+        ...(props.objectLockMode ? { [WorkflowEnv.ObjectLockMode]: props.objectLockMode } : {}),
         [ApiEnv.Version]: readHavenVersion(),
         ...props.scheduler.scheduleEnvironment(),
       },
@@ -71,6 +93,9 @@ export class ApiFunction extends Construct {
     props.catalog.grantReadWriteData(role);
     props.backupStateMachine.grantStartExecution(role);
     props.restoreStateMachine.grantStartExecution(role);
+    props.verifyStateMachine.grantStartExecution(role);
+    props.vault.grantSnapshotDelete(role, vaultPrefix, props.objectLockMode !== undefined);
+    props.vaultKey.grantUnwrapKeys(role);
     props.scheduler.grantManageSchedules(role);
     props.backupStateMachine.grantExecution(role, 'states:StopExecution');
     props.restoreStateMachine.grantExecution(role, 'states:StopExecution');
@@ -84,6 +109,11 @@ export class ApiFunction extends Construct {
       role,
       [props.backupStateMachine, props.restoreStateMachine].map((m) => executionsArn(m)),
       'Scoped wildcard: executions of the two Haven state machines, named by record ids not known at deploy time (StopExecution only).',
+    );
+    acknowledgeWildcardResources(
+      role,
+      [props.vault.bucket.arnForObjects(`${vaultPrefix}/*`), props.vault.bucket.arnForObjects(`${vaultPrefix}/snapshots/*`)],
+      'Scoped wildcard: objects under the vault prefix (read) and its snapshots (deleted one by one by DELETE /backup/backups/{id}).',
     );
   }
 }

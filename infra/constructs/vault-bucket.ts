@@ -242,6 +242,23 @@ export class VaultBucket extends Construct {
       .combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }))
       .combine(this.encryptionKey.grant(grantee, 'kms:Decrypt'));
   }
+
+  /**
+   * Lets a principal delete single backups as the API does: read the vault
+   * under `prefix` ({@link VaultBucket.grantVaultRead}) and `s3:DeleteObject`
+   * on `<prefix>/snapshots/*` only (packs and index objects are prune's),
+   * with `objectLock` also `s3:GetObjectRetention` there (a locked snapshot
+   * is refused, never deleted).
+   *
+   * @param grantee - the principal
+   * @param prefix - the vault's key prefix, without slashes at either end @default `vault`
+   * @param objectLock - whether the bucket has Object Lock @default false
+   * @returns the grant
+   */
+  grantSnapshotDelete(grantee: IGrantable, prefix: string = DEFAULT_VAULT_PREFIX, objectLock = false): Grant {
+    const actions = ['s3:DeleteObject', ...(objectLock ? ['s3:GetObjectRetention'] : [])];
+    return this.grantVaultRead(grantee, prefix).combine(Grant.addToPrincipal({ grantee, actions, resourceArns: [this.bucket.arnForObjects(`${prefix}/snapshots/*`)] }));
+  }
 }
 
 function assertVaultPrefix(prefix: string): void {

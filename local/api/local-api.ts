@@ -5,6 +5,7 @@
  * created with `schedules` also fires those schedules (local/scheduler).
  */
 import { ConflictException, CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
+import { backupsPort } from '../../engine/api/backups-port.js';
 import type { ApiDeps } from '../../engine/api/deps.js';
 import { AwsSourceChecker } from '../../engine/api/services/source-checker.js';
 import { schedulerClient } from '../../engine/aws/clients.js';
@@ -37,6 +38,7 @@ export async function localApiDeps(stack: LocalStack): Promise<ApiDeps> {
     workflows: new LocalWorkflowStarter(stack.runner),
     schedules: schedulePort(new SchedulerSync({ groupName, roleArn: LOCAL_SCHEDULE_ROLE, stateMachineArn: stack.runner.stateMachineArn('backup') })),
     sources: new AwsSourceChecker(),
+    backups: backupsPort(() => stack.deps),
     now: () => new Date(),
     version: readHavenVersion(),
   };

@@ -67,3 +67,18 @@ test('a handler missing its settings answers 500 with the seed body, never blami
   assert.deepEqual(JSON.parse(res.body), { error: 'internal_error', message: 'the request failed; it has been logged with its request id', details: {} });
   assert.equal(res.headers?.['x-request-id'], 'req-missing');
 });
+
+test('without the vault settings, backup delete (and the retention dry run, through the same port) answers 500: the deployment is at fault, never a 422', async () => {
+  const { createApiHandler } = await import('../../functions/api/app.js');
+  const { apiDepsFromEnv } = await import('../../functions/api/deps.js');
+  const { fakeApiEvent, fakeLambdaContext } = await import('../infra/support/lambda-context.js');
+  const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
+  const env = { HAVEN_CATALOG_TABLE: 'catalog', HAVEN_BACKUP_STATE_MACHINE_ARN: arn('b'), HAVEN_RESTORE_STATE_MACHINE_ARN: arn('r'), HAVEN_VERIFY_STATE_MACHINE_ARN: arn('v'), HAVEN_SCHEDULE_GROUP: 'haven', HAVEN_SCHEDULE_ROLE_ARN: 'arn:aws:iam::123456789012:role/s' };
+  const deps = apiDepsFromEnv(env);
+  const handler = createApiHandler(() => deps);
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const event = { ...fakeApiEvent('/backup/backups/backup_01jd4x6f5e8q2v7c9w3k0m1n2p', 'req-vault'), httpMethod: 'DELETE', resource: '/backup/backups/{backup_id}', pathParameters: { backup_id: 'backup_01jd4x6f5e8q2v7c9w3k0m1n2p' } };
+  const res = await handler(event as never, fakeLambdaContext());
+  assert.equal(res.statusCode, 500, res.body);
+  assert.equal(JSON.parse(res.body).error, 'internal_error');
+});

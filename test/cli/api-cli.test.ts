@@ -27,6 +27,8 @@ describe('haven CLI against the local API', () => {
   });
   after(() => api?.close());
   const haven = (...args: string[]) => runCli([...args, '--endpoint', api.url]);
+  /** The job and backup the first test creates; the verify/retention/analytics/delete test reuses them. */
+  const made: { jobId?: string; backupId?: string } = {};
 
   test('create, run --wait, list, get, restore --wait: the restored table equals the source', async () => {
     const created = await haven('jobs', 'create', '--name', 'cli orders', '--type', 'full', '--source-type', 'dynamodb', '--table', table, '--schedule', 'daily', '--at', '02:00', '--timezone', 'UTC', '--no-schedule-enabled', '--keep-days', '7', '--json');
@@ -49,6 +51,7 @@ describe('haven CLI against the local API', () => {
     const page = JSON.parse(backups.stdout) as { items: Array<{ backup_id: string; status: string; backup_type: string; file_size: number }>; next_cursor: string | null };
     assert.equal(page.items.length, 1);
     const backup = page.items[0]!;
+    Object.assign(made, { jobId: job.job_id, backupId: backup.backup_id });
     assert.equal(backup.status, 'completed');
     assert.equal(backup.backup_type, 'full');
     assert.equal(page.next_cursor, null);
@@ -71,6 +74,30 @@ describe('haven CLI against the local API', () => {
     const again = await haven('restores', 'start', backup.backup_id, '--target-type', 'dynamodb', '--table', target, '--wait', '--poll-interval', '200ms');
     assert.equal(again.code, ExitCode.Failure, 'a restore into a non-empty table fails (fail_if_exists by default)');
     assert.match(again.stderr, /failed: RestoreConflict/);
+  });
+
+  test('backups verify --wait, jobs retention, analytics, backups delete --yes', async () => {
+    const { jobId, backupId } = made;
+    assert.ok(jobId && backupId, 'the first test made a backup');
+    const verify = await haven('backups', 'verify', backupId, '--wait', '--poll-interval', '200ms', '--timeout', '5m');
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /status: +completed/);
+
+    const retention = await haven('jobs', 'retention', jobId);
+    assert.equal(retention.code, 0, retention.stderr);
+    assert.match(retention.stdout, new RegExp(`keep +${backupId} `));
+    assert.match(retention.stdout, /nothing was changed/);
+    const plan = JSON.parse((await haven('jobs', 'retention', jobId, '--json')).stdout) as { keep: Array<{ backup_id: string }>; forget: unknown[] };
+    assert.deepEqual([plan.keep.map((k) => k.backup_id), plan.forget], [[backupId], []]);
+
+    const analytics = await haven('analytics', '--job', jobId);
+    assert.equal(analytics.code, 0, analytics.stderr);
+    assert.match(analytics.stdout, /backups +1 \(1 ok, 0 failed\)/);
+
+    const deleted = await haven('backups', 'delete', backupId, '--yes');
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.match(deleted.stdout, new RegExp(`deleted backup ${backupId}`));
+    assert.ok((await stack.catalog.getBackup(backupId)).deleted_at, 'the record is marked deleted');
   });
 
   test("error paths: the API's error body on stderr, with the documented exit codes", async () => {

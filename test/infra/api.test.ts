@@ -7,8 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { API_ROUTES, RATE_LIMITS } from '../../engine/api/routes.js';
@@ -24,6 +24,16 @@ interface StageProps {
   AccessLogSetting: { DestinationArn: unknown; Format: string };
   MethodSettings: { ResourcePath: string; HttpMethod: string; ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }[];
 }
+type Statement = { Action: string | string[]; Resource: unknown };
+const list = (a: string | string[]): string[] => (Array.isArray(a) ? a : [a]);
+
+/** Every IAM statement on the API function's role. */
+function apiStatements(all: Record<string, { Type: string; Properties: Record<string, unknown> }>, fnId: string): Statement[] {
+  const roleRef = (all[fnId]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const policies = Object.values(all).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleRef));
+  return policies.flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
 const stage = () => (Object.values(template.findResources('AWS::ApiGateway::Stage')) as { Properties: StageProps }[])[0]!.Properties;
 
 /** `/backup/jobs/{job_id}` of each method resource, rebuilt from the PathPart chain. */
@@ -76,6 +86,7 @@ test('the stage logs access as JSON, traces with X-Ray, and is throttled, with t
     ['/backup/jobs', 'POST', RATE_LIMITS.createJob],
     ['/backup/jobs/{job_id}/execute', 'POST', RATE_LIMITS.execute],
     ['/backup/restores', 'POST', RATE_LIMITS.createRestore],
+    ['/backup/backups/{backup_id}/verify', 'POST', RATE_LIMITS.verify],
   ];
   for (const [path, method, perHour] of expected) {
     const setting = route(path, method);
@@ -106,28 +117,55 @@ test('API Gateway may invoke the API function only for this API, never from the 
   }
 });
 
-test('the API function reads and writes the catalog, starts both workflows and stops their executions, and nothing on the vault', () => {
-  const roleRef = (resources[apiFunctionId!]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  const policies = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleRef));
-  const statements = policies.flatMap((p) => (p.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement);
-  const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+test('the API function reads and writes the catalog, starts the backup, restore and verify workflows and stops backup and restore executions', () => {
+  const statements = apiStatements(resources, apiFunctionId!);
+  const actions = statements.flatMap((s) => list(s.Action));
   for (const a of ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'states:StartExecution', 'states:StopExecution']) assert.ok(actions.includes(a), a);
-  assert.ok(!actions.some((a) => a.startsWith('s3:')), 'no S3 access without listed buckets');
-  assert.ok(!JSON.stringify(statements).includes('VaultKey'), 'never the vault key');
-  const stop = statements.find((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('states:StopExecution'))!;
+  const starts = statements.filter((s) => list(s.Action).includes('states:StartExecution')).map((s) => JSON.stringify(s.Resource)).join();
+  for (const machine of ['BackupWorkflow', 'RestoreWorkflow', 'VerifyWorkflow']) assert.match(starts, new RegExp(machine), `StartExecution on ${machine}`);
+  assert.doesNotMatch(starts, /PruneWorkflow/);
+  const stop = statements.find((s) => list(s.Action).includes('states:StopExecution'))!;
   assert.match(JSON.stringify(stop.Resource), /:execution:/);
+  assert.doesNotMatch(JSON.stringify(stop.Resource), /Verify|Prune/, 'the API never stops verifications or prunes');
   const env = (resources[apiFunctionId!]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-  for (const name of ['HAVEN_CATALOG_TABLE', 'HAVEN_BACKUP_STATE_MACHINE_ARN', 'HAVEN_RESTORE_STATE_MACHINE_ARN', 'HAVEN_VERSION']) assert.ok(env[name], name);
+  for (const name of ['HAVEN_CATALOG_TABLE', 'HAVEN_BACKUP_STATE_MACHINE_ARN', 'HAVEN_RESTORE_STATE_MACHINE_ARN', 'HAVEN_VERIFY_STATE_MACHINE_ARN', 'HAVEN_VAULT_URI', 'HAVEN_KMS_KEY_ID', 'HAVEN_VERSION']) assert.ok(env[name], name);
+  assert.equal(env.HAVEN_OBJECT_LOCK_MODE, undefined, 'no Object Lock mode without Object Lock');
   assert.equal(stack.api.routeThrottles['POST /backup/jobs']?.burstLimit, RATE_LIMITS.createJob);
+});
+
+test('the API function reads the vault and deletes its snapshot objects only (backup delete), decrypting with the vault key and never writing', () => {
+  const statements = apiStatements(resources, apiFunctionId!);
+  const s3 = statements.filter((s) => list(s.Action).some((a) => a.startsWith('s3:')));
+  const deletes = s3.filter((s) => list(s.Action).includes('s3:DeleteObject'));
+  assert.equal(deletes.length, 1);
+  assert.match(JSON.stringify(deletes[0]!.Resource), /\/vault\/snapshots\/\*"/);
+  assert.deepEqual(list(deletes[0]!.Action), ['s3:DeleteObject'], 'no Object Lock actions without Object Lock');
+  assert.ok(!s3.flatMap((s) => list(s.Action)).some((a) => a === 's3:PutObject' || a.startsWith('s3:PutObjectRetention')), 'never writes the vault');
+  const reads = s3.find((s) => list(s.Action).includes('s3:GetObject'))!;
+  assert.match(JSON.stringify(reads.Resource), /\/vault\/\*"/);
+  const vaultKey = statements.filter((s) => JSON.stringify(s.Resource).includes('VaultKey'));
+  assert.ok(vaultKey.length > 0, 'unwraps data keys with the vault key');
+  for (const st of vaultKey) assert.deepEqual(list(st.Action), ['kms:Decrypt']);
+});
+
+test('with Object Lock the API function reads snapshot retention (a locked snapshot is refused) and knows the mode', () => {
+  const { template: t, stack: locked } = synthHaven({ context: { 'haven:objectLockMode': 'GOVERNANCE', 'haven:objectLockDays': 30 } });
+  const res = t.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  const id = locked.getLogicalId(locked.apiFunction.fn.function.node.defaultChild as CfnElement);
+  const deletes = apiStatements(res, id).find((s) => list(s.Action).includes('s3:DeleteObject'))!;
+  assert.deepEqual(list(deletes.Action).sort(), ['s3:DeleteObject', 's3:GetObjectRetention']);
+  assert.equal((res[id]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables.HAVEN_OBJECT_LOCK_MODE, 'GOVERNANCE');
 });
 
 test('listed source tables and buckets let the API check they exist (DescribeTable, ListBucket), nothing more', () => {
   const table = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
   const bucket = 'arn:aws:s3:::acme-data';
-  const { template: t } = synthHaven({ context: { 'haven:sourceTableArns': [table], 'haven:sourceBucketArns': [bucket] } });
-  t.hasResourceProperties('AWS::IAM::Policy', {
-    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'dynamodb:DescribeTable', Resource: table }), Match.objectLike({ Action: 's3:ListBucket', Resource: bucket })]) },
-  });
+  const { template: t, stack: s } = synthHaven({ context: { 'haven:sourceTableArns': [table], 'haven:sourceBucketArns': [bucket] } });
+  const id = s.getLogicalId(s.apiFunction.fn.function.node.defaultChild as CfnElement);
+  const statements = apiStatements(t.toJSON().Resources, id);
+  const on = (arn: string) => statements.filter((st) => JSON.stringify(st.Resource).includes(arn)).flatMap((st) => list(st.Action));
+  assert.deepEqual(on(table), ['dynamodb:DescribeTable']);
+  assert.deepEqual(on(bucket), ['s3:ListBucket']);
 });
 
 function apiStack(authorization?: HavenApiAuthorization, extra: (s: Stack) => Partial<ConstructorParameters<typeof HavenApi>[2]> = () => ({})): Template {

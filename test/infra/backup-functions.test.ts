@@ -208,7 +208,9 @@ test('no statement anywhere allows a wildcard action other than the catalog key\
         const api = id.startsWith('ApiFunction');
         const executions = api && list(s.Action).join() === 'states:StopExecution' && /:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"(Backup|Restore)WorkflowStateMachine[0-9A-F]{8}"\}\]\}\]\}:\*$/.test(target);
         const schedules = api && list(s.Action).every((a) => a.startsWith('scheduler:')) && target === 'arn:aws:scheduler:us-east-1:123456789012:schedule/haven/*';
-        assert.ok(scopedSuffix.includes(target) || executions || schedules, `${id}: wildcard resource ${target}`);
+        // …and delete single backups: their snapshot objects, nothing else under the vault prefix.
+        const snapshots = api && list(s.Action).includes('s3:DeleteObject') && target === `<${vaultBucketId}.Arn>/vault/snapshots/*`;
+        assert.ok(scopedSuffix.includes(target) || executions || schedules || snapshots, `${id}: wildcard resource ${target}`);
       }
     }
   }

@@ -110,7 +110,7 @@ test('the bundle runs: GET /health answers 200 with JSON and the request id', as
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.HAVEN_VERSION = '9.9.9-bundle';
   // Settings the API reads when first used; /health makes no AWS call.
-  Object.assign(process.env, { HAVEN_CATALOG_TABLE: 'catalog', HAVEN_BACKUP_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:b', HAVEN_RESTORE_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:r', HAVEN_SCHEDULE_GROUP: 'haven', HAVEN_SCHEDULE_ROLE_ARN: 'arn:aws:iam::123456789012:role/s' });
+  Object.assign(process.env, { HAVEN_CATALOG_TABLE: 'catalog', HAVEN_BACKUP_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:b', HAVEN_RESTORE_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:r', HAVEN_VERIFY_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:v', HAVEN_SCHEDULE_GROUP: 'haven', HAVEN_SCHEDULE_ROLE_ARN: 'arn:aws:iam::123456789012:role/s' });
   const mod = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as {
     handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
   };

@@ -134,14 +134,14 @@ test('schedule group is named haven', () => {
   template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'haven' });
 });
 
-test('API function role: its log group, the catalog, starting both workflows and stopping their executions, the job schedules; nothing else', () => {
+test('API function role: its log group, the catalog, starting the backup, restore and verify workflows and stopping backup and restore executions, the job schedules, reading the vault and deleting its snapshots; nothing else', () => {
   const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'Haven API: every route of the REST API' } }))[0] as { Properties: { Role: { 'Fn::GetAtt': [string, string] }; LoggingConfig: { LogGroup: { Ref: string } } } };
   const roleId = fn.Properties.Role['Fn::GetAtt'][0];
   const statements = Object.values(resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
     .flatMap((r) => list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
   const services = new Set(statements.flatMap((st) => list(st.Action)).map((a) => a.split(':')[0]));
-  assert.deepEqual([...services].sort(), ['dynamodb', 'iam', 'kms', 'logs', 'scheduler', 'states']);
+  assert.deepEqual([...services].sort(), ['dynamodb', 'iam', 'kms', 'logs', 's3', 'scheduler', 'states']);
   const passRole = statements.find((st) => list(st.Action).includes('iam:PassRole'));
   assert.match(JSON.stringify(passRole?.Resource), /SchedulerRole/, 'passes only the schedule role');
   const logs = statements.find((st) => list(st.Action).includes('logs:PutLogEvents'));
@@ -149,8 +149,13 @@ test('API function role: its log group, the catalog, starting both workflows and
   const states = statements.filter((st) => list(st.Action).some((a) => a.startsWith('states:')));
   assert.deepEqual([...new Set(states.flatMap((st) => list(st.Action)))].sort(), ['states:StartExecution', 'states:StopExecution']);
   const start = JSON.stringify(states.filter((st) => list(st.Action).includes('states:StartExecution')).map((st) => st.Resource));
-  for (const machine of [stack.backupWorkflow.stateMachine, stack.restoreWorkflow.stateMachine]) assert.ok(start.includes(logicalId(stack, machine)), 'starts both workflows');
-  assert.ok(!JSON.stringify(statements).includes('VaultKey') && !JSON.stringify(statements).includes('VaultBucket'), 'never the vault');
+  for (const machine of [stack.backupWorkflow.stateMachine, stack.restoreWorkflow.stateMachine, stack.verifyWorkflow.stateMachine]) assert.ok(start.includes(logicalId(stack, machine)), 'starts backup, restore and verify');
+  assert.ok(!start.includes(logicalId(stack, stack.pruneWorkflow.stateMachine)), 'never starts prune');
+  const s3 = statements.filter((st) => list(st.Action).some((a) => a.startsWith('s3:')));
+  assert.deepEqual([...new Set(s3.flatMap((st) => list(st.Action)))].sort(), ['s3:DeleteObject', 's3:GetObject', 's3:ListBucket']);
+  for (const st of s3.filter((x) => list(x.Action).includes('s3:DeleteObject'))) assert.match(JSON.stringify(st.Resource), /\/vault\/snapshots\/\*"/, 'deletes snapshots only');
+  const vaultKey = statements.filter((st) => JSON.stringify(st.Resource).includes('VaultKey'));
+  assert.deepEqual([...new Set(vaultKey.flatMap((st) => list(st.Action)))], ['kms:Decrypt'], 'unwraps with the vault key, never wraps');
 });
 
 test('VaultKey grants exactly GenerateDataKey+Decrypt (wrap) or Decrypt (unwrap) on the key itself', () => {

@@ -135,6 +135,9 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       'ApiFunction/Function/Role AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'ApiFunction/Function/Role AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
       'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<CatalogTable.Arn>/index/*]',
+      // Backup delete: read the vault, delete its snapshot objects (one per backup, named at run time).
+      'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/*]',
+      'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/snapshots/*]',
       'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::arn:aws:scheduler:us-east-1:123456789012:schedule/haven/*]',
       ...['BackupWorkflow', 'RestoreWorkflow'].map(
         (machine) => `ApiFunction/Function/Role AwsSolutions-IAM5[Resource::arn:aws:states:us-east-1:123456789012:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}StateMachine"}]}]}:*]`,

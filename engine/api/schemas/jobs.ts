@@ -20,12 +20,24 @@ export const ScheduleSchema = z
   })
   .meta({ id: 'Schedule' });
 
-/** Backups kept per period (grandfather-father-son); each 0–36,500. */
+/**
+ * Backups kept per period (grandfather-father-son; the seed's `days`…`years`)
+ * and the engine's other rules (engine/retention/policy.ts): `keep_last`,
+ * `hourly`…`yearly`, `keep_within` (`7d`, `1y6m`), `min_count`.
+ */
 export const RetentionSchema = z.strictObject({
   days: z.number().int().optional(),
   weeks: z.number().int().optional(),
   months: z.number().int().optional(),
   years: z.number().int().optional(),
+  keep_last: z.number().int().optional(),
+  hourly: z.number().int().optional(),
+  daily: z.number().int().optional(),
+  weekly: z.number().int().optional(),
+  monthly: z.number().int().optional(),
+  yearly: z.number().int().optional(),
+  keep_within: z.string().max(40).optional().meta({ description: 'Keep every backup younger than this (units y, m, w, d, h: `7d`, `1y6m`)' }),
+  min_count: z.number().int().optional(),
 });
 
 /** Compression of new chunks (zstd levels 1–22, gzip 1–9). */
@@ -107,7 +119,7 @@ export const JobSchema = z
     source: z.record(z.string(), z.unknown()),
     destination: z.record(z.string(), z.unknown()),
     schedule: z.record(z.string(), z.unknown()),
-    retention: z.record(z.string(), z.number()),
+    retention: z.record(z.string(), z.union([z.number(), z.string()])),
     compression: z.record(z.string(), z.unknown()),
     encryption: z.record(z.string(), z.unknown()),
     verification: z.record(z.string(), z.unknown()),

@@ -3,26 +3,45 @@
  * levels per algorithm, encryption naming a KMS key, the schedule (through
  * the schedule port) and the source (through the source checker).
  */
-import type { ScheduleConfig, SourceConfig } from '../../catalog/types.js';
+import type { RetentionPolicy, ScheduleConfig, SourceConfig } from '../../catalog/types.js';
+import { InvalidRetentionPolicyError } from '../../retention/errors.js';
+import { isEmptyPolicy, normalizePolicy } from '../../retention/policy.js';
 import { isKmsKeyName } from '../kms-key-id.js';
 import type { ApiDeps } from '../deps.js';
 import type { Issues } from './issues.js';
 import { isInputFault } from '../error-mapping.js';
 
-/** The largest value of each retention period. */
-export const RETENTION_MAX = { days: 36_500, weeks: 5_200, months: 1_200, years: 100 } as const;
+/** The largest value of each retention count (the seed's periods and the engine's rules). */
+export const RETENTION_MAX = {
+  days: 36_500, weeks: 5_200, months: 1_200, years: 100,
+  daily: 36_500, weekly: 5_200, monthly: 1_200, yearly: 100,
+  hourly: 876_000, keep_last: 100_000, min_count: 100_000,
+} as const;
+
+/**
+ * Retention: each count 0 to its maximum, the policy one the retention
+ * engine evaluates (`normalizePolicy`: whole counts, a valid `keep_within`),
+ * and at least one rule keeps something.
+ */
+export function checkRetention(retention: RetentionPolicy, issues: Issues): void {
+  let inRange = true;
+  for (const [period, max] of Object.entries(RETENTION_MAX) as Array<[keyof typeof RETENTION_MAX, number]>) {
+    const value = retention[period];
+    if (value === undefined || (value >= 0 && value <= max)) continue;
+    issues.add(`retention.${period}`, `must be from 0 to ${max}`);
+    inRange = false;
+  }
+  if (!inRange) return;
+  try {
+    issues.check(!isEmptyPolicy(normalizePolicy(retention)), 'retention', 'must keep backups by at least one rule (days, weeks, months, years, keep_last, keep_within… above 0)');
+  } catch (error) {
+    if (!(error instanceof InvalidRetentionPolicyError)) throw error;
+    issues.add(error.message.startsWith('retention.') ? error.message.split(' ')[0]! : 'retention.keep_within', error.message);
+  }
+}
 
 /** Compression levels each algorithm takes. */
 export const COMPRESSION_LEVELS = { zstd: { min: 1, max: 22 }, gzip: { min: 1, max: 9 } } as const;
-
-/** Retention: each period 0 to its maximum, and at least one period keeps something. */
-export function checkRetention(retention: Partial<Record<keyof typeof RETENTION_MAX, number>>, issues: Issues): void {
-  for (const [period, max] of Object.entries(RETENTION_MAX) as Array<[keyof typeof RETENTION_MAX, number]>) {
-    const value = retention[period];
-    if (value !== undefined) issues.check(value >= 0 && value <= max, `retention.${period}`, `must be from 0 to ${max}`);
-  }
-  issues.check(Object.values(retention).some((v) => typeof v === 'number' && v > 0), 'retention', 'must keep backups for at least one period (days, weeks, months or years above 0)');
-}
 
 /**
  * A compression level for an algorithm.
@@ -46,7 +65,7 @@ export interface JobParts {
   /** The schedule as given; checked and normalised by the schedules module. */
   schedule?: unknown;
   source?: SourceConfig;
-  retention?: Partial<Record<keyof typeof RETENTION_MAX, number>>;
+  retention?: RetentionPolicy;
   compression?: { enabled?: boolean; algorithm?: string; level?: number };
   encryption?: { enabled?: boolean; key_id?: string };
 }
