@@ -11,15 +11,10 @@
  * | mark-failed | read/write | read/write/list, delete staging/ | | PutEvents (default bus) |
  */
 import { Duration } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functionEntry } from '../paths.js';
-import type { CatalogTable } from './catalog-table.js';
 import type { DatabaseAccess } from './database-access.js';
-import type { HavenLogLevel } from './haven-function.js';
-import type { VaultBucket } from './vault-bucket.js';
-import type { VaultKey } from './vault-key.js';
-import { VaultAccess, WorkflowFunctions, type WorkflowStepSpec } from './workflow-functions.js';
+import { VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
 
 /** The backup workflow's steps, named as their entry files under `functions/backup/`. */
 export const BackupStep = {
@@ -118,20 +113,13 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
 };
 
 /** Props of {@link BackupFunctions}. */
-export interface BackupFunctionsProps {
-  readonly vault: VaultBucket;
-  readonly vaultKey: VaultKey;
-  readonly catalog: CatalogTable;
-  /** The vault's key prefix in the bucket. @default `vault` */
-  readonly vaultPrefix?: string;
+export interface BackupFunctionsProps extends WorkflowResources {
   /** DynamoDB tables jobs may back up (exact table ARNs). @default none */
   readonly sourceTableArns?: readonly string[];
   /** S3 buckets jobs may back up (exact bucket ARNs). @default none */
   readonly sourceBucketArns?: readonly string[];
   /** Databases jobs may back up: secrets, and the VPC of plan, export, commit and mark-failed. @default none */
   readonly database?: DatabaseAccess;
-  readonly logLevel?: HavenLogLevel;
-  readonly logRetention?: logs.RetentionDays;
 }
 
 /** The six backup functions and their grants. */

@@ -18,16 +18,12 @@
  * granted only when the vault bucket has Object Lock.
  */
 import { Duration } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 // Types only (erased at runtime): the compiler checks each handler name is an export of the entry.
 import type * as PruneHandlers from '../../functions/prune/handlers.js';
 import { functionEntry } from '../paths.js';
-import type { CatalogTable } from './catalog-table.js';
-import type { HavenLogLevel } from './haven-function.js';
-import type { ObjectLockMode, VaultBucket } from './vault-bucket.js';
-import type { VaultKey } from './vault-key.js';
-import { VaultAccess, WorkflowFunctions, type WorkflowStepSpec } from './workflow-functions.js';
+import type { ObjectLockMode } from './vault-bucket.js';
+import { VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
 
 /** The prune workflow's steps. */
 export const PruneStep = {
@@ -91,16 +87,9 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
 };
 
 /** Props of {@link PruneFunctions}. */
-export interface PruneFunctionsProps {
-  readonly vault: VaultBucket;
-  readonly vaultKey: VaultKey;
-  readonly catalog: CatalogTable;
-  /** The vault's key prefix in the bucket. @default `vault` */
-  readonly vaultPrefix?: string;
+export interface PruneFunctionsProps extends WorkflowResources {
   /** The vault bucket's Object Lock mode, when it has Object Lock. @default none */
   readonly objectLockMode?: ObjectLockMode;
-  readonly logLevel?: HavenLogLevel;
-  readonly logRetention?: logs.RetentionDays;
 }
 
 /** The three prune functions and their grants. */

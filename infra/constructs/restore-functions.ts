@@ -22,17 +22,12 @@
  * 404, not 403) before a large `skip_existing` upload.
  */
 import { Duration } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 // Types only (erased at runtime): the compiler checks each handler name is an export of the entry.
 import type * as RestoreHandlers from '../../functions/restore/handlers.js';
 import { functionEntry } from '../paths.js';
-import type { CatalogTable } from './catalog-table.js';
 import type { DatabaseAccess } from './database-access.js';
-import type { HavenLogLevel } from './haven-function.js';
-import type { VaultBucket } from './vault-bucket.js';
-import type { VaultKey } from './vault-key.js';
-import { VaultAccess, WorkflowFunctions, type WorkflowStepSpec } from './workflow-functions.js';
+import { VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
 
 /** The restore workflow's steps. */
 export const RestoreStep = {
@@ -158,20 +153,13 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
 };
 
 /** Props of {@link RestoreFunctions}. */
-export interface RestoreFunctionsProps {
-  readonly vault: VaultBucket;
-  readonly vaultKey: VaultKey;
-  readonly catalog: CatalogTable;
-  /** The vault's key prefix in the bucket. @default `vault` */
-  readonly vaultPrefix?: string;
+export interface RestoreFunctionsProps extends WorkflowResources {
   /** DynamoDB tables restores may write (exact table ARNs). @default none */
   readonly restoreTableArns?: readonly string[];
   /** S3 buckets restores may write (exact bucket ARNs). @default none */
   readonly restoreBucketArns?: readonly string[];
   /** Databases restores may write: secrets, and the VPC of plan, safety backup, restore partition and validate. @default none */
   readonly database?: DatabaseAccess;
-  readonly logLevel?: HavenLogLevel;
-  readonly logRetention?: logs.RetentionDays;
 }
 
 /** The six restore functions and their grants. */

@@ -21,18 +21,14 @@
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 // Types only (erased at runtime): the compiler checks each handler name is an export of the entry.
 import type * as VerifyHandlers from '../../functions/verify/handlers.js';
 import { SCRATCH_PREFIX } from '../../engine/verification/scratch.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { functionEntry } from '../paths.js';
-import type { CatalogTable } from './catalog-table.js';
-import type { HavenLogLevel } from './haven-function.js';
-import { DEFAULT_VAULT_PREFIX, type VaultBucket } from './vault-bucket.js';
-import type { VaultKey } from './vault-key.js';
-import { VaultAccess, WorkflowFunctions, type WorkflowStepSpec } from './workflow-functions.js';
+import { DEFAULT_VAULT_PREFIX } from './vault-bucket.js';
+import { VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
 
 /** The verify workflow's steps. */
 export const VerifyStep = {
@@ -98,15 +94,7 @@ export const SCRATCH_ACCESS: Readonly<Record<VerifyStep, { table: readonly strin
 };
 
 /** Props of {@link VerifyFunctions}. */
-export interface VerifyFunctionsProps {
-  readonly vault: VaultBucket;
-  readonly vaultKey: VaultKey;
-  readonly catalog: CatalogTable;
-  /** The vault's key prefix in the bucket. @default `vault` */
-  readonly vaultPrefix?: string;
-  readonly logLevel?: HavenLogLevel;
-  readonly logRetention?: logs.RetentionDays;
-}
+export type VerifyFunctionsProps = WorkflowResources;
 
 /** The eight verify functions, their grants, and the scratch lifecycle rule. */
 export class VerifyFunctions extends WorkflowFunctions<VerifyStep, VerifySubstitutionKey> {

@@ -100,21 +100,25 @@ export interface WorkflowData {
   readonly bucketArns?: readonly string[];
 }
 
-/** Props of {@link WorkflowFunctions}. */
-export interface WorkflowFunctionsProps<S extends string, K extends string> {
-  /** Every step's spec, in workflow order. */
-  readonly steps: Readonly<Record<S, WorkflowStepSpec<K>>>;
+/** What every workflow's functions are built on: the vault, its key, the catalog, and logging. */
+export interface WorkflowResources {
   readonly vault: VaultBucket;
   readonly vaultKey: VaultKey;
   readonly catalog: CatalogTable;
-  /** The tables and buckets the steps' data grants name. @default none */
-  readonly data?: WorkflowData;
   /** The vault's key prefix in the bucket. @default `vault` */
   readonly vaultPrefix?: string;
-  /** The vault bucket's Object Lock mode, when it has Object Lock (set as `HAVEN_OBJECT_LOCK_MODE`). @default none */
-  readonly objectLockMode?: string;
   readonly logLevel?: HavenLogLevel;
   readonly logRetention?: logs.RetentionDays;
+}
+
+/** Props of {@link WorkflowFunctions}. */
+export interface WorkflowFunctionsProps<S extends string, K extends string> extends WorkflowResources {
+  /** Every step's spec, in workflow order. */
+  readonly steps: Readonly<Record<S, WorkflowStepSpec<K>>>;
+  /** The tables and buckets the steps' data grants name. @default none */
+  readonly data?: WorkflowData;
+  /** The vault bucket's Object Lock mode, when it has Object Lock (set as `HAVEN_OBJECT_LOCK_MODE`). @default none */
+  readonly objectLockMode?: string;
   /** Secrets and network of the steps marked `database`. @default no database access */
   readonly database?: DatabaseAccess;
 }
