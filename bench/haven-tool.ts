@@ -1,19 +1,19 @@
-/** Haven as a bench tool: each step runs `bench/haven-step.ts` in its own Node.js process. */
+/**
+ * Haven as a bench tool: each step runs `bench/haven-step.ts`, bundled with
+ * esbuild as Lambda functions are (`bundle.ts`), in its own Node.js process.
+ */
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundleHavenStep } from './bundle.js';
 import { runMeasured, type MeasuredRun } from './measure.js';
 import { Tool, type BenchTool } from './types.js';
 import type { Dataset } from './dataset.js';
-
-const STEP_SCRIPT = fileURLToPath(new URL('./haven-step.ts', import.meta.url));
-/** The repository root, so `--import tsx` resolves from its node_modules. */
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Haven over a filesystem vault with a local key file. */
 export class HavenTool implements BenchTool {
   readonly tool = Tool.Haven;
   readonly repoDir: string;
   private readonly keyFile: string;
+  private script: Promise<string> | undefined;
 
   /** @param workDir - a fresh directory for the vault and its key file */
   constructor(
@@ -26,15 +26,22 @@ export class HavenTool implements BenchTool {
 
   /** Node.js version, chunker and compression settings. */
   async describe(): Promise<string> {
-    return `Haven (Node.js ${process.version}, FastCDC 64K/256K/1M, zstd 3, AES-256-GCM, 16 MiB packs, engine default concurrency)`;
+    return `Haven (Node.js ${process.version}, esbuild bundle as deployed to Lambda, FastCDC 64K/256K/1M, zstd 3, AES-256-GCM, 16 MiB packs, engine default concurrency)`;
   }
 
-  private run(label: string, args: readonly string[]): Promise<MeasuredRun> {
+  /** Bundles the step script (before any step is measured). */
+  async prepare(): Promise<void> {
+    this.script ??= bundleHavenStep(this.workDir);
+    await this.script;
+  }
+
+  private async run(label: string, args: readonly string[]): Promise<MeasuredRun> {
+    await this.prepare();
     return runMeasured({
       label: `haven ${label}`,
       command: process.execPath,
-      args: ['--import', 'tsx', STEP_SCRIPT, ...args, '--vault', this.repoDir, '--key', this.keyFile],
-      cwd: REPO_ROOT,
+      args: [(await this.script)!, ...args, '--vault', this.repoDir, '--key', this.keyFile],
+      cwd: this.workDir,
       // Haven's runtime setting (also set on its Lambda functions): two malloc arenas keep the native
       // memory of zstd on libuv's threads from fragmenting across one arena per thread.
       env: { ...process.env, MALLOC_ARENA_MAX: '2' },

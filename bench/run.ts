@@ -5,6 +5,7 @@
  * JSON with `--json FILE`. Flags: `--quick`, `--json FILE`, `--keep`,
  * `--skip-restic`.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,8 @@ function details(tool: BenchTool, step: Step, run: MeasuredRun): unknown {
 
 async function measure(tool: BenchTool, step: Step, inputBytes: number, run: () => Promise<MeasuredRun>): Promise<StepResult> {
   log(`${tool.tool}: ${step}…`);
+  // Flush what earlier steps wrote, so no step pays for another's writeback.
+  execFileSync('sync');
   const before = directoryBytes(tool.repoDir);
   const measured = await run();
   const after = directoryBytes(tool.repoDir);
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
     if (!args.skipRestic) tools.push(new ResticTool(join(base, 'restic'), dataDir));
     for (const tool of tools) await mkdir(join(base, tool.tool), { recursive: true });
     const descriptions = await Promise.all(tools.map((t) => t.describe()));
+    for (const tool of tools) await tool.prepare?.();
 
     const results: StepResult[] = [];
     for (const tool of tools) {

@@ -24,6 +24,8 @@ export interface BenchTool {
   readonly repoDir: string;
   /** A one-line description of the tool and its settings, for the report. */
   describe(): Promise<string>;
+  /** Work done once before any step is measured (e.g. building a bundle). */
+  prepare?(): Promise<void>;
   init(): Promise<MeasuredRun>;
   backup(type: 'full' | 'incremental'): Promise<MeasuredRun>;
   /** Restores the latest snapshot under `target`. */

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { chunkStream } from '../chunker/fastcdc.js';
 import { gearTable } from '../chunker/gear.js';
-import type { CompressionConfig } from '../compression/codec.js';
+import type { Compression, CompressionConfig } from '../compression/codec.js';
 import { SEAL_OVERHEAD } from '../crypto/aead.js';
 import { chunkId } from '../crypto/hash.js';
 import type { PackEntry } from '../index/types.js';
@@ -18,6 +18,7 @@ import { blobConcurrency, sealChunks, warmBlobPool } from '../pack/blob-workers.
 import type { PartitionRecord } from '../snapshot/snapshot.js';
 import type { Vault } from '../vault/vault.js';
 import { EMPTY_VIEW, type DedupView } from './dedup-view.js';
+import { TurnQueue } from '../util/concurrency.js';
 
 /** Progress of a running backup, in plaintext bytes unless named otherwise. */
 export interface BackupProgress {
@@ -60,6 +61,8 @@ export class BackupSession {
   private readonly packs: PackEntry[] = [];
   private readonly partitions: PartitionRecord[] = [];
   private readonly uploads = new Set<Promise<void>>();
+  /** Chunks enter packs in the order they were read. */
+  private readonly packOrder = new TurnQueue();
   private pack: PackBuilder;
   private counts = { bytes_read: 0, bytes_new: 0, bytes_stored: 0, blobs_total: 0, blobs_new: 0, packs_written: 0 };
   private bytesUploaded = 0;
@@ -157,36 +160,56 @@ export class BackupSession {
 
   /**
    * Compresses, seals and packs one chunk; with no id given, computes it
-   * first and drops the chunk when this session already stored it.
+   * first and drops the chunk when this session already stored it. Chunks
+   * are sealed concurrently but enter packs in the order they were read, so
+   * a partition's blobs sit side by side and restore with few ranged reads.
    * @returns the chunk id (hex)
    */
   private async storeBlob(chunk: Uint8Array, known: Buffer | undefined): Promise<string> {
-    const rawLength = chunk.length;
-    let id = known?.toString('hex') ?? '';
-    let stored = false;
-    const settings = { key: this.vault.keyring.current, compression: this.options.compression, macKey: this.vault.keyring.secrets.macKey };
-    await sealChunks(settings, [known ? { data: chunk, id: known } : { data: chunk }], (_, idBytes, compression, sealed) => {
-      if (!known) {
-        id = Buffer.from(idBytes.buffer, idBytes.byteOffset, idBytes.byteLength).toString('hex');
-        if (this.written.has(id) || this.options.dedup.has(id)) return;
-        this.written.add(id);
+    const turn = this.packOrder.take();
+    try {
+      const rawLength = chunk.length;
+      let id = known?.toString('hex') ?? '';
+      let sealedBlob: { compression: Compression; bytes: Uint8Array } | undefined;
+      let added = false;
+      const settings = { key: this.vault.keyring.current, compression: this.options.compression, macKey: this.vault.keyring.secrets.macKey };
+      await sealChunks(settings, [known ? { data: chunk, id: known } : { data: chunk }], (_, idBytes, compression, sealed) => {
+        if (!known) {
+          id = Buffer.from(idBytes.buffer, idBytes.byteOffset, idBytes.byteLength).toString('hex');
+          if (this.written.has(id) || this.options.dedup.has(id)) return;
+          this.written.add(id);
+        }
+        // `sealed` is only valid during this call: pack it now when it is this chunk's turn, else keep a copy.
+        if (turn.current) {
+          this.addToPack(id, compression, rawLength, sealed);
+          added = true;
+        } else sealedBlob = { compression, bytes: sealed.slice() };
+      });
+      if (sealedBlob) {
+        await turn.ready();
+        this.addToPack(id, sealedBlob.compression, rawLength, sealedBlob.bytes);
+        added = true;
       }
-      this.pack.add(id, compression, rawLength, sealed);
-      this.counts.bytes_new += rawLength;
-      this.counts.bytes_stored += sealed.length;
-      this.counts.blobs_new += 1;
-      stored = true;
-    });
-    if (stored && this.pack.size >= this.vault.config.pack_size) {
-      const full = this.pack;
-      this.pack = this.newPack();
-      this.startUpload(full);
-      // Back-pressure: at most two packs uploading while the next one fills (bounded memory: ~3 packs).
-      while (this.uploads.size > 1) await Promise.race(this.uploads);
-      if (this.uploadFailure) throw this.uploadFailure;
+      if (added && this.pack.size >= this.vault.config.pack_size) {
+        const full = this.pack;
+        this.pack = this.newPack();
+        this.startUpload(full);
+        // Back-pressure: at most two packs uploading while the next one fills (bounded memory: ~3 packs).
+        while (this.uploads.size > 1) await Promise.race(this.uploads);
+        if (this.uploadFailure) throw this.uploadFailure;
+      }
+      this.report();
+      return id;
+    } finally {
+      turn.done();
     }
-    this.report();
-    return id;
+  }
+
+  private addToPack(id: string, compression: Compression, rawLength: number, sealed: Uint8Array): void {
+    this.pack.add(id, compression, rawLength, sealed);
+    this.counts.bytes_new += rawLength;
+    this.counts.bytes_stored += sealed.length;
+    this.counts.blobs_new += 1;
   }
 
   private startUpload(builder: PackBuilder): void {

@@ -1,7 +1,7 @@
 /**
  * Restores a partition as a stream of verified plaintext. Consecutive blobs
  * stored side by side in one pack are fetched with one ranged read (at most
- * 4 MiB of plaintext by default); several reads are in flight at once, each
+ * 2 MiB of plaintext by default); several reads are in flight at once, each
  * decoded on a blob worker thread when one runs; bytes are emitted strictly
  * in order and only after their blob authenticated and matched its id, so a
  * damaged vault yields a `CorruptedBackupError`, never wrong bytes. The
@@ -26,7 +26,7 @@ export interface RestoreOptions {
   /** Largest single ranged read (default 8 MiB). */
   maxReadBytes?: number;
   /**
-   * Most plaintext one ranged read may restore (default 4 MiB), so memory
+   * Most plaintext one ranged read may restore (default 2 MiB), so memory
    * stays bounded by `concurrency` times this however well the data compressed.
    */
   maxReadPlaintextBytes?: number;
@@ -139,7 +139,7 @@ export async function* restorePartition(
   const partition = findPartition(snapshot, partitionName);
   warmBlobPool();
   const concurrency = options.concurrency ?? 4;
-  const groups = readGroups(index, snapshot, partition, options.maxReadBytes ?? 8 * 1024 * 1024, options.maxReadPlaintextBytes ?? 4 * 1024 * 1024);
+  const groups = readGroups(index, snapshot, partition, options.maxReadBytes ?? 8 * 1024 * 1024, options.maxReadPlaintextBytes ?? 2 * 1024 * 1024);
   const window: Array<Promise<Uint8Array[]>> = [];
   const fill = () => {
     while (window.length < concurrency) {

@@ -43,3 +43,76 @@ export class Limiter {
     }
   }
 }
+
+/** A place in a {@link TurnQueue}: its holder acts once every earlier ticket is done. */
+export interface Turn {
+  /** True while every earlier ticket is done (the holder may act now, synchronously). */
+  readonly current: boolean;
+  /** Resolves once every earlier ticket is done. */
+  ready(): Promise<void>;
+  /** Marks this ticket done (call exactly once, also on failure, e.g. in `finally`; later calls do nothing). */
+  done(): void;
+}
+
+/**
+ * Hands out tickets in call order so that work started concurrently can
+ * finish in that order: each holder does its ordered step after
+ * `await turn.ready()` and then calls `done()`. A ticket done early (say,
+ * its task failed) is skipped when its turn comes.
+ */
+export class TurnQueue {
+  #issued = 0;
+  #serving = 0;
+  readonly #finished = new Set<number>();
+  readonly #waiting = new Map<number, () => void>();
+
+  /** The next ticket, behind every ticket taken before it. */
+  take(): Turn {
+    return new QueueTurn(this.#issued++, this);
+  }
+
+  /** @internal */
+  isServing(number: number): boolean {
+    return this.#serving === number;
+  }
+
+  /** @internal */
+  wait(number: number): Promise<void> {
+    if (this.#serving === number) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#waiting.set(number, resolve));
+  }
+
+  /** @internal */
+  finish(number: number): void {
+    this.#finished.add(number);
+    while (this.#finished.delete(this.#serving)) this.#serving++;
+    const next = this.#waiting.get(this.#serving);
+    if (next) {
+      this.#waiting.delete(this.#serving);
+      next();
+    }
+  }
+}
+
+class QueueTurn implements Turn {
+  #done = false;
+
+  constructor(
+    private readonly number: number,
+    private readonly queue: TurnQueue,
+  ) {}
+
+  get current(): boolean {
+    return this.queue.isServing(this.number);
+  }
+
+  ready(): Promise<void> {
+    return this.queue.wait(this.number);
+  }
+
+  done(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.queue.finish(this.number);
+  }
+}

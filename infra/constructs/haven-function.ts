@@ -32,6 +32,20 @@ export const POWERTOOLS_SERVICE_NAME = 'haven';
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __havenCreateRequire } from 'node:module'; const require = __havenCreateRequire(import.meta.url);";
 
+/**
+ * esbuild options that bundle an entry the way {@link HavenFunction} does
+ * (ESM, Node 22, minified, the require banner), for code that runs a
+ * Lambda-like bundle outside CDK: the bundle test and the bench.
+ */
+export const LAMBDA_ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  banner: { js: ESM_REQUIRE_BANNER },
+} as const;
+
 /** Props of {@link HavenFunction}. */
 export interface HavenFunctionProps {
   /** Absolute path of the TypeScript entry file. */
@@ -131,10 +145,10 @@ export class HavenFunction extends Construct implements iam.IGrantable {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: LAMBDA_ESBUILD_OPTIONS.target,
         mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
+        banner: LAMBDA_ESBUILD_OPTIONS.banner.js,
+        minify: LAMBDA_ESBUILD_OPTIONS.minify,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../../infra/constructs/haven-function.js';
+import { LAMBDA_ESBUILD_OPTIONS } from '../../infra/constructs/haven-function.js';
 import { WORKERS_ENV } from '../../engine/pack/blob-workers.js';
 import { jsonLines, randomData } from '../helpers/engine.js';
 
@@ -35,13 +35,8 @@ describe('engine bundled with esbuild (as deployed to Lambda)', () => {
     dir = mkdtempSync(join(tmpdir(), 'haven-bundle-'));
     bundle = join(dir, 'bundle.mjs');
     await build({
+      ...LAMBDA_ESBUILD_OPTIONS,
       entryPoints: [ENTRY],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      minify: true,
-      banner: { js: ESM_REQUIRE_BANNER },
       outfile: bundle,
       logLevel: 'silent',
     });
