@@ -7,7 +7,8 @@
  * (`compressionPlan`, `inflateOptions`) and checks (`checkInflated`), so
  * both paths write the same frames and raise the same errors.
  *
- * A chunk that does not shrink is stored as is and flagged `None`.
+ * A chunk that does not shrink is stored as is and flagged `None`; so is a
+ * chunk that `looksIncompressible` (sampled byte entropy), without trying.
  * Compressed forms carry no checksum of their own (zstd checksum flag off):
  * every blob is authenticated by AES-GCM, and decompression additionally
  * checks the exact output length and that all input was consumed.
@@ -15,6 +16,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { Compression, type CompressionConfig, resolveCompressionConfig } from './codec.js';
+import { looksIncompressible } from './entropy.js';
 import { DecompressionError } from './errors.js';
 
 const zstdCompress = promisify(zlib.zstdCompress);
@@ -49,7 +51,7 @@ export interface CompressedChunk {
  */
 export async function compressChunk(data: Uint8Array, config: CompressionConfig): Promise<CompressedChunk> {
   const plan = compressionPlan(config, data.length);
-  if (!plan) return { algorithm: Compression.None, data };
+  if (!plan || looksIncompressible(data)) return { algorithm: Compression.None, data };
   const compressed = plan.method === 'zstd' ? await zstdCompress(data, plan.options) : await gzip(data, plan.options);
   if (compressed.length >= data.length) return { algorithm: Compression.None, data };
   return {

@@ -10,7 +10,8 @@
  *
  * Operations (`body.op`):
  * - `seal`: for each item, compress `slot[0, length)` with
- *   `method`/`options` unless that does not shrink it, write the algorithm
+ *   `method`/`options` unless it looks incompressible
+ *   (`compression/entropy.ts`, compiled in) or compressing does not shrink it, write the algorithm
  *   byte used (`flag`, else `noneFlag`) into the last byte of the item's
  *   `aad`, AES-256-GCM-seal the bytes under `key` with that `aad`, and write
  *   the sealed blob over the start of `slot` (a buffer with room for the
@@ -34,6 +35,7 @@
  * Results are fresh ArrayBuffers, transferred back without a copy.
  */
 import type { ZlibOptions, ZstdOptions } from 'node:zlib';
+import { looksIncompressible } from '../compression/entropy.js';
 
 /** One chunk to compress and seal. */
 export interface SealItem {
@@ -142,6 +144,7 @@ export const BLOB_KERNEL_SOURCE = String.raw`(() => {
   const TAG = 16;
   const compressors = { zstd: zlib.zstdCompressSync, gzip: zlib.gzipSync };
   const inflaters = { zstd: zlib.zstdDecompressSync, gzip: zlib.gunzipSync };
+  const looksIncompressible = (${looksIncompressible.toString()});
 
   // Seals data into out (which may hold data itself: the cipher copies its output first).
   const sealInto = (key, data, aad, out) => {
@@ -187,7 +190,7 @@ export const BLOB_KERNEL_SOURCE = String.raw`(() => {
       }
       let used = noneFlag;
       let body = data;
-      if (method !== 'none' && data.length > 0) {
+      if (method !== 'none' && data.length > 0 && !looksIncompressible(data)) {
         const compressed = compressors[method](data, item.options);
         if (compressed.length < data.length) {
           used = flag;

@@ -104,6 +104,22 @@ describe('blob workers', () => {
     assert.equal(chunks[0]!.length > 0 && chunks[1]!.length, 200_000, "the callers' chunks are untouched");
   });
 
+  test('workers and the in-thread path skip the same high-entropy chunks (the heuristic is compiled into the kernel)', async () => {
+    const key = t.vault.keyring.current;
+    const macKey = t.vault.keyring.secrets.macKey;
+    // A random 4 KiB block repeated: zstd would shrink it 60-fold, but every sample looks random, so neither path tries.
+    const repeated = Buffer.concat(Array.from({ length: 64 }, () => randomData(4096, 77)));
+    const chunks = [repeated, jsonLines(3000)];
+    const flags = async (enabled: boolean): Promise<number[]> =>
+      withWorkers(enabled, async () => {
+        const out: number[] = [];
+        await sealChunks({ key, compression: { algorithm: 'zstd' }, macKey }, chunks.map((data) => ({ data })), (index, _id, flag) => void (out[index] = flag));
+        return out;
+      });
+    assert.deepEqual(await flags(true), [Compression.None, Compression.Zstd]);
+    assert.deepEqual(await flags(false), [Compression.None, Compression.Zstd]);
+  });
+
   test('decodeBlobs gives the same plaintexts and the same errors with and without workers', async () => {
     const vault = t.vault;
     const key = vault.keyring.current;
