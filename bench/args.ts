@@ -10,6 +10,8 @@ export interface BenchArgs {
   /** Keep the temp directories (data, vault, repository, restores). */
   keep: boolean;
   skipRestic: boolean;
+  /** Repetitions of the full backup and of the restore, tools interleaved; the median counts. */
+  runs: number;
   /** Data set size in bytes. */
   datasetBytes: number;
   /** Sample size of the stage breakdown in bytes. */
@@ -19,7 +21,7 @@ export interface BenchArgs {
 const MiB = 1024 * 1024;
 
 /**
- * Parses `--quick`, `--json FILE`, `--keep`, `--skip-restic`.
+ * Parses `--quick`, `--json FILE`, `--keep`, `--skip-restic`, `--runs N` (default 3).
  * @throws TypeError on an unknown flag
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -30,14 +32,18 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       json: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'skip-restic': { type: 'boolean', default: false },
+      runs: { type: 'string', default: '3' },
     },
   });
   const quick = values.quick ?? false;
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new TypeError(`--runs must be a whole number from 1 to 20, got ${values.runs}`);
   return {
     quick,
     ...(values.json ? { json: values.json } : {}),
     keep: values.keep ?? false,
     skipRestic: values['skip-restic'] ?? false,
+    runs,
     datasetBytes: (quick ? 200 : 1024) * MiB,
     stageSampleBytes: (quick ? 64 : 256) * MiB,
   };

@@ -2,6 +2,7 @@
  * Haven as a bench tool: each step runs `bench/haven-step.ts`, bundled with
  * esbuild as Lambda functions are (`bundle.ts`), in its own Node.js process.
  */
+import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { bundleHavenStep } from './bundle.js';
 import { runMeasured, type MeasuredRun } from './measure.js';
@@ -47,6 +48,12 @@ export class HavenTool implements BenchTool {
       env: { ...process.env, MALLOC_ARENA_MAX: '2' },
       rssFile: join(this.workDir, 'rss.txt'),
     });
+  }
+
+  /** Deletes the vault and its key file. */
+  async reset(): Promise<void> {
+    await rm(this.repoDir, { recursive: true, force: true });
+    await rm(this.keyFile, { force: true });
   }
 
   /** Creates the key file and vault. */

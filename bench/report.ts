@@ -33,11 +33,12 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>
 /** Markdown table of every tool and step. */
 export function stepsTable(results: readonly StepResult[]): string {
   return table(
-    ['tool', 'step', 'wall (s)', 'CPU (s)', 'input (MB)', 'throughput (MB/s)', 'stored after (MB)', 'new in step (MB)', 'peak RSS (MiB)'],
+    ['tool', 'step', 'wall (s, median)', 'runs (s)', 'CPU (s)', 'input (MB)', 'throughput (MB/s)', 'stored after (MB)', 'new in step (MB)', 'peak RSS (MiB)'],
     results.map((r) => [
       r.tool,
       r.step,
       r.wallSeconds.toFixed(2),
+      r.wallRuns && r.wallRuns.length > 1 ? r.wallRuns.map((w) => w.toFixed(2)).join(' / ') : '-',
       r.cpuSeconds.toFixed(2),
       r.inputBytes > 0 ? mb(r.inputBytes) : '-',
       r.inputBytes > 0 ? r.throughputMBs.toFixed(1) : '-',

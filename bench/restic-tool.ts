@@ -5,7 +5,7 @@
  * directory, and a fixed password in the environment.
  */
 import { execFile } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runMeasured, type MeasuredRun } from './measure.js';
@@ -45,6 +45,12 @@ export class ResticTool implements BenchTool {
 
   private run(label: string, args: readonly string[]): Promise<MeasuredRun> {
     return runMeasured({ label: `restic ${label}`, command: 'restic', args, env: this.env, rssFile: join(this.workDir, 'rss.txt') });
+  }
+
+  /** Deletes the repository and its cache. */
+  async reset(): Promise<void> {
+    await rm(this.repoDir, { recursive: true, force: true });
+    await rm(this.cacheDir, { recursive: true, force: true });
   }
 
   /** `restic init --repository-version 2`. */

@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: Haven against restic on the same synthetic data, every
  * step in its own child process (wall time and peak RSS per step), then a
- * per-stage breakdown of Haven's pipeline. Prints markdown tables; writes
+ * per-stage breakdown of Haven's pipeline. Full backups and restores are
+ * repeated (`--runs N`, default 3) with the tools taking turns; the median
+ * counts. Prints markdown tables; writes
  * JSON with `--json FILE`. Flags: `--quick`, `--json FILE`, `--keep`,
- * `--skip-restic`.
+ * `--skip-restic`, `--runs N`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -65,6 +67,26 @@ async function hashInputs(dataset: Dataset): Promise<Map<string, string>> {
   return digests;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One step's repetitions as one result: median wall and CPU time, largest peak RSS, the last run's sizes. */
+function medianRun(runs: readonly StepResult[]): StepResult {
+  const last = runs[runs.length - 1]!;
+  const wallSeconds = median(runs.map((r) => r.wallSeconds));
+  return {
+    ...last,
+    wallSeconds,
+    cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+    throughputMBs: last.inputBytes / 1e6 / wallSeconds,
+    peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)),
+    wallRuns: runs.map((r) => r.wallSeconds),
+  };
+}
+
 async function main(): Promise<void> {
   assertNodeVersion();
   const args = parseBenchArgs(process.argv.slice(2));
@@ -87,22 +109,39 @@ async function main(): Promise<void> {
     for (const tool of tools) await tool.prepare?.();
 
     const results: StepResult[] = [];
-    for (const tool of tools) {
-      results.push(await measure(tool, Step.Init, 0, () => tool.init()));
-      results.push(await measure(tool, Step.Full, dataset.totalBytes, () => tool.backup('full')));
+    // Full backups and restores run `runs` times, the tools taking turns, so both see the same
+    // machine; the median counts. Each full backup after the first starts from a new repository.
+    const fullRuns = new Map<Tool, StepResult[]>(tools.map((t) => [t.tool, []]));
+    for (let rep = 0; rep < args.runs; rep++) {
+      for (const tool of tools) {
+        if (rep === 0) results.push(await measure(tool, Step.Init, 0, () => tool.init()));
+        else {
+          await tool.reset();
+          await tool.init();
+        }
+        fullRuns.get(tool.tool)!.push(await measure(tool, Step.Full, dataset.totalBytes, () => tool.backup('full')));
+      }
     }
+    for (const tool of tools) results.push(medianRun(fullRuns.get(tool.tool)!));
     const mutation = mutateRecords(dataset);
     log(`mutated ${mutation.records} records (${(mutation.bytes / 1e6).toFixed(2)} MB) in ${mutation.runs.length} runs`);
     const digests = await hashInputs(dataset);
     for (const tool of tools) results.push(await measure(tool, Step.Incremental, dataset.totalBytes, () => tool.backup('incremental')));
-    for (const tool of tools) {
-      const target = join(base, `${tool.tool}-restore`);
-      await mkdir(target);
-      results.push(await measure(tool, Step.Restore, dataset.totalBytes, () => tool.restore(target)));
-      await verifyRestore(tool.tool, digests, await tool.restoredFiles(target));
-      log(`${tool.tool}: restored files match the inputs (SHA-256)`);
-      if (!args.keep) rmSync(target, { recursive: true, force: true });
+    const restoreRuns = new Map<Tool, StepResult[]>(tools.map((t) => [t.tool, []]));
+    for (let rep = 0; rep < args.runs; rep++) {
+      for (const tool of tools) {
+        const target = join(base, `${tool.tool}-restore`);
+        rmSync(target, { recursive: true, force: true });
+        await mkdir(target);
+        restoreRuns.get(tool.tool)!.push(await measure(tool, Step.Restore, dataset.totalBytes, () => tool.restore(target)));
+        if (rep === args.runs - 1) {
+          await verifyRestore(tool.tool, digests, await tool.restoredFiles(target));
+          log(`${tool.tool}: restored files match the inputs (SHA-256)`);
+          if (!args.keep) rmSync(target, { recursive: true, force: true });
+        }
+      }
     }
+    for (const tool of tools) results.push(medianRun(restoreRuns.get(tool.tool)!));
 
     log(`stage breakdown on a ${(args.stageSampleBytes / 2 ** 20).toFixed(0)} MiB sample…`);
     const stages = await measureStages({

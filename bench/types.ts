@@ -27,6 +27,8 @@ export interface BenchTool {
   /** Work done once before any step is measured (e.g. building a bundle). */
   prepare?(): Promise<void>;
   init(): Promise<MeasuredRun>;
+  /** Deletes the repository (and any cache), so that `init` starts afresh. */
+  reset(): Promise<void>;
   backup(type: 'full' | 'incremental'): Promise<MeasuredRun>;
   /** Restores the latest snapshot under `target`. */
   restore(target: string): Promise<MeasuredRun>;
@@ -50,6 +52,8 @@ export interface StepResult {
   /** Repository growth during the step. */
   newBytes: number;
   peakRssMiB: number;
+  /** Wall seconds of every repetition (the step's `wallSeconds` is their median). */
+  wallRuns?: number[];
   /** What the tool itself reported (snapshot stats, restic summary). */
   details?: unknown;
 }
