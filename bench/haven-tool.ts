@@ -4,6 +4,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { HAVEN_MALLOC_ENV } from '../infra/constructs/haven-function.js';
 import { bundleHavenStep } from './bundle.js';
 import { runMeasured, type MeasuredRun } from './measure.js';
 import { Tool, type BenchTool } from './types.js';
@@ -43,9 +44,8 @@ export class HavenTool implements BenchTool {
       command: process.execPath,
       args: [(await this.script)!, ...args, '--vault', this.repoDir, '--key', this.keyFile],
       cwd: this.workDir,
-      // Haven's runtime setting (also set on its Lambda functions): two malloc arenas keep the native
-      // memory of zstd on libuv's threads from fragmenting across one arena per thread.
-      env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+      // Haven's malloc settings, as its Lambda functions run.
+      env: { ...process.env, ...HAVEN_MALLOC_ENV },
       rssFile: join(this.workDir, 'rss.txt'),
     });
   }

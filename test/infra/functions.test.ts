@@ -77,10 +77,11 @@ test('every function: JSON logs (Lambda advanced logging) into its own log group
   }
 });
 
-test('every function: source maps on and Powertools configured', () => {
+test('every function: source maps on, Haven\'s malloc settings and Powertools configured', () => {
   for (const { Properties: p } of functions) {
     const env = p.Environment.Variables;
     assert.equal(env.NODE_OPTIONS, '--enable-source-maps');
+    assert.deepEqual({ a: env.MALLOC_ARENA_MAX, m: env.MALLOC_MMAP_THRESHOLD_, t: env.MALLOC_TRIM_THRESHOLD_ }, { a: '2', m: '33554432', t: '268435456' });
     assert.equal(env.POWERTOOLS_SERVICE_NAME, 'haven');
     assert.equal(env.POWERTOOLS_LOG_LEVEL, 'INFO');
   }
