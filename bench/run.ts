@@ -109,11 +109,13 @@ async function main(): Promise<void> {
     for (const tool of tools) await tool.prepare?.();
 
     const results: StepResult[] = [];
-    // Full backups and restores run `runs` times, the tools taking turns, so both see the same
-    // machine; the median counts. Each full backup after the first starts from a new repository.
+    // Full backups and restores run `runs` times, the tools taking turns (who goes first alternates),
+    // so both see the same machine; the median counts. Each full backup after the first starts from
+    // a new repository.
+    const turnOrder = (rep: number): BenchTool[] => (rep % 2 === 0 ? tools : [...tools].reverse());
     const fullRuns = new Map<Tool, StepResult[]>(tools.map((t) => [t.tool, []]));
     for (let rep = 0; rep < args.runs; rep++) {
-      for (const tool of tools) {
+      for (const tool of turnOrder(rep)) {
         if (rep === 0) results.push(await measure(tool, Step.Init, 0, () => tool.init()));
         else {
           await tool.reset();
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
     for (const tool of tools) results.push(await measure(tool, Step.Incremental, dataset.totalBytes, () => tool.backup('incremental')));
     const restoreRuns = new Map<Tool, StepResult[]>(tools.map((t) => [t.tool, []]));
     for (let rep = 0; rep < args.runs; rep++) {
-      for (const tool of tools) {
+      for (const tool of turnOrder(rep)) {
         const target = join(base, `${tool.tool}-restore`);
         rmSync(target, { recursive: true, force: true });
         await mkdir(target);
