@@ -61,8 +61,8 @@ export interface StepResult {
 /** One row of the per-stage breakdown. */
 export interface StageResult {
   stage: string;
-  /** Where the engine runs it: the main thread or the libuv pool. */
-  runsOn: 'main thread' | 'thread pool' | 'I/O' | 'pipeline';
+  /** Where the engine runs it: the main thread or the blob worker threads (the stage itself is timed alone, in process). */
+  runsOn: 'main thread' | 'blob workers' | 'I/O' | 'pipeline';
   seconds: number;
   /** Bytes the stage itself consumed. */
   stageBytes: number;
