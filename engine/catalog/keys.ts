@@ -17,9 +17,8 @@
 import { TIME_BOUNDS } from './time.js';
 
 /**
- * Attribute and index names of the table; the same names as the CDK
- * construct's `CatalogSchema` (infra/constructs/catalog-table.ts), which the
- * engine may not import.
+ * Attribute and index names of the table. The CDK construct
+ * (`infra/constructs/catalog-table.ts`) builds the table from this object.
  */
 export const TableLayout = {
   partitionKey: 'pk',

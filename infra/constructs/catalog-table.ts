@@ -8,15 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable, Grant } from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-
-/** Attribute and index names of the catalog table, shared with the engine's catalog code. */
-export const CatalogSchema = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  ttlAttribute: 'expires_at',
-  gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  gsi2: { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-} as const;
+import { TableLayout } from '../../engine/catalog/keys.js';
 
 /** Props of {@link CatalogTable}. */
 export interface CatalogTableProps {
@@ -51,7 +43,8 @@ export class CatalogTable extends Construct {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.encryptionKey = props.encryptionKey ?? this.createKey(props.keyAlias ?? 'alias/haven-catalog', removalPolicy);
-    const s = CatalogSchema;
+    // Attribute and index names: the engine's catalog layout, the one definition both sides read.
+    const s = TableLayout;
     const str = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: str(s.partitionKey),

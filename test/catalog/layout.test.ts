@@ -1,13 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CatalogSchema } from '../../infra/constructs/catalog-table.js';
 import { backupIdOf, executionIdOf, IdPrefix, newId, ulid } from '../../engine/catalog/ids.js';
-import { itemKeys, Kinds, listPartition, TableLayout } from '../../engine/catalog/keys.js';
+import { itemKeys, Kinds, listPartition } from '../../engine/catalog/keys.js';
 import { timeRange } from '../../engine/catalog/time.js';
-
-test('the engine names the same attributes and indexes as the CDK table', () => {
-  assert.deepEqual(TableLayout, CatalogSchema);
-});
 
 test('ulids are 26 Crockford characters and sort by time, then by creation within a millisecond', () => {
   const at = (ms: number) => new Date(Date.parse('2024-01-15T00:00:00Z') + ms);
