@@ -31,18 +31,21 @@ export class HavenTool implements BenchTool {
     return `Haven (Node.js ${process.version}, esbuild bundle as deployed to Lambda, FastCDC 64K/256K/1M, zstd 3, AES-256-GCM, 16 MiB packs, engine default concurrency)`;
   }
 
+  /** The bundled step script, built once. */
+  private bundled(): Promise<string> {
+    return (this.script ??= bundleHavenStep(this.workDir));
+  }
+
   /** Bundles the step script (before any step is measured). */
   async prepare(): Promise<void> {
-    this.script ??= bundleHavenStep(this.workDir);
-    await this.script;
+    await this.bundled();
   }
 
   private async run(label: string, args: readonly string[]): Promise<MeasuredRun> {
-    await this.prepare();
     return runMeasured({
       label: `haven ${label}`,
       command: process.execPath,
-      args: [(await this.script)!, ...args, '--vault', this.repoDir, '--key', this.keyFile],
+      args: [await this.bundled(), ...args, '--vault', this.repoDir, '--key', this.keyFile],
       cwd: this.workDir,
       // Haven's malloc settings, as its Lambda functions run.
       env: { ...process.env, ...HAVEN_MALLOC_ENV },

@@ -99,6 +99,7 @@ export const VERIFY_SUBSTITUTIONS = {
   VerifyFinalizeFunctionArn: 'haven-verify-finalize',
   VerifyMarkFailedFunctionArn: 'haven-verify-mark-failed',
 } as const satisfies Record<string, keyof typeof VERIFY_FUNCTIONS>;
+
 /** Function name → step, for the prune workflow. */
 export const PRUNE_FUNCTIONS = {
   'haven-prune-list-jobs': listPruneJobs,

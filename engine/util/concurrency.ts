@@ -68,22 +68,23 @@ export class TurnQueue {
 
   /** The next ticket, behind every ticket taken before it. */
   take(): Turn {
-    return new QueueTurn(this.#issued++, this);
+    const number = this.#issued++;
+    const isCurrent = (): boolean => this.#serving === number;
+    let finished = false;
+    return {
+      get current() {
+        return isCurrent();
+      },
+      ready: () => (isCurrent() ? Promise.resolve() : new Promise<void>((resolve) => this.#waiting.set(number, resolve))),
+      done: () => {
+        if (finished) return;
+        finished = true;
+        this.#finish(number);
+      },
+    };
   }
 
-  /** @internal */
-  isServing(number: number): boolean {
-    return this.#serving === number;
-  }
-
-  /** @internal */
-  wait(number: number): Promise<void> {
-    if (this.#serving === number) return Promise.resolve();
-    return new Promise<void>((resolve) => this.#waiting.set(number, resolve));
-  }
-
-  /** @internal */
-  finish(number: number): void {
+  #finish(number: number): void {
     this.#finished.add(number);
     while (this.#finished.delete(this.#serving)) this.#serving++;
     const next = this.#waiting.get(this.#serving);
@@ -91,28 +92,5 @@ export class TurnQueue {
       this.#waiting.delete(this.#serving);
       next();
     }
-  }
-}
-
-class QueueTurn implements Turn {
-  #done = false;
-
-  constructor(
-    private readonly number: number,
-    private readonly queue: TurnQueue,
-  ) {}
-
-  get current(): boolean {
-    return this.queue.isServing(this.number);
-  }
-
-  ready(): Promise<void> {
-    return this.queue.wait(this.number);
-  }
-
-  done(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.queue.finish(this.number);
   }
 }
