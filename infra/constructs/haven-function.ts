@@ -4,6 +4,7 @@
  * arm64, logging JSON to its own log group with bounded retention, under a
  * role that can do nothing but write that log group until granted more.
  */
+import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,6 +22,12 @@ export const HavenLogLevel = {
   ERROR: 'ERROR',
 } as const;
 export type HavenLogLevel = (typeof HavenLogLevel)[keyof typeof HavenLogLevel];
+
+/**
+ * The template metadata key of each function's source entry (`{entry, handler}`,
+ * the entry relative to the repository root), which the local cloud runs.
+ */
+export const HAVEN_ENTRY_METADATA = 'Haven::Entry';
 
 /** The Powertools service name every Haven function logs under. */
 export const POWERTOOLS_SERVICE_NAME = 'haven';
@@ -174,6 +181,13 @@ export class HavenFunction extends Construct implements iam.IGrantable {
         logLevel: LogLevel.ERROR,
         forceDockerBundling: false,
       },
+    });
+
+    // The local cloud (local/cloud/) runs this entry for the function: the
+    // template says which source file a function deploys (the asset is a hash).
+    (this.function.node.defaultChild as lambda.CfnFunction).addMetadata(HAVEN_ENTRY_METADATA, {
+      entry: path.relative(REPO_ROOT, props.entry),
+      handler: props.handler ?? 'handler',
     });
 
     Validations.of(this.function).acknowledge({
