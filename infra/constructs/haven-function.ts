@@ -24,8 +24,9 @@ export const HavenLogLevel = {
 export type HavenLogLevel = (typeof HavenLogLevel)[keyof typeof HavenLogLevel];
 
 /**
- * The template metadata key of each function's source entry (`{entry, handler}`,
- * the entry relative to the repository root), which the local cloud runs.
+ * The template metadata key of each function's source entry (`{entry, handler, path}`:
+ * the entry relative to the repository root, the exported handler, the construct path),
+ * which the local cloud runs.
  */
 export const HAVEN_ENTRY_METADATA = 'Haven::Entry';
 
@@ -188,6 +189,7 @@ export class HavenFunction extends Construct implements iam.IGrantable {
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata(HAVEN_ENTRY_METADATA, {
       entry: path.relative(REPO_ROOT, props.entry),
       handler: props.handler ?? 'handler',
+      path: this.node.path,
     });
 
     Validations.of(this.function).acknowledge({
