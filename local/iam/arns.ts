@@ -43,6 +43,7 @@ export const Arn = {
     return qualifier ? `${base}:${qualifier}` : base;
   },
   schedule: (scope: Scope, group: string | undefined, name: string) => regional('scheduler', scope, `schedule/${group || 'default'}/${name}`),
+  role: (scope: Scope, name: string, path = '/') => `arn:${PARTITION}:iam::${scope.accountId}:role${path}${name}`,
   scheduleGroup: (scope: Scope, group: string) => regional('scheduler', scope, `schedule-group/${group}`),
 } as const;
 

@@ -7,10 +7,10 @@
  * | S3 REST-XML | 403 `<Error><Code>AccessDenied</Code>` (no body for HEAD) | 403 `InvalidAccessKeyId` |
  * | JSON (`X-Amz-Target`) | 400 `AccessDeniedException` | 400 `UnrecognizedClientException` |
  * | REST-JSON (Lambda, Scheduler) | 403 `AccessDeniedException` | 403 `UnrecognizedClientException` |
- * | query (SNS; SQS) | 403 `AuthorizationError` (SNS) / `AccessDenied` (SQS) | 403 `InvalidClientTokenId` |
+ * | query (SNS, IAM; SQS from old clients) | 403 `AuthorizationError` (SNS) / `AccessDenied` | 403 `InvalidClientTokenId` |
  */
 import { randomUUID } from 'node:crypto';
-import { Protocol, Service, REST_PROTOCOL } from './services.js';
+import { Protocol, QUERY_ONLY, Service, REST_PROTOCOL } from './services.js';
 import { xmlEscape } from './request/xml.js';
 import type { Check } from './types.js';
 
@@ -31,7 +31,7 @@ export interface ErrorResponse {
 
 /** The protocol a service's denial is answered in when the request itself could not be read. */
 export function protocolOfService(service: string): Protocol {
-  return REST_PROTOCOL[service as Service] ?? (service === Service.SNS ? Protocol.Query : Protocol.Json);
+  return REST_PROTOCOL[service as Service] ?? (QUERY_ONLY.has(service) ? Protocol.Query : Protocol.Json);
 }
 
 /** AWS's sentence for a denied authorization. S3 quotes the resource ARN; the JSON services do not. */
@@ -67,6 +67,7 @@ const CODES: Record<Protocol, Record<Failure, { status: number; code: string }>>
 const QUERY_SERVICES: Record<string, { accessDenied: string; namespace: string }> = {
   [Service.SNS]: { accessDenied: 'AuthorizationError', namespace: 'https://sns.amazonaws.com/doc/2010-03-31/' },
   [Service.SQS]: { accessDenied: 'AccessDenied', namespace: 'http://queue.amazonaws.com/doc/2012-11-05/' },
+  [Service.IAM]: { accessDenied: 'AccessDenied', namespace: 'https://iam.amazonaws.com/doc/2010-05-08/' },
 };
 
 /** AWS's standard message for an unknown access key, by protocol. */

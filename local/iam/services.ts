@@ -13,7 +13,7 @@ export const Protocol = {
 } as const;
 export type Protocol = (typeof Protocol)[keyof typeof Protocol];
 
-/** Signing names of the services the proxy knows, with the protocol their path or target decides. */
+/** Signing names of the services the proxy knows. */
 export const Service = {
   S3: 's3',
   DynamoDB: 'dynamodb',
@@ -25,6 +25,7 @@ export const Service = {
   SNS: 'sns',
   Lambda: 'lambda',
   Scheduler: 'scheduler',
+  IAM: 'iam',
 } as const;
 export type Service = (typeof Service)[keyof typeof Service];
 
@@ -34,6 +35,9 @@ export const REST_PROTOCOL: Partial<Record<Service, Protocol>> = {
   [Service.Lambda]: Protocol.RestJson,
   [Service.Scheduler]: Protocol.RestJson,
 };
+
+/** Services that only speak the query protocol (a request the proxy cannot read is answered in it). */
+export const QUERY_ONLY: ReadonlySet<string> = new Set([Service.SNS, Service.IAM]);
 
 /** The `kms:ViaService` value of calls a service makes to KMS on a caller's behalf. */
 export function viaService(service: Service, region: string): string {

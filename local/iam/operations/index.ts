@@ -10,6 +10,7 @@ import { Service } from '../services.js';
 import type { AuthorizationRequest } from '../types.js';
 import { DYNAMODB_RULES } from './dynamodb.js';
 import { EVENTS_RULES } from './events.js';
+import { IAM_RULES } from './iam.js';
 import { KMS_RULES } from './kms.js';
 import { LAMBDA_RULES } from './lambda.js';
 import type { OperationInput, ServiceRules } from './rule.js';
@@ -34,6 +35,7 @@ export const OPERATION_MAP: Readonly<Record<Service, ServiceRules>> = {
   [Service.SNS]: SNS_RULES,
   [Service.SQS]: SQS_RULES,
   [Service.Lambda]: LAMBDA_RULES,
+  [Service.IAM]: IAM_RULES,
 };
 
 /**

@@ -20,12 +20,13 @@ const onBucket =
   (action: string): OperationRule =>
   (input) => [authorization(action, bucketArn(input))];
 
-/** An action on the object ARN; with a versionId, its `...Version...` form. */
+/** An action on the object ARN; with a versionId, its `...Version...` form (which takes `s3:versionid`). */
 const onObject =
   (action: string, versionAction: string): OperationRule =>
   (input) => {
     const versionId = optional(input, 'VersionId');
-    return [authorization(versionId ? versionAction : action, objectArn(input), { 's3:versionid': versionId })];
+    const versioned = versionId !== undefined && versionAction !== action;
+    return [authorization(versionId ? versionAction : action, objectArn(input), { 's3:versionid': versioned ? versionId : undefined })];
   };
 
 /** `s3:ListBucket`-style listing with the request's listing condition keys (`s3:prefix` only when the request has one). */
@@ -179,7 +180,6 @@ export const S3_RULES: ServiceRules = {
       authorization('s3:PutObjectRetention', objectArn(input), {
         's3:object-lock-mode': retention.Mode,
         's3:object-lock-retain-until-date': retention.RetainUntilDate,
-        's3:versionid': optional(input, 'VersionId'),
       }),
     ];
     if (isTrue(optional(input, 'BypassGovernanceRetention'))) out.push(authorization('s3:BypassGovernanceRetention', objectArn(input)));
