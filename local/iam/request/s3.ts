@@ -142,7 +142,12 @@ function operationOf(method: string, bucket: string | undefined, key: string | u
 /** Reads `x-amz-copy-source` (`/bucket/key?versionId=v`, URL-encoded). */
 export function parseCopySource(value: string): { Bucket: string; Key: string; VersionId?: string } {
   const q = value.indexOf('?');
-  const path = decodeURIComponent((q === -1 ? value : value.slice(0, q)).replace(/^\/+/, ''));
+  let path: string;
+  try {
+    path = decodeURIComponent((q === -1 ? value : value.slice(0, q)).replace(/^\/+/, ''));
+  } catch {
+    throw new RequestParseError(`malformed percent-encoding in x-amz-copy-source ${JSON.stringify(value)}`);
+  }
   const versionId = q === -1 ? null : new URLSearchParams(value.slice(q + 1)).get('versionId');
   const slash = path.indexOf('/');
   if (slash <= 0 || slash === path.length - 1) throw new RequestParseError(`malformed x-amz-copy-source ${JSON.stringify(value)}`);

@@ -6,7 +6,7 @@ import { CreateTableCommand, GetItemCommand, ListBackupsCommand, PutItemCommand 
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateKeyCommand, DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { CreateBucketCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
@@ -75,6 +75,21 @@ describe('the IAM proxy in front of moto', () => {
       ['HeadBucket', false],
       ['HeadObject', false],
     ]);
+  });
+
+  test('large uploads stream through (single PutObject and multipart); a denied one is refused', async () => {
+    const body = Buffer.alloc(8 * 1024 * 1024, 7);
+    const writer = as(allow(['s3:PutObject', 's3:GetObject'], `arn:aws:s3:::${bucket}/big/*`));
+    await writer.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'big/one', Body: body }));
+    const upload = await writer.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'big/parts' }));
+    const part = await writer.s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'big/parts', UploadId: upload.UploadId, PartNumber: 1, Body: body }));
+    await writer.s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'big/parts', UploadId: upload.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    for (const Key of ['big/one', 'big/parts']) {
+      const got = await writer.s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+      assert.deepEqual(Buffer.from(await got.Body!.transformToByteArray()), body, Key);
+    }
+    const denied = await failure(as(allow('s3:GetObject', `arn:aws:s3:::${bucket}/*`)).s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'big/two', Body: body })));
+    assert.equal(denied.name, 'AccessDenied');
   });
 
   test('DeleteObjects with one denied key deletes the others and reports the denied one as AccessDenied', async () => {
@@ -182,10 +197,10 @@ describe('the IAM proxy in front of moto', () => {
     const ddb = await failure(stranger.dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'x' } } })));
     assert.equal(ddb.name, 'UnrecognizedClientException');
     const sign = (key: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=${key}/20260101/${REGION}/s3/aws4_request, SignedHeaders=host, Signature=x` });
-    assert.equal((await fetch(`${h.proxy.url}/moto-api/data.json`)).status, 400);
+    assert.equal((await fetch(`${h.proxy.url}/moto-api/config`)).status, 400);
     const restricted = [...h.principals.keys()][0]!;
-    assert.equal((await fetch(`${h.proxy.url}/moto-api/data.json`, { headers: sign(restricted) })).status, 403);
-    assert.equal((await fetch(`${h.proxy.url}/moto-api/data.json`, { headers: sign(ADMIN_KEY) })).status, 200);
+    assert.equal((await fetch(`${h.proxy.url}/moto-api/config`, { headers: sign(restricted) })).status, 403);
+    assert.ok((await fetch(`${h.proxy.url}/moto-api/config`, { headers: sign(ADMIN_KEY) })).ok, 'moto answers an unrestricted caller');
   });
 
   test('boto3 (as moto\'s Step Functions interpreter calls through the proxy) is authorized the same way', async () => {
