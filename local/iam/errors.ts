@@ -5,6 +5,11 @@ export class IamProxyError extends Error {
   override readonly name: string = 'IamProxyError';
 }
 
+/** `startIamProxy` was given options it cannot work with. */
+export class ProxyOptionsError extends IamProxyError {
+  override readonly name = 'ProxyOptionsError';
+}
+
 /** The request is not one the proxy can read: no SigV4 credential, no operation, a malformed body. */
 export class RequestParseError extends IamProxyError {
   override readonly name: string = 'RequestParseError';

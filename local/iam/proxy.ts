@@ -13,7 +13,7 @@ import { createServer, request as httpRequest, Agent, type IncomingMessage, type
 import type { AddressInfo } from 'node:net';
 import { authorizeCall, refusal, UNRESTRICTED_DECISION } from './authorize.js';
 import { deleteResult, deniedErrors, mergeErrors, rewrittenBodyHeaders, withoutDenied } from './delete-objects.js';
-import { IamProxyError } from './errors.js';
+import { IamProxyError, ProxyOptionsError } from './errors.js';
 import { IamEvaluator, type EvaluatorStats } from './evaluator.js';
 import { redactParameters } from './redact.js';
 import type { ParsedCall } from './request/call.js';
@@ -75,6 +75,8 @@ interface Incoming {
  * @returns its URL and a way to stop it
  */
 export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy> {
+  const upstream = upstreamUrl(options.upstream);
+  if (typeof options.principalFor !== 'function') throw new ProxyOptionsError('principalFor must be a function from access key id to principal');
   const enforce = options.enforce ?? true;
   if (!enforce) {
     process.stderr.write(
@@ -82,7 +84,6 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
         '[iam-proxy] WARNING: decisions are only reported. Use this for debugging only, never to make a test pass.\n\n',
     );
   }
-  const upstream = new URL(options.upstream);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const evaluator = new IamEvaluator(options.world);
   const handler = new ProxyHandler(options, enforce, upstream, agent, evaluator);
@@ -107,6 +108,18 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
         agent.destroy();
       }),
   };
+}
+
+/** The emulator URL, checked. @throws ProxyOptionsError */
+function upstreamUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ProxyOptionsError(`upstream ${JSON.stringify(value)} is not a URL; give the emulator's base URL, e.g. http://127.0.0.1:5000`);
+  }
+  if (url.protocol !== 'http:') throw new ProxyOptionsError(`upstream ${JSON.stringify(value)} must be an http:// URL (the local emulator)`);
+  return url;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -11,9 +11,11 @@ import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ProxyOptionsError } from '../../../local/iam/errors.js';
+import { startIamProxy } from '../../../local/iam/proxy.js';
 import { CheckResult } from '../../../local/iam/types.js';
 import { uniqueName } from '../../helpers/names.js';
-import { ACCOUNT, REGION, ROLE_ARN, ROOT_KEY_POLICY, allow, deny, policy, principal } from './fixtures.js';
+import { ACCOUNT, REGION, ROLE_ARN, ROOT_KEY_POLICY, allow, deny, policy, principal, world } from './fixtures.js';
 import { ADMIN_KEY, failure, startHarness, type Clients, type ProxyHarness } from './proxy-harness.js';
 
 const run = promisify(execFile);
@@ -244,6 +246,14 @@ describe('the IAM proxy with enforcement off', () => {
       assert.deepEqual([call.enforced, call.decision.allowed, call.decision.denied?.result], [false, false, CheckResult.ImplicitlyDenied]);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('startIamProxy options', () => {
+  test('a missing or non-http upstream is a ProxyOptionsError', async () => {
+    for (const upstream of ['', 'not a url', 'https://127.0.0.1:1']) {
+      await assert.rejects(startIamProxy({ upstream, world: world(), principalFor: () => undefined }), ProxyOptionsError, upstream);
     }
   });
 });
