@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmulatorPortInUseError, EmulatorStartError } from './errors.js';
 import { ensureEmulatorInstalled, motoServerBin } from './install.js';
+import { MOTO_LAUNCHER, venvPython } from './launcher.js';
 import { stateDir as defaultStateDir, venvDir as defaultVenvDir } from './paths.js';
 import { reapOrphans, removePidFile, writePidFile, type PidRecord } from './pid-files.js';
 import { HOST, freePort, isPortFree } from './ports.js';
@@ -123,7 +124,8 @@ export class MotoServer {
 
   private async launch(port: number, venv: string): Promise<string> {
     this.stderrTail = '';
-    const child = spawn(motoServerBin(venv), ['-H', HOST, '-p', String(port)], {
+    // moto_launcher.py: moto with Step Functions execution on and Lambda served by local function hosts.
+    const child = spawn(venvPython(venv), [MOTO_LAUNCHER, HOST, String(port)], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, PYTHONUNBUFFERED: '1' },
     });
@@ -133,7 +135,7 @@ export class MotoServer {
     });
     if (child.pid === undefined) {
       const spawnError: Error = await new Promise((resolve) => child.once('error', resolve));
-      throw new EmulatorStartError(`could not run ${motoServerBin(venv)}: ${spawnError.message}`, { cause: spawnError });
+      throw new EmulatorStartError(`could not run ${venvPython(venv)} (moto in ${motoServerBin(venv)}'s virtualenv): ${spawnError.message}`, { cause: spawnError });
     }
     this.child = child;
     const ownerStartTime = processStartTime(process.pid);

@@ -43,7 +43,7 @@ export function processStartTime(pid: number): string | undefined {
 /** True when the process runs a moto server (by its command line on Linux; any live process elsewhere). */
 export function isMotoProcess(pid: number): boolean {
   try {
-    return isAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('moto_server');
+    return isAlive(pid) && /moto_server|moto_launcher\.py/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
   } catch {
     return isAlive(pid);
   }

@@ -36,8 +36,9 @@ function motoPidsOnPort(port: number): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const p = args.indexOf('-p');
-      if (args.some((a) => a.endsWith('moto_server')) && args[p + 1] === String(port) && isAlive(Number(entry))) pids.push(Number(entry));
+      // moto_launcher.py HOST PORT
+      const launcher = args.findIndex((a) => a.endsWith('moto_launcher.py'));
+      if (launcher >= 0 && args[launcher + 2] === String(port) && isAlive(Number(entry))) pids.push(Number(entry));
     } catch {
       // exited meanwhile
     }

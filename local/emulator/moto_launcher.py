@@ -1,0 +1,133 @@
+"""Haven's moto server: moto with Step Functions execution on and Lambda served by local function hosts.
+
+Started by local/emulator/moto-server.ts as `python moto_launcher.py HOST PORT` with the pinned moto
+installed in the project's virtualenv. It changes exactly these moto symbols (each checked at start,
+so an upgrade that moves one fails loudly instead of silently running something else):
+
+1. ``moto.awslambda.models.LambdaFunction._invoke_lambda`` (the one method holding every Docker
+   call): POSTs the event to the function host named by the function's ``HAVEN_LOCAL_FUNCTION_HOST``
+   environment variable (set by the local cloud when it creates the function in moto; the host never
+   passes it to the function) and returns ``(body, errored, logs)`` as the original does.
+2. ``moto.stepfunctions.parser.asl.utils.boto_client.boto_client_for`` (and the modules that imported
+   it by name): the interpreter's own AWS calls (Lambda Invoke of a Task, S3 GetObject of a Map's
+   ItemReader) are signed with the state machine role's name as access key id and sent to the IAM
+   proxy named by the role's ``haven:local-proxy`` tag, so the local cloud authorizes them against the
+   state machine's role exactly as AWS does. Clients are cached per thread, role and service
+   (building one per Task costs about 15 ms).
+3. ``default_user_config["stepfunctions"]["execute_state_machine"] = True``.
+
+A role without the tag, and a function without the variable, fall back to moto's own behaviour for
+the interpreter's calls (this server) and to an error for Lambda (there is no Docker here).
+"""
+import json
+import os
+import signal
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+HOST_VARIABLE = "HAVEN_LOCAL_FUNCTION_HOST"
+PROXY_TAG = "haven:local-proxy"
+
+
+def _function_host_invoke(self, event=None):
+    host = (self.environment_vars or {}).get(HOST_VARIABLE)
+    if not host:
+        return json.dumps({"errorType": "Lambda.ServiceException",
+                           "errorMessage": f"{self.function_name} has no local function host"}), True, ""
+    # moto hands over the parsed request body, or the string "{}" for an empty one.
+    body = json.dumps({"payload": {} if event is None or event == "{}" else event}).encode()
+    request = urllib.request.Request(f"{host}/invoke/{self.function_name}", data=body,
+                                     headers={"content-type": "application/json"})
+    try:
+        # The host enforces the function's timeout itself; this only guards against a dead host.
+        with urllib.request.urlopen(request, timeout=float(self.timeout or 900) + 60) as response:
+            return response.read().decode(), False, ""
+    except urllib.error.HTTPError as error:  # a function error: {errorType, errorMessage}
+        return error.read().decode(), True, ""
+    except Exception as error:  # the host is gone or hung
+        return json.dumps({"errorType": "Lambda.ServiceException", "errorMessage": str(error)}), True, ""
+
+
+_local = threading.local()
+
+
+def _role_route(role_arn):
+    """(access key id, proxy URL) for a state machine role, or None when the role has no proxy tag."""
+    from moto.iam.models import iam_backends
+    try:
+        account = role_arn.split(":")[4]
+        role = iam_backends[account]["global"].get_role_by_arn(role_arn)
+    except Exception:
+        return None
+    tags = role.tags
+    items = tags.values() if isinstance(tags, dict) else tags
+    for tag in items or []:
+        if tag.get("Key") == PROXY_TAG:
+            return role.name, tag.get("Value")
+    return None
+
+
+def _install():
+    import boto3
+    from botocore.config import Config
+    from moto.awslambda.models import LambdaFunction
+    from moto.core.config import default_user_config
+    from moto.stepfunctions.parser.asl.utils import boto_client as boto_client_module
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+    original = boto_client_module.boto_client_for
+
+    def boto_client_for(region, service, state_credentials=None):
+        role_arn = getattr(state_credentials, "role_arn", None)
+        route = _role_route(role_arn) if role_arn else None
+        if route is None:
+            return original(region=region, service=service, state_credentials=state_credentials)
+        cache = getattr(_local, "clients", None)
+        if cache is None:
+            cache = _local.clients = {}
+        key = (region, service, route)
+        if key not in cache:
+            access_key, proxy = route
+            cache[key] = boto3.client(
+                service_name=service, region_name=region, endpoint_url=proxy,
+                aws_access_key_id=access_key, aws_secret_access_key="local", aws_session_token="local",
+                config=Config(parameter_validation=False, retries={"max_attempts": 0, "total_max_attempts": 1},
+                              connect_timeout=60, read_timeout=1000, s3={"addressing_style": "path"}),
+            )
+        return cache[key]
+
+    for name, owner in (("_invoke_lambda", LambdaFunction),):
+        if not hasattr(owner, name):
+            raise SystemExit(f"moto changed: {owner.__name__}.{name} is gone")
+    LambdaFunction._invoke_lambda = _function_host_invoke
+    patched = [boto_client_module, lambda_eval_utils]
+    try:  # the Map ItemReader's S3 reads import it by name too
+        from moto.stepfunctions.parser.asl.component.state.exec.state_map.item_reader.eval import resource_eval_s3
+        patched.append(resource_eval_s3)
+    except ImportError:
+        pass
+    for module in patched:
+        if not hasattr(module, "boto_client_for"):
+            raise SystemExit(f"moto changed: {module.__name__}.boto_client_for is gone")
+        module.boto_client_for = boto_client_for
+    default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
+
+
+def main():
+    host, port = sys.argv[1], int(sys.argv[2])
+    _install()
+    from moto.server import ThreadedMotoServer
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    print(f"moto listening on {host}:{port}", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    done.wait()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
