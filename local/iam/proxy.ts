@@ -18,6 +18,7 @@ import { IamEvaluator, type EvaluatorStats } from './evaluator.js';
 import { redactParameters } from './redact.js';
 import type { ParsedCall } from './request/call.js';
 import { readCredential, type Credential } from './request/credential.js';
+import { headerValue } from './request/headers.js';
 import { needsBody, parseRequest } from './request/parse.js';
 import type { DeleteObjectsEntry } from './request/s3.js';
 import { accessDeniedMessage, errorResponse, Failure, protocolOfService, unknownKeyMessage, type ErrorResponse } from './responses.js';
@@ -126,11 +127,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 class ProxyHandler {

@@ -1,6 +1,7 @@
 /** Reads the SigV4 credential scope (`AKID/date/region/service/aws4_request`) of a request. */
 import { RequestParseError } from '../errors.js';
 import type { RawRequest } from '../types.js';
+import { headerValue } from './headers.js';
 
 /** Who signed a request, and for which region and service. */
 export interface Credential {
@@ -20,8 +21,7 @@ const SCOPE = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
  * @throws RequestParseError when the request is not SigV4-signed
  */
 export function readCredential(request: Pick<RawRequest, 'headers' | 'url'>): Credential {
-  const header = request.headers.authorization;
-  const authorization = Array.isArray(header) ? header[0] : header;
+  const authorization = headerValue(request.headers, 'authorization');
   let scope: string | undefined;
   if (authorization) {
     if (!authorization.startsWith('AWS4-HMAC-SHA256 ')) throw new RequestParseError('the Authorization header is not AWS Signature Version 4 (AWS4-HMAC-SHA256)');

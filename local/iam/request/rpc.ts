@@ -7,18 +7,14 @@
 import { RequestParseError } from '../errors.js';
 import { Protocol } from '../services.js';
 import type { RawRequest } from '../types.js';
-
-function header(request: Pick<RawRequest, 'headers'>, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+import { headerValue } from './headers.js';
 
 /**
  * The operation and parameters of a JSON or query request.
  * @throws RequestParseError when neither an `X-Amz-Target` nor an `Action` names the operation, or the body is not JSON
  */
 export function parseRpc(request: RawRequest): { protocol: Protocol; operation: string; params: Record<string, unknown> } {
-  const target = header(request, 'x-amz-target');
+  const target = headerValue(request.headers, 'x-amz-target');
   if (target) {
     const operation = target.slice(target.lastIndexOf('.') + 1);
     if (!operation) throw new RequestParseError(`malformed X-Amz-Target ${JSON.stringify(target)}`);
@@ -34,7 +30,7 @@ export function parseRpc(request: RawRequest): { protocol: Protocol; operation: 
   }
   const q = request.url.indexOf('?');
   const form = new URLSearchParams(q === -1 ? '' : request.url.slice(q + 1));
-  if ((header(request, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
+  if ((headerValue(request.headers, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
     for (const [name, value] of new URLSearchParams(request.body.toString('utf8'))) form.append(name, value);
   }
   const operation = form.get('Action');

@@ -7,6 +7,7 @@
  */
 import { RequestParseError } from '../errors.js';
 import type { RawRequest } from '../types.js';
+import { headerValue } from './headers.js';
 import { xmlText, xmlUnescape } from './xml.js';
 
 /** One object named in a DeleteObjects body. */
@@ -72,11 +73,6 @@ const QUERY_PARAMS: Record<string, string> = {
   uploadId: 'UploadId',
   partNumber: 'PartNumber',
 };
-
-function header(request: Pick<RawRequest, 'headers'>, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** Splits a path-style S3 URL into bucket, key and query. */
 export function splitS3Url(url: string): { bucket: string | undefined; key: string | undefined; query: URLSearchParams } {
@@ -174,7 +170,7 @@ export function parseDeleteObjects(body: string): { objects: DeleteObjectsEntry[
  */
 export function parseS3(request: RawRequest): { operation: string; params: Record<string, unknown> } {
   const { bucket, key, query } = splitS3Url(request.url);
-  const copySource = header(request, 'x-amz-copy-source');
+  const copySource = headerValue(request.headers, 'x-amz-copy-source');
   const operation = operationOf(request.method.toUpperCase(), bucket, key, query, copySource);
   const params: Record<string, unknown> = {};
   if (bucket) params.Bucket = bucket;
@@ -184,7 +180,7 @@ export function parseS3(request: RawRequest): { operation: string; params: Recor
     if (value !== null) params[param] = value;
   }
   for (const [name, param] of Object.entries(HEADER_PARAMS)) {
-    const value = header(request, name);
+    const value = headerValue(request.headers, name);
     if (value !== undefined) params[param] = value;
   }
   if (copySource) params.CopySource = parseCopySource(copySource);
