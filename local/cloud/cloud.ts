@@ -62,6 +62,8 @@ export interface LocalCloudOptions extends GrantedResources, Pick<SynthOptions, 
   context?: Readonly<Record<string, unknown>>;
   /** Faults to inject into function invocations (the emulator cannot make one Map iteration fail). */
   faults?: FaultInjector;
+  /** Sees every call the IAM proxy handles (debugging, and tests that check who called what). */
+  onCall?: (call: ObservedCall) => void;
   /**
    * Enforce IAM (default true). `false` is for debugging only: the proxy
    * prints a loud warning and still reports every decision.
@@ -170,6 +172,7 @@ export class LocalCloud {
       enforce: options.enforceIam ?? true,
       principalFor: (key) => (key === ADMIN_ACCESS_KEY ? 'unrestricted' : principals.get(key)),
       observe: (call) => {
+        options.onCall?.(call);
         if (!call.decision.allowed || call.decision.deniedItems?.length) denials.push(call);
         if (call.service === 'events' && call.operation === 'PutEvents' && call.decision.allowed) events.push(...outcomeEvents(call.parameters));
       },

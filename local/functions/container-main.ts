@@ -46,6 +46,7 @@ port.on('message', (message: InvokeMessage) => {
         fail: () => {},
         succeed: () => {},
       };
+      if (message.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, message.delayMs));
       const result = await handler(message.event, context);
       reply = { id: message.id, ok: true, json: JSON.stringify(result ?? null) };
     } catch (error) {

@@ -60,13 +60,13 @@ export class Container {
   }
 
   /**
-   * Runs one invocation. Past `timeoutMs` the container is stopped, as Lambda
+   * Runs one invocation (after `delayMs` of injected slowness). Past `timeoutMs` the container is stopped, as Lambda
    * stops a sandbox, and the invocation fails with `Sandbox.Timedout`.
    */
-  invoke(event: unknown, requestId: string, timeoutMs: number): Promise<InvocationOutcome> {
+  invoke(event: unknown, requestId: string, timeoutMs: number, delayMs = 0): Promise<InvocationOutcome> {
     if (this.pending || this.dead) throw new Error('container is not idle');
     const id = this.nextId++;
-    const message: InvokeMessage = { id, event, deadline: Date.now() + timeoutMs, requestId };
+    const message: InvokeMessage = { id, event, deadline: Date.now() + timeoutMs, requestId, delayMs };
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.finish({ ok: false, error: { errorType: LambdaErrorType.Timeout, errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } });

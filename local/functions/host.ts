@@ -44,10 +44,18 @@ export interface InvocationRecord {
 }
 
 /**
- * A fault to inject instead of running the function (the emulator cannot make one
- * Map iteration fail on its own): the error the invocation fails with.
+ * A fault to inject into one invocation, for what the emulator cannot make happen on
+ * its own (one Map iteration failing, a function running long, an oversized result):
+ * - `error`: the invocation fails with it, without running the function;
+ * - `delayMs`: the function's container sleeps this long before the handler runs
+ *   (inside the function's timeout, as a slow dependency would);
+ * - `result`: the invocation returns this instead of running the function
+ *   (Lambda's response limit still applies).
  */
-export type FaultInjector = (call: { fn: HostedFunction; event: unknown }) => FunctionErrorPayload | undefined;
+export type Fault = { error: FunctionErrorPayload } | { delayMs: number } | { result: unknown };
+
+/** Decides the fault for an invocation, or none. */
+export type FaultInjector = (call: { fn: HostedFunction; event: unknown }) => Fault | undefined;
 
 /** Options of {@link FunctionHost}. */
 export interface FunctionHostOptions {
@@ -137,10 +145,12 @@ export class FunctionHost {
       return { ok: false, error: { errorType: LambdaErrorType.RequestTooLarge, errorMessage: `Request must be smaller than ${LambdaLimits.requestBytes} bytes for the InvokeFunction operation` } };
     }
     const fault = this.faults?.({ fn: pool.fn, event });
-    if (fault) return { ok: false, error: fault };
-    const container = await this.acquire(pool);
+    if (fault && 'error' in fault) return { ok: false, error: fault.error };
+    const container = fault && 'result' in fault ? undefined : await this.acquire(pool);
     try {
-      const outcome = await container.invoke(event, randomUUID(), pool.fn.timeoutSeconds * 1000);
+      const outcome: InvocationOutcome = container
+        ? await container.invoke(event, randomUUID(), pool.fn.timeoutSeconds * 1000, fault && 'delayMs' in fault ? fault.delayMs : 0)
+        : { ok: true, json: JSON.stringify((fault as { result: unknown }).result ?? null) };
       if (outcome.ok && Buffer.byteLength(outcome.json) > LambdaLimits.responseBytes) {
         return {
           ok: false,
@@ -149,7 +159,7 @@ export class FunctionHost {
       }
       return outcome;
     } finally {
-      this.release(pool, container);
+      if (container) this.release(pool, container);
     }
   }
 

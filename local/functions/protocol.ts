@@ -19,6 +19,8 @@ export interface InvokeMessage {
   /** Epoch milliseconds at which the function times out. */
   deadline: number;
   requestId: string;
+  /** Injected slowness before the handler runs (tests), in milliseconds. */
+  delayMs: number;
 }
 
 /** A handler's error as Lambda's Node.js runtime reports it. */
