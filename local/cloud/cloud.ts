@@ -225,7 +225,7 @@ export class LocalCloud {
 
   /** A deployed function by the end of its construct path (`Backup/ExportPartition`). */
   fn(pathSuffix: string): DeployedFunction {
-    const found = this.deployment.functions.filter((f) => f.path.replace(/\/Function$/, '').endsWith(pathSuffix));
+    const found = this.deployment.functions.filter((f) => f.path.endsWith(pathSuffix));
     if (found.length !== 1) throw new LocalStackError(`${found.length} functions match ${pathSuffix}: ${found.map((f) => f.path).join(', ')}`);
     return found[0]!;
   }

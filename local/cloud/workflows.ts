@@ -61,6 +61,11 @@ export class Workflows {
     return arn;
   }
 
+  /** The ARN of an execution by its name (the API names executions by record id). */
+  executionArn(name: WorkflowName, executionName: string): string {
+    return `${this.stateMachineArn(name).replace(':stateMachine:', ':execution:')}:${executionName}`;
+  }
+
   /** Starts an execution; returns its ARN at once. */
   async start(name: WorkflowName, input: unknown, executionName: string = randomUUID()): Promise<string> {
     const out = await sfnClient().send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn(name), name: executionName, input: JSON.stringify(input ?? {}) }));

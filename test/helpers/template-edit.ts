@@ -18,7 +18,7 @@ const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] :
 export function functionRole(template: CfnTemplate, pathSuffix: string): string {
   const matches = Object.values(template.Resources).filter((r) => {
     const entry = r.Metadata?.[HAVEN_ENTRY_METADATA] as { path?: string } | undefined;
-    return r.Type === 'AWS::Lambda::Function' && entry?.path?.replace(/\/Function$/, '').endsWith(pathSuffix);
+    return r.Type === 'AWS::Lambda::Function' && entry?.path?.endsWith(pathSuffix);
   });
   if (matches.length !== 1) throw new Error(`${matches.length} functions match ${pathSuffix}`);
   const role = (matches[0]!.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
