@@ -14,7 +14,12 @@ so an upgrade that moves one fails loudly instead of silently running something 
    proxy named by the role's ``haven:local-proxy`` tag, so the local cloud authorizes them against the
    state machine's role exactly as AWS does. Clients are cached per thread, role and service
    (building one per Task costs about 15 ms).
-3. ``default_user_config["stepfunctions"]["execute_state_machine"] = True``.
+3. ``moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl.ErrorEqualsDecl._eval_body``:
+   ``States.ALL`` no longer matches ``States.DataLimitExceeded`` or ``States.Runtime``. AWS documents both
+   as terminal errors that the ``States.ALL`` wildcard does not catch; moto's interpreter caught them.
+   Minimal reproduction: a Task whose result is 300 KB with ``Catch: [{ErrorEquals: ["States.ALL"]}]``
+   succeeds into its Catch state under unpatched moto 5.2.5 and fails the execution in AWS.
+4. ``default_user_config["stepfunctions"]["execute_state_machine"] = True``.
 
 A role without the tag, and a function without the variable, fall back to moto's own behaviour for
 the interpreter's calls (this server) and to an error for Lambda (there is no Docker here).
@@ -112,7 +117,31 @@ def _install():
         if not hasattr(module, "boto_client_for"):
             raise SystemExit(f"moto changed: {module.__name__}.boto_client_for is gone")
         module.boto_client_for = boto_client_for
+    _install_terminal_errors()
     default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
+
+
+#: Errors the States.ALL wildcard does not catch in AWS.
+TERMINAL_ERRORS = ("States.DataLimitExceeded", "States.Runtime")
+
+
+def _install_terminal_errors():
+    from moto.stepfunctions.parser.asl.component.common.error_name import error_equals_decl
+
+    decl = error_equals_decl.ErrorEqualsDecl
+    if not hasattr(decl, "_eval_body") or not hasattr(decl, "_STATE_ALL_ERROR"):
+        raise SystemExit("moto changed: ErrorEqualsDecl._eval_body or _STATE_ALL_ERROR is gone")
+    original = decl._eval_body
+
+    def _eval_body(self, env):
+        error_name = env.stack[-1]
+        original(self, env)
+        name = getattr(error_name, "error_name", None)
+        explicit = any(getattr(n, "error_name", None) == name for n in self.error_names)
+        if name in TERMINAL_ERRORS and not explicit and env.stack[-1] is True:
+            env.stack[-1] = False
+
+    decl._eval_body = _eval_body
 
 
 def main():

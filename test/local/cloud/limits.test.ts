@@ -1,0 +1,99 @@
+/**
+ * Lambda's and Step Functions' limits on the local cloud: a function past its
+ * configured timeout, a state over 256 KiB, a response over 6 MB and a
+ * function error each end the backup as they would in AWS. The faults are
+ * injected through the function host (the emulator cannot make a function
+ * slow or its result large by itself); the limits are the host's and moto's.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LocalCloud } from '../../../local/cloud/cloud.js';
+import type { Fault } from '../../../local/functions/host.js';
+import { LambdaErrorType, LambdaLimits } from '../../../local/functions/limits.js';
+import { StepFunctionsLimits } from '../../../local/cloud/workflows.js';
+import { HAVEN_ENTRY_METADATA } from '../../../infra/constructs/haven-function.js';
+import { seedTable } from '../../../local/demo/seed-data.js';
+import { newJob } from '../../helpers/jobs.js';
+import { uniqueName } from '../../helpers/names.js';
+
+/** The export-partition function's timeout in this test's template. */
+const SHORT_TIMEOUT_SECONDS = 2;
+
+describe('limits', () => {
+  const table = uniqueName('limits');
+  let cloud: LocalCloud;
+  let fault: { path: string; fault: Fault } | undefined;
+
+  before(async () => {
+    cloud = await LocalCloud.start({
+      sourceTables: [table],
+      faults: ({ fn }) => (fault && fn.path.endsWith(fault.path) ? fault.fault : undefined),
+      editTemplate: (template) => {
+        for (const r of Object.values(template.Resources)) {
+          const entry = r.Metadata?.[HAVEN_ENTRY_METADATA] as { path?: string } | undefined;
+          if (entry?.path?.endsWith('Backup/ExportPartition')) r.Properties!.Timeout = SHORT_TIMEOUT_SECONDS;
+        }
+      },
+    });
+    await seedTable(table, 10);
+  });
+  after(() => cloud.close());
+
+  /** Runs a backup of the test table with `injected` in place, and reads its record. */
+  async function backupWith(injected: { path: string; fault: Fault } | undefined) {
+    fault = injected;
+    try {
+      const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
+      const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
+      const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0];
+      return { execution, record, job: await cloud.catalog.getJob(job.job_id) };
+    } finally {
+      fault = undefined;
+    }
+  }
+
+  test('a function past its configured timeout fails with Sandbox.Timedout; the backup is recorded failed and its lease released', async () => {
+    // Act
+    const { execution, record, job } = await backupWith({ path: 'Backup/ExportPartition', fault: { delayMs: (SHORT_TIMEOUT_SECONDS + 2) * 1000 } });
+
+    // Assess
+    assert.equal(execution.status, 'FAILED');
+    const failed = execution.history.find((e) => e.type === 'LambdaFunctionFailed' && e.lambdaFunctionFailedEventDetails?.error === LambdaErrorType.Timeout);
+    assert.ok(failed, 'Step Functions saw the Lambda timeout');
+    assert.match(failed.lambdaFunctionFailedEventDetails?.cause ?? '', /timed out after 2\.00 seconds/);
+    assert.equal(record?.status, 'failed');
+    assert.equal(job.lease_owner, undefined);
+  });
+
+  test('a function error is caught, recorded with its message, and the lease released', async () => {
+    // Act
+    const { execution, record, job } = await backupWith({ path: 'Backup/ExportPartition', fault: { error: { errorType: 'SourceReadError', errorMessage: 'injected: the table went away' } } });
+
+    // Assess
+    assert.equal(execution.status, 'FAILED');
+    assert.equal(execution.error, 'BackupFailed');
+    assert.equal(record?.status, 'failed');
+    assert.match(record?.error?.message ?? '', /the table went away/);
+    assert.equal(job.lease_owner, undefined);
+  });
+
+  test('a response over 6 MB fails the invocation with Function.ResponseSizeTooLarge, caught and recorded', async () => {
+    // Act
+    const { execution, record } = await backupWith({ path: 'Backup/ExportPartition', fault: { result: { blob: 'x'.repeat(LambdaLimits.responseBytes + 1) } } });
+
+    // Assess
+    assert.equal(execution.status, 'FAILED');
+    assert.ok(execution.history.some((e) => e.lambdaFunctionFailedEventDetails?.error === LambdaErrorType.ResponseTooLarge));
+    assert.equal(record?.status, 'failed');
+  });
+
+  test('a state over 256 KiB fails the execution with States.DataLimitExceeded, which no Catch can catch', async () => {
+    // Act
+    const { execution } = await backupWith({ path: 'Backup/Verify', fault: { result: { blob: 'x'.repeat(StepFunctionsLimits.payloadBytes + 1) } } });
+
+    // Assess
+    assert.equal(execution.status, 'FAILED');
+    assert.equal(execution.error, 'States.DataLimitExceeded');
+    assert.ok(!execution.history.some((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'Mark failed'), 'Mark failed never ran');
+  });
+});
