@@ -28,6 +28,7 @@ import { prepareScratch } from '../engine/workflows/verify/prepare-scratch.js';
 import { applyJobRetention } from '../engine/workflows/prune/apply-retention.js';
 import { listPruneJobs } from '../engine/workflows/prune/list-jobs.js';
 import { pruneStep } from '../engine/workflows/prune/prune.js';
+import { markPruneFailed } from '../engine/workflows/prune/mark-failed.js';
 
 /** A step as the registry holds it. */
 export type Step = (deps: WorkflowDeps, event: never) => Promise<unknown>;
@@ -105,6 +106,7 @@ export const PRUNE_FUNCTIONS = {
   'haven-prune-list-jobs': listPruneJobs,
   'haven-prune-apply-retention': applyJobRetention,
   'haven-prune': pruneStep,
+  'haven-prune-mark-failed': markPruneFailed,
 } as const satisfies Record<string, Step>;
 
 /** The prune ASL's substitution key for each function. */
@@ -112,4 +114,39 @@ export const PRUNE_SUBSTITUTIONS = {
   PruneListJobsFunctionArn: 'haven-prune-list-jobs',
   PruneApplyRetentionFunctionArn: 'haven-prune-apply-retention',
   PruneFunctionArn: 'haven-prune',
+  PruneMarkFailedFunctionArn: 'haven-prune-mark-failed',
 } as const satisfies Record<string, keyof typeof PRUNE_FUNCTIONS>;
+
+/** Every workflow function's name. */
+export type WorkflowFunctionName = keyof typeof BACKUP_FUNCTIONS | keyof typeof RESTORE_FUNCTIONS | keyof typeof VERIFY_FUNCTIONS | keyof typeof PRUNE_FUNCTIONS;
+
+/**
+ * The functions whose step may start again while an earlier attempt of the
+ * same item may still be running (the only ones whose Task states retry
+ * `States.Timeout`; test/workflows/asl-timeouts.test.ts holds the ASL to
+ * it). Every other step is unsafe to run twice at once: it creates records
+ * or snapshots (plan, commit, safety backup), writes a target whose second
+ * load would duplicate rows (a PostgreSQL partition), builds indexes
+ * (restore validate), forgets or deletes (retention, prune), or announces
+ * an outcome no record guards (finalize, prune's mark failed).
+ */
+export const RERUNNABLE_FUNCTIONS: ReadonlySet<WorkflowFunctionName> = new Set<WorkflowFunctionName>([
+  // A second export writes its own packs and the same manifest; either commits a complete partition.
+  'haven-backup-export-partition',
+  // Reads only.
+  'haven-backup-verify',
+  // The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.
+  'haven-backup-mark-failed',
+  'haven-restore-mark-failed',
+  'haven-verify-mark-failed',
+  // Reads, and stages its batch's problems under the batch's own name.
+  'haven-verify-check-packs',
+  // Scratch targets are DynamoDB or S3, whose writes are idempotent.
+  'haven-verify-restore-partition',
+  // Reads only.
+  'haven-verify-compare',
+  // Deletes what is there; deleting twice is deleting once.
+  'haven-verify-cleanup-scratch',
+  // Reads only.
+  'haven-prune-list-jobs',
+]);

@@ -11,9 +11,27 @@ export class InvalidJobError extends WorkflowError {
   override readonly code = ErrorCode.InvalidInput;
 }
 
+/**
+ * A step failed after recording the failure on the run's record itself
+ * (backup Plan, for runs a schedule started). The workflow does not retry
+ * it; Mark failed finds the record ended and leaves it (and its event) as is.
+ */
+export class FailureRecordedError extends WorkflowError {
+  override readonly name = 'FailureRecordedError';
+}
+
 /** The commit step found fewer partition manifests than planned. */
 export class IncompleteBackupError extends WorkflowError {
   override readonly name = 'IncompleteBackupError';
+}
+
+/**
+ * A staged object a step needs (docs/FORMAT.md §10) cannot be written or
+ * read: a bad list name, an index outside the list, or an object that is
+ * gone (its staging area was cleared).
+ */
+export class StagingError extends WorkflowError {
+  override readonly name = 'StagingError';
 }
 
 /** Verification after a backup or restore found damage or a mismatch. */

@@ -11,3 +11,5 @@ export const listJobs = wrap('haven-prune-list-jobs');
 export const applyRetention = wrap('haven-prune-apply-retention');
 /** Prune. */
 export const prune = wrap('haven-prune');
+/** Mark failed. */
+export const markFailed = wrap('haven-prune-mark-failed');

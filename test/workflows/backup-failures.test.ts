@@ -3,6 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import assert from 'node:assert/strict';
 import { StorageUnavailableError } from '../../engine/storage/errors.js';
 import type { Step } from '../../functions/registry.js';
+import type { WorkflowDeps } from '../../engine/workflows/deps.js';
 import { LocalStack } from '../../local/stack/local-stack.js';
 import { serialClient } from '../catalog/serial-client.js';
 import { seedTable } from '../../local/demo/seed-data.js';
@@ -18,6 +19,8 @@ describe('backup workflow failures and conflicts', () => {
   let stack: LocalStack;
   /** Fault injection (the emulator cannot make one Map iteration fail): partition 2 fails while `failing` is set. */
   let failing = true;
+  /** Plan finds the vault unreachable while set (after it created the record and took the lease). */
+  let vaultDown = false;
   const table = uniqueName('faults');
 
   before(async () => {
@@ -25,13 +28,18 @@ describe('backup workflow failures and conflicts', () => {
       // moto's threaded server can let two concurrent conditional writes of one item both pass; serialized
       // writes give back DynamoDB's per-item atomicity, so the lease race tests the lease's condition.
       catalogClient: serialClient().client,
-      wrapStep: (fn: string, step: Step): Step =>
-        fn === 'haven-backup-export-partition'
+      wrapStep: (fn: string, step: Step): Step => {
+        if (fn === 'haven-backup-plan') {
+          return ((deps: WorkflowDeps, event: never) =>
+            step(vaultDown ? { ...deps, vault: () => Promise.reject(new StorageUnavailableError('injected: the vault bucket is unreachable')) } : deps, event)) as Step;
+        }
+        return fn === 'haven-backup-export-partition'
           ? (async (deps, event: { index: number }) => {
               if (failing && event.index === 2) throw new StorageUnavailableError('injected: the vault bucket is unreachable');
               return step(deps, event as never);
             }) as Step
-          : step,
+          : step;
+      },
     });
     await seedTable(table, 200);
   });
@@ -60,6 +68,24 @@ describe('backup workflow failures and conflicts', () => {
     failing = true;
   });
 
+  test('a scheduled run whose Plan fails after creating its record: one record FAILED, one Backup Failed, no retry of Plan, the lease released', async () => {
+    const job = await stack.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
+    vaultDown = true;
+    const before = stack.events.length;
+    const failed = await stack.runner.run('backup', { job_id: job.job_id, trigger: 'schedule' }).finally(() => (vaultDown = false));
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.error, 'BackupFailed');
+    assert.equal(failed.history.filter((e) => e.type === 'StateRetried' && e.state === 'Plan').length, 0, 'a failure Plan recorded is not retried (a retry would create a second record)');
+    const records = (await stack.catalog.listExecutions({ job_id: job.job_id })).items;
+    assert.equal(records.length, 1);
+    assert.equal(records[0]!.status, 'failed');
+    assert.equal(records[0]!.error?.code, 'StorageUnavailable');
+    const published = stack.events.slice(before).filter((e) => e.detailType === 'Backup Failed');
+    assert.equal(published.length, 1, 'published once (by Plan; Mark failed finds the record ended)');
+    assert.equal(published[0]!.detail.execution_id, records[0]!.execution_id);
+    assert.equal((await stack.catalog.getJob(job.job_id)).lease_owner, undefined);
+  });
+
   test('two starts of the same job at once: exactly one runs, the other fails with a clear conflict', async () => {
     failing = false;
     const job = await stack.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
@@ -75,7 +101,7 @@ describe('backup workflow failures and conflicts', () => {
     failing = true;
   });
 
-  test("every Lambda input and output stays under 256 KiB for a 1,000-segment plan", async () => {
+  test("every Lambda input and output stays under 256 KiB for a 1,000-segment plan; each iteration scans its own segment", async () => {
     failing = false;
     const tiny = uniqueName('tiny');
     await seedTable(tiny, 3);
@@ -86,7 +112,12 @@ describe('backup workflow failures and conflicts', () => {
     assert.equal(invocations.filter((e) => e.state === 'Export partition').length, 1000);
     const largest = Math.max(...invocations.flatMap((e) => [e.inputBytes ?? 0, e.outputBytes ?? 0]));
     assert.ok(largest < PAYLOAD_LIMIT, `largest payload ${largest} bytes`);
-    assert.ok(largest > 10_000, 'the plan output carries the 1,000 partitions');
+    const plan = invocations.find((e) => e.state === 'Plan')!;
+    // 1,000 indexes (about 4 KB) and the context: the specs ({ segment, total } each) stay staged.
+    assert.ok((plan.outputBytes ?? 0) > 3_000 && (plan.outputBytes ?? 0) < 8 * 1024, `Plan's output is ${plan.outputBytes} bytes`);
+    const record = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    assert.equal(record.result?.partitions, 1000);
+    assert.equal(record.result?.records, 3, 'every segment scanned once: a staged spec read at the wrong index would miss or repeat items');
     failing = true;
   });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { LocalStack } from '../../local/stack/local-stack.js';
 import type { Step } from '../../functions/registry.js';
 import type { ExportInput } from '../../engine/workflows/backup/types.js';
+import { plannedPartition } from '../../engine/workflows/backup/export-partition.js';
 import { createSampleDatabase, EXCLUDED_TABLES } from '../../local/postgres/sample-database.js';
 import { closeSnapshotHolders } from '../../engine/sources/postgres/snapshot-holder.js';
 import { newJob } from '../helpers/jobs.js';
@@ -29,7 +30,8 @@ describe('backup and restore workflows: PostgreSQL', () => {
       wrapStep: (fn: string, step: Step): Step =>
         fn === 'haven-backup-export-partition'
           ? (async (deps, event: ExportInput) => {
-              if (event.partition.spec.t === 'pair_b') await new Promise((r) => setTimeout(r, 1500));
+              const partition = await plannedPartition(await deps.vault(), event.context, event.index);
+              if (partition.spec.t === 'pair_b') await new Promise((r) => setTimeout(r, 1500));
               return step(deps, event as never);
             }) as Step
           : step,

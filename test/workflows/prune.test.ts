@@ -1,13 +1,16 @@
 /**
  * The prune workflow against moto: retention forgets, prune frees exactly
  * the packs nothing uses, stays safe while a backup is between uploading its
- * packs and committing its snapshot, and repacks wasteful packs.
+ * packs and committing its snapshot, repacks wasteful packs, and a failed
+ * run ends FAILED with its failure recorded.
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { checkVault } from '../../engine/checker/checker.js';
 import type { Step } from '../../functions/registry.js';
 import { listStaged, writeStaged } from '../../engine/workflows/staging.js';
+import { PRUNE_FAILED } from '../../engine/workflows/prune/mark-failed.js';
+import { StorageUnavailableError } from '../../engine/storage/errors.js';
 import { LocalStack } from '../../local/stack/local-stack.js';
 import { describePrefix } from '../../local/compare/s3-prefix.js';
 import { backup, createJob, gate, newestBackup, packBytes, packExists, packsOf, putRandom, removeObject, restoreInto, sourceBucket } from './prune-support.js';
@@ -172,5 +175,39 @@ describe('prune: recovering from a prune that stopped midway', () => {
     for (const id of packs.keys()) assert.ok(await packExists(stack, id));
     assert.deepEqual(await restoreInto(stack, record.backup_id, bucket, 'restored-f/'), await describePrefix(bucket, 'f/'));
     assert.deepEqual((await checkVault(vault, {})).issues, []);
+  });
+});
+
+describe('prune: failures', () => {
+  test('a prune step that keeps failing ends the run FAILED with Prune Failed recorded once, after its retries', async () => {
+    const stack = await LocalStack.create({
+      wrapStep: (fn: string, step: Step): Step =>
+        fn === 'haven-prune'
+          ? (async () => {
+              throw new StorageUnavailableError('injected: the vault bucket is unreachable');
+            }) as Step
+          : step,
+    });
+    const run = await stack.runner.run('prune', { grace_seconds: 0 }, 'prune-fails');
+    assert.equal(run.status, 'FAILED');
+    assert.equal(run.error, 'PruneFailed');
+    assert.ok(run.history.filter((e) => e.type === 'StateRetried' && e.state === 'Prune').length >= 1, 'the transient error was retried first');
+    assert.equal(run.history.filter((e) => e.type === 'TaskInvoked' && e.state === 'Mark failed').length, 1);
+    const failures = stack.events.filter((e) => e.detailType === PRUNE_FAILED);
+    assert.equal(failures.length, 1, 'published once');
+    assert.deepEqual(failures[0]!.detail, { execution: 'prune-fails', error_code: 'StorageUnavailable', error_message: 'injected: the vault bucket is unreachable' });
+    assert.equal(failures[0]!.severity, 'failure');
+    assert.ok(!stack.events.some((e) => e.detailType === 'Prune Completed'));
+  });
+
+  test('bad settings fail List jobs: the run ends FAILED with InvalidConfiguration and the reason, nothing forgotten', async () => {
+    const stack = await LocalStack.create();
+    const run = await stack.runner.run('prune', { grace_seconds: -1 }, 'prune-bad-settings');
+    assert.equal(run.status, 'FAILED');
+    assert.equal(run.error, 'PruneFailed');
+    assert.ok(!run.history.some((e) => e.type === 'TaskInvoked' && e.state === 'Apply job retention'));
+    const failure = stack.events.find((e) => e.detailType === PRUNE_FAILED)!;
+    assert.equal(failure.detail.error_code, 'InvalidConfiguration');
+    assert.match(String(failure.detail.error_message), /grace_seconds must be a whole number >= 0/);
   });
 });

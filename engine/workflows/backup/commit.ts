@@ -1,5 +1,5 @@
 /**
- * Commit snapshot: gather the staged partition manifests, write the snapshot
+ * Commit snapshot: gather the staged partition manifests and plan, write the snapshot
  * (the commit point: every pack and index it needs is already stored), then
  * clear the staging area. The snapshot's id is the SHA-256 of its stored
  * bytes; the catalog records it for tamper detection.
@@ -8,7 +8,7 @@ import { commitSnapshot } from '../../backup/run-backup.js';
 import type { SessionResult } from '../../backup/backup-session.js';
 import type { WorkflowDeps } from '../deps.js';
 import { IncompleteBackupError } from '../errors.js';
-import { clearStaged, listStaged, readStaged, type StagedPartition, type StagedPlan } from '../staging.js';
+import { clearStaged, listStaged, readRequiredStaged, readStaged, type StagedPartition, type StagedPlan } from '../staging.js';
 import { mapLimit } from '../../util/concurrency.js';
 import type { BackupContext, CommitOutput } from './types.js';
 
@@ -16,20 +16,20 @@ import type { BackupContext, CommitOutput } from './types.js';
 export async function commitBackup(deps: WorkflowDeps, context: BackupContext): Promise<CommitOutput> {
   const vault = await deps.vault();
   const names = (await listStaged(vault, context.backup_id)).filter((n) => n.startsWith('partition-')).sort();
-  if (names.length !== context.partition_count) {
-    throw new IncompleteBackupError(`backup ${context.backup_id}: ${names.length} of ${context.partition_count} partitions were staged`);
+  if (names.length !== context.partitions.count) {
+    throw new IncompleteBackupError(`backup ${context.backup_id}: ${names.length} of ${context.partitions.count} partitions were staged`);
   }
   const staged = await mapLimit(names, 8, async (name) => (await readStaged<StagedPartition>(vault, context.backup_id, name))!);
-  const plan = await readStaged<StagedPlan>(vault, context.backup_id, 'plan');
+  const plan = await readRequiredStaged<StagedPlan>(vault, context.backup_id, 'plan');
   const results: SessionResult[] = staged.map((s) => ({ ...s, packs: [] }));
   const stored = await commitSnapshot(
     vault,
-    { backupId: context.backup_id, jobId: context.job_id, source: { ...context.source, description: plan?.description ?? {} } },
+    { backupId: context.backup_id, jobId: context.job_id, source: { ...plan.source, description: plan.description } },
     { type: context.type, parent: context.parent },
     results,
   );
   await clearStaged(vault, context.backup_id);
-  await deps.source(context.source).release?.(plan?.description ?? {});
+  await deps.source(plan.source).release?.(plan.description);
   const stats = stored.snapshot.stats;
   return {
     snapshot_id: stored.id,

@@ -6,11 +6,17 @@ import { backupSucceeded } from '../../notifications/details.js';
 import type { WorkflowDeps } from '../deps.js';
 import type { BackupContext, CommitOutput, VerifyOutput } from './types.js';
 
-/** Runs the Finalize step. */
+/**
+ * Runs the Finalize step. Only the attempt that completes the record
+ * publishes `Backup Succeeded`; a retry after that (the lease release or the
+ * job update failed) finishes the rest without a second event.
+ */
 export async function finalizeBackup(deps: WorkflowDeps, input: { context: BackupContext; commit: CommitOutput; verify: VerifyOutput }): Promise<ExecutionRecord> {
   const { context, commit, verify } = input;
   const now = deps.now().toISOString();
-  const record = await deps.catalog.executions.transition(context.execution_id, RecordStatus.Completed, {
+  const current = await deps.catalog.executions.get(context.execution_id);
+  const done = current.status === RecordStatus.Completed;
+  const record = done ? current : await deps.catalog.executions.transition(context.execution_id, RecordStatus.Completed, {
     phase: 'completed',
     progress: 100,
     backup_type: context.type,
@@ -41,7 +47,7 @@ export async function finalizeBackup(deps: WorkflowDeps, input: { context: Backu
   await deps.catalog.releaseLease(context.job_id, context.execution_id);
   const job = await deps.catalog.getJob(context.job_id);
   await deps.catalog.updateJob(context.job_id, { last_run: record.started_at, next_run: upcomingRun(job, deps.now()) });
-  await deps.publish(backupSucceeded(record));
+  if (!done) await deps.publish(backupSucceeded(record));
   return record;
 }
 

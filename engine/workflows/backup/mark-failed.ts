@@ -4,9 +4,10 @@
  * staged manifests. Packs already uploaded stay unreferenced until prune; no
  * snapshot was committed.
  */
-import { RecordStatus, TERMINAL_STATUSES } from '../../catalog/status.js';
+import { InvalidTransitionError } from '../../catalog/errors.js';
+import { isTerminal, RecordStatus } from '../../catalog/status.js';
 import { backupFailed } from '../../notifications/details.js';
-import type { SourceConfig } from '../../catalog/types.js';
+import type { ExecutionRecord, RecordError } from '../../catalog/types.js';
 import type { WorkflowDeps } from '../deps.js';
 import { causeMessage, errorCodeOf } from '../errors.js';
 import { clearStaged, readStaged, type StagedPlan } from '../staging.js';
@@ -27,29 +28,48 @@ export interface FailureOutput {
 
 /** Runs the Mark failed step. */
 export async function markBackupFailed(deps: WorkflowDeps, state: FailedState): Promise<FailureOutput> {
-  const code = errorCodeOf(state.error?.Error);
-  const message = causeMessage(state.error?.Cause);
+  const caught = { code: errorCodeOf(state.error?.Error), message: causeMessage(state.error?.Cause) };
   const executionId = state.plan?.execution_id ?? state.execution_id ?? null;
-  if (executionId) await failExecution(deps, executionId, code, message);
-  return { execution_id: executionId, code, message };
+  const recorded = executionId ? await failExecution(deps, executionId, caught.code, caught.message) : caught;
+  return { execution_id: executionId, ...recorded };
 }
 
 /**
  * Records an execution FAILED (unless it already ended), releases its lease
  * if it holds it, drops its staged objects, and emits `Backup Failed` once:
- * only the call that made the transition publishes.
+ * only the call that made the transition publishes (of two at once, the one
+ * that lost the transition neither fails nor publishes).
+ *
+ * @returns the failure the record holds (the one given, unless the record had ended with another)
  */
-export async function failExecution(deps: WorkflowDeps, executionId: string, code: string, message: string): Promise<void> {
+export async function failExecution(deps: WorkflowDeps, executionId: string, code: string, message: string): Promise<RecordError> {
   const record = await deps.catalog.executions.find(executionId);
-  if (!record) return;
-  const ended = TERMINAL_STATUSES.includes(record.status);
-  const failed = ended ? record : await deps.catalog.executions.transition(executionId, RecordStatus.Failed, { phase: 'failed', error: { code, message } });
+  if (!record) return { code, message };
+  const failed = isTerminal(record.status) ? undefined : await transitionToFailed(deps, executionId, { code, message });
   await deps.catalog.releaseLease(record.job_id, executionId);
-  const vault = await deps.vault();
-  await releaseSource(deps, await readStaged<StagedPlan>(vault, record.backup_id, 'plan').catch(() => undefined));
-  await clearStaged(vault, record.backup_id).catch(() => {});
-  if (!ended) {
-    await deps.publish(backupFailed(failed, { code, message }));
+  if (failed) await deps.publish(backupFailed(failed, { code, message }));
+  await cleanUp(deps, record.backup_id);
+  return failed ? { code, message } : ((await deps.catalog.executions.find(executionId))?.error ?? { code, message });
+}
+
+/** Ends what the source held open and drops the staging area: best effort (the vault may be what failed; a prune sweeps the area later). */
+async function cleanUp(deps: WorkflowDeps, backupId: string): Promise<void> {
+  try {
+    const vault = await deps.vault();
+    await releaseSource(deps, await readStaged<StagedPlan>(vault, backupId, 'plan').catch(() => undefined));
+    await clearStaged(vault, backupId);
+  } catch {
+    // recorded and announced already
+  }
+}
+
+/** Moves the record to FAILED; undefined when a concurrent call ended it first. */
+async function transitionToFailed(deps: WorkflowDeps, executionId: string, error: RecordError): Promise<ExecutionRecord | undefined> {
+  try {
+    return await deps.catalog.executions.transition(executionId, RecordStatus.Failed, { phase: 'failed', error });
+  } catch (caught) {
+    if (caught instanceof InvalidTransitionError) return undefined;
+    throw caught;
   }
 }
 
@@ -57,7 +77,7 @@ export async function failExecution(deps: WorkflowDeps, executionId: string, cod
 async function releaseSource(deps: WorkflowDeps, plan: StagedPlan | undefined): Promise<void> {
   if (!plan) return;
   try {
-    await deps.source(plan.source as SourceConfig).release?.(plan.description);
+    await deps.source(plan.source).release?.(plan.description);
   } catch {
     // the holder ends on its own when idle (docs/POSTGRES.md)
   }

@@ -1,15 +1,23 @@
 /**
  * Plan: validate the job, take its lease, resolve the backup type and parent
  * snapshot, mark the execution running, plan partitions, and stage the
- * source's description for the snapshot.
+ * source's description and the partition specs (a staged list: specs carry
+ * S3 keys, far too long for 1,000 of them to travel in state) for the
+ * export iterations and the snapshot.
+ *
+ * Once the execution record exists, a failure is recorded here (a run a
+ * schedule started has no other way to name its record) and raised as a
+ * {@link FailureRecordedError}, which the workflow does not retry: a retry
+ * would plan again for a record that already failed (or create another).
  */
 import { ExecutionTrigger, JobStatus, type ExecutionRecord, type JobRecord } from '../../catalog/types.js';
-import { RecordStatus } from '../../catalog/status.js';
+import { isTerminal, RecordStatus } from '../../catalog/status.js';
 import { resolvePlan } from '../../backup/run-backup.js';
 import { BackupType } from '../../snapshot/snapshot.js';
 import type { WorkflowDeps } from '../deps.js';
-import { errorCodeOf, InvalidJobError } from '../errors.js';
+import { errorCodeOf, FailureRecordedError, InvalidJobError } from '../errors.js';
 import { failExecution } from './mark-failed.js';
+import { itemIndexes, stageList } from '../staged-list.js';
 import { writeStaged, type StagedPlan } from '../staging.js';
 import { compressionFor } from './compression.js';
 import type { BackupContext, BackupStartInput, PlanOutput } from './types.js';
@@ -18,6 +26,8 @@ import type { BackupContext, BackupStartInput, PlanOutput } from './types.js';
 export const LEASE_SECONDS = 4 * 60 * 60;
 /** Default Map concurrency of the export step. */
 export const DEFAULT_MAX_CONCURRENCY = 4;
+/** The staged list of a backup's partition specs. */
+export const PARTITION_LIST = 'partitions';
 
 /** Runs the Plan step. */
 export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): Promise<PlanOutput> {
@@ -35,13 +45,14 @@ export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): P
           execution_options: input.execution_options ?? {},
           custom_parameters: input.custom_parameters ?? {},
         });
+  if (isTerminal(execution.status)) throw new InvalidJobError(`execution ${execution.execution_id} is already ${execution.status}`);
   try {
     return await planExecution(deps, job, execution, input);
   } catch (error) {
     // Recorded here because a run started without an execution id (a schedule) has no other way to name its record.
     const err = error as Error;
     await failExecution(deps, execution.execution_id, errorCodeOf(err.name), err.message);
-    throw error;
+    throw new FailureRecordedError(err.message, { cause: error });
   }
 }
 
@@ -58,6 +69,7 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
   const partitions = await source.plan(Number.isSafeInteger(segments) && segments > 0 ? { segments } : {});
   const indexIds = resolved.type === BackupType.Full ? [] : await vault.listIndexIds();
   await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds } satisfies StagedPlan);
+  const staged = await stageList(vault, execution.backup_id, PARTITION_LIST, partitions);
   if (execution.status === RecordStatus.Queued) {
     await catalog.executions.transition(execution.execution_id, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: resolved.type });
   }
@@ -69,15 +81,14 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
     base_full: resolved.baseFull,
     parent: resolved.parent,
     compression: compressionFor(job, input),
-    source: job.source,
-    partition_count: partitions.length,
+    partitions: staged,
     skip_verification: Boolean(input.execution_options?.skip_verification),
   };
   const requestedConcurrency = Number(input.custom_parameters?.max_concurrency ?? DEFAULT_MAX_CONCURRENCY);
   return {
     execution_id: execution.execution_id,
     context,
-    partitions,
+    partition_indexes: itemIndexes(staged),
     max_concurrency: Math.max(1, Math.min(40, Number.isFinite(requestedConcurrency) ? requestedConcurrency : DEFAULT_MAX_CONCURRENCY)),
   };
 }

@@ -1,8 +1,7 @@
 /** Payloads of the backup workflow's steps: references and small settings, never data. */
 import type { CompressionConfig } from '../../compression/codec.js';
-import type { SourceConfig } from '../../catalog/types.js';
 import type { BackupType } from '../../snapshot/snapshot.js';
-import type { PartitionPlan } from '../../sources/source.js';
+import type { StagedList } from '../staged-list.js';
 
 /** What starts a backup execution (from the API, a schedule or the CLI). */
 export interface BackupStartInput {
@@ -14,7 +13,10 @@ export interface BackupStartInput {
   custom_parameters?: { compression_level?: number; [key: string]: unknown };
 }
 
-/** Settings every step of one backup shares; passed by value, small. */
+/**
+ * Settings every step of one backup shares; passed by value, small (the
+ * job's source configuration and the partition specs are staged, see staging.ts).
+ */
 export interface BackupContext {
   execution_id: string;
   backup_id: string;
@@ -23,8 +25,8 @@ export interface BackupContext {
   base_full: string | null;
   parent: string | null;
   compression: CompressionConfig;
-  source: SourceConfig;
-  partition_count: number;
+  /** The planned partitions (`PartitionPlan`s), staged in the backup's area; `count` is the partition count. */
+  partitions: StagedList;
   skip_verification: boolean;
 }
 
@@ -32,15 +34,15 @@ export interface BackupContext {
 export interface PlanOutput {
   execution_id: string;
   context: BackupContext;
-  partitions: PartitionPlan[];
+  /** What the Export partitions map iterates: `0 … partitions.count-1` (the specs stay staged). */
+  partition_indexes: number[];
   max_concurrency: number;
 }
 
-/** Input of one Map iteration. */
+/** Input of one Map iteration: the partition's index in the staged list. */
 export interface ExportInput {
   context: BackupContext;
   index: number;
-  partition: PartitionPlan;
 }
 
 /** Output of Commit snapshot. */

@@ -42,3 +42,13 @@ export interface JobRetentionOutput {
   /** Set when the job's policy could not be applied (a bad policy does not stop the prune). */
   error?: { code: string; message: string };
 }
+
+/** What the prune workflow's Mark failed recorded. */
+export interface PruneFailure {
+  /** The Step Functions execution's name. */
+  execution: string;
+  /** A seed error code (`StorageUnavailable`, `KeyAccessDenied`, `InvalidConfiguration`, …). */
+  code: string;
+  message: string;
+  failed_at: string;
+}

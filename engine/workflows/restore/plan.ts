@@ -4,6 +4,8 @@
  * snapshot against the catalog's recorded SHA-256, apply the conflict policy
  * (`fail_if_exists` refuses a non-empty target here, before anything is
  * written), and decide whether a safety backup of the target comes first.
+ * The partition names, the destination and the key selection are staged in
+ * the restore's area (`staging/<restore id>/`); the state carries references.
  */
 import { RecordStatus } from '../../catalog/status.js';
 import type { ExecutionRecord } from '../../catalog/types.js';
@@ -13,6 +15,8 @@ import type { KeySelection } from '../../sources/key-filter.js';
 import { ConflictPolicy } from '../../sources/source.js';
 import type { WorkflowDeps } from '../deps.js';
 import { InvalidJobError } from '../errors.js';
+import { itemIndexes, stageList } from '../staged-list.js';
+import { RESTORE_PARTITION_LIST, RESTORE_PLAN, stageRestorePlan } from './staged-plan.js';
 import type { RestorePlanOutput, RestoreStartInput } from './types.js';
 
 /** The newest completed backup of a job at or before a time. */
@@ -69,6 +73,8 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
   const target = deps.target(restore.destination);
   await target.prepare({ conflict_policy: conflict, create_missing_tables: options.create_missing_tables !== false && restore.destination.create_missing_tables !== false }, description);
 
+  const staged = await stageList(vault, restore.restore_id, RESTORE_PARTITION_LIST, partitions.map((p) => p.name));
+  const plan = await stageRestorePlan(vault, { area: restore.restore_id, name: RESTORE_PLAN }, { destination: restore.destination, select: selectionOf(options) });
   if (restore.status === RecordStatus.Queued) await catalog.restores.transition(restore.restore_id, RecordStatus.Running, { phase: 'restoring', progress: 5 });
   const maxParallel = Number(options.max_parallel_jobs ?? 4);
   return {
@@ -77,16 +83,16 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
       restore_id: restore.restore_id,
       backup_id: backup.backup_id,
       snapshot_id: snapshotId,
-      destination: restore.destination,
       conflict_policy: conflict,
-      select: selectionOf(options),
-      partitions: wanted,
+      plan,
+      partitions: staged,
+      requested_partitions: wanted ? wanted.length : null,
       records_expected: partitions.reduce((n, p) => n + p.records, 0),
       bytes_expected: partitions.reduce((n, p) => n + p.size, 0),
       ...(options.skip_constraints === true ? { skip_constraints: true } : {}),
       ...(options.skip_indexes === true ? { skip_indexes: true } : {}),
     },
-    partitions: partitions.map((p) => p.name),
+    partition_indexes: itemIndexes(staged),
     safety_backup: conflict === ConflictPolicy.Overwrite && options.safety_backup !== false,
     max_concurrency: Math.max(1, Math.min(40, Number.isFinite(maxParallel) ? maxParallel : 4)),
   };

@@ -8,6 +8,7 @@ import { runBackup } from '../../backup/run-backup.js';
 import { BackupType } from '../../snapshot/snapshot.js';
 import { SourceNotFoundError } from '../../sources/errors.js';
 import type { WorkflowDeps } from '../deps.js';
+import { readRestorePlan } from './staged-plan.js';
 import type { RestoreContext } from './types.js';
 
 /** What the safety backup wrote. */
@@ -18,7 +19,9 @@ export interface SafetyBackupOutput {
 
 /** Runs the Safety backup step. */
 export async function safetyBackup(deps: WorkflowDeps, context: RestoreContext): Promise<SafetyBackupOutput> {
-  const source = deps.source({ ...context.destination, type: String(context.destination.type) });
+  const vault = await deps.vault();
+  const { destination } = await readRestorePlan(vault, context);
+  const source = deps.source({ ...destination, type: String(destination.type) });
   let partitions;
   try {
     partitions = await source.plan();
@@ -29,8 +32,8 @@ export async function safetyBackup(deps: WorkflowDeps, context: RestoreContext):
   const description = await source.describe();
   const counters = partitions.map(() => ({ records: 0 }));
   const stored = await runBackup(
-    await deps.vault(),
-    { backupId: `safety_${context.restore_id}`, jobId: `safety-${context.restore_id}`, type: BackupType.Full, source: { ...context.destination, description }, compression: { algorithm: 'zstd' } },
+    vault,
+    { backupId: `safety_${context.restore_id}`, jobId: `safety-${context.restore_id}`, type: BackupType.Full, source: { ...destination, description }, compression: { algorithm: 'zstd' } },
     partitions.map((p, i) => ({ name: p.name, source: source.export(p, counters[i]!), options: { records: () => counters[i]!.records } })),
   ).finally(() => source.release?.(description));
   await deps.catalog.restores.updateProgress(context.restore_id, { progress: 10, phase: 'safety backup written' });

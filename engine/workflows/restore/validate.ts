@@ -5,6 +5,7 @@
  */
 import type { WorkflowDeps } from '../deps.js';
 import { VerificationFailedError } from '../errors.js';
+import { readRestorePlan } from './staged-plan.js';
 import type { PartitionRestored, RestoreContext } from './types.js';
 
 /** What Validate found. */
@@ -20,17 +21,19 @@ export async function validateRestore(deps: WorkflowDeps, input: { context: Rest
   const restored = input.restored.reduce((n, p) => n + p.r, 0);
   const skipped = input.restored.reduce((n, p) => n + p.s, 0);
   const size = input.restored.reduce((n, p) => n + p.b, 0);
-  const partial = input.context.select !== null;
+  const vault = await deps.vault();
+  const plan = await readRestorePlan(vault, input.context);
+  const partial = plan.select !== null;
   if (!partial && restored + skipped !== input.context.records_expected) {
     throw new VerificationFailedError(`restore ${input.context.restore_id}: ${restored} records restored and ${skipped} skipped, but the backup holds ${input.context.records_expected}`);
   }
   if (size !== input.context.bytes_expected) {
     throw new VerificationFailedError(`restore ${input.context.restore_id}: ${size} bytes read from the vault, the snapshot says ${input.context.bytes_expected}`);
   }
-  const target = deps.target(input.context.destination);
+  const target = deps.target(plan.destination);
   if (target.finish) {
     // Targets that rebuild what a bulk load leaves out (PostgreSQL: constraints, indexes, sequence values).
-    const snapshot = await (await deps.vault()).readSnapshot(input.context.snapshot_id);
+    const snapshot = await vault.readSnapshot(input.context.snapshot_id);
     await target.finish({ skip_constraints: input.context.skip_constraints === true, skip_indexes: input.context.skip_indexes === true }, (snapshot.source.description ?? {}) as Record<string, unknown>);
   }
   return { records_restored: restored, records_skipped: skipped, data_size: size, counts_verified: !partial };

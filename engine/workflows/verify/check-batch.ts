@@ -11,8 +11,7 @@ import { mapLimit } from '../../util/concurrency.js';
 import { readsPackData } from '../../verification/levels.js';
 import { inspectPack, type PackProblem } from '../../verification/pack-state.js';
 import type { WorkflowDeps } from '../deps.js';
-import { readStaged } from '../staging.js';
-import { batchPacksName } from './plan.js';
+import { readListItem } from '../staged-list.js';
 import { writeBatchProblems } from './staged.js';
 import type { CheckBatchInput, CheckBatchOutput, PlannedPack } from './types.js';
 
@@ -23,7 +22,7 @@ const READ_CONCURRENCY = 4;
 export async function checkPackBatch(deps: WorkflowDeps, input: CheckBatchInput): Promise<CheckBatchOutput> {
   const { run, batch } = input;
   const vault = await deps.vault();
-  const packs = (await readStaged<PlannedPack[]>(vault, run.run_id, batchPacksName(batch))) ?? [];
+  const packs = await readListItem<PlannedPack[]>(vault, run.batches, batch);
   const problems: PackProblem[] = [];
   const intact: PlannedPack[] = [];
   await mapLimit(packs, HEAD_CONCURRENCY, async (pack) => {

@@ -7,6 +7,7 @@
  */
 import type { RestoreContext, PartitionRestored } from '../restore/types.js';
 import { validateRestore } from '../restore/validate.js';
+import { readRestorePlan } from '../restore/staged-plan.js';
 import type { WorkflowDeps } from '../deps.js';
 import { VerificationFailedError } from '../errors.js';
 import type { CompareOutput } from './types.js';
@@ -35,7 +36,8 @@ export async function compareScratch(deps: WorkflowDeps, input: { context: Resto
     throw new VerificationFailedError(`test restore of ${input.context.backup_id}: ${failed.length} of ${input.restored.length} partitions failed to restore (${names})`);
   }
   const validation = await validateRestore(deps, { context: input.context, restored: input.restored as PartitionRestored[] });
-  const counted = await countRecords(deps, input.context.destination);
+  const { destination } = await readRestorePlan(await deps.vault(), input.context);
+  const counted = await countRecords(deps, destination);
   if (counted !== input.context.records_expected) {
     throw new VerificationFailedError(`test restore of ${input.context.backup_id}: the scratch target holds ${counted} records, the backup ${input.context.records_expected}`);
   }

@@ -3,7 +3,8 @@
  * and Plan's findings; name the damaged packs and every backup in the vault
  * that depends on them; mark those backups; record each verification
  * (completed, or failed with `CorruptedBackup`); emit `Verification Failed`
- * or `Verification Succeeded`; clear the run's staging.
+ * or `Verification Succeeded` (once: a retry that finds every record
+ * written already does not publish again); clear the run's staging.
  */
 import { ErrorCode } from '../../errors.js';
 import { isTerminal, RecordStatus } from '../../catalog/status.js';
@@ -43,6 +44,7 @@ export async function finalizeVerification(deps: WorkflowDeps, input: { run: Ver
   const packsChecked = input.checked.reduce((n, c) => n + c.c, 0);
   const bytesChecked = input.checked.reduce((n, c) => n + c.b, 0);
   const failedIds: string[] = [];
+  let recorded = 0;
   for (const target of plan.targets) {
     const mine = [
       ...plan.issues.filter((i) => i.backup_id === target.backup_id).map((i) => i.message),
@@ -70,6 +72,7 @@ export async function finalizeVerification(deps: WorkflowDeps, input: { run: Ver
       if (record.status === RecordStatus.Failed) failedIds.push(target.verification_id);
       continue;
     }
+    recorded += 1;
     if (mine.length === 0) {
       await deps.catalog.verifications.transition(target.verification_id, RecordStatus.Completed, { phase: 'completed', progress: 100, result });
       await markPassed(deps.catalog, target.backup_id, stampFor);
@@ -82,7 +85,8 @@ export async function finalizeVerification(deps: WorkflowDeps, input: { run: Ver
 
   const status = failedIds.length > 0 || damagedPacks.length > 0 ? 'failed' : 'passed';
   const ids = plan.targets.map((t) => t.verification_id);
-  await deps.publish(
+  // The attempt that records the outcome announces it; a retry that found every record written already does not.
+  if (recorded > 0 || plan.targets.length === 0) await deps.publish(
     status === 'failed'
       ? {
           detailType: 'Verification Failed',

@@ -2,17 +2,17 @@
  * Plan: resolve the run's backups (one verification, or a sweep that gets
  * a record per backup), work out the packs their snapshots reference, pick
  * the sample when the level is `sample`, and stage the pack list in batches
- * (`staging/<run id>/packs-<n>`) so state payloads carry batch numbers only.
+ * (the staged list `batches` in `staging/<run id>/`) so state payloads
+ * carry batch indexes only.
  */
 import { RecordStatus } from '../../catalog/status.js';
 import { CorruptedBackupError, FormatError } from '../../format/errors.js';
-import { mapLimit } from '../../util/concurrency.js';
 import { VerificationLevel } from '../../verification/levels.js';
 import { choosePackSample } from '../../verification/sample.js';
 import { bucketOfUri, scratchTarget } from '../../verification/scratch.js';
 import { SnapshotNotFoundError } from '../../vault/errors.js';
 import type { WorkflowDeps } from '../deps.js';
-import { writeStaged } from '../staging.js';
+import { itemIndexes, stageList } from '../staged-list.js';
 import { sampleCursor } from './cursor.js';
 import { snapshotReferences } from './references.js';
 import { writeVerifyPlan } from './staged.js';
@@ -26,10 +26,8 @@ const BATCH_SIZE = { quick: 500, data: 25 } as const;
 const MAX_BATCHES = 2000;
 const MAX_CONCURRENCY = 10;
 
-/** The staged name of a batch's pack list. */
-export function batchPacksName(batch: number): string {
-  return `packs-${String(batch).padStart(5, '0')}`;
-}
+/** The staged list of a run's pack batches. */
+export const BATCH_LIST = 'batches';
 
 /** The run id of an execution: its verification id, or `sweep-<execution name>`. */
 export function runIdOf(execution: VerifyExecution): string {
@@ -74,11 +72,12 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   }
 
   const perBatch = Math.max(scope.level === VerificationLevel.Quick ? BATCH_SIZE.quick : BATCH_SIZE.data, Math.ceil(packs.length / MAX_BATCHES));
-  const batches = Array.from({ length: Math.ceil(packs.length / perBatch) }, (_, n) => n);
-  await mapLimit(batches, 16, (n) => writeStaged(vault, runId, batchPacksName(n), packs.slice(n * perBatch, (n + 1) * perBatch)));
+  const slices = Array.from({ length: Math.ceil(packs.length / perBatch) }, (_, n) => packs.slice(n * perBatch, (n + 1) * perBatch));
+  // One batch per staged object: a batch is already up to 500 packs.
+  const batches = await stageList(vault, runId, BATCH_LIST, slices, 1);
   await writeVerifyPlan(vault, runId, { level: scope.level, targets: scope.targets, batch_size: perBatch, packs_total: all.length, issues, sample });
 
-  const run: VerifyRun = { run_id: runId, level: scope.level, verification_id: input.verification_id ?? null };
+  const run: VerifyRun = { run_id: runId, level: scope.level, verification_id: input.verification_id ?? null, batches };
   // A snapshot that cannot be read is already a failure; there is nothing to restore.
   const testRestore = scope.level === VerificationLevel.TestRestore && sourceType !== '';
   if (run.verification_id) {
@@ -87,7 +86,7 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   }
   return {
     run,
-    batches,
+    batch_indexes: itemIndexes(batches),
     max_concurrency: MAX_CONCURRENCY,
     test_restore: testRestore,
     scratch: testRestore ? scratchTarget(sourceType, run.verification_id!, bucketOfUri(deps.vaultUri)) : null,

@@ -2,6 +2,7 @@
 import type { VerificationLevel } from '../../verification/levels.js';
 import type { ScratchTarget } from '../../verification/scratch.js';
 import type { RestoreContext } from '../restore/types.js';
+import type { StagedList } from '../staged-list.js';
 
 /** What a sweep verifies. */
 export const SweepScope = {
@@ -42,13 +43,15 @@ export interface VerifyRun {
   level: VerificationLevel;
   /** The one verification of a single run; null for a sweep. */
   verification_id: string | null;
+  /** The batches of packs to check (each item a `PlannedPack[]`), staged in the run's area. */
+  batches: StagedList;
 }
 
 /** Output of Plan. */
 export interface VerifyPlanOutput {
   run: VerifyRun;
-  /** Batch numbers for the Map (each names a slice of the staged pack list). */
-  batches: number[];
+  /** What the Check packs map iterates: `0 … run.batches.count-1`. */
+  batch_indexes: number[];
   max_concurrency: number;
   test_restore: boolean;
   /** The scratch target of a test restore, fixed here so cleanup can find it whatever fails later. */
@@ -73,7 +76,7 @@ export interface PlannedPack {
 export interface StagedVerifyPlan {
   level: VerificationLevel;
   targets: VerifyTarget[];
-  /** Packs per batch (each batch's list is staged as `packs-<n>`). */
+  /** Packs per batch (the batches are the staged list `run.batches`). */
   batch_size: number;
   /** Packs the scope references (all of them, sampled or not). */
   packs_total: number;
@@ -82,7 +85,7 @@ export interface StagedVerifyPlan {
   sample: { start: number; end: number } | null;
 }
 
-/** Input of one Map iteration. */
+/** Input of one Map iteration: the batch's index in the staged list. */
 export interface CheckBatchInput {
   run: VerifyRun;
   batch: number;
@@ -101,7 +104,8 @@ export interface CheckBatchOutput {
 /** Output of Prepare scratch. */
 export interface PrepareScratchOutput {
   context: RestoreContext;
-  partitions: string[];
+  /** What the Restore into scratch map iterates: `0 … context.partitions.count-1`. */
+  partition_indexes: number[];
   max_concurrency: number;
 }
 

@@ -1,0 +1,90 @@
+/**
+ * Every Task state of every synthesized state machine gives its function
+ * exactly the function's own timeout (a shorter TimeoutSeconds lets Step
+ * Functions give up on, and retry, an invocation that is still running), and
+ * no Task whose step is unsafe to run twice at once retries `States.Timeout`
+ * (functions/registry.ts's RERUNNABLE_FUNCTIONS says which steps are safe).
+ * Tasks are matched to functions through the state machines'
+ * DefinitionSubstitutions, as CloudFormation resolves them; each definition
+ * is read from the synthesized assembly's asset, as CloudFormation reads it.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { BACKUP_SUBSTITUTIONS, PRUNE_SUBSTITUTIONS, RERUNNABLE_FUNCTIONS, RESTORE_SUBSTITUTIONS, VERIFY_SUBSTITUTIONS, type WorkflowFunctionName } from '../../functions/registry.js';
+import { synthHaven } from '../infra/support/haven-app.js';
+
+interface AslState {
+  Type: string;
+  Resource?: string;
+  TimeoutSeconds?: number;
+  Retry?: Array<{ ErrorEquals: string[] }>;
+  ItemProcessor?: { States: Record<string, AslState> };
+}
+
+interface TaskRef {
+  machine: string;
+  state: string;
+  task: AslState;
+}
+
+/** Every Task state, with those inside Map states. */
+function tasks(machine: string, states: Record<string, AslState>): TaskRef[] {
+  return Object.entries(states).flatMap(([state, task]): TaskRef[] => [
+    ...(task.Type === 'Task' ? [{ machine, state, task }] : []),
+    ...(task.ItemProcessor ? tasks(machine, task.ItemProcessor.States) : []),
+  ]);
+}
+
+const FUNCTION_OF_KEY: Readonly<Record<string, WorkflowFunctionName>> = { ...BACKUP_SUBSTITUTIONS, ...RESTORE_SUBSTITUTIONS, ...VERIFY_SUBSTITUTIONS, ...PRUNE_SUBSTITUTIONS };
+
+const { app, template } = synthHaven();
+const assembly = app.synth();
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const machines = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
+
+/** Each Task with its substitution key, the function's registry name and its synthesized Timeout. */
+const checked = machines.flatMap(([machineId, machine]) => {
+  const location = machine.Properties.DefinitionS3Location as { Key: string };
+  const definition = JSON.parse(readFileSync(path.join(assembly.directory, `asset.${location.Key}`), 'utf8')) as { States: Record<string, AslState> };
+  const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+  return tasks(machineId, definition.States).map(({ machine: id, state, task }) => {
+    const key = /^\$\{(\w+)\}$/.exec(task.Resource ?? '')?.[1];
+    assert.ok(key, `${id} / ${state}: Resource ${task.Resource} is not a substitution`);
+    const [functionId, attribute] = substitutions[key]?.['Fn::GetAtt'] ?? [];
+    assert.equal(attribute, 'Arn', `${id} / ${state}: ${key} is not a function's ARN`);
+    const fn = resources[functionId!];
+    assert.equal(fn?.Type, 'AWS::Lambda::Function', `${id} / ${state}: ${key} names ${functionId}`);
+    const name = FUNCTION_OF_KEY[key];
+    assert.ok(name, `${id} / ${state}: ${key} is in no registry substitution table`);
+    return { at: `${id} / ${state} (${name})`, task, name, timeout: fn!.Properties.Timeout as number };
+  });
+});
+
+test('the registry\'s substitution keys are unique across the four workflows, and every state machine was found', () => {
+  const keys = [BACKUP_SUBSTITUTIONS, RESTORE_SUBSTITUTIONS, VERIFY_SUBSTITUTIONS, PRUNE_SUBSTITUTIONS].flatMap((table) => Object.keys(table));
+  assert.equal(new Set(keys).size, keys.length);
+  assert.equal(machines.length, 4);
+  assert.equal(checked.length, keys.length, 'each function backs exactly one Task state');
+});
+
+test('every Task state\'s TimeoutSeconds equals its function\'s timeout', () => {
+  for (const { at, task, timeout } of checked) {
+    assert.ok(Number.isInteger(timeout) && timeout > 0, `${at}: function timeout ${timeout}`);
+    assert.equal(task.TimeoutSeconds, timeout, `${at}: TimeoutSeconds ${task.TimeoutSeconds}, function timeout ${timeout}`);
+  }
+});
+
+test('no Task whose step must not run twice at once retries States.Timeout', () => {
+  let rerunnable = 0;
+  for (const { at, task, name } of checked) {
+    const retried = (task.Retry ?? []).flatMap((r) => r.ErrorEquals);
+    if (RERUNNABLE_FUNCTIONS.has(name)) {
+      rerunnable += 1;
+      continue;
+    }
+    assert.ok(!retried.includes('States.Timeout') && !retried.includes('States.ALL'), `${at} retries ${retried.join(', ')}`);
+  }
+  assert.equal(rerunnable, RERUNNABLE_FUNCTIONS.size, 'every rerunnable function backs a Task');
+});
