@@ -4,10 +4,11 @@
  */
 import type { Node } from 'constructs';
 import { InvalidContextError } from './errors.js';
+import { databaseAccessIdsProblem, type DatabaseAccessIds } from './constructs/database-access.js';
 import { ObjectLockMode, type ObjectLockSettings } from './constructs/vault-bucket.js';
 import { SourceKind, sourceArnsProblem } from './source-arns.js';
 
-/** The context keys Haven reads. */
+/** The context keys Haven reads (infra/README.md documents each). */
 export const HavenContextKey = {
   ObjectLockMode: 'haven:objectLockMode',
   ObjectLockDays: 'haven:objectLockDays',
@@ -15,6 +16,13 @@ export const HavenContextKey = {
   SourceBucketArns: 'haven:sourceBucketArns',
   RestoreTableArns: 'haven:restoreTableArns',
   RestoreBucketArns: 'haven:restoreBucketArns',
+  SourceKmsKeyArns: 'haven:sourceKmsKeyArns',
+  RestoreKmsKeyArns: 'haven:restoreKmsKeyArns',
+  PostgresSecretArns: 'haven:postgresSecretArns',
+  PostgresVpcId: 'haven:postgresVpcId',
+  PostgresSubnetIds: 'haven:postgresSubnetIds',
+  PostgresSecurityGroupIds: 'haven:postgresSecurityGroupIds',
+  ApiGatewayCloudWatchRole: 'haven:apiGatewayCloudWatchRole',
 } as const;
 export type HavenContextKey = (typeof HavenContextKey)[keyof typeof HavenContextKey];
 
@@ -30,6 +38,14 @@ export interface HavenContextConfig {
   readonly restoreTableArns?: readonly string[];
   /** S3 buckets restores may write; omitted when none. */
   readonly restoreBucketArns?: readonly string[];
+  /** Customer-managed keys of sources (and of PostgreSQL secrets backups read); omitted when none. */
+  readonly sourceKmsKeyArns?: readonly string[];
+  /** Customer-managed keys of restore targets (and of PostgreSQL secrets restores read); omitted when none. */
+  readonly restoreKmsKeyArns?: readonly string[];
+  /** PostgreSQL secrets and network by id; omitted when no secret is listed. */
+  readonly postgresIds?: DatabaseAccessIds;
+  /** Whether the stack sets the account's API Gateway CloudWatch role; omitted when not set (on). */
+  readonly apiGatewayCloudWatchRole?: boolean;
 }
 
 /**
@@ -40,27 +56,75 @@ export interface HavenContextConfig {
  *   together; neither leaves it off; one without the other is an error.
  * - `haven:sourceTableArns` and `haven:sourceBucketArns` list the tables and
  *   buckets backup jobs may read, `haven:restoreTableArns` and
- *   `haven:restoreBucketArns` those restores may write: each a JSON array (in
- *   cdk.json), or a string holding a JSON array or comma-separated ARNs (as
- *   `-c` passes it).
+ *   `haven:restoreBucketArns` those restores may write,
+ *   `haven:sourceKmsKeyArns` and `haven:restoreKmsKeyArns` the
+ *   customer-managed keys encrypting them (or their PostgreSQL secrets),
+ *   `haven:postgresSecretArns` the PostgreSQL secrets jobs and restores may
+ *   name, `haven:postgresSubnetIds` and `haven:postgresSecurityGroupIds` the
+ *   network of the database steps: each a JSON array (in cdk.json), or a
+ *   string holding a JSON array or comma-separated values (as `-c` passes it).
+ * - `haven:postgresVpcId` puts the database steps in that VPC (with
+ *   `haven:postgresSubnetIds`); the network keys need `haven:postgresSecretArns`.
+ * - `haven:apiGatewayCloudWatchRole` (true or false, default true): whether
+ *   the stack sets the account's API Gateway CloudWatch role.
  *
  * @param node - any construct's node (usually the app's)
  * @returns the validated settings
- * @throws InvalidContextError when a value is malformed or only one of the Object Lock pair is set
+ * @throws InvalidContextError when a value is malformed, only one of the Object Lock pair is set, or the PostgreSQL keys do not fit together
  */
 export function readHavenContext(node: Node): HavenContextConfig {
-  const sourceTableArns = readArnList(node, HavenContextKey.SourceTableArns, SourceKind.Table);
-  const sourceBucketArns = readArnList(node, HavenContextKey.SourceBucketArns, SourceKind.Bucket);
-  const restoreTableArns = readArnList(node, HavenContextKey.RestoreTableArns, SourceKind.Table);
-  const restoreBucketArns = readArnList(node, HavenContextKey.RestoreBucketArns, SourceKind.Bucket);
+  const lists = {
+    sourceTableArns: readArnList(node, HavenContextKey.SourceTableArns, SourceKind.Table),
+    sourceBucketArns: readArnList(node, HavenContextKey.SourceBucketArns, SourceKind.Bucket),
+    restoreTableArns: readArnList(node, HavenContextKey.RestoreTableArns, SourceKind.Table),
+    restoreBucketArns: readArnList(node, HavenContextKey.RestoreBucketArns, SourceKind.Bucket),
+    sourceKmsKeyArns: readArnList(node, HavenContextKey.SourceKmsKeyArns, SourceKind.Key),
+    restoreKmsKeyArns: readArnList(node, HavenContextKey.RestoreKmsKeyArns, SourceKind.Key),
+  };
   const objectLock = readObjectLock(node);
+  const postgresIds = readPostgres(node);
+  const apiGatewayCloudWatchRole = readBoolean(node, HavenContextKey.ApiGatewayCloudWatchRole);
   return {
     ...(objectLock ? { objectLock } : {}),
-    ...(sourceTableArns.length > 0 ? { sourceTableArns } : {}),
-    ...(sourceBucketArns.length > 0 ? { sourceBucketArns } : {}),
-    ...(restoreTableArns.length > 0 ? { restoreTableArns } : {}),
-    ...(restoreBucketArns.length > 0 ? { restoreBucketArns } : {}),
+    ...Object.fromEntries(Object.entries(lists).filter(([, arns]) => arns.length > 0)),
+    ...(postgresIds ? { postgresIds } : {}),
+    ...(apiGatewayCloudWatchRole === undefined ? {} : { apiGatewayCloudWatchRole }),
   };
+}
+
+function readPostgres(node: Node): DatabaseAccessIds | undefined {
+  const secretArns = readArnList(node, HavenContextKey.PostgresSecretArns, SourceKind.Secret);
+  const vpcId = present(node.tryGetContext(HavenContextKey.PostgresVpcId));
+  const subnetIds = readList(node, HavenContextKey.PostgresSubnetIds);
+  const securityGroupIds = readList(node, HavenContextKey.PostgresSecurityGroupIds);
+  if (vpcId !== undefined && typeof vpcId !== 'string') throw new InvalidContextError(HavenContextKey.PostgresVpcId, `must be a VPC id, got ${JSON.stringify(vpcId)}`);
+  if (secretArns.length === 0) {
+    if (vpcId !== undefined || subnetIds.length > 0 || securityGroupIds.length > 0) {
+      throw new InvalidContextError(HavenContextKey.PostgresSecretArns, 'required when the PostgreSQL network is set (the database steps reach only listed secrets)');
+    }
+    return undefined;
+  }
+  const ids: DatabaseAccessIds = {
+    secretArns,
+    ...(vpcId !== undefined ? { vpcId: vpcId.trim() } : {}),
+    ...(subnetIds.length > 0 ? { subnetIds } : {}),
+    ...(securityGroupIds.length > 0 ? { securityGroupIds } : {}),
+  };
+  const problem = databaseAccessIdsProblem(ids);
+  if (problem) {
+    const key = /subnet/.test(problem) ? HavenContextKey.PostgresSubnetIds : /security group/.test(problem) ? HavenContextKey.PostgresSecurityGroupIds : HavenContextKey.PostgresVpcId;
+    throw new InvalidContextError(key, problem);
+  }
+  return ids;
+}
+
+function readBoolean(node: Node, key: HavenContextKey): boolean | undefined {
+  const raw = present(node.tryGetContext(key));
+  if (raw === undefined) return undefined;
+  const value = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new InvalidContextError(key, `must be true or false, got ${JSON.stringify(raw)}`);
 }
 
 function readObjectLock(node: Node): ObjectLockSettings | undefined {
@@ -77,6 +141,14 @@ function readObjectLock(node: Node): ObjectLockSettings | undefined {
 }
 
 function readArnList(node: Node, key: HavenContextKey, kind: SourceKind): string[] {
+  const values = readList(node, key);
+  const problem = sourceArnsProblem(kind, values);
+  if (problem) throw new InvalidContextError(key, problem);
+  return values;
+}
+
+/** A list from context: a JSON array, or a string holding one or comma-separated values; de-duplicated. */
+function readList(node: Node, key: HavenContextKey): string[] {
   const raw = present(node.tryGetContext(key));
   if (raw === undefined) return [];
   let values: unknown = raw;
@@ -92,9 +164,9 @@ function readArnList(node: Node, key: HavenContextKey, kind: SourceKind): string
       values = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
     }
   }
-  if (!Array.isArray(values)) throw new InvalidContextError(key, `must be a list of ARNs, got ${JSON.stringify(raw)}`);
-  const problem = sourceArnsProblem(kind, values);
-  if (problem) throw new InvalidContextError(key, problem);
+  if (!Array.isArray(values)) throw new InvalidContextError(key, `must be a list, got ${JSON.stringify(raw)}`);
+  const bad = values.find((value) => typeof value !== 'string');
+  if (bad !== undefined) throw new InvalidContextError(key, `must be a list of strings, got ${JSON.stringify(bad)}`);
   return [...new Set(values as string[])];
 }
 

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { API_ROUTES } from '../engine/api/routes.js';
 import { HavenApi, type HavenApiAuthorization, type RouteThrottle } from './constructs/api.js';
 import { ApiFunction } from './constructs/api-function.js';
-import type { DatabaseAccess } from './constructs/database-access.js';
+import { databaseAccessFromIds, type DatabaseAccess, type DatabaseAccessIds } from './constructs/database-access.js';
 import { BACKUP_SUBSTITUTION_KEYS, BackupFunctions, type BackupSubstitutionKey } from './constructs/backup-functions.js';
 import { CatalogTable } from './constructs/catalog-table.js';
 import type { HavenLogLevel } from './constructs/haven-function.js';
@@ -23,6 +23,8 @@ import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.
 import { VaultKey } from './constructs/vault-key.js';
 import { VERIFY_SUBSTITUTION_KEYS, VerifyFunctions, type VerifySubstitutionKey } from './constructs/verify-functions.js';
 import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
+import { InvalidPropsError } from './errors.js';
+import { havenNames, type HavenNames } from './names.js';
 import { BACKUP_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from './paths.js';
 
 /** When a system schedule runs. */
@@ -42,9 +44,11 @@ export const DEFAULT_VERIFICATION_SWEEP_SCHEDULE: SystemScheduleTiming = { expre
 export interface HavenStackProps extends StackProps {
   /** Object Lock default retention on the vault bucket; off when omitted. */
   readonly objectLock?: ObjectLockSettings;
-  /** @default `alias/haven-vault` */
+  /** The vault key's alias. @default `alias/<stack name>-vault` (lower case; see infra/names.ts) */
   readonly vaultKeyAlias?: string;
-  /** @default `haven` */
+  /** The catalog key's alias. @default `alias/<stack name>-catalog` */
+  readonly catalogKeyAlias?: string;
+  /** The EventBridge Scheduler group of job and system schedules. @default the stack name in lower case */
   readonly scheduleGroupName?: string;
   /** Retention of every log group in the stack. @default one month */
   readonly logRetention?: logs.RetentionDays;
@@ -75,6 +79,20 @@ export interface HavenStackProps extends StackProps {
    * get; restore-partition may list, get, put and abort uploads. @default none
    */
   readonly restoreBucketArns?: readonly string[];
+  /**
+   * Customer-managed KMS keys encrypting sources (SSE-KMS buckets, tables
+   * under a CMK) or the PostgreSQL secrets backups read, as exact key ARNs
+   * (context `haven:sourceKmsKeyArns`): the steps that read them may
+   * `kms:Decrypt` through DynamoDB, S3 and Secrets Manager. @default none
+   */
+  readonly sourceKmsKeyArns?: readonly string[];
+  /**
+   * Customer-managed KMS keys encrypting restore targets or the PostgreSQL
+   * secrets restores read (context `haven:restoreKmsKeyArns`): the steps
+   * that read targets may `kms:Decrypt`, the one that writes them
+   * `kms:GenerateDataKey` too, through those services. @default none
+   */
+  readonly restoreKmsKeyArns?: readonly string[];
   /** When the daily retention and prune run starts. @default {@link DEFAULT_RETENTION_SCHEDULE} */
   readonly retentionSchedule?: SystemScheduleTiming;
   /** When the weekly verification sweep starts. @default {@link DEFAULT_VERIFICATION_SWEEP_SCHEDULE} */
@@ -94,6 +112,17 @@ export interface HavenStackProps extends StackProps {
    * (subnets, security groups) the database steps run in (docs/POSTGRES.md). @default none
    */
   readonly postgres?: DatabaseAccess;
+  /**
+   * The same by ARN and ids, as context gives it (`haven:postgres*`); the
+   * stack imports the VPC, subnets and groups. Not with `postgres`. @default none
+   */
+  readonly postgresIds?: DatabaseAccessIds;
+  /**
+   * Set the account's API Gateway CloudWatch role, which the stage's access
+   * logging needs (context `haven:apiGatewayCloudWatchRole`); turn off when
+   * the account has one already. @default true
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
   /** How API callers authenticate. @default IAM (SigV4) */
   readonly apiAuthorization?: HavenApiAuthorization;
   /** Per-route API throttles by `"METHOD /path"`, overriding those derived from the seed's hourly limits. */
@@ -102,6 +131,8 @@ export interface HavenStackProps extends StackProps {
 
 /** Haven's resources in one stack. */
 export class HavenStack extends Stack {
+  /** The account-wide names the stack claims (key aliases, schedule group). */
+  readonly names: HavenNames;
   readonly vaultKey: VaultKey;
   readonly vault: VaultBucket;
   readonly catalog: CatalogTable;
@@ -128,24 +159,29 @@ export class HavenStack extends Stack {
    * @param scope - the app
    * @param id - the stack id
    * @param props - stack props plus Haven's settings
+   * @throws InvalidPropsError when settings conflict or a name or ARN is unusable
    */
   constructor(scope: Construct, id: string, props: HavenStackProps = {}) {
     super(scope, id, { description: 'Haven: serverless, deduplicating, encrypted backups', ...props });
     const logRetention = props.logRetention;
+    this.names = havenNames(this.stackName, { vaultKeyAlias: props.vaultKeyAlias, catalogKeyAlias: props.catalogKeyAlias, scheduleGroupName: props.scheduleGroupName });
+    if (props.postgres && props.postgresIds) throw new InvalidPropsError('give PostgreSQL access as postgres or as postgresIds, not both');
+    const postgres = props.postgres ?? (props.postgresIds ? databaseAccessFromIds(this, 'PostgresNetwork', props.postgresIds) : undefined);
 
-    this.vaultKey = new VaultKey(this, 'VaultKey', { alias: props.vaultKeyAlias });
+    this.vaultKey = new VaultKey(this, 'VaultKey', { alias: this.names.vaultKeyAlias });
     this.vault = new VaultBucket(this, 'Vault', {
       encryptionKey: this.vaultKey.key,
       objectLock: props.objectLock,
     });
-    this.catalog = new CatalogTable(this, 'Catalog');
+    this.catalog = new CatalogTable(this, 'Catalog', { keyAlias: this.names.catalogKeyAlias });
     this.backupFunctions = new BackupFunctions(this, 'Backup', {
       vault: this.vault,
       vaultKey: this.vaultKey,
       catalog: this.catalog,
       sourceTableArns: props.sourceTableArns,
       sourceBucketArns: props.sourceBucketArns,
-      database: props.postgres,
+      sourceKmsKeyArns: props.sourceKmsKeyArns,
+      database: postgres,
       logLevel: props.logLevel,
       logRetention,
     });
@@ -161,7 +197,8 @@ export class HavenStack extends Stack {
       catalog: this.catalog,
       restoreTableArns: props.restoreTableArns,
       restoreBucketArns: props.restoreBucketArns,
-      database: props.postgres,
+      restoreKmsKeyArns: props.restoreKmsKeyArns,
+      database: postgres,
       logLevel: props.logLevel,
       logRetention,
     });
@@ -200,7 +237,7 @@ export class HavenStack extends Stack {
     });
     this.scheduler = new HavenScheduler(this, 'Scheduler', {
       backupStateMachine: this.backupWorkflow,
-      scheduleGroupName: props.scheduleGroupName,
+      scheduleGroupName: this.names.scheduleGroupName,
     });
     this.retentionSchedule = this.scheduler.addSystemSchedule('DailyRetention', {
       expression: props.retentionSchedule?.expression ?? DEFAULT_RETENTION_SCHEDULE.expression,
@@ -237,6 +274,7 @@ export class HavenStack extends Stack {
       routes: API_ROUTES,
       authorization: props.apiAuthorization,
       routeThrottling: props.apiRouteThrottling,
+      cloudWatchRole: props.apiGatewayCloudWatchRole,
       logRetention,
     });
     this.notifications = new HavenNotifications(this, 'Notifications', {
@@ -248,6 +286,12 @@ export class HavenStack extends Stack {
       alarmTopic: this.notifications.topic,
       expectedBackupInterval: props.expectedBackupInterval,
       jobSchedules: props.monitoredJobSchedules,
+      stateMachines: {
+        Backup: this.backupWorkflow.stateMachine,
+        Restore: this.restoreWorkflow.stateMachine,
+        Verify: this.verifyWorkflow.stateMachine,
+        Prune: this.pruneWorkflow.stateMachine,
+      },
     });
 
     const output = (id: string, value: string, description: string) =>

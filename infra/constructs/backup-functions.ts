@@ -1,20 +1,30 @@
 /**
  * The backup workflow's six Lambda functions (`functions/backup/*.ts`), one
- * per state, each with exactly the access its step needs:
+ * per state, each with exactly the access its engine code
+ * (`engine/workflows/backup/*`, `engine/sources/*`) uses:
  *
- * | step | catalog | vault (prefix, key) | sources | events |
+ * | step | catalog | vault | sources | events |
  * | --- | --- | --- | --- | --- |
- * | plan | read/write | read/write/list, delete staging/ | DescribeTable, DescribeTimeToLive; ListBucket | |
- * | export-partition | read/write | read/write/list, delete staging/ | Scan; GetObject | |
- * | commit, verify | read/write | read/write/list, delete staging/ | | |
- * | finalize | read/write | | | PutEvents (default bus) |
- * | mark-failed | read/write | read/write/list, delete staging/ | | PutEvents (default bus) |
+ * | plan | read/write | write, clear staging | DescribeTable, DescribeTimeToLive; ListBucket | yes |
+ * | export-partition | read/write | write | Scan; ListBucket, GetObject; source keys: Decrypt | |
+ * | commit | | write, clear staging | | |
+ * | verify | read | read | | |
+ * | finalize | read/write | | | yes |
+ * | mark-failed | read/write | read, clear staging | | yes |
+ *
+ * Plan creates the vault on first use and stages the plan; when it fails it
+ * records the failure itself (a scheduled run has no other way to name its
+ * record): it marks the execution failed, clears what it staged and
+ * publishes `Backup Failed`, so it publishes events like finalize and
+ * mark-failed. The S3 source's plan heads and lists the bucket; its export
+ * lists the partition's key range again before getting each object.
+ * Commit never opens a catalog record; verify only reads the job.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { functionEntry } from '../paths.js';
 import type { DatabaseAccess } from './database-access.js';
-import { VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
+import { CatalogAccess, VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
 
 /** The backup workflow's steps, named as their entry files under `functions/backup/`. */
 export const BackupStep = {
@@ -56,8 +66,10 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     database: true,
     description: 'Haven backup: plan (job lease, backup type, partitions)',
     ...FULL_STEP,
-    vault: VaultAccess.ReadWrite,
-    events: false,
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Write,
+    clearsStaging: true,
+    events: true,
     data: { tableActions: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'], bucketActions: ['s3:ListBucket'] },
   },
   'export-partition': {
@@ -68,9 +80,10 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     description: 'Haven backup: export one partition into packs',
     memorySize: 2048,
     timeout: Duration.minutes(15),
-    vault: VaultAccess.ReadWrite,
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Write,
     events: false,
-    data: { tableActions: ['dynamodb:Scan'], tableIndexes: true, objectActions: ['s3:GetObject'] },
+    data: { tableActions: ['dynamodb:Scan'], tableIndexes: true, bucketActions: ['s3:ListBucket'], objectActions: ['s3:GetObject'], keyActions: ['kms:Decrypt'] },
   },
   commit: {
     id: 'Commit',
@@ -79,7 +92,9 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     database: true,
     description: 'Haven backup: commit the snapshot',
     ...FULL_STEP,
-    vault: VaultAccess.ReadWrite,
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.Write,
+    clearsStaging: true,
     events: false,
   },
   verify: {
@@ -88,7 +103,8 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     entry: functionEntry('backup', 'verify'),
     description: 'Haven backup: verify the snapshot\'s packs',
     ...FULL_STEP,
-    vault: VaultAccess.ReadWrite,
+    catalog: CatalogAccess.Read,
+    vault: VaultAccess.Read,
     events: false,
   },
   finalize: {
@@ -97,6 +113,7 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     entry: functionEntry('backup', 'finalize'),
     description: 'Haven backup: finalize (record, lease, outcome event)',
     ...SHORT_STEP,
+    catalog: CatalogAccess.ReadWrite,
     vault: VaultAccess.None,
     events: true,
   },
@@ -107,7 +124,9 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     database: true,
     description: 'Haven backup: mark the backup failed',
     ...SHORT_STEP,
-    vault: VaultAccess.ReadWrite,
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Read,
+    clearsStaging: true,
     events: true,
   },
 };
@@ -118,6 +137,8 @@ export interface BackupFunctionsProps extends WorkflowResources {
   readonly sourceTableArns?: readonly string[];
   /** S3 buckets jobs may back up (exact bucket ARNs). @default none */
   readonly sourceBucketArns?: readonly string[];
+  /** Customer-managed KMS keys of sources and PostgreSQL secrets (exact key ARNs): Decrypt through DynamoDB, S3 and Secrets Manager. @default none */
+  readonly sourceKmsKeyArns?: readonly string[];
   /** Databases jobs may back up: secrets, and the VPC of plan, export, commit and mark-failed. @default none */
   readonly database?: DatabaseAccess;
 }
@@ -131,11 +152,11 @@ export class BackupFunctions extends WorkflowFunctions<BackupStep, BackupSubstit
    * @throws InvalidPropsError when a source ARN is not one exact table or bucket
    */
   constructor(scope: Construct, id: string, props: BackupFunctionsProps) {
-    const { sourceTableArns, sourceBucketArns, ...shared } = props;
+    const { sourceTableArns, sourceBucketArns, sourceKmsKeyArns, ...shared } = props;
     super(scope, id, {
       ...shared,
       steps: BACKUP_STEP_SPECS,
-      data: { label: 'source', setting: 'haven:source*Arns', tableArns: sourceTableArns, bucketArns: sourceBucketArns },
+      data: { label: 'source', setting: 'haven:source*Arns', tableArns: sourceTableArns, bucketArns: sourceBucketArns, kmsKeyArns: sourceKmsKeyArns },
     });
   }
 }

@@ -6,9 +6,11 @@
  * permissions Lambda needs there. See docs/POSTGRES.md.
  */
 import { Validations } from 'aws-cdk-lib';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
 import { InvalidPropsError } from '../errors.js';
+import { SourceKind, sourceArnsProblem } from '../source-arns.js';
 import type { HavenFunction } from './haven-function.js';
 
 /** Databases the workflows may reach. */
@@ -23,15 +25,78 @@ export interface DatabaseAccess {
   readonly securityGroups?: readonly ec2.ISecurityGroup[];
 }
 
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+/**
+ * {@link DatabaseAccess} by ARN and ids, as CDK context gives it (see
+ * `infra/config.ts`): the VPC is referenced, never looked up, so synth stays
+ * offline.
+ */
+export interface DatabaseAccessIds {
+  /** Secrets Manager secrets (exact ARNs) jobs and restores may name. */
+  readonly secretArns: readonly string[];
+  /** The VPC the database steps run in (`vpc-…`). @default not in a VPC */
+  readonly vpcId?: string;
+  /** Its subnets the steps use (`subnet-…`); required with `vpcId`. */
+  readonly subnetIds?: readonly string[];
+  /** Security groups of the steps (`sg-…`). @default one new group per function */
+  readonly securityGroupIds?: readonly string[];
+}
+
+/** The shape of each id {@link DatabaseAccessIds} takes. */
+export const NETWORK_ID_PATTERNS = {
+  vpcId: /^vpc-[0-9a-f]{8,17}$/,
+  subnetIds: /^subnet-[0-9a-f]{8,17}$/,
+  securityGroupIds: /^sg-[0-9a-f]{8,17}$/,
+} as const;
+
+/**
+ * Why database access by ids is unusable, if it is.
+ *
+ * @param ids - the settings
+ * @returns the first problem in one line, or undefined
+ */
+export function databaseAccessIdsProblem(ids: DatabaseAccessIds): string | undefined {
+  const secrets = sourceArnsProblem(SourceKind.Secret, ids.secretArns);
+  if (secrets) return secrets;
+  if (ids.vpcId !== undefined && !NETWORK_ID_PATTERNS.vpcId.test(ids.vpcId)) return `${JSON.stringify(ids.vpcId)} is not a VPC id (vpc-…)`;
+  const badSubnet = ids.subnetIds?.find((id) => !NETWORK_ID_PATTERNS.subnetIds.test(id));
+  if (badSubnet !== undefined) return `${JSON.stringify(badSubnet)} is not a subnet id (subnet-…)`;
+  const badGroup = ids.securityGroupIds?.find((id) => !NETWORK_ID_PATTERNS.securityGroupIds.test(id));
+  if (badGroup !== undefined) return `${JSON.stringify(badGroup)} is not a security group id (sg-…)`;
+  if (ids.vpcId !== undefined && !ids.subnetIds?.length) return 'a VPC needs the subnets the database steps use';
+  if (ids.vpcId === undefined && (ids.subnetIds?.length || ids.securityGroupIds?.length)) return 'subnets and security groups need a VPC id';
+  return undefined;
+}
+
+/**
+ * Builds {@link DatabaseAccess} from ids: the VPC, subnets and security
+ * groups are imported by id (nothing is looked up or created but, without
+ * groups, one security group per function).
+ *
+ * @param scope - where the imported references live
+ * @param id - the construct id of their scope
+ * @param ids - the settings
+ * @returns the access
+ * @throws InvalidPropsError when an id is malformed or a VPC has no subnets
+ */
+export function databaseAccessFromIds(scope: Construct, id: string, ids: DatabaseAccessIds): DatabaseAccess {
+  const problem = databaseAccessIdsProblem(ids);
+  if (problem) throw new InvalidPropsError(`database access: ${problem}`);
+  if (ids.vpcId === undefined) return { secretArns: [...ids.secretArns] };
+  const network = new Construct(scope, id);
+  // The subnets are named explicitly, so the VPC's own subnet lists (and zones) are never consulted.
+  const vpc = ec2.Vpc.fromVpcAttributes(network, 'Vpc', { vpcId: ids.vpcId, availabilityZones: [] });
+  const subnets = (ids.subnetIds ?? []).map((subnetId) => ec2.Subnet.fromSubnetId(network, subnetId, subnetId));
+  const securityGroups = ids.securityGroupIds?.map((groupId) => ec2.SecurityGroup.fromSecurityGroupId(network, groupId, groupId));
+  return { secretArns: [...ids.secretArns], vpc, vpcSubnets: { subnets }, ...(securityGroups?.length ? { securityGroups } : {}) };
+}
 
 /**
  * Checks the access settings.
  * @throws InvalidPropsError for a secret ARN that is not one exact secret, or subnets or groups without a VPC
  */
 export function validateDatabaseAccess(access: DatabaseAccess): void {
-  const bad = access.secretArns.filter((arn) => !SECRET_ARN.test(arn) || arn.includes('*'));
-  if (bad.length > 0) throw new InvalidPropsError(`database secret ARNs must name exact secrets, got ${bad.join(', ')}`);
+  const problem = sourceArnsProblem(SourceKind.Secret, access.secretArns);
+  if (problem) throw new InvalidPropsError(`database secret ARNs must name exact secrets: ${problem}`);
   if (!access.vpc && (access.vpcSubnets || access.securityGroups)) throw new InvalidPropsError('database vpcSubnets and securityGroups need a vpc');
 }
 

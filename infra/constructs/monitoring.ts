@@ -6,6 +6,13 @@
  *
  * - **Backup failed**, **verification failed**, **restore failed**: the
  *   deployment's failure count over 5 minutes is at least 1.
+ * - **Workflow executions failed**: one alarm per state machine (backup,
+ *   restore, verify, prune) on Step Functions' `ExecutionsFailed` over 5
+ *   minutes. The outcome metrics come from the workflows' own functions; an
+ *   execution that fails where they never run (a mark-failed step refused
+ *   by IAM, a prune that dies, a state the definition does not catch)
+ *   writes none, and only this alarm hears of it. A backup, restore or
+ *   verification that fails the usual way raises both.
  * - **Missed backup**: no `BackupSucceeded` within 1.5x the expected
  *   interval. Jobs are created at run time, so CDK cannot read their
  *   schedules: the deployment-wide alarm takes the interval as a prop (the
@@ -22,6 +29,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { MetricName, METRIC_NAMESPACE, METRICS_SERVICE } from '../../engine/metrics/outcome-metrics.js';
 import { InvalidPropsError } from '../errors.js';
@@ -46,6 +54,8 @@ export interface HavenMonitoringProps {
   readonly jobSchedules?: readonly JobSchedule[];
   /** @default CloudFormation's generated name */
   readonly dashboardName?: string;
+  /** The workflows, by name (`Backup`, `Restore`…): each gets an `ExecutionsFailed` alarm. @default none */
+  readonly stateMachines?: Readonly<Record<string, sfn.IStateMachine>>;
 }
 
 const MAX_WINDOW = Duration.days(7);
@@ -72,6 +82,8 @@ export class HavenMonitoring extends Construct {
   readonly missedBackupAlarm: cloudwatch.Alarm;
   /** One per `jobSchedules` entry, by job id. */
   readonly jobMissedBackupAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
+  /** One per state machine, by the name it was given. */
+  readonly executionsFailedAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
 
   /**
    * @param scope - the parent construct
@@ -100,6 +112,22 @@ export class HavenMonitoring extends Construct {
     this.backupFailedAlarm = failureAlarm('BackupFailedAlarm', HavenMetric.BackupFailed, 'a backup failed');
     this.verificationFailedAlarm = failureAlarm('VerificationFailedAlarm', HavenMetric.VerificationFailed, 'a verification failed');
     this.restoreFailedAlarm = failureAlarm('RestoreFailedAlarm', HavenMetric.RestoreFailed, 'a restore failed');
+
+    this.executionsFailedAlarms = Object.fromEntries(
+      Object.entries(props.stateMachines ?? {}).map(([name, machine]) => {
+        if (!/^[A-Za-z0-9]+$/.test(name)) throw new InvalidPropsError(`${id}: state machine names are letters and digits, got ${JSON.stringify(name)}`);
+        const alarm = new cloudwatch.Alarm(this, `${name}ExecutionsFailedAlarm`, {
+          alarmDescription: `Haven: a ${name.toLowerCase()} workflow execution failed in the last 5 minutes (see its execution history)`,
+          metric: machine.metricFailed({ period: SHORT_PERIOD, statistic: cloudwatch.Stats.SUM }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+        alarm.addAlarmAction(action);
+        return [name, alarm];
+      }),
+    );
 
     const missedAlarm = (alarmId: string, interval: Duration, job?: string) => {
       const { period, evaluationPeriods, window } = missedBackupEvaluation(interval);
@@ -149,7 +177,14 @@ export class HavenMonitoring extends Construct {
       new cloudwatch.AlarmStatusWidget({
         title: 'Alarms',
         width: 24,
-        alarms: [this.backupFailedAlarm, this.verificationFailedAlarm, this.restoreFailedAlarm, this.missedBackupAlarm, ...Object.values(this.jobMissedBackupAlarms)],
+        alarms: [
+          this.backupFailedAlarm,
+          this.verificationFailedAlarm,
+          this.restoreFailedAlarm,
+          ...Object.values(this.executionsFailedAlarms),
+          this.missedBackupAlarm,
+          ...Object.values(this.jobMissedBackupAlarms),
+        ],
       }),
     );
   }

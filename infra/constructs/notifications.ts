@@ -13,7 +13,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { InvalidPropsError } from '../errors.js';
+import { KeyService, viaService } from '../via-service.js';
 import type { HavenFunction } from './haven-function.js';
+
+/** What a publisher needs on the topic's key (SNS encrypts each message with a data key). */
+export const NOTIFICATION_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
 
 /** The variable the functions read the topic's ARN from (see `functions/shared/env.ts`). */
 export const NOTIFICATION_TOPIC_ENV = 'HAVEN_NOTIFICATION_TOPIC_ARN';
@@ -86,13 +90,16 @@ export class HavenNotifications extends Construct {
   }
 
   /**
-   * Lets a function publish notifications: `sns:Publish` on the topic, the
-   * key use SNS needs, and the topic's ARN in its environment.
+   * Lets a function publish notifications: `sns:Publish` on the topic, and
+   * on its key the two actions SNS takes with the publisher's authority for
+   * an encrypted topic (`kms:GenerateDataKey`, `kms:Decrypt`), only through
+   * SNS; and the topic's ARN in its environment.
    *
    * @param fn - a function that publishes outcome events
    */
   attach(fn: HavenFunction): void {
-    this.topic.grantPublish(fn);
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...NOTIFICATION_KEY_ACTIONS], resources: [this.key.keyArn], conditions: viaService(this, [KeyService.SNS]) }));
     fn.function.addEnvironment(NOTIFICATION_TOPIC_ENV, this.topic.topicArn);
   }
 }

@@ -7,9 +7,9 @@
  *
  * | step | catalog | vault (prefix, key) | events |
  * | --- | --- | --- | --- |
- * | list-jobs | read/write | | |
- * | apply-retention | read/write | read/write/delete/list (+ Object Lock dates) | PutEvents (default bus) |
- * | prune | read/write | read/write/delete/list (+ Object Lock dates) | PutEvents (default bus) |
+ * | list-jobs | read | | |
+ * | apply-retention | read/write (annotates backups) | prune (+ Object Lock dates) | yes |
+ * | prune | read | prune (+ Object Lock dates) | yes |
  *
  * Apply-retention deletes forgotten snapshots and extends kept snapshots'
  * Object Lock dates; prune deletes and writes packs and index objects,
@@ -23,14 +23,13 @@ import type { Construct } from 'constructs';
 import type * as PruneHandlers from '../../functions/prune/handlers.js';
 import { functionEntry } from '../paths.js';
 import type { ObjectLockMode } from './vault-bucket.js';
-import { VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
+import { CatalogAccess, VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
 
 /** The prune workflow's steps. */
 export const PruneStep = {
   ListJobs: 'list-jobs',
   ApplyRetention: 'apply-retention',
   Prune: 'prune',
-  MarkFailed: 'mark-failed',
 } as const;
 export type PruneStep = (typeof PruneStep)[keyof typeof PruneStep];
 
@@ -38,7 +37,7 @@ export type PruneStep = (typeof PruneStep)[keyof typeof PruneStep];
  * Every `${Key}` placeholder `statemachines/prune.asl.json` uses. The state
  * machine refuses an ASL file using any other, or missing one.
  */
-export const PRUNE_SUBSTITUTION_KEYS = ['PruneListJobsFunctionArn', 'PruneApplyRetentionFunctionArn', 'PruneFunctionArn', 'PruneMarkFailedFunctionArn'] as const;
+export const PRUNE_SUBSTITUTION_KEYS = ['PruneListJobsFunctionArn', 'PruneApplyRetentionFunctionArn', 'PruneFunctionArn'] as const;
 export type PruneSubstitutionKey = (typeof PRUNE_SUBSTITUTION_KEYS)[number];
 
 /** The named exports of `functions/prune/handlers.ts`. */
@@ -60,6 +59,7 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
     description: 'Haven prune: list jobs and settle the run\'s settings',
     memorySize: 256,
     timeout: Duration.minutes(5),
+    catalog: CatalogAccess.Read,
     vault: VaultAccess.None,
     events: false,
   },
@@ -71,6 +71,7 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
     description: 'Haven prune: apply one job\'s retention policy (forget)',
     memorySize: 512,
     timeout: Duration.minutes(15),
+    catalog: CatalogAccess.ReadWrite,
     vault: VaultAccess.Prune,
     events: true,
   },
@@ -82,18 +83,8 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
     description: 'Haven prune: delete unreferenced packs, repack, rewrite index objects',
     memorySize: 3008,
     timeout: Duration.minutes(15),
+    catalog: CatalogAccess.Read,
     vault: VaultAccess.Prune,
-    events: true,
-  },
-  'mark-failed': {
-    id: 'MarkFailed',
-    substitution: 'PruneMarkFailedFunctionArn',
-    entry: PRUNE_ENTRY,
-    handler: 'markFailed',
-    description: 'Haven prune: record the failure (Prune Failed)',
-    memorySize: 256,
-    timeout: Duration.minutes(1),
-    vault: VaultAccess.None,
     events: true,
   },
 };

@@ -3,23 +3,28 @@
  * `functions/restore/handlers.ts`, one named export per state. Each step gets
  * exactly the access its engine code uses (`engine/workflows/restore/*`):
  *
- * | step | catalog | vault (prefix, key) | restore targets | events |
+ * | step | catalog | vault | restore targets | events |
  * | --- | --- | --- | --- | --- |
- * | plan | read/write | read/write/list, delete staging/ | DescribeTable, CreateTable, UpdateTimeToLive, Scan; ListBucket | |
- * | safety-backup | read/write | read/write/list, delete staging/ | DescribeTable, DescribeTimeToLive, Scan; ListBucket, GetObject | |
- * | restore-partition | read/write | read/list (Decrypt only) | DescribeTable, BatchWriteItem, PutItem; ListBucket, GetObject, PutObject, AbortMultipartUpload | |
- * | validate | read/write | | | |
- * | finalize, mark-failed | read/write | | | PutEvents (default bus) |
+ * | plan | read/write | write (stages the plan) | DescribeTable, CreateTable, UpdateTimeToLive, Scan; ListBucket; target keys: Decrypt | |
+ * | safety-backup | read/write | write | DescribeTable, DescribeTimeToLive, Scan; ListBucket, GetObject; target keys: Decrypt | |
+ * | restore-partition | | read | DescribeTable, BatchWriteItem, PutItem; ListBucket, GetObject, PutObject, AbortMultipartUpload; target keys: Decrypt, GenerateDataKey | |
+ * | validate | | read | | |
+ * | finalize, mark-failed | read/write | read, clear staging | | yes |
  *
- * Plan opens the vault (creating it on first use) and prepares the target:
- * finds or creates the table (then enables TTL), checks it is empty for
- * `fail_if_exists`; HeadBucket and a one-key listing for a bucket. The safety
- * backup reads the target as a backup source does and writes a backup of it
- * into the vault. Restore-partition reads the vault and writes the target:
- * BatchWriteItem (conditional PutItem for `skip_existing`, which first
- * describes the table for its key); PutObject and multipart uploads, with
- * HeadObject (`s3:GetObject`, and `s3:ListBucket` so a missing key reads as
- * 404, not 403) before a large `skip_existing` upload.
+ * Plan reads the snapshot, stages the restore's plan (destination, key
+ * selection, partition list) and prepares the target: finds or creates the
+ * table (then enables TTL), checks it is empty for `fail_if_exists`;
+ * HeadBucket and a one-key listing for a bucket. The safety backup reads
+ * the target as a backup source does and writes a backup of it into the
+ * vault (packs, index, snapshot; it deletes nothing). Every later step
+ * reads the staged plan; finalize and mark-failed clear it.
+ * Restore-partition reads the vault and writes the target: BatchWriteItem
+ * (conditional PutItem for `skip_existing`, which first describes the table
+ * for its key); PutObject and multipart uploads, with HeadObject
+ * (`s3:GetObject`, and `s3:ListBucket` so a missing key reads as 404, not
+ * 403) before a large `skip_existing` upload. Validate reads the snapshot
+ * only for a database target's finish. Neither restore-partition nor
+ * validate opens a catalog record.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -27,7 +32,7 @@ import type { Construct } from 'constructs';
 import type * as RestoreHandlers from '../../functions/restore/handlers.js';
 import { functionEntry } from '../paths.js';
 import type { DatabaseAccess } from './database-access.js';
-import { VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
+import { CatalogAccess, VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
 
 /** The restore workflow's steps. */
 export const RestoreStep = {
@@ -76,11 +81,13 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     description: 'Haven restore: plan (backup, snapshot, target, conflict policy)',
     memorySize: 1024,
     timeout: Duration.minutes(15),
-    vault: VaultAccess.ReadWrite,
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Write,
     events: false,
     data: {
       tableActions: ['dynamodb:DescribeTable', 'dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:Scan'],
       bucketActions: ['s3:ListBucket'],
+      keyActions: ['kms:Decrypt'],
     },
   },
   'safety-backup': {
@@ -92,12 +99,14 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     description: 'Haven restore: back up the target before overwriting it',
     memorySize: 2048,
     timeout: Duration.minutes(15),
-    vault: VaultAccess.ReadWrite,
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Write,
     events: false,
     data: {
       tableActions: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:Scan'],
       bucketActions: ['s3:ListBucket'],
       objectActions: ['s3:GetObject'],
+      keyActions: ['kms:Decrypt'],
     },
   },
   'restore-partition': {
@@ -109,12 +118,14 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     description: 'Haven restore: restore one partition into the target',
     memorySize: 2048,
     timeout: Duration.minutes(15),
+    catalog: CatalogAccess.None,
     vault: VaultAccess.Read,
     events: false,
     data: {
       tableActions: ['dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
       bucketActions: ['s3:ListBucket'],
       objectActions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      keyActions: ['kms:Decrypt', 'kms:GenerateDataKey'],
     },
   },
   validate: {
@@ -127,6 +138,7 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     // Reads the snapshot's source description; a database target then builds its indexes and constraints.
     memorySize: 256,
     timeout: Duration.minutes(15),
+    catalog: CatalogAccess.None,
     vault: VaultAccess.Read,
     events: false,
   },
@@ -137,7 +149,9 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     handler: 'finalize',
     description: 'Haven restore: finalize (record, outcome event)',
     ...SHORT_STEP,
-    vault: VaultAccess.None,
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Read,
+    clearsStaging: true,
     events: true,
   },
   'mark-failed': {
@@ -147,7 +161,9 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     handler: 'markFailed',
     description: 'Haven restore: mark the restore failed',
     ...SHORT_STEP,
-    vault: VaultAccess.None,
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Read,
+    clearsStaging: true,
     events: true,
   },
 };
@@ -158,6 +174,8 @@ export interface RestoreFunctionsProps extends WorkflowResources {
   readonly restoreTableArns?: readonly string[];
   /** S3 buckets restores may write (exact bucket ARNs). @default none */
   readonly restoreBucketArns?: readonly string[];
+  /** Customer-managed KMS keys of restore targets and PostgreSQL secrets (exact key ARNs): Decrypt (and GenerateDataKey to write) through DynamoDB, S3 and Secrets Manager. @default none */
+  readonly restoreKmsKeyArns?: readonly string[];
   /** Databases restores may write: secrets, and the VPC of plan, safety backup, restore partition and validate. @default none */
   readonly database?: DatabaseAccess;
 }
@@ -171,11 +189,11 @@ export class RestoreFunctions extends WorkflowFunctions<RestoreStep, RestoreSubs
    * @throws InvalidPropsError when a target ARN is not one exact table or bucket
    */
   constructor(scope: Construct, id: string, props: RestoreFunctionsProps) {
-    const { restoreTableArns, restoreBucketArns, ...shared } = props;
+    const { restoreTableArns, restoreBucketArns, restoreKmsKeyArns, ...shared } = props;
     super(scope, id, {
       ...shared,
       steps: RESTORE_STEP_SPECS,
-      data: { label: 'restore target', setting: 'haven:restore*Arns', tableArns: restoreTableArns, bucketArns: restoreBucketArns },
+      data: { label: 'restore target', setting: 'haven:restore*Arns', tableArns: restoreTableArns, bucketArns: restoreBucketArns, kmsKeyArns: restoreKmsKeyArns },
     });
   }
 }

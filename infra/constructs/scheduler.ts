@@ -10,19 +10,17 @@ import type { BackupSubstitutionKey } from './backup-functions.js';
 import type { WorkflowStateMachine } from './workflow-state-machine.js';
 import { SCHEDULE_ENV } from '../../engine/schedules/env.js';
 import { acknowledgeWildcardResources } from '../nag.js';
+import { havenNames } from '../names.js';
 import { SystemSchedule, type SystemScheduleProps } from './system-schedule.js';
 
 /** What the API may do to job schedules (in Haven's group only). */
 export const SCHEDULE_MANAGEMENT_ACTIONS = ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'] as const;
 
-/** The schedule group's name unless told otherwise. */
-export const DEFAULT_SCHEDULE_GROUP_NAME = 'haven';
-
 /** Props of {@link HavenScheduler}. */
 export interface HavenSchedulerProps {
   /** The workflow schedules start: the backup workflow (never the restore one). */
   readonly backupStateMachine: WorkflowStateMachine<BackupSubstitutionKey>;
-  /** @default `haven` */
+  /** @default the stack's name in lower case (see infra/names.ts) */
   readonly scheduleGroupName?: string;
 }
 
@@ -49,7 +47,7 @@ export class HavenScheduler extends Construct {
   constructor(scope: Construct, id: string, props: HavenSchedulerProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.scheduleGroupName = props.scheduleGroupName ?? DEFAULT_SCHEDULE_GROUP_NAME;
+    this.scheduleGroupName = props.scheduleGroupName ?? havenNames(stack.stackName).scheduleGroupName;
     this.scheduleGroup = new scheduler.CfnScheduleGroup(this, 'Group', { name: this.scheduleGroupName });
 
     // Confused-deputy guard: only this account's schedules in this group.

@@ -17,23 +17,59 @@ export const ObjectLockMode = {
 } as const;
 export type ObjectLockMode = (typeof ObjectLockMode)[keyof typeof ObjectLockMode];
 
-/** The S3 object actions each vault grant gives. */
-export const VaultObjectActions = {
-  read: ['s3:GetObject', 's3:GetObjectVersion'],
-  put: ['s3:PutObject', 's3:AbortMultipartUpload'],
-  /**
-   * What the engine's S3 object store calls on vault objects: GetObject
-   * (also HeadObject), PutObject (also multipart create/upload/complete and
-   * `If-None-Match` writes), AbortMultipartUpload, DeleteObject.
-   */
-  readWriteDelete: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
-  /** What the engine's S3 object store calls to read vault objects: GetObject (also HeadObject). */
-  readOnly: ['s3:GetObject'],
-  /** What backup and restore steps write with: everything but deleting (they delete only under `staging/`). */
-  readWrite: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-  /** Object Lock dates: HeadObject returns them with GetObjectRetention; prune extends them. */
-  retention: ['s3:GetObjectRetention', 's3:PutObjectRetention'],
+/**
+ * How much of the vault a function may touch; each workflow step names the
+ * level its engine code needs (see {@link VaultBucket.grantVault}).
+ */
+export const VaultAccess = {
+  /** Nothing. */
+  None: 'none',
+  /** Get (and head) objects under the vault prefix and list the bucket; `kms:Decrypt` on the vault key. */
+  Read: 'read',
+  /** Read, plus put objects and abort uploads under the prefix, never delete; `kms:GenerateDataKey` too. */
+  Write: 'write',
+  /** Write, plus delete anywhere under the prefix (and read and extend Object Lock dates when the bucket has it): prune only. */
+  Prune: 'prune',
 } as const;
+export type VaultAccess = (typeof VaultAccess)[keyof typeof VaultAccess];
+
+/**
+ * The S3 actions on objects under the vault prefix, per level: what the
+ * engine's S3 object store calls. GetObject (also HeadObject), PutObject
+ * (also multipart create/upload/complete and `If-None-Match` writes),
+ * AbortMultipartUpload, DeleteObject.
+ */
+export const VAULT_OBJECT_ACTIONS: Readonly<Record<VaultAccess, readonly string[]>> = {
+  none: [],
+  read: ['s3:GetObject'],
+  write: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+  prune: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+};
+
+/**
+ * The vault key actions per level: Decrypt unwraps the keyring and reads
+ * SSE-KMS objects (and multipart uploads need it); GenerateDataKey wraps a
+ * new vault's keys and encrypts SSE-KMS writes.
+ */
+export const VAULT_KEY_ACTIONS: Readonly<Record<VaultAccess, readonly string[]>> = {
+  none: [],
+  read: ['kms:Decrypt'],
+  write: ['kms:Decrypt', 'kms:GenerateDataKey'],
+  prune: ['kms:Decrypt', 'kms:GenerateDataKey'],
+};
+
+/** Object Lock dates: HeadObject returns them with GetObjectRetention; prune extends them. */
+export const OBJECT_LOCK_ACTIONS = ['s3:GetObjectRetention', 's3:PutObjectRetention'] as const;
+
+/** Options of {@link VaultBucket.grantVault}. */
+export interface VaultGrantOptions {
+  /** The vault's key prefix, without slashes at either end. @default `vault` */
+  readonly prefix?: string;
+  /** Also delete under `<prefix>/staging/` (steps that clear what a run staged). @default false */
+  readonly clearStaging?: boolean;
+  /** The bucket has Object Lock (prune reads and extends retention dates). @default false */
+  readonly objectLock?: boolean;
+}
 
 /** The key prefix Haven's vault lives under in the vault bucket. */
 export const DEFAULT_VAULT_PREFIX = 'vault';
@@ -127,40 +163,6 @@ export class VaultBucket extends Construct {
   }
 
   /**
-   * Lets a principal read and list vault objects (`s3:GetObject`,
-   * `s3:GetObjectVersion`, `s3:ListBucket`) and decrypt them (`kms:Decrypt`).
-   *
-   * @param grantee - the principal
-   * @param keyPattern - the object keys the grant covers @default `*`
-   * @returns the grant
-   */
-  grantRead(grantee: IGrantable, keyPattern = '*'): Grant {
-    const grant = Grant.addToPrincipal({
-      grantee,
-      actions: [...VaultObjectActions.read],
-      resourceArns: [this.bucket.arnForObjects(keyPattern)],
-    }).combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }));
-    return grant.combine(this.encryptionKey.grant(grantee, 'kms:Decrypt'));
-  }
-
-  /**
-   * Lets a principal write vault objects (`s3:PutObject`,
-   * `s3:AbortMultipartUpload`) under SSE-KMS (`kms:GenerateDataKey`, and
-   * `kms:Decrypt` which multipart uploads need).
-   *
-   * @param grantee - the principal
-   * @param keyPattern - the object keys the grant covers @default `*`
-   * @returns the grant
-   */
-  grantPut(grantee: IGrantable, keyPattern = '*'): Grant {
-    return Grant.addToPrincipal({
-      grantee,
-      actions: [...VaultObjectActions.put],
-      resourceArns: [this.bucket.arnForObjects(keyPattern)],
-    }).combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'));
-  }
-
-  /**
    * The vault's location as the engine opens it: `s3://<bucket>/<prefix>`.
    *
    * @param prefix - the vault's key prefix @default `vault`
@@ -171,81 +173,45 @@ export class VaultBucket extends Construct {
   }
 
   /**
-   * Lets a principal read, write and list the vault under `prefix` and
-   * delete only its staging area, as the backup and restore steps do: the
-   * {@link VaultObjectActions.readWrite} actions on `<prefix>/*`,
-   * `s3:DeleteObject` on `<prefix>/staging/*` only (a backup clears what it
-   * staged; packs, index objects and snapshots are deleted by prune alone),
-   * `s3:ListBucket` on the bucket, and `kms:GenerateDataKey` + `kms:Decrypt`
-   * on the bucket's key (SSE-KMS writes, reads and multipart uploads).
+   * Lets a principal use the vault at one {@link VaultAccess} level: the
+   * level's {@link VAULT_OBJECT_ACTIONS} on `<prefix>/*`, `s3:ListBucket` on
+   * the bucket, the level's {@link VAULT_KEY_ACTIONS} on the bucket's key;
+   * with `clearStaging`, `s3:DeleteObject` on `<prefix>/staging/*` (a run
+   * clears what it staged; packs, index objects and snapshots are deleted by
+   * prune alone); with `objectLock` at the prune level, the
+   * {@link OBJECT_LOCK_ACTIONS} on `<prefix>/*`.
    *
    * `s3:ListBucket` carries no `s3:prefix` condition: the store's HeadBucket
    * check (made when an object is missing) is authorized by `s3:ListBucket`
    * and sends no prefix, so such a condition would deny it. The bucket holds
-   * nothing but the vault.
+   * nothing but the vault and the verify workflow's scratch prefixes.
    *
    * @param grantee - the principal
-   * @param prefix - the vault's key prefix, without slashes at either end @default `vault`
-   * @returns the grant
+   * @param access - the level
+   * @param options - the prefix, staging deletes and Object Lock
+   * @returns the grant, or undefined for {@link VaultAccess.None}
+   * @throws InvalidPropsError for a prefix with wildcards or edge slashes, or `clearStaging` without access
    */
-  grantVaultReadWrite(grantee: IGrantable, prefix: string = DEFAULT_VAULT_PREFIX): Grant {
+  grantVault(grantee: IGrantable, access: VaultAccess, options: VaultGrantOptions = {}): Grant | undefined {
+    const prefix = options.prefix ?? DEFAULT_VAULT_PREFIX;
     assertVaultPrefix(prefix);
-    return Grant.addToPrincipal({
-      grantee,
-      actions: [...VaultObjectActions.readWrite],
-      resourceArns: [this.bucket.arnForObjects(`${prefix}/*`)],
-    })
-      .combine(Grant.addToPrincipal({ grantee, actions: ['s3:DeleteObject'], resourceArns: [this.bucket.arnForObjects(`${prefix}/staging/*`)] }))
+    if (access === VaultAccess.None) {
+      if (options.clearStaging) throw new InvalidPropsError('clearing the vault\'s staging area needs read access to it');
+      return undefined;
+    }
+    const objectActions = [...VAULT_OBJECT_ACTIONS[access], ...(access === VaultAccess.Prune && options.objectLock ? OBJECT_LOCK_ACTIONS : [])];
+    let grant = Grant.addToPrincipal({ grantee, actions: objectActions, resourceArns: [this.bucket.arnForObjects(`${prefix}/*`)] })
       .combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }))
-      .combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'));
-  }
-
-  /**
-   * Lets a principal prune the vault under `prefix`: the
-   * {@link VaultObjectActions.readWriteDelete} actions on `<prefix>/*` (the
-   * only grant that deletes packs, index objects and snapshots), with
-   * `objectLock` the {@link VaultObjectActions.retention} actions there too,
-   * `s3:ListBucket` on the bucket, and `kms:GenerateDataKey` + `kms:Decrypt`
-   * on the bucket's key.
-   *
-   * @param grantee - the principal
-   * @param prefix - the vault's key prefix, without slashes at either end @default `vault`
-   * @param objectLock - whether the bucket has Object Lock (read and extend retention dates) @default false
-   * @returns the grant
-   */
-  grantVaultPrune(grantee: IGrantable, prefix: string = DEFAULT_VAULT_PREFIX, objectLock = false): Grant {
-    assertVaultPrefix(prefix);
-    const actions = [...VaultObjectActions.readWriteDelete, ...(objectLock ? VaultObjectActions.retention : [])];
-    return Grant.addToPrincipal({ grantee, actions, resourceArns: [this.bucket.arnForObjects(`${prefix}/*`)] })
-      .combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }))
-      .combine(this.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt'));
-  }
-
-  /**
-   * Lets a principal read and list the vault under `prefix` and nothing
-   * more, as a restore's reading steps need: `s3:GetObject` on `<prefix>/*`,
-   * `s3:ListBucket` on the bucket (unconditioned, for the reason given at
-   * {@link VaultBucket.grantVaultReadWrite}), and `kms:Decrypt` on the
-   * bucket's key (SSE-KMS reads).
-   *
-   * @param grantee - the principal
-   * @param prefix - the vault's key prefix, without slashes at either end @default `vault`
-   * @returns the grant
-   */
-  grantVaultRead(grantee: IGrantable, prefix: string = DEFAULT_VAULT_PREFIX): Grant {
-    assertVaultPrefix(prefix);
-    return Grant.addToPrincipal({
-      grantee,
-      actions: [...VaultObjectActions.readOnly],
-      resourceArns: [this.bucket.arnForObjects(`${prefix}/*`)],
-    })
-      .combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }))
-      .combine(this.encryptionKey.grant(grantee, 'kms:Decrypt'));
+      .combine(this.encryptionKey.grant(grantee, ...VAULT_KEY_ACTIONS[access]));
+    if (options.clearStaging && access !== VaultAccess.Prune) {
+      grant = grant.combine(Grant.addToPrincipal({ grantee, actions: ['s3:DeleteObject'], resourceArns: [this.bucket.arnForObjects(`${prefix}/staging/*`)] }));
+    }
+    return grant;
   }
 
   /**
    * Lets a principal delete single backups as the API does: read the vault
-   * under `prefix` ({@link VaultBucket.grantVaultRead}) and `s3:DeleteObject`
+   * under `prefix` ({@link VaultAccess.Read}) and `s3:DeleteObject`
    * on `<prefix>/snapshots/*` only (packs and index objects are prune's),
    * with `objectLock` also `s3:GetObjectRetention` there (a locked snapshot
    * is refused, never deleted).
@@ -257,7 +223,7 @@ export class VaultBucket extends Construct {
    */
   grantSnapshotDelete(grantee: IGrantable, prefix: string = DEFAULT_VAULT_PREFIX, objectLock = false): Grant {
     const actions = ['s3:DeleteObject', ...(objectLock ? ['s3:GetObjectRetention'] : [])];
-    return this.grantVaultRead(grantee, prefix).combine(Grant.addToPrincipal({ grantee, actions, resourceArns: [this.bucket.arnForObjects(`${prefix}/snapshots/*`)] }));
+    return this.grantVault(grantee, VaultAccess.Read, { prefix })!.combine(Grant.addToPrincipal({ grantee, actions, resourceArns: [this.bucket.arnForObjects(`${prefix}/snapshots/*`)] }));
   }
 }
 

@@ -2,13 +2,11 @@
  * The vault's customer-managed KMS key: it wraps the per-object data keys the
  * engine generates, and S3 uses it (with a bucket key) for SSE-KMS at rest.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IGrantable, Grant } from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-
-/** The alias the vault key gets unless told otherwise. */
-export const DEFAULT_VAULT_KEY_ALIAS = 'alias/haven-vault';
+import { havenNames } from '../names.js';
 
 /** The KMS actions that wrap (GenerateDataKey) and unwrap (Decrypt) data keys. */
 export const VaultKeyActions = {
@@ -18,7 +16,7 @@ export const VaultKeyActions = {
 
 /** Props of {@link VaultKey}. */
 export interface VaultKeyProps {
-  /** The key's alias, with the `alias/` prefix. @default `alias/haven-vault` */
+  /** The key's alias, with the `alias/` prefix. @default `alias/<stack name>-vault` (see infra/names.ts) */
   readonly alias?: string;
   /** What CloudFormation does with the key when it leaves the stack. @default RETAIN */
   readonly removalPolicy?: RemovalPolicy;
@@ -52,7 +50,7 @@ export class VaultKey extends Construct {
       pendingWindow: Duration.days(props.pendingWindowDays ?? 30),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.alias = this.key.addAlias(props.alias ?? DEFAULT_VAULT_KEY_ALIAS);
+    this.alias = this.key.addAlias(props.alias ?? havenNames(Stack.of(this).stackName).vaultKeyAlias);
   }
 
   /**

@@ -1,23 +1,37 @@
 /**
  * The verify workflow's eight Lambda functions: one entry file,
  * `functions/verify/handlers.ts`, one named export per state. Each step gets
- * exactly the access its engine code uses (`engine/workflows/verify/*`):
+ * exactly the access its engine code uses (`engine/workflows/verify/*`,
+ * `engine/verification/*`, and the restore target and backup source it
+ * restores into and reads back):
  *
- * | step | catalog | vault (prefix, key) | scratch (`haven-verify-*`) | events |
+ * | step | catalog | vault | scratch (`haven-verify-*`) | events |
  * | --- | --- | --- | --- | --- |
- * | plan | read/write | read/write/delete/list (stages the pack list) | | |
- * | check-packs | read/write | read/write/delete/list; ListBucketVersions under `vault/data/` | | |
- * | prepare-scratch | read/write | read/list (Decrypt only) | tables: DescribeTable, CreateTable, UpdateTimeToLive, Scan; ListBucket | |
- * | restore-partition | read/write | read/list (Decrypt only) | tables: DescribeTable, BatchWriteItem, PutItem; objects: GetObject, PutObject, AbortMultipartUpload | |
- * | compare | read/write | | tables: DescribeTable, DescribeTimeToLive, Scan; objects: GetObject | |
- * | cleanup-scratch | read/write | | tables: DeleteTable; objects: DeleteObject, DeleteObjectVersion; ListBucketVersions under `haven-verify-` | |
- * | finalize, mark-failed | read/write | read/write/delete/list (reads and clears staging) | | PutEvents (default bus) |
+ * | plan | read/write | write (stages the pack list) | | |
+ * | check-packs | | write (stages problems); ListBucketVersions under `vault/data/` | | |
+ * | prepare-scratch | read/write | write (stages the test restore's plan) | tables: DescribeTable, CreateTable, UpdateTimeToLive, Scan | |
+ * | restore-partition | | read | tables: DescribeTable, BatchWriteItem, PutItem; objects: PutObject, AbortMultipartUpload; vault key: GenerateDataKey through S3 | |
+ * | compare | | read (the staged plan; its ListBucket and Decrypt read scratch objects back) | tables: DescribeTable, Scan; objects: GetObject | |
+ * | cleanup-scratch | | | tables: DeleteTable; objects: DeleteObject, DeleteObjectVersion; ListBucketVersions under `haven-verify-` | |
+ * | finalize, mark-failed | read/write | read, clear staging | | yes |
  *
  * Scratch targets are DynamoDB tables named `haven-verify-<verification
  * id>` in the stack's account and region, and keys under `haven-verify-`
  * in the vault bucket (outside the vault prefix); nothing else may be
- * created or deleted. A lifecycle rule expires anything left under that
- * prefix after two days (a Lambda still writing after cleanup, say).
+ * created or deleted. The vault bucket is SSE-KMS with the vault key, so
+ * writing scratch objects needs `kms:GenerateDataKey` on it (granted only
+ * through S3) and reading them back `kms:Decrypt`. Prepare-scratch and
+ * compare head the bucket (HeadBucket, authorized by `s3:ListBucket` with
+ * no prefix) before listing the scratch prefix: their vault read grant's
+ * `s3:ListBucket` is unconditioned for that reason. Cleanup lists and deletes every version of the
+ * scratch prefix (DeleteObjects with version ids). A lifecycle rule expires
+ * anything left under that prefix after two days (a Lambda still writing
+ * after cleanup, say).
+ *
+ * With Object Lock on the vault bucket, the bucket's default retention
+ * locks scratch object versions too, and cleanup cannot delete them (it
+ * sends no governance bypass, and compliance mode allows none): see
+ * infra/README.md.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,9 +40,10 @@ import type { Construct } from 'constructs';
 import type * as VerifyHandlers from '../../functions/verify/handlers.js';
 import { SCRATCH_PREFIX } from '../../engine/verification/scratch.js';
 import { acknowledgeWildcardResources } from '../nag.js';
+import { KeyService, viaService } from '../via-service.js';
 import { functionEntry } from '../paths.js';
 import { DEFAULT_VAULT_PREFIX } from './vault-bucket.js';
-import { VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
+import { CatalogAccess, VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
 
 /** The verify workflow's steps. */
 export const VerifyStep = {
@@ -71,26 +86,48 @@ const SHORT = { memorySize: 512, timeout: Duration.minutes(5) } as const;
 
 /** Every step's spec, in workflow order. */
 export const VERIFY_STEP_SPECS: Readonly<Record<VerifyStep, VerifyStepSpec>> = {
-  plan: { id: 'Plan', substitution: 'VerifyPlanFunctionArn', entry: VERIFY_ENTRY, handler: 'plan', description: 'Haven verify: plan (backups, referenced packs, sample, batches)', memorySize: 1024, timeout: Duration.minutes(15), vault: VaultAccess.ReadWrite, events: false },
-  'check-packs': { id: 'CheckPacks', substitution: 'VerifyCheckPacksFunctionArn', entry: VERIFY_ENTRY, handler: 'checkPacks', description: 'Haven verify: check one batch of packs', ...LONG, vault: VaultAccess.ReadWrite, events: false },
-  'prepare-scratch': { id: 'PrepareScratch', substitution: 'VerifyPrepareScratchFunctionArn', entry: VERIFY_ENTRY, handler: 'prepareScratch', description: 'Haven verify: create the test restore scratch target', ...SHORT, timeout: Duration.minutes(15), vault: VaultAccess.Read, events: false },
-  'restore-partition': { id: 'RestorePartition', substitution: 'VerifyRestorePartitionFunctionArn', entry: VERIFY_ENTRY, handler: 'restorePartition', description: 'Haven verify: restore one partition into scratch', ...LONG, vault: VaultAccess.Read, events: false },
-  compare: { id: 'Compare', substitution: 'VerifyCompareFunctionArn', entry: VERIFY_ENTRY, handler: 'compare', description: 'Haven verify: compare the scratch target with the backup', ...LONG, vault: VaultAccess.None, events: false },
-  'cleanup-scratch': { id: 'CleanupScratch', substitution: 'VerifyCleanupScratchFunctionArn', entry: VERIFY_ENTRY, handler: 'cleanupScratch', description: 'Haven verify: remove the scratch target', ...SHORT, vault: VaultAccess.None, events: false },
-  finalize: { id: 'Finalize', substitution: 'VerifyFinalizeFunctionArn', entry: VERIFY_ENTRY, handler: 'finalize', description: 'Haven verify: record the outcome, mark damaged backups, notify', ...LONG, vault: VaultAccess.ReadWrite, events: true },
-  'mark-failed': { id: 'MarkFailed', substitution: 'VerifyMarkFailedFunctionArn', entry: VERIFY_ENTRY, handler: 'markFailed', description: 'Haven verify: mark the verification failed', ...SHORT, vault: VaultAccess.ReadWrite, events: true },
+  plan: { id: 'Plan', substitution: 'VerifyPlanFunctionArn', entry: VERIFY_ENTRY, handler: 'plan', description: 'Haven verify: plan (backups, referenced packs, sample, batches)', memorySize: 1024, timeout: Duration.minutes(15), catalog: CatalogAccess.ReadWrite, vault: VaultAccess.Write, events: false },
+  'check-packs': { id: 'CheckPacks', substitution: 'VerifyCheckPacksFunctionArn', entry: VERIFY_ENTRY, handler: 'checkPacks', description: 'Haven verify: check one batch of packs', ...LONG, catalog: CatalogAccess.None, vault: VaultAccess.Write, events: false },
+  'prepare-scratch': { id: 'PrepareScratch', substitution: 'VerifyPrepareScratchFunctionArn', entry: VERIFY_ENTRY, handler: 'prepareScratch', description: 'Haven verify: create the test restore scratch target', ...SHORT, timeout: Duration.minutes(15), catalog: CatalogAccess.ReadWrite, vault: VaultAccess.Write, events: false },
+  'restore-partition': { id: 'RestorePartition', substitution: 'VerifyRestorePartitionFunctionArn', entry: VERIFY_ENTRY, handler: 'restorePartition', description: 'Haven verify: restore one partition into scratch', ...LONG, catalog: CatalogAccess.None, vault: VaultAccess.Read, events: false },
+  compare: { id: 'Compare', substitution: 'VerifyCompareFunctionArn', entry: VERIFY_ENTRY, handler: 'compare', description: 'Haven verify: compare the scratch target with the backup', ...LONG, catalog: CatalogAccess.None, vault: VaultAccess.Read, events: false },
+  'cleanup-scratch': { id: 'CleanupScratch', substitution: 'VerifyCleanupScratchFunctionArn', entry: VERIFY_ENTRY, handler: 'cleanupScratch', description: 'Haven verify: remove the scratch target', ...SHORT, catalog: CatalogAccess.None, vault: VaultAccess.None, events: false },
+  finalize: { id: 'Finalize', substitution: 'VerifyFinalizeFunctionArn', entry: VERIFY_ENTRY, handler: 'finalize', description: 'Haven verify: record the outcome, mark damaged backups, notify', ...LONG, catalog: CatalogAccess.ReadWrite, vault: VaultAccess.Read, clearsStaging: true, events: true },
+  'mark-failed': { id: 'MarkFailed', substitution: 'VerifyMarkFailedFunctionArn', entry: VERIFY_ENTRY, handler: 'markFailed', description: 'Haven verify: mark the verification failed', ...SHORT, catalog: CatalogAccess.ReadWrite, vault: VaultAccess.Read, clearsStaging: true, events: true },
 };
 
-/** What each step may do to scratch targets. */
-export const SCRATCH_ACCESS: Readonly<Record<VerifyStep, { table: readonly string[]; objects: readonly string[]; listVersions: boolean; listBucket: boolean }>> = {
-  plan: { table: [], objects: [], listVersions: false, listBucket: false },
-  'check-packs': { table: [], objects: [], listVersions: false, listBucket: false },
-  'prepare-scratch': { table: ['dynamodb:DescribeTable', 'dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:Scan'], objects: [], listVersions: false, listBucket: true },
-  'restore-partition': { table: ['dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'], objects: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], listVersions: false, listBucket: true },
-  compare: { table: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:Scan'], objects: ['s3:GetObject'], listVersions: false, listBucket: true },
-  'cleanup-scratch': { table: ['dynamodb:DeleteTable'], objects: ['s3:DeleteObject', 's3:DeleteObjectVersion'], listVersions: true, listBucket: false },
-  finalize: { table: [], objects: [], listVersions: false, listBucket: false },
-  'mark-failed': { table: [], objects: [], listVersions: false, listBucket: false },
+/** What a step may do to scratch targets. */
+export interface ScratchAccess {
+  /** DynamoDB actions on `haven-verify-*` tables. */
+  readonly table: readonly string[];
+  /** S3 actions on `haven-verify-*` keys of the vault bucket. */
+  readonly objects: readonly string[];
+  /** `s3:ListBucketVersions` under `haven-verify-`. */
+  readonly listVersions: boolean;
+  /** `s3:ListBucket` on the vault bucket, unconditioned (HeadBucket sends no prefix). */
+  readonly listBucket: boolean;
+  /** Vault key actions through S3 (scratch objects are SSE-KMS with it). */
+  readonly keyActions: readonly string[];
+}
+
+const NO_SCRATCH: ScratchAccess = { table: [], objects: [], listVersions: false, listBucket: false, keyActions: [] };
+
+/**
+ * What each step may do to scratch targets. Every step that touches a
+ * scratch prefix also reads the vault (the staged plan), and that grant's
+ * unconditioned `s3:ListBucket` and `kms:Decrypt` on the vault key cover
+ * heading the bucket, listing the prefix and reading scratch objects back;
+ * writing them needs `kms:GenerateDataKey` besides.
+ */
+export const SCRATCH_ACCESS: Readonly<Record<VerifyStep, ScratchAccess>> = {
+  plan: NO_SCRATCH,
+  'check-packs': NO_SCRATCH,
+  'prepare-scratch': { ...NO_SCRATCH, table: ['dynamodb:DescribeTable', 'dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:Scan'] },
+  'restore-partition': { ...NO_SCRATCH, table: ['dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'], objects: ['s3:PutObject', 's3:AbortMultipartUpload'], keyActions: ['kms:GenerateDataKey'] },
+  compare: { ...NO_SCRATCH, table: ['dynamodb:DescribeTable', 'dynamodb:Scan'], objects: ['s3:GetObject'] },
+  'cleanup-scratch': { ...NO_SCRATCH, table: ['dynamodb:DeleteTable'], objects: ['s3:DeleteObject', 's3:DeleteObjectVersion'], listVersions: true },
+  finalize: NO_SCRATCH,
+  'mark-failed': NO_SCRATCH,
 };
 
 /** Props of {@link VerifyFunctions}. */
@@ -128,7 +165,10 @@ export class VerifyFunctions extends WorkflowFunctions<VerifyStep, VerifySubstit
         wildcards.push(this.scratchObjectsArn);
       }
       if (access.listBucket) {
-        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${SCRATCH_PREFIX}*`] } } }));
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+      }
+      if (access.keyActions.length > 0) {
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...access.keyActions], resources: [props.vaultKey.key.keyArn], conditions: viaService(this, [KeyService.S3]) }));
       }
       if (access.listVersions) {
         role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${SCRATCH_PREFIX}*`] } } }));

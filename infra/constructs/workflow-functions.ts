@@ -3,18 +3,22 @@
  * each step names its entry (file and export), sizing, the ASL placeholder
  * its ARN fills, and exactly what it may touch:
  *
- * - the catalog: read/write, always (CDK's TableV2 grant);
- * - the vault: nothing, read (objects under the vault prefix, list, and
- *   `kms:Decrypt`), or read/write/delete (plus `kms:GenerateDataKey`);
+ * - the catalog: one {@link CatalogAccess} level (none, read, read/write);
+ * - the vault: one {@link VaultAccess} level (none, read, write, prune),
+ *   plus deletes under `staging/` for the steps that clear what a run staged;
  * - the workflow's listed data tables and buckets (a backup's sources, a
  *   restore's targets): the DynamoDB and S3 actions the spec lists, on
- *   exactly those ARNs (and their `/index/*` or `/*` when the spec says so);
- * - outcome events: `events:PutEvents` on the default bus.
+ *   exactly those ARNs (and their `/index/*` or `/*` when the spec says so),
+ *   and the listed customer-managed keys' actions through those services;
+ * - databases (PostgreSQL): the listed secrets, and the listed keys'
+ *   `kms:Decrypt` through Secrets Manager;
+ * - outcome events: `events:PutEvents` on the default bus (and the
+ *   notification topic, which the stack attaches to {@link WorkflowFunctions.eventPublishers}).
  *
- * The backup and restore workflows are two spec tables over this construct
- * (`backup-functions.ts`, `restore-functions.ts`).
+ * The backup, restore, verify and prune workflows are spec tables over this
+ * construct.
  */
-import { type Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -22,24 +26,15 @@ import { Construct } from 'constructs';
 import { InvalidPropsError } from '../errors.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { SourceKind, sourceArnsProblem } from '../source-arns.js';
-import type { CatalogTable } from './catalog-table.js';
+import { KeyService, viaService } from '../via-service.js';
+import type { CatalogAccess, CatalogTable } from './catalog-table.js';
 import { grantDatabaseAccess, validateDatabaseAccess, type DatabaseAccess } from './database-access.js';
 import { HavenFunction, type HavenLogLevel } from './haven-function.js';
-import { DEFAULT_VAULT_PREFIX, type VaultBucket } from './vault-bucket.js';
+import { DEFAULT_VAULT_PREFIX, VaultAccess, type VaultBucket } from './vault-bucket.js';
 import type { VaultKey } from './vault-key.js';
 
-/** How much of the vault a step may touch. */
-export const VaultAccess = {
-  /** Nothing. */
-  None: 'none',
-  /** Get and list under the vault prefix; `kms:Decrypt` on the vault key. */
-  Read: 'read',
-  /** Get, put, abort and list under the vault prefix, delete under its `staging/`; `kms:GenerateDataKey` + `kms:Decrypt`. */
-  ReadWrite: 'readWrite',
-  /** ReadWrite plus delete anywhere under the vault prefix (and Object Lock dates when the bucket has it): prune only. */
-  Prune: 'prune',
-} as const;
-export type VaultAccess = (typeof VaultAccess)[keyof typeof VaultAccess];
+export { CatalogAccess } from './catalog-table.js';
+export { VaultAccess } from './vault-bucket.js';
 
 /**
  * What a step may do to the workflow's listed tables and buckets. Each list
@@ -55,6 +50,12 @@ export interface DataAccess {
   readonly bucketActions?: readonly string[];
   /** S3 actions on each listed bucket's objects (`<bucket>/*`). */
   readonly objectActions?: readonly string[];
+  /**
+   * KMS actions on the workflow's listed customer-managed keys, through the
+   * services the lists above use (DynamoDB for tables, S3 for buckets):
+   * `kms:Decrypt` to read, `kms:GenerateDataKey` too to write. @default none
+   */
+  readonly keyActions?: readonly string[];
 }
 
 /** How one step's function is built and what it may do. */
@@ -71,8 +72,13 @@ export interface WorkflowStepSpec<K extends string> {
   /** MiB. */
   readonly memorySize: number;
   readonly timeout: Duration;
+  /** What it does with the catalog. */
+  readonly catalog: CatalogAccess;
+  /** What it does with the vault. */
   readonly vault: VaultAccess;
-  /** Puts outcome events on the default bus. */
+  /** Deletes what a run staged (`<vault prefix>/staging/*`). @default false */
+  readonly clearsStaging?: boolean;
+  /** Publishes outcome events: EventBridge's default bus and the notification topic. */
   readonly events: boolean;
   /** What it may do to the listed tables and buckets. @default nothing */
   readonly data?: DataAccess;
@@ -98,6 +104,8 @@ export interface WorkflowData {
   readonly tableArns?: readonly string[];
   /** Exact S3 bucket ARNs. @default none */
   readonly bucketArns?: readonly string[];
+  /** Exact ARNs of the customer-managed KMS keys encrypting them (or the databases' secrets). @default none */
+  readonly kmsKeyArns?: readonly string[];
 }
 
 /** What every workflow's functions are built on: the vault, its key, the catalog, and logging. */
@@ -149,6 +157,7 @@ export class WorkflowFunctions<S extends string, K extends string> extends Const
       setting: props.data?.setting ?? 'props',
       tableArns: validArns(label, SourceKind.Table, props.data?.tableArns),
       bucketArns: validArns(label, SourceKind.Bucket, props.data?.bucketArns),
+      kmsKeyArns: validArns(label, SourceKind.Key, props.data?.kmsKeyArns),
     };
     const vaultPrefix = props.vaultPrefix ?? DEFAULT_VAULT_PREFIX;
     const environment = {
@@ -174,34 +183,20 @@ export class WorkflowFunctions<S extends string, K extends string> extends Const
         environment,
       });
 
-      // Catalog: CDK's table grant (items, the gsi1/gsi2 indexes, and the table's own key).
-      props.catalog.grantReadWriteData(fn);
-      const scopedWildcards = [`${props.catalog.table.tableArn}/index/*`];
-      Validations.of(fn.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-        reason: 'CDK\'s TableV2 read/write grant for the catalog\'s own CMK; the statement names that key only.',
-      });
-      Validations.of(fn.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason: 'CDK\'s TableV2 read/write grant for the catalog\'s own CMK; the statement names that key only.',
-      });
-
-      if (spec.vault === VaultAccess.ReadWrite) {
-        props.vault.grantVaultReadWrite(fn, vaultPrefix);
-        props.vaultKey.grantWrapKeys(fn);
-      } else if (spec.vault === VaultAccess.Prune) {
-        props.vault.grantVaultPrune(fn, vaultPrefix, props.objectLockMode !== undefined);
-        props.vaultKey.grantWrapKeys(fn);
-      } else if (spec.vault === VaultAccess.Read) {
-        props.vault.grantVaultRead(fn, vaultPrefix);
-        props.vaultKey.grantUnwrapKeys(fn);
-      }
-      if (spec.vault !== VaultAccess.None) scopedWildcards.push(props.vault.bucket.arnForObjects(`${vaultPrefix}/*`));
-      if (spec.vault === VaultAccess.ReadWrite) scopedWildcards.push(props.vault.bucket.arnForObjects(`${vaultPrefix}/staging/*`));
-      acknowledgeWildcardResources(fn.role, scopedWildcards, 'Scoped wildcard: the objects under the vault prefix (or its staging area) of the vault bucket, or the indexes of the catalog table.');
+      props.catalog.grant(fn, spec.catalog);
+      props.vault.grantVault(fn, spec.vault, { prefix: vaultPrefix, clearStaging: spec.clearsStaging, objectLock: props.objectLockMode !== undefined });
+      const vaultWildcards = [
+        ...(spec.vault === VaultAccess.None ? [] : [props.vault.bucket.arnForObjects(`${vaultPrefix}/*`)]),
+        ...(spec.clearsStaging && spec.vault !== VaultAccess.Prune ? [props.vault.bucket.arnForObjects(`${vaultPrefix}/staging/*`)] : []),
+      ];
+      acknowledgeWildcardResources(fn.role, vaultWildcards, 'Scoped wildcard: the objects under the vault prefix (or its staging area) of the vault bucket.');
 
       if (spec.data) grantData(fn, spec.data, data);
-      if (database) grantDatabaseAccess(fn, database);
+      if (database) {
+        grantDatabaseAccess(fn, database);
+        // Secrets under a customer-managed key: Secrets Manager decrypts them with the caller's authority.
+        grantKeys(fn, ['kms:Decrypt'], data.kmsKeyArns, [KeyService.SecretsManager]);
+      }
 
       if (spec.events) {
         fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [defaultBusArn] }));
@@ -242,6 +237,13 @@ interface ResolvedData {
   readonly setting: string;
   readonly tableArns: readonly string[];
   readonly bucketArns: readonly string[];
+  readonly kmsKeyArns: readonly string[];
+}
+
+/** One statement: `actions` on the listed keys, only through `services`. */
+function grantKeys(fn: HavenFunction, actions: readonly string[], keyArns: readonly string[], services: readonly KeyService[]): void {
+  if (actions.length === 0 || keyArns.length === 0 || services.length === 0) return;
+  fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [...keyArns], conditions: viaService(fn, services) }));
 }
 
 /** Adds one statement per non-empty action list of `access`, on exactly the listed ARNs. */
@@ -256,6 +258,11 @@ function grantData(fn: HavenFunction, access: DataAccess, data: ResolvedData): v
     ...statement(access.bucketActions, [...data.bucketArns]),
     ...statement(access.objectActions, data.bucketArns.map((arn) => `${arn}/*`)),
   ];
+  const services = [
+    ...(access.tableActions?.length && data.tableArns.length ? [KeyService.DynamoDB] : []),
+    ...((access.bucketActions?.length || access.objectActions?.length) && data.bucketArns.length ? [KeyService.S3] : []),
+  ];
+  grantKeys(fn, access.keyActions ?? [], data.kmsKeyArns, services);
   acknowledgeWildcardResources(
     fn.role,
     wildcards,

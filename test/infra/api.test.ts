@@ -13,6 +13,10 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { API_ROUTES, RATE_LIMITS } from '../../engine/api/routes.js';
 import { HavenApi, hourlyThrottle, type HavenApiAuthorization } from '../../infra/constructs/api.js';
+import { HavenContextKey } from '../../infra/config.js';
+import { InvalidContextError } from '../../infra/errors.js';
+import { MethodNotAllowedError, NotFoundApiError } from '../../engine/api/errors.js';
+import { flat } from './support/template.js';
 import { synthHaven } from './support/haven-app.js';
 
 const { template, stack } = synthHaven();
@@ -51,24 +55,45 @@ function methodRoutes(t: Template): string[] {
     .sort();
 }
 
-test('one regional REST API whose methods are exactly the route table', () => {
+/** Every path of the route table and each of its ancestors (`/backup`, `/backup/jobs`…), and the root. */
+function resourcePaths(): string[] {
+  const paths = new Set<string>(['/']);
+  for (const r of API_ROUTES) {
+    const parts = r.path.split('/').filter(Boolean);
+    for (let n = 1; n <= parts.length; n++) paths.add(`/${parts.slice(0, n).join('/')}`);
+  }
+  return [...paths];
+}
+
+test('one regional REST API: the route table\'s methods, ANY on every resource, and a root {proxy+}, so every request reaches the router', () => {
   template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
   template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
-  assert.deepEqual(methodRoutes(template), API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  const expected = [...API_ROUTES.map((r) => `${r.method} ${r.path}`), ...resourcePaths().map((p) => `ANY ${p}`), 'ANY /{proxy+}'];
+  assert.deepEqual(methodRoutes(template), expected.sort());
 });
 
-test('every method requires AWS_IAM auth, is validated, and proxies to the one API function', () => {
+test('unknown paths and methods reach the API function, which answers 404 route_not_found and 405 with Allow', async () => {
+  process.env.HAVEN_CATALOG_TABLE ??= 'catalog';
+  const { apiRouter } = await import('../../functions/api/app.js');
+  const router = apiRouter(API_ROUTES, () => { throw new Error('no deps needed'); });
+  const call = async (method: string, path: string) => (router as unknown as (e: unknown) => Promise<unknown>)({ httpMethod: method, path, headers: {}, requestContext: {} });
+  await assert.rejects(call('GET', '/nope'), (e: unknown) => e instanceof NotFoundApiError && e.error === 'route_not_found');
+  await assert.rejects(call('GET', '/backup'), (e: unknown) => e instanceof NotFoundApiError);
+  await assert.rejects(call('PATCH', '/backup/jobs/job_1'), (e: unknown) => e instanceof MethodNotAllowedError && e.allowed.join() === 'GET,PUT,DELETE');
+});
+
+test('every method requires AWS_IAM auth and proxies to the one API function; API Gateway validates nothing itself (the function does)', () => {
   assert.ok(apiFunctionId);
+  template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::ApiGateway::Method') continue;
     assert.equal(r.Properties.AuthorizationType, 'AWS_IAM', id);
-    assert.ok(r.Properties.RequestValidatorId, id);
+    assert.equal(r.Properties.RequestValidatorId, undefined, id);
     const integration = r.Properties.Integration as { Type: string; IntegrationHttpMethod: string; Uri: unknown };
     assert.equal(integration.Type, 'AWS_PROXY', id);
     assert.equal(integration.IntegrationHttpMethod, 'POST', id);
     assert.match(JSON.stringify(integration.Uri), new RegExp(`"${apiFunctionId}","Arn"`), id);
   }
-  template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
 });
 
 test('the stage logs access as JSON, traces with X-Ray, and is throttled, with the seed limits per route', () => {
@@ -106,15 +131,41 @@ test('gateway errors (auth, throttling, too large, defaults) answer in the seed 
   assert.match(body, /^\{"error":"rate_limited","message":\$context\.error\.messageString,"details":\{"request_id":"\$context\.requestId"\}\}$/);
 });
 
-test('API Gateway may invoke the API function only for this API, never from the console test', () => {
+test('API Gateway may invoke the API function for every method of this API\'s stage, by one permission, never from the console test', () => {
   const permissions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Permission');
-  assert.equal(permissions.length, API_ROUTES.length);
-  for (const p of permissions) {
-    const props = p.Properties as { Principal: string; FunctionName: unknown; SourceArn: unknown };
-    assert.equal(props.Principal, 'apigateway.amazonaws.com');
-    assert.match(JSON.stringify(props.FunctionName), new RegExp(apiFunctionId!));
-    assert.doesNotMatch(JSON.stringify(props.SourceArn), /test-invoke-stage/);
-  }
+  assert.equal(permissions.length, 1, 'one permission, however many methods (a function policy is limited to 20 KB)');
+  const props = permissions[0]!.Properties as { Principal: string; FunctionName: unknown; SourceArn: unknown };
+  assert.equal(props.Principal, 'apigateway.amazonaws.com');
+  assert.match(JSON.stringify(props.FunctionName), new RegExp(apiFunctionId!));
+  const apiId = Object.keys(template.findResources('AWS::ApiGateway::RestApi'))[0]!;
+  assert.equal(flat(props.SourceArn), `arn:aws:execute-api:us-east-1:123456789012:<${apiId}>/v1/*/*`);
+});
+
+test('access logging works on a fresh account: the stack sets the account\'s API Gateway CloudWatch role and retains both', () => {
+  const accounts = template.findResources('AWS::ApiGateway::Account') as Record<string, { Properties: { CloudWatchRoleArn: unknown }; DeletionPolicy?: string }>;
+  assert.equal(Object.keys(accounts).length, 1);
+  const [account] = Object.values(accounts);
+  assert.equal(account!.DeletionPolicy, 'Retain');
+  const roleId = flat(account!.Properties.CloudWatchRoleArn).replace(/^<|\.Arn>$/g, '');
+  const role = template.toJSON().Resources[roleId] as { Type: string; DeletionPolicy?: string; Properties: { AssumeRolePolicyDocument: { Statement: { Principal: unknown }[] } } };
+  assert.equal(role.Type, 'AWS::IAM::Role');
+  assert.equal(role.DeletionPolicy, 'Retain');
+  assert.deepEqual(role.Properties.AssumeRolePolicyDocument.Statement[0]!.Principal, { Service: 'apigateway.amazonaws.com' });
+  assert.ok(stage().AccessLogSetting, 'access logging on');
+});
+
+test('context haven:apiGatewayCloudWatchRole=false leaves the account\'s role alone and access logging on', () => {
+  const { template: t } = synthHaven({ context: { [HavenContextKey.ApiGatewayCloudWatchRole]: 'false' } });
+  t.resourceCountIs('AWS::ApiGateway::Account', 0);
+  const [s] = Object.values(t.findResources('AWS::ApiGateway::Stage')) as { Properties: StageProps }[];
+  assert.ok(s!.Properties.AccessLogSetting.DestinationArn);
+  assert.throws(() => synthHaven({ context: { [HavenContextKey.ApiGatewayCloudWatchRole]: 'maybe' } }), (e: unknown) => e instanceof InvalidContextError && e.key === HavenContextKey.ApiGatewayCloudWatchRole);
+});
+
+test('an unsigned request answers in the API\'s error shape as unauthorized (unknown routes reach the function instead)', () => {
+  const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')) as { Properties: { ResponseType: string; ResponseTemplates: Record<string, string> } }[];
+  const missing = responses.find((r) => r.Properties.ResponseType === 'MISSING_AUTHENTICATION_TOKEN')!;
+  assert.match(missing.Properties.ResponseTemplates['application/json']!, /^\{"error":"unauthorized"/);
 });
 
 test('the API function reads and writes the catalog, starts the backup, restore and verify workflows and stops backup and restore executions', () => {

@@ -7,14 +7,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { HavenMonitoring, missedBackupEvaluation, type HavenMonitoringProps } from '../../infra/constructs/monitoring.js';
 import { InvalidPropsError } from '../../infra/errors.js';
 import { synthHaven } from './support/haven-app.js';
-import { flat } from './support/template.js';
+import { flat, logicalId } from './support/template.js';
 
-const { template } = synthHaven();
+const { template, stack } = synthHaven();
 
 interface AlarmProps {
   MetricName: string;
   Namespace: string;
-  Dimensions: Array<{ Name: string; Value: string }>;
+  Dimensions: Array<{ Name: string; Value: unknown }>;
   Statistic: string;
   Period: number;
   Threshold: number;
@@ -63,11 +63,29 @@ test('missed backup: no success in 1.5 x one day (36 one-hour periods, all of th
   assert.equal(alarm.TreatMissingData, 'breaching');
 });
 
+test('each state machine (backup, restore, verify, prune) has an alarm on its first failed execution in 5 minutes', () => {
+  const failed = alarmOn('ExecutionsFailed');
+  const machines = [stack.backupWorkflow, stack.restoreWorkflow, stack.verifyWorkflow, stack.pruneWorkflow].map((w) => logicalId(stack, w.stateMachine));
+  assert.equal(failed.length, machines.length);
+  const watched = failed.map((alarm) => {
+    assert.equal(alarm.Namespace, 'AWS/States');
+    assert.equal(alarm.Statistic, 'Sum');
+    assert.equal(alarm.Period, 300);
+    assert.equal(alarm.Threshold, 1);
+    assert.equal(alarm.EvaluationPeriods, 1);
+    assert.equal(alarm.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+    assert.equal(alarm.TreatMissingData, 'notBreaching');
+    assert.deepEqual(alarm.Dimensions.map((d) => d.Name), ['StateMachineArn']);
+    return flat(alarm.Dimensions[0]!.Value);
+  });
+  assert.deepEqual(watched.sort(), machines.map((id) => `<${id}>`).sort());
+});
+
 test('every alarm notifies the notification topic', () => {
   const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
   assert.equal(topics.length, 1);
   const all = alarms();
-  assert.equal(all.length, 4);
+  assert.equal(all.length, 4 + 4, 'three failure alarms, the missed-backup alarm, four workflow alarms');
   for (const alarm of all) assert.deepEqual(alarm.AlarmActions.map(flat), [`<${topics[0]}>`]);
 });
 

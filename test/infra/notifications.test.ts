@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HavenNotifications, NOTIFICATION_TOPIC_ENV } from '../../infra/constructs/notifications.js';
 import { InvalidPropsError } from '../../infra/errors.js';
 import { synthHaven } from './support/haven-app.js';
-import { flat, list, logicalId, permissionsOf, type Statement } from './support/template.js';
+import { flat, list, logicalId, permissionsOf, via, type Statement } from './support/template.js';
 
 const synth = synthHaven({ context: {} });
 const { template } = synth;
@@ -44,11 +44,13 @@ test('the topic policy denies publishing without TLS and lets only this account\
   assert.deepEqual(allow[0]?.Condition, { StringEquals: { 'aws:SourceAccount': '123456789012' } });
 });
 
-test('the finalize and mark-failed functions of every workflow (backup, restore, verify), and prune\'s apply-retention and prune, know the topic and may publish to it; no other function does', () => {
+test('the finalize and mark-failed functions of every workflow (backup, restore, verify), backup plan, and prune\'s apply-retention and prune, know the topic and may publish to it; no other function does', () => {
   const { stack } = synth;
   const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
-  // The steps that publish outcome events, written out independently of each step table's `events` flag.
+  // The steps that publish outcome events, written out independently of each step table's `events` flag:
+  // backup plan too (a failed plan records the failure and publishes Backup Failed itself).
   const publishing = [
+    stack.backupFunctions.functions.plan,
     stack.backupFunctions.functions.finalize,
     stack.backupFunctions.functions['mark-failed'],
     stack.restoreFunctions.functions.finalize,
@@ -60,7 +62,7 @@ test('the finalize and mark-failed functions of every workflow (backup, restore,
   ];
   const expectedFunctions = publishing.map((haven) => logicalId(stack, haven.function)).sort();
   const expectedRoles = expectedFunctions.map((id) => (resources[id]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]).sort();
-  assert.equal(new Set(expectedRoles).size, 8, 'each publisher has its own role');
+  assert.equal(new Set(expectedRoles).size, publishing.length, 'each publisher has its own role');
 
   const functions = template.findResources('AWS::Lambda::Function');
   const withTopic = Object.entries(functions)
@@ -76,10 +78,10 @@ test('the finalize and mark-failed functions of every workflow (backup, restore,
   const publishers = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::IAM::Role' && permissionsOf(template, id).some((p) => p.startsWith('sns:')));
   assert.deepEqual(publishers.map(([id]) => id).sort(), expectedRoles);
   for (const [roleId] of publishers) {
-    // CDK's publish grant on a KMS-encrypted topic: Publish on the topic, and the data-key actions on its key only.
+    // Publish on the topic, and the two data-key actions SNS takes for an encrypted topic on its key, through SNS only.
     assert.deepEqual(
       permissionsOf(template, roleId).filter((p) => p.startsWith('sns:') || p.includes(notificationKeyId)),
-      [`kms:Decrypt on <${notificationKeyId}.Arn>`, `kms:GenerateDataKey* on <${notificationKeyId}.Arn>`, `sns:Publish on <${topicId()}>`],
+      [`kms:Decrypt on <${notificationKeyId}.Arn>${via('sns')}`, `kms:GenerateDataKey on <${notificationKeyId}.Arn>${via('sns')}`, `sns:Publish on <${topicId()}>`],
       roleId,
     );
   }

@@ -1,5 +1,5 @@
 /**
- * The prune workflow's three functions: one entry with a named export per
+ * The prune workflow's functions: one entry with a named export per
  * step, sizing, environment, exactly the permissions each step needs (prune
  * and apply-retention are the only roles that may delete vault objects
  * outside `staging/`; verify's cleanup-scratch deletes its `haven-verify-*`
@@ -19,22 +19,25 @@ import { EVENTS, workflowFixture, type StateMachineProps } from './support/workf
 
 const synth = synthHaven();
 const { stack, template } = synth;
-const { resources, vaultBucketId, vaultKeyId, NOTIFY, CATALOG, vaultPrune, logsOf, fnOf } = workflowFixture(synth);
+const { resources, vaultBucketId, vaultKeyId, NOTIFY, catalog, vaultPrune, logsOf, fnOf } = workflowFixture(synth);
 
 /** What each step needs, written out independently of PRUNE_STEP_SPECS. */
-const EXPECTED: Record<PruneStep, { handler: string; placeholder: string; memory: number; timeout: number; prune: boolean; events: boolean }> = {
-  'list-jobs': { handler: 'listJobs', placeholder: 'PruneListJobsFunctionArn', memory: 256, timeout: 300, prune: false, events: false },
-  'apply-retention': { handler: 'applyRetention', placeholder: 'PruneApplyRetentionFunctionArn', memory: 512, timeout: 900, prune: true, events: true },
-  prune: { handler: 'prune', placeholder: 'PruneFunctionArn', memory: 3008, timeout: 900, prune: true, events: true },
+const EXPECTED: Record<PruneStep, { handler: string; placeholder: string; memory: number; timeout: number; catalog: 'read' | 'readWrite'; prune: boolean; events: boolean }> = {
+  // Lists jobs only.
+  'list-jobs': { handler: 'listJobs', placeholder: 'PruneListJobsFunctionArn', memory: 256, timeout: 300, catalog: 'read', prune: false, events: false },
+  // Annotates forgotten and kept backups.
+  'apply-retention': { handler: 'applyRetention', placeholder: 'PruneApplyRetentionFunctionArn', memory: 512, timeout: 900, catalog: 'readWrite', prune: true, events: true },
+  // Reads executions (staging owners, retention dates), writes no record.
+  prune: { handler: 'prune', placeholder: 'PruneFunctionArn', memory: 3008, timeout: 900, catalog: 'read', prune: true, events: true },
 };
 const STEPS = Object.keys(EXPECTED) as PruneStep[];
 const fn = (step: PruneStep) => fnOf(stack.pruneFunctions.functions[step]);
 const machineId = logicalId(stack, stack.pruneWorkflow.stateMachine);
 const machine = resources[machineId]?.Properties as unknown as StateMachineProps;
 
-test('three prune functions with their own roles; one entry, each calling its own export', () => {
+test('the prune functions have their own roles; one entry, each calling its own export', () => {
   assert.equal(resources[machineId]?.Type, 'AWS::StepFunctions::StateMachine');
-  assert.equal(new Set(STEPS.map((step) => fn(step).roleId)).size, 3);
+  assert.equal(new Set(STEPS.map((step) => fn(step).roleId)).size, STEPS.length);
   assert.equal(PRUNE_ENTRY, functionEntry('prune', 'handlers'));
   const exported = [...readFileSync(PRUNE_ENTRY, 'utf8').matchAll(/^export const (\w+)\b/gm)].map((m) => m[1]);
   assert.deepEqual(exported.sort(), STEPS.map((step) => EXPECTED[step].handler).sort());
@@ -51,7 +54,7 @@ test('three prune functions with their own roles; one entry, each calling its ow
 test('each role has exactly: its log group, the catalog, the prune vault grant where needed, PutEvents and publish on the notification topic where needed', () => {
   for (const step of STEPS) {
     const { roleId, logGroupId } = fn(step);
-    const expected = [...logsOf(logGroupId), ...CATALOG, ...(EXPECTED[step].prune ? vaultPrune(false) : []), ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])].sort();
+    const expected = [...logsOf(logGroupId), ...catalog(EXPECTED[step].catalog), ...(EXPECTED[step].prune ? vaultPrune(false) : []), ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])].sort();
     assert.deepEqual(permissionsOf(template, roleId), expected, step);
   }
 });
@@ -85,7 +88,7 @@ test('only the prune roles may delete vault objects outside staging/; the API de
   assert.ok(permissionsOf(template, fn('list-jobs').roleId).every((p) => !p.includes(vaultBucketId) && !p.includes(vaultKeyId)));
 });
 
-test('the state machine substitutes each placeholder and may invoke exactly the three functions', () => {
+test('the state machine substitutes each placeholder and may invoke exactly its functions', () => {
   assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...PRUNE_SUBSTITUTION_KEYS].sort());
   for (const step of STEPS) {
     assert.equal(PRUNE_STEP_SPECS[step].substitution, EXPECTED[step].placeholder, step);
@@ -102,7 +105,7 @@ test('with Object Lock: the mode reaches the functions, only prune roles may rea
   for (const step of STEPS) {
     const { props, roleId, logGroupId } = fixture.fnOf(locked.stack.pruneFunctions.functions[step]);
     assert.equal(props.Environment.Variables.HAVEN_OBJECT_LOCK_MODE, 'COMPLIANCE', step);
-    const expected = [...fixture.logsOf(logGroupId), ...fixture.CATALOG, ...(EXPECTED[step].prune ? fixture.vaultPrune(true) : []), ...(EXPECTED[step].events ? [...EVENTS, ...fixture.NOTIFY] : [])].sort();
+    const expected = [...fixture.logsOf(logGroupId), ...fixture.catalog(EXPECTED[step].catalog), ...(EXPECTED[step].prune ? fixture.vaultPrune(true) : []), ...(EXPECTED[step].events ? [...EVENTS, ...fixture.NOTIFY] : [])].sort();
     assert.deepEqual(permissionsOf(locked.template, roleId), expected, step);
   }
   for (const haven of [...Object.values(locked.stack.backupFunctions.functions), ...Object.values(locked.stack.restoreFunctions.functions)]) {

@@ -15,7 +15,7 @@ import type { HavenFunction } from '../../infra/constructs/haven-function.js';
 import { RESTORE_ENTRY, RESTORE_STEP_SPECS, RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreStep } from '../../infra/constructs/restore-functions.js';
 import { VaultBucket } from '../../infra/constructs/vault-bucket.js';
 import { VaultKey } from '../../infra/constructs/vault-key.js';
-import { VaultAccess, WorkflowFunctions } from '../../infra/constructs/workflow-functions.js';
+import { CatalogAccess, VaultAccess, WorkflowFunctions } from '../../infra/constructs/workflow-functions.js';
 import { WorkflowStateMachine } from '../../infra/constructs/workflow-state-machine.js';
 import { HavenContextKey, readHavenContext } from '../../infra/config.js';
 import { InvalidContextError, InvalidPropsError } from '../../infra/errors.js';
@@ -26,7 +26,7 @@ import { EVENTS, workflowFixture, type StateMachineProps } from './support/workf
 
 const synth = synthHaven();
 const { stack, template } = synth;
-const { resources, tableId, vaultBucketId, vaultKeyId, NOTIFY, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf } = workflowFixture(synth);
+const { resources, tableId, vaultBucketId, vaultKeyId, NOTIFY, catalog, VAULT_WRITE, VAULT_READ, CLEAR_STAGING, logsOf, fnOf } = workflowFixture(synth);
 
 const TARGET_TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders-restored';
 const TARGET_TABLE_2 = 'arn:aws:dynamodb:eu-west-1:123456789012:table/customers';
@@ -34,16 +34,23 @@ const TARGET_BUCKET = 'arn:aws:s3:::acme-restores';
 const SOURCE_TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
 const SOURCE_BUCKET = 'arn:aws:s3:::acme-data';
 
-type Vault = 'none' | 'read' | 'readWrite';
+type Vault = 'none' | 'read' | 'write';
+type Catalog = 'none' | 'readWrite';
 
-/** What each step needs, written out independently of RESTORE_STEP_SPECS. */
-const EXPECTED: Record<RestoreStep, { handler: string; placeholder: string; memory: number; timeout: number; vault: Vault; events: boolean }> = {
-  plan: { handler: 'plan', placeholder: 'RestorePlanFunctionArn', memory: 1024, timeout: 900, vault: 'readWrite', events: false },
-  'safety-backup': { handler: 'safetyBackup', placeholder: 'SafetyBackupFunctionArn', memory: 2048, timeout: 900, vault: 'readWrite', events: false },
-  'restore-partition': { handler: 'restorePartition', placeholder: 'RestorePartitionFunctionArn', memory: 2048, timeout: 900, vault: 'read', events: false },
-  validate: { handler: 'validate', placeholder: 'RestoreValidateFunctionArn', memory: 256, timeout: 900, vault: 'read', events: false },
-  finalize: { handler: 'finalize', placeholder: 'RestoreFinalizeFunctionArn', memory: 256, timeout: 60, vault: 'none', events: true },
-  'mark-failed': { handler: 'markFailed', placeholder: 'RestoreMarkFailedFunctionArn', memory: 256, timeout: 60, vault: 'none', events: true },
+/**
+ * What each step needs, written out independently of RESTORE_STEP_SPECS
+ * (engine/workflows/restore/*): plan reads the snapshot, stages the plan and
+ * moves the record; the safety backup writes a backup into the vault;
+ * restore-partition and validate read the vault (the staged plan) and open
+ * no record; finalize and mark-failed record the outcome and clear staging.
+ */
+const EXPECTED: Record<RestoreStep, { handler: string; placeholder: string; memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean }> = {
+  plan: { handler: 'plan', placeholder: 'RestorePlanFunctionArn', memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
+  'safety-backup': { handler: 'safetyBackup', placeholder: 'SafetyBackupFunctionArn', memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
+  'restore-partition': { handler: 'restorePartition', placeholder: 'RestorePartitionFunctionArn', memory: 2048, timeout: 900, catalog: 'none', vault: 'read', clearsStaging: false, events: false },
+  validate: { handler: 'validate', placeholder: 'RestoreValidateFunctionArn', memory: 256, timeout: 900, catalog: 'none', vault: 'read', clearsStaging: false, events: false },
+  finalize: { handler: 'finalize', placeholder: 'RestoreFinalizeFunctionArn', memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
+  'mark-failed': { handler: 'markFailed', placeholder: 'RestoreMarkFailedFunctionArn', memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
 };
 const STEPS = Object.keys(EXPECTED) as RestoreStep[];
 
@@ -107,12 +114,13 @@ test('environment: catalog table name, s3://<vault bucket>/vault, the vault key 
   }
 });
 
-test('each role has exactly: its log group, the catalog, the vault as its step needs (read/write, read, none), PutEvents where needed', () => {
-  const vault: Record<Vault, string[]> = { none: [], read: VAULT_READ, readWrite: VAULT_READ_WRITE };
+test('each role has exactly: its log group, the catalog and the vault at the levels its step needs (only staging is ever deleted), PutEvents where needed', () => {
+  const vault: Record<Vault, string[]> = { none: [], read: VAULT_READ, write: VAULT_WRITE };
   for (const step of STEPS) {
-    assert.equal(RESTORE_STEP_SPECS[step].vault, { none: VaultAccess.None, read: VaultAccess.Read, readWrite: VaultAccess.ReadWrite }[EXPECTED[step].vault], step);
+    assert.equal(RESTORE_STEP_SPECS[step].vault, { none: VaultAccess.None, read: VaultAccess.Read, write: VaultAccess.Write }[EXPECTED[step].vault], step);
     const { roleId, logGroupId } = fn(step);
-    const expected = [...logsOf(logGroupId), ...CATALOG, ...vault[EXPECTED[step].vault], ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])].sort();
+    const level = EXPECTED[step].catalog;
+    const expected = [...logsOf(logGroupId), ...(level === 'none' ? [] : catalog(level)), ...vault[EXPECTED[step].vault], ...(EXPECTED[step].clearsStaging ? CLEAR_STAGING : []), ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])].sort();
     assert.deepEqual(permissionsOf(template, roleId), expected, step);
   }
 });
@@ -122,11 +130,10 @@ test('restore-partition only reads the vault: no put, delete or abort on it, no 
   assert.deepEqual(text, VAULT_READ.slice().sort());
 });
 
-test('finalize and mark-failed touch neither the vault bucket nor the vault key (validate reads the snapshot for a database target\'s finish)', () => {
+test('finalize and mark-failed only read the vault and delete under staging/ (they clear the restore\'s staged plan); nothing in the workflow wraps keys but the steps that write', () => {
   for (const step of ['finalize', 'mark-failed'] as const) {
-    const text = permissionsOf(template, fn(step).roleId).join('\n');
-    assert.doesNotMatch(text, new RegExp(vaultBucketId), step);
-    assert.doesNotMatch(text, new RegExp(vaultKeyId), step);
+    const vaultPermissions = permissionsOf(template, fn(step).roleId).filter((p) => p.includes(vaultBucketId) || p.includes(vaultKeyId));
+    assert.deepEqual(vaultPermissions, [...VAULT_READ, ...CLEAR_STAGING].sort(), step);
   }
 });
 
@@ -291,7 +298,7 @@ test('WorkflowStateMachine refuses an ASL file whose placeholders differ from it
 test('WorkflowFunctions refuses two steps filling one placeholder', () => {
   const probe = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'DupProbe', { env: TEST_ENV });
   const vaultKey = new VaultKey(probe, 'Key');
-  const step = { entry: RESTORE_ENTRY, description: 'probe', memorySize: 256, timeout: Duration.minutes(1), vault: VaultAccess.None, events: false, substitution: 'SameArn' } as const;
+  const step = { entry: RESTORE_ENTRY, description: 'probe', memorySize: 256, timeout: Duration.minutes(1), catalog: CatalogAccess.None, vault: VaultAccess.None, events: false, substitution: 'SameArn' } as const;
   assert.throws(
     () =>
       new WorkflowFunctions(probe, 'Dup', {

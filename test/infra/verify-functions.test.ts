@@ -11,48 +11,69 @@ import { VERIFY_ENTRY, VERIFY_STEP_SPECS, VERIFY_SUBSTITUTION_KEYS, type VerifyS
 import { functionEntry } from '../../infra/paths.js';
 import { VERIFY_SUBSTITUTIONS } from '../../functions/registry.js';
 import { synthHaven } from './support/haven-app.js';
-import { flat, list, logicalId, pairs, permissionsOf, type Statement } from './support/template.js';
+import { flat, list, logicalId, pairs, permissionsOf, via, type Statement } from './support/template.js';
 import { EVENTS, workflowFixture, type StateMachineProps } from './support/workflow-fixture.js';
 
 const synth = synthHaven();
 const { stack, template } = synth;
-const { resources, vaultBucketId, vaultKeyId, NOTIFY, CATALOG, VAULT_READ_WRITE, VAULT_READ, logsOf, fnOf } = workflowFixture(synth);
+const { resources, vaultBucketId, vaultKeyId, NOTIFY, catalog, VAULT_WRITE, VAULT_READ, CLEAR_STAGING, logsOf, fnOf } = workflowFixture(synth);
 
-type Vault = 'none' | 'read' | 'readWrite';
+type Vault = 'none' | 'read' | 'write';
+type Catalog = 'none' | 'readWrite';
 const TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*';
 const OBJECTS = `<${vaultBucketId}.Arn>/haven-verify-*`;
 const BUCKET = `<${vaultBucketId}.Arn>`;
+const VAULT_KEY = `<${vaultKeyId}.Arn>`;
 
-/** What each step needs, written out independently of VERIFY_STEP_SPECS. */
-const EXPECTED: Record<VerifyStep, { handler: string; vault: Vault; events: boolean; scratch: string[] }> = {
-  plan: { handler: 'plan', vault: 'readWrite', events: false, scratch: [] },
-  'check-packs': { handler: 'checkPacks', vault: 'readWrite', events: false, scratch: [`s3:ListBucketVersions on ${BUCKET}`] },
+/**
+ * What each step needs, written out independently of VERIFY_STEP_SPECS
+ * (engine/workflows/verify/*, engine/verification/*): plan, check-packs and
+ * prepare-scratch stage into the vault; the scratch steps read the staged
+ * plan, restore into and read back SSE-KMS objects of the vault bucket and
+ * head the bucket (ListBucket with no prefix); cleanup lists and deletes
+ * every version; finalize and mark-failed read and clear the run's staging.
+ */
+const EXPECTED: Record<VerifyStep, { handler: string; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean; scratch: string[] }> = {
+  plan: { handler: 'plan', catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false, scratch: [] },
+  'check-packs': { handler: 'checkPacks', catalog: 'none', vault: 'write', clearsStaging: false, events: false, scratch: [`s3:ListBucketVersions on ${BUCKET} if StringLike s3:prefix=vault/data/*`] },
   'prepare-scratch': {
     handler: 'prepareScratch',
-    vault: 'read',
+    catalog: 'readWrite',
+    vault: 'write',
+    clearsStaging: false,
     events: false,
     scratch: [...pairs(['dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:UpdateTimeToLive'], [TABLE])],
   },
   'restore-partition': {
     handler: 'restorePartition',
+    catalog: 'none',
     vault: 'read',
+    clearsStaging: false,
     events: false,
-    scratch: [...pairs(['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem'], [TABLE]), ...pairs(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], [OBJECTS]), `s3:ListBucket on ${BUCKET}`],
+    scratch: [
+      ...pairs(['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem'], [TABLE]),
+      ...pairs(['s3:AbortMultipartUpload', 's3:PutObject'], [OBJECTS]),
+      `kms:GenerateDataKey on ${VAULT_KEY}${via('s3')}`,
+    ],
   },
   compare: {
     handler: 'compare',
-    vault: 'none',
+    catalog: 'none',
+    vault: 'read',
+    clearsStaging: false,
     events: false,
-    scratch: [...pairs(['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:Scan'], [TABLE]), `s3:GetObject on ${OBJECTS}`, `s3:ListBucket on ${BUCKET}`],
+    scratch: [...pairs(['dynamodb:DescribeTable', 'dynamodb:Scan'], [TABLE]), `s3:GetObject on ${OBJECTS}`],
   },
   'cleanup-scratch': {
     handler: 'cleanupScratch',
+    catalog: 'none',
     vault: 'none',
+    clearsStaging: false,
     events: false,
-    scratch: [`dynamodb:DeleteTable on ${TABLE}`, ...pairs(['s3:DeleteObject', 's3:DeleteObjectVersion'], [OBJECTS]), `s3:ListBucketVersions on ${BUCKET}`],
+    scratch: [`dynamodb:DeleteTable on ${TABLE}`, ...pairs(['s3:DeleteObject', 's3:DeleteObjectVersion'], [OBJECTS]), `s3:ListBucketVersions on ${BUCKET} if StringLike s3:prefix=haven-verify-*`],
   },
-  finalize: { handler: 'finalize', vault: 'readWrite', events: true, scratch: [] },
-  'mark-failed': { handler: 'markFailed', vault: 'readWrite', events: true, scratch: [] },
+  finalize: { handler: 'finalize', catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true, scratch: [] },
+  'mark-failed': { handler: 'markFailed', catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true, scratch: [] },
 };
 const STEPS = Object.keys(EXPECTED) as VerifyStep[];
 const fn = (step: VerifyStep) => fnOf(stack.verifyFunctions.functions[step]);
@@ -70,16 +91,17 @@ test('eight verify functions from one entry, each its own role, calling its own 
   }
 });
 
-test('each role has exactly: its log group, the catalog, the vault as its step needs, its scratch grants, PutEvents and publish on the notification topic for finalize and mark-failed', () => {
-  const vault: Record<Vault, string[]> = { none: [], read: VAULT_READ, readWrite: VAULT_READ_WRITE };
+test('each role has exactly: its log group, the catalog and the vault at its levels, its scratch grants, PutEvents and publish on the notification topic for finalize and mark-failed', () => {
+  const vault: Record<Vault, string[]> = { none: [], read: VAULT_READ, write: VAULT_WRITE };
   for (const step of STEPS) {
     const { roleId, logGroupId } = fn(step);
-    const expected = [...new Set([...logsOf(logGroupId), ...CATALOG, ...vault[EXPECTED[step].vault], ...EXPECTED[step].scratch, ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])])].sort();
+    const { catalog: level, clearsStaging, events, scratch } = EXPECTED[step];
+    const expected = [...new Set([...logsOf(logGroupId), ...(level === 'none' ? [] : catalog(level)), ...vault[EXPECTED[step].vault], ...(clearsStaging ? CLEAR_STAGING : []), ...scratch, ...(events ? [...EVENTS, ...NOTIFY] : [])])].sort();
     assert.deepEqual(permissionsOf(template, roleId), expected, step);
   }
 });
 
-test('bucket listings are limited by prefix: scratch listings to haven-verify-*, version listings of packs to vault/data/*', () => {
+test('version listings are limited by prefix (scratch to haven-verify-*, packs to vault/data/*); no ListBucket is conditioned on a prefix HeadBucket never sends', () => {
   for (const step of STEPS) {
     for (const r of Object.values(resources)) {
       if (r.Type !== 'AWS::IAM::Policy' || !JSON.stringify(r.Properties.Roles).includes(`"${fn(step).roleId}"`)) continue;
@@ -89,9 +111,7 @@ test('bucket listings are limited by prefix: scratch listings to haven-verify-*,
           const prefixes = (s.Condition as { StringLike: Record<string, string[]> }).StringLike['s3:prefix'];
           assert.deepEqual(prefixes, step === 'check-packs' ? ['vault/data/*'] : ['haven-verify-*'], step);
         }
-        if (actions.includes('s3:ListBucket') && s.Condition) {
-          assert.deepEqual((s.Condition as { StringLike: Record<string, string[]> }).StringLike['s3:prefix'], ['haven-verify-*'], step);
-        }
+        if (actions.includes('s3:ListBucket')) assert.equal(s.Condition, undefined, step);
       }
     }
   }
@@ -120,6 +140,17 @@ test('the verify state machine substitutes each function and may invoke exactly 
   assert.deepEqual(permissions.filter((p) => p.startsWith('lambda:')), pairs(['lambda:InvokeFunction'], STEPS.map((s) => `<${fn(s).id}.Arn>`)).sort());
   template.hasOutput('VerifyStateMachineArn', { Value: { Ref: machineId } });
   assert.ok(flat(vaultKeyId).length > 0);
+});
+
+test('the test restore can write and read back scratch objects in the SSE-KMS vault bucket: restore-partition may generate data keys only through S3, compare decrypt and head the bucket', () => {
+  const restore = permissionsOf(template, fn('restore-partition').roleId);
+  assert.ok(restore.includes(`kms:GenerateDataKey on ${VAULT_KEY}${via('s3')}`));
+  assert.ok(restore.includes(`kms:Decrypt on ${VAULT_KEY}`), 'multipart uploads need Decrypt too (from its vault read)');
+  assert.ok(!restore.includes(`kms:GenerateDataKey on ${VAULT_KEY}`), 'never wraps vault keys itself');
+  const compare = permissionsOf(template, fn('compare').roleId);
+  assert.deepEqual(compare.filter((p) => p.startsWith('kms:')), [`kms:Decrypt on ${VAULT_KEY}`]);
+  assert.ok(compare.includes(`s3:GetObject on ${OBJECTS}`));
+  assert.ok(compare.includes(`s3:ListBucket on ${BUCKET}`), 'HeadBucket before listing the scratch prefix');
 });
 
 test('still nag-clean', () => {

@@ -60,8 +60,33 @@ export function logicalId(stack: Stack, construct: IConstruct): string {
 }
 
 /**
+ * A statement's condition block in one line: `if <operator> <key>=<values>`
+ * per condition (values flattened with {@link flat}, joined with `|`).
+ *
+ * @param condition - the `Condition` of a statement
+ * @returns the text, `''` without a condition
+ */
+export function flatCondition(condition: unknown): string {
+  if (condition === undefined) return '';
+  const parts: string[] = [];
+  for (const [operator, keys] of Object.entries(condition as Record<string, Record<string, unknown>>)) {
+    for (const [key, values] of Object.entries(keys)) parts.push(`${operator} ${key}=${list(values).map(flat).join('|')}`);
+  }
+  return ` if ${parts.join(' and ')}`;
+}
+
+/**
+ * The `kms:ViaService` condition as {@link permissionsOf} prints it, in the test region.
+ *
+ * @param services - the services (`dynamodb`, `s3`…), sorted as the stack sorts them
+ * @returns the condition text
+ */
+export const via = (...services: string[]): string => ` if StringEquals kms:ViaService=${services.map((s) => `${s}.us-east-1.<AWS::URLSuffix>`).join('|')}`;
+
+/**
  * Every Allow statement of the AWS::IAM::Policy resources attached to a role,
- * as `action on resource` pairs (resources flattened with {@link flat}).
+ * as `action on resource` pairs (resources flattened with {@link flat}),
+ * followed by the statement's condition when it has one ({@link flatCondition}).
  *
  * @param template - the template
  * @param roleId - the role's logical id
@@ -73,7 +98,7 @@ export function permissionsOf(template: Template, roleId: string): string[] {
     if (r.Type !== 'AWS::IAM::Policy' || !JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`)) continue;
     for (const s of list((r.Properties.PolicyDocument as { Statement: Statement | Statement[] }).Statement)) {
       if (s.Effect !== 'Allow') continue;
-      for (const action of list(s.Action)) for (const resource of list(s.Resource)) pairs.add(`${action} on ${flat(resource)}`);
+      for (const action of list(s.Action)) for (const resource of list(s.Resource)) pairs.add(`${action} on ${flat(resource)}${flatCondition(s.Condition)}`);
     }
   }
   return [...pairs].sort();

@@ -1,12 +1,13 @@
 /**
  * What the workflow-function tests share: the stack's core resources by
  * logical id, each function's CloudFormation properties, and the reviewed
- * permission sets (catalog, vault, events, logs) as `action on resource` pairs.
+ * permission sets (catalog levels, vault levels, notifications, logs) as
+ * `action on resource` pairs.
  */
 import assert from 'node:assert/strict';
 import type { HavenFunction } from '../../../infra/constructs/haven-function.js';
 import type { SynthResult } from './haven-app.js';
-import { logicalId, pairs } from './template.js';
+import { logicalId, pairs, via } from './template.js';
 
 /** The CloudFormation properties of a Lambda function the tests read. */
 export interface FunctionProps {
@@ -50,48 +51,38 @@ export function workflowFixture({ stack, template }: Pick<SynthResult, 'stack' |
   const catalogKeyId = logicalId(stack, stack.catalog.encryptionKey);
   const topicId = logicalId(stack, stack.notifications.topic);
   const notificationKeyId = logicalId(stack, stack.notifications.key);
-  /** What a function that publishes outcome events may do to the notification topic (CDK's publish grant on an encrypted topic). */
-  const NOTIFY = [`sns:Publish on <${topicId}>`, ...pairs(['kms:Decrypt', 'kms:GenerateDataKey*'], [`<${notificationKeyId}.Arn>`])];
+  /** What a function that publishes outcome events may do to the notification topic: publish, and the data-key actions on its key through SNS only. */
+  const NOTIFY = [`sns:Publish on <${topicId}>`, ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${notificationKeyId}.Arn>`]).map((p) => `${p}${via('sns')}`)];
 
-  /** The catalog permissions CDK's TableV2 read/write grant gives (reviewed list). */
-  const CATALOG = [
-    ...pairs(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], [`<${catalogKeyId}.Arn>`]),
-    ...pairs(
-      [
-        'dynamodb:BatchGetItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:DescribeTable',
-        'dynamodb:GetItem',
-        'dynamodb:GetRecords',
-        'dynamodb:GetShardIterator',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:Scan',
-        'dynamodb:UpdateItem',
-      ],
-      [`<${tableId}.Arn>`, `<${tableId}.Arn>/index/*`],
-    ),
-  ];
-  /** Read, write and list under `vault/`, delete under `vault/staging/` only, wrap and unwrap with the vault key. */
-  const VAULT_READ_WRITE = [
-    ...pairs(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], [`<${vaultBucketId}.Arn>/vault/*`]),
-    `s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`,
-    `s3:ListBucket on <${vaultBucketId}.Arn>`,
-    ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${vaultKeyId}.Arn>`]),
-  ];
-  /** Prune: read, write, delete and list anywhere under `vault/` (and Object Lock dates with `lock`), wrap and unwrap. */
-  const vaultPrune = (lock: boolean) => [
-    ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject', ...(lock ? ['s3:GetObjectRetention', 's3:PutObjectRetention'] : [])], [`<${vaultBucketId}.Arn>/vault/*`]),
-    `s3:ListBucket on <${vaultBucketId}.Arn>`,
-    ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${vaultKeyId}.Arn>`]),
+  /**
+   * The catalog at a level, as engine/catalog uses it: GetItem (and with
+   * writes PutItem, UpdateItem; the API also DeleteItem) on the table, Query
+   * on gsi1 and gsi2 only, and kms:Decrypt on the catalog key through DynamoDB.
+   */
+  const catalog = (level: 'read' | 'readWrite' | 'manage') => [
+    ...pairs(['dynamodb:GetItem', ...(level === 'read' ? [] : ['dynamodb:PutItem', 'dynamodb:UpdateItem']), ...(level === 'manage' ? ['dynamodb:DeleteItem'] : [])], [`<${tableId}.Arn>`]),
+    ...pairs(['dynamodb:Query'], [`<${tableId}.Arn>/index/gsi1`, `<${tableId}.Arn>/index/gsi2`]),
+    `kms:Decrypt on <${catalogKeyId}.Arn>${via('dynamodb')}`,
   ];
   /** Get and list under `vault/`, unwrap with the vault key. */
   const VAULT_READ = [
     `s3:GetObject on <${vaultBucketId}.Arn>/vault/*`,
     `s3:ListBucket on <${vaultBucketId}.Arn>`,
     `kms:Decrypt on <${vaultKeyId}.Arn>`,
+  ];
+  /** Read, write and list under `vault/` (never delete), wrap and unwrap with the vault key. */
+  const VAULT_WRITE = [
+    ...pairs(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], [`<${vaultBucketId}.Arn>/vault/*`]),
+    `s3:ListBucket on <${vaultBucketId}.Arn>`,
+    ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${vaultKeyId}.Arn>`]),
+  ];
+  /** Delete what a run staged: under `vault/staging/` only. */
+  const CLEAR_STAGING = [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`];
+  /** Prune: read, write, delete and list anywhere under `vault/` (and Object Lock dates with `lock`), wrap and unwrap. */
+  const vaultPrune = (lock: boolean) => [
+    ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject', ...(lock ? ['s3:GetObjectRetention', 's3:PutObjectRetention'] : [])], [`<${vaultBucketId}.Arn>/vault/*`]),
+    `s3:ListBucket on <${vaultBucketId}.Arn>`,
+    ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${vaultKeyId}.Arn>`]),
   ];
   const logsOf = (logGroupId: string) =>
     pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [`<${logGroupId}.Arn>`, `arn:aws:logs:us-east-1:123456789012:log-group:<${logGroupId}>`]);
@@ -105,5 +96,5 @@ export function workflowFixture({ stack, template }: Pick<SynthResult, 'stack' |
     return { id, props, roleId: props.Role['Fn::GetAtt'][0], logGroupId: props.LoggingConfig.LogGroup.Ref };
   };
 
-  return { resources, only, tableId, vaultBucketId, vaultKeyId, catalogKeyId, notificationKeyId, NOTIFY, CATALOG, VAULT_READ_WRITE, VAULT_READ, vaultPrune, logsOf, fnOf };
+  return { resources, only, tableId, vaultBucketId, vaultKeyId, catalogKeyId, notificationKeyId, NOTIFY, catalog, VAULT_READ, VAULT_WRITE, CLEAR_STAGING, vaultPrune, logsOf, fnOf };
 }
