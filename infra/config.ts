@@ -92,6 +92,14 @@ export function readHavenContext(node: Node): HavenContextConfig {
   };
 }
 
+/** The context key of each field of {@link DatabaseAccessIds}. */
+const POSTGRES_KEYS: Readonly<Record<keyof DatabaseAccessIds, HavenContextKey>> = {
+  secretArns: HavenContextKey.PostgresSecretArns,
+  vpcId: HavenContextKey.PostgresVpcId,
+  subnetIds: HavenContextKey.PostgresSubnetIds,
+  securityGroupIds: HavenContextKey.PostgresSecurityGroupIds,
+};
+
 function readPostgres(node: Node): DatabaseAccessIds | undefined {
   const secretArns = readArnList(node, HavenContextKey.PostgresSecretArns, SourceKind.Secret);
   const vpcId = present(node.tryGetContext(HavenContextKey.PostgresVpcId));
@@ -111,10 +119,7 @@ function readPostgres(node: Node): DatabaseAccessIds | undefined {
     ...(securityGroupIds.length > 0 ? { securityGroupIds } : {}),
   };
   const problem = databaseAccessIdsProblem(ids);
-  if (problem) {
-    const key = /subnet/.test(problem) ? HavenContextKey.PostgresSubnetIds : /security group/.test(problem) ? HavenContextKey.PostgresSecurityGroupIds : HavenContextKey.PostgresVpcId;
-    throw new InvalidContextError(key, problem);
-  }
+  if (problem) throw new InvalidContextError(POSTGRES_KEYS[problem.field], problem.message);
   return ids;
 }
 

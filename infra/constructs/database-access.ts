@@ -48,22 +48,28 @@ export const NETWORK_ID_PATTERNS = {
   securityGroupIds: /^sg-[0-9a-f]{8,17}$/,
 } as const;
 
+/** What is wrong with database access by ids, and in which field. */
+export interface DatabaseAccessIdsProblem {
+  readonly field: keyof DatabaseAccessIds;
+  readonly message: string;
+}
+
 /**
  * Why database access by ids is unusable, if it is.
  *
  * @param ids - the settings
- * @returns the first problem in one line, or undefined
+ * @returns the first problem (its field and one line), or undefined
  */
-export function databaseAccessIdsProblem(ids: DatabaseAccessIds): string | undefined {
+export function databaseAccessIdsProblem(ids: DatabaseAccessIds): DatabaseAccessIdsProblem | undefined {
   const secrets = sourceArnsProblem(SourceKind.Secret, ids.secretArns);
-  if (secrets) return secrets;
-  if (ids.vpcId !== undefined && !NETWORK_ID_PATTERNS.vpcId.test(ids.vpcId)) return `${JSON.stringify(ids.vpcId)} is not a VPC id (vpc-…)`;
+  if (secrets) return { field: 'secretArns', message: secrets };
+  if (ids.vpcId !== undefined && !NETWORK_ID_PATTERNS.vpcId.test(ids.vpcId)) return { field: 'vpcId', message: `${JSON.stringify(ids.vpcId)} is not a VPC id (vpc-…)` };
   const badSubnet = ids.subnetIds?.find((id) => !NETWORK_ID_PATTERNS.subnetIds.test(id));
-  if (badSubnet !== undefined) return `${JSON.stringify(badSubnet)} is not a subnet id (subnet-…)`;
+  if (badSubnet !== undefined) return { field: 'subnetIds', message: `${JSON.stringify(badSubnet)} is not a subnet id (subnet-…)` };
   const badGroup = ids.securityGroupIds?.find((id) => !NETWORK_ID_PATTERNS.securityGroupIds.test(id));
-  if (badGroup !== undefined) return `${JSON.stringify(badGroup)} is not a security group id (sg-…)`;
-  if (ids.vpcId !== undefined && !ids.subnetIds?.length) return 'a VPC needs the subnets the database steps use';
-  if (ids.vpcId === undefined && (ids.subnetIds?.length || ids.securityGroupIds?.length)) return 'subnets and security groups need a VPC id';
+  if (badGroup !== undefined) return { field: 'securityGroupIds', message: `${JSON.stringify(badGroup)} is not a security group id (sg-…)` };
+  if (ids.vpcId !== undefined && !ids.subnetIds?.length) return { field: 'subnetIds', message: 'a VPC needs the subnets the database steps use' };
+  if (ids.vpcId === undefined && (ids.subnetIds?.length || ids.securityGroupIds?.length)) return { field: 'vpcId', message: 'subnets and security groups need the VPC they belong to' };
   return undefined;
 }
 
@@ -80,11 +86,12 @@ export function databaseAccessIdsProblem(ids: DatabaseAccessIds): string | undef
  */
 export function databaseAccessFromIds(scope: Construct, id: string, ids: DatabaseAccessIds): DatabaseAccess {
   const problem = databaseAccessIdsProblem(ids);
-  if (problem) throw new InvalidPropsError(`database access: ${problem}`);
+  if (problem) throw new InvalidPropsError(`database access ${problem.field}: ${problem.message}`);
   if (ids.vpcId === undefined) return { secretArns: [...ids.secretArns] };
   const network = new Construct(scope, id);
-  // The subnets are named explicitly, so the VPC's own subnet lists (and zones) are never consulted.
-  const vpc = ec2.Vpc.fromVpcAttributes(network, 'Vpc', { vpcId: ids.vpcId, availabilityZones: [] });
+  // The subnets are named explicitly, so the VPC's own subnet lists and zones are never consulted:
+  // it is imported with none (CDK wants at least one zone name; it appears nowhere in the template).
+  const vpc = ec2.Vpc.fromVpcAttributes(network, 'Vpc', { vpcId: ids.vpcId, availabilityZones: ['unused'] });
   const subnets = (ids.subnetIds ?? []).map((subnetId) => ec2.Subnet.fromSubnetId(network, subnetId, subnetId));
   const securityGroups = ids.securityGroupIds?.map((groupId) => ec2.SecurityGroup.fromSecurityGroupId(network, groupId, groupId));
   return { secretArns: [...ids.secretArns], vpc, vpcSubnets: { subnets }, ...(securityGroups?.length ? { securityGroups } : {}) };

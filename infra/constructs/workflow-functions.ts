@@ -52,7 +52,7 @@ export interface DataAccess {
   readonly objectActions?: readonly string[];
   /**
    * KMS actions on the workflow's listed customer-managed keys, through the
-   * services the lists above use (DynamoDB for tables, S3 for buckets):
+   * services the lists above use (DynamoDB for tables, S3 for objects):
    * `kms:Decrypt` to read, `kms:GenerateDataKey` too to write. @default none
    */
   readonly keyActions?: readonly string[];
@@ -260,7 +260,8 @@ function grantData(fn: HavenFunction, access: DataAccess, data: ResolvedData): v
   ];
   const services = [
     ...(access.tableActions?.length && data.tableArns.length ? [KeyService.DynamoDB] : []),
-    ...((access.bucketActions?.length || access.objectActions?.length) && data.bucketArns.length ? [KeyService.S3] : []),
+    // Only object reads and writes use a bucket's key (listing and HeadBucket do not).
+    ...(access.objectActions?.length && data.bucketArns.length ? [KeyService.S3] : []),
   ];
   grantKeys(fn, access.keyActions ?? [], data.kmsKeyArns, services);
   acknowledgeWildcardResources(
