@@ -9,7 +9,8 @@ import type { ExecutionRecord, JobRecord, NewJob, SourceConfig } from '../../eng
 import { encodeItem } from '../../engine/sources/dynamodb/item-codec.js';
 import { scanAll } from '../compare/dynamodb-table.js';
 import { describePrefix } from '../compare/s3-prefix.js';
-import { LocalStack } from '../stack/local-stack.js';
+import { randomBytes } from 'node:crypto';
+import { LocalCloud } from '../cloud/cloud.js';
 import { followProgress } from './progress.js';
 import { demoItem, seedPrefix, seedTable, writeItems } from './seed-data.js';
 import { printSummary, type SummaryRow } from './summary.js';
@@ -23,7 +24,7 @@ export interface DemoOptions {
 /** What the demo did, and whether every restore matched. */
 export interface DemoOutcome {
   ok: boolean;
-  stack: LocalStack;
+  cloud: LocalCloud;
   rows: SummaryRow[];
 }
 
@@ -44,22 +45,22 @@ function job(name: string, source: SourceConfig): NewJob {
   };
 }
 
-async function backup(stack: LocalStack, j: JobRecord, label: string): Promise<ExecutionRecord> {
-  const execution = stack.runner.start('backup', { job_id: j.job_id, trigger: 'manual' });
-  await followProgress(label, async () => (await stack.catalog.listExecutions({ job_id: j.job_id, limit: 1 })).items[0], execution.done);
-  const done = await execution.done;
-  const record = (await stack.catalog.listExecutions({ job_id: j.job_id, limit: 1 })).items[0]!;
-  if (done.status !== 'SUCCEEDED') throw new Error(`${label} failed: ${record.error?.code ?? done.error}: ${record.error?.message ?? done.cause}`);
+async function backup(cloud: LocalCloud, j: JobRecord, label: string): Promise<ExecutionRecord> {
+  const done = cloud.workflows.wait(await cloud.workflows.start('backup', { job_id: j.job_id, trigger: 'manual' }));
+  await followProgress(label, async () => (await cloud.catalog.listExecutions({ job_id: j.job_id, limit: 1 })).items[0], done);
+  const execution = await done;
+  const record = (await cloud.catalog.listExecutions({ job_id: j.job_id, limit: 1 })).items[0]!;
+  if (execution.status !== 'SUCCEEDED') throw new Error(`${label} failed: ${record.error?.code ?? execution.error}: ${record.error?.message ?? execution.cause}`);
   return record;
 }
 
-async function restore(stack: LocalStack, backupId: string, destination: Record<string, unknown>, label: string): Promise<number> {
-  const record = await stack.catalog.restores.create({ restore_name: label, backup_id: backupId, destination, restore_options: { conflict_policy: 'fail_if_exists', create_missing_tables: true }, created_by: 'demo' });
-  const execution = stack.runner.start('restore', { restore_id: record.restore_id });
-  await followProgress(label, () => stack.catalog.restores.get(record.restore_id), execution.done);
-  const done = await execution.done;
-  const after = await stack.catalog.restores.get(record.restore_id);
-  if (done.status !== 'SUCCEEDED') throw new Error(`${label} failed: ${after.error?.code ?? done.error}: ${after.error?.message ?? done.cause}`);
+async function restore(cloud: LocalCloud, backupId: string, destination: Record<string, unknown>, label: string): Promise<number> {
+  const record = await cloud.catalog.restores.create({ restore_name: label, backup_id: backupId, destination, restore_options: { conflict_policy: 'fail_if_exists', create_missing_tables: true }, created_by: 'demo' });
+  const done = cloud.workflows.wait(await cloud.workflows.start('restore', { restore_id: record.restore_id }));
+  await followProgress(label, () => cloud.catalog.restores.get(record.restore_id), done);
+  const execution = await done;
+  const after = await cloud.catalog.restores.get(record.restore_id);
+  if (execution.status !== 'SUCCEEDED') throw new Error(`${label} failed: ${after.error?.code ?? execution.error}: ${after.error?.message ?? execution.cause}`);
   return after.result?.records_restored ?? 0;
 }
 
@@ -81,19 +82,25 @@ function sameMap(a: Map<string, string>, b: Map<string, string>): boolean {
 /** Runs the round trip; never throws for a mismatch (it reports it), only for a failed step. */
 export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const stack = await LocalStack.create({ name: 'haven-demo', retryIntervalMs: 500 });
-  const table = `demo-customers-${stack.suffix}`;
-  const bucket = `demo-files-${stack.suffix}`;
-  say(`vault ${stack.vaultUri} (KMS key ${stack.kmsKeyArn}), catalog table ${stack.catalogTable}`);
+  // The demo's tables and bucket are granted to the stack through the template's context keys, as a
+  // deployment's cdk.json lists them, so they are named before the stack is synthesized.
+  const suffix = randomBytes(4).toString('hex');
+  const table = `demo-customers-${suffix}`;
+  const bucket = `demo-files-${suffix}`;
+  const targets = { fullTable: `${table}-restored-full`, incrTable: `${table}-restored-incremental` };
+  say('synthesizing the CDK template and deploying it into the emulator …');
+  const cloud = await LocalCloud.start({ name: 'haven-demo', sourceTables: [table], sourceBuckets: [bucket], restoreTables: Object.values(targets), restoreBuckets: [bucket] });
+  say(`stack ${cloud.deployment.stackName}: ${cloud.deployment.functions.length} functions, ${cloud.deployment.stateMachines.length} state machines, IAM enforced`);
+  say(`vault ${cloud.vaultUri} (KMS key ${cloud.kmsKeyArn}), catalog table ${cloud.catalogTable}`);
   say(`seeding ${options.items.toLocaleString('en')} items into table ${table} …`);
   await seedTable(table, options.items);
   const seededBytes = await seedPrefix(bucket, 'files/', options.bigFileBytes);
   say(`seeded s3://${bucket}/files/ with 6 files (${(seededBytes / 1048576).toFixed(1)} MiB, one of ${(options.bigFileBytes / 1048576).toFixed(1)} MiB)`);
 
-  const ddbJob = await stack.catalog.createJob(job('Demo customers table', { type: 'dynamodb', table_name: table }));
-  const s3Job = await stack.catalog.createJob(job('Demo files prefix', { type: 's3', bucket, prefix: 'files/' }));
-  const fullTable = await backup(stack, ddbJob, 'backup table (first)');
-  const fullFiles = await backup(stack, s3Job, 'backup files (first)');
+  const ddbJob = await cloud.catalog.createJob(job('Demo customers table', { type: 'dynamodb', table_name: table }));
+  const s3Job = await cloud.catalog.createJob(job('Demo files prefix', { type: 's3', bucket, prefix: 'files/' }));
+  const fullTable = await backup(cloud, ddbJob, 'backup table (first)');
+  const fullFiles = await backup(cloud, s3Job, 'backup files (first)');
 
   // 1% of the customers, one block of ids (say, a region's accounts updated by a batch job). In moto a
   // scan returns items in insertion order, so the block stays together; DynamoDB's hash order would
@@ -103,17 +110,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const changedItems = Array.from({ length: options.items }, (_, i) => i).filter(changed);
   await writeItems(table, changedItems, (i) => demoItem(i, 2));
   say(`changed ${changedItems.length.toLocaleString('en')} items (1%)`);
-  const incrTable = await backup(stack, ddbJob, 'backup table (incremental)');
-  const incrFiles = await backup(stack, s3Job, 'backup files (incremental)');
+  const incrTable = await backup(cloud, ddbJob, 'backup table (incremental)');
+  const incrFiles = await backup(cloud, s3Job, 'backup files (incremental)');
 
-  const report = await checkVault(await stack.deps.vault(), { readData: true });
+  const report = await checkVault(await cloud.deps.vault(), { readData: true });
   say(`vault check --read-data: ${report.ok ? 'no errors' : `${report.issues.length} problems`} (${report.snapshots} snapshots, ${report.packs} packs, ${report.blobsChecked} blobs authenticated)`);
 
-  const targets = { fullTable: `${table}-restored-full`, incrTable: `${table}-restored-incremental` };
-  const restoredFull = await restore(stack, fullTable.backup_id, { type: 'dynamodb', table_name: targets.fullTable }, 'restore table (first backup)');
-  const restoredIncr = await restore(stack, incrTable.backup_id, { type: 'dynamodb', table_name: targets.incrTable }, 'restore table (incremental)');
-  await restore(stack, fullFiles.backup_id, { type: 's3', bucket, prefix: 'restored-full/' }, 'restore files (first backup)');
-  await restore(stack, incrFiles.backup_id, { type: 's3', bucket, prefix: 'restored-incremental/' }, 'restore files (incremental)');
+  const restoredFull = await restore(cloud, fullTable.backup_id, { type: 'dynamodb', table_name: targets.fullTable }, 'restore table (first backup)');
+  const restoredIncr = await restore(cloud, incrTable.backup_id, { type: 'dynamodb', table_name: targets.incrTable }, 'restore table (incremental)');
+  await restore(cloud, fullFiles.backup_id, { type: 's3', bucket, prefix: 'restored-full/' }, 'restore files (first backup)');
+  await restore(cloud, incrFiles.backup_id, { type: 's3', bucket, prefix: 'restored-incremental/' }, 'restore files (incremental)');
 
   say('comparing restored data with the originals …');
   const sameFullTable = sameMap(await scanAll(targets.fullTable), expectedTable(options.items, () => false));
@@ -123,11 +129,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const sameIncrFiles = sameMap(await describePrefix(bucket, 'restored-incremental/'), originalFiles);
 
   const rows: SummaryRow[] = [
-    { what: 'table, first', backup: fullTable, restored: restoredFull, identical: sameFullTable },
-    { what: 'table, incremental', backup: incrTable, restored: restoredIncr, identical: sameIncrTable },
-    { what: 'files, first', backup: fullFiles, restored: originalFiles.size, identical: sameFullFiles },
-    { what: 'files, incremental', backup: incrFiles, restored: originalFiles.size, identical: sameIncrFiles },
+    { what: 'table, first', backup: fullTable, first: true, restored: restoredFull, identical: sameFullTable },
+    { what: 'table, incremental', backup: incrTable, first: false, restored: restoredIncr, identical: sameIncrTable },
+    { what: 'files, first', backup: fullFiles, first: true, restored: originalFiles.size, identical: sameFullFiles },
+    { what: 'files, incremental', backup: incrFiles, first: false, restored: originalFiles.size, identical: sameIncrFiles },
   ];
   printSummary(rows, report.ok);
-  return { ok: report.ok && rows.every((r) => r.identical), stack, rows };
+  if (cloud.denials.length > 0) say(`IAM denied ${cloud.denials.length} calls: ${cloud.denials.map((d) => `${d.principal} ${d.decision.denied?.request.action ?? d.operation}`).join('; ')}`);
+  return { ok: report.ok && rows.every((r) => r.identical && cloud.denials.length === 0), cloud, rows };
 }

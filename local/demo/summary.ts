@@ -6,6 +6,8 @@ import { formatBytes, table } from '../../cli/output.js';
 export interface SummaryRow {
   what: string;
   backup: ExecutionRecord;
+  /** True for a job's first backup: it has no parent, so everything in it is new (a full backup, whatever the job's type). */
+  first: boolean;
   restored: number;
   identical: boolean;
 }
@@ -16,7 +18,7 @@ export function printSummary(rows: readonly SummaryRow[], vaultOk: boolean): voi
     const result = r.backup.result!;
     return [
       r.what,
-      r.backup.backup_type,
+      r.first ? 'full' : r.backup.backup_type,
       result.records.toLocaleString('en'),
       formatBytes(result.bytes_read),
       formatBytes(result.bytes_new),
