@@ -5,7 +5,7 @@
  * (subnets and security groups from props) with the network-interface
  * permissions Lambda needs there. See docs/POSTGRES.md.
  */
-import { Validations } from 'aws-cdk-lib';
+import { Annotations, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -92,7 +92,11 @@ export function databaseAccessFromIds(scope: Construct, id: string, ids: Databas
   // The subnets are named explicitly, so the VPC's own subnet lists and zones are never consulted:
   // it is imported with none (CDK wants at least one zone name; it appears nowhere in the template).
   const vpc = ec2.Vpc.fromVpcAttributes(network, 'Vpc', { vpcId: ids.vpcId, availabilityZones: ['unused'] });
-  const subnets = (ids.subnetIds ?? []).map((subnetId) => ec2.Subnet.fromSubnetId(network, subnetId, subnetId));
+  const subnets = (ids.subnetIds ?? []).map((subnetId) => {
+    const subnet = ec2.Subnet.fromSubnetId(network, subnetId, subnetId);
+    Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId', 'Lambda takes the subnet ids only; the routes are the VPC owner\'s.');
+    return subnet;
+  });
   const securityGroups = ids.securityGroupIds?.map((groupId) => ec2.SecurityGroup.fromSecurityGroupId(network, groupId, groupId));
   return { secretArns: [...ids.secretArns], vpc, vpcSubnets: { subnets }, ...(securityGroups?.length ? { securityGroups } : {}) };
 }

@@ -1,25 +1,34 @@
 /**
  * Creates the project-local virtualenv and installs the pinned moto server
- * into it. Idempotent: a matching install is detected by a marker file and
- * left alone, so calling this before every run costs a stat.
+ * and cfn-lint into it (`VENV_REQUIREMENTS`). Idempotent: a matching install
+ * is detected by a marker file listing the requirements it installed, and
+ * left alone, so calling this before every run costs a stat; a virtualenv
+ * installed with other pins (or before cfn-lint was pinned) is brought up to
+ * date.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmulatorNotInstalledError, PythonNotFoundError } from './errors.js';
-import { MOTO_VERSION, venvDir } from './paths.js';
+import { VENV_REQUIREMENTS, venvDir } from './paths.js';
 
-const MARKER = 'haven-moto-version';
+/** Lists the requirements the virtualenv was installed with, one a line. */
+const MARKER = 'haven-venv-requirements';
 
 /** Path of the moto server executable inside the virtualenv. */
 export function motoServerBin(dir: string = venvDir): string {
   return join(dir, 'bin', 'moto_server');
 }
 
-/** True when the virtualenv holds exactly the pinned moto version. */
+/** Path of the cfn-lint executable inside the virtualenv. */
+export function cfnLintBin(dir: string = venvDir): string {
+  return join(dir, 'bin', 'cfn-lint');
+}
+
+/** True when the virtualenv holds exactly the pinned requirements. */
 export function isEmulatorInstalled(dir: string = venvDir): boolean {
   const marker = join(dir, MARKER);
-  return existsSync(motoServerBin(dir)) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === MOTO_VERSION;
+  return existsSync(motoServerBin(dir)) && existsSync(cfnLintBin(dir)) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === VENV_REQUIREMENTS.join('\n');
 }
 
 /** Finds a Python 3.10+ interpreter, preferring `HAVEN_PYTHON`. */
@@ -35,7 +44,7 @@ export function findPython(): string {
 }
 
 /**
- * Makes sure the virtualenv exists with the pinned `moto[server]`.
+ * Makes sure the virtualenv exists with the pinned requirements (`moto[server]`, `cfn-lint`).
  * @param log - receives one line per step taken (nothing when already installed)
  */
 export function ensureEmulatorInstalled(log: (line: string) => void = () => {}, dir: string = venvDir): void {
@@ -46,13 +55,13 @@ export function ensureEmulatorInstalled(log: (line: string) => void = () => {}, 
     log(`creating virtualenv ${dir}`);
     execFileSync(python, ['-m', 'venv', dir], { stdio: 'inherit' });
   }
-  log(`installing moto[server]==${MOTO_VERSION}`);
+  log(`installing ${VENV_REQUIREMENTS.join(' ')}`);
   try {
-    execFileSync(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `moto[server]==${MOTO_VERSION}`], {
+    execFileSync(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...VENV_REQUIREMENTS], {
       stdio: 'inherit',
     });
   } catch (error) {
-    throw new EmulatorNotInstalledError(`pip could not install moto[server]==${MOTO_VERSION}`, { cause: error });
+    throw new EmulatorNotInstalledError(`pip could not install ${VENV_REQUIREMENTS.join(' ')}`, { cause: error });
   }
-  writeFileSync(join(dir, MARKER), `${MOTO_VERSION}\n`);
+  writeFileSync(join(dir, MARKER), `${VENV_REQUIREMENTS.join('\n')}\n`);
 }

@@ -12,3 +12,9 @@ export const stateDir = process.env.HAVEN_STATE_DIR ?? join(repoRoot, '.haven', 
 
 /** The moto version Haven is tested against (>= 5.2 for multipart checksums). */
 export const MOTO_VERSION = '5.2.5';
+
+/** The cfn-lint version the synthesized template is checked with (test/infra/cfn-lint.test.ts). */
+export const CFN_LINT_VERSION = '1.58.0';
+
+/** What the virtualenv holds, as pip requirements: every pin above, and nothing else. */
+export const VENV_REQUIREMENTS: readonly string[] = [`moto[server]==${MOTO_VERSION}`, `cfn-lint==${CFN_LINT_VERSION}`];
