@@ -30,6 +30,7 @@ export const PruneStep = {
   ListJobs: 'list-jobs',
   ApplyRetention: 'apply-retention',
   Prune: 'prune',
+  MarkFailed: 'mark-failed',
 } as const;
 export type PruneStep = (typeof PruneStep)[keyof typeof PruneStep];
 
@@ -37,7 +38,7 @@ export type PruneStep = (typeof PruneStep)[keyof typeof PruneStep];
  * Every `${Key}` placeholder `statemachines/prune.asl.json` uses. The state
  * machine refuses an ASL file using any other, or missing one.
  */
-export const PRUNE_SUBSTITUTION_KEYS = ['PruneListJobsFunctionArn', 'PruneApplyRetentionFunctionArn', 'PruneFunctionArn'] as const;
+export const PRUNE_SUBSTITUTION_KEYS = ['PruneListJobsFunctionArn', 'PruneApplyRetentionFunctionArn', 'PruneFunctionArn', 'PruneMarkFailedFunctionArn'] as const;
 export type PruneSubstitutionKey = (typeof PRUNE_SUBSTITUTION_KEYS)[number];
 
 /** The named exports of `functions/prune/handlers.ts`. */
@@ -85,6 +86,18 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
     timeout: Duration.minutes(15),
     catalog: CatalogAccess.Read,
     vault: VaultAccess.Prune,
+    events: true,
+  },
+  'mark-failed': {
+    id: 'MarkFailed',
+    substitution: 'PruneMarkFailedFunctionArn',
+    entry: PRUNE_ENTRY,
+    handler: 'markFailed',
+    description: 'Haven prune: record the failure (Prune Failed)',
+    memorySize: 256,
+    timeout: Duration.minutes(1),
+    catalog: CatalogAccess.Read,
+    vault: VaultAccess.None,
     events: true,
   },
 };

@@ -130,6 +130,7 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...pruneFunctionAcks('ListJobs', false),
       ...pruneFunctionAcks('ApplyRetention', true),
       ...pruneFunctionAcks('Prune', true),
+      ...pruneFunctionAcks('MarkFailed', false),
       'PruneWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       'ApiFunction/Function/Function AwsSolutions-L1',
       // Backup delete: read the vault, delete its snapshot objects (one per backup, named at run time).

@@ -44,7 +44,7 @@ test('the topic policy denies publishing without TLS and lets only this account\
   assert.deepEqual(allow[0]?.Condition, { StringEquals: { 'aws:SourceAccount': '123456789012' } });
 });
 
-test('the finalize and mark-failed functions of every workflow (backup, restore, verify), backup plan, and prune\'s apply-retention and prune, know the topic and may publish to it; no other function does', () => {
+test('the finalize and mark-failed functions of every workflow (backup, restore, verify), backup plan, and prune\'s apply-retention, prune and mark-failed, know the topic and may publish to it; no other function does', () => {
   const { stack } = synth;
   const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
   // The steps that publish outcome events, written out independently of each step table's `events` flag:
@@ -59,6 +59,7 @@ test('the finalize and mark-failed functions of every workflow (backup, restore,
     stack.verifyFunctions.functions['mark-failed'],
     stack.pruneFunctions.functions['apply-retention'],
     stack.pruneFunctions.functions.prune,
+    stack.pruneFunctions.functions['mark-failed'],
   ];
   const expectedFunctions = publishing.map((haven) => logicalId(stack, haven.function)).sort();
   const expectedRoles = expectedFunctions.map((id) => (resources[id]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]).sort();

@@ -1,5 +1,5 @@
 /**
- * The prune workflow's functions: one entry with a named export per
+ * The prune workflow's four functions: one entry with a named export per
  * step, sizing, environment, exactly the permissions each step needs (prune
  * and apply-retention are the only roles that may delete vault objects
  * outside `staging/`; verify's cleanup-scratch deletes its `haven-verify-*`
@@ -29,13 +29,15 @@ const EXPECTED: Record<PruneStep, { handler: string; placeholder: string; memory
   'apply-retention': { handler: 'applyRetention', placeholder: 'PruneApplyRetentionFunctionArn', memory: 512, timeout: 900, catalog: 'readWrite', prune: true, events: true },
   // Reads executions (staging owners, retention dates), writes no record.
   prune: { handler: 'prune', placeholder: 'PruneFunctionArn', memory: 3008, timeout: 900, catalog: 'read', prune: true, events: true },
+  // Publishes Prune Failed (the notifier reads the catalog to name the job, if any).
+  'mark-failed': { handler: 'markFailed', placeholder: 'PruneMarkFailedFunctionArn', memory: 256, timeout: 60, catalog: 'read', prune: false, events: true },
 };
 const STEPS = Object.keys(EXPECTED) as PruneStep[];
 const fn = (step: PruneStep) => fnOf(stack.pruneFunctions.functions[step]);
 const machineId = logicalId(stack, stack.pruneWorkflow.stateMachine);
 const machine = resources[machineId]?.Properties as unknown as StateMachineProps;
 
-test('the prune functions have their own roles; one entry, each calling its own export', () => {
+test('four prune functions with their own roles; one entry, each calling its own export', () => {
   assert.equal(resources[machineId]?.Type, 'AWS::StepFunctions::StateMachine');
   assert.equal(new Set(STEPS.map((step) => fn(step).roleId)).size, STEPS.length);
   assert.equal(PRUNE_ENTRY, functionEntry('prune', 'handlers'));

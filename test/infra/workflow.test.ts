@@ -157,7 +157,8 @@ function stubs(failAt?: string) {
   };
   const context = { job_id: 'job-1', execution_id: 'exec-1' };
   const handlers = {
-    Plan: step('Plan', () => ({ execution_id: 'exec-1', context, partitions: [{ name: 'p0' }, { name: 'p1' }], max_concurrency: 2 })),
+    // The partition specs stay staged in the vault; the state carries their indexes only.
+    Plan: step('Plan', () => ({ execution_id: 'exec-1', context, partition_indexes: [0, 1], max_concurrency: 2 })),
     'Export partition': step('Export partition', (input) => ({ exported: input.index as number })),
     'Commit snapshot': step('Commit snapshot', () => ({ snapshot_id: 'snap-1' })),
     Verify: step('Verify', () => ({ ok: true })),
@@ -172,7 +173,7 @@ test('runs locally: plan, one export per partition, commit, verify, finalize; Ma
   const result = await new StateMachine(substitutedDefinition()).run({ job_id: 'job-1' }, { overrides: { taskResourceLocalHandlers: handlers } }).result;
   assert.deepEqual(result, { status: 'COMPLETED', commit: { snapshot_id: 'snap-1' } });
   assert.deepEqual(calls.map((c) => c.state).sort(), ['Commit snapshot', 'Export partition', 'Export partition', 'Finalize', 'Plan', 'Verify']);
-  const exports = calls.filter((c) => c.state === 'Export partition').map((c) => c.input as { index: number; partition: unknown; context: unknown });
+  const exports = calls.filter((c) => c.state === 'Export partition').map((c) => c.input as { index: number; context: unknown });
   assert.deepEqual(exports.map((e) => e.index).sort(), [0, 1]);
   for (const e of exports) assert.deepEqual(e.context, { job_id: 'job-1', execution_id: 'exec-1' });
 });
