@@ -23,6 +23,7 @@ import { workflowDeps } from '../../functions/shared/deps.js';
 import { EVENT_SOURCE } from '../../engine/notifications/eventbridge.js';
 import { repoRoot } from '../emulator/paths.js';
 import { bundleEntries } from '../functions/bundle.js';
+import { CONTAINER_MAIN_SOURCE } from '../functions/container.js';
 import { FunctionHost, type FaultInjector, type HostedFunction } from '../functions/host.js';
 import { startIamProxy, type IamProxy } from '../iam/index.js';
 import type { IamWorld, ObservedCall, Principal } from '../iam/types.js';
@@ -32,7 +33,9 @@ import { Workflows } from './workflows.js';
 import { CloudScheduler, type CloudSchedulerOptions } from './scheduler.js';
 import { startApiGateway, type ApiGatewayOptions, type LocalApiServer } from './api-gateway.js';
 import { provision } from './provision.js';
-import { LOCAL_ENV, synthesizeStack, type SynthOptions } from './synth.js';
+import type { SynthOptions } from './synth.js';
+import { LOCAL_ENV } from './env.js';
+import { loadTemplate, type GrantedResources } from './template-cache.js';
 
 /** The access key id of the harness's (and the operator's) own, unrestricted calls. */
 export const ADMIN_ACCESS_KEY = 'testing';
@@ -40,18 +43,6 @@ export const ADMIN_ACCESS_KEY = 'testing';
 /** The environment's emulator is missing. */
 export class NoEmulatorError extends LocalStackError {
   override readonly name = 'NoEmulatorError';
-}
-
-/** ARN lists granted through the template's context keys (as a deployment's cdk.json would list them). */
-export interface GrantedResources {
-  /** DynamoDB table names or ARNs backups may read (`haven:sourceTableArns`). */
-  sourceTables?: readonly string[];
-  /** S3 bucket names or ARNs backups may read (`haven:sourceBucketArns`). */
-  sourceBuckets?: readonly string[];
-  /** DynamoDB tables restores may write (`haven:restoreTableArns`). */
-  restoreTables?: readonly string[];
-  /** S3 buckets restores may write (`haven:restoreBucketArns`). */
-  restoreBuckets?: readonly string[];
 }
 
 /** Options of {@link LocalCloud.start}. */
@@ -69,22 +60,6 @@ export interface LocalCloudOptions extends GrantedResources, Pick<SynthOptions, 
    * prints a loud warning and still reports every decision.
    */
   enforceIam?: boolean;
-}
-
-const tableArn = (name: string) => (name.startsWith('arn:') ? name : `arn:aws:dynamodb:${LOCAL_ENV.region}:${LOCAL_ENV.account}:table/${name}`);
-const bucketArn = (name: string) => (name.startsWith('arn:') ? name : `arn:aws:s3:::${name}`);
-
-/** The context keys that carry {@link GrantedResources}. */
-function grantContext(granted: GrantedResources): Record<string, string[]> {
-  const context: Record<string, string[]> = {};
-  const put = (key: string, values: readonly string[] | undefined, arn: (n: string) => string) => {
-    if (values?.length) context[key] = values.map(arn);
-  };
-  put('haven:sourceTableArns', granted.sourceTables, tableArn);
-  put('haven:sourceBucketArns', granted.sourceBuckets, bucketArn);
-  put('haven:restoreTableArns', granted.restoreTables, tableArn);
-  put('haven:restoreBucketArns', granted.restoreBuckets, bucketArn);
-  return context;
 }
 
 /** The runtime variables Lambda sets for a function (credentials are its role's, by name). */
@@ -136,9 +111,11 @@ export class LocalCloud {
     if (!upstream) throw new NoEmulatorError('AWS_ENDPOINT_URL must point at the emulator (npm test and npm run local start one)');
     const suffix = randomBytes(3).toString('hex');
     const stackName = `${options.name ?? 'haven'}-${suffix}`;
-    const synthesized = synthesizeStack({
+    const synthesized = await loadTemplate({
       stackName,
-      context: { ...grantContext(options), ...options.context },
+      env: LOCAL_ENV,
+      granted: { sourceTables: options.sourceTables, sourceBuckets: options.sourceBuckets, restoreTables: options.restoreTables, restoreBuckets: options.restoreBuckets },
+      ...(options.context ? { context: options.context } : {}),
       ...(options.props ? { props: options.props } : {}),
       ...(options.extend ? { extend: options.extend } : {}),
       ...(options.editTemplate ? { editTemplate: options.editTemplate } : {}),
@@ -184,8 +161,9 @@ export class LocalCloud {
       throw error;
     }
     for (const role of deployment.roles.values()) principals.set(role.name, { arn: role.arn, policies: role.policies });
-    const bundles = await bundleEntries(deployment.functions.map((fn) => fn.entry));
-    for (const fn of deployment.functions) host.register(hostedFunction({ ...fn, entry: bundles.get(fn.entry) ?? fn.entry }, proxy.url));
+    const bundles = await bundleEntries([CONTAINER_MAIN_SOURCE, ...deployment.functions.map((fn) => fn.entry)]);
+    const containerMain = bundles.get(CONTAINER_MAIN_SOURCE)!;
+    for (const fn of deployment.functions) host.register(hostedFunction({ ...fn, entry: bundles.get(fn.entry)! }, containerMain, proxy.url));
     return new LocalCloud(events, denials, deployment, host, proxy, new Workflows(deployment), suffix);
   }
 
@@ -275,8 +253,9 @@ function keyArnOf(deployment: Deployment | undefined, id: string): string | unde
   return undefined;
 }
 
-function hostedFunction(fn: DeployedFunction, proxyUrl: string): HostedFunction {
+function hostedFunction(fn: DeployedFunction, containerMain: string, proxyUrl: string): HostedFunction {
   return {
+    containerMain,
     name: fn.name,
     arn: fn.arn,
     path: fn.path,

@@ -13,8 +13,7 @@ import { HavenStack, type HavenStackProps } from '../../infra/haven-stack.js';
 import { REPO_ROOT } from '../../infra/paths.js';
 import type { CfnTemplate, SynthesizedStack } from './template-types.js';
 
-/** The account and region the local cloud deploys into (moto's default account). */
-export const LOCAL_ENV = { account: '123456789012', region: 'us-east-1' } as const;
+import { LOCAL_ENV } from './env.js';
 
 /** Options of {@link synthesizeStack}. */
 export interface SynthOptions {

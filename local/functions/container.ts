@@ -1,6 +1,7 @@
 /** One warm container of a function: a worker thread running container-main.ts. */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LambdaErrorType } from './limits.js';
 import type { ContainerInit, FunctionErrorPayload, InvokeMessage, ResultMessage } from './protocol.js';
@@ -8,7 +9,8 @@ import type { ContainerInit, FunctionErrorPayload, InvokeMessage, ResultMessage 
 /** The outcome of one invocation. */
 export type InvocationOutcome = { ok: true; json: string } | { ok: false; error: FunctionErrorPayload };
 
-const CONTAINER_MAIN = new URL('./container-main.ts', import.meta.url);
+/** The container's main module, as source (bundle.ts compiles it beside the functions). */
+export const CONTAINER_MAIN_SOURCE = fileURLToPath(new URL('./container-main.ts', import.meta.url));
 
 /** A worker thread with the function's environment, one invocation at a time (as a Lambda sandbox). */
 export class Container {
@@ -23,17 +25,17 @@ export class Container {
   claimed = false;
 
   /**
+   * @param main - the compiled container main (plain JavaScript: the worker runs without a TypeScript loader)
    * @param init - what the container runs
    * @param env - the function's environment (becomes the worker's `process.env`)
    * @param logFile - where the function's stdout and stderr go (its CloudWatch log group, locally)
    * @param onExit - called once when the worker is gone
    */
-  constructor(init: ContainerInit, env: Record<string, string>, logFile: string, private readonly onExit: (container: Container) => void) {
+  constructor(main: string, init: ContainerInit, env: Record<string, string>, logFile: string, private readonly onExit: (container: Container) => void) {
     mkdirSync(dirname(logFile), { recursive: true });
     this.log = createWriteStream(logFile, { flags: 'a' });
-    // The entry is a bundle (bundle.ts): plain JavaScript, no TypeScript loader needed in the
-    // worker; container-main.ts itself is loaded through the parent's loader hooks.
-    this.worker = new Worker(CONTAINER_MAIN, { workerData: init, env, stdout: true, stderr: true });
+    // Plain JavaScript throughout (bundle.ts), so no loader hooks: a cold start is a module load.
+    this.worker = new Worker(main, { workerData: init, env, stdout: true, stderr: true, execArgv: [] });
     this.worker.stdout.pipe(this.log, { end: false });
     this.worker.stderr.pipe(this.log, { end: false });
     this.worker.on('error', (error) => this.finish({ ok: false, error: { errorType: LambdaErrorType.Exited, errorMessage: error.message } }));

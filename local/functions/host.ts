@@ -23,8 +23,10 @@ export interface HostedFunction {
   arn: string;
   /** The construct path, e.g. `Haven/Backup/ExportPartition/Function` (names the function in tests). */
   path: string;
-  /** Absolute path of the entry module and its exported handler. */
+  /** Absolute path of the entry module (a bundle) and its exported handler. */
   entry: string;
+  /** The compiled container main that loads it (bundle.ts). */
+  containerMain: string;
   handler: string;
   /** The template's environment variables, resolved, plus the runtime's AWS variables. */
   environment: Record<string, string>;
@@ -173,6 +175,7 @@ export class FunctionHost {
     if (pool.containers.size < (this.options.maxContainersPerFunction ?? 16)) {
       const fn = pool.fn;
       const container = new Container(
+        fn.containerMain,
         { entry: fn.entry, handler: fn.handler, functionName: fn.name, functionArn: fn.arn, memoryMb: fn.memoryMb, logGroupName: fn.logGroupName },
         fn.environment,
         join(this.options.logDir, `${fn.name}.log`),

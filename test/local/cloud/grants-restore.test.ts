@@ -16,8 +16,8 @@ import { functionRole, removeAction } from '../../helpers/template-edit.js';
 async function backupAndRestore(cloud: LocalCloud, source: string, target: string) {
   const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: source }));
   const backup = await cloud.workflows.run('backup', { job_id: job.job_id });
-  assert.equal(backup.status, 'SUCCEEDED', `${backup.error}: ${backup.cause}`);
   const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+  assert.equal(backup.status, 'SUCCEEDED', `${record.error?.code}: ${record.error?.message}`);
   const restore = await cloud.catalog.restores.create({ restore_name: 'grants', backup_id: record.backup_id, destination: { type: 'dynamodb', table_name: target }, created_by: 'test' });
   const execution = await cloud.workflows.run('restore', { restore_id: restore.restore_id });
   return { execution, record: await cloud.catalog.restores.get(restore.restore_id) };
