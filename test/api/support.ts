@@ -1,10 +1,13 @@
-/** A local stack with its API served over real HTTP, and a small client for tests. */
+/**
+ * The local cloud with its REST API served over real HTTP by the local API
+ * Gateway (the template's routes, the API function under its role), and a
+ * small client for tests.
+ */
 import { request as httpRequest } from 'node:http';
 import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { schedulerClient } from '../../engine/aws/clients.js';
-import type { LocalApiServer } from '../../local/api/server.js';
-import { startLocalApi } from '../../local/api/local-api.js';
-import { LocalStack } from '../../local/stack/local-stack.js';
+import type { LocalApiServer } from '../../local/cloud/api-gateway.js';
+import { LocalCloud, type LocalCloudOptions } from '../../local/cloud/cloud.js';
 
 /** A response as tests read it. */
 export interface HttpResult {
@@ -15,9 +18,9 @@ export interface HttpResult {
   text: string;
 }
 
-/** A local stack plus its API. */
+/** A local cloud plus its API. */
 export interface ApiFixture {
-  stack: LocalStack;
+  cloud: LocalCloud;
   server: LocalApiServer;
   /** Sends JSON (or raw text when `raw` is set). */
   call(method: string, path: string, body?: unknown, options?: { raw?: string | Buffer; headers?: Record<string, string> }): Promise<HttpResult>;
@@ -51,21 +54,28 @@ export function send(url: string, method: string, path: string, payload: string 
   });
 }
 
-/** Starts a local stack and its API on a free port. */
-export async function startApiFixture(): Promise<ApiFixture> {
-  const stack = await LocalStack.create({ name: 'haven-api' });
-  const server = await startLocalApi(stack, { port: 0 });
+/**
+ * Starts a local cloud and its API on a free port.
+ *
+ * @param options - the tables and buckets the template grants (jobs on others are refused, as deployed), and test hooks
+ */
+export async function startApiFixture(options: LocalCloudOptions = {}): Promise<ApiFixture> {
+  const cloud = await LocalCloud.start({ name: 'haven-api', ...options });
+  const server = await cloud.serveApi({ port: 0 });
   return {
-    stack,
+    cloud,
     server,
-    call: (method, path, body, options = {}) => send(server.url, method, path, options.raw ?? (body === undefined ? undefined : JSON.stringify(body)), options.headers),
-    close: () => server.close(),
+    call: (method, path, body, callOptions = {}) => send(server.url, method, path, callOptions.raw ?? (body === undefined ? undefined : JSON.stringify(body)), callOptions.headers),
+    close: async () => {
+      await server.close();
+      await cloud.close();
+    },
   };
 }
 
 /** Names of the job schedules in the fixture's schedule group (in the emulator). */
 export async function scheduleNames(api: ApiFixture): Promise<string[]> {
-  const out = await schedulerClient().send(new ListSchedulesCommand({ GroupName: `haven-${api.stack.suffix}` }));
+  const out = await schedulerClient().send(new ListSchedulesCommand({ GroupName: api.cloud.output('ScheduleGroupName') }));
   return (out.Schedules ?? []).map((s) => s.Name ?? '').sort();
 }
 
