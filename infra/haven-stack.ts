@@ -125,7 +125,7 @@ export interface HavenStackProps extends StackProps {
   readonly apiGatewayCloudWatchRole?: boolean;
   /** How API callers authenticate. @default IAM (SigV4) */
   readonly apiAuthorization?: HavenApiAuthorization;
-  /** Per-route API throttles by `"METHOD /path"`, overriding those derived from the seed's hourly limits. */
+  /** Per-route API throttles by `"METHOD /path"`, for all callers together (the seed's per-caller hourly limits are enforced by the API function). @default none */
   readonly apiRouteThrottling?: Readonly<Record<string, RouteThrottle>>;
 }
 

@@ -1,6 +1,7 @@
 /** What the API's services run with: the catalog and the ports (see `ports.ts`). */
 import type { Catalog } from '../catalog/catalog.js';
 import type { BackupsPort, SchedulePort, SourceChecker, WorkflowStarter } from './ports.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /** Services and settings of the API. */
 export interface ApiDeps {
@@ -14,6 +15,8 @@ export interface ApiDeps {
   now(): Date;
   /** Haven's version, reported by `GET /health`. */
   version: string;
+  /** The per-caller limits of the routes that have one (see `rate-limit.ts`). @default none enforced */
+  rateLimiter?: RateLimiter;
 }
 
 /** Who made a request (an IAM principal ARN, a JWT subject, `local`). */

@@ -1,7 +1,9 @@
 /**
- * Runs one request through its route: validation, the handler, and the
- * success status. Errors propagate (the error middleware maps them with
- * {@link toApiError}); {@link allowedMethods} tells a 405 from a 404.
+ * Runs one request through its route: validation, the caller's hourly
+ * limit on the route (when it has one and the deployment enforces them),
+ * the handler, and the success status. Errors propagate (the error
+ * middleware maps them with {@link toApiError}); {@link allowedMethods}
+ * tells a 405 from a 404.
  */
 import type { ApiDeps } from './deps.js';
 import { validateRequest } from './request.js';
@@ -15,6 +17,8 @@ import type { ApiRequest, ApiResponse, ApiRoute } from './route.js';
  */
 export async function dispatch(route: ApiRoute, request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
   const input = validateRequest(route, request);
+  // Only well-formed requests count against the caller's limit.
+  if (route.rateLimitPerHour !== undefined && deps.rateLimiter) await deps.rateLimiter.take(request.caller.id, `${route.method} ${route.path}`, route.rateLimitPerHour);
   const body = await route.handle(deps, input);
   return route.success.status === 204 ? { status: 204 } : { status: route.success.status, body };
 }

@@ -41,6 +41,11 @@ export class ApiError extends HavenError {
   body(): ErrorBody {
     return { error: this.error, message: this.message, details: this.details };
   }
+
+  /** Headers the response carries besides the common ones (`allow`, `retry-after`). */
+  headers(): Record<string, string> {
+    return {};
+  }
 }
 
 /** One problem with one field of a request. */
@@ -83,6 +88,27 @@ export class MethodNotAllowedError extends ApiError {
   /** @param allowed - the methods the path serves */
   constructor(method: string, path: string, readonly allowed: readonly string[]) {
     super(405, 'method_not_allowed', `${method} is not allowed on ${path}`, { method, allowed: [...allowed] });
+  }
+
+  override headers(): Record<string, string> {
+    return { allow: this.allowed.join(', ') };
+  }
+}
+
+/** 429: the caller used up a route's hourly limit; `retry-after` says when the next request is allowed. */
+export class RateLimitedError extends ApiError {
+  override readonly name = 'RateLimitedError';
+  /**
+   * @param route - `METHOD /path` of the limited route
+   * @param perHour - its limit per caller and hour
+   * @param retryAfterSeconds - whole seconds until one request is allowed again
+   */
+  constructor(route: string, perHour: number, readonly retryAfterSeconds: number) {
+    super(429, 'rate_limited', `${route} allows ${perHour} requests an hour per caller; retry in ${retryAfterSeconds} s`, { route, limit_per_hour: perHour, retry_after_seconds: retryAfterSeconds });
+  }
+
+  override headers(): Record<string, string> {
+    return { 'retry-after': String(this.retryAfterSeconds) };
   }
 }
 

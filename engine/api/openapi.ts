@@ -18,7 +18,7 @@ const REASONS: Record<number, string> = {
   413: 'Body larger than 1 MiB',
   415: 'Body is not JSON',
   422: 'Semantically invalid (schedule, time zone, unknown source, retention, key material, secrets)',
-  429: 'Throttled',
+  429: 'Rate limited: the route\'s hourly limit for this caller is spent (`rate_limited`, `Retry-After` in seconds), or the stage is throttled',
   500: 'Internal error (logged with the request id)',
   503: 'A service Haven depends on is unavailable; retry later',
 };
@@ -116,8 +116,20 @@ export function buildOpenApi(routes: readonly ApiRoute[], version: string): Json
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(components.schemas).sort(([a], [b]) => a.localeCompare(b))),
-      headers: { RequestId: { description: 'The request id (also in logs)', schema: { type: 'string' } } },
-      responses: Object.fromEntries(statuses.map((s) => [`E${s}`, { description: REASONS[s] ?? `HTTP ${s}`, headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } }, content: { 'application/json': { schema: errorRef } } }])),
+      headers: {
+        RequestId: { description: 'The request id (also in logs)', schema: { type: 'string' } },
+        RetryAfter: { description: 'Seconds until the caller may call the route again', schema: { type: 'integer', minimum: 1 } },
+      },
+      responses: Object.fromEntries(
+        statuses.map((s) => [
+          `E${s}`,
+          {
+            description: REASONS[s] ?? `HTTP ${s}`,
+            headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' }, ...(s === 429 ? { 'retry-after': { $ref: '#/components/headers/RetryAfter' } } : {}) },
+            content: { 'application/json': { schema: errorRef } },
+          },
+        ]),
+      ),
       securitySchemes: { sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 (execute-api)' } },
     },
   };

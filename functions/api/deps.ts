@@ -2,6 +2,7 @@
 import { backupsPort } from '../../engine/api/backups-port.js';
 import type { ApiDeps } from '../../engine/api/deps.js';
 import { InternalApiError } from '../../engine/api/errors.js';
+import { CatalogRateLimiter } from '../../engine/api/rate-limit.js';
 import { SfnWorkflowStarter } from '../../engine/api/sfn-workflows.js';
 import { AwsSourceChecker } from '../../engine/api/services/source-checker.js';
 import { Catalog } from '../../engine/catalog/catalog.js';
@@ -34,10 +35,18 @@ function lazy(build: () => WorkflowDeps): () => WorkflowDeps {
   };
 }
 
+/**
+ * Set to `off` to stop enforcing the seed's per-caller route limits (a local
+ * cloud whose tests create more jobs an hour than one admin may); anything
+ * else, or unset as deployed, enforces them.
+ */
+export const RATE_LIMITS_ENV = 'HAVEN_API_RATE_LIMITS';
+
 /** The API's services on AWS (or the emulator) from settings. */
 export function apiDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
+  const catalogTable = required(env, 'HAVEN_CATALOG_TABLE');
   return {
-    catalog: new Catalog(required(env, 'HAVEN_CATALOG_TABLE')),
+    catalog: new Catalog(catalogTable),
     workflows: new SfnWorkflowStarter({
       backup: required(env, 'HAVEN_BACKUP_STATE_MACHINE_ARN'),
       restore: required(env, 'HAVEN_RESTORE_STATE_MACHINE_ARN'),
@@ -49,6 +58,8 @@ export function apiDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
     backups: backupsPort(lazy(() => workflowDeps(readSettings(env)))),
     now: () => new Date(),
     version: env.HAVEN_VERSION ?? '0.0.0',
+    // The seed's hourly route limits, per caller, in the catalog table.
+    ...(env[RATE_LIMITS_ENV] === 'off' ? {} : { rateLimiter: new CatalogRateLimiter(catalogTable) }),
   };
 }
 

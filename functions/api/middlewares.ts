@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { BadRequestError, MethodNotAllowedError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../engine/api/errors.js';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../engine/api/errors.js';
 import { toApiError } from '../../engine/api/error-mapping.js';
 import type { ApiEvent } from './event.js';
 
@@ -107,8 +107,7 @@ export function errorHandler(logger: Logger): Middleware {
         const cause = (error.cause ?? request.error) as Error | undefined;
         logger.error('request failed', { status: error.status, errorName: cause?.name, errorMessage: cause?.message });
       }
-      const allow: Record<string, string> = error instanceof MethodNotAllowedError ? { allow: error.allowed.join(', ') } : {};
-      request.response = { statusCode: error.status, headers: { ...baseHeaders(request.event.havenRequestId ?? ''), ...allow }, body: JSON.stringify(error.body()) };
+      request.response = { statusCode: error.status, headers: { ...baseHeaders(request.event.havenRequestId ?? ''), ...error.headers() }, body: JSON.stringify(error.body()) };
     },
   };
 }

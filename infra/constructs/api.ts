@@ -1,9 +1,16 @@
 /**
  * Haven's REST API: one API Lambda behind a proxy integration per route of
  * the route table (engine/api/routes.ts), IAM (SigV4) authorization by
- * default or a Cognito / Lambda token (JWT) authorizer by prop, stage
- * throttling plus per-route limits from the seed's rate limits, access
- * logs, X-Ray tracing, and gateway errors in the seed's error shape.
+ * default or a Cognito / Lambda token (JWT) authorizer by prop, a stage
+ * throttle as a global guard (and per-route ones only when props name
+ * them), access logs, X-Ray tracing, and gateway errors in the seed's
+ * error shape.
+ *
+ * The seed's hourly route limits are per caller, which API Gateway cannot
+ * enforce for IAM callers (its throttles count every caller together, and
+ * usage plans need API keys): the API function enforces them, a token
+ * bucket per caller and route in the catalog table, answering 429
+ * `rate_limited` with `Retry-After` (engine/api/rate-limit.ts).
  *
  * Every request a caller is authorized to make reaches the function, whose
  * router answers the API's own errors: besides the route table's methods,
@@ -37,14 +44,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { InvalidPropsError } from '../errors.js';
 
 /** A route as the construct needs it (the route table's entries fit). */
 export interface ApiRouteSpec {
   readonly method: string;
   /** `/backup/jobs/{job_id}` */
   readonly path: string;
-  /** The seed's limit, per hour; becomes a per-method throttle. */
-  readonly rateLimitPerHour?: number;
 }
 
 /** A per-method throttle: steady requests per second and bucket size. */
@@ -83,19 +89,10 @@ export interface HavenApiProps {
   /** Burst size across the stage. @default 100 */
   readonly throttlingBurstLimit?: number;
   /**
-   * Per-route throttles by `"METHOD /path"`, replacing the defaults derived
-   * from the routes' hourly limits (a bucket of that many requests, refilled
-   * over an hour).
+   * Per-route throttles by `"METHOD /path"`, for every caller together (the
+   * seed's per-caller hourly limits are the function's). @default none
    */
   readonly routeThrottling?: Readonly<Record<string, RouteThrottle>>;
-}
-
-/**
- * The throttle of a route with a seed limit of `perHour`: a bucket of
- * `perHour` requests, refilled at `perHour` an hour.
- */
-export function hourlyThrottle(perHour: number): RouteThrottle {
-  return { rateLimit: Number((perHour / 3600).toFixed(6)), burstLimit: perHour };
 }
 
 /** Gateway-generated errors, answered in the seed's `{error, message, details}` shape. */
@@ -127,6 +124,7 @@ export class HavenApi extends Construct {
    * @param scope - the parent construct
    * @param id - the construct id
    * @param props - the function, the routes and overrides of the defaults
+   * @throws InvalidPropsError when `routeThrottling` names a route the table does not have
    */
   constructor(scope: Construct, id: string, props: HavenApiProps) {
     super(scope, id);
@@ -135,12 +133,10 @@ export class HavenApi extends Construct {
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
 
-    const throttles: Record<string, RouteThrottle> = {};
-    for (const route of props.routes) {
-      const key = `${route.method} ${route.path}`;
-      const throttle = props.routeThrottling?.[key] ?? (route.rateLimitPerHour ? hourlyThrottle(route.rateLimitPerHour) : undefined);
-      if (throttle) throttles[key] = throttle;
-    }
+    const routeKeys = new Set(props.routes.map((route) => `${route.method} ${route.path}`));
+    const unknown = Object.keys(props.routeThrottling ?? {}).filter((key) => !routeKeys.has(key));
+    if (unknown.length > 0) throw new InvalidPropsError(`${id}: routeThrottling names no route: ${unknown.join(', ')}`);
+    const throttles: Record<string, RouteThrottle> = { ...props.routeThrottling };
     this.routeThrottles = throttles;
     const methodOptions = Object.fromEntries(
       Object.entries(throttles).map(([key, t]) => {

@@ -11,10 +11,10 @@ import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { API_ROUTES, RATE_LIMITS } from '../../engine/api/routes.js';
-import { HavenApi, hourlyThrottle, type HavenApiAuthorization } from '../../infra/constructs/api.js';
+import { API_ROUTES } from '../../engine/api/routes.js';
+import { HavenApi, type HavenApiAuthorization } from '../../infra/constructs/api.js';
 import { HavenContextKey } from '../../infra/config.js';
-import { InvalidContextError } from '../../infra/errors.js';
+import { InvalidContextError, InvalidPropsError } from '../../infra/errors.js';
 import { MethodNotAllowedError, NotFoundApiError } from '../../engine/api/errors.js';
 import { flat } from './support/template.js';
 import { synthHaven } from './support/haven-app.js';
@@ -96,7 +96,7 @@ test('every method requires AWS_IAM auth and proxies to the one API function; AP
   }
 });
 
-test('the stage logs access as JSON, traces with X-Ray, and is throttled, with the seed limits per route', () => {
+test('the stage logs access as JSON, traces with X-Ray, and is throttled as a whole (a global guard; the seed\'s per-caller route limits are the function\'s)', () => {
   const s = stage();
   assert.equal(s.TracingEnabled, true);
   const destination = JSON.stringify(s.AccessLogSetting.DestinationArn);
@@ -106,20 +106,10 @@ test('the stage logs access as JSON, traces with X-Ray, and is throttled, with t
   const all = s.MethodSettings.find((m) => m.ResourcePath === '/*' && m.HttpMethod === '*');
   assert.equal(all?.ThrottlingRateLimit, 50);
   assert.equal(all?.ThrottlingBurstLimit, 100);
-  const route = (path: string, method: string) => s.MethodSettings.find((m) => m.ResourcePath === `/${path.replace(/\//g, '~1')}` && m.HttpMethod === method);
-  const expected: Array<[string, string, number]> = [
-    ['/backup/jobs', 'POST', RATE_LIMITS.createJob],
-    ['/backup/jobs/{job_id}/execute', 'POST', RATE_LIMITS.execute],
-    ['/backup/restores', 'POST', RATE_LIMITS.createRestore],
-    ['/backup/backups/{backup_id}/verify', 'POST', RATE_LIMITS.verify],
-  ];
-  for (const [path, method, perHour] of expected) {
-    const setting = route(path, method);
-    assert.ok(setting, `${method} ${path} has a method setting`);
-    assert.equal(setting.ThrottlingBurstLimit, perHour);
-    assert.ok(Math.abs((setting.ThrottlingRateLimit ?? 0) - perHour / 3600) < 1e-5);
-  }
-  assert.equal(s.MethodSettings.length, 1 + expected.length, 'only the limited routes have their own settings');
+  // A per-route throttle counts every caller together: one caller would use up everyone's hourly limit.
+  assert.equal(s.MethodSettings.length, 1, 'no route has a stage-wide throttle of its own');
+  assert.deepEqual(stack.api.routeThrottles, {});
+  assert.ok(API_ROUTES.filter((r) => r.rateLimitPerHour !== undefined).length >= 4, 'the seed\'s limits stay in the route table for the function');
 });
 
 test('gateway errors (auth, throttling, too large, defaults) answer in the seed error shape', () => {
@@ -181,7 +171,6 @@ test('the API function reads and writes the catalog, starts the backup, restore 
   const env = (resources[apiFunctionId!]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
   for (const name of ['HAVEN_CATALOG_TABLE', 'HAVEN_BACKUP_STATE_MACHINE_ARN', 'HAVEN_RESTORE_STATE_MACHINE_ARN', 'HAVEN_VERIFY_STATE_MACHINE_ARN', 'HAVEN_VAULT_URI', 'HAVEN_KMS_KEY_ID', 'HAVEN_VERSION']) assert.ok(env[name], name);
   assert.equal(env.HAVEN_OBJECT_LOCK_MODE, undefined, 'no Object Lock mode without Object Lock');
-  assert.equal(stack.api.routeThrottles['POST /backup/jobs']?.burstLimit, RATE_LIMITS.createJob);
 });
 
 test('the API function reads the vault and deletes its snapshot objects only (backup delete), decrypting with the vault key and never writing', () => {
@@ -227,12 +216,12 @@ function apiStack(authorization?: HavenApiAuthorization, extra: (s: Stack) => Pa
   return Template.fromStack(s);
 }
 
-test('route throttles can be overridden per route', () => {
+test('routes can be given stage-wide throttles of their own by props (a route the table lacks is refused)', () => {
   const t = apiStack(undefined, () => ({ routeThrottling: { 'POST /backup/jobs': { rateLimit: 1, burstLimit: 2 } } }));
   const [s] = Object.values(t.findResources('AWS::ApiGateway::Stage')) as { Properties: StageProps }[];
   const setting = s!.Properties.MethodSettings.find((m) => m.ResourcePath === '/~1backup~1jobs' && m.HttpMethod === 'POST');
   assert.deepEqual([setting?.ThrottlingRateLimit, setting?.ThrottlingBurstLimit], [1, 2]);
-  assert.deepEqual(hourlyThrottle(50), { rateLimit: 0.013889, burstLimit: 50 });
+  assert.throws(() => apiStack(undefined, () => ({ routeThrottling: { 'POST /backup/nothing': { rateLimit: 1, burstLimit: 2 } } })), InvalidPropsError);
 });
 
 test('a Cognito authorizer replaces IAM on every method', () => {
