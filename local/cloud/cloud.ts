@@ -26,13 +26,15 @@ import { bundleEntries } from '../functions/bundle.js';
 import { CONTAINER_MAIN_SOURCE } from '../functions/container.js';
 import { FunctionHost, type FaultInjector, type HostedFunction } from '../functions/host.js';
 import { startIamProxy, type IamProxy } from '../iam/index.js';
-import type { IamWorld, ObservedCall, Principal } from '../iam/types.js';
+import type { IamWorld, ObservedCall, PolicyDocument, Principal } from '../iam/types.js';
+import { GetKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { kmsClient } from '../../engine/aws/clients.js';
 import { LocalStackError } from '../node-version.js';
 import type { Deployment, DeployedFunction } from './deployment.js';
 import { Workflows } from './workflows.js';
 import { CloudScheduler, type CloudSchedulerOptions } from './scheduler.js';
 import { startApiGateway, type ApiGatewayOptions, type LocalApiServer } from './api-gateway.js';
-import { provision } from './provision.js';
+import { provision, type AccountSettings } from './provision.js';
 import type { SynthOptions } from './synth.js';
 import { LOCAL_ENV } from './env.js';
 import { loadTemplate, type GrantedResources } from './template-cache.js';
@@ -55,6 +57,8 @@ export interface LocalCloudOptions extends GrantedResources, Pick<SynthOptions, 
   faults?: FaultInjector;
   /** Sees every call the IAM proxy handles (debugging, and tests that check who called what). */
   onCall?: (call: ObservedCall) => void;
+  /** What the account already holds (a fresh account by default). */
+  account?: AccountSettings;
   /**
    * Enforce IAM (default true). `false` is for debugging only: the proxy
    * prints a loud warning and still reports every decision.
@@ -137,7 +141,9 @@ export class LocalCloud {
       get tableKeys() {
         return deployment?.tableKeys ?? empty;
       },
-      secretKeys: new Map(),
+      get secretKeys() {
+        return deployment?.secretKeys ?? empty;
+      },
       keyArnOf: (id) => keyArnOf(deployment, id),
     };
     const principals = new Map<string, Principal>();
@@ -155,7 +161,7 @@ export class LocalCloud {
       },
     });
     try {
-      deployment = await provision(synthesized, { proxyUrl: proxy.url, functionHostUrl }, LOCAL_ENV);
+      deployment = await provision(synthesized, { proxyUrl: proxy.url, functionHostUrl }, LOCAL_ENV, options.account);
     } catch (error) {
       await Promise.all([host.close(), proxy.close()]);
       throw error;
@@ -230,6 +236,22 @@ export class LocalCloud {
   /** Serves the template's REST API (the local API Gateway). */
   serveApi(options: ApiGatewayOptions = {}): Promise<LocalApiServer> {
     return startApiGateway(this.deployment, this.host, options);
+  }
+
+  /**
+   * Tells the IAM proxy that a resource made outside the template (a test's
+   * source table, bucket or secret) is encrypted under a customer-managed
+   * key, as AWS knows from the resource itself: calls on it then also need
+   * the key, on the caller's behalf, and the key's own policy (read from
+   * the emulator) decides with the caller's policies.
+   */
+  async declareEncryption(kind: 'table' | 'bucket' | 'secret', name: string, keyArn: string): Promise<void> {
+    const maps = { table: this.deployment.tableKeys, bucket: this.deployment.bucketKeys, secret: this.deployment.secretKeys } as const;
+    if (!this.deployment.resourcePolicies.has(keyArn)) {
+      const out = await kmsClient().send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }));
+      this.deployment.resourcePolicies.set(keyArn, JSON.parse(out.Policy!) as PolicyDocument);
+    }
+    maps[kind].set(name, keyArn);
   }
 
   /** Replaces the fault injector. */

@@ -87,6 +87,8 @@ export interface Deployment {
   bucketKeys: Map<string, string>;
   /** Table name → the ARN of the customer-managed key it is encrypted under. */
   tableKeys: Map<string, string>;
+  /** Secret ARN → the ARN of the customer-managed key it is encrypted under. */
+  secretKeys: Map<string, string>;
   /** Alias name (`alias/x`) → key ARN. */
   aliases: Map<string, string>;
   /** The template's outputs, resolved. */

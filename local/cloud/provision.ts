@@ -49,6 +49,19 @@ export interface ProvisionTargets {
   functionHostUrl: string;
 }
 
+/**
+ * Account-wide settings the template may depend on without creating them
+ * (a fresh account has none). moto keeps no API Gateway account settings, so
+ * the provisioner checks them as CloudFormation's deployment would.
+ */
+export interface AccountSettings {
+  /** The account already has API Gateway's CloudWatch Logs role set (`apigateway:UpdateAccount`). */
+  apiGatewayCloudWatchRole?: boolean;
+}
+
+/** API Gateway's own refusal of a stage with logging in an account without the CloudWatch role. */
+export const MISSING_CLOUDWATCH_ROLE = 'CloudWatch Logs role ARN must be set in account settings to enable logging';
+
 /** Resource types recorded (so references resolve) but not created in the emulator, with why. */
 export const RECORDED_ONLY: Readonly<Record<string, string>> = {
   'AWS::Logs::LogGroup': 'function logs go to files under .haven/cloud/logs',
@@ -59,10 +72,8 @@ export const RECORDED_ONLY: Readonly<Record<string, string>> = {
   'AWS::ApiGateway::Resource': 'served by the local API gateway',
   'AWS::ApiGateway::Method': 'served by the local API gateway',
   'AWS::ApiGateway::Deployment': 'served by the local API gateway',
-  'AWS::ApiGateway::Stage': 'served by the local API gateway',
   'AWS::ApiGateway::RequestValidator': 'served by the local API gateway',
   'AWS::ApiGateway::GatewayResponse': 'served by the local API gateway',
-  'AWS::ApiGateway::Account': 'account setting; nothing to run locally',
   'AWS::SNS::Subscription': 'no e-mail or HTTPS delivery locally',
   'AWS::EC2::SecurityGroup': 'no VPC networking locally',
   'AWS::EC2::SecurityGroupIngress': 'no VPC networking locally',
@@ -118,8 +129,9 @@ const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] :
  * AWS_ENDPOINT_URL, with its own credentials: provisioning is
  * CloudFormation's work, not a principal's).
  */
-export async function provision(stack: SynthesizedStack, targets: ProvisionTargets, env: { account: string; region: string }): Promise<Deployment> {
+export async function provision(stack: SynthesizedStack, targets: ProvisionTargets, env: { account: string; region: string }, account: AccountSettings = {}): Promise<Deployment> {
   const { template, stackName } = stack;
+  let cloudWatchRole = account.apiGatewayCloudWatchRole ?? false;
   const resources = new Map<string, DeployedResource>();
   const roles = new Map<string, DeployedRole>();
   const rolesByLogicalId = new Map<string, DeployedRole>();
@@ -136,6 +148,7 @@ export async function provision(stack: SynthesizedStack, targets: ProvisionTarge
     resourcePolicies: new Map(),
     bucketKeys: new Map(),
     tableKeys: new Map(),
+    secretKeys: new Map(),
     aliases: new Map(),
     outputs: {},
   };
@@ -352,6 +365,16 @@ export async function provision(stack: SynthesizedStack, targets: ProvisionTarge
       case 'AWS::Logs::LogGroup': {
         const name = (p.LogGroupName as string | undefined) ?? physicalName(stackName, id, 512);
         return done(name, { Arn: arnOf('logs', `log-group:${name}:*`) });
+      }
+      case 'AWS::ApiGateway::Account': {
+        if (p.CloudWatchRoleArn) cloudWatchRole = true;
+        return done(`${stackName}-apigateway-account`);
+      }
+      case 'AWS::ApiGateway::Stage': {
+        const logging = Boolean(p.AccessLogSetting) || ((p.MethodSettings ?? []) as Array<{ LoggingLevel?: string }>).some((m) => m.LoggingLevel && m.LoggingLevel !== 'OFF');
+        // CloudFormation fails the stage (and rolls the stack back) with API Gateway's BadRequestException.
+        if (logging && !cloudWatchRole) throw new ProvisionError(`${id} (AWS::ApiGateway::Stage): ${MISSING_CLOUDWATCH_ROLE} (Service: ApiGateway, Status Code: 400, BadRequestException); the stack rolls back`);
+        return done(String(p.StageName ?? id));
       }
       case 'AWS::ApiGateway::RestApi': {
         const apiId = createHash('sha256').update(`${stackName}/${id}`).digest('hex').slice(0, 10);

@@ -1,0 +1,117 @@
+/**
+ * Deployment defects found in the synthesized template, each shown on the
+ * local cloud (the template deployed and run under its policies): the API
+ * stage's access logging needs API Gateway's account role, a backup that
+ * fails in Plan still announces it, and a source encrypted under a
+ * customer-managed key needs the key granted by context.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CreateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import { dynamoDbClient, kmsClient } from '../../../engine/aws/clients.js';
+import { LocalCloud } from '../../../local/cloud/cloud.js';
+import { MISSING_CLOUDWATCH_ROLE } from '../../../local/cloud/provision.js';
+import { writeItems, demoItem } from '../../../local/demo/seed-data.js';
+import { newJob } from '../../helpers/jobs.js';
+import { uniqueName } from '../../helpers/names.js';
+
+describe('API Gateway access logging and the account role', () => {
+  test('without the account role in a fresh account the stack rolls back', async () => {
+    // Act
+    const start = LocalCloud.start({ context: { 'haven:apiGatewayCloudWatchRole': false } });
+
+    // Assess
+    await assert.rejects(start, (error: Error) => error.message.includes(MISSING_CLOUDWATCH_ROLE));
+  });
+
+  test('the default template deploys into a fresh account (it creates the role)', async () => {
+    // Act
+    const cloud = await LocalCloud.start();
+
+    // Assess
+    await cloud.close();
+  });
+});
+
+describe('a backup that fails in Plan', () => {
+  const missing = uniqueName('missing');
+  let cloud: LocalCloud;
+
+  before(async () => {
+    cloud = await LocalCloud.start({ sourceTables: [missing] });
+  });
+  after(() => cloud.close());
+
+  test('is recorded failed and announced with a Backup Failed event, nothing denied', async () => {
+    // Prepare: a job on a granted table that does not exist
+    const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: missing }));
+
+    // Act
+    const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
+
+    // Assess
+    assert.equal(execution.status, 'FAILED');
+    const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    assert.equal(record.status, 'failed');
+    assert.doesNotMatch(record.error?.message ?? '', /AccessDenied|not authorized/);
+    const failed = cloud.events.filter((e) => e.detailType === 'Backup Failed');
+    assert.equal(failed.length, 1, JSON.stringify(cloud.events.map((e) => e.detailType)));
+    assert.deepEqual(cloud.denials.map((d) => `${d.principal} ${d.decision.denied?.request.action}`), []);
+  });
+});
+
+/** Creates a table encrypted under a new customer-managed key; returns the key's ARN. */
+async function encryptedTable(name: string): Promise<string> {
+  const key = await kmsClient().send(new CreateKeyCommand({ Description: `test key of ${name}` }));
+  await dynamoDbClient().send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: key.KeyMetadata!.Arn! },
+    }),
+  );
+  await waitUntilTableExists({ client: dynamoDbClient(), maxWaitTime: 30 }, { TableName: name });
+  await writeItems(name, [0, 1, 2, 3, 4], (i) => demoItem(i));
+  return key.KeyMetadata!.Arn!;
+}
+
+for (const granted of [false, true]) {
+  describe(`a source table under a customer-managed key, ${granted ? 'granted' : 'not granted'} by haven:sourceKmsKeyArns`, () => {
+    const table = uniqueName('cmk');
+    let cloud: LocalCloud;
+
+    before(async () => {
+      const keyArn = await encryptedTable(table);
+      cloud = await LocalCloud.start({ sourceTables: [table], context: granted ? { 'haven:sourceKmsKeyArns': [keyArn] } : {} });
+      await cloud.declareEncryption('table', table, keyArn);
+    });
+    after(() => cloud.close());
+
+    test(granted ? 'backs up' : 'fails with AccessDenied on kms:Decrypt, recorded on the backup', async () => {
+      // Prepare
+      const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
+
+      // Act
+      const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
+
+      // Assess
+      const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+      if (granted) {
+        assert.equal(execution.status, 'SUCCEEDED', `${record.error?.code}: ${record.error?.message} ${JSON.stringify(cloud.denials.map((d) => [d.principal, d.decision.denied]))}`);
+        assert.equal(record.result?.records, 5);
+      } else {
+        assert.equal(record.status, 'failed');
+        assert.ok(cloud.denials.some((d) => d.decision.denied?.request.action === 'kms:Decrypt'));
+      }
+    });
+  });
+}
