@@ -30,7 +30,7 @@ describe('API: verify, retention, delete, analytics', () => {
   }
 
   before(async () => {
-    api = await startApiFixture();
+    api = await startApiFixture({ sourceTables: [table] });
     await seedTable(table, 40);
     const job = await api.call('POST', '/backup/jobs', jobBody(table, { retention: { keep_last: 1, days: 0 } }));
     assert.equal(job.status, 201, job.text);
@@ -52,7 +52,8 @@ describe('API: verify, retention, delete, analytics', () => {
       return ['completed', 'failed'].includes(r.body.status) ? r.body : undefined;
     });
     assert.equal(done.status, 'completed', JSON.stringify(done));
-    assert.ok(api.stack.runner.list().some((e) => e.stateMachine === 'verify' && e.name === res.body.verification_id), 'the verify workflow ran, named by the id');
+    const workflow = await api.cloud.workflows.wait(api.cloud.workflows.executionArn('verify', res.body.verification_id));
+    assert.equal(workflow.status, 'SUCCEEDED', 'the verify workflow ran, named by the id');
     const sample = await api.call('POST', `/backup/backups/${backupIds[1]}/verify`, { level: 'sample', sample_percent: 50 });
     assert.equal(sample.status, 202, sample.text);
     assert.equal(sample.body.sample_percent, 50);
@@ -66,8 +67,8 @@ describe('API: verify, retention, delete, analytics', () => {
     const percent = await api.call('POST', `/backup/backups/${backupIds[1]}/verify`, { level: 'sample', sample_percent: 150 });
     assert.equal(percent.status, 422, percent.text);
     assert.match(percent.body.message, /sample_percent/);
-    const job = await api.stack.catalog.getJob(jobId);
-    const queued = await api.stack.catalog.createExecution({ job_id: jobId, job_name: job.job_name, backup_type: 'full', trigger: 'manual' });
+    const job = await api.cloud.catalog.getJob(jobId);
+    const queued = await api.cloud.catalog.createExecution({ job_id: jobId, job_name: job.job_name, backup_type: 'full', trigger: 'manual' });
     const conflict = await api.call('POST', `/backup/backups/${queued.execution_id.replace(/^exec_/, 'backup_')}/verify`, {});
     assert.equal(conflict.status, 409, conflict.text);
     const unknown = await api.call('GET', '/backup/verifications/verify_01jd4x6f5e8q2v7c9w3k0m1n2p');
@@ -81,11 +82,11 @@ describe('API: verify, retention, delete, analytics', () => {
     assert.equal(res.body.policy.keep_last, 1);
     assert.deepEqual(res.body.keep.map((k: { backup_id: string }) => k.backup_id), [backupIds[1]]);
     assert.deepEqual(res.body.forget.map((k: { backup_id: string }) => k.backup_id), [backupIds[0]]);
-    assert.equal((await api.stack.catalog.getBackup(backupIds[0]!)).deleted_at ?? null, null, 'a dry run deletes nothing');
+    assert.equal((await api.cloud.catalog.getBackup(backupIds[0]!)).deleted_at ?? null, null, 'a dry run deletes nothing');
     assert.equal((await api.call('GET', '/backup/jobs/job_01jd4x6f5e8q2v7c9w3k0m1n2p/retention')).status, 404);
     const bad = (await api.call('POST', '/backup/jobs', jobBody(table))).body;
     // A policy the API would refuse, written straight to the catalog (as an older version might have).
-    await api.stack.catalog.updateJob(bad.job_id, { retention: { keep_within: 'soon' } });
+    await api.cloud.catalog.updateJob(bad.job_id, { retention: { keep_within: 'soon' } });
     const invalid = await api.call('GET', `/backup/jobs/${bad.job_id}/retention`);
     assert.equal(invalid.status, 422, invalid.text);
   });
@@ -114,16 +115,16 @@ describe('API: verify, retention, delete, analytics', () => {
 
   test('DELETE /backup/backups/{id} removes the snapshot from the vault and marks the record; locked and running backups are 409, unknown 404', async () => {
     const [older] = backupIds;
-    const record = await api.stack.catalog.getBackup(older!);
+    const record = await api.cloud.catalog.getBackup(older!);
     const key = `snapshots/${record.result!.snapshot_id}`;
-    const store = (await api.stack.deps.vault()).store;
+    const store = (await api.cloud.deps.vault()).store;
     assert.ok(await store.head(key), 'the snapshot is in the vault');
-    await api.stack.catalog.executions.annotate(record.execution_id, { locked: true });
+    await api.cloud.catalog.executions.annotate(record.execution_id, { locked: true });
     const locked = await api.call('DELETE', `/backup/backups/${older}`);
     assert.equal(locked.status, 409, locked.text);
     assert.equal(locked.body.error, 'backup_locked');
     assert.ok(await store.head(key), 'a locked backup keeps its snapshot');
-    await api.stack.catalog.executions.annotate(record.execution_id, { locked: false });
+    await api.cloud.catalog.executions.annotate(record.execution_id, { locked: false });
 
     const res = await api.call('DELETE', `/backup/backups/${older}`);
     assert.equal(res.status, 200, res.text);
@@ -135,8 +136,8 @@ describe('API: verify, retention, delete, analytics', () => {
     assert.equal(again.status, 200);
     assert.equal(again.body.deleted_at, res.body.deleted_at);
 
-    const job = await api.stack.catalog.getJob(jobId);
-    const running = await api.stack.catalog.createExecution({ job_id: jobId, job_name: job.job_name, backup_type: 'full', trigger: 'manual' });
+    const job = await api.cloud.catalog.getJob(jobId);
+    const running = await api.cloud.catalog.createExecution({ job_id: jobId, job_name: job.job_name, backup_type: 'full', trigger: 'manual' });
     const busy = await api.call('DELETE', `/backup/backups/${running.execution_id.replace(/^exec_/, 'backup_')}`);
     assert.equal(busy.status, 409, busy.text);
     assert.equal(busy.body.error, 'backup_in_progress');

@@ -1,21 +1,39 @@
 /** Jobs through the local API over HTTP: create, read, list (every filter, offset and cursor paging), update, delete. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { seedTable } from '../../local/demo/seed-data.js';
-import { uniqueName } from '../helpers/names.js';
 import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { schedulerClient } from '../../engine/aws/clients.js';
-import { schedulePort, SchedulerSync } from '../../engine/schedules/index.js';
-import { createApiHandler } from '../../functions/api/app.js';
-import { localApiDeps } from '../../local/api/local-api.js';
-import { startLocalApiServer, type ProxyHandler } from '../../local/api/server.js';
-import { jobBody, scheduleNames, send, startApiFixture, type ApiFixture } from './support.js';
+import { SCHEDULE_ENV } from '../../engine/schedules/env.js';
+import { jobScheduleName } from '../../engine/schedules/names.js';
+import { RATE_LIMITS_ENV } from '../../functions/api/deps.js';
+import { HAVEN_ENTRY_METADATA } from '../../infra/constructs/haven-function.js';
+import { seedTable } from '../../local/demo/seed-data.js';
+import type { CfnTemplate } from '../../local/cloud/template-types.js';
+import { uniqueName } from '../helpers/names.js';
+import { jobBody, scheduleNames, startApiFixture, type ApiFixture } from './support.js';
+
+/**
+ * Sets variables of the API function's environment in the template.
+ *
+ * @returns how many functions were edited (a test asserts 1)
+ */
+function setApiEnvironment(template: CfnTemplate, variables: Record<string, string>): number {
+  let edited = 0;
+  for (const r of Object.values(template.Resources)) {
+    const entry = r.Metadata?.[HAVEN_ENTRY_METADATA] as { path?: string } | undefined;
+    if (r.Type !== 'AWS::Lambda::Function' || !entry?.path?.endsWith('ApiFunction/Function')) continue;
+    Object.assign((r.Properties!.Environment as { Variables: Record<string, unknown> }).Variables, variables);
+    edited++;
+  }
+  return edited;
+}
 
 describe('API: jobs', () => {
   let api: ApiFixture;
   const table = uniqueName('api-jobs');
   before(async () => {
-    api = await startApiFixture();
+    // These tests create more jobs than one caller may in an hour (the limits have their own tests: rate-limit.test.ts).
+    api = await startApiFixture({ sourceTables: [table], editTemplate: (template) => void setApiEnvironment(template, { [RATE_LIMITS_ENV]: 'off' }) });
     await seedTable(table, 10);
   });
   after(() => api.close());
@@ -41,7 +59,7 @@ describe('API: jobs', () => {
     const read = await api.call('GET', `/backup/jobs/${job.job_id}`);
     assert.equal(read.status, 200);
     assert.deepEqual(read.body, job);
-    assert.deepEqual(await api.stack.catalog.getJob(job.job_id).then((j) => j.job_name), job.job_name);
+    assert.deepEqual(await api.cloud.catalog.getJob(job.job_id).then((j) => j.job_name), job.job_name);
   });
 
   test('a PostgreSQL job names its secret and table globs (any of the seed\'s type names); the secret ARN is echoed, never a connection', async () => {
@@ -67,9 +85,9 @@ describe('API: jobs', () => {
     assert.ok(next.getTime() > Date.now(), 'next_run is ahead');
     const local = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Toronto', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
     assert.equal(local, 'Monday 02:30');
-    const name = (await scheduleNames(api)).find((n) => n.includes(job.job_id));
-    assert.ok(name, 'the job has a schedule in the group');
-    const group = `haven-${api.stack.suffix}`;
+    const name = jobScheduleName(job.job_id);
+    assert.ok((await scheduleNames(api)).includes(name), 'the job has a schedule in the group');
+    const group = api.cloud.output('ScheduleGroupName');
     const described = await schedulerClient().send(new GetScheduleCommand({ Name: name, GroupName: group }));
     assert.equal(described.State, 'ENABLED');
     assert.equal(described.ScheduleExpressionTimezone, 'America/Toronto');
@@ -88,21 +106,6 @@ describe('API: jobs', () => {
 
     assert.equal((await api.call('DELETE', `/backup/jobs/${job.job_id}`)).status, 204);
     assert.ok(!(await scheduleNames(api)).includes(name), 'the schedule is gone');
-  });
-
-  test('a job whose schedule cannot be synced is not created (503, nothing left in the catalog)', async () => {
-    // A schedule group that does not exist: the emulator refuses the schedule (a real fault, not a mock).
-    const deps = { ...(await localApiDeps(api.stack)), schedules: schedulePort(new SchedulerSync({ groupName: 'no-such-group', roleArn: 'arn:aws:iam::000000000000:role/x', stateMachineArn: api.stack.runner.stateMachineArn('backup') })) };
-    const server = await startLocalApiServer(createApiHandler(() => deps) as unknown as ProxyHandler, { port: 0 });
-    try {
-      const before = (await api.stack.catalog.listJobs({ limit: 1000 })).items.length;
-      const res = await send(server.url, 'POST', '/backup/jobs', JSON.stringify(jobBody(table, { schedule: { frequency: 'daily', time: '01:00' } })));
-      assert.equal(res.status, 503, res.text);
-      assert.equal(res.body.error, 'service_unavailable');
-      assert.equal((await api.stack.catalog.listJobs({ limit: 1000 })).items.length, before);
-    } finally {
-      await server.close();
-    }
   });
 
   test('created_by defaults to the caller', async () => {
@@ -168,5 +171,33 @@ describe('API: jobs', () => {
     assert.deepEqual(gone.body, { error: 'job_not_found', message: 'Job not found', details: { job_id: created.job_id } });
     assert.equal((await api.call('DELETE', `/backup/jobs/${created.job_id}`)).status, 404);
     assert.equal((await api.call('PUT', `/backup/jobs/${created.job_id}`, { job_name: 'x' })).status, 404);
+  });
+});
+
+describe('API: jobs whose schedule cannot be synced', () => {
+  let api: ApiFixture;
+  const table = uniqueName('api-jobs');
+  let edited = 0;
+  before(async () => {
+    // The API function told to keep schedules in a group that does not exist (a misconfigured deployment):
+    // its role may manage schedules only in the template's group, so IAM refuses CreateSchedule (a real fault, not a mock).
+    api = await startApiFixture({ sourceTables: [table], editTemplate: (template) => void (edited = setApiEnvironment(template, { [SCHEDULE_ENV.groupName]: 'no-such-group' })) });
+    await seedTable(table, 10);
+  });
+  after(() => api.close());
+
+  test('a job whose schedule cannot be synced is not created (503, nothing left in the catalog)', async () => {
+    // Prepare
+    assert.equal(edited, 1, 'the template has one API function');
+    const before = (await api.cloud.catalog.listJobs({ limit: 1000 })).items.length;
+
+    // Act
+    const res = await api.call('POST', '/backup/jobs', jobBody(table, { schedule: { frequency: 'daily', time: '01:00' } }));
+
+    // Assess
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.body.error, 'service_unavailable');
+    assert.ok(api.cloud.denials.some((d) => d.decision.denied?.request.action === 'scheduler:CreateSchedule'), 'the schedule was refused');
+    assert.equal((await api.cloud.catalog.listJobs({ limit: 1000 })).items.length, before);
   });
 });
