@@ -9,6 +9,7 @@ import { eventually, jobBody, startApiFixture, type ApiFixture } from './support
 describe('API: restores', () => {
   let api: ApiFixture;
   const table = uniqueName('api-restores');
+  const target = `${table}-restored`;
   let backupId: string;
   const restoreIds: string[] = [];
 
@@ -21,7 +22,7 @@ describe('API: restores', () => {
   }
 
   before(async () => {
-    api = await startApiFixture();
+    api = await startApiFixture({ sourceTables: [table], restoreTables: [target, table] });
     await seedTable(table, 120);
     const jobId = (await api.call('POST', '/backup/jobs', jobBody(table))).body.job_id;
     backupId = (await api.call('POST', `/backup/jobs/${jobId}/execute`, {})).body.backup_id;
@@ -30,7 +31,6 @@ describe('API: restores', () => {
   after(() => api.close());
 
   test('POST /backup/restores queues a restore (202) that restores the table exactly', async () => {
-    const target = `${table}-restored`;
     const res = await api.call('POST', '/backup/restores', {
       restore_name: 'Emergency restore',
       description: 'after incident',
@@ -85,8 +85,8 @@ describe('API: restores', () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error, 'backup_not_found');
     assert.equal((await api.call('GET', '/backup/restores/restore_01jd4x6f5e8q2v7c9w3k0m1n2p/status')).status, 404);
-    const job = await api.stack.catalog.createJob({ ...(await api.stack.catalog.getJob((await api.stack.catalog.getBackup(backupId)).job_id)), job_id: undefined } as never);
-    const queued = await api.stack.catalog.createExecution({ job_id: job.job_id, job_name: job.job_name, backup_type: 'full', trigger: 'manual' });
+    const job = await api.cloud.catalog.createJob({ ...(await api.cloud.catalog.getJob((await api.cloud.catalog.getBackup(backupId)).job_id)), job_id: undefined } as never);
+    const queued = await api.cloud.catalog.createExecution({ job_id: job.job_id, job_name: job.job_name, backup_type: 'full', trigger: 'manual' });
     const res = await api.call('POST', '/backup/restores', { restore_name: 'x', backup_id: queued.backup_id, destination: { type: 'dynamodb', table_name: 'abc' } });
     assert.equal(res.status, 422);
     assert.equal(res.body.error, 'validation_failed');
