@@ -27,7 +27,7 @@ describe('API: runs and backups', () => {
   }
 
   before(async () => {
-    api = await startApiFixture();
+    api = await startApiFixture({ sourceTables: [table] });
     await seedTable(table, 200);
     jobId = (await api.call('POST', '/backup/jobs', jobBody(table))).body.job_id;
     otherJobId = (await api.call('POST', '/backup/jobs', jobBody(table, { backup_type: 'full' }))).body.job_id;
@@ -126,14 +126,14 @@ describe('API: runs and backups', () => {
   });
 
   test('a second execute while one runs is 409 and records nothing', async () => {
-    await api.stack.catalog.acquireLease(otherJobId, 'exec_holder', 60);
-    const before = (await api.stack.catalog.listExecutions({ job_id: otherJobId })).items.length;
+    await api.cloud.catalog.acquireLease(otherJobId, 'exec_holder', 60);
+    const before = (await api.cloud.catalog.listExecutions({ job_id: otherJobId })).items.length;
     const res = await api.call('POST', `/backup/jobs/${otherJobId}/execute`, {});
     assert.equal(res.status, 409);
     assert.equal(res.body.error, 'job_already_running');
     assert.equal(res.body.details.execution_id, 'exec_holder');
-    assert.equal((await api.stack.catalog.listExecutions({ job_id: otherJobId })).items.length, before);
-    await api.stack.catalog.releaseLease(otherJobId, 'exec_holder');
+    assert.equal((await api.cloud.catalog.listExecutions({ job_id: otherJobId })).items.length, before);
+    await api.cloud.catalog.releaseLease(otherJobId, 'exec_holder');
   });
 
   test('a paused job is 409; unknown jobs are 404', async () => {
@@ -154,11 +154,10 @@ describe('API: runs and backups', () => {
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.status, 'cancelled');
     assert.deepEqual(res.body.error, { code: 'Cancelled', message: 'test' });
-    const workflow = api.stack.runner.list().find((e) => e.name === id)!;
-    const done = await workflow.done;
+    const done = await api.cloud.workflows.wait(api.cloud.workflows.executionArn('backup', id));
     assert.notEqual(done.status, 'SUCCEEDED');
-    assert.equal((await api.stack.catalog.getExecution(id)).status, 'cancelled');
-    await eventually(async () => ((await api.stack.catalog.getJob(otherJobId)).lease_owner === undefined ? true : undefined), 10_000);
+    assert.equal((await api.cloud.catalog.getExecution(id)).status, 'cancelled');
+    await eventually(async () => ((await api.cloud.catalog.getJob(otherJobId)).lease_owner === undefined ? true : undefined), 10_000);
     const again = await api.call('POST', `/backup/executions/${id}/cancel`);
     assert.equal(again.status, 409);
     assert.equal(again.body.error, 'execution_not_running');
@@ -168,10 +167,10 @@ describe('API: runs and backups', () => {
   });
 
   test('a job that is running cannot be deleted (409)', async () => {
-    await api.stack.catalog.acquireLease(jobId, 'exec_holder', 60);
+    await api.cloud.catalog.acquireLease(jobId, 'exec_holder', 60);
     const res = await api.call('DELETE', `/backup/jobs/${jobId}`);
     assert.equal(res.status, 409);
     assert.equal(res.body.error, 'job_already_running');
-    await api.stack.catalog.releaseLease(jobId, 'exec_holder');
+    await api.cloud.catalog.releaseLease(jobId, 'exec_holder');
   });
 });
