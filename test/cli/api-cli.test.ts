@@ -1,31 +1,35 @@
 /**
  * The issue's end-to-end test: the `haven` process (`tsx cli/haven.ts`)
- * against the real local API (the API Lambda's handler behind the local
- * HTTP server, workflows on the local runner, AWS on the emulator): create
+ * against the local cloud's API (the template's REST API served by the
+ * local API Gateway, the API function and the workflows' functions under
+ * their roles, the state machines in the emulator's Step Functions): create
  * a job, run it with --wait, list backups, restore with --wait, and compare
  * the restored table; plus the error paths a user hits.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLocalApi } from '../../local/api/local-api.js';
-import type { LocalApiServer } from '../../local/api/server.js';
+import type { LocalApiServer } from '../../local/cloud/api-gateway.js';
+import { LocalCloud } from '../../local/cloud/cloud.js';
 import { scanAll } from '../../local/compare/dynamodb-table.js';
 import { seedTable } from '../../local/demo/seed-data.js';
-import { LocalStack } from '../../local/stack/local-stack.js';
 import { ExitCode } from '../../cli/api/exit-codes.js';
 import { uniqueName } from '../helpers/names.js';
 import { runCli } from './run-cli.js';
 
 describe('haven CLI against the local API', () => {
-  let stack: LocalStack;
+  let cloud: LocalCloud;
   let api: LocalApiServer;
   const table = uniqueName('cli-orders');
+  const target = `${table}-restored`;
   before(async () => {
-    stack = await LocalStack.create({ name: 'cli' });
-    api = await startLocalApi(stack, { port: 0 });
+    cloud = await LocalCloud.start({ name: 'cli', sourceTables: [table], restoreTables: [target] });
+    api = await cloud.serveApi({ port: 0 });
     await seedTable(table, 300);
   });
-  after(() => api?.close());
+  after(async () => {
+    await api?.close();
+    await cloud?.close();
+  });
   const haven = (...args: string[]) => runCli([...args, '--endpoint', api.url]);
   /** The job and backup the first test creates; the verify/retention/analytics/delete test reuses them. */
   const made: { jobId?: string; backupId?: string } = {};
@@ -60,7 +64,6 @@ describe('haven CLI against the local API', () => {
     assert.equal(got.code, 0, got.stderr);
     assert.match(got.stdout, new RegExp(`backup_id: +${backup.backup_id}`));
 
-    const target = `${table}-restored`;
     const restore = await haven('restores', 'start', backup.backup_id, '--target-type', 'dynamodb', '--table', target, '--wait', '--poll-interval', '200ms', '--timeout', '5m');
     assert.equal(restore.code, 0, restore.stdout + restore.stderr);
     assert.match(restore.stdout, /status: +completed/);
@@ -97,7 +100,7 @@ describe('haven CLI against the local API', () => {
     const deleted = await haven('backups', 'delete', backupId, '--yes');
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.match(deleted.stdout, new RegExp(`deleted backup ${backupId}`));
-    assert.ok((await stack.catalog.getBackup(backupId)).deleted_at, 'the record is marked deleted');
+    assert.ok((await cloud.catalog.getBackup(backupId)).deleted_at, 'the record is marked deleted');
   });
 
   test("error paths: the API's error body on stderr, with the documented exit codes", async () => {
