@@ -57,6 +57,13 @@ export interface LocalCloudOptions extends GrantedResources, Pick<SynthOptions, 
   faults?: FaultInjector;
   /** Sees every call the IAM proxy handles (debugging, and tests that check who called what). */
   onCall?: (call: ObservedCall) => void;
+  /**
+   * Variables added to every function's environment on top of the
+   * template's. Tests only, for switches the code offers for them (the API
+   * tests turn off the per-caller rate limit that would refuse their 11th
+   * job); a deployment sets nothing this way.
+   */
+  environment?: Readonly<Record<string, string>>;
   /** What the account already holds (a fresh account by default). */
   account?: AccountSettings;
   /**
@@ -154,6 +161,10 @@ export class LocalCloud {
       world,
       enforce: options.enforceIam ?? true,
       principalFor: (key) => (key === ADMIN_ACCESS_KEY ? 'unrestricted' : principals.get(key)),
+      // moto can let two conditional writes of one item both pass; DynamoDB serializes them. The
+      // template's own tables (the catalog: leases, transitions) get that back; data tables don't need it.
+      serializeKey: ({ service, operation, params }) =>
+        service === 'dynamodb' && DYNAMODB_WRITES.has(operation) && deployment && ownTables(deployment).has(String(params.TableName)) ? `dynamodb:${String(params.TableName)}` : undefined,
       observe: (call) => {
         options.onCall?.(call);
         if (!call.decision.allowed || call.decision.deniedItems?.length) denials.push(call);
@@ -169,7 +180,9 @@ export class LocalCloud {
     for (const role of deployment.roles.values()) principals.set(role.name, { arn: role.arn, policies: role.policies });
     const bundles = await bundleEntries([CONTAINER_MAIN_SOURCE, ...deployment.functions.map((fn) => fn.entry)]);
     const containerMain = bundles.get(CONTAINER_MAIN_SOURCE)!;
-    for (const fn of deployment.functions) host.register(hostedFunction({ ...fn, entry: bundles.get(fn.entry)! }, containerMain, proxy.url));
+    for (const fn of deployment.functions) {
+      host.register(hostedFunction({ ...fn, entry: bundles.get(fn.entry)!, environment: { ...fn.environment, ...options.environment } }, containerMain, proxy.url));
+    }
     return new LocalCloud(events, denials, deployment, host, proxy, new Workflows(deployment), suffix);
   }
 
@@ -264,6 +277,21 @@ export class LocalCloud {
     await this.host.close();
     await this.proxy.close();
   }
+}
+
+/** DynamoDB operations that write one item conditionally. */
+const DYNAMODB_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+
+const tablesOf = new WeakMap<Deployment, Set<string>>();
+
+/** The names of the tables the template creates. */
+function ownTables(deployment: Deployment): Set<string> {
+  let tables = tablesOf.get(deployment);
+  if (!tables) {
+    tables = new Set([...deployment.resources.values()].filter((r) => r.type.startsWith('AWS::DynamoDB::')).map((r) => r.ref));
+    tablesOf.set(deployment, tables);
+  }
+  return tables;
 }
 
 function keyArnOf(deployment: Deployment | undefined, id: string): string | undefined {

@@ -51,6 +51,13 @@ export interface IamProxyOptions {
   enforce?: boolean;
   /** Port to listen on (default: a free one). */
   port?: number;
+  /**
+   * Calls with the same key reach the emulator one at a time (an allowed
+   * call waits for the previous one's answer to finish). Emulator fidelity,
+   * not IAM: moto's threaded server can let two conditional writes of one
+   * DynamoDB item both pass, where DynamoDB serializes them per item.
+   */
+  serializeKey?(call: { service: string; operation: string; params: Readonly<Record<string, unknown>> }): string | undefined;
 }
 
 /** A running proxy. */
@@ -209,7 +216,24 @@ class ProxyHandler {
       );
     }
     if (decision.deniedItems && call) return this.deleteAllowedObjects(incoming, call, body!, decision);
+    const key = call && this.options.serializeKey?.({ service: call.service, operation: call.operation, params: call.params });
+    if (key) return this.inTurn(key, () => this.forward(incoming, body, req.headers));
     return this.forward(incoming, body, req.headers);
+  }
+
+  private readonly turns = new Map<string, Promise<void>>();
+
+  /** Runs `work` after the previous work of the same key has finished (its answer fully sent). */
+  private async inTurn(key: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.turns.get(key) ?? Promise.resolve();
+    const run = previous.then(work);
+    const settled = run.catch(() => {});
+    this.turns.set(key, settled);
+    try {
+      await run;
+    } finally {
+      if (this.turns.get(key) === settled) this.turns.delete(key);
+    }
   }
 
   private report(credential: Credential, principal: string | undefined, service: string, operation: string, call: ParsedCall | undefined, decision: Decision): void {
@@ -260,7 +284,11 @@ class ProxyHandler {
     if (incoming.expectsContinue && body === undefined) incoming.res.writeContinue();
     const upstreamRes = await this.send(incoming, body, headers);
     incoming.res.writeHead(upstreamRes.statusCode ?? 502, this.responseHeaders(upstreamRes.headers));
-    upstreamRes.pipe(incoming.res);
+    await new Promise<void>((resolve) => {
+      upstreamRes.pipe(incoming.res);
+      incoming.res.once('finish', resolve);
+      incoming.res.once('close', resolve);
+    });
   }
 
   private send(incoming: Incoming, body: Buffer | undefined, headers: Readonly<Record<string, string | string[] | undefined>>): Promise<IncomingMessage> {

@@ -8,6 +8,7 @@ import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { schedulerClient } from '../../engine/aws/clients.js';
 import type { LocalApiServer } from '../../local/cloud/api-gateway.js';
 import { LocalCloud, type LocalCloudOptions } from '../../local/cloud/cloud.js';
+import { RATE_LIMITS_ENV } from '../../functions/api/deps.js';
 
 /** A response as tests read it. */
 export interface HttpResult {
@@ -60,7 +61,9 @@ export function send(url: string, method: string, path: string, payload: string 
  * @param options - the tables and buckets the template grants (jobs on others are refused, as deployed), and test hooks
  */
 export async function startApiFixture(options: LocalCloudOptions = {}): Promise<ApiFixture> {
-  const cloud = await LocalCloud.start({ name: 'haven-api', ...options });
+  // The API tests create more jobs than one caller may in an hour: the per-caller limit is off here
+  // (test/api/rate-limit.test.ts tests it).
+  const cloud = await LocalCloud.start({ name: 'haven-api', ...options, environment: { [RATE_LIMITS_ENV]: 'off', ...options.environment } });
   const server = await cloud.serveApi({ port: 0 });
   return {
     cloud,
