@@ -74,3 +74,33 @@ describe('backup without kms:GenerateDataKey on the vault key for export-partiti
     assert.ok(cloud.denials.some((d) => d.decision.denied?.request.action === 'kms:GenerateDataKey'), 'the proxy denied kms:GenerateDataKey');
   });
 });
+
+describe('the opt-out: the same missing grant with IAM enforcement off', () => {
+  const table = uniqueName('optout');
+  let cloud: LocalCloud;
+
+  before(async () => {
+    cloud = await LocalCloud.start({
+      sourceTables: [table],
+      enforceIam: false,
+      editTemplate: (template) => {
+        removeAction(template, functionRole(template, 'Backup/ExportPartition'), 'kms:GenerateDataKey', (r) => JSON.stringify(r).includes('VaultKey'));
+      },
+    });
+    await seedTable(table, 20);
+  });
+  after(() => cloud.close());
+
+  test('the backup goes through, and the denial it would have met is still reported', async () => {
+    // Prepare
+    const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
+
+    // Act
+    const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
+
+    // Assess
+    assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
+    const unenforced = cloud.denials.filter((d) => d.decision.denied?.request.action === 'kms:GenerateDataKey');
+    assert.ok(unenforced.length > 0 && unenforced.every((d) => !d.enforced));
+  });
+});
