@@ -1,22 +1,24 @@
 /**
- * Notifications end to end in the emulator: real backup and restore
- * workflows publish through the notifier, an SQS queue subscribed to the
- * SNS topic receives the people-facing messages (filtered by each job's
- * notification settings), and an EventBridge rule receives every event
- * with its documented fields. Nothing secret appears anywhere.
+ * Notifications end to end on the local cloud: the deployed backup and
+ * restore workflows' functions publish through their notifier, an SQS queue
+ * subscribed to the template's SNS topic receives the people-facing
+ * messages (filtered by each job's notification settings), and an
+ * EventBridge rule receives every event with its documented fields.
+ * Nothing secret appears anywhere.
  */
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { secretsManagerClient } from '../../engine/aws/clients.js';
+import { SubscribeCommand } from '@aws-sdk/client-sns';
+import { secretsManagerClient, snsClient } from '../../engine/aws/clients.js';
 import { backupFailed } from '../../engine/notifications/details.js';
 import { EVENT_FIELDS, isHavenEventType } from '../../engine/notifications/event-types.js';
 import { Notifier } from '../../engine/notifications/notifier.js';
-import { LocalStack } from '../../local/stack/local-stack.js';
+import { LocalCloud } from '../../local/cloud/cloud.js';
 import { seedTable } from '../../local/demo/seed-data.js';
 import { newJob } from '../helpers/jobs.js';
 import { uniqueName } from '../helpers/names.js';
-import { drain, eventsToQueue, topicWithQueue, type TestQueue } from '../helpers/notifications.js';
+import { createQueue, drain, eventsToQueue, type TestQueue } from '../helpers/notifications.js';
 
 interface SnsEnvelope {
   Subject: string;
@@ -32,46 +34,59 @@ interface BusEvent {
 
 const SECRET_VALUE = 'hunter2-Sup3r-Secret';
 const CONNECTION_PASSWORD = 'pa55w0rd-in-url';
+/** A failure message quoting a connection string (as a PostgreSQL source's might). */
+const LEAKY_MESSAGE = `could not reach postgresql://admin:${CONNECTION_PASSWORD}@db.internal:5432/app password=${CONNECTION_PASSWORD}`;
 
 describe('notifications: SNS to SQS, EventBridge to SQS', () => {
-  let stack: LocalStack;
+  let cloud: LocalCloud;
   let snsQueue: TestQueue;
   let busQueue: TestQueue;
   const table = uniqueName('notify-orders');
+  const missingTable = uniqueName('missing');
   const ids = { loud: '', quiet: '', broken: '', loudBackup: '', quietBackup: '', brokenBackup: '', restore: '' };
   const sns: SnsEnvelope[] = [];
   const bus: BusEvent[] = [];
+  /** While set, the export step fails with a message quoting a connection string. */
+  let leaking = false;
 
   before(async () => {
-    const topic = await topicWithQueue();
-    snsQueue = topic.queue;
+    cloud = await LocalCloud.start({
+      // The missing table is granted, so its backup fails because it does not exist (not for want of a grant).
+      sourceTables: [table, missingTable],
+      restoreTables: [`${table}-restored`],
+      // A failure whose message quotes a connection string (a PostgreSQL source's, say): the emulator's DynamoDB cannot produce one.
+      faults: ({ fn }) => (leaking && fn.path.endsWith('Backup/ExportPartition') ? { error: { errorType: 'StorageAccessDeniedError', errorMessage: LEAKY_MESSAGE } } : undefined),
+    });
+    snsQueue = await createQueue('haven-sns');
+    await snsClient().send(new SubscribeCommand({ TopicArn: cloud.output('NotificationTopicArn'), Protocol: 'sqs', Endpoint: snsQueue.arn }));
     busQueue = await eventsToQueue();
-    stack = await LocalStack.create({ notificationTopicArn: topic.topicArn });
     await seedTable(table, 40);
     const secret = await secretsManagerClient().send(new CreateSecretCommand({ Name: uniqueName('haven-source'), SecretString: SECRET_VALUE }));
     const source = { type: 'dynamodb', table_name: table, secret_arn: secret.ARN! };
-    const loud = await stack.catalog.createJob(newJob(source, { job_name: 'Loud job' }));
-    const quiet = await stack.catalog.createJob(newJob(source, { job_name: 'Quiet job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: ['ops@example.com'] } }));
-    const broken = await stack.catalog.createJob(newJob({ type: 'dynamodb', table_name: uniqueName('missing') }, { job_name: 'Broken job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: [] } }));
+    const loud = await cloud.catalog.createJob(newJob(source, { job_name: 'Loud job' }));
+    const quiet = await cloud.catalog.createJob(newJob(source, { job_name: 'Quiet job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: ['ops@example.com'] } }));
+    const broken = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: missingTable }, { job_name: 'Broken job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: [] } }));
     Object.assign(ids, { loud: loud.job_id, quiet: quiet.job_id, broken: broken.job_id });
 
     for (const [job, key] of [[loud, 'loudBackup'], [quiet, 'quietBackup'], [broken, 'brokenBackup']] as const) {
-      const run = await stack.runner.run('backup', { job_id: job.job_id });
+      const run = await cloud.workflows.run('backup', { job_id: job.job_id });
       assert.equal(run.status, job === broken ? 'FAILED' : 'SUCCEEDED', `${job.job_name}: ${run.error}: ${run.cause}`);
-      ids[key] = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!.backup_id;
+      ids[key] = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!.backup_id;
     }
-    const restore = await stack.catalog.restores.create({ restore_name: 'notify', backup_id: ids.loudBackup, destination: { type: 'dynamodb', table_name: `${table}-restored`, create_missing_tables: true }, created_by: 'test' });
+    const restore = await cloud.catalog.restores.create({ restore_name: 'notify', backup_id: ids.loudBackup, destination: { type: 'dynamodb', table_name: `${table}-restored`, create_missing_tables: true }, created_by: 'test' });
     ids.restore = restore.restore_id;
-    const run = await stack.runner.run('restore', { restore_id: restore.restore_id });
+    const run = await cloud.workflows.run('restore', { restore_id: restore.restore_id });
     assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
 
-    // A failure whose message quotes a connection string: the notifier must cut the credentials out.
-    const record = await stack.catalog.getBackup(ids.brokenBackup);
-    await stack.deps.publish(backupFailed(record, { code: 'StorageUnavailable', message: `could not reach postgresql://admin:${CONNECTION_PASSWORD}@db.internal:5432/app password=${CONNECTION_PASSWORD}` }));
+    // A failure whose message quotes a connection string, published to the template's topic: the notifier must cut the credentials out.
+    const notifier = new Notifier({ catalog: cloud.catalog, topicArn: cloud.output('NotificationTopicArn') });
+    const record = await cloud.catalog.getBackup(ids.brokenBackup);
+    await notifier.publish(backupFailed(record, { code: 'StorageUnavailable', message: LEAKY_MESSAGE }));
 
     sns.push(...(await drain(snsQueue)).map((body) => JSON.parse(body) as SnsEnvelope));
     bus.push(...(await drain(busQueue)).map((body) => JSON.parse(body) as BusEvent));
   });
+  after(() => cloud.close());
 
   const detailOf = (m: SnsEnvelope) => JSON.parse(m.Message.slice(m.Message.indexOf('{'))) as Record<string, unknown>;
   const snsFor = (type: string, key: string, id: string) => sns.filter((m) => m.MessageAttributes.event_type?.Value === type && detailOf(m)[key] === id);
@@ -128,12 +143,34 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
 
   test('a message SNS refuses (no such topic) is reported, not thrown; EventBridge still gets the event', async () => {
     const errors: string[] = [];
-    const notifier = new Notifier({ catalog: stack.catalog, topicArn: 'arn:aws:sns:us-east-1:123456789012:haven-no-such-topic', onError: (error) => errors.push(error.name) });
-    const record = await stack.catalog.getBackup(ids.brokenBackup);
+    const notifier = new Notifier({ catalog: cloud.catalog, topicArn: 'arn:aws:sns:us-east-1:123456789012:haven-no-such-topic', onError: (error) => errors.push(error.name) });
+    const record = await cloud.catalog.getBackup(ids.brokenBackup);
     const delivery = await notifier.publish(backupFailed(record, { code: 'StorageUnavailable', message: 'unreachable' }));
     assert.equal(delivery.snsMessageId, undefined);
     assert.equal(errors.length, 1);
     const events = (await drain(busQueue)).map((body) => JSON.parse(body) as BusEvent);
     assert.ok(events.some((e) => e['detail-type'] === 'Backup Failed' && e.detail.error_message === 'unreachable'));
   });
+
+  test(
+    'a step failure whose message quotes a connection string is recorded failed and announced, redacted, once',
+    { todo: 'engine bug: Mark failed records the message unredacted, the catalog refuses it (SecretInRecordError), so the record is never marked failed, the job lease is kept and nothing is announced' },
+    async () => {
+      // Prepare
+      const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }, { job_name: 'Leaky job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: [] } }));
+
+      // Act
+      leaking = true;
+      const run = await cloud.workflows.run('backup', { job_id: job.job_id }).finally(() => (leaking = false));
+
+      // Assess
+      assert.equal(run.error, 'BackupFailed', `${run.error}: ${run.cause}`);
+      const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+      assert.equal(record.status, 'failed');
+      assert.ok(!JSON.stringify(record).includes(CONNECTION_PASSWORD), 'the record holds no credentials');
+      const messages = (await drain(snsQueue)).map((body) => JSON.parse(body) as SnsEnvelope).filter((m) => m.MessageAttributes.event_type?.Value === 'Backup Failed' && detailOf(m).backup_id === record.backup_id);
+      assert.equal(messages.length, 1, 'announced once');
+      assert.ok(!JSON.stringify(messages).includes(CONNECTION_PASSWORD), 'the message holds no credentials');
+    },
+  );
 });
