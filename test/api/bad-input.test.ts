@@ -10,9 +10,6 @@ import fc from 'fast-check';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../engine/aws/clients.js';
 import { seedTable } from '../../local/demo/seed-data.js';
-import { RATE_LIMITS_ENV } from '../../functions/api/deps.js';
-import { HAVEN_ENTRY_METADATA } from '../../infra/constructs/haven-function.js';
-import type { CfnTemplate } from '../../local/cloud/template-types.js';
 import { uniqueName } from '../helpers/names.js';
 import { jobBody, scheduleNames, startApiFixture, type ApiFixture, type HttpResult } from './support.js';
 
@@ -31,13 +28,6 @@ interface Case {
   secret?: string;
   /** API Gateway answers it itself (a gateway response): its request id is API Gateway's. */
   gateway?: true;
-}
-
-/** Turns the API function's per-caller route limits off in the template. */
-function withoutRateLimits(template: CfnTemplate): void {
-  const api = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && (r.Metadata?.[HAVEN_ENTRY_METADATA] as { path?: string } | undefined)?.path?.endsWith('ApiFunction/Function'));
-  assert.equal(api.length, 1, 'the template has one API function');
-  (api[0]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables[RATE_LIMITS_ENV] = 'off';
 }
 
 const RAW_KEY = 'q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ8=';
@@ -68,8 +58,7 @@ describe('API: bad input', () => {
   }
 
   before(async () => {
-    // The corpus makes more job requests than one caller may in an hour (the limits have their own tests: rate-limit.test.ts).
-    api = await startApiFixture({ sourceTables: [table], editTemplate: withoutRateLimits });
+    api = await startApiFixture({ sourceTables: [table] });
     await seedTable(table, 5);
     const job = await api.cloud.catalog.createJob({ job_name: 'bad input', description: '', backup_type: 'full', source: { type: 'dynamodb', table_name: table }, destination: { type: 'vault' }, schedule: { frequency: 'daily', enabled: false }, retention: { days: 1 }, compression: { enabled: true }, encryption: { enabled: true }, verification: { enabled: false }, notifications: { on_success: false, on_failure: false, on_warning: false, recipients: [] }, created_by: 'test' });
     jobId = job.job_id;

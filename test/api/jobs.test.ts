@@ -5,7 +5,6 @@ import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { schedulerClient } from '../../engine/aws/clients.js';
 import { SCHEDULE_ENV } from '../../engine/schedules/env.js';
 import { jobScheduleName } from '../../engine/schedules/names.js';
-import { RATE_LIMITS_ENV } from '../../functions/api/deps.js';
 import { HAVEN_ENTRY_METADATA } from '../../infra/constructs/haven-function.js';
 import { seedTable } from '../../local/demo/seed-data.js';
 import type { CfnTemplate } from '../../local/cloud/template-types.js';
@@ -32,8 +31,7 @@ describe('API: jobs', () => {
   let api: ApiFixture;
   const table = uniqueName('api-jobs');
   before(async () => {
-    // These tests create more jobs than one caller may in an hour (the limits have their own tests: rate-limit.test.ts).
-    api = await startApiFixture({ sourceTables: [table], editTemplate: (template) => void setApiEnvironment(template, { [RATE_LIMITS_ENV]: 'off' }) });
+    api = await startApiFixture({ sourceTables: [table] });
     await seedTable(table, 10);
   });
   after(() => api.close());
