@@ -1,4 +1,5 @@
 import { ErrorCode, HavenError } from '../errors.js';
+import { redactText } from '../notifications/redact.js';
 
 /** Base class of workflow step errors. */
 export class WorkflowError extends HavenError {
@@ -87,17 +88,34 @@ export function errorCodeOf(name: string | undefined): string {
   }
 }
 
+/** Longest failure message a record keeps. */
+const MESSAGE_LIMIT = 2000;
+
 /**
- * A readable message from a caught failure's `Cause`: Lambda wraps it as
- * JSON (`{"errorMessage": …}`); the local runner passes the message itself.
+ * A failure message fit for a record, an event or a log line: credentials
+ * cut out (`postgresql://user:[redacted]@host`, `password=[redacted]`; an
+ * error may quote a connection string, and the catalog refuses to store
+ * one) and at most 2,000 characters.
+ *
+ * @param message - an error's message
+ * @returns it, redacted and bounded
+ */
+export function failureMessage(message: string): string {
+  return redactText(message).slice(0, MESSAGE_LIMIT);
+}
+
+/**
+ * A readable message from a caught failure's `Cause` (Lambda wraps it as
+ * JSON, `{"errorMessage": …}`; the local runner passes the message itself),
+ * redacted and bounded as {@link failureMessage} says.
  */
 export function causeMessage(cause: string | undefined): string {
   if (!cause) return 'no cause recorded';
   try {
     const parsed = JSON.parse(cause) as { errorMessage?: string };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+    if (typeof parsed.errorMessage === 'string') return failureMessage(parsed.errorMessage);
   } catch {
     // not JSON
   }
-  return cause.slice(0, 2000);
+  return failureMessage(cause);
 }

@@ -11,7 +11,7 @@ import { newJob } from '../helpers/jobs.js';
 import { scanAll } from '../../local/compare/dynamodb-table.js';
 import { uniqueName } from '../helpers/names.js';
 import { DynamoDbRestoreTarget } from '../../engine/sources/dynamodb/target.js';
-import { RestoreConflictError } from '../../engine/sources/errors.js';
+import { RestoreConflictError, SourceNotFoundError } from '../../engine/sources/errors.js';
 import { PAYLOAD_LIMIT } from '../../local/runner/local-runner.js';
 import { writeItems, demoItem } from '../../local/demo/seed-data.js';
 
@@ -21,6 +21,9 @@ describe('backup workflow failures and conflicts', () => {
   let failing = true;
   /** Plan finds the vault unreachable while set (after it created the record and took the lease). */
   let vaultDown = false;
+  /** While set, partition 0 fails with a message quoting a connection string (a PostgreSQL source's error, say). */
+  let leaking = false;
+  const PASSWORD = 'pw-4f9c1e';
   const table = uniqueName('faults');
 
   before(async () => {
@@ -36,6 +39,7 @@ describe('backup workflow failures and conflicts', () => {
         return fn === 'haven-backup-export-partition'
           ? (async (deps, event: { index: number }) => {
               if (failing && event.index === 2) throw new StorageUnavailableError('injected: the vault bucket is unreachable');
+              if (leaking && event.index === 0) throw new SourceNotFoundError(`could not reach postgresql://haven:${PASSWORD}@db.internal:5432/app; password=${PASSWORD}`);
               return step(deps, event as never);
             }) as Step
           : step;
@@ -84,6 +88,25 @@ describe('backup workflow failures and conflicts', () => {
     assert.equal(published.length, 1, 'published once (by Plan; Mark failed finds the record ended)');
     assert.equal(published[0]!.detail.execution_id, records[0]!.execution_id);
     assert.equal((await stack.catalog.getJob(job.job_id)).lease_owner, undefined);
+  });
+
+  test('a failure whose message quotes a connection string is recorded FAILED and announced once, with the credentials cut out everywhere', async () => {
+    failing = false;
+    const job = await stack.catalog.createJob(newJob({ type: 'dynamodb', table_name: table, segments: 2 }));
+    leaking = true;
+    const before = stack.events.length;
+    const failed = await stack.runner.run('backup', { job_id: job.job_id }).finally(() => (leaking = false));
+    failing = true;
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.error, 'BackupFailed');
+    const record = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    assert.equal(record.status, 'failed');
+    assert.equal(record.error?.code, 'SourceNotFound');
+    assert.match(record.error?.message ?? '', /^could not reach postgresql:\/\/\[redacted\]@db\.internal:5432\/app; password=\[redacted\]/);
+    const published = stack.events.slice(before).filter((e) => e.detailType === 'Backup Failed');
+    assert.equal(published.length, 1);
+    assert.equal((await stack.catalog.getJob(job.job_id)).lease_owner, undefined, 'the lease is released');
+    assert.ok(!JSON.stringify([record, published, failed.history]).includes(PASSWORD), 'no record, event or history entry holds the password');
   });
 
   test('two starts of the same job at once: exactly one runs, the other fails with a clear conflict', async () => {

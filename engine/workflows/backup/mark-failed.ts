@@ -9,7 +9,7 @@ import { isTerminal, RecordStatus } from '../../catalog/status.js';
 import { backupFailed } from '../../notifications/details.js';
 import type { ExecutionRecord, RecordError } from '../../catalog/types.js';
 import type { WorkflowDeps } from '../deps.js';
-import { causeMessage, errorCodeOf } from '../errors.js';
+import { causeMessage, errorCodeOf, failureMessage } from '../errors.js';
 import { clearStaged, readStaged, type StagedPlan } from '../staging.js';
 import type { BackupStartInput, PlanOutput } from './types.js';
 
@@ -40,9 +40,11 @@ export async function markBackupFailed(deps: WorkflowDeps, state: FailedState): 
  * only the call that made the transition publishes (of two at once, the one
  * that lost the transition neither fails nor publishes).
  *
+ * @param failure - the message, redacted here before it is recorded or announced
  * @returns the failure the record holds (the one given, unless the record had ended with another)
  */
-export async function failExecution(deps: WorkflowDeps, executionId: string, code: string, message: string): Promise<RecordError> {
+export async function failExecution(deps: WorkflowDeps, executionId: string, code: string, failure: string): Promise<RecordError> {
+  const message = failureMessage(failure);
   const record = await deps.catalog.executions.find(executionId);
   if (!record) return { code, message };
   const failed = isTerminal(record.status) ? undefined : await transitionToFailed(deps, executionId, { code, message });

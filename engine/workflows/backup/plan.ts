@@ -15,7 +15,7 @@ import { isTerminal, RecordStatus } from '../../catalog/status.js';
 import { resolvePlan } from '../../backup/run-backup.js';
 import { BackupType } from '../../snapshot/snapshot.js';
 import type { WorkflowDeps } from '../deps.js';
-import { errorCodeOf, FailureRecordedError, InvalidJobError } from '../errors.js';
+import { errorCodeOf, FailureRecordedError, failureMessage, InvalidJobError } from '../errors.js';
 import { failExecution } from './mark-failed.js';
 import { itemIndexes, stageList } from '../staged-list.js';
 import { writeStaged, type StagedPlan } from '../staging.js';
@@ -51,8 +51,9 @@ export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): P
   } catch (error) {
     // Recorded here because a run started without an execution id (a schedule) has no other way to name its record.
     const err = error as Error;
-    await failExecution(deps, execution.execution_id, errorCodeOf(err.name), err.message);
-    throw new FailureRecordedError(err.message, { cause: error });
+    const message = failureMessage(err.message);
+    await failExecution(deps, execution.execution_id, errorCodeOf(err.name), message);
+    throw new FailureRecordedError(message, { cause: error });
   }
 }
 
