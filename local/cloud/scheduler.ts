@@ -9,6 +9,7 @@
  * of waiting. Like Scheduler it never backfills: a schedule that missed
  * several runs fires once.
  */
+import { randomUUID } from 'node:crypto';
 import { GetScheduleCommand, ListSchedulesCommand, type GetScheduleCommandOutput } from '@aws-sdk/client-scheduler';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { AwsService, baseClientConfig, schedulerClient } from '../../engine/aws/clients.js';
@@ -161,7 +162,9 @@ export class CloudScheduler {
     const roleName = roleArn.slice(roleArn.lastIndexOf('/') + 1);
     const client = new SFNClient({ ...baseClientConfig(AwsService.SFN, { endpoint: this.proxyUrl, maxAttempts: 1 }), credentials: { accessKeyId: roleName, secretAccessKey: 'local', sessionToken: 'local' } });
     try {
-      return (await client.send(new StartExecutionCommand({ stateMachineArn, input }))).executionArn!;
+      // Scheduler starts executions unnamed and Step Functions names them with a UUID; moto's interpreter
+      // names every unnamed execution "None" (so a second start collides), so the name is given here.
+      return (await client.send(new StartExecutionCommand({ stateMachineArn, input, name: randomUUID() }))).executionArn!;
     } finally {
       client.destroy();
     }
