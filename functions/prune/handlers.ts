@@ -1,15 +1,15 @@
 /** Lambda entry points of the prune workflow, one per state (CDK points each function at one export). */
-import { PRUNE_FUNCTIONS } from '../registry.js';
+import { applyJobRetention } from '../../engine/workflows/prune/apply-retention.js';
+import { listPruneJobs } from '../../engine/workflows/prune/list-jobs.js';
+import { markPruneFailed } from '../../engine/workflows/prune/mark-failed.js';
+import { pruneStep } from '../../engine/workflows/prune/prune.js';
 import { stepHandler } from '../shared/step-handler.js';
-import type { WorkflowDeps } from '../../engine/workflows/deps.js';
-
-const wrap = (name: keyof typeof PRUNE_FUNCTIONS) => stepHandler(name, PRUNE_FUNCTIONS[name] as (deps: WorkflowDeps, event: unknown) => Promise<unknown>);
 
 /** List jobs. */
-export const listJobs = wrap('haven-prune-list-jobs');
+export const listJobs = stepHandler('prune-list-jobs', listPruneJobs);
 /** Apply retention (Map iteration, one job). */
-export const applyRetention = wrap('haven-prune-apply-retention');
+export const applyRetention = stepHandler('prune-apply-retention', applyJobRetention);
 /** Prune. */
-export const prune = wrap('haven-prune');
+export const prune = stepHandler('prune', pruneStep);
 /** Mark failed. */
-export const markFailed = wrap('haven-prune-mark-failed');
+export const markFailed = stepHandler('prune-mark-failed', markPruneFailed);

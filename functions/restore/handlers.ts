@@ -1,19 +1,22 @@
 /** Lambda entry points of the restore workflow, one per state (CDK points each function at one export). */
-import { RESTORE_FUNCTIONS } from '../registry.js';
+import { finalizeRestore } from '../../engine/workflows/restore/finalize.js';
+import { markRestoreFailed } from '../../engine/workflows/restore/mark-failed.js';
+import { planRestore } from '../../engine/workflows/restore/plan.js';
+import { restoreOnePartition } from '../../engine/workflows/restore/restore-partition.js';
+import { safetyBackup as runSafetyBackup } from '../../engine/workflows/restore/safety-backup.js';
+import type { RestoreContext } from '../../engine/workflows/restore/types.js';
+import { validateRestore } from '../../engine/workflows/restore/validate.js';
 import { stepHandler } from '../shared/step-handler.js';
-import type { WorkflowDeps } from '../../engine/workflows/deps.js';
-
-const wrap = (name: keyof typeof RESTORE_FUNCTIONS) => stepHandler(name, RESTORE_FUNCTIONS[name] as (deps: WorkflowDeps, event: unknown) => Promise<unknown>);
 
 /** Plan. */
-export const plan = wrap('haven-restore-plan');
+export const plan = stepHandler('restore-plan', planRestore);
 /** Safety backup. */
-export const safetyBackup = wrap('haven-restore-safety-backup');
+export const safetyBackup = stepHandler('restore-safety-backup', (deps, event: { context: RestoreContext }) => runSafetyBackup(deps, event.context));
 /** Restore partition (Map iteration). */
-export const restorePartition = wrap('haven-restore-partition');
+export const restorePartition = stepHandler('restore-partition', restoreOnePartition);
 /** Validate. */
-export const validate = wrap('haven-restore-validate');
+export const validate = stepHandler('restore-validate', validateRestore);
 /** Finalize. */
-export const finalize = wrap('haven-restore-finalize');
+export const finalize = stepHandler('restore-finalize', finalizeRestore);
 /** Mark failed. */
-export const markFailed = wrap('haven-restore-mark-failed');
+export const markFailed = stepHandler('restore-mark-failed', markRestoreFailed);

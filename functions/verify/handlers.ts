@@ -1,23 +1,27 @@
 /** Lambda entry points of the verify workflow, one per state (CDK points each function at one export). */
-import { VERIFY_FUNCTIONS } from '../registry.js';
+import { restoreOnePartition } from '../../engine/workflows/restore/restore-partition.js';
+import { checkPackBatch } from '../../engine/workflows/verify/check-batch.js';
+import { cleanupScratchStep } from '../../engine/workflows/verify/cleanup-scratch.js';
+import { compareScratch } from '../../engine/workflows/verify/compare.js';
+import { finalizeVerification } from '../../engine/workflows/verify/finalize.js';
+import { markVerificationFailed } from '../../engine/workflows/verify/mark-failed.js';
+import { planVerification } from '../../engine/workflows/verify/plan.js';
+import { prepareScratch as prepareScratchTarget } from '../../engine/workflows/verify/prepare-scratch.js';
 import { stepHandler } from '../shared/step-handler.js';
-import type { WorkflowDeps } from '../../engine/workflows/deps.js';
-
-const wrap = (name: keyof typeof VERIFY_FUNCTIONS) => stepHandler(name, VERIFY_FUNCTIONS[name] as (deps: WorkflowDeps, event: unknown) => Promise<unknown>);
 
 /** Plan. */
-export const plan = wrap('haven-verify-plan');
+export const plan = stepHandler('verify-plan', planVerification);
 /** Check packs (Map iteration). */
-export const checkPacks = wrap('haven-verify-check-packs');
+export const checkPacks = stepHandler('verify-check-packs', checkPackBatch);
 /** Prepare scratch (test restore). */
-export const prepareScratch = wrap('haven-verify-prepare-scratch');
-/** Restore partition into scratch (Map iteration; the restore workflow's step). */
-export const restorePartition = wrap('haven-verify-restore-partition');
+export const prepareScratch = stepHandler('verify-prepare-scratch', prepareScratchTarget);
+/** Restore partition into scratch (Map iteration; the restore workflow's step, in its own function so its grants reach only scratch targets). */
+export const restorePartition = stepHandler('verify-restore-partition', restoreOnePartition);
 /** Compare the scratch target with the backup. */
-export const compare = wrap('haven-verify-compare');
+export const compare = stepHandler('verify-compare', compareScratch);
 /** Clean up scratch. */
-export const cleanupScratch = wrap('haven-verify-cleanup-scratch');
+export const cleanupScratch = stepHandler('verify-cleanup-scratch', cleanupScratchStep);
 /** Finalize. */
-export const finalize = wrap('haven-verify-finalize');
+export const finalize = stepHandler('verify-finalize', finalizeVerification);
 /** Mark failed. */
-export const markFailed = wrap('haven-verify-mark-failed');
+export const markFailed = stepHandler('verify-mark-failed', markVerificationFailed);

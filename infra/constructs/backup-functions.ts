@@ -75,6 +75,7 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
   'export-partition': {
     id: 'ExportPartition',
     substitution: 'ExportPartitionFunctionArn',
+    rerunnable: 'A second export writes its own packs and the same manifest; either commits a complete partition.',
     entry: functionEntry('backup', 'export-partition'),
     database: true,
     description: 'Haven backup: export one partition into packs',
@@ -100,6 +101,7 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
   verify: {
     id: 'Verify',
     substitution: 'VerifyFunctionArn',
+    rerunnable: 'Reads only.',
     entry: functionEntry('backup', 'verify'),
     description: 'Haven backup: verify the snapshot\'s packs',
     ...FULL_STEP,
@@ -120,6 +122,7 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
   'mark-failed': {
     id: 'MarkFailed',
     substitution: 'MarkFailedFunctionArn',
+    rerunnable: 'The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.',
     entry: functionEntry('backup', 'mark-failed'),
     database: true,
     description: 'Haven backup: mark the backup failed',

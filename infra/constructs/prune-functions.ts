@@ -55,6 +55,7 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
   'list-jobs': {
     id: 'ListJobs',
     substitution: 'PruneListJobsFunctionArn',
+    rerunnable: 'Reads only.',
     entry: PRUNE_ENTRY,
     handler: 'listJobs',
     description: 'Haven prune: list jobs and settle the run\'s settings',

@@ -157,6 +157,7 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
   'mark-failed': {
     id: 'MarkFailed',
     substitution: 'RestoreMarkFailedFunctionArn',
+    rerunnable: 'The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.',
     entry: RESTORE_ENTRY,
     handler: 'markFailed',
     description: 'Haven restore: mark the restore failed',

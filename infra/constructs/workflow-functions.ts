@@ -84,6 +84,15 @@ export interface WorkflowStepSpec<K extends string> {
   readonly data?: DataAccess;
   /** Connects to databases (PostgreSQL): gets the workflow's {@link DatabaseAccess}. @default false */
   readonly database?: boolean;
+  /**
+   * Why the step is safe to start again while an earlier attempt of the
+   * same item may still run: only such steps' Task states retry
+   * `States.Timeout` (test/workflows/asl-timeouts.test.ts holds the ASL to
+   * it). Absent: the step creates records or snapshots, loads a target a
+   * second time would duplicate, builds indexes, forgets or deletes, or
+   * announces an outcome no record guards. @default not rerunnable
+   */
+  readonly rerunnable?: string;
 }
 
 /** The environment variables the workflow functions read (see `functions/shared/env.ts`). */

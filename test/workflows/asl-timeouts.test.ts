@@ -3,7 +3,7 @@
  * exactly the function's own timeout (a shorter TimeoutSeconds lets Step
  * Functions give up on, and retry, an invocation that is still running), and
  * no Task whose step is unsafe to run twice at once retries `States.Timeout`
- * (functions/registry.ts's RERUNNABLE_FUNCTIONS says which steps are safe).
+ * (the step specs' `rerunnable` says which steps are safe, and why).
  * Tasks are matched to functions through the state machines'
  * DefinitionSubstitutions, as CloudFormation resolves them; each definition
  * is read from the synthesized assembly's asset, as CloudFormation reads it.
@@ -12,7 +12,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BACKUP_SUBSTITUTIONS, PRUNE_SUBSTITUTIONS, RERUNNABLE_FUNCTIONS, RESTORE_SUBSTITUTIONS, VERIFY_SUBSTITUTIONS, type WorkflowFunctionName } from '../../functions/registry.js';
+import { BACKUP_STEP_SPECS } from '../../infra/constructs/backup-functions.js';
+import { PRUNE_STEP_SPECS } from '../../infra/constructs/prune-functions.js';
+import { RESTORE_STEP_SPECS } from '../../infra/constructs/restore-functions.js';
+import { VERIFY_STEP_SPECS } from '../../infra/constructs/verify-functions.js';
+import type { WorkflowStepSpec } from '../../infra/constructs/workflow-functions.js';
 import { synthHaven } from '../infra/support/haven-app.js';
 
 interface AslState {
@@ -37,14 +41,16 @@ function tasks(machine: string, states: Record<string, AslState>): TaskRef[] {
   ]);
 }
 
-const FUNCTION_OF_KEY: Readonly<Record<string, WorkflowFunctionName>> = { ...BACKUP_SUBSTITUTIONS, ...RESTORE_SUBSTITUTIONS, ...VERIFY_SUBSTITUTIONS, ...PRUNE_SUBSTITUTIONS };
+/** Every step's spec, the one declaration of its substitution key and whether it may rerun. */
+const SPECS: ReadonlyArray<WorkflowStepSpec<string>> = [BACKUP_STEP_SPECS, RESTORE_STEP_SPECS, VERIFY_STEP_SPECS, PRUNE_STEP_SPECS].flatMap((table) => Object.values<WorkflowStepSpec<string>>(table));
+const SPEC_OF_KEY = new Map(SPECS.map((spec) => [spec.substitution, spec]));
 
 const { app, template } = synthHaven();
 const assembly = app.synth();
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const machines = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
 
-/** Each Task with its substitution key, the function's registry name and its synthesized Timeout. */
+/** Each Task with its substitution key, the step's spec and its function's synthesized Timeout. */
 const checked = machines.flatMap(([machineId, machine]) => {
   const location = machine.Properties.DefinitionS3Location as { Key: string };
   const definition = JSON.parse(readFileSync(path.join(assembly.directory, `asset.${location.Key}`), 'utf8')) as { States: Record<string, AslState> };
@@ -56,14 +62,14 @@ const checked = machines.flatMap(([machineId, machine]) => {
     assert.equal(attribute, 'Arn', `${id} / ${state}: ${key} is not a function's ARN`);
     const fn = resources[functionId!];
     assert.equal(fn?.Type, 'AWS::Lambda::Function', `${id} / ${state}: ${key} names ${functionId}`);
-    const name = FUNCTION_OF_KEY[key];
-    assert.ok(name, `${id} / ${state}: ${key} is in no registry substitution table`);
-    return { at: `${id} / ${state} (${name})`, task, name, timeout: fn!.Properties.Timeout as number };
+    const spec = SPEC_OF_KEY.get(key);
+    assert.ok(spec, `${id} / ${state}: ${key} is in no step spec`);
+    return { at: `${id} / ${state} (${spec.id})`, task, spec, timeout: fn!.Properties.Timeout as number };
   });
 });
 
-test('the registry\'s substitution keys are unique across the four workflows, and every state machine was found', () => {
-  const keys = [BACKUP_SUBSTITUTIONS, RESTORE_SUBSTITUTIONS, VERIFY_SUBSTITUTIONS, PRUNE_SUBSTITUTIONS].flatMap((table) => Object.keys(table));
+test('the step specs\' substitution keys are unique across the four workflows, and every state machine was found', () => {
+  const keys = SPECS.map((spec) => spec.substitution);
   assert.equal(new Set(keys).size, keys.length);
   assert.equal(machines.length, 4);
   assert.equal(checked.length, keys.length, 'each function backs exactly one Task state');
@@ -78,13 +84,14 @@ test('every Task state\'s TimeoutSeconds equals its function\'s timeout', () => 
 
 test('no Task whose step must not run twice at once retries States.Timeout', () => {
   let rerunnable = 0;
-  for (const { at, task, name } of checked) {
+  for (const { at, task, spec } of checked) {
     const retried = (task.Retry ?? []).flatMap((r) => r.ErrorEquals);
-    if (RERUNNABLE_FUNCTIONS.has(name)) {
+    if (spec.rerunnable) {
       rerunnable += 1;
       continue;
     }
     assert.ok(!retried.includes('States.Timeout') && !retried.includes('States.ALL'), `${at} retries ${retried.join(', ')}`);
   }
-  assert.equal(rerunnable, RERUNNABLE_FUNCTIONS.size, 'every rerunnable function backs a Task');
+  assert.equal(rerunnable, SPECS.filter((spec) => spec.rerunnable).length, 'every rerunnable step backs a Task');
+  assert.ok(rerunnable > 0);
 });
