@@ -1,44 +1,47 @@
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LocalStack } from '../../local/stack/local-stack.js';
+import { LocalCloud } from '../../local/cloud/cloud.js';
 import { seedPrefix } from '../../local/demo/seed-data.js';
 import { newJob } from '../helpers/jobs.js';
 import { uniqueName } from '../helpers/names.js';
 import { describePrefix } from '../../local/compare/s3-prefix.js';
 
 describe('backup and restore workflows: S3', () => {
-  let stack: LocalStack;
+  let cloud: LocalCloud;
   const bucket = uniqueName('data');
   before(async () => {
-    stack = await LocalStack.create();
+    // The bucket is both the source and the restore target (other prefixes), granted as such.
+    cloud = await LocalCloud.start({ sourceBuckets: [bucket], restoreBuckets: [bucket] });
     await seedPrefix(bucket, 'app/');
   });
+  after(() => cloud.close());
 
   test('a prefix with a 0-byte object, unicode keys and a 65 MiB object round-trips with metadata', async () => {
-    const job = await stack.catalog.createJob(newJob({ type: 's3', bucket, prefix: 'app/' }));
-    const execution = await stack.runner.run('backup', { job_id: job.job_id });
+    const job = await cloud.catalog.createJob(newJob({ type: 's3', bucket, prefix: 'app/' }));
+    const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
-    const record = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
     assert.equal(record.result?.records, 6);
     assert.ok((record.result?.bytes_read ?? 0) > 65 * 1024 * 1024);
 
-    const restore = await stack.catalog.restores.create({ restore_name: 's3', backup_id: record.backup_id, destination: { type: 's3', bucket, prefix: 'restored/' }, created_by: 'test' });
-    const run = await stack.runner.run('restore', { restore_id: restore.restore_id });
+    const restore = await cloud.catalog.restores.create({ restore_name: 's3', backup_id: record.backup_id, destination: { type: 's3', bucket, prefix: 'restored/' }, created_by: 'test' });
+    const run = await cloud.workflows.run('restore', { restore_id: restore.restore_id });
     assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
     const original = await describePrefix(bucket, 'app/');
     assert.equal(original.size, 6);
     assert.deepEqual(await describePrefix(bucket, 'restored/'), original);
 
-    const selective = await stack.catalog.restores.create({
+    const selective = await cloud.catalog.restores.create({
       restore_name: 'selective',
       backup_id: record.backup_id,
       destination: { type: 's3', bucket, prefix: 'only-reports/' },
       restore_options: { key_prefixes: ['reports/'] },
       created_by: 'test',
     });
-    const selectiveRun = await stack.runner.run('restore', { restore_id: selective.restore_id });
+    const selectiveRun = await cloud.workflows.run('restore', { restore_id: selective.restore_id });
     assert.equal(selectiveRun.status, 'SUCCEEDED', `${selectiveRun.error}: ${selectiveRun.cause}`);
     const only = await describePrefix(bucket, 'only-reports/');
     assert.deepEqual([...only.keys()].sort(), [...original.keys()].filter((k) => k.startsWith('reports/')).sort());
+    assert.deepEqual(cloud.denials, []);
   });
 });
