@@ -5,38 +5,39 @@
  * exactly once in four runs, a byte budget covers the vault in a bounded
  * number of runs, and damage is found by the one run whose window holds it.
  */
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ringPosition, windowHolds } from '../../engine/verification/sample.js';
 import { seedTable } from '../../local/demo/seed-data.js';
-import { LocalStack } from '../../local/stack/local-stack.js';
+import { LocalCloud } from '../../local/cloud/cloud.js';
 import { newJob } from '../helpers/jobs.js';
 import { uniqueName } from '../helpers/names.js';
 import { Damage, damagePack } from '../helpers/vault-damage.js';
 import { packsOf, runVerification } from './verify-support.js';
 
 describe('verify workflow: sample rotation covers every pack over repeated runs', () => {
-  let stack: LocalStack;
+  let cloud: LocalCloud;
+  const table = uniqueName('sample');
   let backupId = '';
   let packs: string[] = [];
 
   before(async () => {
-    stack = await LocalStack.create();
-    const table = uniqueName('sample');
+    cloud = await LocalCloud.start({ sourceTables: [table] });
     await seedTable(table, 400);
-    const job = await stack.catalog.createJob(newJob({ type: 'dynamodb', table_name: table, segments: 8 }));
-    const run = await stack.runner.run('backup', { job_id: job.job_id });
+    const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table, segments: 8 }));
+    const run = await cloud.workflows.run('backup', { job_id: job.job_id });
     assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
-    backupId = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!.backup_id;
-    packs = [...(await packsOf(stack, backupId))];
+    backupId = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!.backup_id;
+    packs = [...(await packsOf(cloud, backupId))];
     assert.ok(packs.length >= 6, `enough packs to sample (${packs.length})`);
   });
+  after(() => cloud.close());
 
   test('four 25% runs take consecutive windows and read every pack exactly once', async () => {
     const windows: Array<{ start: number; end: number }> = [];
     let checked = 0;
     for (let i = 0; i < 4; i++) {
-      const { execution, record } = await runVerification(stack, { backup_id: backupId, level: 'sample', sample_percent: 25 });
+      const { execution, record } = await runVerification(cloud, { backup_id: backupId, level: 'sample', sample_percent: 25 });
       assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
       const window = record.result!.sample!;
       if (windows.length > 0) assert.equal(window.start, windows.at(-1)!.end, 'each run starts where the previous ended');
@@ -53,7 +54,7 @@ describe('verify workflow: sample rotation covers every pack over repeated runs'
     let runs = 0;
     while (covered.size < packs.length) {
       assert.ok(runs < packs.length, `covered ${covered.size} of ${packs.length} packs in ${runs} runs`);
-      const { record } = await runVerification(stack, { backup_id: backupId, level: 'sample', sample_bytes: 1 });
+      const { record } = await runVerification(cloud, { backup_id: backupId, level: 'sample', sample_bytes: 1 });
       assert.equal(record.status, 'completed');
       assert.equal(record.result?.packs_checked, 1, 'a budget below one pack still reads one');
       const { start, end } = record.result!.sample!;
@@ -65,11 +66,11 @@ describe('verify workflow: sample rotation covers every pack over repeated runs'
 
   test('a damaged pack is found by exactly the one 25% run whose window holds it', async () => {
     const target = packs[0]!;
-    const undo = await damagePack(stack.bucket, target, Damage.FlipByte);
+    const undo = await damagePack(cloud.bucket, target, Damage.FlipByte);
     try {
       const outcomes: string[] = [];
       for (let i = 0; i < 4; i++) {
-        const { record } = await runVerification(stack, { backup_id: backupId, level: 'sample', sample_percent: 25 });
+        const { record } = await runVerification(cloud, { backup_id: backupId, level: 'sample', sample_percent: 25 });
         outcomes.push(record.status);
         const holds = windowHolds(record.result!.sample!.start, record.result!.sample!.end, ringPosition(target));
         assert.equal(record.status, holds ? 'failed' : 'completed');

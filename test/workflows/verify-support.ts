@@ -4,26 +4,26 @@ import { dynamoDbClient } from '../../engine/aws/clients.js';
 import type { VerificationRecord } from '../../engine/catalog/types.js';
 import { createVerification, type VerificationRequest } from '../../engine/verification/create.js';
 import { snapshotReferences } from '../../engine/workflows/verify/references.js';
-import type { LocalStack } from '../../local/stack/local-stack.js';
-import type { LocalExecution } from '../../local/runner/local-runner.js';
+import type { LocalCloud } from '../../local/cloud/cloud.js';
+import type { Execution } from '../../local/cloud/workflows.js';
 
 /** A finished verification: the execution and the record. */
 export interface VerifyRunResult {
-  execution: LocalExecution;
+  execution: Execution;
   record: VerificationRecord;
 }
 
-/** Creates a verification the way the API does and runs the `verify` workflow to the end. */
-export async function runVerification(stack: LocalStack, request: Omit<VerificationRequest, 'requested_by'>): Promise<VerifyRunResult> {
-  const created = await createVerification(stack.catalog, { ...request, requested_by: 'test' });
-  const execution = await stack.runner.run('verify', { verification_id: created.verification_id });
-  return { execution, record: await stack.catalog.verifications.get(created.verification_id) };
+/** Creates a verification the way the API does and runs the deployed `verify` workflow to the end. */
+export async function runVerification(cloud: LocalCloud, request: Omit<VerificationRequest, 'requested_by'>): Promise<VerifyRunResult> {
+  const created = await createVerification(cloud.catalog, { ...request, requested_by: 'test' });
+  const execution = await cloud.workflows.run('verify', { verification_id: created.verification_id });
+  return { execution, record: await cloud.catalog.verifications.get(created.verification_id) };
 }
 
 /** The packs a backup's snapshot references. */
-export async function packsOf(stack: LocalStack, backupId: string): Promise<Set<string>> {
-  const backup = await stack.catalog.getBackup(backupId);
-  const vault = await stack.deps.vault();
+export async function packsOf(cloud: LocalCloud, backupId: string): Promise<Set<string>> {
+  const backup = await cloud.catalog.getBackup(backupId);
+  const vault = await cloud.deps.vault();
   const refs = snapshotReferences(await vault.loadIndex(), await vault.readSnapshot(backup.result!.snapshot_id));
   return new Set(refs.packs.keys());
 }
