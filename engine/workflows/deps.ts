@@ -36,4 +36,10 @@ export interface WorkflowDeps {
   now(): Date;
   /** S3 Object Lock on the vault, in deployments that turn it on (retention and prune read and extend it). */
   objectLock?: ObjectLocker;
+  /**
+   * The bucket test restores of S3 backups write their scratch prefixes to
+   * (its own bucket, without Object Lock, so cleanup can delete); the vault
+   * bucket when not set.
+   */
+  scratchBucket?: string;
 }

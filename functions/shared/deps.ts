@@ -24,6 +24,7 @@ export function workflowDeps(settings: FunctionSettings = readSettings()): Workf
     publish: outcomePublisher(catalog, settings),
     now: () => new Date(),
     ...objectLocker(settings),
+    ...(settings.scratchBucket ? { scratchBucket: settings.scratchBucket } : {}),
   };
 }
 

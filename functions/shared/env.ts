@@ -21,6 +21,8 @@ export interface FunctionSettings {
   notificationTopicArn?: string;
   /** S3 Object Lock mode of the vault bucket (`HAVEN_OBJECT_LOCK_MODE`), when the deployment turned it on. */
   objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
+  /** The bucket test restores write S3 scratch prefixes to (`HAVEN_SCRATCH_BUCKET`, verify functions only). */
+  scratchBucket?: string;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -42,6 +44,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): FunctionSett
     events: env.HAVEN_EVENTS === 'off' ? 'off' : 'on',
     ...(env.HAVEN_NOTIFICATION_TOPIC_ARN ? { notificationTopicArn: env.HAVEN_NOTIFICATION_TOPIC_ARN } : {}),
     ...objectLockMode(env.HAVEN_OBJECT_LOCK_MODE),
+    ...(env.HAVEN_SCRATCH_BUCKET ? { scratchBucket: env.HAVEN_SCRATCH_BUCKET } : {}),
   };
 }
 

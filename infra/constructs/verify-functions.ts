@@ -9,31 +9,27 @@
  * | --- | --- | --- | --- | --- |
  * | plan | read/write | write (stages the pack list) | | |
  * | check-packs | | write (stages problems); ListBucketVersions under `vault/data/` | | |
- * | prepare-scratch | read/write | write (stages the test restore's plan) | tables: DescribeTable, CreateTable, UpdateTimeToLive, Scan | |
- * | restore-partition | | read | tables: DescribeTable, BatchWriteItem, PutItem; objects: PutObject, AbortMultipartUpload; vault key: GenerateDataKey through S3 | |
- * | compare | | read (the staged plan; its ListBucket and Decrypt read scratch objects back) | tables: DescribeTable, Scan; objects: GetObject | |
- * | cleanup-scratch | | | tables: DeleteTable; objects: DeleteObject, DeleteObjectVersion; ListBucketVersions under `haven-verify-` | |
+ * | prepare-scratch | read/write | write (stages the test restore's plan) | tables: DescribeTable, CreateTable, UpdateTimeToLive, Scan; ListBucket | |
+ * | restore-partition | | read | tables: DescribeTable, BatchWriteItem, PutItem; objects: PutObject, AbortMultipartUpload; ListBucket; vault key: GenerateDataKey through S3 | |
+ * | compare | | read | tables: DescribeTable, Scan; objects: GetObject; ListBucket (the vault read grant's kms:Decrypt reads them back) | |
+ * | cleanup-scratch | | | tables: DeleteTable; objects: DeleteObject, DeleteObjectVersion; ListBucket; ListBucketVersions under `haven-verify-` | |
  * | finalize, mark-failed | read/write | read, clear staging | | yes |
  *
  * Scratch targets are DynamoDB tables named `haven-verify-<verification
  * id>` in the stack's account and region, and keys under `haven-verify-`
- * in the vault bucket (outside the vault prefix); nothing else may be
- * created or deleted. The vault bucket is SSE-KMS with the vault key, so
- * writing scratch objects needs `kms:GenerateDataKey` on it (granted only
- * through S3) and reading them back `kms:Decrypt`. Prepare-scratch and
- * compare head the bucket (HeadBucket, authorized by `s3:ListBucket` with
- * no prefix) before listing the scratch prefix: their vault read grant's
- * `s3:ListBucket` is unconditioned for that reason. Cleanup lists and deletes every version of the
- * scratch prefix (DeleteObjects with version ids). A lifecycle rule expires
- * anything left under that prefix after two days (a Lambda still writing
- * after cleanup, say).
- *
- * With Object Lock on the vault bucket, the bucket's default retention
- * locks scratch object versions too, and cleanup cannot delete them (it
- * sends no governance bypass, and compliance mode allows none): see
- * infra/README.md.
+ * in the scratch bucket; nothing else may be created or deleted. The
+ * scratch bucket is this construct's own (`HAVEN_SCRATCH_BUCKET` names it
+ * to every verify function): SSE-KMS with the vault key (writing scratch
+ * objects needs `kms:GenerateDataKey`, reading them back `kms:Decrypt`,
+ * both only through S3), with neither versioning nor Object Lock, so
+ * cleanup deletes for good even when the vault bucket locks every object.
+ * The steps head it (HeadBucket, authorized by `s3:ListBucket` with no
+ * prefix) before listing a scratch prefix, so that grant is unconditioned.
+ * A lifecycle rule expires anything left after two days (a Lambda still
+ * writing after cleanup, say).
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 // Types only (erased at runtime): the compiler checks each handler name is an export of the entry.
@@ -43,7 +39,7 @@ import { acknowledgeWildcardResources } from '../nag.js';
 import { KeyService, viaService } from '../via-service.js';
 import { functionEntry } from '../paths.js';
 import { DEFAULT_VAULT_PREFIX } from './vault-bucket.js';
-import { CatalogAccess, VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
+import { CatalogAccess, VaultAccess, WorkflowEnv, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
 
 /** The verify workflow's steps. */
 export const VerifyStep = {
@@ -100,32 +96,38 @@ export const VERIFY_STEP_SPECS: Readonly<Record<VerifyStep, VerifyStepSpec>> = {
 export interface ScratchAccess {
   /** DynamoDB actions on `haven-verify-*` tables. */
   readonly table: readonly string[];
-  /** S3 actions on `haven-verify-*` keys of the vault bucket. */
+  /** S3 actions on `haven-verify-*` keys of the scratch bucket. */
   readonly objects: readonly string[];
-  /** `s3:ListBucketVersions` under `haven-verify-`. */
-  readonly listVersions: boolean;
-  /** `s3:ListBucket` on the vault bucket, unconditioned (HeadBucket sends no prefix). */
+  /** `s3:ListBucket` on the scratch bucket, unconditioned (HeadBucket sends no prefix). */
   readonly listBucket: boolean;
   /** Vault key actions through S3 (scratch objects are SSE-KMS with it). */
   readonly keyActions: readonly string[];
 }
 
-const NO_SCRATCH: ScratchAccess = { table: [], objects: [], listVersions: false, listBucket: false, keyActions: [] };
+const NO_SCRATCH: ScratchAccess = { table: [], objects: [], listBucket: false, keyActions: [] };
 
 /**
- * What each step may do to scratch targets. Every step that touches a
- * scratch prefix also reads the vault (the staged plan), and that grant's
- * unconditioned `s3:ListBucket` and `kms:Decrypt` on the vault key cover
- * heading the bucket, listing the prefix and reading scratch objects back;
- * writing them needs `kms:GenerateDataKey` besides.
+ * What each step may do to scratch targets. S3 scratch prefixes live in the
+ * scratch bucket (its own, without Object Lock or versioning, so cleanup
+ * deletes for good); its objects are SSE-KMS under the vault key, so
+ * writing them needs `kms:GenerateDataKey` and reading them back
+ * `kms:Decrypt`, through S3 only.
  */
 export const SCRATCH_ACCESS: Readonly<Record<VerifyStep, ScratchAccess>> = {
   plan: NO_SCRATCH,
   'check-packs': NO_SCRATCH,
-  'prepare-scratch': { ...NO_SCRATCH, table: ['dynamodb:DescribeTable', 'dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:Scan'] },
-  'restore-partition': { ...NO_SCRATCH, table: ['dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'], objects: ['s3:PutObject', 's3:AbortMultipartUpload'], keyActions: ['kms:GenerateDataKey'] },
-  compare: { ...NO_SCRATCH, table: ['dynamodb:DescribeTable', 'dynamodb:Scan'], objects: ['s3:GetObject'] },
-  'cleanup-scratch': { ...NO_SCRATCH, table: ['dynamodb:DeleteTable'], objects: ['s3:DeleteObject', 's3:DeleteObjectVersion'], listVersions: true },
+  // Heads the scratch bucket (and lists the prefix) to check an S3 scratch target is empty.
+  'prepare-scratch': { ...NO_SCRATCH, table: ['dynamodb:DescribeTable', 'dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:Scan'], listBucket: true },
+  'restore-partition': {
+    table: ['dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+    objects: ['s3:PutObject', 's3:AbortMultipartUpload'],
+    listBucket: true,
+    keyActions: ['kms:GenerateDataKey'],
+  },
+  // kms:Decrypt on the vault key comes with the vault read grant.
+  compare: { table: ['dynamodb:DescribeTable', 'dynamodb:Scan'], objects: ['s3:GetObject'], listBucket: true, keyActions: [] },
+  // ListObjectVersions is authorized as s3:ListBucketVersions; a bucket without versioning lists one version per key.
+  'cleanup-scratch': { ...NO_SCRATCH, table: ['dynamodb:DeleteTable'], objects: ['s3:DeleteObject', 's3:DeleteObjectVersion'], listBucket: true },
   finalize: NO_SCRATCH,
   'mark-failed': NO_SCRATCH,
 };
@@ -137,8 +139,14 @@ export type VerifyFunctionsProps = WorkflowResources;
 export class VerifyFunctions extends WorkflowFunctions<VerifyStep, VerifySubstitutionKey> {
   /** The ARN pattern of scratch tables. */
   readonly scratchTableArn: string;
-  /** The ARN pattern of scratch objects in the vault bucket. */
+  /** The ARN pattern of scratch objects in the scratch bucket. */
   readonly scratchObjectsArn: string;
+  /**
+   * Where S3 test restores write: a bucket of its own (SSE-KMS with the
+   * vault key, no versioning and no Object Lock, so cleanup deletes for good;
+   * everything expires after two days if a cleanup never ran).
+   */
+  readonly scratchBucket: s3.Bucket;
 
   /**
    * @param scope - the parent construct
@@ -149,8 +157,22 @@ export class VerifyFunctions extends WorkflowFunctions<VerifyStep, VerifySubstit
     super(scope, id, { ...props, steps: VERIFY_STEP_SPECS });
     const bucket = props.vault.bucket;
     const vaultPrefix = props.vaultPrefix ?? DEFAULT_VAULT_PREFIX;
+    this.scratchBucket = new s3.Bucket(this, 'Scratch', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.vaultKey.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: props.vault.accessLogsBucket,
+      serverAccessLogsPrefix: 'verify-scratch/',
+      lifecycleRules: [{ id: 'expire-verify-scratch', expiration: Duration.days(2), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      // Holds nothing for longer than a verification (and two days at most): nothing to keep.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.scratchTableArn = Stack.of(this).formatArn({ service: 'dynamodb', resource: 'table', resourceName: `${SCRATCH_PREFIX}*` });
-    this.scratchObjectsArn = bucket.arnForObjects(`${SCRATCH_PREFIX}*`);
+    this.scratchObjectsArn = this.scratchBucket.arnForObjects(`${SCRATCH_PREFIX}*`);
 
     for (const step of Object.values(VerifyStep)) {
       const access = SCRATCH_ACCESS[step];
@@ -165,26 +187,20 @@ export class VerifyFunctions extends WorkflowFunctions<VerifyStep, VerifySubstit
         wildcards.push(this.scratchObjectsArn);
       }
       if (access.listBucket) {
-        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.scratchBucket.bucketArn] }));
       }
       if (access.keyActions.length > 0) {
         role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...access.keyActions], resources: [props.vaultKey.key.keyArn], conditions: viaService(this, [KeyService.S3]) }));
       }
-      if (access.listVersions) {
-        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${SCRATCH_PREFIX}*`] } } }));
+      if (step === VerifyStep.CleanupScratch) {
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [this.scratchBucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${SCRATCH_PREFIX}*`] } } }));
       }
+      this.functions[step].function.addEnvironment(WorkflowEnv.ScratchBucket, this.scratchBucket.bucketName);
       acknowledgeWildcardResources(role, wildcards, `Scoped wildcard: scratch tables and keys named ${SCRATCH_PREFIX}<verification id>, created and removed by test restores.`);
     }
     // Quick checks list a pack's versions to see it was never overwritten.
     this.functions['check-packs'].role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${vaultPrefix}/data/*`] } } }),
     );
-    bucket.addLifecycleRule({
-      id: 'expire-verify-scratch',
-      prefix: SCRATCH_PREFIX,
-      expiration: Duration.days(2),
-      noncurrentVersionExpiration: Duration.days(1),
-      abortIncompleteMultipartUploadAfter: Duration.days(1),
-    });
   }
 }

@@ -101,6 +101,8 @@ export const WorkflowEnv = {
   VaultUri: 'HAVEN_VAULT_URI',
   KmsKeyId: 'HAVEN_KMS_KEY_ID',
   ObjectLockMode: 'HAVEN_OBJECT_LOCK_MODE',
+  /** Verify functions only: where S3 test restores write (functions/shared/env.ts). */
+  ScratchBucket: 'HAVEN_SCRATCH_BUCKET',
 } as const;
 
 /** The tables and buckets the steps' {@link DataAccess} applies to. */

@@ -220,7 +220,8 @@ test('no other principal may invoke the backup functions (no resource policies)'
 });
 
 test('no statement anywhere allows a wildcard action, nor a wildcard resource other than reviewed scoped suffixes', () => {
-  const scopedSuffix = [`<${vaultBucketId}.Arn>/vault/*`, `<${vaultBucketId}.Arn>/vault/staging/*`, `<${vaultBucketId}.Arn>/haven-verify-*`, 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*'];
+  const scratchBucketId = logicalId(stack, stack.verifyFunctions.scratchBucket);
+  const scopedSuffix = [`<${vaultBucketId}.Arn>/vault/*`, `<${vaultBucketId}.Arn>/vault/staging/*`, `<${scratchBucketId}.Arn>/haven-verify-*`, 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*'];
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::IAM::Policy') continue;
     for (const s of list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement)) {

@@ -88,7 +88,7 @@ const pruneFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`
 const verifyFunctionAcks = (id: string, vault: boolean, scratch: { table?: boolean; objects?: boolean } = {}, staging = false) => [
   ...workflowFunctionAcks(`Verify/${id}`, vault, staging),
   ...(scratch.table ? [`Verify/${id}/Role AwsSolutions-IAM5[Resource::arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*]`] : []),
-  ...(scratch.objects ? [`Verify/${id}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/haven-verify-*]`] : []),
+  ...(scratch.objects ? [`Verify/${id}/Role AwsSolutions-IAM5[Resource::<VerifyScratch.Arn>/haven-verify-*]`] : []),
 ];
 
 test('the acknowledged rules are exactly the expected, reviewed set', () => {

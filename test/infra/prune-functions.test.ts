@@ -61,22 +61,23 @@ test('each role has exactly: its log group, the catalog, the prune vault grant w
   }
 });
 
-test('only the prune roles may delete vault objects outside staging/; the API deletes only snapshots, verify\'s cleanup-scratch only haven-verify-* scratch objects; no other role deletes anything else', () => {
+test('only the prune roles may delete vault objects outside staging/; the API deletes only snapshots; nothing else deletes from the vault bucket, and only cleanup-scratch deletes scratch objects (in their own bucket)', () => {
   const pruneRoles = new Set([fn('apply-retention').roleId, fn('prune').roleId]);
   const cleanupScratchRole = fnOf(stack.verifyFunctions.functions['cleanup-scratch']).roleId;
   const staging = `s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`;
-  const scratch = [`s3:DeleteObject on <${vaultBucketId}.Arn>/haven-verify-*`, `s3:DeleteObjectVersion on <${vaultBucketId}.Arn>/haven-verify-*`];
+  const scratchBucketId = logicalId(stack, stack.verifyFunctions.scratchBucket);
+  const scratch = [`s3:DeleteObject on <${scratchBucketId}.Arn>/haven-verify-*`, `s3:DeleteObjectVersion on <${scratchBucketId}.Arn>/haven-verify-*`];
   let scratchDeleters = 0;
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::IAM::Role' || pruneRoles.has(id)) continue;
-    const deletes = permissionsOf(template, id).filter((p) => p.startsWith('s3:DeleteObject') && p.includes(vaultBucketId));
+    const deletes = permissionsOf(template, id).filter((p) => p.startsWith('s3:DeleteObject') && (p.includes(vaultBucketId) || p.includes(scratchBucketId)));
     if (id.startsWith('ApiFunction')) {
       // DELETE /backup/backups/{id} forgets one backup: its snapshot object, nothing else.
       assert.deepEqual(deletes, [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/snapshots/*`], id);
       continue;
     }
     if (id === cleanupScratchRole) {
-      // Scratch targets of test restores live outside vault/: the role may delete their objects and versions, and nothing under vault/.
+      // Scratch targets of test restores live in the scratch bucket: the role may delete their objects and versions, nothing of the vault bucket.
       assert.deepEqual(deletes, scratch, id);
       scratchDeleters += 1;
       continue;

@@ -3,18 +3,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Match } from 'aws-cdk-lib/assertions';
 import { synthHaven } from './support/haven-app.js';
+import { logicalId } from './support/template.js';
 
-const { template } = synthHaven();
+const { stack, template } = synthHaven();
 
-/** The vault bucket's logical id: the only bucket with a KMS key. */
+/** The vault bucket's logical id and properties. */
 function vaultBucket(): { id: string; props: Record<string, unknown> } {
-  const buckets = template.findResources('AWS::S3::Bucket', {
-    Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] } },
-  });
-  const ids = Object.keys(buckets);
-  assert.equal(ids.length, 1, 'exactly one SSE-KMS bucket');
-  const id = ids[0] as string;
-  return { id, props: (buckets[id] as { Properties: Record<string, unknown> }).Properties };
+  const id = logicalId(stack, stack.vault.bucket);
+  const props = (template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>)[id]!.Properties;
+  assert.match(JSON.stringify(props.BucketEncryption), /aws:kms/);
+  return { id, props };
 }
 
 test('vault key: rotation on, symmetric, retained, aliased alias/haven-vault', () => {

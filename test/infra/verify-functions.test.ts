@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { VERIFY_ENTRY, VERIFY_STEP_SPECS, VERIFY_SUBSTITUTION_KEYS, type VerifyStep } from '../../infra/constructs/verify-functions.js';
+import { WorkflowEnv } from '../../infra/constructs/workflow-functions.js';
 import { functionEntry } from '../../infra/paths.js';
 import { synthHaven } from './support/haven-app.js';
 import { flat, list, logicalId, pairs, permissionsOf, via, type Statement } from './support/template.js';
@@ -20,7 +21,9 @@ const { resources, vaultBucketId, vaultKeyId, NOTIFY, catalog, VAULT_WRITE, VAUL
 type Vault = 'none' | 'read' | 'write';
 type Catalog = 'none' | 'readWrite';
 const TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*';
-const OBJECTS = `<${vaultBucketId}.Arn>/haven-verify-*`;
+const scratchBucketId = logicalId(stack, stack.verifyFunctions.scratchBucket);
+const OBJECTS = `<${scratchBucketId}.Arn>/haven-verify-*`;
+const SCRATCH_BUCKET = `<${scratchBucketId}.Arn>`;
 const BUCKET = `<${vaultBucketId}.Arn>`;
 const VAULT_KEY = `<${vaultKeyId}.Arn>`;
 
@@ -28,9 +31,9 @@ const VAULT_KEY = `<${vaultKeyId}.Arn>`;
  * What each step needs, written out independently of VERIFY_STEP_SPECS
  * (engine/workflows/verify/*, engine/verification/*): plan, check-packs and
  * prepare-scratch stage into the vault; the scratch steps read the staged
- * plan, restore into and read back SSE-KMS objects of the vault bucket and
- * head the bucket (ListBucket with no prefix); cleanup lists and deletes
- * every version; finalize and mark-failed read and clear the run's staging.
+ * plan, restore into and read back SSE-KMS objects of the scratch bucket and
+ * head it (ListBucket with no prefix); cleanup lists and deletes every
+ * version; finalize and mark-failed read and clear the run's staging.
  */
 const EXPECTED: Record<VerifyStep, { handler: string; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean; scratch: string[] }> = {
   plan: { handler: 'plan', catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false, scratch: [] },
@@ -41,7 +44,7 @@ const EXPECTED: Record<VerifyStep, { handler: string; catalog: Catalog; vault: V
     vault: 'write',
     clearsStaging: false,
     events: false,
-    scratch: [...pairs(['dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:UpdateTimeToLive'], [TABLE])],
+    scratch: [...pairs(['dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:UpdateTimeToLive'], [TABLE]), `s3:ListBucket on ${SCRATCH_BUCKET}`],
   },
   'restore-partition': {
     handler: 'restorePartition',
@@ -52,6 +55,7 @@ const EXPECTED: Record<VerifyStep, { handler: string; catalog: Catalog; vault: V
     scratch: [
       ...pairs(['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem'], [TABLE]),
       ...pairs(['s3:AbortMultipartUpload', 's3:PutObject'], [OBJECTS]),
+      `s3:ListBucket on ${SCRATCH_BUCKET}`,
       `kms:GenerateDataKey on ${VAULT_KEY}${via('s3')}`,
     ],
   },
@@ -61,7 +65,7 @@ const EXPECTED: Record<VerifyStep, { handler: string; catalog: Catalog; vault: V
     vault: 'read',
     clearsStaging: false,
     events: false,
-    scratch: [...pairs(['dynamodb:DescribeTable', 'dynamodb:Scan'], [TABLE]), `s3:GetObject on ${OBJECTS}`],
+    scratch: [...pairs(['dynamodb:DescribeTable', 'dynamodb:Scan'], [TABLE]), `s3:GetObject on ${OBJECTS}`, `s3:ListBucket on ${SCRATCH_BUCKET}`],
   },
   'cleanup-scratch': {
     handler: 'cleanupScratch',
@@ -69,7 +73,12 @@ const EXPECTED: Record<VerifyStep, { handler: string; catalog: Catalog; vault: V
     vault: 'none',
     clearsStaging: false,
     events: false,
-    scratch: [`dynamodb:DeleteTable on ${TABLE}`, ...pairs(['s3:DeleteObject', 's3:DeleteObjectVersion'], [OBJECTS]), `s3:ListBucketVersions on ${BUCKET} if StringLike s3:prefix=haven-verify-*`],
+    scratch: [
+      `dynamodb:DeleteTable on ${TABLE}`,
+      ...pairs(['s3:DeleteObject', 's3:DeleteObjectVersion'], [OBJECTS]),
+      `s3:ListBucket on ${SCRATCH_BUCKET}`,
+      `s3:ListBucketVersions on ${SCRATCH_BUCKET} if StringLike s3:prefix=haven-verify-*`,
+    ],
   },
   finalize: { handler: 'finalize', catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true, scratch: [] },
   'mark-failed': { handler: 'markFailed', catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true, scratch: [] },
@@ -122,25 +131,23 @@ test('version listings are limited by prefix (scratch to haven-verify-*, packs t
   }
 });
 
-test('the vault bucket expires leftover scratch objects under haven-verify-', () => {
-  const bucket = resources[vaultBucketId]!.Properties as { LifecycleConfiguration: { Rules: Array<{ Id?: string; Prefix?: string; ExpirationInDays?: number; Status: string }> } };
-  const rule = bucket.LifecycleConfiguration.Rules.find((r) => r.Id === 'expire-verify-scratch');
-  assert.equal(rule?.Prefix, 'haven-verify-');
+test('scratch objects live in their own bucket: under the vault key, with neither versioning nor Object Lock, expired after two days, and every verify function is told its name', () => {
+  const scratch = resources[scratchBucketId]!.Properties as Record<string, unknown> & { LifecycleConfiguration: { Rules: Array<{ Id?: string; ExpirationInDays?: number; Status: string }> } };
+  assert.equal(scratch.VersioningConfiguration, undefined);
+  assert.equal(scratch.ObjectLockEnabled, undefined);
+  assert.match(JSON.stringify(scratch.BucketEncryption), new RegExp(vaultKeyId));
+  const rule = scratch.LifecycleConfiguration.Rules.find((r) => r.Id === 'expire-verify-scratch');
   assert.equal(rule?.ExpirationInDays, 2);
   assert.equal(rule?.Status, 'Enabled');
-  assert.ok(bucket.LifecycleConfiguration.Rules.some((r) => r.Id === 'abort-incomplete-uploads-and-expire-old-versions'), 'the vault\'s own rule stays');
+  const vault = resources[vaultBucketId]!.Properties as { LifecycleConfiguration: { Rules: Array<{ Id?: string }> } };
+  assert.ok(!vault.LifecycleConfiguration.Rules.some((r) => r.Id === 'expire-verify-scratch'), 'nothing of the test restores is in the vault bucket');
+  for (const step of STEPS) {
+    const variables = (fn(step).props.Environment as { Variables: Record<string, unknown> }).Variables;
+    assert.deepEqual(variables[WorkflowEnv.ScratchBucket], { Ref: scratchBucketId }, step);
+  }
 });
 
-test('the verify state machine substitutes each function and may invoke exactly those eight', () => {
-  assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...VERIFY_SUBSTITUTION_KEYS].sort());
-  for (const step of STEPS) assert.deepEqual(machine.DefinitionSubstitutions[VERIFY_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
-  const permissions = permissionsOf(template, machine.RoleArn['Fn::GetAtt'][0]);
-  assert.deepEqual(permissions.filter((p) => p.startsWith('lambda:')), pairs(['lambda:InvokeFunction'], STEPS.map((s) => `<${fn(s).id}.Arn>`)).sort());
-  template.hasOutput('VerifyStateMachineArn', { Value: { Ref: machineId } });
-  assert.ok(flat(vaultKeyId).length > 0);
-});
-
-test('the test restore can write and read back scratch objects in the SSE-KMS vault bucket: restore-partition may generate data keys only through S3, compare decrypt and head the bucket', () => {
+test('the test restore can write and read back scratch objects in the SSE-KMS scratch bucket: restore-partition may generate data keys only through S3, compare decrypt and head the bucket', () => {
   const restore = permissionsOf(template, fn('restore-partition').roleId);
   assert.ok(restore.includes(`kms:GenerateDataKey on ${VAULT_KEY}${via('s3')}`));
   assert.ok(restore.includes(`kms:Decrypt on ${VAULT_KEY}`), 'multipart uploads need Decrypt too (from its vault read)');
@@ -148,7 +155,7 @@ test('the test restore can write and read back scratch objects in the SSE-KMS va
   const compare = permissionsOf(template, fn('compare').roleId);
   assert.deepEqual(compare.filter((p) => p.startsWith('kms:')), [`kms:Decrypt on ${VAULT_KEY}`]);
   assert.ok(compare.includes(`s3:GetObject on ${OBJECTS}`));
-  assert.ok(compare.includes(`s3:ListBucket on ${BUCKET}`), 'HeadBucket before listing the scratch prefix');
+  assert.ok(compare.includes(`s3:ListBucket on ${SCRATCH_BUCKET}`), 'HeadBucket before listing the scratch prefix');
 });
 
 test('still nag-clean', () => {

@@ -89,6 +89,6 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
     batch_indexes: itemIndexes(batches),
     max_concurrency: MAX_CONCURRENCY,
     test_restore: testRestore,
-    scratch: testRestore ? scratchTarget(sourceType, run.verification_id!, bucketOfUri(deps.vaultUri)) : null,
+    scratch: testRestore ? scratchTarget(sourceType, run.verification_id!, deps.scratchBucket ?? bucketOfUri(deps.vaultUri)) : null,
   };
 }

@@ -46,7 +46,7 @@ export function workflowFixture({ stack, template }: Pick<SynthResult, 'stack' |
     return ids[0] as string;
   };
   const tableId = only('AWS::DynamoDB::GlobalTable');
-  const vaultBucketId = only('AWS::S3::Bucket', (p) => JSON.stringify(p.BucketEncryption ?? '').includes('aws:kms'));
+  const vaultBucketId = logicalId(stack, stack.vault.bucket);
   const vaultKeyId = logicalId(stack, stack.vaultKey.key);
   const catalogKeyId = logicalId(stack, stack.catalog.encryptionKey);
   const topicId = logicalId(stack, stack.notifications.topic);

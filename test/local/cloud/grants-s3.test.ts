@@ -14,6 +14,11 @@ import { createVerification } from '../../../engine/verification/create.js';
 import { newJob } from '../../helpers/jobs.js';
 import { uniqueName } from '../../helpers/names.js';
 import { removeAction } from '../../helpers/template-edit.js';
+import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { s3Client } from '../../../engine/aws/clients.js';
+import { SCRATCH_PREFIX } from '../../../engine/verification/scratch.js';
+import { HavenContextKey } from '../../../infra/config.js';
+import { WorkflowEnv } from '../../../infra/constructs/workflow-functions.js';
 
 const SMALL_BIG_FILE = 256 * 1024;
 
@@ -79,5 +84,36 @@ describe('an S3 prefix without s3:ListBucket on the source bucket', () => {
     assert.equal(record.status, 'failed');
     assert.match(`${record.error?.code} ${record.error?.message}`, /AccessDenied|not authorized|denied/i);
     assert.ok(cloud.denials.some((d) => d.decision.denied?.request.action === 's3:ListBucket'));
+  });
+});
+
+describe('an S3 test restore with Object Lock on the vault bucket', () => {
+  const bucket = uniqueName('s3lock');
+  let cloud: LocalCloud;
+
+  before(async () => {
+    cloud = await LocalCloud.start({ sourceBuckets: [bucket], context: { [HavenContextKey.ObjectLockMode]: 'GOVERNANCE', [HavenContextKey.ObjectLockDays]: 1 } });
+    await seedPrefix(bucket, 'app/', SMALL_BIG_FILE);
+  });
+  after(() => cloud.close());
+
+  test('verifies, and its cleanup leaves no scratch object behind (scratch has its own bucket, without Object Lock)', async () => {
+    // Prepare
+    const job = await cloud.catalog.createJob(newJob({ type: 's3', bucket, prefix: 'app/' }));
+    const backup = await cloud.workflows.run('backup', { job_id: job.job_id });
+    const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    assert.equal(backup.status, 'SUCCEEDED', `${record.error?.code}: ${record.error?.message}`);
+    const verification = await createVerification(cloud.catalog, { backup_id: record.backup_id, level: 'test_restore', requested_by: 'test' });
+
+    // Act
+    const verify = await cloud.workflows.run('verify', { verification_id: verification.verification_id });
+
+    // Assess
+    const verified = await cloud.catalog.verifications.get(verification.verification_id);
+    assert.equal(verify.status, 'SUCCEEDED', `${verified.error?.code ?? verify.error}: ${verified.error?.message ?? verify.cause}`);
+    const scratchBucket = cloud.fn('Verify/CleanupScratch').environment[WorkflowEnv.ScratchBucket]!;
+    const left = await s3Client().send(new ListObjectVersionsCommand({ Bucket: scratchBucket, Prefix: SCRATCH_PREFIX }));
+    assert.deepEqual([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])].map((v) => v.Key), []);
+    assert.deepEqual(cloud.denials.map((d) => `${d.principal} ${d.decision.denied?.request.action}`), []);
   });
 });
