@@ -34,6 +34,23 @@ describe('API Gateway access logging and the account role', () => {
   });
 });
 
+describe('two stacks in one account', () => {
+  test('deploy side by side: their key aliases and schedule groups derive from their names', async () => {
+    // Act: two stacks into the same emulator account at once (fixed names made the second fail)
+    const clouds = await Promise.all([LocalCloud.start({ name: 'first' }), LocalCloud.start({ name: 'second' })]);
+
+    // Assess
+    try {
+      const aliases = clouds.map((c) => [...c.deployment.aliases.keys()].sort());
+      assert.notDeepEqual(aliases[0], aliases[1]);
+      assert.ok(aliases.every((names, i) => names.every((alias) => alias.includes(clouds[i]!.deployment.stackName))), JSON.stringify(aliases));
+      assert.notEqual(clouds[0]!.output('ScheduleGroupName'), clouds[1]!.output('ScheduleGroupName'));
+    } finally {
+      await Promise.all(clouds.map((c) => c.close()));
+    }
+  });
+});
+
 describe('a backup that fails in Plan', () => {
   const missing = uniqueName('missing');
   let cloud: LocalCloud;
