@@ -5,12 +5,12 @@ import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws
 import { s3Client } from '../../engine/aws/clients.js';
 import type { ExecutionRecord, RetentionPolicy } from '../../engine/catalog/types.js';
 import { packKey } from '../../engine/pack/pack-builder.js';
-import type { LocalStack } from '../../local/stack/local-stack.js';
+import type { LocalCloud } from '../../local/cloud/cloud.js';
 import { describePrefix } from '../../local/compare/s3-prefix.js';
 import { newJob } from '../helpers/jobs.js';
 import { uniqueName } from '../helpers/names.js';
 
-/** A source bucket for one test file. */
+/** A source bucket (created before the cloud that grants it starts). */
 export async function sourceBucket(): Promise<string> {
   const bucket = uniqueName('prune-src');
   await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
@@ -28,26 +28,26 @@ export async function removeObject(bucket: string, key: string): Promise<void> {
 }
 
 /** Creates a job backing up `prefix` of `bucket`. */
-export async function createJob(stack: LocalStack, bucket: string, prefix: string, retention: RetentionPolicy, backupType: 'full' | 'incremental' = 'incremental'): Promise<string> {
-  const job = await stack.catalog.createJob(newJob({ type: 's3', bucket, prefix }, { retention, backup_type: backupType }));
+export async function createJob(cloud: LocalCloud, bucket: string, prefix: string, retention: RetentionPolicy, backupType: 'full' | 'incremental' = 'incremental'): Promise<string> {
+  const job = await cloud.catalog.createJob(newJob({ type: 's3', bucket, prefix }, { retention, backup_type: backupType }));
   return job.job_id;
 }
 
 /** Runs a backup to completion and returns its record. */
-export async function backup(stack: LocalStack, jobId: string): Promise<ExecutionRecord> {
-  const run = await stack.runner.run('backup', { job_id: jobId });
+export async function backup(cloud: LocalCloud, jobId: string): Promise<ExecutionRecord> {
+  const run = await cloud.workflows.run('backup', { job_id: jobId });
   assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
-  return newestBackup(stack, jobId);
+  return newestBackup(cloud, jobId);
 }
 
 /** The job's newest execution record. */
-export async function newestBackup(stack: LocalStack, jobId: string): Promise<ExecutionRecord> {
-  return (await stack.catalog.listExecutions({ job_id: jobId, limit: 1 })).items[0]!;
+export async function newestBackup(cloud: LocalCloud, jobId: string): Promise<ExecutionRecord> {
+  return (await cloud.catalog.listExecutions({ job_id: jobId, limit: 1 })).items[0]!;
 }
 
 /** Sum of the sizes of the vault's pack objects, and their ids. */
-export async function packBytes(stack: LocalStack): Promise<{ bytes: number; ids: Set<string> }> {
-  const vault = await stack.deps.vault();
+export async function packBytes(cloud: LocalCloud): Promise<{ bytes: number; ids: Set<string> }> {
+  const vault = await cloud.deps.vault();
   let bytes = 0;
   const ids = new Set<string>();
   for await (const info of vault.store.list('data/')) {
@@ -58,8 +58,8 @@ export async function packBytes(stack: LocalStack): Promise<{ bytes: number; ids
 }
 
 /** The packs a backup's own index objects list, with their sizes. */
-export async function packsOf(stack: LocalStack, record: ExecutionRecord): Promise<Map<string, number>> {
-  const vault = await stack.deps.vault();
+export async function packsOf(cloud: LocalCloud, record: ExecutionRecord): Promise<Map<string, number>> {
+  const vault = await cloud.deps.vault();
   const snapshot = await vault.readSnapshot(record.result!.snapshot_id);
   const out = new Map<string, number>();
   for (const id of snapshot.index_ids) for (const pack of await vault.readIndex(id)) out.set(pack.id, pack.size);
@@ -67,23 +67,14 @@ export async function packsOf(stack: LocalStack, record: ExecutionRecord): Promi
 }
 
 /** True when the pack object exists. */
-export async function packExists(stack: LocalStack, id: string): Promise<boolean> {
-  return (await (await stack.deps.vault()).store.head(packKey(id))) !== undefined;
+export async function packExists(cloud: LocalCloud, id: string): Promise<boolean> {
+  return (await (await cloud.deps.vault()).store.head(packKey(id))) !== undefined;
 }
 
 /** Restores a backup into `prefix` of `bucket` and returns what landed there. */
-export async function restoreInto(stack: LocalStack, backupId: string, bucket: string, prefix: string): Promise<Map<string, string>> {
-  const restore = await stack.catalog.restores.create({ restore_name: 'prune test', backup_id: backupId, destination: { type: 's3', bucket, prefix }, created_by: 'test' });
-  const run = await stack.runner.run('restore', { restore_id: restore.restore_id });
+export async function restoreInto(cloud: LocalCloud, backupId: string, bucket: string, prefix: string): Promise<Map<string, string>> {
+  const restore = await cloud.catalog.restores.create({ restore_name: 'prune test', backup_id: backupId, destination: { type: 's3', bucket, prefix }, created_by: 'test' });
+  const run = await cloud.workflows.run('restore', { restore_id: restore.restore_id });
   assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
   return describePrefix(bucket, prefix);
-}
-
-/** A gate a wrapped step waits at until the test opens it. */
-export function gate(): { entered: Promise<void>; enter: () => void; wait: Promise<void>; open: () => void } {
-  let enter!: () => void;
-  let open!: () => void;
-  const entered = new Promise<void>((resolve) => (enter = resolve));
-  const wait = new Promise<void>((resolve) => (open = resolve));
-  return { entered, enter, wait, open };
 }
