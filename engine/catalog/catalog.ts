@@ -1,7 +1,7 @@
 /**
  * The catalog: one DynamoDB table (single-table design, see `keys.ts`)
- * recording jobs, executions (each produces one backup), restores and
- * verifications. Every state change is a conditional write; every list
+ * recording jobs, executions (each produces one backup), restores,
+ * verifications and prune runs. Every state change is a conditional write; every list
  * pages through DynamoDB until it has what it needs.
  *
  * ```ts
@@ -16,14 +16,14 @@ import { catalogContext, type CatalogContext, type CatalogOptions } from './cont
 import { NotFoundError } from './errors.js';
 import { executionIdOf } from './ids.js';
 import * as jobs from './jobs.js';
-import { ExecutionKind, RestoreKind, VerificationKind, type ExecutionListQuery, type ExecutionTypes, type RestoreTypes, type VerificationTypes } from './kinds.js';
+import { ExecutionKind, PruneRunKind, RestoreKind, VerificationKind, type ExecutionListQuery, type ExecutionTypes, type PruneRunTypes, type RestoreTypes, type VerificationTypes } from './kinds.js';
 import { acquireLease, releaseLease } from './lease.js';
 import type { Page } from './pagination.js';
 import { RecordStore } from './record-store.js';
 import type { RecordStatus } from './status.js';
 import type { ExecutionPatch, ExecutionRecord, JobPatch, JobRecord, NewExecution, NewJob, ProgressUpdate } from './types.js';
 
-/** Jobs, executions (backups), restores and verifications in one table. */
+/** Jobs, executions (backups), restores, verifications and prune runs in one table. */
 export class Catalog {
   private readonly ctx: CatalogContext;
   /** Executions (backups): create, get, transition, updateProgress, annotate, list. */
@@ -32,6 +32,8 @@ export class Catalog {
   readonly restores: RecordStore<RestoreTypes>;
   /** Verifications: create, get, transition, updateProgress, list. */
   readonly verifications: RecordStore<VerificationTypes>;
+  /** Prune runs: create, get, transition, list (newest first). */
+  readonly pruneRuns: RecordStore<PruneRunTypes>;
 
   /**
    * @param tableName - the catalog table
@@ -45,6 +47,7 @@ export class Catalog {
     this.executions = new RecordStore(this.ctx, ExecutionKind);
     this.restores = new RecordStore(this.ctx, RestoreKind);
     this.verifications = new RecordStore(this.ctx, VerificationKind);
+    this.pruneRuns = new RecordStore(this.ctx, PruneRunKind);
   }
 
   /** Creates a job, never over an existing one (see {@link jobs.createJob}). */

@@ -6,9 +6,11 @@
  *
  * A backup's id is its execution's id with the other prefix
  * (`exec_X` ↔ `backup_X`): the catalog finds a backup from its id with no
- * extra item.
+ * extra item. A prune run's id comes from its Step Functions execution's
+ * name (`prune_<name>`), so every step of the run, and every retry of a
+ * step, names the same record.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { InvalidRecordError } from './errors.js';
 
 /** The prefix of each kind of id. */
@@ -18,6 +20,7 @@ export const IdPrefix = {
   Backup: 'backup',
   Restore: 'restore',
   Verification: 'verify',
+  PruneRun: 'prune',
 } as const;
 /** One of {@link IdPrefix}. */
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
@@ -103,4 +106,23 @@ export function backupIdOf(executionId: string): string {
 export function executionIdOf(backupId: string): string | undefined {
   const valid = ID_PATTERN.test(backupId) && backupId.startsWith(`${IdPrefix.Backup}_`);
   return valid ? IdPrefix.Execution + backupId.slice(IdPrefix.Backup.length) : undefined;
+}
+
+/** Hex digits of a name's SHA-256 that end the prune run id of a name that is not id-safe. */
+const NAME_HASH_CHARS = 8;
+
+/**
+ * The prune run of a Step Functions execution: `prune_<name>` when the name
+ * is id-safe; otherwise each run of other characters (execution names may
+ * hold `.`, `(`, `=`, letters beyond ASCII…) becomes `-`, followed by `-` and
+ * 8 hex digits of the name's SHA-256, so different names keep different ids.
+ *
+ * @param executionName - the execution's name (1–80 characters)
+ * @returns the same id for the same name, every time
+ */
+export function pruneRunIdOf(executionName: string): string {
+  const id = `${IdPrefix.PruneRun}_${executionName}`;
+  if (ID_PATTERN.test(id)) return id;
+  const hash = createHash('sha256').update(executionName).digest('hex').slice(0, NAME_HASH_CHARS);
+  return `${IdPrefix.PruneRun}_${executionName.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 100)}-${hash}`;
 }

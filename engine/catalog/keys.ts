@@ -1,7 +1,8 @@
 /**
  * The single-table key layout. Every item has `pk`/`sk`; `gsi1` lists each
  * kind newest first, `gsi2` lists the children of a parent (a job's
- * executions, a backup's restores and verifications).
+ * executions, a backup's restores and verifications). Prune runs have no
+ * parent: they are listed in gsi1 only.
  *
  * | kind | pk / sk | gsi1pk / gsi1sk | gsi2pk / gsi2sk |
  * |---|---|---|---|
@@ -9,6 +10,7 @@
  * | execution (backup) | `EXEC#<id>` / `EXEC` | `EXECS` / `<started_at>#<id>` | `JOB#<job_id>` / `EXEC#<started_at>#<id>` |
  * | restore | `RESTORE#<id>` / `RESTORE` | `RESTORES` / `<created_at>#<id>` | `BACKUP#<backup_id>` / `RESTORE#<created_at>#<id>` |
  * | verification | `VERIFY#<id>` / `VERIFY` | `VERIFICATIONS` / `<started_at>#<id>` | `BACKUP#<backup_id>` / `VERIFY#<started_at>#<id>` |
+ * | prune run | `PRUNE#<id>` / `PRUNE` | `PRUNES` / `<started_at>#<id>` | – |
  *
  * A backup has no item of its own: `backup_X` is found as execution
  * `exec_X` (see `ids.ts`). Ids only use `A-Z a-z 0-9 _ -`, all below `~`,
@@ -43,12 +45,13 @@ export interface KindKeys {
   parentPrefix?: string;
 }
 
-/** Key strings of the four kinds. */
+/** Key strings of the five kinds. */
 export const Kinds = {
   job: { kind: 'job', prefix: 'JOB', listPartition: 'JOBS' },
   execution: { kind: 'execution', prefix: 'EXEC', listPartition: 'EXECS', parentPrefix: 'JOB' },
   restore: { kind: 'restore', prefix: 'RESTORE', listPartition: 'RESTORES', parentPrefix: 'BACKUP' },
   verification: { kind: 'verification', prefix: 'VERIFY', listPartition: 'VERIFICATIONS', parentPrefix: 'BACKUP' },
+  pruneRun: { kind: 'prune run', prefix: 'PRUNE', listPartition: 'PRUNES' },
 } as const satisfies Record<string, KindKeys>;
 
 /** The primary key of an item. */

@@ -1,6 +1,6 @@
 /**
- * The three tracked kinds: how executions (backups), restores and
- * verifications are built, keyed, patched and listed.
+ * The four tracked kinds: how executions (backups), restores,
+ * verifications and prune runs are built, keyed, patched and listed.
  */
 import type { BackupType } from '../snapshot/snapshot.js';
 import { backupIdOf, IdPrefix } from './ids.js';
@@ -12,10 +12,13 @@ import type {
   ExecutionPatch,
   ExecutionRecord,
   NewExecution,
+  NewPruneRun,
   NewRestore,
   NewVerification,
   RestorePatch,
   RestoreRecord,
+  PruneRunPatch,
+  PruneRunRecord,
   Timestamp,
   TrackedFields,
   VerificationPatch,
@@ -64,6 +67,15 @@ export interface VerificationTypes {
   patch: VerificationPatch;
   annotation: Record<string, never>;
   query: VerificationListQuery;
+}
+
+/** The types of prune runs (listed by time and status only: a run has no parent). */
+export interface PruneRunTypes {
+  record: PruneRunRecord;
+  create: NewPruneRun;
+  patch: PruneRunPatch;
+  annotation: Record<string, never>;
+  query: TrackedListQuery;
 }
 
 /**
@@ -164,5 +176,24 @@ export const VerificationKind: RecordKind<VerificationTypes> = {
     ...(input.sample_bytes !== undefined ? { sample_bytes: input.sample_bytes } : {}),
     ...(input.requested_by !== undefined ? { requested_by: input.requested_by } : {}),
     ...(input.sweep_id !== undefined ? { sweep_id: input.sweep_id } : {}),
+  }),
+};
+
+/** Prune runs: one per run of the prune workflow; no parent. */
+export const PruneRunKind: RecordKind<PruneRunTypes> = {
+  keys: Kinds.pruneRun,
+  idPrefix: IdPrefix.PruneRun,
+  idField: 'prune_run_id',
+  timeField: 'started_at',
+  filterFields: [],
+  patchFields: ['phase', 'progress', 'result', 'error'],
+  annotationFields: [],
+  build: (input, id, now) => ({
+    ...newTracked(input, now),
+    prune_run_id: id,
+    execution_name: input.execution_name,
+    started_at: now,
+    ...(input.settings !== undefined ? { settings: input.settings } : {}),
+    result: null,
   }),
 };

@@ -1,5 +1,6 @@
 /**
- * The store of every tracked kind (executions, restores, verifications),
+ * The store of every tracked kind (executions, restores, verifications,
+ * prune runs),
  * parameterized by a {@link RecordKind}: create, get, status transitions,
  * progress, annotations and lists, each write conditional.
  */
@@ -39,8 +40,11 @@ export interface RecordKind<T extends KindTypes> {
   idField: string;
   /** The field whose time orders lists; set at create, never changed. */
   timeField: 'started_at' | 'created_at';
-  /** The field naming the parent the kind is listed under in gsi2 (`job_id`, `backup_id`). */
-  parentField: string;
+  /**
+   * The field naming the parent the kind is listed under in gsi2 (`job_id`,
+   * `backup_id`); absent for a kind without a parent (prune runs), listed in gsi1 only.
+   */
+  parentField?: string;
   /** The id prefix the parent id must carry, if any. */
   parentPrefix?: IdPrefix;
   /** List filters besides `status`. */
@@ -98,7 +102,7 @@ export class RecordStore<T extends KindTypes> {
     const record: T['record'] = { ...kind.build(input, id, now), [kind.timeField]: time, updated_at: now };
     if (!CREATE_STATUSES.includes(record.status)) throw new InvalidRecordError(`a new ${this.name} is queued or running, not ${record.status}`);
     assertNoSecrets(record);
-    const parent = checkId(field(record, kind.parentField), kind.parentField, kind.parentPrefix);
+    const parent = kind.parentField === undefined ? undefined : checkId(field(record, kind.parentField), kind.parentField, kind.parentPrefix);
     await putNew(ctx, kind.keys, id, itemKeys(kind.keys, id, time, parent), record);
     return record;
   }
@@ -219,8 +223,10 @@ export class RecordStore<T extends KindTypes> {
    */
   async list(query: T['query'] = {}): Promise<Page<T['record']>> {
     const { kind } = this;
-    const parent = field(query, kind.parentField);
-    const where = listPartition(kind.keys, timeRange(query.date_from, query.date_to), parent === undefined ? undefined : checkId(parent, kind.parentField));
+    const parentField = kind.parentField;
+    const parent = parentField === undefined ? undefined : field(query, parentField);
+    const parentId = parentField === undefined || parent === undefined ? undefined : checkId(parent, parentField);
+    const where = listPartition(kind.keys, timeRange(query.date_from, query.date_to), parentId);
     return listPage(this.ctx, where, pickFilters(query, ['status', ...kind.filterFields]), query);
   }
 

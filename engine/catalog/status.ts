@@ -1,11 +1,11 @@
 /**
- * The life cycle shared by executions (backups), restores and
- * verifications: queued → running → completed | failed | cancelled, with
+ * The life cycle shared by executions (backups), restores, verifications
+ * and prune runs: queued → running → completed | failed | cancelled, with
  * queued → failed | cancelled as shortcuts. Never backwards; the three
  * terminal statuses are final.
  */
 
-/** Status of an execution, restore or verification. */
+/** Status of an execution, restore, verification or prune run. */
 export const RecordStatus = {
   Queued: 'queued',
   Running: 'running',

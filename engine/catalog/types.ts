@@ -1,10 +1,11 @@
 /**
  * Records of the catalog, with the seed API's field names (snake_case):
- * jobs, executions (one execution produces one backup), restores and
- * verifications. Records never hold secrets: a source names a Secrets
+ * jobs, executions (one execution produces one backup), restores,
+ * verifications and prune runs. Records never hold secrets: a source names a Secrets
  * Manager ARN (`secret_arn`), never a password or a connection string.
  * Timestamps are ISO 8601 UTC strings; durations are whole seconds.
  */
+import type { PruneResult } from '../retention/prune.js';
 import type { BackupType } from '../snapshot/snapshot.js';
 import type { RecordStatus } from './status.js';
 
@@ -146,7 +147,7 @@ export interface RecordError {
   message: string;
 }
 
-/** Fields every tracked record (execution, restore, verification) has. */
+/** Fields every tracked record (execution, restore, verification, prune run) has. */
 export interface TrackedFields {
   status: RecordStatus;
   /** 0–100; never goes down. */
@@ -380,6 +381,55 @@ export interface NewVerification extends NewRun {
 
 /** What a status change of a verification may also write. */
 export type VerificationPatch = Partial<Pick<VerificationRecord, 'phase' | 'progress' | 'result' | 'error' | 'estimated_completion'>>;
+
+/** The settings of a prune run, with defaults applied (docs/RETENTION.md). */
+export interface PruneRunSettings {
+  /** Packs, index objects and staging areas younger than this many seconds are never touched. */
+  grace_seconds: number;
+  /** Repack a pack once this fraction (0..1) of it is unused (1 or more: never). */
+  repack_threshold: number;
+  /** Merge index objects when there are more than this many. */
+  compact_above: number;
+  /** Plan only: forget nothing, delete nothing. */
+  dry_run: boolean;
+}
+
+/**
+ * What a prune run did (a dry run: would do): the prune's counts
+ * ({@link PruneResult}) with what retention forgot before it.
+ */
+export interface PruneRunResult extends PruneResult {
+  /** Jobs whose retention policy the run applied. */
+  jobs: number;
+  /** Backups retention forgot, over every job. */
+  backups_forgotten: number;
+  /** Stored bytes the vault gave back: packs deleted less packs repacking wrote (never below 0). */
+  bytes_freed: number;
+}
+
+/** One run of the prune workflow (retention, then prune), named after its Step Functions execution. */
+export interface PruneRunRecord extends TrackedFields {
+  /** `prune_<execution name>` (see `pruneRunIdOf`), or `prune_<ulid>` when created without one. */
+  prune_run_id: string;
+  /** The Step Functions execution's name. */
+  execution_name: string;
+  /** When the run started; always set. */
+  started_at: Timestamp;
+  /** Absent when the start input's settings were invalid (the run then failed). */
+  settings?: PruneRunSettings;
+  result?: PruneRunResult | null;
+}
+
+/** What `pruneRuns.create` takes. */
+export interface NewPruneRun extends NewRun {
+  /** Generated (`prune_<ulid>`) when absent. */
+  prune_run_id?: string;
+  execution_name: string;
+  settings?: PruneRunSettings;
+}
+
+/** What a status change of a prune run may also write. */
+export type PruneRunPatch = Partial<Pick<PruneRunRecord, 'phase' | 'progress' | 'result' | 'error'>>;
 
 /** A progress report. */
 export interface ProgressUpdate {

@@ -1,5 +1,5 @@
 /**
- * The prune workflow's three Lambda functions: one entry file,
+ * The prune workflow's four Lambda functions: one entry file,
  * `functions/prune/handlers.ts`, one named export per state. They are the
  * only functions that may delete packs, index objects and snapshots
  * (`s3:DeleteObject` on the whole vault prefix; backup and restore steps may
@@ -7,9 +7,10 @@
  *
  * | step | catalog | vault (prefix, key) | events |
  * | --- | --- | --- | --- |
- * | list-jobs | read | | |
+ * | list-jobs | read/write (opens the run's record) | | |
  * | apply-retention | read/write (annotates backups) | prune (+ Object Lock dates) | yes |
- * | prune | read | prune (+ Object Lock dates) | yes |
+ * | prune | read/write (completes the run's record) | prune (+ Object Lock dates) | yes |
+ * | mark-failed | read/write (fails the run's record) | | yes |
  *
  * Apply-retention deletes forgotten snapshots and extends kept snapshots'
  * Object Lock dates; prune deletes and writes packs and index objects,
@@ -55,13 +56,13 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
   'list-jobs': {
     id: 'ListJobs',
     substitution: 'PruneListJobsFunctionArn',
-    rerunnable: 'Reads only.',
+    rerunnable: 'Creates the run\'s record only if absent (a second attempt finds the first\'s); otherwise reads.',
     entry: PRUNE_ENTRY,
     handler: 'listJobs',
-    description: 'Haven prune: list jobs and settle the run\'s settings',
+    description: 'Haven prune: open the run\'s record, list jobs and settle the run\'s settings',
     memorySize: 256,
     timeout: Duration.minutes(5),
-    catalog: CatalogAccess.Read,
+    catalog: CatalogAccess.ReadWrite,
     vault: VaultAccess.None,
     events: false,
   },
@@ -85,19 +86,20 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
     description: 'Haven prune: delete unreferenced packs, repack, rewrite index objects',
     memorySize: 3008,
     timeout: Duration.minutes(15),
-    catalog: CatalogAccess.Read,
+    catalog: CatalogAccess.ReadWrite,
     vault: VaultAccess.Prune,
     events: true,
   },
   'mark-failed': {
     id: 'MarkFailed',
     substitution: 'PruneMarkFailedFunctionArn',
+    rerunnable: 'The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.',
     entry: PRUNE_ENTRY,
     handler: 'markFailed',
-    description: 'Haven prune: record the failure (Prune Failed)',
+    description: 'Haven prune: record the run failed (Prune Failed)',
     memorySize: 256,
     timeout: Duration.minutes(1),
-    catalog: CatalogAccess.Read,
+    catalog: CatalogAccess.ReadWrite,
     vault: VaultAccess.None,
     events: true,
   },
@@ -109,7 +111,7 @@ export interface PruneFunctionsProps extends WorkflowResources {
   readonly objectLockMode?: ObjectLockMode;
 }
 
-/** The three prune functions and their grants. */
+/** The four prune functions and their grants. */
 export class PruneFunctions extends WorkflowFunctions<PruneStep, PruneSubstitutionKey> {
   /**
    * @param scope - the parent construct

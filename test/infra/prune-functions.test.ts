@@ -22,15 +22,15 @@ const { stack, template } = synth;
 const { resources, vaultBucketId, vaultKeyId, NOTIFY, catalog, vaultPrune, logsOf, fnOf } = workflowFixture(synth);
 
 /** What each step needs, written out independently of PRUNE_STEP_SPECS. */
-const EXPECTED: Record<PruneStep, { handler: string; placeholder: string; memory: number; timeout: number; catalog: 'read' | 'readWrite'; prune: boolean; events: boolean }> = {
-  // Lists jobs only.
-  'list-jobs': { handler: 'listJobs', placeholder: 'PruneListJobsFunctionArn', memory: 256, timeout: 300, catalog: 'read', prune: false, events: false },
+const EXPECTED: Record<PruneStep, { handler: string; placeholder: string; memory: number; timeout: number; catalog: 'read' | 'readWrite'; prune: boolean; events: boolean; rerunnable: boolean }> = {
+  // Opens the run's record, lists jobs.
+  'list-jobs': { handler: 'listJobs', placeholder: 'PruneListJobsFunctionArn', memory: 256, timeout: 300, catalog: 'readWrite', prune: false, events: false, rerunnable: true },
   // Annotates forgotten and kept backups.
-  'apply-retention': { handler: 'applyRetention', placeholder: 'PruneApplyRetentionFunctionArn', memory: 512, timeout: 900, catalog: 'readWrite', prune: true, events: true },
-  // Reads executions (staging owners, retention dates), writes no record.
-  prune: { handler: 'prune', placeholder: 'PruneFunctionArn', memory: 3008, timeout: 900, catalog: 'read', prune: true, events: true },
-  // Publishes Prune Failed (the notifier reads the catalog to name the job, if any).
-  'mark-failed': { handler: 'markFailed', placeholder: 'PruneMarkFailedFunctionArn', memory: 256, timeout: 60, catalog: 'read', prune: false, events: true },
+  'apply-retention': { handler: 'applyRetention', placeholder: 'PruneApplyRetentionFunctionArn', memory: 512, timeout: 900, catalog: 'readWrite', prune: true, events: true, rerunnable: false },
+  // Reads executions (staging owners, retention dates), completes the run's record.
+  prune: { handler: 'prune', placeholder: 'PruneFunctionArn', memory: 3008, timeout: 900, catalog: 'readWrite', prune: true, events: true, rerunnable: false },
+  // Fails the run's record (creating it if List jobs never did), publishes Prune Failed.
+  'mark-failed': { handler: 'markFailed', placeholder: 'PruneMarkFailedFunctionArn', memory: 256, timeout: 60, catalog: 'readWrite', prune: false, events: true, rerunnable: true },
 };
 const STEPS = Object.keys(EXPECTED) as PruneStep[];
 const fn = (step: PruneStep) => fnOf(stack.pruneFunctions.functions[step]);
@@ -51,6 +51,17 @@ test('four prune functions with their own roles; one entry, each calling its own
     assert.equal(props.Timeout, EXPECTED[step].timeout, step);
     assert.equal(props.Environment.Variables.HAVEN_OBJECT_LOCK_MODE, undefined, step);
   }
+});
+
+test('only the steps a second attempt may run beside (List jobs opens the run record idempotently, Mark failed transitions it conditionally) are rerunnable', () => {
+  // Prepare
+  const expected = STEPS.filter((step) => EXPECTED[step].rerunnable);
+
+  // Act
+  const declared = STEPS.filter((step) => PRUNE_STEP_SPECS[step].rerunnable !== undefined);
+
+  // Assess
+  assert.deepEqual(declared, expected);
 });
 
 test('each role has exactly: its log group, the catalog, the prune vault grant where needed, PutEvents and publish on the notification topic where needed', () => {

@@ -1,8 +1,14 @@
-/** List jobs: every job (active or paused: retention applies to both) and the run's settings. */
+/**
+ * List jobs: open the run's catalog record (`running`; a retried List jobs
+ * finds it), then every job (active or paused: retention applies to both)
+ * and the run's settings. Bad settings are recorded as the run's absence of
+ * settings and then fail the step, so Mark failed records the run FAILED.
+ */
 import { PRUNE_DEFAULTS } from '../../retention/prune.js';
 import type { WorkflowDeps } from '../deps.js';
 import { InvalidJobError } from '../errors.js';
-import type { PruneJobList, PruneSettings, PruneStartInput } from './types.js';
+import { openPruneRun } from './run-record.js';
+import type { PruneJobList, PruneListJobsInput, PruneSettings, PruneStartInput } from './types.js';
 
 /**
  * Applies defaults and checks the start input.
@@ -19,8 +25,11 @@ export function pruneSettings(input: PruneStartInput | null | undefined): PruneS
 }
 
 /** Runs the List jobs step. */
-export async function listPruneJobs(deps: WorkflowDeps, input: PruneStartInput): Promise<PruneJobList> {
-  const settings = pruneSettings(input);
+export async function listPruneJobs(deps: WorkflowDeps, state: PruneListJobsInput): Promise<PruneJobList> {
+  const checked = settingsOrError(state.input);
+  const run = await openPruneRun(deps, state.execution, checked instanceof InvalidJobError ? undefined : checked);
+  if (checked instanceof InvalidJobError) throw checked;
+  const settings = checked;
   const jobIds: string[] = [];
   let cursor: string | null = null;
   do {
@@ -28,5 +37,15 @@ export async function listPruneJobs(deps: WorkflowDeps, input: PruneStartInput):
     jobIds.push(...page.items.map((job) => job.job_id));
     cursor = page.next_cursor;
   } while (cursor);
-  return { job_ids: jobIds, settings };
+  return { prune_run_id: run.prune_run_id, job_ids: jobIds, settings };
+}
+
+/** The settings, or why they are refused. */
+function settingsOrError(input: PruneStartInput | null | undefined): PruneSettings | InvalidJobError {
+  try {
+    return pruneSettings(input);
+  } catch (error) {
+    if (error instanceof InvalidJobError) return error;
+    throw error;
+  }
 }

@@ -1,19 +1,26 @@
 /**
  * Mark failed: a prune step failed (the vault or the catalog unreachable, a
- * key denied, bad settings). Emits `Prune Failed` with a seed error code and
- * the message, naming the run by its execution, so the failure is not
- * silent; the workflow then ends FAILED. Nothing is undone: what retention
- * forgot stays forgotten, and a prune interrupted between its writes and
- * deletes is safe to run again (docs/RETENTION.md).
+ * key denied, bad settings). Records the run's catalog record FAILED with a
+ * seed error code and the (redacted) message, and emits `Prune Failed`,
+ * naming the run by its execution, once: only the call that made the
+ * transition publishes, so a retried Mark failed never announces twice.
+ * A run whose List jobs never opened its record gets one here. The workflow
+ * then ends FAILED. Nothing is undone: what retention forgot stays
+ * forgotten, and a prune interrupted between its writes and deletes is safe
+ * to run again (docs/RETENTION.md).
  */
+import { InvalidTransitionError } from '../../catalog/errors.js';
+import { isTerminal, RecordStatus } from '../../catalog/status.js';
+import type { RecordError } from '../../catalog/types.js';
 import type { WorkflowDeps } from '../deps.js';
-import { causeMessage, errorCodeOf } from '../errors.js';
+import { causeMessage, errorCodeOf, failureMessage } from '../errors.js';
+import { openPruneRun } from './run-record.js';
 import type { PruneFailure } from './types.js';
 
 /** The `Prune Failed` outcome event's detail type. */
 export const PRUNE_FAILED = 'Prune Failed';
 
-/** What the prune workflow's Mark failed state passes: the execution's name and the caught error. */
+/** What the prune workflow's Mark failed state passes: the execution's name (which names the run) and the caught error. */
 export interface FailedPruneState {
   execution: string;
   error?: { Error?: string; Cause?: string };
@@ -21,7 +28,20 @@ export interface FailedPruneState {
 
 /** Runs the prune Mark failed step. */
 export async function markPruneFailed(deps: WorkflowDeps, state: FailedPruneState): Promise<PruneFailure> {
-  const failure: PruneFailure = { execution: state.execution, code: errorCodeOf(state.error?.Error), message: causeMessage(state.error?.Cause), failed_at: deps.now().toISOString() };
-  await deps.publish({ detailType: PRUNE_FAILED, detail: { execution: failure.execution, error_code: failure.code, error_message: failure.message }, severity: 'failure' });
-  return failure;
+  const error: RecordError = { code: errorCodeOf(state.error?.Error), message: failureMessage(causeMessage(state.error?.Cause)) };
+  const run = await openPruneRun(deps, state.execution);
+  const failed = !isTerminal(run.status) && (await transitionToFailed(deps, run.prune_run_id, error));
+  if (failed) await deps.publish({ detailType: PRUNE_FAILED, detail: { execution: state.execution, error_code: error.code, error_message: error.message }, severity: 'failure' });
+  return { execution: state.execution, prune_run_id: run.prune_run_id, ...error, failed_at: deps.now().toISOString() };
+}
+
+/** Moves the run to FAILED; false when a concurrent call ended it first. */
+async function transitionToFailed(deps: WorkflowDeps, id: string, error: RecordError): Promise<boolean> {
+  try {
+    await deps.catalog.pruneRuns.transition(id, RecordStatus.Failed, { phase: 'failed', error });
+    return true;
+  } catch (caught) {
+    if (caught instanceof InvalidTransitionError) return false;
+    throw caught;
+  }
 }

@@ -1,15 +1,49 @@
-/** Prune (after every job's retention): delete and repack packs, rewrite index objects, sweep staging. */
+/**
+ * Prune (after every job's retention): delete and repack packs, rewrite index
+ * objects, sweep staging; then complete the run's record with what the run
+ * did, retention's forgotten backups included.
+ */
+import { InvalidTransitionError } from '../../catalog/errors.js';
+import { RecordStatus } from '../../catalog/status.js';
+import type { PruneRunResult } from '../../catalog/types.js';
 import { pruneVault, type PruneResult } from '../../retention/prune.js';
 import type { WorkflowDeps } from '../deps.js';
-import type { PruneSettings } from './types.js';
+import type { PruneStepInput } from './types.js';
 
-/** Runs the Prune step. */
-export function pruneStep(deps: WorkflowDeps, input: { settings: PruneSettings }): Promise<PruneResult> {
+/** Runs the Prune step; returns what the run's record holds as its result. */
+export async function pruneStep(deps: WorkflowDeps, input: PruneStepInput): Promise<PruneRunResult> {
   const { settings } = input;
-  return pruneVault(deps, {
+  const pruned = await pruneVault(deps, {
     graceSeconds: settings.grace_seconds,
     repackThreshold: settings.repack_threshold,
     compactAbove: settings.compact_above,
     dryRun: settings.dry_run,
   });
+  const result = pruneRunResult(pruned, input.forgotten);
+  await completeRun(deps, input.prune_run_id, result);
+  return result;
+}
+
+/**
+ * @param pruned - the prune's counts
+ * @param forgotten - each job's forgotten backups
+ * @returns the run's result
+ */
+export function pruneRunResult(pruned: PruneResult, forgotten: readonly number[]): PruneRunResult {
+  return {
+    ...pruned,
+    jobs: forgotten.length,
+    backups_forgotten: forgotten.reduce((sum, n) => sum + n, 0),
+    bytes_freed: Math.max(0, pruned.bytes_deleted - pruned.bytes_written),
+  };
+}
+
+/** Completes the run; a record an earlier attempt already completed is left as it is. */
+async function completeRun(deps: WorkflowDeps, id: string, result: PruneRunResult): Promise<void> {
+  try {
+    await deps.catalog.pruneRuns.transition(id, RecordStatus.Completed, { phase: 'completed', result });
+  } catch (error) {
+    if (error instanceof InvalidTransitionError && error.from === RecordStatus.Completed) return;
+    throw error;
+  }
 }

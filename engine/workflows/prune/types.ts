@@ -1,4 +1,5 @@
 /** Payloads of the prune workflow: settings and counts, never data. */
+import type { PruneRunSettings } from '../../catalog/types.js';
 
 /** What starts a prune (the daily system schedule, the API or the CLI); every field optional. */
 export interface PruneStartInput {
@@ -12,16 +13,19 @@ export interface PruneStartInput {
   dry_run?: boolean;
 }
 
-/** The settings every step shares, with defaults applied. */
-export interface PruneSettings {
-  grace_seconds: number;
-  repack_threshold: number;
-  compact_above: number;
-  dry_run: boolean;
+/** The settings every step shares, with defaults applied (the run's record keeps them). */
+export type PruneSettings = PruneRunSettings;
+
+/** Input of List jobs: the execution's name (which names the run) and its start input. */
+export interface PruneListJobsInput {
+  execution: string;
+  input?: PruneStartInput | null;
 }
 
 /** Output of List jobs. */
 export interface PruneJobList {
+  /** The run's catalog record, `prune_<execution name>`. */
+  prune_run_id: string;
   job_ids: string[];
   settings: PruneSettings;
 }
@@ -43,10 +47,19 @@ export interface JobRetentionOutput {
   error?: { code: string; message: string };
 }
 
+/** Input of Prune: the run, its settings and what each job's retention forgot (one count per job, in job order). */
+export interface PruneStepInput {
+  prune_run_id: string;
+  settings: PruneSettings;
+  forgotten: number[];
+}
+
 /** What the prune workflow's Mark failed recorded. */
 export interface PruneFailure {
   /** The Step Functions execution's name. */
   execution: string;
+  /** The run's catalog record. */
+  prune_run_id: string;
   /** A seed error code (`StorageUnavailable`, `KeyAccessDenied`, `InvalidConfiguration`, …). */
   code: string;
   message: string;
