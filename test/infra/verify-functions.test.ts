@@ -147,6 +147,15 @@ test('scratch objects live in their own bucket: under the vault key, with neithe
   }
 });
 
+test('the verify state machine substitutes each function and may invoke exactly those eight', () => {
+  assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...VERIFY_SUBSTITUTION_KEYS].sort());
+  for (const step of STEPS) assert.deepEqual(machine.DefinitionSubstitutions[VERIFY_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
+  const permissions = permissionsOf(template, machine.RoleArn['Fn::GetAtt'][0]);
+  assert.deepEqual(permissions.filter((p) => p.startsWith('lambda:')), pairs(['lambda:InvokeFunction'], STEPS.map((s) => `<${fn(s).id}.Arn>`)).sort());
+  template.hasOutput('VerifyStateMachineArn', { Value: { Ref: machineId } });
+  assert.ok(flat(vaultKeyId).length > 0);
+});
+
 test('the test restore can write and read back scratch objects in the SSE-KMS scratch bucket: restore-partition may generate data keys only through S3, compare decrypt and head the bucket', () => {
   const restore = permissionsOf(template, fn('restore-partition').roleId);
   assert.ok(restore.includes(`kms:GenerateDataKey on ${VAULT_KEY}${via('s3')}`));
