@@ -14,6 +14,8 @@ export const HavenEventType = {
   RestoreSucceeded: 'Restore Succeeded',
   RestoreFailed: 'Restore Failed',
   RetentionApplied: 'Retention Applied',
+  PruneCompleted: 'Prune Completed',
+  PruneFailed: 'Prune Failed',
 } as const;
 /** One of {@link HavenEventType}. */
 export type HavenEventType = (typeof HavenEventType)[keyof typeof HavenEventType];
@@ -35,6 +37,8 @@ export const DEFAULT_SEVERITY: Readonly<Record<HavenEventType, Severity>> = {
   'Restore Succeeded': Severity.Success,
   'Restore Failed': Severity.Failure,
   'Retention Applied': Severity.Success,
+  'Prune Completed': Severity.Success,
+  'Prune Failed': Severity.Failure,
 };
 
 /**
@@ -66,6 +70,14 @@ export const EVENT_FIELDS: Readonly<Record<HavenEventType, { required: readonly 
   'Retention Applied': {
     required: ['job_id', 'backups_deleted', 'backups_kept'],
     optional: ['job_name', 'deleted_backup_ids', 'bytes_freed', 'locked_kept', 'duration', 'warnings'],
+  },
+  'Prune Completed': {
+    required: ['dry_run', 'packs_total', 'bytes_total', 'bytes_unused', 'packs_deleted', 'bytes_deleted', 'packs_repacked', 'packs_written', 'bytes_written'],
+    optional: ['indexes_written', 'indexes_deleted', 'packs_rescued', 'packs_untouchable', 'staging_swept', 'locks_extended'],
+  },
+  'Prune Failed': {
+    required: ['execution', 'error_code', 'error_message'],
+    optional: [],
   },
 };
 

@@ -15,6 +15,7 @@
  * 4 (it staged its plan before its workers read them); one that listed them
  * after step 3 never sees the packs about to go.
  */
+import { HavenEventType } from '../notifications/event-types.js';
 import { sha256Hex } from '../crypto/hash.js';
 import { CorruptedBackupError } from '../format/errors.js';
 import type { BlobEntry, PackEntry } from '../index/types.js';
@@ -126,7 +127,7 @@ export async function pruneVault(deps: WorkflowDeps, options: PruneOptions = {})
   result.packs_deleted = doomed.length;
   result.bytes_deleted = doomed.reduce((n, p) => n + p.size, 0);
   for (const backupId of staging.stale) await clearStaged(vault, backupId);
-  await deps.publish({ detailType: 'Prune Completed', detail: { ...result } });
+  await deps.publish({ detailType: HavenEventType.PruneCompleted, detail: { ...result } });
   return result;
 }
 

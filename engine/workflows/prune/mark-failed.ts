@@ -9,6 +9,7 @@
  * forgotten, and a prune interrupted between its writes and deletes is safe
  * to run again (docs/RETENTION.md).
  */
+import { HavenEventType } from '../../notifications/event-types.js';
 import { InvalidTransitionError } from '../../catalog/errors.js';
 import { isTerminal, RecordStatus } from '../../catalog/status.js';
 import type { RecordError } from '../../catalog/types.js';
@@ -18,7 +19,7 @@ import { openPruneRun } from './run-record.js';
 import type { PruneFailure } from './types.js';
 
 /** The `Prune Failed` outcome event's detail type. */
-export const PRUNE_FAILED = 'Prune Failed';
+export const PRUNE_FAILED = HavenEventType.PruneFailed;
 
 /** What the prune workflow's Mark failed state passes: the execution's name (which names the run) and the caught error. */
 export interface FailedPruneState {
@@ -31,7 +32,7 @@ export async function markPruneFailed(deps: WorkflowDeps, state: FailedPruneStat
   const error: RecordError = { code: errorCodeOf(state.error?.Error), message: failureMessage(causeMessage(state.error?.Cause)) };
   const run = await openPruneRun(deps, state.execution);
   const failed = !isTerminal(run.status) && (await transitionToFailed(deps, run.prune_run_id, error));
-  if (failed) await deps.publish({ detailType: PRUNE_FAILED, detail: { execution: state.execution, error_code: error.code, error_message: error.message }, severity: 'failure' });
+  if (failed) await deps.publish({ detailType: PRUNE_FAILED, detail: { execution: state.execution, error_code: error.code, error_message: error.message } });
   return { execution: state.execution, prune_run_id: run.prune_run_id, ...error, failed_at: deps.now().toISOString() };
 }
 
