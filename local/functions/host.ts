@@ -65,7 +65,7 @@ export interface FunctionHostOptions {
   logDir: string;
   /** Containers one function may run at once; more invocations wait (default 16). */
   maxContainersPerFunction?: number;
-  /** Idle containers are stopped after this long (default 120 s). */
+  /** Idle containers are stopped after this long (default 10 minutes, within the range Lambda keeps an idle sandbox). */
   idleMs?: number;
   faults?: FaultInjector;
 }
@@ -200,7 +200,7 @@ export class FunctionHost {
   }
 
   private reapIdle(): void {
-    const idleMs = this.options.idleMs ?? 120_000;
+    const idleMs = this.options.idleMs ?? 600_000;
     for (const pool of this.pools.values()) {
       for (const container of pool.containers) if (!container.claimed && Date.now() - container.lastUsed > idleMs) void container.stop();
     }
