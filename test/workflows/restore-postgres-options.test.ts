@@ -1,48 +1,48 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LocalStack } from '../../local/stack/local-stack.js';
+import { HavenContextKey } from '../../infra/config.js';
+import { LocalCloud } from '../../local/cloud/cloud.js';
 import { createSampleDatabase } from '../../local/postgres/sample-database.js';
-import { closeSnapshotHolders } from '../../engine/sources/postgres/snapshot-holder.js';
 import type { PostgresDescription } from '../../engine/sources/postgres/schema.js';
 import { newJob } from '../helpers/jobs.js';
 import { connect, createConnectionSecret, createDatabase, databaseDigest, databaseObjects, sql } from '../helpers/postgres.js';
 
 describe('PostgreSQL: selection globs and restore options', () => {
-  let stack: LocalStack;
+  let cloud: LocalCloud;
   let source: string;
   let secret: string;
   let backupId: string;
   let atBackup: Record<string, { rows: number; md5: string }>;
 
   async function backup(selection: Record<string, unknown>): Promise<{ backupId: string; tables: string[] }> {
-    const job = await stack.catalog.createJob(newJob({ type: 'postgresql', secret_arn: secret, ...selection }));
-    const execution = await stack.runner.run('backup', { job_id: job.job_id });
+    const job = await cloud.catalog.createJob(newJob({ type: 'postgresql', secret_arn: secret, ...selection }));
+    const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
-    const record = (await stack.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
-    const snapshot = await (await stack.deps.vault()).readSnapshot(record.result!.snapshot_id);
+    const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    const snapshot = await (await cloud.deps.vault()).readSnapshot(record.result!.snapshot_id);
     const description = snapshot.source.description as PostgresDescription;
     return { backupId: record.backup_id, tables: description.tables.map((t) => `${t.schema}.${t.name}`) };
   }
 
   async function restore(destination: Record<string, unknown>, options: Record<string, unknown> = {}) {
-    const created = await stack.catalog.restores.create({ restore_name: 'pg', backup_id: backupId, destination: { type: 'postgresql', secret_arn: secret, ...destination }, restore_options: options, created_by: 'test' });
-    const run = await stack.runner.run('restore', { restore_id: created.restore_id });
-    return { run, record: await stack.catalog.restores.get(created.restore_id) };
+    const created = await cloud.catalog.restores.create({ restore_name: 'pg', backup_id: backupId, destination: { type: 'postgresql', secret_arn: secret, ...destination }, restore_options: options, created_by: 'test' });
+    const run = await cloud.workflows.run('restore', { restore_id: created.restore_id });
+    return { run, record: await cloud.catalog.restores.get(created.restore_id) };
   }
 
   before(async () => {
-    stack = await LocalStack.create();
     source = await createDatabase('pgopt');
     const client = await connect(source);
     await createSampleDatabase(client, 2_000);
     await client.end();
     secret = await createConnectionSecret(source);
+    cloud = await LocalCloud.start({ context: { [HavenContextKey.PostgresSecretArns]: [secret] } });
     ({ backupId } = await backup({ exclude_tables: ['temp_*', 'log_*'] }));
     atBackup = await databaseDigest(source);
     delete atBackup['public.temp_scratch'];
     delete atBackup['public.log_events'];
   });
-  after(() => closeSnapshotHolders());
+  after(() => cloud.close());
 
   test('include and exclude globs over tables (bare or schema-qualified) and schemas', async () => {
     assert.deepEqual((await backup({ tables: ['users', 'deliv*', 'sales.*', 'temp_*'], exclude_tables: ['temp_*'] })).tables, ['public.deliveries', 'public.users', 'sales.orders']);
