@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { BACKUP_SUBSTITUTION_KEYS } from '../../infra/constructs/backup-functions.js';
 import { PRUNE_SUBSTITUTION_KEYS } from '../../infra/constructs/prune-functions.js';
 import { RESTORE_SUBSTITUTION_KEYS } from '../../infra/constructs/restore-functions.js';
@@ -51,11 +50,11 @@ function taskResources(states: Record<string, AslState>, found: Record<string, s
 }
 
 /** A definition with each placeholder replaced by a recognizable (fake) function ARN. */
-function substitute(aslText: string, keys: readonly string[]): StateMachineDefinition {
+function substitute(aslText: string, keys: readonly string[]): { States: Record<string, AslState> } {
   let substituted = aslText;
   for (const key of keys) substituted = substituted.replaceAll(`\${${key}}`, `arn:aws:lambda:us-east-1:123456789012:function:haven-${key}`);
   assert.doesNotMatch(substituted, /\$\{/, 'no placeholder left');
-  return JSON.parse(substituted) as StateMachineDefinition;
+  return JSON.parse(substituted) as { States: Record<string, AslState> };
 }
 
 const WORKFLOWS = [
@@ -120,7 +119,7 @@ for (const workflow of WORKFLOWS) {
   });
 
   test(`${workflow.name}: every Task invokes a substituted function ARN directly`, () => {
-    const found = taskResources((substitute(aslText, workflow.keys) as unknown as { States: Record<string, AslState> }).States);
+    const found = taskResources(substitute(aslText, workflow.keys).States);
     assert.equal(Object.keys(found).length, workflow.keys.length);
     assert.deepEqual(Object.values(found).sort(), workflow.keys.map((key) => `arn:aws:lambda:us-east-1:123456789012:function:haven-${key}`).sort());
   });
@@ -142,51 +141,3 @@ test('the two workflows log to different groups', () => {
   assert.notEqual(logicalId(stack, stack.backupWorkflow.logGroup), logicalId(stack, stack.restoreWorkflow.logGroup));
 });
 
-/** The backup definition, substituted, for the local runs below. */
-const substitutedDefinition = () => substitute(readFileSync(BACKUP_DEFINITION_FILE, 'utf8'), BACKUP_SUBSTITUTION_KEYS);
-
-type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
-
-/** Local stand-ins for the six functions, recording each call. */
-function stubs(failAt?: string) {
-  const calls: { state: string; input: unknown }[] = [];
-  const step = (state: string, output: (input: Record<string, unknown>) => JSONValue) => (input: JSONValue) => {
-    calls.push({ state, input });
-    if (state === failAt) throw Object.assign(new Error(`${state} broke`), { name: 'CorruptedBackupError' });
-    return output(input as Record<string, unknown>);
-  };
-  const context = { job_id: 'job-1', execution_id: 'exec-1' };
-  const handlers = {
-    // The partition specs stay staged in the vault; the state carries their indexes only.
-    Plan: step('Plan', () => ({ execution_id: 'exec-1', context, partition_indexes: [0, 1], max_concurrency: 2 })),
-    'Export partition': step('Export partition', (input) => ({ exported: input.index as number })),
-    'Commit snapshot': step('Commit snapshot', () => ({ snapshot_id: 'snap-1' })),
-    Verify: step('Verify', () => ({ ok: true })),
-    Finalize: step('Finalize', (input) => ({ status: 'COMPLETED', commit: input.commit as JSONValue })),
-    'Mark failed': step('Mark failed', () => ({ status: 'FAILED' })),
-  };
-  return { calls, handlers };
-}
-
-test('runs locally: plan, one export per partition, commit, verify, finalize; Mark failed never runs', async () => {
-  const { calls, handlers } = stubs();
-  const result = await new StateMachine(substitutedDefinition()).run({ job_id: 'job-1' }, { overrides: { taskResourceLocalHandlers: handlers } }).result;
-  assert.deepEqual(result, { status: 'COMPLETED', commit: { snapshot_id: 'snap-1' } });
-  assert.deepEqual(calls.map((c) => c.state).sort(), ['Commit snapshot', 'Export partition', 'Export partition', 'Finalize', 'Plan', 'Verify']);
-  const exports = calls.filter((c) => c.state === 'Export partition').map((c) => c.input as { index: number; context: unknown });
-  assert.deepEqual(exports.map((e) => e.index).sort(), [0, 1]);
-  for (const e of exports) assert.deepEqual(e.context, { job_id: 'job-1', execution_id: 'exec-1' });
-});
-
-test('runs locally: a failing step leads to Mark failed, then the execution fails with BackupFailed', async () => {
-  const { calls, handlers } = stubs('Commit snapshot');
-  await assert.rejects(
-    new StateMachine(substitutedDefinition()).run({ job_id: 'job-1' }, { overrides: { taskResourceLocalHandlers: handlers } }).result,
-    (error: unknown) => error instanceof ExecutionError && (error.cause as Error | undefined)?.name === 'BackupFailed',
-  );
-  const failed = calls.find((c) => c.state === 'Mark failed');
-  assert.ok(failed, 'Mark failed ran');
-  const state = (failed.input as { state: { error: { Error: string } } }).state;
-  assert.equal(state.error.Error, 'CorruptedBackupError');
-  assert.equal(calls.some((c) => c.state === 'Verify' || c.state === 'Finalize'), false);
-});

@@ -33,6 +33,9 @@ describe('backup under the synthesized policies', () => {
     // Assess
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
     assert.deepEqual(cloud.denials, []);
+    const entered = execution.history.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
+    assert.deepEqual(entered.filter((name) => name !== 'Export partition'), ['Plan', 'Commit snapshot', 'Verify', 'Finalize'], 'Mark failed never runs');
+    assert.equal(entered.filter((name) => name === 'Export partition').length, 2, 'one export per partition');
     const invokes = calls.filter((c) => c.service === 'lambda' && c.operation === 'Invoke');
     assert.ok(invokes.length >= 5, `${invokes.length} Lambda invocations went through the proxy`);
     assert.ok(invokes.every((c) => /BackupWorkflow/.test(c.principal ?? '')), 'the backup state machine role made every invocation');

@@ -72,6 +72,8 @@ describe('limits', () => {
     // Assess
     assert.equal(execution.status, 'FAILED');
     assert.equal(execution.error, 'BackupFailed');
+    const entered = execution.history.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
+    assert.ok(entered.includes('Mark failed') && !entered.includes('Commit snapshot') && !entered.includes('Finalize'), entered.join(', '));
     assert.equal(record?.status, 'failed');
     assert.match(record?.error?.message ?? '', /the table went away/);
     assert.equal(job.lease_owner, undefined);
