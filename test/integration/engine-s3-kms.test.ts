@@ -8,7 +8,7 @@ import { KeyAccessError } from '../../engine/keys/errors.js';
 import { KmsKeyProvider } from '../../engine/keys/kms-key-provider.js';
 import { S3ObjectStore } from '../../engine/storage/s3-store.js';
 import { Vault } from '../../engine/vault/vault.js';
-import { createKey } from '../../local/stack/resources.js';
+import { createKey } from '../helpers/kms.js';
 import { backupBytes, randomData, restoreBytes } from '../helpers/engine.js';
 import { uniqueName } from '../helpers/names.js';
 
