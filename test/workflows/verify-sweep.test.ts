@@ -1,7 +1,7 @@
 /**
  * The weekly sweep entry point (`{ sweep: { level, scope } }`) and test
- * restores of S3 backups into a `haven-verify-…/` prefix of the vault
- * bucket, which is removed whether the restore passes or fails.
+ * restores of S3 backups into a `haven-verify-…/` prefix of the deployed
+ * scratch bucket, which is removed whether the restore passes or fails.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +26,8 @@ describe('verify workflow: weekly sweep and S3 test restores', () => {
   const latest = async (jobId: string) => (await cloud.catalog.listExecutions({ job_id: jobId })).items[0]!.backup_id;
   /** Object versions left under a verification's scratch prefix, in the bucket the deployed verify functions write scratch to. */
   const scratchObjects = async (verificationId: string) => {
-    const scratchBucket = cloud.fn('Verify/PrepareScratch').environment.HAVEN_SCRATCH_BUCKET ?? cloud.bucket;
+    const scratchBucket = cloud.fn('Verify/PrepareScratch').environment.HAVEN_SCRATCH_BUCKET;
+    assert.ok(scratchBucket, 'the deployment names the scratch bucket to the verify functions');
     const out = await s3Client().send(new ListObjectVersionsCommand({ Bucket: scratchBucket, Prefix: `${scratchName(verificationId)}/` }));
     return (out.Versions?.length ?? 0) + (out.DeleteMarkers?.length ?? 0);
   };
@@ -95,9 +96,7 @@ describe('verify workflow: weekly sweep and S3 test restores', () => {
     }
   });
 
-  // Deployed, Prepare scratch is refused s3:ListBucket on the scratch bucket (the S3 target's prepare heads it and lists the
-  // prefix; infra/constructs/verify-functions.ts gives prepare-scratch no listBucket), so every S3 test restore fails.
-  test('test_restore of an S3 backup restores into a haven-verify- prefix, compares, and removes it; also when the restore fails', { todo: 'infra: prepare-scratch lacks s3:ListBucket on the scratch bucket (HeadBucket AccessDenied)' }, async () => {
+  test('test_restore of an S3 backup restores into a haven-verify- prefix, compares, and removes it; also when the restore fails', async () => {
     const passed = await runVerification(cloud, { backup_id: s3Backup, level: 'test_restore' });
     assert.equal(passed.execution.status, 'SUCCEEDED', `${passed.execution.error}: ${passed.record.error?.message}`);
     assert.equal(passed.record.result?.test_restore_result?.records_counted, passed.record.result?.test_restore_result?.records_expected);
