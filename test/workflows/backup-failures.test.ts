@@ -141,6 +141,7 @@ describe('backup workflow failures and conflicts', () => {
     // Assess
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
     assert.equal(entriesOf(execution.history, 'Export partition').length, 1000);
+    assert.ok(execution.history.length < StepFunctionsLimits.historyEvents, `${execution.history.length} history events, within Step Functions' limit`);
     const invocations = cloud.host.invocations.slice(mark);
     const largest = Math.max(...invocations.flatMap((i) => [i.requestBytes, i.responseBytes]));
     assert.ok(largest < StepFunctionsLimits.payloadBytes, `largest payload ${largest} bytes`);
