@@ -9,7 +9,7 @@
  * entry list is the same.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { LAMBDA_ESBUILD_OPTIONS } from '../../infra/constructs/haven-function.js';
@@ -56,8 +56,10 @@ export async function bundleEntries(entries: readonly string[]): Promise<Readonl
   const cached = fresh(stampFile);
   if (cached) return new Map(Object.entries(cached.outputs));
 
-  rmSync(outdir, { recursive: true, force: true });
-  mkdirSync(outdir, { recursive: true });
+  // Built in a directory of this process's own and renamed into place, so two test processes
+  // bundling at once never delete or overwrite what the other is loading.
+  const building = `${outdir}.${process.pid}.${Date.now()}`;
+  mkdirSync(building, { recursive: true });
   const result = await build({
     ...LAMBDA_ESBUILD_OPTIONS,
     minify: false,
@@ -66,22 +68,36 @@ export async function bundleEntries(entries: readonly string[]): Promise<Readonl
     // The SDK and other packages load from node_modules, as the same pinned versions CDK bundles.
     packages: 'external',
     entryPoints: Object.fromEntries(sorted.map((entry) => [relative(repoRoot, entry).replace(/\.ts$/, '').replace(/[\\/]/g, '_'), entry])),
-    outdir,
+    outdir: building,
     absWorkingDir: repoRoot,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
     metafile: true,
     logLevel: 'warning',
   });
-  const outputs: Record<string, string> = {};
-  for (const [file, meta] of Object.entries(result.metafile.outputs)) {
-    if (meta.entryPoint) outputs[join(repoRoot, meta.entryPoint)] = join(repoRoot, file);
-  }
   const inputs: Stamp['inputs'] = {};
   for (const file of Object.keys(result.metafile.inputs)) {
     const stamp = stampOf(join(repoRoot, file));
     if (stamp) inputs[file] = stamp;
   }
-  writeFileSync(stampFile, JSON.stringify({ inputs, outputs } satisfies Stamp));
-  return new Map(Object.entries(outputs));
+  const outputsIn = (dir: string) => {
+    const outputs: Record<string, string> = {};
+    for (const [file, meta] of Object.entries(result.metafile.outputs)) {
+      if (meta.entryPoint) outputs[join(repoRoot, meta.entryPoint)] = join(dir, relative(building, join(repoRoot, file)));
+    }
+    return outputs;
+  };
+  writeFileSync(join(building, 'stamp.json'), JSON.stringify({ inputs, outputs: outputsIn(outdir) } satisfies Stamp));
+  // A stale bundle is moved aside first (a process loading it keeps its open files); a fresh one
+  // another process renamed into place meanwhile wins, and this build is dropped.
+  if (existsSync(outdir) && !fresh(stampFile)) renameSync(outdir, `${outdir}.stale.${process.pid}.${Date.now()}`);
+  try {
+    renameSync(building, outdir);
+  } catch {
+    rmSync(building, { recursive: true, force: true });
+    const winner = fresh(stampFile);
+    if (winner) return new Map(Object.entries(winner.outputs));
+    throw new Error(`could not place the function bundles in ${outdir}`);
+  }
+  return new Map(Object.entries(outputsIn(outdir)));
 }

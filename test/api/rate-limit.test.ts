@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDbDocumentClient } from '../../engine/aws/clients.js';
+import { serialClient } from '../catalog/serial-client.js';
 import type { ApiDeps } from '../../engine/api/deps.js';
 import { RateLimitedError } from '../../engine/api/errors.js';
 import { CatalogRateLimiter, takeToken } from '../../engine/api/rate-limit.js';
@@ -23,7 +24,9 @@ import { fakeApiEvent, fakeLambdaContext } from '../infra/support/lambda-context
 const HOUR = 3_600_000;
 const table = await createCatalogTable();
 let clock = Date.parse('2026-01-01T00:00:00Z');
-const limiter = new CatalogRateLimiter(table, { now: () => clock });
+// moto's threaded server can let two conditional writes of one item both pass (DynamoDB serializes
+// them per item): writes go one at a time, so the test checks the limiter's condition, not moto's threads.
+const limiter = new CatalogRateLimiter(table, { now: () => clock, client: serialClient().client });
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 const BOB = 'arn:aws:iam::123456789012:user/bob';
 
