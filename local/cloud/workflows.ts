@@ -47,6 +47,23 @@ export class StepFunctionsLimitError extends LocalStackError {
   override readonly name = 'StepFunctionsLimitError';
 }
 
+/**
+ * Reads an execution, again after a moment when the emulator answers with a
+ * server error: moto's interpreter can fail a read (an HTML 500 page) while a
+ * StopExecution lands on a running execution. Up to five tries.
+ */
+async function read<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const status = (error as { $response?: { statusCode?: number }; $metadata?: { httpStatusCode?: number } }).$response?.statusCode ?? (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (attempt >= 5 || !(status !== undefined && status >= 500)) throw error;
+      await sleep(200 * attempt);
+    }
+  }
+}
+
 /** How long {@link Workflows.run} waits by default (15 minutes). */
 const DEFAULT_WAIT_MS = 15 * 60 * 1000;
 
@@ -85,7 +102,7 @@ export class Workflows {
     const deadline = Date.now() + timeoutMs;
     let delay = 50;
     for (;;) {
-      const out = await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
+      const out = await read(() => sfnClient().send(new DescribeExecutionCommand({ executionArn })));
       if (out.status !== ExecutionStatus.Running) {
         const history = await this.history(executionArn);
         if (history.length > StepFunctionsLimits.historyEvents) {
@@ -116,7 +133,7 @@ export class Workflows {
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await sfnClient().send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
+      const page = await read(() => sfnClient().send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) })));
       events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
