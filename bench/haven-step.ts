@@ -16,13 +16,13 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { runBackup } from '../engine/backup/run-backup.js';
-import { DEFAULT_CHUNKER_PARAMS } from '../engine/chunker/params.js';
-import { createKeyFile, FileKeyProvider } from '../engine/keys/file-key-provider.js';
-import { openSnapshot, restorePartition } from '../engine/restore/restorer.js';
-import { BackupType } from '../engine/snapshot/snapshot.js';
-import { FileObjectStore } from '../engine/storage/fs-store.js';
-import { Vault } from '../engine/vault/vault.js';
+import { runBackup } from '../vault/backup/run-backup.js';
+import { DEFAULT_CHUNKER_PARAMS } from '../vault/chunker/params.js';
+import { createKeyFile, FileKeyProvider } from '../vault/keys/file-key-provider.js';
+import { openSnapshot, restorePartition } from '../vault/restore/restorer.js';
+import { BackupType } from '../vault/snapshot/snapshot.js';
+import { FileObjectStore } from '../vault/storage/fs-store.js';
+import { Vault } from '../vault/repository/vault.js';
 
 /** Read size of the input streams, as the CLI uses. */
 const READ_CHUNK = 1024 * 1024;

@@ -7,14 +7,14 @@
  * one partition after another. Prints one JSON line.
  */
 import { parseArgs } from 'node:util';
-import { runBackup } from '../engine/backup/run-backup.js';
-import { DEFAULT_CHUNKER_PARAMS } from '../engine/chunker/params.js';
-import { createKeyFile, FileKeyProvider } from '../engine/keys/file-key-provider.js';
-import { BackupType } from '../engine/snapshot/snapshot.js';
-import type { PostgresConnection } from '../engine/sources/postgres/secret.js';
-import { PostgresSource } from '../engine/sources/postgres/source.js';
-import { FileObjectStore } from '../engine/storage/fs-store.js';
-import { Vault } from '../engine/vault/vault.js';
+import { runBackup } from '../vault/backup/run-backup.js';
+import { DEFAULT_CHUNKER_PARAMS } from '../vault/chunker/params.js';
+import { createKeyFile, FileKeyProvider } from '../vault/keys/file-key-provider.js';
+import { BackupType } from '../vault/snapshot/snapshot.js';
+import type { PostgresConnection } from '../sources/postgres/secret.js';
+import { PostgresSource } from '../sources/postgres/source.js';
+import { FileObjectStore } from '../vault/storage/fs-store.js';
+import { Vault } from '../vault/repository/vault.js';
 
 const { values } = parseArgs({ options: { vault: { type: 'string' }, key: { type: 'string' } } });
 if (!values.vault || !values.key) throw new Error('postgres-step: --vault and --key are required');

@@ -1,6 +1,6 @@
 /** Terminal output helpers shared by CLI commands: tables, sizes, errors. */
 import { CommanderError } from 'commander';
-import { HavenError } from '../engine/errors.js';
+import { HavenError } from '../vault/errors.js';
 import { ApiClientError, CliError } from './api/errors.js';
 import { ExitCode } from './api/exit-codes.js';
 

@@ -6,7 +6,7 @@
 import { CfnOutput, type Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { API_ROUTES } from '../engine/api/routes.js';
+import { API_ROUTES } from '../control/api/routes.js';
 import { HavenApi, type HavenApiAuthorization, type RouteThrottle } from './constructs/api.js';
 import { ApiFunction } from './constructs/api-function.js';
 import { databaseAccessFromIds, type DatabaseAccess, type DatabaseAccessIds } from './constructs/database-access.js';

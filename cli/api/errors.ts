@@ -3,7 +3,7 @@
  * command ends with; {@link ApiClientError} also carries the API's
  * `{error, message, details}` body.
  */
-import { ErrorCode, HavenError } from '../../engine/errors.js';
+import { ErrorCode, HavenError } from '../../vault/errors.js';
 import { ExitCode, exitCodeForStatus } from './exit-codes.js';
 
 /** Base class of the CLI's errors. */

@@ -1,7 +1,7 @@
 /** Opens the vault a `haven vault` command names, from its URI and key options. */
-import { keyProviderResolver } from '../../engine/keys/resolve-provider.js';
-import { openObjectStore } from '../../engine/storage/open-store.js';
-import { Vault } from '../../engine/vault/vault.js';
+import { keyProviderResolver } from '../../vault/keys/resolve-provider.js';
+import { openObjectStore } from '../../vault/storage/open-store.js';
+import { Vault } from '../../vault/repository/vault.js';
 
 /** Key options shared by the vault commands. */
 export interface KeyOptions {

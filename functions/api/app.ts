@@ -8,11 +8,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { ApiDeps } from '../../engine/api/deps.js';
-import { allowedMethods, dispatch } from '../../engine/api/dispatch.js';
-import { InternalApiError, MethodNotAllowedError, NotFoundApiError } from '../../engine/api/errors.js';
-import type { ApiRoute } from '../../engine/api/route.js';
-import { API_ROUTES } from '../../engine/api/routes.js';
+import type { ApiDeps } from '../../control/api/deps.js';
+import { allowedMethods, dispatch } from '../../control/api/dispatch.js';
+import { InternalApiError, MethodNotAllowedError, NotFoundApiError } from '../../control/api/errors.js';
+import type { ApiRoute } from '../../control/api/route.js';
+import { API_ROUTES } from '../../control/api/routes.js';
 import { toApiRequest, type ApiEvent } from './event.js';
 import { baseHeaders, bodyLimit, errorHandler, jsonBody, requestId } from './middlewares.js';
 

@@ -1,13 +1,13 @@
 /** Builds the API's services from the function's environment, once per container. */
-import { backupsPort } from '../../engine/api/backups-port.js';
-import type { ApiDeps } from '../../engine/api/deps.js';
-import { InternalApiError } from '../../engine/api/errors.js';
-import { CatalogRateLimiter } from '../../engine/api/rate-limit.js';
-import { SfnWorkflowStarter } from '../../engine/api/sfn-workflows.js';
-import { AwsSourceChecker } from '../../engine/api/services/source-checker.js';
-import { Catalog } from '../../engine/catalog/catalog.js';
-import { schedulePort, scheduleOptionsFromEnv, SCHEDULE_ENV, SchedulerSync } from '../../engine/schedules/index.js';
-import type { WorkflowDeps } from '../../engine/workflows/deps.js';
+import { backupsPort } from '../../control/api/backups-port.js';
+import type { ApiDeps } from '../../control/api/deps.js';
+import { InternalApiError } from '../../control/api/errors.js';
+import { CatalogRateLimiter } from '../../control/api/rate-limit.js';
+import { SfnWorkflowStarter } from '../../control/api/sfn-workflows.js';
+import { AwsSourceChecker } from '../../control/api/services/source-checker.js';
+import { Catalog } from '../../control/catalog/catalog.js';
+import { schedulePort, scheduleOptionsFromEnv, SCHEDULE_ENV, SchedulerSync } from '../../control/schedules/index.js';
+import type { WorkflowDeps } from '../../control/workflows/deps.js';
 import { workflowDeps } from '../shared/deps.js';
 import { MissingSettingError, readSettings } from '../shared/env.js';
 

@@ -1,7 +1,7 @@
 /** Turns an API Gateway proxy event into the API core's request. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { Caller } from '../../engine/api/deps.js';
-import type { ApiRequest } from '../../engine/api/route.js';
+import type { Caller } from '../../control/api/deps.js';
+import type { ApiRequest } from '../../control/api/route.js';
 
 /** An event once the body middlewares ran: the parsed body and the request id. */
 export interface ApiEvent extends APIGatewayProxyEvent {

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../engine/api/errors.js';
-import { toApiError } from '../../engine/api/error-mapping.js';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../control/api/errors.js';
+import { toApiError } from '../../control/api/error-mapping.js';
 import type { ApiEvent } from './event.js';
 
 type Middleware = middy.MiddlewareObj<ApiEvent, APIGatewayProxyResult, Error, Context>;

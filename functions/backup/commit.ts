@@ -1,6 +1,6 @@
 /** Lambda: the backup workflow's Commit snapshot state. */
-import { commitBackup } from '../../engine/workflows/backup/commit.js';
-import type { BackupContext } from '../../engine/workflows/backup/types.js';
+import { commitBackup } from '../../control/workflows/backup/commit.js';
+import type { BackupContext } from '../../control/workflows/backup/types.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** The Lambda entry point. */

@@ -1,5 +1,5 @@
 /** Lambda: one iteration of the backup workflow's Export partitions map. */
-import { exportPartition } from '../../engine/workflows/backup/export-partition.js';
+import { exportPartition } from '../../control/workflows/backup/export-partition.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** The Lambda entry point. */

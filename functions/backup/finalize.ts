@@ -1,5 +1,5 @@
 /** Lambda: the backup workflow's Finalize state. */
-import { finalizeBackup } from '../../engine/workflows/backup/finalize.js';
+import { finalizeBackup } from '../../control/workflows/backup/finalize.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** The Lambda entry point. */

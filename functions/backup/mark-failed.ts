@@ -1,5 +1,5 @@
 /** Lambda: the backup workflow's Mark failed state. */
-import { markBackupFailed, type FailedState } from '../../engine/workflows/backup/mark-failed.js';
+import { markBackupFailed, type FailedState } from '../../control/workflows/backup/mark-failed.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** The Lambda entry point. */

@@ -1,5 +1,5 @@
 /** Lambda: the backup workflow's Plan state. */
-import { planBackup } from '../../engine/workflows/backup/plan.js';
+import { planBackup } from '../../control/workflows/backup/plan.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** The Lambda entry point. */

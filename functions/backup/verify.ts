@@ -1,5 +1,5 @@
 /** Lambda: the backup workflow's Verify state. */
-import { verifyBackup } from '../../engine/workflows/backup/verify.js';
+import { verifyBackup } from '../../control/workflows/backup/verify.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** The Lambda entry point. */

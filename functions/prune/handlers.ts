@@ -1,8 +1,8 @@
 /** Lambda entry points of the prune workflow, one per state (CDK points each function at one export). */
-import { applyJobRetention } from '../../engine/workflows/prune/apply-retention.js';
-import { listPruneJobs } from '../../engine/workflows/prune/list-jobs.js';
-import { markPruneFailed } from '../../engine/workflows/prune/mark-failed.js';
-import { pruneStep } from '../../engine/workflows/prune/prune.js';
+import { applyJobRetention } from '../../control/workflows/prune/apply-retention.js';
+import { listPruneJobs } from '../../control/workflows/prune/list-jobs.js';
+import { markPruneFailed } from '../../control/workflows/prune/mark-failed.js';
+import { pruneStep } from '../../control/workflows/prune/prune.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** List jobs. */

@@ -1,11 +1,11 @@
 /** Lambda entry points of the restore workflow, one per state (CDK points each function at one export). */
-import { finalizeRestore } from '../../engine/workflows/restore/finalize.js';
-import { markRestoreFailed } from '../../engine/workflows/restore/mark-failed.js';
-import { planRestore } from '../../engine/workflows/restore/plan.js';
-import { restoreOnePartition } from '../../engine/workflows/restore/restore-partition.js';
-import { safetyBackup as runSafetyBackup } from '../../engine/workflows/restore/safety-backup.js';
-import type { RestoreContext } from '../../engine/workflows/restore/types.js';
-import { validateRestore } from '../../engine/workflows/restore/validate.js';
+import { finalizeRestore } from '../../control/workflows/restore/finalize.js';
+import { markRestoreFailed } from '../../control/workflows/restore/mark-failed.js';
+import { planRestore } from '../../control/workflows/restore/plan.js';
+import { restoreOnePartition } from '../../control/workflows/restore/restore-partition.js';
+import { safetyBackup as runSafetyBackup } from '../../control/workflows/restore/safety-backup.js';
+import type { RestoreContext } from '../../control/workflows/restore/types.js';
+import { validateRestore } from '../../control/workflows/restore/validate.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** Plan. */

@@ -1,12 +1,12 @@
 /** Builds the workflow steps' dependencies from the function's settings, once per container. */
-import { Catalog } from '../../engine/catalog/catalog.js';
-import { FileKeyProvider } from '../../engine/keys/file-key-provider.js';
-import { KmsKeyProvider } from '../../engine/keys/kms-key-provider.js';
-import { openObjectStore, parseStoreUri } from '../../engine/storage/open-store.js';
-import { S3ObjectLocker } from '../../engine/storage/s3-object-lock.js';
-import type { WorkflowDeps } from '../../engine/workflows/deps.js';
-import { backupSourceFor, restoreTargetFor } from '../../engine/workflows/sources.js';
-import { vaultOpener } from '../../engine/workflows/vault-opener.js';
+import { Catalog } from '../../control/catalog/catalog.js';
+import { FileKeyProvider } from '../../vault/keys/file-key-provider.js';
+import { KmsKeyProvider } from '../../vault/keys/kms-key-provider.js';
+import { openObjectStore, parseStoreUri } from '../../vault/storage/open-store.js';
+import { S3ObjectLocker } from '../../vault/storage/s3-object-lock.js';
+import type { WorkflowDeps } from '../../control/workflows/deps.js';
+import { backupSourceFor, restoreTargetFor } from '../../control/workflows/sources.js';
+import { vaultOpener } from '../../control/workflows/vault-opener.js';
 import { readSettings, type FunctionSettings } from './env.js';
 import { outcomePublisher } from './notify.js';
 

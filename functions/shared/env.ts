@@ -1,5 +1,5 @@
 /** Environment settings of Haven's functions (set by CDK, or by the local stack). */
-import { ErrorCode, HavenError } from '../../engine/errors.js';
+import { ErrorCode, HavenError } from '../../vault/errors.js';
 
 /** A required setting is missing. */
 export class MissingSettingError extends HavenError {

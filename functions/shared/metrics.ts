@@ -6,8 +6,8 @@
  * watch the deployment and dashboards can split by job.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { JOB_DIMENSION, METRIC_NAMESPACE, METRICS_SERVICE, outcomeMetrics } from '../../engine/metrics/outcome-metrics.js';
-import type { OutcomeEvent } from '../../engine/workflows/deps.js';
+import { JOB_DIMENSION, METRIC_NAMESPACE, METRICS_SERVICE, outcomeMetrics } from '../../control/metrics/outcome-metrics.js';
+import type { OutcomeEvent } from '../../control/workflows/deps.js';
 
 /** A Metrics instance with Haven's namespace and service. */
 export function havenMetrics(): Metrics {

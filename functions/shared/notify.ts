@@ -5,9 +5,9 @@
  * ids, never the detail) and does not fail the step.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Catalog } from '../../engine/catalog/catalog.js';
-import { Notifier } from '../../engine/notifications/notifier.js';
-import type { OutcomeEvent } from '../../engine/workflows/deps.js';
+import type { Catalog } from '../../control/catalog/catalog.js';
+import { Notifier } from '../../control/notifications/notifier.js';
+import type { OutcomeEvent } from '../../control/workflows/deps.js';
 import type { FunctionSettings } from './env.js';
 import { recordOutcome } from './metrics.js';
 

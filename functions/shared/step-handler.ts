@@ -11,8 +11,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { WorkflowDeps } from '../../engine/workflows/deps.js';
-import { failureMessage } from '../../engine/workflows/errors.js';
+import type { WorkflowDeps } from '../../control/workflows/deps.js';
+import { failureMessage } from '../../control/workflows/errors.js';
 import { containerDeps } from './deps.js';
 
 const logger = new Logger({ serviceName: 'haven' });

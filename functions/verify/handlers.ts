@@ -1,12 +1,12 @@
 /** Lambda entry points of the verify workflow, one per state (CDK points each function at one export). */
-import { restoreOnePartition } from '../../engine/workflows/restore/restore-partition.js';
-import { checkPackBatch } from '../../engine/workflows/verify/check-batch.js';
-import { cleanupScratchStep } from '../../engine/workflows/verify/cleanup-scratch.js';
-import { compareScratch } from '../../engine/workflows/verify/compare.js';
-import { finalizeVerification } from '../../engine/workflows/verify/finalize.js';
-import { markVerificationFailed } from '../../engine/workflows/verify/mark-failed.js';
-import { planVerification } from '../../engine/workflows/verify/plan.js';
-import { prepareScratch as prepareScratchTarget } from '../../engine/workflows/verify/prepare-scratch.js';
+import { restoreOnePartition } from '../../control/workflows/restore/restore-partition.js';
+import { checkPackBatch } from '../../control/workflows/verify/check-batch.js';
+import { cleanupScratchStep } from '../../control/workflows/verify/cleanup-scratch.js';
+import { compareScratch } from '../../control/workflows/verify/compare.js';
+import { finalizeVerification } from '../../control/workflows/verify/finalize.js';
+import { markVerificationFailed } from '../../control/workflows/verify/mark-failed.js';
+import { planVerification } from '../../control/workflows/verify/plan.js';
+import { prepareScratch as prepareScratchTarget } from '../../control/workflows/verify/prepare-scratch.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** Plan. */

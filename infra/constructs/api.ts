@@ -1,6 +1,6 @@
 /**
  * Haven's REST API: one API Lambda behind a proxy integration per route of
- * the route table (engine/api/routes.ts), IAM (SigV4) authorization by
+ * the route table (control/api/routes.ts), IAM (SigV4) authorization by
  * default or a Cognito / Lambda token (JWT) authorizer by prop, a stage
  * throttle as a global guard (and per-route ones only when props name
  * them), access logs, X-Ray tracing, and gateway errors in the seed's
@@ -10,7 +10,7 @@
  * enforce for IAM callers (its throttles count every caller together, and
  * usage plans need API keys): the API function enforces them, a token
  * bucket per caller and route in the catalog table, answering 429
- * `rate_limited` with `Retry-After` (engine/api/rate-limit.ts).
+ * `rate_limited` with `Retry-After` (control/api/rate-limit.ts).
  *
  * Every request a caller is authorized to make reaches the function, whose
  * router answers the API's own errors: besides the route table's methods,

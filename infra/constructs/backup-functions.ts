@@ -1,7 +1,7 @@
 /**
  * The backup workflow's six Lambda functions (`functions/backup/*.ts`), one
  * per state, each with exactly the access its engine code
- * (`engine/workflows/backup/*`, `engine/sources/*`) uses:
+ * (`control/workflows/backup/*`, `sources/*`) uses:
  *
  * | step | catalog | vault | sources | events |
  * | --- | --- | --- | --- | --- |

@@ -4,7 +4,7 @@
  * job's backups by time. Expired records carry `expires_at` (epoch seconds).
  *
  * Functions get one {@link CatalogAccess} level each, with exactly the
- * DynamoDB actions `engine/catalog` sends at that level: GetItem (records,
+ * DynamoDB actions `control/catalog` sends at that level: GetItem (records,
  * consistent reads), PutItem (new records, conditional), UpdateItem
  * (transitions, progress, annotations, leases, job changes, conditional),
  * DeleteItem (a job, by the API only), and Query on `gsi1`/`gsi2` (every
@@ -16,7 +16,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TableLayout } from '../../engine/catalog/keys.js';
+import { TableLayout } from '../../control/catalog/keys.js';
 import { havenNames } from '../names.js';
 import { KeyService, viaService } from '../via-service.js';
 

@@ -31,7 +31,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { MetricName, METRIC_NAMESPACE, METRICS_SERVICE } from '../../engine/metrics/outcome-metrics.js';
+import { MetricName, METRIC_NAMESPACE, METRICS_SERVICE } from '../../control/metrics/outcome-metrics.js';
 import { InvalidPropsError } from '../errors.js';
 
 /** Metric names and dimensions, as the functions write them. */

@@ -1,7 +1,7 @@
 /**
  * The restore workflow's six Lambda functions: one entry file,
  * `functions/restore/handlers.ts`, one named export per state. Each step gets
- * exactly the access its engine code uses (`engine/workflows/restore/*`):
+ * exactly the access its engine code uses (`control/workflows/restore/*`):
  *
  * | step | catalog | vault | restore targets | events |
  * | --- | --- | --- | --- | --- |

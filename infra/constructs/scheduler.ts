@@ -8,7 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import type { BackupSubstitutionKey } from './backup-functions.js';
 import type { WorkflowStateMachine } from './workflow-state-machine.js';
-import { SCHEDULE_ENV } from '../../engine/schedules/env.js';
+import { SCHEDULE_ENV } from '../../control/schedules/env.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { havenNames } from '../names.js';
 import { SystemSchedule, type SystemScheduleProps } from './system-schedule.js';
@@ -76,7 +76,7 @@ export class HavenScheduler extends Construct {
 
   /**
    * The environment the API function needs to keep job schedules in step
-   * (read by `scheduleOptionsFromEnv` in engine/schedules).
+   * (read by `scheduleOptionsFromEnv` in control/schedules).
    *
    * @returns group name, role ARN and backup state machine ARN by variable name
    */

@@ -9,9 +9,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { parseExpression } from '../../engine/schedules/expression.js';
-import { canonicalTimeZone } from '../../engine/schedules/time-zone.js';
-import { TARGET_RETRY_POLICY } from '../../engine/schedules/sync.js';
+import { parseExpression } from '../../control/schedules/expression.js';
+import { canonicalTimeZone } from '../../control/schedules/time-zone.js';
+import { TARGET_RETRY_POLICY } from '../../control/schedules/sync.js';
 import { InvalidPropsError } from '../errors.js';
 
 /** Props of {@link SystemSchedule}. */

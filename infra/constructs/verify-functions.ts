@@ -1,8 +1,8 @@
 /**
  * The verify workflow's eight Lambda functions: one entry file,
  * `functions/verify/handlers.ts`, one named export per state. Each step gets
- * exactly the access its engine code uses (`engine/workflows/verify/*`,
- * `engine/verification/*`, and the restore target and backup source it
+ * exactly the access its engine code uses (`control/workflows/verify/*`,
+ * `control/verification/*`, and the restore target and backup source it
  * restores into and reads back):
  *
  * | step | catalog | vault | scratch (`haven-verify-*`) | events |
@@ -34,7 +34,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 // Types only (erased at runtime): the compiler checks each handler name is an export of the entry.
 import type * as VerifyHandlers from '../../functions/verify/handlers.js';
-import { SCRATCH_PREFIX } from '../../engine/verification/scratch.js';
+import { SCRATCH_PREFIX } from '../../control/verification/scratch.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { KeyService, viaService } from '../via-service.js';
 import { functionEntry } from '../paths.js';

@@ -87,7 +87,7 @@ export interface WorkflowStepSpec<K extends string> {
   /**
    * Why the step is safe to start again while an earlier attempt of the
    * same item may still run: only such steps' Task states retry
-   * `States.Timeout` (test/workflows/asl-timeouts.test.ts holds the ASL to
+   * `States.Timeout` (test/e2e/asl-timeouts.test.ts holds the ASL to
    * it). Absent: the step creates records or snapshots, loads a target a
    * second time would duplicate, builds indexes, forgets or deletes, or
    * announces an outcome no record guards. @default not rerunnable

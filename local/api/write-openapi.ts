@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../infra/paths.js';
 import { readHavenVersion } from '../../infra/version.js';
-import { buildOpenApi } from '../../engine/api/openapi.js';
-import { API_ROUTES } from '../../engine/api/routes.js';
+import { buildOpenApi } from '../../control/api/openapi.js';
+import { API_ROUTES } from '../../control/api/routes.js';
 
 /** Where the document lives. */
 export const OPENAPI_FILE = path.join(REPO_ROOT, 'docs', 'openapi.json');

@@ -17,10 +17,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Catalog } from '../../engine/catalog/catalog.js';
-import type { OutcomeEvent, WorkflowDeps } from '../../engine/workflows/deps.js';
+import type { Catalog } from '../../control/catalog/catalog.js';
+import type { OutcomeEvent, WorkflowDeps } from '../../control/workflows/deps.js';
 import { workflowDeps } from '../../functions/shared/deps.js';
-import { EVENT_SOURCE } from '../../engine/notifications/eventbridge.js';
+import { EVENT_SOURCE } from '../../control/notifications/eventbridge.js';
 import { repoRoot } from '../emulator/paths.js';
 import { bundleEntries } from '../functions/bundle.js';
 import { CONTAINER_MAIN_SOURCE } from '../functions/container.js';
@@ -28,7 +28,7 @@ import { FunctionHost, type FaultInjector, type HostedFunction } from '../functi
 import { startIamProxy, type IamProxy } from '../iam/index.js';
 import type { IamWorld, ObservedCall, PolicyDocument, Principal } from '../iam/types.js';
 import { GetKeyPolicyCommand } from '@aws-sdk/client-kms';
-import { kmsClient } from '../../engine/aws/clients.js';
+import { kmsClient } from '../../vault/aws/clients.js';
 import { LocalStackError } from '../node-version.js';
 import type { Deployment, DeployedFunction } from './deployment.js';
 import { Workflows } from './workflows.js';

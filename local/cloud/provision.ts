@@ -22,7 +22,7 @@ import {
 import { CreateScheduleCommand, CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
-import { baseClientConfig, dynamoDbClient, kmsClient, s3Client, schedulerClient, sfnClient, snsClient, AwsService } from '../../engine/aws/clients.js';
+import { baseClientConfig, dynamoDbClient, kmsClient, s3Client, schedulerClient, sfnClient, snsClient, AwsService } from '../../vault/aws/clients.js';
 import { HAVEN_ENTRY_METADATA } from '../../infra/constructs/haven-function.js';
 import { REPO_ROOT } from '../../infra/paths.js';
 import { LocalStackError } from '../node-version.js';

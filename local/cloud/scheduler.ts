@@ -12,9 +12,9 @@
 import { randomUUID } from 'node:crypto';
 import { GetScheduleCommand, ListSchedulesCommand, type GetScheduleCommandOutput } from '@aws-sdk/client-scheduler';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { AwsService, baseClientConfig, schedulerClient } from '../../engine/aws/clients.js';
-import { nextRun } from '../../engine/schedules/next-run.js';
-import { validateSchedule, type ValidSchedule } from '../../engine/schedules/validate.js';
+import { AwsService, baseClientConfig, schedulerClient } from '../../vault/aws/clients.js';
+import { nextRun } from '../../control/schedules/next-run.js';
+import { validateSchedule, type ValidSchedule } from '../../control/schedules/validate.js';
 
 /** Where the scheduler reads the time. */
 export interface SchedulerClock {

@@ -5,7 +5,7 @@
  *
  * A cache entry is synthesized with placeholder names (the stack name and
  * each granted table or bucket), keyed by the context without those names,
- * and valid while every file the synthesis can read (infra/, engine/,
+ * and valid while every file the synthesis can read (infra/, vault/, sources/, control/,
  * functions/, statemachines/, cdk.json, package-lock.json) keeps its size
  * and modification time. A hit substitutes the real names into the text.
  * Stacks built with `extend` or `props` (tests changing the CDK app itself)
@@ -21,7 +21,7 @@ import type { CfnTemplate, SynthesizedStack } from './template-types.js';
 /** Where cached templates live. */
 const CACHE_DIR = join(repoRoot, '.haven', 'cloud', 'templates');
 /** What the synthesis reads. */
-const INPUT_DIRS = ['infra', 'engine', 'functions', 'statemachines'];
+const INPUT_DIRS = ['infra', 'vault', 'sources', 'control', 'functions', 'statemachines'];
 const INPUT_FILES = ['cdk.json', 'package-lock.json'];
 
 /** Resources granted by context, as a deployment's cdk.json lists them (names or ARNs). */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, StopExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../../engine/aws/clients.js';
+import { sfnClient } from '../../vault/aws/clients.js';
 import { LocalStackError } from '../node-version.js';
 import type { Deployment } from './deployment.js';
 

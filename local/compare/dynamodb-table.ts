@@ -1,7 +1,7 @@
 /** Reads a DynamoDB table into a comparable form (the demo and tests compare restores with it). */
 import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../../engine/aws/clients.js';
-import { encodeItem } from '../../engine/sources/dynamodb/item-codec.js';
+import { dynamoDbClient } from '../../vault/aws/clients.js';
+import { encodeItem } from '../../sources/dynamodb/item-codec.js';
 
 /** Every item of a table as `pk|sk` → its exact DynamoDB JSON line. */
 export async function scanAll(table: string): Promise<Map<string, string>> {

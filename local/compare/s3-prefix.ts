@@ -1,7 +1,7 @@
 /** Reads an S3 prefix into a comparable form (the demo and tests compare restores with it). */
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { s3Client } from '../../engine/aws/clients.js';
+import { s3Client } from '../../vault/aws/clients.js';
 
 /** Every object under a prefix: relative key → size, SHA-256, content type and user metadata. */
 export async function describePrefix(bucket: string, prefix: string): Promise<Map<string, string>> {

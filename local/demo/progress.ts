@@ -1,5 +1,5 @@
 /** A progress bar for a running record, drawn from the catalog as the workflow updates it. */
-import type { TrackedFields } from '../../engine/catalog/types.js';
+import type { TrackedFields } from '../../control/catalog/types.js';
 
 /** Polls `read` until the record ends, drawing its progress; returns when `done` settles. */
 export async function followProgress(label: string, read: () => Promise<TrackedFields | undefined>, done: Promise<unknown>): Promise<void> {

@@ -4,9 +4,9 @@
  * vault, restore both backups of each into new targets, and compare them
  * exactly with what they held at backup time.
  */
-import { checkVault } from '../../engine/checker/checker.js';
-import type { ExecutionRecord, JobRecord, NewJob, SourceConfig } from '../../engine/catalog/types.js';
-import { encodeItem } from '../../engine/sources/dynamodb/item-codec.js';
+import { checkVault } from '../../vault/checker/checker.js';
+import type { ExecutionRecord, JobRecord, NewJob, SourceConfig } from '../../control/catalog/types.js';
+import { encodeItem } from '../../sources/dynamodb/item-codec.js';
 import { scanAll } from '../compare/dynamodb-table.js';
 import { describePrefix } from '../compare/s3-prefix.js';
 import { randomBytes } from 'node:crypto';

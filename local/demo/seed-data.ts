@@ -5,9 +5,9 @@
  */
 import { BatchWriteItemCommand, CreateTableCommand, waitUntilTableExists, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { uploadMultipart } from '../../engine/storage/s3-multipart.js';
-import { dynamoDbClient, s3Client } from '../../engine/aws/clients.js';
-import { mapLimit } from '../../engine/util/concurrency.js';
+import { uploadMultipart } from '../../vault/storage/s3-multipart.js';
+import { dynamoDbClient, s3Client } from '../../vault/aws/clients.js';
+import { mapLimit } from '../../vault/util/concurrency.js';
 
 /** A deterministic pseudo-random generator (mulberry32). */
 export function prng(seed: number): () => number {

@@ -1,5 +1,5 @@
 /** The demo's closing table. */
-import type { ExecutionRecord } from '../../engine/catalog/types.js';
+import type { ExecutionRecord } from '../../control/catalog/types.js';
 import { formatBytes, table } from '../../cli/output.js';
 
 /** One backup and its restore. */

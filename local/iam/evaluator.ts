@@ -6,7 +6,7 @@
  * policy by the resource ARN), explicit denies first.
  *
  * LICENSE: @cloud-copilot/iam-simulate is AGPL-3.0-or-later. It is a
- * devDependency of the local stack only: nothing under engine/ or
+ * devDependency of the local stack only: nothing under vault/, sources/, control/ or
  * functions/ (nothing that ships in a Lambda bundle) may ever import it,
  * this module, or anything under local/iam/.
  *

@@ -3,7 +3,7 @@
  * against its role's policies before it reaches the emulator.
  *
  * LICENSE: reaches @cloud-copilot/iam-simulate (AGPL-3.0, a devDependency);
- * local tooling only, never imported from engine/ or functions/.
+ * local tooling only, never imported from vault/, sources/, control/ or functions/.
  */
 export { startIamProxy, type IamProxy, type IamProxyOptions } from './proxy.js';
 export { IamEvaluator, type EvaluatorStats } from './evaluator.js';

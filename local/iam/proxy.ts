@@ -7,7 +7,7 @@
  *
  * LICENSE: this module reaches @cloud-copilot/iam-simulate (AGPL-3.0) through
  * evaluator.ts; it is local tooling only and must never be imported from
- * engine/ or functions/.
+ * vault/, sources/, control/ or functions/.
  */
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API_ROUTES } from '../../engine/api/routes.js';
+import { API_ROUTES } from '../../control/api/routes.js';
 import { Routes } from '../../cli/api/routes.js';
 
 const template = (path: string) => decodeURIComponent(path);

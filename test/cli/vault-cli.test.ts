@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../../engine/aws/clients.js';
+import { s3Client } from '../../vault/aws/clients.js';
 import { createKey } from '../helpers/kms.js';
 import { randomData, jsonLines } from '../helpers/engine.js';
 import { uniqueName } from '../helpers/names.js';

@@ -4,10 +4,10 @@
  * two verifications. Built as plain records (for the pure function) or
  * written through the Catalog (for loadAnalytics against the emulator).
  */
-import type { Catalog } from '../../engine/catalog/catalog.js';
-import type { ExecutionRecord, JobRecord, RestoreRecord, VerificationRecord } from '../../engine/catalog/types.js';
-import type { Analytics } from '../../engine/analytics/schema.js';
-import { jobInput } from '../catalog/table.js';
+import type { Catalog } from '../../control/catalog/catalog.js';
+import type { ExecutionRecord, JobRecord, RestoreRecord, VerificationRecord } from '../../control/catalog/types.js';
+import type { Analytics } from '../../control/analytics/schema.js';
+import { jobInput } from '../control/catalog/table.js';
 
 export const GiB = 2 ** 30;
 

@@ -1,5 +1,5 @@
 /**
- * Entry point bundled with esbuild by `test/engine/worker-bundle.test.ts`,
+ * Entry point bundled with esbuild by `test/vault/worker-bundle.test.ts`,
  * as infra bundles a Lambda function: backs up one file as partition
  * `data` of a file-store vault (created when missing), restores it, and
  * prints what the test compares as one JSON line.
@@ -8,14 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { runBackup } from '../../engine/backup/run-backup.js';
-import { DEFAULT_CHUNKER_PARAMS } from '../../engine/chunker/params.js';
-import { createKeyFile, FileKeyProvider } from '../../engine/keys/file-key-provider.js';
-import { blobPool } from '../../engine/pack/blob-workers.js';
-import { openSnapshot, restorePartition } from '../../engine/restore/restorer.js';
-import { BackupType } from '../../engine/snapshot/snapshot.js';
-import { FileObjectStore } from '../../engine/storage/fs-store.js';
-import { Vault } from '../../engine/vault/vault.js';
+import { runBackup } from '../../vault/backup/run-backup.js';
+import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
+import { createKeyFile, FileKeyProvider } from '../../vault/keys/file-key-provider.js';
+import { blobPool } from '../../vault/pack/blob-workers.js';
+import { openSnapshot, restorePartition } from '../../vault/restore/restorer.js';
+import { BackupType } from '../../vault/snapshot/snapshot.js';
+import { FileObjectStore } from '../../vault/storage/fs-store.js';
+import { Vault } from '../../vault/repository/vault.js';
 
 const [vaultDir, keyFile, dataFile] = process.argv.slice(2);
 if (!vaultDir || !keyFile || !dataFile) throw new Error('usage: bundle.mjs VAULT_DIR KEY_FILE DATA_FILE');

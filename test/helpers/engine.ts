@@ -2,13 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKeyFile, FileKeyProvider } from '../../engine/keys/file-key-provider.js';
-import { FileObjectStore } from '../../engine/storage/fs-store.js';
-import { DEFAULT_CHUNKER_PARAMS } from '../../engine/chunker/params.js';
-import { Vault } from '../../engine/vault/vault.js';
-import { runBackup, type BackupRequest } from '../../engine/backup/run-backup.js';
-import { restorePartition, openSnapshot } from '../../engine/restore/restorer.js';
-import { BackupType } from '../../engine/snapshot/snapshot.js';
+import { createKeyFile, FileKeyProvider } from '../../vault/keys/file-key-provider.js';
+import { FileObjectStore } from '../../vault/storage/fs-store.js';
+import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
+import { Vault } from '../../vault/repository/vault.js';
+import { runBackup, type BackupRequest } from '../../vault/backup/run-backup.js';
+import { restorePartition, openSnapshot } from '../../vault/restore/restorer.js';
+import { BackupType } from '../../vault/snapshot/snapshot.js';
 
 /** A vault in a fresh temp directory with its own key file. */
 export interface TempVault {

@@ -1,5 +1,5 @@
 /** Job definitions for workflow tests. */
-import type { NewJob, SourceConfig } from '../../engine/catalog/types.js';
+import type { NewJob, SourceConfig } from '../../control/catalog/types.js';
 
 /** A job backing up `source`, with the seed's defaults and no schedule. */
 export function newJob(source: SourceConfig, overrides: Partial<NewJob> = {}): NewJob {

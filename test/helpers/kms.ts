@@ -1,6 +1,6 @@
 /** A KMS key in the emulator, for tests that need one outside a deployed stack. */
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import { kmsClient } from '../../engine/aws/clients.js';
+import { kmsClient } from '../../vault/aws/clients.js';
 
 /** Creates a symmetric KMS key; returns its ARN. */
 export async function createKey(description: string): Promise<string> {

@@ -6,7 +6,7 @@
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { eventBridgeClient, snsClient, sqsClient } from '../../engine/aws/clients.js';
+import { eventBridgeClient, snsClient, sqsClient } from '../../vault/aws/clients.js';
 import { uniqueName } from './names.js';
 
 /** A queue's URL and ARN. */

@@ -5,7 +5,7 @@
  */
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import pg from 'pg';
-import { secretsManagerClient } from '../../engine/aws/clients.js';
+import { secretsManagerClient } from '../../vault/aws/clients.js';
 import { POSTGRES_ENV, type PostgresEndpoint } from '../../local/postgres/server.js';
 import { uniqueName } from './names.js';
 

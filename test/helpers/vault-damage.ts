@@ -4,8 +4,8 @@
  * (the vault bucket is versioned), so the original version is current again.
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
-import { s3Client } from '../../engine/aws/clients.js';
-import { packKey } from '../../engine/pack/pack-builder.js';
+import { s3Client } from '../../vault/aws/clients.js';
+import { packKey } from '../../vault/pack/pack-builder.js';
 
 /** Ways to damage a pack. */
 export const Damage = { FlipByte: 'flipped byte', Truncate: 'truncated', Delete: 'missing' } as const;

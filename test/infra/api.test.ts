@@ -11,11 +11,11 @@ import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { API_ROUTES } from '../../engine/api/routes.js';
+import { API_ROUTES } from '../../control/api/routes.js';
 import { HavenApi, type HavenApiAuthorization } from '../../infra/constructs/api.js';
 import { HavenContextKey } from '../../infra/config.js';
 import { InvalidContextError, InvalidPropsError } from '../../infra/errors.js';
-import { MethodNotAllowedError, NotFoundApiError } from '../../engine/api/errors.js';
+import { MethodNotAllowedError, NotFoundApiError } from '../../control/api/errors.js';
 import { flat } from './support/template.js';
 import { synthHaven } from './support/haven-app.js';
 

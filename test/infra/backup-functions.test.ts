@@ -31,7 +31,7 @@ type Vault = 'none' | 'read' | 'write';
 
 /**
  * What each step's engine code does, written out independently of BACKUP_STEP_SPECS
- * (engine/workflows/backup/*): plan creates the vault, stages the plan, and on
+ * (control/workflows/backup/*): plan creates the vault, stages the plan, and on
  * failure records it, clears staging and publishes Backup Failed; export writes
  * packs and a staged manifest and updates progress; commit writes the snapshot
  * and clears staging without opening a record; verify reads the job and the

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { SCHEDULE_ENV } from '../../engine/schedules/env.js';
+import { SCHEDULE_ENV } from '../../control/schedules/env.js';
 import { HavenStack } from '../../infra/haven-stack.js';
 import { InvalidPropsError } from '../../infra/errors.js';
 import { havenNames } from '../../infra/names.js';

@@ -39,7 +39,7 @@ type Catalog = 'none' | 'readWrite';
 
 /**
  * What each step needs, written out independently of RESTORE_STEP_SPECS
- * (engine/workflows/restore/*): plan reads the snapshot, stages the plan and
+ * (control/workflows/restore/*): plan reads the snapshot, stages the plan and
  * moves the record; the safety backup writes a backup into the vault;
  * restore-partition and validate read the vault (the staged plan) and open
  * no record; finalize and mark-failed record the outcome and clear staging.

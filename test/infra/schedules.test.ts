@@ -9,7 +9,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { SCHEDULE_ENV } from '../../engine/schedules/env.js';
+import { SCHEDULE_ENV } from '../../control/schedules/env.js';
 import { SystemSchedule } from '../../infra/constructs/system-schedule.js';
 import { InvalidPropsError } from '../../infra/errors.js';
 import { synthHaven } from './support/haven-app.js';

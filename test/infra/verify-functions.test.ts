@@ -29,7 +29,7 @@ const VAULT_KEY = `<${vaultKeyId}.Arn>`;
 
 /**
  * What each step needs, written out independently of VERIFY_STEP_SPECS
- * (engine/workflows/verify/*, engine/verification/*): plan, check-packs and
+ * (control/workflows/verify/*, control/verification/*): plan, check-packs and
  * prepare-scratch stage into the vault; the scratch steps read the staged
  * plan, restore into and read back SSE-KMS objects of the scratch bucket and
  * head it (ListBucket with no prefix); cleanup lists and deletes every

@@ -7,14 +7,14 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../../engine/aws/clients.js';
-import { SCHEDULE_ENV } from '../../engine/schedules/env.js';
-import { jobScheduleName } from '../../engine/schedules/names.js';
+import { sfnClient } from '../../vault/aws/clients.js';
+import { SCHEDULE_ENV } from '../../control/schedules/env.js';
+import { jobScheduleName } from '../../control/schedules/names.js';
 import { HAVEN_ENTRY_METADATA } from '../../infra/constructs/haven-function.js';
 import type { CloudScheduler, ScheduledStart } from '../../local/cloud/scheduler.js';
 import type { CfnTemplate } from '../../local/cloud/template-types.js';
 import { seedTable } from '../../local/demo/seed-data.js';
-import { jobBody, startApiFixture, type ApiFixture } from '../api/support.js';
+import { jobBody, startApiFixture, type ApiFixture } from '../control/api/support.js';
 import { uniqueName } from '../helpers/names.js';
 import { removeAction } from '../helpers/template-edit.js';
 

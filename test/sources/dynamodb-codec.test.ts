@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeItem, encodeItem, type Item } from '../../engine/sources/dynamodb/item-codec.js';
-import { encodeItemLines, readItems } from '../../engine/sources/dynamodb/item-lines.js';
-import { MalformedStreamError } from '../../engine/sources/errors.js';
+import { decodeItem, encodeItem, type Item } from '../../sources/dynamodb/item-codec.js';
+import { encodeItemLines, readItems } from '../../sources/dynamodb/item-lines.js';
+import { MalformedStreamError } from '../../sources/errors.js';
 import { everyTypeItem } from './fixtures.js';
 import { chunked, collect } from './support.js';
 

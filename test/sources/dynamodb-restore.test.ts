@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DescribeTableCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../../engine/aws/clients.js';
-import { encodeItemLines } from '../../engine/sources/dynamodb/item-lines.js';
-import { DynamoDbSource } from '../../engine/sources/dynamodb/source.js';
-import { DynamoDbRestoreTarget } from '../../engine/sources/dynamodb/target.js';
-import type { Item } from '../../engine/sources/dynamodb/item-codec.js';
-import { InvalidSourceConfigError, MalformedStreamError, RestoreConflictError, SourceNotFoundError, SourceUnavailableError } from '../../engine/sources/errors.js';
-import { ConflictPolicy } from '../../engine/sources/source.js';
+import { dynamoDbClient } from '../../vault/aws/clients.js';
+import { encodeItemLines } from '../../sources/dynamodb/item-lines.js';
+import { DynamoDbSource } from '../../sources/dynamodb/source.js';
+import { DynamoDbRestoreTarget } from '../../sources/dynamodb/target.js';
+import type { Item } from '../../sources/dynamodb/item-codec.js';
+import { InvalidSourceConfigError, MalformedStreamError, RestoreConflictError, SourceNotFoundError, SourceUnavailableError } from '../../sources/errors.js';
+import { ConflictPolicy } from '../../sources/source.js';
 import { canonicalLine, createTestTable, everyTypeItem, manyItems, putItems, tableLines } from './fixtures.js';
 import { chunked, concatStreams, intercept, uniqueName } from './support.js';
 

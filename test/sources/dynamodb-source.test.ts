@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../../engine/aws/clients.js';
-import { decodeItem, type Item } from '../../engine/sources/dynamodb/item-codec.js';
-import { readItems } from '../../engine/sources/dynamodb/item-lines.js';
-import { DEFAULT_BYTES_PER_SEGMENT, segmentCount } from '../../engine/sources/dynamodb/plan.js';
-import { DynamoDbSource } from '../../engine/sources/dynamodb/source.js';
-import { InvalidSourceConfigError, SourceNotFoundError } from '../../engine/sources/errors.js';
-import type { PartitionPlan, RecordCounter } from '../../engine/sources/source.js';
+import { dynamoDbClient } from '../../vault/aws/clients.js';
+import { decodeItem, type Item } from '../../sources/dynamodb/item-codec.js';
+import { readItems } from '../../sources/dynamodb/item-lines.js';
+import { DEFAULT_BYTES_PER_SEGMENT, segmentCount } from '../../sources/dynamodb/plan.js';
+import { DynamoDbSource } from '../../sources/dynamodb/source.js';
+import { InvalidSourceConfigError, SourceNotFoundError } from '../../sources/errors.js';
+import type { PartitionPlan, RecordCounter } from '../../sources/source.js';
 import { canonicalLine, createTestTable, everyTypeItem, manyItems, putItems } from './fixtures.js';
 import { collect, concatBytes, intercept, uniqueName } from './support.js';
 

@@ -1,9 +1,9 @@
 /** Test data of the source tests. */
 import { BatchWriteItemCommand, CreateTableCommand, ScanCommand, UpdateTimeToLiveCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { dynamoDbClient, s3Client } from '../../engine/aws/clients.js';
-import { encodeItem, type Item } from '../../engine/sources/dynamodb/item-codec.js';
-import { uploadObject } from '../../engine/sources/s3/object-writer.js';
+import { dynamoDbClient, s3Client } from '../../vault/aws/clients.js';
+import { encodeItem, type Item } from '../../sources/dynamodb/item-codec.js';
+import { uploadObject } from '../../sources/s3/object-writer.js';
 import { deterministicBytes, uniqueName } from './support.js';
 
 const bytes = (...values: number[]) => new Uint8Array(values);

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MalformedStreamError } from '../../engine/sources/errors.js';
-import { encodeHeader, type ObjectHeader } from '../../engine/sources/s3/frame.js';
-import { readFrames } from '../../engine/sources/s3/frame-reader.js';
-import { compareKeys, type ListedObject } from '../../engine/sources/s3/listing.js';
-import { planRanges, rangePlans, type RangeSpec } from '../../engine/sources/s3/range-plan.js';
+import { MalformedStreamError } from '../../sources/errors.js';
+import { encodeHeader, type ObjectHeader } from '../../sources/s3/frame.js';
+import { readFrames } from '../../sources/s3/frame-reader.js';
+import { compareKeys, type ListedObject } from '../../sources/s3/listing.js';
+import { planRanges, rangePlans, type RangeSpec } from '../../sources/s3/range-plan.js';
 import { chunked, collect, concatBytes } from './support.js';
 
 function header(key: string, size: number): ObjectHeader {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidSourceConfigError } from '../../engine/sources/errors.js';
-import { compileGlob } from '../../engine/sources/glob.js';
-import { keyFilter } from '../../engine/sources/key-filter.js';
-import { safePrefix } from '../../engine/sources/prefix.js';
+import { InvalidSourceConfigError } from '../../sources/errors.js';
+import { compileGlob } from '../../sources/glob.js';
+import { keyFilter } from '../../sources/key-filter.js';
+import { safePrefix } from '../../sources/prefix.js';
 
 function check(pattern: string, yes: string[], no: string[]): void {
   const glob = compileGlob(pattern);

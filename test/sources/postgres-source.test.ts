@@ -1,10 +1,10 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConnectionSecret } from '../../engine/sources/postgres/secret.js';
-import { SecretUnavailableError } from '../../engine/sources/postgres/errors.js';
-import { HOLDER_APPLICATION, PostgresSource } from '../../engine/sources/postgres/source.js';
-import { closeSnapshotHolders, heldSnapshots } from '../../engine/sources/postgres/snapshot-holder.js';
-import { tableFilter } from '../../engine/sources/postgres/selection.js';
+import { parseConnectionSecret } from '../../sources/postgres/secret.js';
+import { SecretUnavailableError } from '../../sources/postgres/errors.js';
+import { HOLDER_APPLICATION, PostgresSource } from '../../sources/postgres/source.js';
+import { closeSnapshotHolders, heldSnapshots } from '../../sources/postgres/snapshot-holder.js';
+import { tableFilter } from '../../sources/postgres/selection.js';
 import { connect, createConnectionSecret, createDatabase, sql } from '../helpers/postgres.js';
 
 describe('PostgreSQL source pieces', () => {

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../../engine/aws/clients.js';
-import { InvalidSourceConfigError, MalformedStreamError, RestoreConflictError, SourceNotFoundError } from '../../engine/sources/errors.js';
-import { encodeHeader } from '../../engine/sources/s3/frame.js';
-import { S3Source } from '../../engine/sources/s3/source.js';
-import { S3RestoreTarget } from '../../engine/sources/s3/target.js';
-import { ConflictPolicy, type PartitionPlan } from '../../engine/sources/source.js';
+import { s3Client } from '../../vault/aws/clients.js';
+import { InvalidSourceConfigError, MalformedStreamError, RestoreConflictError, SourceNotFoundError } from '../../sources/errors.js';
+import { encodeHeader } from '../../sources/s3/frame.js';
+import { S3Source } from '../../sources/s3/source.js';
+import { S3RestoreTarget } from '../../sources/s3/target.js';
+import { ConflictPolicy, type PartitionPlan } from '../../sources/source.js';
 import { listKeys, newBucket, putGenerated, putObjects, readObject, type TestObject } from './fixtures.js';
 import { chunked, concatStreams, deterministicBytes, digest, intercept, uniqueName, watchLiveMemory } from './support.js';
 

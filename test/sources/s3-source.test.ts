@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidSourceConfigError, SourceNotFoundError } from '../../engine/sources/errors.js';
-import { readFrames } from '../../engine/sources/s3/frame-reader.js';
-import { S3Source } from '../../engine/sources/s3/source.js';
-import { S3RestoreTarget } from '../../engine/sources/s3/target.js';
-import type { PartitionPlan, RecordCounter } from '../../engine/sources/source.js';
+import { InvalidSourceConfigError, SourceNotFoundError } from '../../sources/errors.js';
+import { readFrames } from '../../sources/s3/frame-reader.js';
+import { S3Source } from '../../sources/s3/source.js';
+import { S3RestoreTarget } from '../../sources/s3/target.js';
+import type { PartitionPlan, RecordCounter } from '../../sources/source.js';
 import { newBucket, putObjects, type TestObject } from './fixtures.js';
 import { collect, concatBytes, uniqueName } from './support.js';
 

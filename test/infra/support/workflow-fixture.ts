@@ -55,7 +55,7 @@ export function workflowFixture({ stack, template }: Pick<SynthResult, 'stack' |
   const NOTIFY = [`sns:Publish on <${topicId}>`, ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${notificationKeyId}.Arn>`]).map((p) => `${p}${via('sns')}`)];
 
   /**
-   * The catalog at a level, as engine/catalog uses it: GetItem (and with
+   * The catalog at a level, as control/catalog uses it: GetItem (and with
    * writes PutItem, UpdateItem; the API also DeleteItem) on the table, Query
    * on gsi1 and gsi2 only, and kms:Decrypt on the catalog key through DynamoDB.
    */

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import { dynamoDbClient, kmsClient } from '../../../engine/aws/clients.js';
+import { dynamoDbClient, kmsClient } from '../../../vault/aws/clients.js';
 import { LocalCloud } from '../../../local/cloud/cloud.js';
 import { MISSING_CLOUDWATCH_ROLE } from '../../../local/cloud/provision.js';
 import { writeItems, demoItem } from '../../../local/demo/seed-data.js';

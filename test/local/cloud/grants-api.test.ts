@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { LocalCloud } from '../../../local/cloud/cloud.js';
 import type { LocalApiServer } from '../../../local/cloud/api-gateway.js';
 import { seedTable } from '../../../local/demo/seed-data.js';
-import { jobBody, send } from '../../api/support.js';
+import { jobBody, send } from '../../control/api/support.js';
 import { uniqueName } from '../../helpers/names.js';
 import { functionRole, removeAction } from '../../helpers/template-edit.js';
 

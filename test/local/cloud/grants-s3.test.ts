@@ -10,13 +10,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LocalCloud } from '../../../local/cloud/cloud.js';
 import { seedPrefix } from '../../../local/demo/seed-data.js';
-import { createVerification } from '../../../engine/verification/create.js';
+import { createVerification } from '../../../control/verification/create.js';
 import { newJob } from '../../helpers/jobs.js';
 import { uniqueName } from '../../helpers/names.js';
 import { removeAction } from '../../helpers/template-edit.js';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '../../../engine/aws/clients.js';
-import { SCRATCH_PREFIX } from '../../../engine/verification/scratch.js';
+import { s3Client } from '../../../vault/aws/clients.js';
+import { SCRATCH_PREFIX } from '../../../control/verification/scratch.js';
 import { HavenContextKey } from '../../../infra/config.js';
 import { WorkflowEnv } from '../../../infra/constructs/workflow-functions.js';
 

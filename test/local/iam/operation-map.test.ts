@@ -275,7 +275,7 @@ describe('the operation map', () => {
   });
 
   test('maps every SDK command Haven sends (engine, functions, local, cli) and the document-client commands', () => {
-    const found = execFileSync('grep', ['-rhoE', 'new [A-Z][A-Za-z0-9]+Command\\(', 'engine', 'functions', 'local', 'cli'], { encoding: 'utf8' });
+    const found = execFileSync('grep', ['-rhoE', 'new [A-Z][A-Za-z0-9]+Command\\(', 'vault', 'sources', 'control', 'functions', 'local', 'cli'], { encoding: 'utf8' });
     const commands = new Set(found.split('\n').filter(Boolean).map((l) => l.slice(4, -'Command('.length)));
     /** Document-client command → the DynamoDB operation it sends; client-less helpers the grep also finds. */
     const documentClient: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', Scan: 'Scan', BatchWrite: 'BatchWriteItem', BatchGet: 'BatchGetItem', TransactWrite: 'TransactWriteItems' };

@@ -11,7 +11,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { AwsService, baseClientConfig } from '../../../engine/aws/clients.js';
+import { AwsService, baseClientConfig } from '../../../vault/aws/clients.js';
 import { startIamProxy, type IamProxy } from '../../../local/iam/proxy.js';
 import type { ObservedCall, Principal } from '../../../local/iam/types.js';
 import { REGION, world, type TestWorld } from './fixtures.js';

@@ -1,0 +1,150 @@
+/** Job definitions: what `POST /backup/jobs` and `PUT /backup/jobs/{job_id}` take and what job responses hold. */
+import { z } from 'zod';
+import { JobStatus } from '../../catalog/types.js';
+import { Actor, BackupTypeSchema, DateQuery, Description, Name, NotificationsSchema, PageFields, PageQuery, Timestamp } from './common.js';
+import { SourceSchema } from './sources.js';
+
+const Day = z.union([z.number().int(), z.string().max(16)]);
+
+/** When a job runs; the schedules module checks the frequency, expression, time and time zone (422). See docs/SCHEDULES.md. */
+export const ScheduleSchema = z
+  .strictObject({
+    frequency: z.string().min(1).max(300).meta({ examples: ['daily', 'weekly', 'cron', 'rate', 'cron(0 2 * * ? *)'] }),
+    expression: z.string().max(300).optional().meta({ description: 'cron(…) or rate(…) when frequency is cron or rate' }),
+    time: z.string().max(16).optional().meta({ example: '02:00' }),
+    day_of_week: z.union([Day, z.array(Day).max(7)]).optional().meta({ description: 'weekly: a weekday or a list (default sunday)' }),
+    day_of_month: Day.optional().meta({ description: 'monthly: 1–31 or "last" (default 1)' }),
+    timezone: z.string().max(64).optional().meta({ example: 'America/Toronto', description: 'IANA time zone (default UTC)' }),
+    enabled: z.boolean().default(true),
+    flexible_window_minutes: z.number().int().optional(),
+  })
+  .meta({ id: 'Schedule' });
+
+/**
+ * Backups kept per period (grandfather-father-son; the seed's `days`…`years`)
+ * and the engine's other rules (control/retention/policy.ts): `keep_last`,
+ * `hourly`…`yearly`, `keep_within` (`7d`, `1y6m`), `min_count`.
+ */
+export const RetentionSchema = z.strictObject({
+  days: z.number().int().optional(),
+  weeks: z.number().int().optional(),
+  months: z.number().int().optional(),
+  years: z.number().int().optional(),
+  keep_last: z.number().int().optional(),
+  hourly: z.number().int().optional(),
+  daily: z.number().int().optional(),
+  weekly: z.number().int().optional(),
+  monthly: z.number().int().optional(),
+  yearly: z.number().int().optional(),
+  keep_within: z.string().max(40).optional().meta({ description: 'Keep every backup younger than this (units y, m, w, d, h: `7d`, `1y6m`)' }),
+  min_count: z.number().int().optional(),
+});
+
+/** Compression of new chunks (zstd levels 1–22, gzip 1–9). */
+export const CompressionSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  algorithm: z.enum(['zstd', 'gzip', 'none']).optional(),
+  level: z.number().int().optional(),
+});
+
+/** Encryption is always on; `key_id` names a KMS key (never key material). */
+export const EncryptionSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  algorithm: z.enum(['AES-256-GCM', 'AES-256']).optional(),
+  key_id: z.string().max(2048).optional().meta({ description: 'KMS key id, key ARN, alias name or alias ARN' }),
+});
+
+/** Checks after each backup. */
+export const VerificationSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  checksum_verification: z.boolean().optional(),
+  integrity_check: z.boolean().optional(),
+  test_restore: z.boolean().optional(),
+});
+
+/** Where backups go: the deployment's vault. */
+export const DestinationSchema = z.strictObject({
+  type: z.literal('vault'),
+  storage_class: z.enum(['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR']).optional(),
+});
+
+const jobFields = {
+  job_name: Name,
+  description: Description.optional(),
+  backup_type: BackupTypeSchema,
+  source: SourceSchema,
+  destination: DestinationSchema.optional(),
+  schedule: ScheduleSchema,
+  retention: RetentionSchema,
+  compression: CompressionSchema.optional(),
+  encryption: EncryptionSchema.optional(),
+  verification: VerificationSettingsSchema.optional(),
+  notifications: NotificationsSchema.optional(),
+  created_by: Actor.optional(),
+};
+
+/** `POST /backup/jobs`. */
+export const CreateJobBody = z.strictObject(jobFields).meta({ id: 'CreateJobRequest' });
+/** What `POST /backup/jobs` takes, after defaults. */
+export type CreateJobBody = z.output<typeof CreateJobBody>;
+
+/** `PUT /backup/jobs/{job_id}`: the fields to change (at least one); `status` pauses or resumes. */
+export const UpdateJobBody = z
+  .strictObject({
+    job_name: jobFields.job_name.optional(),
+    description: jobFields.description,
+    backup_type: jobFields.backup_type.optional(),
+    source: jobFields.source.optional(),
+    destination: jobFields.destination,
+    schedule: jobFields.schedule.optional(),
+    retention: jobFields.retention.optional(),
+    compression: jobFields.compression,
+    encryption: jobFields.encryption,
+    verification: jobFields.verification,
+    notifications: jobFields.notifications,
+    status: z.enum([JobStatus.Active, JobStatus.Paused]).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'name at least one field to change')
+  .meta({ id: 'UpdateJobRequest' });
+/** What `PUT /backup/jobs/{job_id}` takes. */
+export type UpdateJobBody = z.output<typeof UpdateJobBody>;
+
+/** A job as the API shows it. */
+export const JobSchema = z
+  .object({
+    job_id: z.string(),
+    job_name: z.string(),
+    description: z.string(),
+    backup_type: BackupTypeSchema,
+    source: z.record(z.string(), z.unknown()),
+    destination: z.record(z.string(), z.unknown()),
+    schedule: z.record(z.string(), z.unknown()),
+    retention: z.record(z.string(), z.union([z.number(), z.string()])),
+    compression: z.record(z.string(), z.unknown()),
+    encryption: z.record(z.string(), z.unknown()),
+    verification: z.record(z.string(), z.unknown()),
+    notifications: z.record(z.string(), z.unknown()),
+    status: z.enum([JobStatus.Active, JobStatus.Paused]),
+    created_at: Timestamp,
+    created_by: z.string(),
+    updated_at: Timestamp,
+    last_run: Timestamp.nullable(),
+    next_run: Timestamp.nullable(),
+  })
+  .meta({ id: 'Job' });
+
+/** `GET /backup/jobs` query. */
+export const ListJobsQuery = z.strictObject({
+  status: z.enum([JobStatus.Active, JobStatus.Paused]).optional(),
+  backup_type: BackupTypeSchema.optional(),
+  ...DateQuery,
+  ...PageQuery,
+});
+/** What `GET /backup/jobs` takes. */
+export type ListJobsQuery = z.output<typeof ListJobsQuery>;
+
+/** `GET /backup/jobs` response. */
+export const JobListSchema = z.object({ jobs: z.array(JobSchema), ...PageFields }).meta({ id: 'JobList' });
+
+/** `{job_id}` path parameters. */
+export { JobId } from './common.js';

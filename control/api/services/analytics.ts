@@ -1,0 +1,11 @@
+/** `GET /backup/analytics`: totals, breakdowns and a daily series over a window (control/analytics). */
+import { loadAnalytics } from '../../analytics/load.js';
+import type { AnalyticsQuery } from '../../analytics/schema.js';
+import type { ApiDeps } from '../deps.js';
+
+/**
+ * @throws InvalidAnalyticsFilterError (400), NotFoundError for an unknown `job_id` (404)
+ */
+export async function getAnalytics(deps: ApiDeps, query: AnalyticsQuery): Promise<Record<string, unknown>> {
+  return { ...(await loadAnalytics(deps.catalog, query, { now: deps.now() })) };
+}

@@ -1,0 +1,38 @@
+/**
+ * Packs stored but listed by no index object: a crashed backup's (nothing
+ * uses them), or, after a prune that stopped between deleting index objects
+ * and listing rescued packs again, packs a snapshot still uses. Prune reads
+ * such a pack's own header before deleting it and lists it again when a
+ * snapshot uses one of its blobs.
+ */
+import { ObjectType, openObject } from '../../vault/format/sealed-object.js';
+import type { PackEntry } from '../../vault/index/types.js';
+import { packKey } from '../../vault/pack/pack-builder.js';
+import { decodePackHeader, decodeTrailer, TRAILER_LENGTH } from '../../vault/pack/pack-format.js';
+import type { Vault } from '../../vault/repository/vault.js';
+import type { PackObject } from './prune-plan.js';
+
+/** Reads a stored pack's index entry from its own sealed header (two ranged reads). */
+export async function readPackEntry(vault: Vault, pack: PackObject): Promise<PackEntry> {
+  const key = packKey(pack.id);
+  const trailer = await vault.store.get(key, { start: pack.size - TRAILER_LENGTH, end: pack.size });
+  const headerLength = decodeTrailer(trailer, pack.id);
+  const start = pack.size - TRAILER_LENGTH - headerLength;
+  const sealed = await vault.store.get(key, { start, end: pack.size - TRAILER_LENGTH });
+  const payload = await openObject(sealed, ObjectType.PackHeader, vault.keyring.resolve, `pack ${pack.id} header`);
+  return { id: pack.id, keyId: Buffer.from(sealed.subarray(6, 22)).toString('hex'), size: pack.size, blobs: decodePackHeader(payload, pack.id) };
+}
+
+/**
+ * The unindexed packs among `doomed` that hold a used blob, read from their headers.
+ * @param indexed - ids of packs some index object lists
+ */
+export async function usedOrphans(vault: Vault, doomed: readonly PackObject[], indexed: ReadonlySet<string>, used: ReadonlySet<string>): Promise<PackEntry[]> {
+  const out: PackEntry[] = [];
+  for (const pack of doomed) {
+    if (indexed.has(pack.id)) continue;
+    const entry = await readPackEntry(vault, pack);
+    if (entry.blobs.some((b) => used.has(b.id))) out.push(entry);
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+/**
+ * Mark failed: whatever state failed, record FAILED with a seed error code
+ * and a message, release the job's lease (only this execution's), and drop
+ * staged manifests. Packs already uploaded stay unreferenced until prune; no
+ * snapshot was committed.
+ */
+import type { SourceConfig } from '../../catalog/types.js';
+import { InvalidTransitionError } from '../../catalog/errors.js';
+import { isTerminal, RecordStatus } from '../../catalog/status.js';
+import { backupFailed } from '../../notifications/details.js';
+import type { ExecutionRecord, RecordError } from '../../catalog/types.js';
+import type { WorkflowDeps } from '../deps.js';
+import { causeMessage, errorCodeOf, failureMessage } from '../errors.js';
+import { clearStaged, readStaged, type StagedPlan } from '../../../vault/staging/staging.js';
+import type { BackupStartInput, PlanOutput } from './types.js';
+
+/** The workflow state when a failure was caught. */
+export interface FailedState extends BackupStartInput {
+  plan?: PlanOutput;
+  error?: { Error?: string; Cause?: string };
+}
+
+/** What Mark failed recorded. */
+export interface FailureOutput {
+  execution_id: string | null;
+  code: string;
+  message: string;
+}
+
+/** Runs the Mark failed step. */
+export async function markBackupFailed(deps: WorkflowDeps, state: FailedState): Promise<FailureOutput> {
+  const caught = { code: errorCodeOf(state.error?.Error), message: causeMessage(state.error?.Cause) };
+  const executionId = state.plan?.execution_id ?? state.execution_id ?? null;
+  const recorded = executionId ? await failExecution(deps, executionId, caught.code, caught.message) : caught;
+  return { execution_id: executionId, ...recorded };
+}
+
+/**
+ * Records an execution FAILED (unless it already ended), releases its lease
+ * if it holds it, drops its staged objects, and emits `Backup Failed` once:
+ * only the call that made the transition publishes (of two at once, the one
+ * that lost the transition neither fails nor publishes).
+ *
+ * @param failure - the message, redacted here before it is recorded or announced
+ * @returns the failure the record holds (the one given, unless the record had ended with another)
+ */
+export async function failExecution(deps: WorkflowDeps, executionId: string, code: string, failure: string): Promise<RecordError> {
+  const message = failureMessage(failure);
+  const record = await deps.catalog.executions.find(executionId);
+  if (!record) return { code, message };
+  const failed = isTerminal(record.status) ? undefined : await transitionToFailed(deps, executionId, { code, message });
+  await deps.catalog.releaseLease(record.job_id, executionId);
+  if (failed) await deps.publish(backupFailed(failed, { code, message }));
+  await cleanUp(deps, record.backup_id);
+  return failed ? { code, message } : ((await deps.catalog.executions.find(executionId))?.error ?? { code, message });
+}
+
+/** Ends what the source held open and drops the staging area: best effort (the vault may be what failed; a prune sweeps the area later). */
+async function cleanUp(deps: WorkflowDeps, backupId: string): Promise<void> {
+  try {
+    const vault = await deps.vault();
+    await releaseSource(deps, await readStaged<StagedPlan<SourceConfig>>(vault, backupId, 'plan').catch(() => undefined));
+    await clearStaged(vault, backupId);
+  } catch {
+    // recorded and announced already
+  }
+}
+
+/** Moves the record to FAILED; undefined when a concurrent call ended it first. */
+async function transitionToFailed(deps: WorkflowDeps, executionId: string, error: RecordError): Promise<ExecutionRecord | undefined> {
+  try {
+    return await deps.catalog.executions.transition(executionId, RecordStatus.Failed, { phase: 'failed', error });
+  } catch (caught) {
+    if (caught instanceof InvalidTransitionError) return undefined;
+    throw caught;
+  }
+}
+
+/** Lets the source end what the failed backup held open (best effort: the failure is already recorded). */
+async function releaseSource(deps: WorkflowDeps, plan: StagedPlan<SourceConfig> | undefined): Promise<void> {
+  if (!plan) return;
+  try {
+    await deps.source(plan.source).release?.(plan.description);
+  } catch {
+    // the holder ends on its own when idle (docs/POSTGRES.md)
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Plan: validate the job, take its lease, resolve the backup type and parent
+ * snapshot, mark the execution running, plan partitions, and stage the
+ * source's description and the partition specs (a staged list: specs carry
+ * S3 keys, far too long for 1,000 of them to travel in state) for the
+ * export iterations and the snapshot.
+ *
+ * Once the execution record exists, a failure is recorded here (a run a
+ * schedule started has no other way to name its record) and raised as a
+ * {@link FailureRecordedError}, which the workflow does not retry: a retry
+ * would plan again for a record that already failed (or create another).
+ */
+import { ExecutionTrigger, JobStatus, type ExecutionRecord, type JobRecord } from '../../catalog/types.js';
+import { isTerminal, RecordStatus } from '../../catalog/status.js';
+import { resolvePlan } from '../../../vault/backup/run-backup.js';
+import { BackupType } from '../../../vault/snapshot/snapshot.js';
+import type { WorkflowDeps } from '../deps.js';
+import { errorCodeOf, FailureRecordedError, failureMessage, InvalidJobError } from '../errors.js';
+import { failExecution } from './mark-failed.js';
+import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
+import { writeStaged, type StagedPlan } from '../../../vault/staging/staging.js';
+import { compressionFor } from './compression.js';
+import type { BackupContext, BackupStartInput, PlanOutput } from './types.js';
+
+/** How long a job's lease lasts if a run dies without releasing it. */
+export const LEASE_SECONDS = 4 * 60 * 60;
+/** Default Map concurrency of the export step. */
+export const DEFAULT_MAX_CONCURRENCY = 4;
+/** The staged list of a backup's partition specs. */
+export const PARTITION_LIST = 'partitions';
+
+/** Runs the Plan step. */
+export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): Promise<PlanOutput> {
+  const { catalog } = deps;
+  const job = await catalog.getJob(input.job_id);
+  if (job.status !== JobStatus.Active) throw new InvalidJobError(`job ${job.job_id} is ${job.status}; only active jobs run`);
+  const execution =
+    input.execution_id !== undefined
+      ? await catalog.executions.get(input.execution_id)
+      : await catalog.executions.create({
+          job_id: job.job_id,
+          job_name: job.job_name,
+          backup_type: job.backup_type,
+          trigger: input.trigger === 'schedule' ? ExecutionTrigger.Schedule : ExecutionTrigger.Manual,
+          execution_options: input.execution_options ?? {},
+          custom_parameters: input.custom_parameters ?? {},
+        });
+  if (isTerminal(execution.status)) throw new InvalidJobError(`execution ${execution.execution_id} is already ${execution.status}`);
+  try {
+    return await planExecution(deps, job, execution, input);
+  } catch (error) {
+    // Recorded here because a run started without an execution id (a schedule) has no other way to name its record.
+    const err = error as Error;
+    const message = failureMessage(err.message);
+    await failExecution(deps, execution.execution_id, errorCodeOf(err.name), message);
+    throw new FailureRecordedError(message, { cause: error });
+  }
+}
+
+async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: ExecutionRecord, input: BackupStartInput): Promise<PlanOutput> {
+  const { catalog } = deps;
+  await catalog.acquireLease(job.job_id, execution.execution_id, LEASE_SECONDS);
+
+  const vault = await deps.vault();
+  const requested = input.execution_options?.force_full_backup ? BackupType.Full : job.backup_type;
+  const resolved = await resolvePlan(vault, job.job_id, requested);
+  const source = deps.source(job.source);
+  const description = await source.describe();
+  const segments = Number(input.custom_parameters?.segments ?? job.source.segments);
+  const partitions = await source.plan(Number.isSafeInteger(segments) && segments > 0 ? { segments } : {});
+  const indexIds = resolved.type === BackupType.Full ? [] : await vault.listIndexIds();
+  await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds } satisfies StagedPlan);
+  const staged = await stageList(vault, execution.backup_id, PARTITION_LIST, partitions);
+  if (execution.status === RecordStatus.Queued) {
+    await catalog.executions.transition(execution.execution_id, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: resolved.type });
+  }
+  const context: BackupContext = {
+    execution_id: execution.execution_id,
+    backup_id: execution.backup_id,
+    job_id: job.job_id,
+    type: resolved.type,
+    base_full: resolved.baseFull,
+    parent: resolved.parent,
+    compression: compressionFor(job, input),
+    partitions: staged,
+    skip_verification: Boolean(input.execution_options?.skip_verification),
+  };
+  const requestedConcurrency = Number(input.custom_parameters?.max_concurrency ?? DEFAULT_MAX_CONCURRENCY);
+  return {
+    execution_id: execution.execution_id,
+    context,
+    partition_indexes: itemIndexes(staged),
+    max_concurrency: Math.max(1, Math.min(40, Number.isFinite(requestedConcurrency) ? requestedConcurrency : DEFAULT_MAX_CONCURRENCY)),
+  };
+}

@@ -1,0 +1,68 @@
+/** Payloads of the restore workflow's steps. */
+import type { KeySelection } from '../../../sources/key-filter.js';
+import type { ConflictPolicy } from '../../../sources/source.js';
+import type { StagedList } from '../../../vault/staging/staged-list.js';
+
+/** What starts a restore execution: the restore record the API created. */
+export interface RestoreStartInput {
+  restore_id: string;
+}
+
+/**
+ * What a restore keeps staged for its steps (docs/FORMAT.md §10): the
+ * destination and the key selection, which the request may make long
+ * (table globs, 100 prefixes of 1,024 bytes), so they stay out of the state.
+ */
+export interface StagedRestorePlan {
+  destination: Record<string, unknown>;
+  /** Only keys matching these prefixes or globs are restored (S3); null: everything. */
+  select: KeySelection | null;
+}
+
+/** Where a staged object is: `staging/<area>/<name>`. */
+export interface StagedRef {
+  area: string;
+  name: string;
+}
+
+/** Settings every step of one restore shares (small: lists and request fields stay staged). */
+export interface RestoreContext {
+  restore_id: string;
+  backup_id: string;
+  snapshot_id: string;
+  conflict_policy: ConflictPolicy;
+  /** The {@link StagedRestorePlan}. */
+  plan: StagedRef;
+  /** The names of the partitions to restore, staged. */
+  partitions: StagedList;
+  /** How many partitions the request named (`restore_options.partitions`); null when it named none (all). */
+  requested_partitions: number | null;
+  records_expected: number;
+  bytes_expected: number;
+  /** `restore_options.skip_constraints` / `skip_indexes`, for targets that recreate them (PostgreSQL). */
+  skip_constraints?: boolean;
+  skip_indexes?: boolean;
+}
+
+/** Output of Plan. */
+export interface RestorePlanOutput {
+  restore_id: string;
+  context: RestoreContext;
+  /** What the Restore partitions map iterates: `0 … partitions.count-1`. */
+  partition_indexes: number[];
+  safety_backup: boolean;
+  max_concurrency: number;
+}
+
+/** Input of one Restore partition iteration: the partition's index in the staged list. */
+export interface RestorePartitionInput {
+  context: RestoreContext;
+  index: number;
+}
+
+/** Output of one Restore partition iteration (kept tiny: 1,000 of them travel in state). */
+export interface PartitionRestored {
+  r: number;
+  s: number;
+  b: number;
+}

@@ -1,0 +1,58 @@
+/**
+ * Mark failed: a step failed for a reason other than damage (the vault
+ * unreachable, a key denied, a bad request). Records the run's verifications
+ * FAILED with a seed error code, emits `Verification Failed` (once: only
+ * the call that failed records publishes), clears the run's staging.
+ * Damage found is not a failure of the run: Finalize records it.
+ */
+import { InvalidTransitionError } from '../../catalog/errors.js';
+import { isTerminal, RecordStatus } from '../../catalog/status.js';
+import type { WorkflowDeps } from '../deps.js';
+import { causeMessage, errorCodeOf } from '../errors.js';
+import { clearStaged } from '../../../vault/staging/staging.js';
+import type { FailureOutput } from '../backup/mark-failed.js';
+import { runIdOf } from './plan.js';
+import { findVerifyPlan } from './staged.js';
+import type { VerifyExecution } from './types.js';
+
+/** Runs the verify Mark failed step. */
+export async function markVerificationFailed(deps: WorkflowDeps, state: VerifyExecution & { error?: { Error?: string; Cause?: string } }): Promise<FailureOutput> {
+  const name = state.error?.Error;
+  const code = name === 'InvalidVerificationError' ? 'InvalidInput' : name === 'BackupNotVerifiableError' ? 'Conflict' : errorCodeOf(name);
+  const message = causeMessage(state.error?.Cause);
+  const runId = runIdOf(state);
+  let ids: string[] = state.input.verification_id ? [state.input.verification_id] : [];
+  let vault;
+  try {
+    vault = await deps.vault();
+    const plan = await findVerifyPlan(vault, runId);
+    if (plan) ids = plan.targets.map((t) => t.verification_id);
+  } catch {
+    // The vault itself may be what failed; the single verification is still recorded.
+  }
+  const failed: string[] = [];
+  let found = 0;
+  for (const id of ids) {
+    const record = await deps.catalog.verifications.find(id);
+    if (!record) continue;
+    found += 1;
+    if (!isTerminal(record.status) && (await transitionToFailed(deps, id, { code, message }))) failed.push(id);
+  }
+  // Once: by the call that failed the records (or, when the run has none, by every call).
+  if (failed.length > 0 || found === 0) {
+    await deps.publish({ detailType: 'Verification Failed', detail: { run_id: runId, verification_ids: (failed.length > 0 ? failed : ids).slice(0, 100), error_code: code, error_message: message } });
+  }
+  if (vault) await clearStaged(vault, runId).catch(() => undefined);
+  return { execution_id: ids[0] ?? null, code, message };
+}
+
+/** Moves a verification to FAILED; false when a concurrent call ended it first. */
+async function transitionToFailed(deps: WorkflowDeps, id: string, error: { code: string; message: string }): Promise<boolean> {
+  try {
+    await deps.catalog.verifications.transition(id, RecordStatus.Failed, { phase: 'failed', error });
+    return true;
+  } catch (caught) {
+    if (caught instanceof InvalidTransitionError) return false;
+    throw caught;
+  }
+}

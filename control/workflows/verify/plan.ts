@@ -1,0 +1,94 @@
+/**
+ * Plan: resolve the run's backups (one verification, or a sweep that gets
+ * a record per backup), work out the packs their snapshots reference, pick
+ * the sample when the level is `sample`, and stage the pack list in batches
+ * (the staged list `batches` in `staging/<run id>/`) so state payloads
+ * carry batch indexes only.
+ */
+import { RecordStatus } from '../../catalog/status.js';
+import { CorruptedBackupError, FormatError } from '../../../vault/format/errors.js';
+import { VerificationLevel } from '../../verification/levels.js';
+import { choosePackSample } from '../../verification/sample.js';
+import { bucketOfUri, scratchTarget } from '../../verification/scratch.js';
+import { SnapshotNotFoundError } from '../../../vault/repository/errors.js';
+import type { WorkflowDeps } from '../deps.js';
+import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
+import { sampleCursor } from './cursor.js';
+import { snapshotReferences } from './references.js';
+import { writeVerifyPlan } from './staged.js';
+import { singleScope, sweepScope } from './targets.js';
+import type { PlannedPack, StagedVerifyPlan, VerifyExecution, VerifyPlanOutput, VerifyRun } from './types.js';
+import { InvalidVerificationError } from '../../verification/errors.js';
+
+/** Packs per batch: HEAD-only checks are cheap; data checks read up to 25 × 16 MiB per invocation. */
+const BATCH_SIZE = { quick: 500, data: 25 } as const;
+/** At most this many Map iterations (Step Functions' history stays far below 25,000 events). */
+const MAX_BATCHES = 2000;
+const MAX_CONCURRENCY = 10;
+
+/** The staged list of a run's pack batches. */
+export const BATCH_LIST = 'batches';
+
+/** The run id of an execution: its verification id, or `sweep-<execution name>`. */
+export function runIdOf(execution: VerifyExecution): string {
+  if (execution.input.verification_id) return execution.input.verification_id;
+  return `sweep-${execution.execution}`;
+}
+
+/** Runs the verify Plan step. */
+export async function planVerification(deps: WorkflowDeps, execution: VerifyExecution): Promise<VerifyPlanOutput> {
+  const { input } = execution;
+  const runId = runIdOf(execution);
+  if (!input.verification_id && !input.sweep) throw new InvalidVerificationError('a verify run takes { verification_id } or { sweep: { level } }');
+  const scope = input.verification_id ? await singleScope(deps.catalog, input.verification_id) : await sweepScope(deps.catalog, input.sweep!, runId);
+
+  const vault = await deps.vault();
+  const index = await vault.loadIndex();
+  const referenced = new Map<string, PlannedPack>();
+  const issues: StagedVerifyPlan['issues'] = [];
+  let sourceType = '';
+  for (const target of scope.targets) {
+    try {
+      const snapshot = await vault.readSnapshot(target.snapshot_id);
+      if (snapshot.backup_id !== target.backup_id) throw new CorruptedBackupError(`snapshot ${target.snapshot_id} belongs to ${snapshot.backup_id}, not ${target.backup_id}`);
+      sourceType = String(snapshot.source.type ?? snapshot.source.kind ?? '');
+      const refs = snapshotReferences(index, snapshot);
+      for (const [id, pack] of refs.packs) referenced.set(id, pack);
+      if (refs.unindexed.length > 0) issues.push({ backup_id: target.backup_id, message: `${refs.unindexed.length} blobs of backup ${target.backup_id} are in no index (first: ${refs.unindexed[0]})` });
+    } catch (error) {
+      if (!(error instanceof FormatError || error instanceof SnapshotNotFoundError)) throw error;
+      issues.push({ backup_id: target.backup_id, message: `snapshot ${target.snapshot_id} of backup ${target.backup_id}: ${error.message}` });
+    }
+  }
+
+  const all = [...referenced.values()].sort((a, b) => a.id.localeCompare(b.id));
+  let packs = all;
+  let sample: StagedVerifyPlan['sample'] = null;
+  if (scope.level === VerificationLevel.Sample) {
+    const start = await sampleCursor(deps.catalog, input.verification_id ? scope.targets[0]!.backup_id : 'sweep');
+    const choice = choosePackSample(all, start, { percent: scope.sample_percent, bytes: scope.sample_bytes });
+    packs = choice.packs;
+    sample = { start: choice.start, end: choice.end };
+  }
+
+  const perBatch = Math.max(scope.level === VerificationLevel.Quick ? BATCH_SIZE.quick : BATCH_SIZE.data, Math.ceil(packs.length / MAX_BATCHES));
+  const slices = Array.from({ length: Math.ceil(packs.length / perBatch) }, (_, n) => packs.slice(n * perBatch, (n + 1) * perBatch));
+  // One batch per staged object: a batch is already up to 500 packs.
+  const batches = await stageList(vault, runId, BATCH_LIST, slices, 1);
+  await writeVerifyPlan(vault, runId, { level: scope.level, targets: scope.targets, batch_size: perBatch, packs_total: all.length, issues, sample });
+
+  const run: VerifyRun = { run_id: runId, level: scope.level, verification_id: input.verification_id ?? null, batches };
+  // A snapshot that cannot be read is already a failure; there is nothing to restore.
+  const testRestore = scope.level === VerificationLevel.TestRestore && sourceType !== '';
+  if (run.verification_id) {
+    const record = await deps.catalog.verifications.get(run.verification_id);
+    if (record.status === RecordStatus.Running) await deps.catalog.verifications.updateProgress(run.verification_id, { progress: 5, phase: 'checking packs' });
+  }
+  return {
+    run,
+    batch_indexes: itemIndexes(batches),
+    max_concurrency: MAX_CONCURRENCY,
+    test_restore: testRestore,
+    scratch: testRestore ? scratchTarget(sourceType, run.verification_id!, deps.scratchBucket ?? bucketOfUri(deps.vaultUri)) : null,
+  };
+}

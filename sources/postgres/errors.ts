@@ -1,0 +1,91 @@
+/**
+ * Typed errors of the PostgreSQL source and restore target, and the mapping
+ * from the driver's failures (SQLSTATE codes, socket errors) to them. No
+ * message ever carries a password or a connection string.
+ */
+import { ErrorCode } from '../../vault/errors.js';
+import { SourceError, SourceNotFoundError } from '../errors.js';
+
+/** Base class of PostgreSQL errors that have no more general source error. */
+export class PostgresError extends SourceError {
+  override readonly name: string = 'PostgresError';
+}
+
+/** The server cannot be reached (refused, unknown host, connect timeout, connection dropped). */
+export class DatabaseUnreachableError extends PostgresError {
+  override readonly name = 'DatabaseUnreachableError';
+  override readonly code = ErrorCode.StorageUnavailable;
+}
+
+/** The server refused the credentials from the secret. */
+export class DatabaseAuthError extends PostgresError {
+  override readonly name = 'DatabaseAuthError';
+}
+
+/** A statement ran longer than the configured `statement_timeout_ms` (or waited too long for a lock). */
+export class StatementTimeoutError extends PostgresError {
+  override readonly name = 'StatementTimeoutError';
+}
+
+/** The exported snapshot a partition must read from no longer exists (its holder session ended). */
+export class SnapshotUnavailableError extends PostgresError {
+  override readonly name = 'SnapshotUnavailableError';
+}
+
+/** The secret cannot be read or does not hold a usable connection. */
+export class SecretUnavailableError extends PostgresError {
+  override readonly name = 'SecretUnavailableError';
+  override readonly code = ErrorCode.InvalidInput;
+}
+
+/** A restored table's row count or checksum differs from the backup's. */
+export class TableValidationError extends PostgresError {
+  override readonly name = 'TableValidationError';
+  override readonly code = ErrorCode.CorruptedBackup;
+}
+
+/** The database user lacks a privilege the backup or restore needs. */
+export class DatabasePermissionError extends PostgresError {
+  override readonly name = 'DatabasePermissionError';
+}
+
+const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE']);
+
+/**
+ * The typed error for a driver failure.
+ * @param error - what `pg` threw
+ * @param what - the object involved, e.g. `table public.users` or `PostgreSQL at db:5432`
+ */
+export function postgresError(error: unknown, what: string): Error {
+  if (error instanceof SourceError) return error;
+  const e = error as { code?: string; message?: string; errno?: string };
+  const message = e.message ?? String(error);
+  switch (e.code) {
+    case '28P01':
+    case '28000':
+      return new DatabaseAuthError(`${what}: authentication failed (${message})`, { cause: error });
+    case '3D000':
+    case '42P01':
+    case '3F000':
+      return new SourceNotFoundError(what, { cause: error });
+    case '42501':
+      return new DatabasePermissionError(`${what}: permission denied (${message})`, { cause: error });
+    case '57014':
+    case '55P03':
+      return new StatementTimeoutError(`${what}: ${message}`, { cause: error });
+    case '22023':
+      if (/snapshot/i.test(message)) return new SnapshotUnavailableError(`${what}: the backup's exported snapshot is gone (${message}); re-run the backup`, { cause: error });
+      break;
+    case '57P01':
+    case '57P03':
+    case '08000':
+    case '08003':
+    case '08006':
+    case '08001':
+      return new DatabaseUnreachableError(`${what}: ${message}`, { cause: error });
+    default:
+      if (e.code && UNREACHABLE_ERRNOS.has(e.code)) return new DatabaseUnreachableError(`cannot reach ${what} (${e.code})`, { cause: error });
+      if (/timeout expired|Connection terminated|connect ETIMEDOUT/i.test(message)) return new DatabaseUnreachableError(`cannot reach ${what} (${message})`, { cause: error });
+  }
+  return new PostgresError(`${what}: ${message}`, { cause: error });
+}

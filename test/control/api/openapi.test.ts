@@ -1,0 +1,84 @@
+/**
+ * The OpenAPI document: valid OpenAPI 3.1, identical to what `npm run
+ * openapi` writes (so a stale docs/openapi.json fails), served at
+ * /openapi.json, and describing exactly the routes the router serves.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { API_ROUTES } from '../../../control/api/routes.js';
+import { OPENAPI_FILE, openApiText } from '../../../local/api/write-openapi.js';
+import { startApiFixture, type ApiFixture } from './support.js';
+
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
+
+describe('API: OpenAPI document', () => {
+  const committed = readFileSync(OPENAPI_FILE, 'utf8');
+  const doc = JSON.parse(committed) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+  let api: ApiFixture;
+  before(async () => {
+    api = await startApiFixture();
+  });
+  after(() => api.close());
+
+  test('docs/openapi.json is current (run `npm run openapi` after changing routes or schemas)', () => {
+    assert.ok(committed === openApiText(), 'docs/openapi.json is stale: run `npm run openapi`');
+  });
+
+  test('it is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(doc);
+    assert.equal(doc.openapi, '3.1.0');
+    assert.ok(result.valid, JSON.stringify(result.errors, null, 2));
+    for (const name of ['Job', 'CreateJobRequestInput', 'Execution', 'BackupFile', 'Restore', 'Error']) assert.ok(doc.components.schemas[name], `component ${name}`);
+  });
+
+  test('GET /openapi.json serves the same document', async () => {
+    const res = await api.call('GET', '/openapi.json');
+    assert.equal(res.status, 200);
+    assert.ok(JSON.stringify(res.body) === JSON.stringify(doc), 'the served document is docs/openapi.json');
+  });
+
+  test('the document lists exactly the router table, and the server serves exactly those routes', async () => {
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    assert.deepEqual(documented, API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const concrete = path.replace(/\{[^}]+\}/g, 'x_1');
+      for (const method of METHODS) {
+        const res = await api.call(method, concrete);
+        const served = method.toLowerCase() in ops;
+        if (served) assert.ok(!['route_not_found', 'method_not_allowed'].includes(res.body?.error), `${method} ${path} is served (got ${res.status} ${res.text.slice(0, 200)})`);
+        else assert.equal(res.status, 405, `${method} ${path} is not served`);
+      }
+    }
+  });
+});
+
+test('a handler missing its settings answers 500 with the seed body, never blaming the caller', async () => {
+  const { createApiHandler } = await import('../../../functions/api/app.js');
+  const { fakeApiEvent, fakeLambdaContext } = await import('../../infra/support/lambda-context.js');
+  const handler = createApiHandler(() => {
+    throw new Error('HAVEN_CATALOG_TABLE is not set');
+  });
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const res = await handler(fakeApiEvent('/health', 'req-missing') as never, fakeLambdaContext());
+  assert.equal(res.statusCode, 500);
+  assert.deepEqual(JSON.parse(res.body), { error: 'internal_error', message: 'the request failed; it has been logged with its request id', details: {} });
+  assert.equal(res.headers?.['x-request-id'], 'req-missing');
+});
+
+test('without the vault settings, backup delete (and the retention dry run, through the same port) answers 500: the deployment is at fault, never a 422', async () => {
+  const { createApiHandler } = await import('../../../functions/api/app.js');
+  const { apiDepsFromEnv } = await import('../../../functions/api/deps.js');
+  const { fakeApiEvent, fakeLambdaContext } = await import('../../infra/support/lambda-context.js');
+  const arn = (name: string) => `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`;
+  const env = { HAVEN_CATALOG_TABLE: 'catalog', HAVEN_BACKUP_STATE_MACHINE_ARN: arn('b'), HAVEN_RESTORE_STATE_MACHINE_ARN: arn('r'), HAVEN_VERIFY_STATE_MACHINE_ARN: arn('v'), HAVEN_SCHEDULE_GROUP: 'haven', HAVEN_SCHEDULE_ROLE_ARN: 'arn:aws:iam::123456789012:role/s' };
+  const deps = apiDepsFromEnv(env);
+  const handler = createApiHandler(() => deps);
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const event = { ...fakeApiEvent('/backup/backups/backup_01jd4x6f5e8q2v7c9w3k0m1n2p', 'req-vault'), httpMethod: 'DELETE', resource: '/backup/backups/{backup_id}', pathParameters: { backup_id: 'backup_01jd4x6f5e8q2v7c9w3k0m1n2p' } };
+  const res = await handler(event as never, fakeLambdaContext());
+  assert.equal(res.statusCode, 500, res.body);
+  assert.equal(JSON.parse(res.body).error, 'internal_error');
+});

@@ -1,0 +1,80 @@
+/** Shared setup of the retention and prune workflow tests: small S3 sources, backups, vault byte counts. */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Client } from '../../vault/aws/clients.js';
+import type { ExecutionRecord, RetentionPolicy } from '../../control/catalog/types.js';
+import { packKey } from '../../vault/pack/pack-builder.js';
+import type { LocalCloud } from '../../local/cloud/cloud.js';
+import { describePrefix } from '../../local/compare/s3-prefix.js';
+import { newJob } from '../helpers/jobs.js';
+import { uniqueName } from '../helpers/names.js';
+
+/** A source bucket (created before the cloud that grants it starts). */
+export async function sourceBucket(): Promise<string> {
+  const bucket = uniqueName('prune-src');
+  await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+/** Writes random objects (distinct content: no chunk is shared with anything else). */
+export async function putRandom(bucket: string, keys: readonly string[], size = 300 * 1024): Promise<void> {
+  for (const key of keys) await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: randomBytes(size) }));
+}
+
+/** Removes an object from the source. */
+export async function removeObject(bucket: string, key: string): Promise<void> {
+  await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+}
+
+/** Creates a job backing up `prefix` of `bucket`. */
+export async function createJob(cloud: LocalCloud, bucket: string, prefix: string, retention: RetentionPolicy, backupType: 'full' | 'incremental' = 'incremental'): Promise<string> {
+  const job = await cloud.catalog.createJob(newJob({ type: 's3', bucket, prefix }, { retention, backup_type: backupType }));
+  return job.job_id;
+}
+
+/** Runs a backup to completion and returns its record. */
+export async function backup(cloud: LocalCloud, jobId: string): Promise<ExecutionRecord> {
+  const run = await cloud.workflows.run('backup', { job_id: jobId });
+  assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
+  return newestBackup(cloud, jobId);
+}
+
+/** The job's newest execution record. */
+export async function newestBackup(cloud: LocalCloud, jobId: string): Promise<ExecutionRecord> {
+  return (await cloud.catalog.listExecutions({ job_id: jobId, limit: 1 })).items[0]!;
+}
+
+/** Sum of the sizes of the vault's pack objects, and their ids. */
+export async function packBytes(cloud: LocalCloud): Promise<{ bytes: number; ids: Set<string> }> {
+  const vault = await cloud.deps.vault();
+  let bytes = 0;
+  const ids = new Set<string>();
+  for await (const info of vault.store.list('data/')) {
+    bytes += info.size;
+    ids.add(info.key.split('/')[2]!);
+  }
+  return { bytes, ids };
+}
+
+/** The packs a backup's own index objects list, with their sizes. */
+export async function packsOf(cloud: LocalCloud, record: ExecutionRecord): Promise<Map<string, number>> {
+  const vault = await cloud.deps.vault();
+  const snapshot = await vault.readSnapshot(record.result!.snapshot_id);
+  const out = new Map<string, number>();
+  for (const id of snapshot.index_ids) for (const pack of await vault.readIndex(id)) out.set(pack.id, pack.size);
+  return out;
+}
+
+/** True when the pack object exists. */
+export async function packExists(cloud: LocalCloud, id: string): Promise<boolean> {
+  return (await (await cloud.deps.vault()).store.head(packKey(id))) !== undefined;
+}
+
+/** Restores a backup into `prefix` of `bucket` and returns what landed there. */
+export async function restoreInto(cloud: LocalCloud, backupId: string, bucket: string, prefix: string): Promise<Map<string, string>> {
+  const restore = await cloud.catalog.restores.create({ restore_name: 'prune test', backup_id: backupId, destination: { type: 's3', bucket, prefix }, created_by: 'test' });
+  const run = await cloud.workflows.run('restore', { restore_id: restore.restore_id });
+  assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
+  return describePrefix(bucket, prefix);
+}

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { s3Client } from '../../vault/aws/clients.js';
+import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
+import { checkVault } from '../../vault/checker/checker.js';
+import { KeyAccessError } from '../../vault/keys/errors.js';
+import { KmsKeyProvider } from '../../vault/keys/kms-key-provider.js';
+import { S3ObjectStore } from '../../vault/storage/s3-store.js';
+import { Vault } from '../../vault/repository/vault.js';
+import { createKey } from '../helpers/kms.js';
+import { backupBytes, randomData, restoreBytes } from '../helpers/engine.js';
+import { uniqueName } from '../helpers/names.js';
+
+test('a vault on S3 under a KMS key: backup, check --read-data and restore through the emulator; another key cannot open it', async () => {
+  const bucket = uniqueName('engine-vault');
+  await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
+  const store = new S3ObjectStore(bucket, 'vault');
+  const keyArn = await createKey('engine test');
+  const vault = await Vault.init(store, new KmsKeyProvider(keyArn), { chunker: { ...DEFAULT_CHUNKER_PARAMS }, packSize: 4 * 1024 * 1024 });
+  const data = randomData(20 * 1024 * 1024 + 123, 77);
+  const id = await backupBytes(vault, data);
+  const listed = await s3Client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'vault/data/' }));
+  assert.ok((listed.KeyCount ?? 0) >= 5, 'packs went up as separate objects');
+  const reopened = await Vault.open(store, new KmsKeyProvider(keyArn));
+  assert.ok((await restoreBytes(reopened, id)).equals(data));
+  const report = await checkVault(reopened, { readData: true });
+  assert.deepEqual(report.issues, []);
+  const otherKey = await createKey('another key');
+  await assert.rejects(Vault.open(store, new KmsKeyProvider(otherKey)), KeyAccessError);
+});

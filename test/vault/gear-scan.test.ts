@@ -1,0 +1,70 @@
+/**
+ * The WebAssembly scan loop: its committed bytes are `gear-scan.wat`
+ * assembled, and chunkers cut at exactly the same bytes with it as with the
+ * JavaScript loop (the cut rule is part of the vault format).
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import wabtInit from 'wabt';
+import { Chunker, DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/fastcdc.js';
+import { gearTable } from '../../vault/chunker/gear.js';
+import { GEAR_SCAN_WASM_BASE64, GearScanner } from '../../vault/chunker/gear-scan-wasm.js';
+import type { ChunkerParams } from '../../vault/chunker/params.js';
+
+const WAT = fileURLToPath(new URL('../../vault/chunker/gear-scan.wat', import.meta.url));
+
+function lengths(data: Uint8Array, gear: Uint32Array, params: ChunkerParams, scan: 'js' | 'wasm', piece: number): number[] {
+  const chunker = new Chunker(gear, params, { scan });
+  const out: number[] = [];
+  for (let at = 0; at < data.length; at += piece) for (const chunk of chunker.push(data.subarray(at, at + piece))) out.push(chunk.length);
+  const last = chunker.finish();
+  if (last) out.push(last.length);
+  return out;
+}
+
+describe('gear scan in WebAssembly', () => {
+  it('the committed module is gear-scan.wat assembled by wabt', async () => {
+    const wabt = await wabtInit();
+    const { buffer } = wabt.parseWat('gear-scan.wat', readFileSync(WAT, 'utf8')).toBinary({});
+    const assembled = Buffer.from(buffer).toString('base64');
+    assert.equal(GEAR_SCAN_WASM_BASE64, assembled, `gear-scan.wat changed: set GEAR_SCAN_WASM_BASE64 to\n${assembled}`);
+  });
+
+  it('runs here (so the chunker tests exercise it)', () => {
+    assert.ok(GearScanner.create(new Int32Array(256)));
+  });
+
+  it('cuts where the JavaScript loop cuts: any data, any piece sizes, small and default sizes (property)', () => {
+    const small: ChunkerParams = { min: 256, avg: 1024, max: 4096 };
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 40_000 }),
+        fc.integer({ min: 1, max: 9000 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        (data, piece, secret) => {
+          const gear = gearTable(secret);
+          assert.deepEqual(lengths(data, gear, small, 'wasm', piece), lengths(data, gear, small, 'js', piece));
+        },
+      ),
+      { numRuns: 200 },
+    );
+    const gear = gearTable(randomBytes(32));
+    const text = Buffer.from(Array.from({ length: 60_000 }, (_, i) => `{"id":${i},"name":"n${(i * 7919) % 1000}"}\n`).join(''));
+    const data = Buffer.concat([text, randomBytes(3 * 1024 * 1024)]);
+    assert.deepEqual(lengths(data, gear, DEFAULT_CHUNKER_PARAMS, 'wasm', 1 << 20), lengths(data, gear, DEFAULT_CHUNKER_PARAMS, 'js', 1 << 20));
+  });
+
+  it('scans ranges longer than its 1 MiB window', () => {
+    // avg 4 MiB: the large-mask scan of one chunk runs over several windows.
+    const params: ChunkerParams = { min: 64 * 1024, avg: 4 * 1024 * 1024, max: 16 * 1024 * 1024 };
+    const gear = gearTable(randomBytes(32));
+    const data = randomBytes(12 * 1024 * 1024);
+    const wasm = lengths(data, gear, params, 'wasm', 5 * 1024 * 1024);
+    assert.deepEqual(wasm, lengths(data, gear, params, 'js', 5 * 1024 * 1024));
+    assert.ok(wasm.some((n) => n > 1024 * 1024 + 64 * 1024), 'some chunk spans more than one window');
+  });
+});
