@@ -6,7 +6,7 @@
  * a job, run it with --wait, list backups, restore with --wait, and compare
  * the restored table; plus the error paths a user hits.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { LocalApiServer } from '../../local/cloud/api-gateway.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
@@ -21,12 +21,12 @@ describe('haven CLI against the local API', () => {
   let api: LocalApiServer;
   const table = uniqueName('cli-orders');
   const target = `${table}-restored`;
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ name: 'cli', sourceTables: [table], restoreTables: [target] });
     api = await cloud.serveApi({ port: 0 });
     await seedTable(table, 300);
   });
-  after(async () => {
+  afterAll(async () => {
     await api?.close();
     await cloud?.close();
   });

@@ -2,7 +2,7 @@
  * The CLI's HTTP client against a canned local server (a test of the
  * client's retry, error and signing behaviour, not of AWS or the API).
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { ApiClient } from '../../cli/api/client.js';
 import { ApiClientError, ApiUnreachableError } from '../../cli/api/errors.js';
@@ -17,10 +17,10 @@ const retry = { retries: 3, baseMs: 1, capMs: 10 };
 describe('ApiClient', () => {
   let answers: Canned[];
   let server: CannedServer;
-  before(async () => {
+  beforeAll(async () => {
     server = await cannedServer((_r, i) => answers[Math.min(i, answers.length - 1)]!);
   });
-  after(() => server.close());
+  afterAll(() => server.close());
 
   function client(path = ''): ApiClient {
     server.requests.length = 0;

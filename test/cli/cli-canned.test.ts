@@ -4,7 +4,7 @@
  * confirmation. This tests the CLI, not AWS or Haven's API (see
  * api-cli.test.ts for the CLI against the real local API).
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { ExitCode } from '../../cli/api/exit-codes.js';
 import { cannedServer, type CannedServer, type Responder } from './canned-server.js';
@@ -13,10 +13,10 @@ import { runCli } from './run-cli.js';
 describe('haven API commands (canned server)', () => {
   let server: CannedServer;
   let respond: Responder;
-  before(async () => {
+  beforeAll(async () => {
     server = await cannedServer((r, i) => respond(r, i));
   });
-  after(() => server.close());
+  afterAll(() => server.close());
   const haven = (args: string[], input?: string) => {
     server.requests.length = 0;
     return runCli(['--endpoint', server.url, ...args], { ...(input !== undefined ? { input } : {}), env: { HAVEN_ENDPOINT: '' } });

@@ -1,5 +1,5 @@
 /** The CLI's building blocks: request bodies from files and flags, cursor paging (canned server), cells, error display. */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +15,8 @@ import { cannedServer, type CannedServer } from './canned-server.js';
 
 describe('request bodies', () => {
   let dir: string;
-  before(() => (dir = mkdtempSync(join(tmpdir(), 'haven-cli-parts-'))));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'haven-cli-parts-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('file, then flags, then --set; nested objects merge, arrays and scalars replace', async () => {
     const file = join(dir, 'job.json');
@@ -57,7 +57,7 @@ describe('request bodies', () => {
 
 describe('cursor paging (canned server: a test of the CLI, not the API)', () => {
   let server: CannedServer;
-  before(async () => {
+  beforeAll(async () => {
     const pages: Record<string, unknown> = {
       '': { files: [{ id: 1 }, { id: 2 }], next_cursor: 'b', total: 5 },
       b: { files: [{ id: 3 }, { id: 4 }], next_cursor: 'c' },
@@ -66,7 +66,7 @@ describe('cursor paging (canned server: a test of the CLI, not the API)', () => 
     };
     server = await cannedServer((r) => ({ status: 200, body: pages[new URL(r.url, 'http://x').searchParams.get('cursor') ?? ''] }));
   });
-  after(() => server.close());
+  afterAll(() => server.close());
 
   test('--all follows next_cursor to the end; one page otherwise', async () => {
     const client = new ApiClient({ baseUrl: new URL(server.url) });

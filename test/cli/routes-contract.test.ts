@@ -4,7 +4,7 @@
  * mix-up fails here, before a user sees a 404/405). Routes another branch
  * adds later can be listed as pending until they exist (none are now).
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { API_ROUTES } from '../../control/api/routes.js';
 import { Routes } from '../../cli/api/routes.js';

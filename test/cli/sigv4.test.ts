@@ -1,5 +1,5 @@
 /** SigV4 signing: AWS's published test vector, and the execute-api header shape. */
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { resolveEndpoint, isLoopback, regionFromHost } from '../../cli/api/endpoint.js';
 import { sigv4Signer } from '../../cli/api/sigv4.js';

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -28,13 +28,13 @@ describe('haven vault CLI (the disaster-recovery path)', () => {
   let dir: string;
   let input: string;
   let data: Buffer;
-  before(() => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'haven-cli-'));
     input = join(dir, 'export.jsonl');
     data = Buffer.concat([jsonLines(30_000), randomData(2 * 1024 * 1024, 4)]);
     writeFileSync(input, data);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('file:// vault with a key file: init, backup, ls, check --read-data, restore to a file and to stdout', async () => {
     const vault = `file://${join(dir, 'vault')}`;

@@ -1,5 +1,5 @@
 /** `--wait` polling (backoff, terminal statuses, timeout) and progress display, with a fake clock. */
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { RunFailedError, WaitTimeoutError } from '../../cli/api/errors.js';
 import { ExitCode } from '../../cli/api/exit-codes.js';

@@ -1,5 +1,5 @@
 /** Analytics as a pure function: a hand-computed fixture, filters, and bad input. */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { computeAnalytics } from '../../control/analytics/compute.js';
 import { InvalidAnalyticsFilterError } from '../../control/analytics/errors.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { KMSServiceException } from '@aws-sdk/client-kms';
 import { S3ServiceException } from '@aws-sdk/client-s3';

@@ -2,7 +2,7 @@
  * Outcome metrics as CloudWatch embedded metric format: what the
  * finalize and mark-failed functions write to stdout (captured here).
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { backupFailed, backupSucceeded, restoreSucceeded } from '../../control/notifications/details.js';
 import type { ExecutionRecord, RestoreRecord } from '../../control/catalog/types.js';

@@ -1,5 +1,5 @@
 /** Which events notify under which settings, how they read, and what is redacted (pure). */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { NotificationSettings, VerificationRecord } from '../../control/catalog/types.js';
 import { retentionApplied, verificationFailed } from '../../control/notifications/details.js';

@@ -6,7 +6,7 @@
  * EventBridge rule receives every event with its documented fields.
  * Nothing secret appears anywhere.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
@@ -49,7 +49,7 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
   /** While set, the export step fails with a message quoting a connection string. */
   let leaking = false;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({
       // The missing table is granted, so its backup fails because it does not exist (not for want of a grant).
       sourceTables: [table, missingTable],
@@ -86,7 +86,7 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
     sns.push(...(await drain(snsQueue)).map((body) => JSON.parse(body) as SnsEnvelope));
     bus.push(...(await drain(busQueue)).map((body) => JSON.parse(body) as BusEvent));
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   const detailOf = (m: SnsEnvelope) => JSON.parse(m.Message.slice(m.Message.indexOf('{'))) as Record<string, unknown>;
   const snsFor = (type: string, key: string, id: string) => sns.filter((m) => m.MessageAttributes.event_type?.Value === type && detailOf(m)[key] === id);

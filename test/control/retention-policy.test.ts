@@ -1,6 +1,6 @@
 /** The retention policy as a pure function, table-driven like restic's `forget` tests. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { ErrorCode } from '../../vault/errors.js';
 import { InvalidRetentionPolicyError } from '../../control/retention/errors.js';
 import { evaluateRetention, type RetentionCandidate } from '../../control/retention/policy.js';

@@ -1,6 +1,6 @@
 /** Prune planning as a pure function: what goes, what is repacked, what is left alone and why. */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { PackEntry } from '../../vault/index/types.js';
 import { ErrorCode } from '../../vault/errors.js';
 import { KeepPackReason, planPrune, type PruneInputs } from '../../control/retention/prune-plan.js';

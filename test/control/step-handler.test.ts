@@ -3,7 +3,7 @@
  * Step Functions with its type and name unchanged (Retry and Catch match on
  * them) and any credential its message quotes cut out.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { Context } from 'aws-lambda';
 import { stepHandler } from '../../functions/shared/step-handler.js';

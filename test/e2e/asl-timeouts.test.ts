@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { BACKUP_STEP_SPECS } from '../../infra/constructs/backup-functions.js';
 import { PRUNE_STEP_SPECS } from '../../infra/constructs/prune-functions.js';
 import { RESTORE_STEP_SPECS } from '../../infra/constructs/restore-functions.js';

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { LocalCloud } from '../../local/cloud/cloud.js';
 import { demoItem, seedTable, writeItems } from '../../local/demo/seed-data.js';
@@ -13,7 +13,7 @@ describe('backup and restore workflows: DynamoDB', () => {
   const small = `${table}-pit`;
   const asOf = `${small}-as-of`;
 
-  before(async () => {
+  beforeAll(async () => {
     // The template grants exactly these tables, as a deployment's context lists them.
     cloud = await LocalCloud.start({ sourceTables: [table, small], restoreTables: [restored, asOf] });
     await seedTable(table, 600);
@@ -22,7 +22,7 @@ describe('backup and restore workflows: DynamoDB', () => {
     big.pk = { S: 'ключ-🔑-big' };
     await writeItems(table, [0], () => big);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('backs up every item of every type (a 400 KB item, unicode keys) and restores it exactly into a new table', async () => {
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));

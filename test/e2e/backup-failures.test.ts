@@ -9,7 +9,7 @@
  * fails that invocation with the error name a thrown typed error would give
  * Step Functions. Retries wait the ASL's real intervals (seconds, full jitter).
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import assert from 'node:assert/strict';
 import type { ExportInput } from '../../control/workflows/backup/types.js';
@@ -41,7 +41,7 @@ describe('backup workflow failures and conflicts', () => {
   const tiny = uniqueName('tiny');
   const conflictTarget = uniqueName('conflict');
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({
       sourceTables: [table, tiny],
       restoreTables: [conflictTarget],
@@ -49,7 +49,7 @@ describe('backup workflow failures and conflicts', () => {
     });
     await seedTable(table, 200);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   /** Runs a backup with `fault` on its export iterations, then clears the fault. */
   async function backupWith(fault: (index: number) => Fault | undefined, input: Record<string, unknown>) {
@@ -200,7 +200,7 @@ describe('backup workflow: a Plan that fails after creating its record', () => {
   const missingVault = uniqueName('no-vault');
   let cloud: LocalCloud;
 
-  before(async () => {
+  beforeAll(async () => {
     // Plan finds its vault gone (S3 answers NoSuchBucket, a StorageUnavailableError the Retry would match) after it created
     // the record and took the lease. Plan's role may use that bucket, so the failure is S3's, not IAM's.
     cloud = await LocalCloud.start({
@@ -221,7 +221,7 @@ describe('backup workflow: a Plan that fails after creating its record', () => {
     });
     await seedTable(table, 10);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('a scheduled run: one record FAILED, one Backup Failed, no retry of Plan, the lease released', async () => {
     // Prepare

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { ExportInput } from '../../control/workflows/backup/types.js';
 import { HavenContextKey } from '../../infra/config.js';
@@ -25,7 +25,7 @@ describe('backup and restore workflows: PostgreSQL', () => {
   /** The job whose second export partition is held back (the consistency test's). */
   let heldJob: string | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     source = await createDatabase('pgsrc');
     const client = await connect(source);
     await createSampleDatabase(client);
@@ -46,7 +46,7 @@ describe('backup and restore workflows: PostgreSQL', () => {
       },
     });
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('a 23-table database (21 selected) round-trips into another database: rows, checksums, constraints, indexes, sequences', async () => {
     const job = await cloud.catalog.createJob(newJob({ type: 'postgresql', secret_arn: secret, exclude_tables: ['temp_*', 'log_*'], rows_per_partition: 6_000 }));

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { LocalCloud } from '../../local/cloud/cloud.js';
 import { seedPrefix } from '../../local/demo/seed-data.js';
@@ -9,12 +9,12 @@ import { describePrefix } from '../../local/compare/s3-prefix.js';
 describe('backup and restore workflows: S3', () => {
   let cloud: LocalCloud;
   const bucket = uniqueName('data');
-  before(async () => {
+  beforeAll(async () => {
     // The bucket is both the source and the restore target (other prefixes), granted as such.
     cloud = await LocalCloud.start({ sourceBuckets: [bucket], restoreBuckets: [bucket] });
     await seedPrefix(bucket, 'app/');
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('a prefix with a 0-byte object, unicode keys and a 65 MiB object round-trips with metadata', async () => {
     const job = await cloud.catalog.createJob(newJob({ type: 's3', bucket, prefix: 'app/' }));

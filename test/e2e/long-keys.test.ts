@@ -16,7 +16,7 @@
  * other step runs deployed.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../vault/aws/clients.js';
 import type { S3PlanOptions } from '../../sources/s3/range-plan.js';
@@ -59,7 +59,7 @@ describe('a plan of 300 ranges of 1,000-byte S3 keys', () => {
   /** What the deployed Plan answers for this run (planned in the harness). */
   let planned: PlanOutput | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
     cloud = await LocalCloud.start({ sourceBuckets: [bucket], faults: ({ fn }) => (planned && fn.path.endsWith('Backup/Plan') ? { result: planned } : undefined) });
     await mapLimit(
@@ -68,7 +68,7 @@ describe('a plan of 300 ranges of 1,000-byte S3 keys', () => {
       (i) => s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: longKey(i), Body: `object ${i}` })),
     );
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('stays under 256 KiB in every payload and backs up every object', async () => {
     // Prepare

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { HavenContextKey } from '../../infra/config.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
@@ -15,7 +15,7 @@ describe('PostgreSQL backups fail clearly, with a typed code and no secret in th
   /** The connection secrets of the tests, by what is wrong with them. */
   const secrets: Record<'unreachable' | 'wrongPassword' | 'valid' | 'noDatabase' | 'limitedReader', string> = { unreachable: '', wrongPassword: '', valid: '', noDatabase: '', limitedReader: '' };
 
-  before(async () => {
+  beforeAll(async () => {
     db = await createDatabase('pgfail');
     await sql(
       db,
@@ -31,7 +31,7 @@ describe('PostgreSQL backups fail clearly, with a typed code and no secret in th
     // The template grants the database steps these secrets (and the missing one), as a deployment's context lists them.
     cloud = await LocalCloud.start({ context: { [HavenContextKey.PostgresSecretArns]: [...Object.values(secrets), MISSING_SECRET] } });
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   async function failedBackup(source: Record<string, unknown>, code: string, message: RegExp): Promise<void> {
     const job = await cloud.catalog.createJob(newJob({ type: 'postgresql', ...source } as never));

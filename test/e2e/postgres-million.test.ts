@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { HavenContextKey } from '../../infra/config.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
@@ -11,7 +11,7 @@ describe('PostgreSQL: a database with a 1,000,000-row table', () => {
   let source: string;
   let secret: string;
 
-  before(async () => {
+  beforeAll(async () => {
     source = await createDatabase('pgmillion');
     const client = await connect(source);
     await createSampleDatabase(client, 1_000_000);
@@ -19,7 +19,7 @@ describe('PostgreSQL: a database with a 1,000,000-row table', () => {
     secret = await createConnectionSecret(source);
     cloud = await LocalCloud.start({ context: { [HavenContextKey.PostgresSecretArns]: [secret] } });
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('backs up in key-range partitions and restores equal, table by table', async () => {
     const job = await cloud.catalog.createJob(newJob({ type: 'postgresql', secret_arn: secret, exclude_tables: ['temp_*', 'log_*'] }));

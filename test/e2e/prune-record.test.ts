@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../vault/aws/clients.js';
 import { pruneRunIdOf } from '../../control/catalog/ids.js';
@@ -25,12 +25,12 @@ describe('prune: the run record', () => {
   /** The Prune step's fault while a test sets it (the emulator cannot make the vault fail by itself). */
   let pruneFault: Fault | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     bucket = uniqueName('prune-record');
     await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
     cloud = await LocalCloud.start({ sourceBuckets: [bucket], faults: ({ fn }) => (fn.path.endsWith('Prune/Prune') ? pruneFault : undefined) });
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   /** Backs up the bucket's current content with the job; the backup must succeed. */
   async function backup(jobId: string): Promise<void> {

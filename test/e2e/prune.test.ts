@@ -8,7 +8,7 @@
  * cloud (a vault) of their own.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { checkVault } from '../../vault/checker/checker.js';
 import { listStaged, writeStaged } from '../../vault/staging/staging.js';
 import { PRUNE_FAILED } from '../../control/workflows/prune/mark-failed.js';
@@ -57,11 +57,11 @@ describe('prune: interleaved with a backup', () => {
   let bucket: string;
   let cloud: LocalCloud;
   let arm: () => Promise<void>;
-  before(async () => {
+  beforeAll(async () => {
     bucket = await sourceBucket();
     ({ cloud, arm } = await cloudWithCommitHold(bucket));
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test("a full backup paused before commit survives a prune that frees exactly the forgotten backup's packs", async () => {
     // Prepare
@@ -142,11 +142,11 @@ describe('prune: interleaved with a backup', () => {
 describe('prune: repacking and the grace period', () => {
   let bucket: string;
   let cloud: LocalCloud;
-  before(async () => {
+  beforeAll(async () => {
     bucket = await sourceBucket();
     cloud = await LocalCloud.start({ sourceBuckets: [bucket], restoreBuckets: [bucket] });
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('a pack half unused passes the threshold: its used blobs move to a new pack and restores still match', async () => {
     // Prepare: one partition, one pack: ~2 MiB that the next backup drops and ~3 MiB it keeps (chunks resync a few chunks in).
@@ -208,11 +208,11 @@ describe('prune: repacking and the grace period', () => {
 describe('prune: recovering from a prune that stopped midway', () => {
   let bucket: string;
   let cloud: LocalCloud;
-  before(async () => {
+  beforeAll(async () => {
     bucket = await sourceBucket();
     cloud = await LocalCloud.start({ sourceBuckets: [bucket], restoreBuckets: [bucket] });
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('a pack a snapshot uses but no index object lists (its index was replaced, the rescue never ran) is listed again, not deleted', async () => {
     // Prepare
@@ -239,10 +239,10 @@ describe('prune: failures', () => {
   let cloud: LocalCloud;
   /** The fault of the Prune step while a test sets it (the emulator cannot make the vault fail by itself). */
   let pruneFault: Fault | undefined;
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ faults: ({ fn }) => (fn.path.endsWith('Prune/Prune') ? pruneFault : undefined) });
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('a prune step that keeps failing ends the run FAILED with Prune Failed recorded once, after its retries', async () => {
     // Prepare

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { HavenContextKey } from '../../infra/config.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
@@ -30,7 +30,7 @@ describe('PostgreSQL: selection globs and restore options', () => {
     return { run, record: await cloud.catalog.restores.get(created.restore_id) };
   }
 
-  before(async () => {
+  beforeAll(async () => {
     source = await createDatabase('pgopt');
     const client = await connect(source);
     await createSampleDatabase(client, 2_000);
@@ -42,7 +42,7 @@ describe('PostgreSQL: selection globs and restore options', () => {
     delete atBackup['public.temp_scratch'];
     delete atBackup['public.log_events'];
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('include and exclude globs over tables (bare or schema-qualified) and schemas', async () => {
     assert.deepEqual((await backup({ tables: ['users', 'deliv*', 'sales.*', 'temp_*'], exclude_tables: ['temp_*'] })).tables, ['public.deliveries', 'public.users', 'sales.orders']);

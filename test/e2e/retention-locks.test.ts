@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { PutObjectRetentionCommand } from '@aws-sdk/client-s3';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { NotFoundError } from '../../control/catalog/errors.js';
 import { RecordStatus } from '../../control/catalog/status.js';
 import { s3Client } from '../../vault/aws/clients.js';
@@ -33,13 +33,13 @@ describe('retention with S3 Object Lock (governance)', () => {
   /** The dependencies the deployed API function (which deletes backups) builds from its settings, with the harness's credentials. */
   let deps: WorkflowDeps;
   let bucket: string;
-  before(async () => {
+  beforeAll(async () => {
     bucket = await sourceBucket();
     cloud = await LocalCloud.start({ sourceBuckets: [bucket], context: { [HavenContextKey.ObjectLockMode]: 'GOVERNANCE', [HavenContextKey.ObjectLockDays]: 1 } });
     deps = workflowDeps({ ...readSettings(cloud.fn('ApiFunction/Function').environment), events: 'off' });
     assert.ok(deps.objectLock, 'the deployment tells its functions the vault has Object Lock');
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   /**
    * Ends a vault object's lock now, as an administrator may in governance mode (`s3:BypassGovernanceRetention`): its

@@ -4,7 +4,7 @@
  * are each found and named with exactly the backups that depend on them;
  * a test restore cleans up its scratch table even when the restore fails.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { NotFoundError } from '../../control/catalog/errors.js';
 import { ErrorCode } from '../../vault/errors.js';
@@ -38,7 +38,7 @@ describe('verify workflow: levels, damage and dependent backups', () => {
 
   const verify = (backupId: string, options: (typeof LEVELS)[number]) => runVerification(cloud, { backup_id: backupId, ...options });
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ sourceTables: [table] });
     await seedTable(table, 300);
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table, segments: 4 }));
@@ -55,7 +55,7 @@ describe('verify workflow: levels, damage and dependent backups', () => {
     assert.ok(shared && onlyA, `the backups share some packs and not others (A ${a.size}, B ${b.size})`);
   });
 
-  after(async () => {
+  afterAll(async () => {
     try {
       assert.ok(cloud.host.invocations.length > 0);
       for (const invocation of cloud.host.invocations) {

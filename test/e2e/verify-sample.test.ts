@@ -5,7 +5,7 @@
  * exactly once in four runs, a byte budget covers the vault in a bounded
  * number of runs, and damage is found by the one run whose window holds it.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { ringPosition, windowHolds } from '../../control/verification/sample.js';
 import { seedTable } from '../../local/demo/seed-data.js';
@@ -21,7 +21,7 @@ describe('verify workflow: sample rotation covers every pack over repeated runs'
   let backupId = '';
   let packs: string[] = [];
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ sourceTables: [table] });
     await seedTable(table, 400);
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table, segments: 8 }));
@@ -31,7 +31,7 @@ describe('verify workflow: sample rotation covers every pack over repeated runs'
     packs = [...(await packsOf(cloud, backupId))];
     assert.ok(packs.length >= 6, `enough packs to sample (${packs.length})`);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('four 25% runs take consecutive windows and read every pack exactly once', async () => {
     const windows: Array<{ start: number; end: number }> = [];

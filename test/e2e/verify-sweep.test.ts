@@ -3,7 +3,7 @@
  * restores of S3 backups into a `haven-verify-…/` prefix of the deployed
  * scratch bucket, which is removed whether the restore passes or fails.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../vault/aws/clients.js';
@@ -32,7 +32,7 @@ describe('verify workflow: weekly sweep and S3 test restores', () => {
     return (out.Versions?.length ?? 0) + (out.DeleteMarkers?.length ?? 0);
   };
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ sourceTables: [table], sourceBuckets: [bucket] });
     await seedTable(table, 200);
     const tableJob = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table, segments: 2 }));
@@ -48,7 +48,7 @@ describe('verify workflow: weekly sweep and S3 test restores', () => {
     s3Backup = await latest(bucketJob.job_id);
     backups.push(s3Backup);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('a quick sweep verifies every completed backup, one verification record each', async () => {
     const execution = await cloud.workflows.run('verify', { sweep: { level: 'quick' } });

@@ -5,7 +5,7 @@
  * from the seed's rate limits (overridable), gateway errors in the seed's
  * shape, and the API function's least-privilege grants.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';

@@ -6,7 +6,7 @@
  * exists, no duplicate names). The `${…}` placeholders CDK fills are
  * replaced by function ARNs of the right shape first.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -3,7 +3,7 @@
  * the permissions each step needs, the source grants driven by context, and
  * the state machine wiring (substitutions and invoke permission).
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';

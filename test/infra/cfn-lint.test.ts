@@ -6,7 +6,7 @@
  * project's virtualenv beside moto (local/emulator/install.ts installs it);
  * any finding fails, but for the rules ignored below, each with its reason.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

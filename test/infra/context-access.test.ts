@@ -7,7 +7,7 @@
  * `haven:postgresSecurityGroupIds`). Bad values are InvalidContextError
  * naming the key.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { App } from 'aws-cdk-lib';
 import type { HavenFunction } from '../../infra/constructs/haven-function.js';

@@ -4,7 +4,7 @@
  * the backup functions are not bundled here): ESM, source maps,
  * deterministic, and runnable.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -2,7 +2,7 @@
  * Least privilege across the stack: every IAM statement, the scheduler roles,
  * the function role, and the vault key's grant helpers.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';

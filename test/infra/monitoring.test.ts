@@ -1,5 +1,5 @@
 /** The dashboard and alarms: what they watch, their thresholds, and that they notify the topic. */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';

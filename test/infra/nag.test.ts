@@ -4,7 +4,7 @@
  * validation, the pack registered by infra/nag.ts). cdk-nag 3 is a policy
  * validation plugin: a finding fails synthesis instead of adding an annotation.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

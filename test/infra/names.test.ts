@@ -4,7 +4,7 @@
  * everything that uses them (the API function's environment, the scheduler
  * and system schedule roles' policies) reads the same value; props override.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';

@@ -1,5 +1,5 @@
 /** The notification topic: encryption, TLS-only policy, subscriptions, and who may publish. */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';

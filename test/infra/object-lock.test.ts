@@ -1,5 +1,5 @@
 /** Object Lock on the vault bucket, driven by context, and the context parser itself. */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';

@@ -5,7 +5,7 @@
  * and security group and may read exactly the listed secrets; no other
  * function gets either. cdk-nag stays clean.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';

@@ -7,7 +7,7 @@
  * topic for the two steps that publish outcome events, Object Lock grants only
  * with Object Lock, and the state machine wiring.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { PRUNE_ENTRY, PRUNE_STEP_SPECS, PRUNE_SUBSTITUTION_KEYS, type PruneStep } from '../../infra/constructs/prune-functions.js';

@@ -4,7 +4,7 @@
  * the target grants driven by context, and the state machine wiring
  * (substitutions and invoke permission).
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { App, Duration, Stack } from 'aws-cdk-lib';

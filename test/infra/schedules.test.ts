@@ -3,7 +3,7 @@
  * API function gets to keep job schedules in step (grantManageSchedules,
  * scheduleEnvironment). cdk-nag stays clean with both.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';

@@ -1,5 +1,5 @@
 /** The vault key, vault bucket, access-log bucket and catalog table, as synthesized. */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { Match } from 'aws-cdk-lib/assertions';
 import { synthHaven } from './support/haven-app.js';

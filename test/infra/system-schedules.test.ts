@@ -4,7 +4,7 @@
  * its workflow with the documented input, under a role that may start
  * nothing else. Their timing and the sweep's level come from props.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { DEFAULT_RETENTION_SCHEDULE, DEFAULT_VERIFICATION_SWEEP_SCHEDULE } from '../../infra/haven-stack.js';
 import { synthHaven } from './support/haven-app.js';

@@ -4,7 +4,7 @@
  * on `haven-verify-*`), the scratch lifecycle rule, and the state machine
  * wiring (substitutions, invoke permission, output).
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { VERIFY_ENTRY, VERIFY_STEP_SPECS, VERIFY_SUBSTITUTION_KEYS, type VerifyStep } from '../../infra/constructs/verify-functions.js';

@@ -3,7 +3,7 @@
  * substitutions, and their logging and tracing. The backup definition is also
  * run locally once substituted, each Lambda task replaced by a stub.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,5 @@
-import { test } from 'node:test';
+import type { TestContext as VitestContext } from 'vitest';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -10,18 +11,18 @@ import { fileURLToPath } from 'node:url';
 import { EmulatorPortInUseError } from '../../local/emulator/errors.js';
 import { MotoServer, isAlive } from '../../local/emulator/moto-server.js';
 
-type TestContext = { after: (fn: () => Promise<void> | void) => void };
+type TestContext = Pick<VitestContext, 'onTestFinished'>;
 
 async function tempStateDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'haven-emulator-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  t.onTestFinished(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
 /** A server that is stopped when the test ends, whatever happens. */
 function server(t: TestContext, stateDir: string, options: { port?: number } = {}): MotoServer {
   const s = new MotoServer({ stateDir, ...options });
-  t.after(() => s.stop());
+  t.onTestFinished(() => s.stop());
   return s;
 }
 
@@ -78,7 +79,7 @@ test('a port already in use is EmulatorPortInUseError, leaving no pid file', asy
   const stateDir = await tempStateDir(t);
   const blocker: Server = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  t.onTestFinished(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
   const address = blocker.address();
   assert.ok(address && typeof address === 'object');
   await assert.rejects(server(t, stateDir, { port: address.port }).start(), (error: unknown) => {
@@ -93,7 +94,7 @@ test('after an unclean exit the next start reaps the orphaned server and stale p
   const stateDir = await tempStateDir(t);
   const fixture = fileURLToPath(new URL('./fixtures/moto-owner.ts', import.meta.url));
   const owner = spawn(process.execPath, ['--import', 'tsx', fixture, stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => {
+  t.onTestFinished(() => {
     owner.kill('SIGKILL');
   });
   const line: string = await new Promise((resolve, reject) => {
@@ -106,7 +107,7 @@ test('after an unclean exit the next start reaps the orphaned server and stale p
     owner.once('exit', (code) => reject(new Error(`fixture exited early (code ${code})`)));
   });
   const orphan = JSON.parse(line) as { pid: number; endpoint: string };
-  t.after(() => {
+  t.onTestFinished(() => {
     if (isAlive(orphan.pid)) process.kill(orphan.pid, 'SIGKILL');
   });
 

@@ -4,7 +4,7 @@
  * state machine with the schedule's input, signed as the schedule's role
  * (so IAM authorizes the start against the template's policy).
  */
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { afterAll, beforeAll, describe, test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../../vault/aws/clients.js';
@@ -36,7 +36,7 @@ async function createJob(t: TestContext, api: ApiFixture, table: string, schedul
   const res = await api.call('POST', '/backup/jobs', jobBody(table, { schedule }));
   assert.equal(res.status, 201, res.text);
   const jobId: string = res.body.job_id;
-  t.after(async () => void (await api.call('DELETE', `/backup/jobs/${jobId}`)));
+  t.onTestFinished(async () => void (await api.call('DELETE', `/backup/jobs/${jobId}`)));
   return jobId;
 }
 
@@ -47,11 +47,11 @@ describe('local cloud scheduler', () => {
   let api: ApiFixture;
   const table = uniqueName('scheduled');
 
-  before(async () => {
+  beforeAll(async () => {
     api = await startApiFixture({ sourceTables: [table] });
     await seedTable(table, 20);
   });
-  after(() => api.close());
+  afterAll(() => api.close());
 
   test('a due enabled job schedule starts the backup once, with the scheduler input; the run is recorded as scheduled', async (t) => {
     // Prepare
@@ -169,11 +169,11 @@ describe('local cloud scheduler: a schedule role without states:StartExecution',
   const table = uniqueName('scheduled');
   let removed = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     api = await startApiFixture({ sourceTables: [table], editTemplate: (template) => void (removed = removeAction(template, jobScheduleRole(template), 'states:StartExecution')) });
     await seedTable(table, 5);
   });
-  after(() => api.close());
+  afterAll(() => api.close());
 
   test('a due schedule fails to start, and nothing starts', async (t) => {
     // Prepare

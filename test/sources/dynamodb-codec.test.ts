@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { decodeItem, encodeItem, type Item } from '../../sources/dynamodb/item-codec.js';
 import { encodeItemLines, readItems } from '../../sources/dynamodb/item-lines.js';

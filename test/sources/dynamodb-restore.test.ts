@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { DescribeTableCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../vault/aws/clients.js';

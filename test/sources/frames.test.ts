@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { MalformedStreamError } from '../../sources/errors.js';
 import { encodeHeader, type ObjectHeader } from '../../sources/s3/frame.js';

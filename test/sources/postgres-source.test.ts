@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { parseConnectionSecret } from '../../sources/postgres/secret.js';
 import { SecretUnavailableError } from '../../sources/postgres/errors.js';
@@ -8,7 +8,7 @@ import { tableFilter } from '../../sources/postgres/selection.js';
 import { connect, createConnectionSecret, createDatabase, sql } from '../helpers/postgres.js';
 
 describe('PostgreSQL source pieces', () => {
-  after(() => closeSnapshotHolders());
+  afterAll(() => closeSnapshotHolders());
 
   test('a secret in the RDS layout parses; TLS defaults to verify-full; bad secrets are typed errors', () => {
     const parsed = parseConnectionSecret(JSON.stringify({ host: 'db', dbname: 'app', username: 'u', password: 'p' }), 'arn');

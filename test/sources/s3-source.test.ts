@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { InvalidSourceConfigError, SourceNotFoundError } from '../../sources/errors.js';
 import { readFrames } from '../../sources/s3/frame-reader.js';

@@ -3,7 +3,7 @@
  * the in-thread path it replaces (HAVEN_WORKERS=0). The esbuild bundle case
  * is `worker-bundle.test.ts`.
  */
-import { after, afterEach, before, describe, test } from 'node:test';
+import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { zstdCompressSync } from 'node:zlib';
@@ -44,10 +44,10 @@ function describeResult(result: Uint8Array | CorruptedBackupError): unknown {
 
 describe('blob workers', () => {
   let t: TempVault;
-  before(async () => {
+  beforeAll(async () => {
     t = await tempVault({ packSize: 1024 * 1024 });
   });
-  after(async () => {
+  afterAll(async () => {
     await closeBlobPool();
     t.cleanup();
   });

@@ -1,6 +1,6 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { InvalidChunkerParamsError, ChunkerError } from '../../vault/chunker/errors.js';
 import { Chunker, DEFAULT_CHUNKER_PARAMS, chunkStream } from '../../vault/chunker/fastcdc.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { Compression, type CompressionConfig, resolveCompressionConfig } from '../../vault/compression/codec.js';

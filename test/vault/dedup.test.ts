@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { runBackup } from '../../vault/backup/run-backup.js';
 import { BackupType } from '../../vault/snapshot/snapshot.js';
@@ -13,10 +13,10 @@ function editedOnePercent(count: number): (i: number) => boolean {
 
 describe('deduplication', () => {
   let t: TempVault;
-  before(async () => {
+  beforeAll(async () => {
     t = await tempVault();
   });
-  after(() => t.cleanup());
+  afterAll(() => t.cleanup());
 
   test('an incremental after editing 1% of records of 100 MiB writes at most 5% new bytes', async () => {
     const count = 620_000;

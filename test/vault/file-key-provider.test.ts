@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,9 +7,9 @@ import { canonicalContext } from '../../vault/keys/encryption-context.js';
 import { KeyAccessError, KeyFileExistsError, KeyNotFoundError } from '../../vault/keys/errors.js';
 import { FileKeyProvider, WRAPPED_LENGTH, createKeyFile } from '../../vault/keys/file-key-provider.js';
 
-async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+async function tempDir(t: Pick<TestContext, 'onTestFinished'>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'haven-keyfile-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  t.onTestFinished(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 

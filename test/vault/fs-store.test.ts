@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
@@ -14,9 +14,9 @@ import {
 import { FileObjectStore, type FileSystem } from '../../vault/storage/fs-store.js';
 import { TEMP_FILE_PREFIX } from '../../vault/storage/object-key.js';
 
-async function tempStore(t: { after: (fn: () => Promise<void>) => void }, options = {}) {
+async function tempStore(t: Pick<TestContext, 'onTestFinished'>, options = {}) {
   const root = await mkdtemp(join(tmpdir(), 'haven-fs-store-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  t.onTestFinished(() => rm(root, { recursive: true, force: true }));
   return { root, store: new FileObjectStore(root, options) };
 }
 

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,11 +15,11 @@ import { backupBytes, randomData, restoreBytes, tempVault, type TempVault } from
 describe('vault keys', () => {
   let t: TempVault;
   let scratch: string;
-  before(async () => {
+  beforeAll(async () => {
     t = await tempVault();
     scratch = mkdtempSync(join(tmpdir(), 'haven-keys-'));
   });
-  after(() => {
+  afterAll(() => {
     t.cleanup();
     rmSync(scratch, { recursive: true, force: true });
   });

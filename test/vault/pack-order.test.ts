@@ -4,7 +4,7 @@
  * blobs then sit side by side, so a restore reads each pack in a few large
  * ranges instead of one range per blob or two.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { closeBlobPool, WORKERS_ENV } from '../../vault/pack/blob-workers.js';
 import { openSnapshot } from '../../vault/restore/restorer.js';
@@ -14,13 +14,13 @@ import { backupBytes, jsonLines, randomData, restoreBytes, tempVault, type TempV
 describe('pack order', () => {
   let t: TempVault;
   const previousWorkers = process.env[WORKERS_ENV];
-  before(async () => {
+  beforeAll(async () => {
     // Several workers, so sealing finishes out of order whatever the machine's core count.
     process.env[WORKERS_ENV] = '4';
     await closeBlobPool();
     t = await tempVault({ packSize: 4 * 1024 * 1024 });
   });
-  after(async () => {
+  afterAll(async () => {
     await closeBlobPool();
     if (previousWorkers === undefined) delete process.env[WORKERS_ENV];
     else process.env[WORKERS_ENV] = previousWorkers;

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
@@ -6,10 +6,10 @@ import { backupBytes, randomData, restoreBytes, tempVault, type TempVault } from
 
 describe('engine round trips', () => {
   let t: TempVault;
-  before(async () => {
+  beforeAll(async () => {
     t = await tempVault({ packSize: 4 * 1024 * 1024 });
   });
-  after(() => t.cleanup());
+  afterAll(() => t.cleanup());
 
   const { min, avg, max } = DEFAULT_CHUNKER_PARAMS;
   for (const size of [0, 1, min - 1, min, min + 1, avg, max - 1, max, max + 1, 3 * max + 17]) {

@@ -4,7 +4,7 @@
  * blob workers running, and gives the same chunk ids, partition SHA-256 and
  * restored bytes as with HAVEN_WORKERS=0 in the same vault.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -31,7 +31,7 @@ describe('engine bundled with esbuild (as deployed to Lambda)', () => {
   let dir: string;
   let bundle: string;
   let data: Buffer;
-  before(async () => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haven-bundle-'));
     bundle = join(dir, 'bundle.mjs');
     await build({
@@ -45,7 +45,7 @@ describe('engine bundled with esbuild (as deployed to Lambda)', () => {
     data = Buffer.concat([jsonLines(20_000), block, jsonLines(3000, (i) => i % 7 === 0), block]);
     writeFileSync(join(dir, 'data.bin'), data);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = (workers: string | undefined): RoundTrip => {
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };

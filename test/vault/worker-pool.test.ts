@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ describe('WorkerPool', () => {
     pools.push(created);
     return created;
   };
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(pools.map((p) => p.close()));
   });
 

@@ -4,7 +4,7 @@
  * delete a backup (its snapshot leaves the vault), analytics, and job
  * retention validated by the retention engine.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { AnalyticsSchema } from '../../../control/analytics/schema.js';
 import { seedTable } from '../../../local/demo/seed-data.js';
@@ -29,7 +29,7 @@ describe('API: verify, retention, delete, analytics', () => {
     return id;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     api = await startApiFixture({ sourceTables: [table] });
     await seedTable(table, 40);
     const job = await api.call('POST', '/backup/jobs', jobBody(table, { retention: { keep_last: 1, days: 0 } }));
@@ -37,7 +37,7 @@ describe('API: verify, retention, delete, analytics', () => {
     jobId = job.body.job_id;
     backupIds = [await completedBackup(), await completedBackup()];
   });
-  after(() => api.close());
+  afterAll(() => api.close());
 
   test('POST /backup/backups/{id}/verify queues a verification (202) the verify workflow completes; GET reads it', async () => {
     const res = await api.call('POST', `/backup/backups/${backupIds[1]}/verify`, { verification_type: 'full', checksum_verification: true, integrity_check: true, test_restore: false });

@@ -4,7 +4,7 @@
  * request id, none gets a 5xx, secrets and key material are never echoed,
  * and nothing reaches the catalog (its item count does not change).
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -57,7 +57,7 @@ describe('API: bad input', () => {
     } else assert.ok(res.headers['x-request-id'], `${label}: request id`);
   }
 
-  before(async () => {
+  beforeAll(async () => {
     api = await startApiFixture({ sourceTables: [table] });
     await seedTable(table, 5);
     const job = await api.cloud.catalog.createJob({ job_name: 'bad input', description: '', backup_type: 'full', source: { type: 'dynamodb', table_name: table }, destination: { type: 'vault' }, schedule: { frequency: 'daily', enabled: false }, retention: { days: 1 }, compression: { enabled: true }, encryption: { enabled: true }, verification: { enabled: false }, notifications: { on_success: false, on_failure: false, on_warning: false, recipients: [] }, created_by: 'test' });
@@ -66,7 +66,7 @@ describe('API: bad input', () => {
     executionId = execution.execution_id;
     backupId = execution.backup_id;
   });
-  after(() => api.close());
+  afterAll(() => api.close());
 
   const valid = () => jobBody(table);
   const cases = (): Case[] => [

@@ -1,5 +1,5 @@
 /** Jobs through the local API over HTTP: create, read, list (every filter, offset and cursor paging), update, delete. */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { schedulerClient } from '../../../vault/aws/clients.js';
@@ -30,11 +30,11 @@ function setApiEnvironment(template: CfnTemplate, variables: Record<string, stri
 describe('API: jobs', () => {
   let api: ApiFixture;
   const table = uniqueName('api-jobs');
-  before(async () => {
+  beforeAll(async () => {
     api = await startApiFixture({ sourceTables: [table] });
     await seedTable(table, 10);
   });
-  after(() => api.close());
+  afterAll(() => api.close());
 
   test('GET /health answers with the version and a request id', async () => {
     const res = await api.call('GET', '/health');
@@ -176,13 +176,13 @@ describe('API: jobs whose schedule cannot be synced', () => {
   let api: ApiFixture;
   const table = uniqueName('api-jobs');
   let edited = 0;
-  before(async () => {
+  beforeAll(async () => {
     // The API function told to keep schedules in a group that does not exist (a misconfigured deployment):
     // its role may manage schedules only in the template's group, so IAM refuses CreateSchedule (a real fault, not a mock).
     api = await startApiFixture({ sourceTables: [table], editTemplate: (template) => void (edited = setApiEnvironment(template, { [SCHEDULE_ENV.groupName]: 'no-such-group' })) });
     await seedTable(table, 10);
   });
-  after(() => api.close());
+  afterAll(() => api.close());
 
   test('a job whose schedule cannot be synced is not created (503, nothing left in the catalog)', async () => {
     // Prepare

@@ -3,7 +3,7 @@
  * openapi` writes (so a stale docs/openapi.json fails), served at
  * /openapi.json, and describing exactly the routes the router serves.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -17,10 +17,10 @@ describe('API: OpenAPI document', () => {
   const committed = readFileSync(OPENAPI_FILE, 'utf8');
   const doc = JSON.parse(committed) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
   let api: ApiFixture;
-  before(async () => {
+  beforeAll(async () => {
     api = await startApiFixture();
   });
-  after(() => api.close());
+  afterAll(() => api.close());
 
   test('docs/openapi.json is current (run `npm run openapi` after changing routes or schemas)', () => {
     assert.ok(committed === openApiText(), 'docs/openapi.json is stale: run `npm run openapi`');

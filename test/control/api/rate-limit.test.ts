@@ -5,7 +5,7 @@
  * caller's budget for a route is spent, while other callers and other
  * routes go on; concurrent requests never take more than the budget.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';

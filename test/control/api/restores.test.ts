@@ -1,5 +1,5 @@
 /** Restores through the local API over HTTP: create (202, the workflow restores), list with every filter and paging, status. */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { scanAll } from '../../../local/compare/dynamodb-table.js';
 import { seedTable } from '../../../local/demo/seed-data.js';
@@ -21,14 +21,14 @@ describe('API: restores', () => {
     });
   }
 
-  before(async () => {
+  beforeAll(async () => {
     api = await startApiFixture({ sourceTables: [table], restoreTables: [target, table] });
     await seedTable(table, 120);
     const jobId = (await api.call('POST', '/backup/jobs', jobBody(table))).body.job_id;
     backupId = (await api.call('POST', `/backup/jobs/${jobId}/execute`, {})).body.backup_id;
     await eventually(async () => ((await api.call('GET', `/backup/backups/${backupId}`)).body.status === 'completed' ? true : undefined));
   });
-  after(() => api.close());
+  afterAll(() => api.close());
 
   test('POST /backup/restores queues a restore (202) that restores the table exactly', async () => {
     const res = await api.call('POST', '/backup/restores', {

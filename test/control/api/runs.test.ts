@@ -3,7 +3,7 @@
  * completes), job status, the backup list with every filter and both kinds
  * of paging, one backup, 409 for a second run, and cancel.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { seedTable } from '../../../local/demo/seed-data.js';
 import { uniqueName } from '../../helpers/names.js';
@@ -26,13 +26,13 @@ describe('API: runs and backups', () => {
     return res.body;
   }
 
-  before(async () => {
+  beforeAll(async () => {
     api = await startApiFixture({ sourceTables: [table] });
     await seedTable(table, 200);
     jobId = (await api.call('POST', '/backup/jobs', jobBody(table))).body.job_id;
     otherJobId = (await api.call('POST', '/backup/jobs', jobBody(table, { backup_type: 'full' }))).body.job_id;
   });
-  after(() => api.close());
+  afterAll(() => api.close());
 
   test('a job never run reports never_run', async () => {
     const res = await api.call('GET', `/backup/jobs/${jobId}/status`);

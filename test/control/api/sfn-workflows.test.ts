@@ -1,5 +1,5 @@
 /** The Step Functions workflow starter against the emulator: named starts, idempotent retries, stops. */
-import { before, test } from 'node:test';
+import { beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { CreateStateMachineCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { sfnClient } from '../../../vault/aws/clients.js';
@@ -9,7 +9,7 @@ import { uniqueName } from '../../helpers/names.js';
 let starter: SfnWorkflowStarter;
 let machineArn: string;
 
-before(async () => {
+beforeAll(async () => {
   const definition = JSON.stringify({ StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 600, End: true } } });
   const out = await sfnClient().send(new CreateStateMachineCommand({ name: uniqueName('haven-backup'), definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }));
   machineArn = out.stateMachineArn!;

@@ -1,5 +1,5 @@
 /** loadAnalytics against the emulator: the fixture written through the Catalog, read back page by page. */
-import { before, test } from 'node:test';
+import { beforeAll, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { loadAnalytics } from '../../../control/analytics/load.js';
 import { computeAnalytics } from '../../../control/analytics/compute.js';
@@ -10,7 +10,7 @@ import { freshCatalog } from './table.js';
 
 let catalog: Catalog;
 
-before(async () => {
+beforeAll(async () => {
   let clock = '2024-01-01T00:00:00.000Z';
   ({ catalog } = await freshCatalog({ now: () => new Date(clock) }));
   await seedFixture(catalog, (t) => (clock = t));

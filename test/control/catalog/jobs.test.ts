@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { AlreadyExistsError, InvalidRecordError, JobAlreadyRunningError, NotFoundError } from '../../../control/catalog/errors.js';
 import { JobStatus, type JobPatch } from '../../../control/catalog/types.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { backupIdOf, executionIdOf, IdPrefix, newId, ulid } from '../../../control/catalog/ids.js';
 import { itemKeys, Kinds, listPartition } from '../../../control/catalog/keys.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { JobAlreadyRunningError, NotFoundError } from '../../../control/catalog/errors.js';
 import { freshCatalog, jobInput } from './table.js';

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { InvalidRecordError, NotFoundError, NotRunningError } from '../../../control/catalog/errors.js';
 import { RecordStatus } from '../../../control/catalog/status.js';

@@ -4,7 +4,7 @@
  * to completed with the run's result or to failed with its error, never
  * created twice; a retried List jobs finds the record the first attempt made.
  */
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { AlreadyExistsError, InvalidTransitionError, NotFoundError } from '../../../control/catalog/errors.js';
 import { pruneRunIdOf } from '../../../control/catalog/ids.js';

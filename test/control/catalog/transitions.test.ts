@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { InvalidRecordError, InvalidTransitionError, NotFoundError } from '../../../control/catalog/errors.js';
 import { canTransition, RecordStatus } from '../../../control/catalog/status.js';

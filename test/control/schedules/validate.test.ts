@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { ErrorCode } from '../../../vault/errors.js';
 import { ScheduleError, validateSchedule } from '../../../control/schedules/index.js';

@@ -5,7 +5,7 @@
  * fails in Plan still announces it, and a source encrypted under a
  * customer-managed key needs the key granted by context.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { CreateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
@@ -55,10 +55,10 @@ describe('a backup that fails in Plan', () => {
   const missing = uniqueName('missing');
   let cloud: LocalCloud;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ sourceTables: [missing] });
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('is recorded failed and announced with a Backup Failed event, nothing denied', async () => {
     // Prepare: a job on a granted table that does not exist
@@ -106,12 +106,12 @@ for (const granted of [false, true]) {
     const table = uniqueName('cmk');
     let cloud: LocalCloud;
 
-    before(async () => {
+    beforeAll(async () => {
       const keyArn = await encryptedTable(table);
       cloud = await LocalCloud.start({ sourceTables: [table], context: granted ? { 'haven:sourceKmsKeyArns': [keyArn] } : {} });
       await cloud.declareEncryption('table', table, keyArn);
     });
-    after(() => cloud.close());
+    afterAll(() => cloud.close());
 
     test(granted ? 'backs up' : 'fails with AccessDenied on kms:Decrypt, recorded on the backup', async () => {
       // Prepare

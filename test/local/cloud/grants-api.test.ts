@@ -4,7 +4,7 @@
  * machine (`states:StartExecution`); without that grant the start fails as
  * it would in AWS and the run is not left looking started.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { LocalCloud } from '../../../local/cloud/cloud.js';
 import type { LocalApiServer } from '../../../local/cloud/api-gateway.js';
@@ -25,12 +25,12 @@ describe('the API with the synthesized grants', () => {
   let cloud: LocalCloud;
   let api: LocalApiServer;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ sourceTables: [table] });
     api = await cloud.serveApi({ port: 0 });
     await seedTable(table, 10);
   });
-  after(async () => {
+  afterAll(async () => {
     await api.close();
     await cloud.close();
   });
@@ -53,7 +53,7 @@ describe('the API without states:StartExecution', () => {
   let api: LocalApiServer;
   let removed = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({
       sourceTables: [table],
       editTemplate: (template) => {
@@ -63,7 +63,7 @@ describe('the API without states:StartExecution', () => {
     api = await cloud.serveApi({ port: 0 });
     await seedTable(table, 10);
   });
-  after(async () => {
+  afterAll(async () => {
     await api.close();
     await cloud.close();
   });

@@ -3,7 +3,7 @@
  * synthesized grants, and fails with AccessDenied, recorded in the catalog,
  * when one grant is taken out of the template.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { LocalCloud } from '../../../local/cloud/cloud.js';
 import type { ObservedCall } from '../../../local/iam/types.js';
@@ -17,11 +17,11 @@ describe('backup under the synthesized policies', () => {
   const calls: ObservedCall[] = [];
   let cloud: LocalCloud;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ sourceTables: [table], onCall: (call) => calls.push(call) });
     await seedTable(table, 50);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('a DynamoDB backup succeeds, every Task invoked as the state machine role, nothing denied', async () => {
     // Prepare
@@ -49,7 +49,7 @@ describe('backup without kms:GenerateDataKey on the vault key for export-partiti
   let cloud: LocalCloud;
   let removed = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({
       sourceTables: [table],
       editTemplate: (template) => {
@@ -59,7 +59,7 @@ describe('backup without kms:GenerateDataKey on the vault key for export-partiti
     });
     await seedTable(table, 20);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('fails with AccessDenied on kms:GenerateDataKey, recorded on the backup', async () => {
     // Prepare
@@ -82,7 +82,7 @@ describe('the opt-out: the same missing grant with IAM enforcement off', () => {
   const table = uniqueName('optout');
   let cloud: LocalCloud;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({
       sourceTables: [table],
       enforceIam: false,
@@ -92,7 +92,7 @@ describe('the opt-out: the same missing grant with IAM enforcement off', () => {
     });
     await seedTable(table, 20);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('the backup goes through, and the denial it would have met is still reported', async () => {
     // Prepare

@@ -3,7 +3,7 @@
  * with `dynamodb:BatchWriteItem`; without that grant on the target table the
  * restore fails with AccessDenied and its record says so.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { LocalCloud } from '../../../local/cloud/cloud.js';
 import { scanAll } from '../../../local/compare/dynamodb-table.js';
@@ -28,12 +28,12 @@ describe('a DynamoDB restore under the synthesized policies', () => {
   const target = uniqueName('rdst');
   let cloud: LocalCloud;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ sourceTables: [source], restoreTables: [target] });
     await seedTable(source, 40);
     await seedTable(target, 0);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('restores every item into the granted table', async () => {
     // Act
@@ -51,7 +51,7 @@ describe('a DynamoDB restore without dynamodb:BatchWriteItem on the target', () 
   let cloud: LocalCloud;
   let removed = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({
       sourceTables: [source],
       restoreTables: [target],
@@ -62,7 +62,7 @@ describe('a DynamoDB restore without dynamodb:BatchWriteItem on the target', () 
     await seedTable(source, 40);
     await seedTable(target, 0);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('fails with AccessDenied, recorded on the restore, and writes nothing', async () => {
     // Prepare

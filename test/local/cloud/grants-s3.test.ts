@@ -6,7 +6,7 @@
  * the enforced policy; taking `s3:ListBucket` away makes the backup fail
  * with AccessDenied.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { LocalCloud } from '../../../local/cloud/cloud.js';
 import { seedPrefix } from '../../../local/demo/seed-data.js';
@@ -26,11 +26,11 @@ describe('an S3 prefix under the synthesized policies', () => {
   const bucket = uniqueName('s3src');
   let cloud: LocalCloud;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ sourceBuckets: [bucket] });
     await seedPrefix(bucket, 'app/', SMALL_BIG_FILE);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('backs up, and its test restore verifies it as intact (no false corruption)', async () => {
     // Prepare
@@ -57,7 +57,7 @@ describe('an S3 prefix without s3:ListBucket on the source bucket', () => {
   let cloud: LocalCloud;
   let removed = 0;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({
       sourceBuckets: [bucket],
       editTemplate: (template) => {
@@ -68,7 +68,7 @@ describe('an S3 prefix without s3:ListBucket on the source bucket', () => {
     });
     await seedPrefix(bucket, 'app/', SMALL_BIG_FILE);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('fails with AccessDenied on s3:ListBucket, recorded on the backup', async () => {
     // Prepare
@@ -91,11 +91,11 @@ describe('an S3 test restore with Object Lock on the vault bucket', () => {
   const bucket = uniqueName('s3lock');
   let cloud: LocalCloud;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({ sourceBuckets: [bucket], context: { [HavenContextKey.ObjectLockMode]: 'GOVERNANCE', [HavenContextKey.ObjectLockDays]: 1 } });
     await seedPrefix(bucket, 'app/', SMALL_BIG_FILE);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   test('verifies, and its cleanup leaves no scratch object behind (scratch has its own bucket, without Object Lock)', async () => {
     // Prepare

