@@ -1,9 +1,9 @@
 /**
- * Creates the project-local virtualenv and installs the pinned moto server
- * and cfn-lint into it (`VENV_REQUIREMENTS`). Idempotent: a matching install
+ * Creates the project-local virtualenv and installs the pinned moto server,
+ * cfn-lint and schemathesis into it (`VENV_REQUIREMENTS`). Idempotent: a matching install
  * is detected by a marker file listing the requirements it installed, and
  * left alone, so calling this before every run costs a stat; a virtualenv
- * installed with other pins (or before cfn-lint was pinned) is brought up to
+ * installed with other pins (or before a tool was pinned) is brought up to
  * date.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -25,10 +25,15 @@ export function cfnLintBin(dir: string = venvDir): string {
   return join(dir, 'bin', 'cfn-lint');
 }
 
+/** Path of the schemathesis CLI (`st`) inside the virtualenv. */
+export function schemathesisBin(dir: string = venvDir): string {
+  return join(dir, 'bin', 'st');
+}
+
 /** True when the virtualenv holds exactly the pinned requirements. */
 export function isEmulatorInstalled(dir: string = venvDir): boolean {
   const marker = join(dir, MARKER);
-  return existsSync(motoServerBin(dir)) && existsSync(cfnLintBin(dir)) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === VENV_REQUIREMENTS.join('\n');
+  return [motoServerBin(dir), cfnLintBin(dir), schemathesisBin(dir)].every((bin) => existsSync(bin)) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === VENV_REQUIREMENTS.join('\n');
 }
 
 /** Finds a Python 3.10+ interpreter, preferring `HAVEN_PYTHON`. */
@@ -44,7 +49,7 @@ export function findPython(): string {
 }
 
 /**
- * Makes sure the virtualenv exists with the pinned requirements (`moto[server]`, `cfn-lint`).
+ * Makes sure the virtualenv exists with the pinned requirements (`moto[server]`, `cfn-lint`, `schemathesis`).
  * @param log - receives one line per step taken (nothing when already installed)
  */
 export function ensureEmulatorInstalled(log: (line: string) => void = () => {}, dir: string = venvDir): void {

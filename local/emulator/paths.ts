@@ -16,5 +16,8 @@ export const MOTO_VERSION = '5.2.5';
 /** The cfn-lint version the synthesized template is checked with (test/infra/cfn-lint.test.ts). */
 export const CFN_LINT_VERSION = '1.58.0';
 
+/** The schemathesis version that fuzzes the local API against docs/openapi.json (test/control/api/schemathesis.test.ts). */
+export const SCHEMATHESIS_VERSION = '4.32.5';
+
 /** What the virtualenv holds, as pip requirements: every pin above, and nothing else. */
-export const VENV_REQUIREMENTS: readonly string[] = [`moto[server]==${MOTO_VERSION}`, `cfn-lint==${CFN_LINT_VERSION}`];
+export const VENV_REQUIREMENTS: readonly string[] = [`moto[server]==${MOTO_VERSION}`, `cfn-lint==${CFN_LINT_VERSION}`, `schemathesis==${SCHEMATHESIS_VERSION}`];
