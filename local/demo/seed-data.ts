@@ -6,6 +6,7 @@
 import { BatchWriteItemCommand, CreateTableCommand, waitUntilTableExists, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { uploadMultipart } from '../../vault/storage/s3-multipart.js';
+import { mapS3Error } from '../../vault/storage/s3-errors.js';
 import { dynamoDbClient, s3Client } from '../../vault/aws/clients.js';
 import { mapLimit } from '../../vault/util/concurrency.js';
 
@@ -128,7 +129,7 @@ export async function seedPrefix(bucket: string, prefix: string, bigSize?: numbe
     bytes += body.length;
     const key = `${prefix}${file.key}`;
     if (body.length > 16 * 1024 * 1024) {
-      await uploadMultipart({ client, bucket, key, relativeKey: key, body, partSize: 8 * 1024 * 1024, concurrency: 4, ifNotExists: false });
+      await uploadMultipart({ client, bucket, key, body, size: body.length, mapError: mapS3Error }, { partSize: 8 * 1024 * 1024, concurrency: 4 });
     } else {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: file.contentType, Metadata: { origin: 'haven-demo', 'file-name': encodeURIComponent(file.key) } }));
     }

@@ -9,25 +9,24 @@
  * - `overwrite`, `fail_if_exists`: plain writes (`fail_if_exists` was settled
  *   by `prepare`, so a partition retried after a failure can write again).
  * - `skip_existing`: conditional writes (`If-None-Match: *`); a large object is
- *   first checked with HeadObject so it is not uploaded in vain.
+ *   first checked with HeadObject so it is not uploaded in vain (`object-writer.ts`).
  *
  * A selection (prefixes, globs) restores only some keys; the rest of the
  * stream is read past. Keys with `.`/`..` segments are refused, as they
  * could land outside the target prefix.
  */
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from '../../vault/aws/clients.js';
-import { ObjectNotFoundError } from '../../vault/storage/errors.js';
+import { S3_MULTIPART_LIMITS } from '../../vault/storage/s3-multipart.js';
+import { collectBytes } from '../../vault/util/rechunk.js';
 import { InvalidSourceConfigError, MalformedStreamError, RestoreConflictError } from '../errors.js';
 import { keyFilter, type KeyFilter, type KeySelection } from '../key-filter.js';
 import { safePrefix, staysInsidePrefix } from '../prefix.js';
-import { collectBytes } from '../rechunk.js';
 import { ConflictPolicy, type RestorePrepareOptions, type RestoreResult, type RestoreTarget, type RestoreWriteOptions } from '../source.js';
 import { TaskPool } from '../task-pool.js';
 import { positiveInteger } from '../validate.js';
 import { assertBucketExists, hasObjects } from './bucket.js';
 import { assertBucketName } from './config.js';
-import { mapS3SourceError } from './errors.js';
 import { readFrames } from './frame-reader.js';
 import { putObject, uploadObject, type ObjectWrite, type ObjectWriteContext } from './object-writer.js';
 
@@ -71,7 +70,7 @@ export class S3RestoreTarget implements RestoreTarget {
     this.selected = keyFilter(config.select);
     this.client = options.client ?? s3Client();
     const partSize = positiveInteger(options.partSize, 'partSize') ?? 8 * MiB;
-    if (partSize < 5 * MiB) throw new InvalidSourceConfigError(`partSize must be at least 5 MiB (S3's smallest part), got ${partSize}`);
+    if (partSize < S3_MULTIPART_LIMITS.minPartSize) throw new InvalidSourceConfigError(`partSize must be at least ${S3_MULTIPART_LIMITS.minPartSize} bytes (S3's smallest part), got ${partSize}`);
     this.writes = { client: this.client, bucket: config.bucket, partSize, partConcurrency: positiveInteger(options.partConcurrency, 'partConcurrency') ?? 4 };
   }
 
@@ -106,8 +105,6 @@ export class S3RestoreTarget implements RestoreTarget {
         if (header.size <= this.writes.partSize) {
           const bytes = await collectBytes(body, header.size);
           await pool.submit(async () => void count(await putObject(this.writes, write, bytes)));
-        } else if (ifAbsent && (await this.exists(write.key))) {
-          count(false);
         } else {
           count(await uploadObject(this.writes, write, body));
         }
@@ -117,16 +114,5 @@ export class S3RestoreTarget implements RestoreTarget {
       await pool.settle();
     }
     return result;
-  }
-
-  private async exists(key: string): Promise<boolean> {
-    try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key }));
-      return true;
-    } catch (error) {
-      const mapped = mapS3SourceError(error, { bucket: this.config.bucket, key, operation: 'HeadObject' });
-      if (mapped instanceof ObjectNotFoundError) return false;
-      throw mapped;
-    }
   }
 }

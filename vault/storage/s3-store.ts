@@ -1,7 +1,8 @@
 /**
  * The S3 object store: a vault is the objects under one key prefix of one
- * bucket. Small bodies go up in one PutObject, large ones as a multipart
- * upload; conditional writes use `If-None-Match: *`. Every error leaves here
+ * bucket. Writes go through `s3-multipart.ts` (one PutObject for a small
+ * body, a multipart upload for a large one; conditional writes use
+ * `If-None-Match: *`). Every error leaves here
  * as a typed storage error (see `s3-errors.ts`).
  */
 import {
@@ -10,15 +11,14 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { s3Client } from '../aws/clients.js';
-import { ObjectExistsError, ObjectNotFoundError, StorageUnavailableError } from './errors.js';
+import { ObjectNotFoundError, StorageUnavailableError } from './errors.js';
 import { assertValidKey, assertValidPrefix, assertValidRange, isValidKey } from './object-key.js';
 import type { ByteRange, ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
 import { httpStatusOf, mapS3Error } from './s3-errors.js';
-import { uploadMultipart } from './s3-multipart.js';
+import { writeS3Object, type S3WriteSettings } from './s3-multipart.js';
 
 const MiB = 1024 * 1024;
 
@@ -48,9 +48,7 @@ export class S3ObjectStore implements ObjectStore {
   /** The key prefix every object of this store lives under: `''` or ends in `/`. */
   readonly prefix: string;
   private readonly client: S3Client;
-  private readonly multipartThreshold: number;
-  private readonly partSize: number;
-  private readonly partConcurrency: number;
+  private readonly writeSettings: S3WriteSettings;
   private bucketChecked: Promise<void> | undefined;
 
   /**
@@ -65,49 +63,30 @@ export class S3ObjectStore implements ObjectStore {
     this.prefix = normalizePrefix(prefix);
     this.uri = this.prefix === '' ? `s3://${bucket}` : `s3://${bucket}/${this.prefix.slice(0, -1)}`;
     this.client = options.client ?? s3Client();
-    this.multipartThreshold = options.multipartThreshold ?? 16 * MiB;
-    this.partSize = options.partSize ?? 8 * MiB;
-    this.partConcurrency = Math.max(1, options.partConcurrency ?? 4);
+    this.writeSettings = {
+      multipartThreshold: options.multipartThreshold ?? 16 * MiB,
+      partSize: options.partSize ?? 8 * MiB,
+      concurrency: Math.max(1, options.partConcurrency ?? 4),
+    };
   }
 
-  /** Writes an object: one PutObject below the multipart threshold, a multipart upload above it. */
+  /** Writes an object: one PutObject below the multipart threshold, a multipart upload from it (see `s3-multipart.ts`). */
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<void> {
     assertValidKey(key);
-    const fullKey = this.prefix + key;
-    if (body.length < this.multipartThreshold) {
-      try {
-        await this.client.send(
-          new PutObjectCommand({
-            Bucket: this.bucket,
-            Key: fullKey,
-            Body: body,
-            ChecksumAlgorithm: 'CRC32',
-            ...(options.ifNotExists ? { IfNoneMatch: '*' } : {}),
-          }),
-        );
-      } catch (error) {
-        throw mapS3Error(error, this.context('PutObject', key));
-      }
-      try {
-        options.onProgress?.(body.length);
-      } catch {
-        // Progress reporting never fails a write.
-      }
-      return;
-    }
-    // Checked up front only to avoid uploading a large body in vain; the conditional completion decides.
-    if (options.ifNotExists && (await this.head(key))) throw new ObjectExistsError(key);
-    await uploadMultipart({
-      client: this.client,
-      bucket: this.bucket,
-      key: fullKey,
-      relativeKey: key,
-      body,
-      partSize: this.partSize,
-      concurrency: this.partConcurrency,
-      ifNotExists: options.ifNotExists ?? false,
-      onProgress: options.onProgress,
-    });
+    await writeS3Object(
+      {
+        client: this.client,
+        bucket: this.bucket,
+        key: this.prefix + key,
+        relativeKey: key,
+        body,
+        size: body.length,
+        ifNotExists: options.ifNotExists ?? false,
+        onProgress: options.onProgress,
+        mapError: mapS3Error,
+      },
+      this.writeSettings,
+    );
   }
 
   /** Reads an object or a range of it (`Range: bytes=start-(end-1)`). */

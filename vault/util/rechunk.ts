@@ -1,7 +1,8 @@
 /**
  * Re-cuts a byte stream into pieces of a fixed size (the last may be
  * shorter), copying into fresh buffers so a piece holds no reference to the
- * incoming chunks. Used to turn a restore stream into upload parts.
+ * incoming chunks. Used to cut a stream into multipart upload parts
+ * (`storage/s3-multipart.ts`) and to gather small restored objects.
  */
 
 /** Yields `size`-byte copies of the stream's bytes; the last piece holds the remainder (none for an empty stream). */
