@@ -3,7 +3,7 @@
  * the in-thread path it replaces (HAVEN_WORKERS=0). The esbuild bundle case
  * is `worker-bundle.test.ts`.
  */
-import { afterAll, afterEach, beforeAll, describe, test } from 'vitest';
+import { afterAll, afterEach, describe, test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { zstdCompressSync } from 'node:zlib';
@@ -42,71 +42,109 @@ function describeResult(result: Uint8Array | CorruptedBackupError): unknown {
   return { chain, location: result.location };
 }
 
-describe('blob workers', () => {
-  let t: TempVault;
-  beforeAll(async () => {
-    t = await tempVault({ packSize: 1024 * 1024 });
-  });
-  afterAll(async () => {
+/** A fresh vault for one test, removed when the test ends. */
+async function freshVault(t: Pick<TestContext, 'onTestFinished'>): Promise<TempVault> {
+  const v = await tempVault({ packSize: 1024 * 1024 });
+  t.onTestFinished(() => v.cleanup());
+  return v;
+}
+
+/**
+ * Lets the test set HAVEN_WORKERS (the pool restarts to read it); the value
+ * it had comes back, and the pool closes, when the test ends.
+ */
+function workersEnv(t: Pick<TestContext, 'onTestFinished'>): (value: string) => Promise<void> {
+  const saved = process.env[WORKERS_ENV];
+  t.onTestFinished(async () => {
     await closeBlobPool();
-    t.cleanup();
+    if (saved === undefined) delete process.env[WORKERS_ENV];
+    else process.env[WORKERS_ENV] = saved;
   });
+  return async (value) => {
+    await closeBlobPool();
+    process.env[WORKERS_ENV] = value;
+  };
+}
+
+describe('blob workers', () => {
+  afterAll(() => closeBlobPool());
   afterEach(() => closeBlobPool());
 
   test('the blob pool starts workers (this machine can run them)', async () => {
-    await withWorkers(true, async () => {
+    // Act
+    const started = await withWorkers(true, async () => {
       const pool = blobPool();
-      assert.ok(pool, 'blob workers are enabled by default');
-      await pool.warm();
+      await pool?.warm();
+      return pool !== undefined;
     });
+
+    // Assess
+    assert.ok(started, 'blob workers are enabled by default');
   });
 
-  test('HAVEN_WORKERS must be a whole number from 0 to 64: anything else is a clear InvalidWorkerSettingError', async () => {
-    const saved = process.env[WORKERS_ENV];
-    try {
-      for (const bad of ['off', '-1', '1.5', '1000']) {
-        await closeBlobPool();
-        process.env[WORKERS_ENV] = bad;
-        assert.throws(() => blobPool(), (error: unknown) => error instanceof InvalidWorkerSettingError && error.code === 'InvalidInput' && error.message.includes(JSON.stringify(bad)));
-      }
-      await closeBlobPool();
-      process.env[WORKERS_ENV] = '1';
-      assert.equal(blobPool()?.size, 1);
-    } finally {
-      await closeBlobPool();
-      if (saved === undefined) delete process.env[WORKERS_ENV];
-      else process.env[WORKERS_ENV] = saved;
+  test('HAVEN_WORKERS other than a whole number from 0 to 64 is a clear InvalidWorkerSettingError', async (t) => {
+    // Prepare
+    const setWorkers = workersEnv(t);
+    for (const bad of ['off', '-1', '1.5', '1000']) {
+      // Prepare
+      await setWorkers(bad);
+
+      // Act
+      const start = () => blobPool();
+
+      // Assess
+      assert.throws(start, (error: unknown) => error instanceof InvalidWorkerSettingError && error.code === 'InvalidInput' && error.message.includes(JSON.stringify(bad)));
     }
   });
 
-  test('sealChunks on workers seals what the in-thread path opens, under every codec', async () => {
-    const key = t.vault.keyring.current;
-    const macKey = t.vault.keyring.secrets.macKey;
+  test('HAVEN_WORKERS=1 runs one worker', async (t) => {
+    // Prepare
+    await workersEnv(t)('1');
+
+    // Act
+    const pool = blobPool();
+
+    // Assess
+    assert.equal(pool?.size, 1);
+  });
+
+  test('sealChunks on workers seals what the in-thread path opens, under every codec', async (t) => {
+    // Prepare
+    const { vault } = await freshVault(t);
+    const key = vault.keyring.current;
+    const macKey = vault.keyring.secrets.macKey;
     const chunks = [jsonLines(3000), randomData(200_000, 5), new Uint8Array(0), Buffer.from('tiny')];
     for (const algorithm of ['zstd', 'gzip', 'none'] as const) {
       const compression = { algorithm } as const;
       for (const withIds of [true, false]) {
+        // Prepare
         const requests = chunks.map((data) => (withIds ? { data, id: chunkId(macKey, data) } : { data }));
-        const opened: Array<{ index: number; flag: number; body: Uint8Array }> = [];
+        const sealedChunks: Array<{ index: number; id: Uint8Array; flag: number; sealed: Uint8Array }> = [];
+
+        // Act
         await sealChunks({ key, compression, macKey }, requests, (index, id, flag, sealed) => {
-          const data = chunks[index]!;
-          assert.deepEqual(Buffer.from(id), chunkId(macKey, data), `${algorithm}: id of chunk ${index}`);
-          opened.push({ index, flag, body: openBlob(key, id, flag, sealed.slice()) });
-          if (algorithm === 'none' || data.length < 64) assert.equal(flag, Compression.None);
+          sealedChunks.push({ index, id: Buffer.from(id), flag, sealed: sealed.slice() });
         });
-        assert.deepEqual(opened.map((o) => o.index).sort(), [0, 1, 2, 3]);
-        for (const { index, flag, body } of opened) {
-          const plain = await decompressChunk(body, flag, chunks[index]!.length);
-          assert.ok(Buffer.from(plain).equals(chunks[index]!), `${algorithm}: chunk ${index} round trip`);
+
+        // Assess
+        assert.deepEqual(sealedChunks.map((o) => o.index).sort(), [0, 1, 2, 3]);
+        for (const { index, id, flag, sealed } of sealedChunks) {
+          const data = chunks[index]!;
+          assert.deepEqual(id, chunkId(macKey, data), `${algorithm}: id of chunk ${index}`);
+          if (algorithm === 'none' || data.length < 64) assert.equal(flag, Compression.None);
+          const plain = await decompressChunk(openBlob(key, id, flag, sealed), flag, data.length);
+          assert.ok(Buffer.from(plain).equals(data), `${algorithm}: chunk ${index} round trip`);
         }
       }
     }
     assert.equal(chunks[0]!.length > 0 && chunks[1]!.length, 200_000, "the callers' chunks are untouched");
   });
 
-  test('workers and the in-thread path skip the same high-entropy chunks (the heuristic is compiled into the kernel)', async () => {
-    const key = t.vault.keyring.current;
-    const macKey = t.vault.keyring.secrets.macKey;
+  test('workers and the in-thread path skip the same high-entropy chunks (the heuristic is compiled into the kernel)', async (t) => {
+    // Prepare
+    const { vault } = await freshVault(t);
+    const key = vault.keyring.current;
+    const macKey = vault.keyring.secrets.macKey;
     // A random 4 KiB block repeated: zstd would shrink it 60-fold, but every sample looks random, so neither path tries.
     const repeated = Buffer.concat(Array.from({ length: 64 }, () => randomData(4096, 77)));
     const chunks = [repeated, jsonLines(3000)];
@@ -116,12 +154,19 @@ describe('blob workers', () => {
         await sealChunks({ key, compression: { algorithm: 'zstd' }, macKey }, chunks.map((data) => ({ data })), (index, _id, flag) => void (out[index] = flag));
         return out;
       });
-    assert.deepEqual(await flags(true), [Compression.None, Compression.Zstd]);
-    assert.deepEqual(await flags(false), [Compression.None, Compression.Zstd]);
+
+    // Act
+    const onWorkers = await flags(true);
+    const inThread = await flags(false);
+
+    // Assess
+    assert.deepEqual(onWorkers, [Compression.None, Compression.Zstd]);
+    assert.deepEqual(inThread, [Compression.None, Compression.Zstd]);
   });
 
-  test('decodeBlobs gives the same plaintexts and the same errors with and without workers', async () => {
-    const vault = t.vault;
+  test('decodeBlobs gives the same plaintexts and the same errors with and without workers', async (t) => {
+    // Prepare
+    const { vault } = await freshVault(t);
     const key = vault.keyring.current;
     const macKey = vault.keyring.secrets.macKey;
     const parts: Uint8Array[] = [];
@@ -167,8 +212,11 @@ describe('blob workers', () => {
     const locations: BlobLocation[] = blobs.map((blob) => ({ pack, blob }));
     const read = (): Uint8Array => new Uint8Array(all.subarray(0, all.length - 3)); // a fresh buffer each time (it may be moved)
 
+    // Act
     const onWorkers = await withWorkers(true, () => decodeBlobs(vault, locations, read(), 0));
     const inThread = await withWorkers(false, () => decodeBlobs(vault, locations, read(), 0));
+
+    // Assess
     // Compared without plaintexts in the message when they differ: they are large.
     const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
     for (const [i, result] of onWorkers.entries()) {
@@ -198,7 +246,9 @@ describe('blob workers', () => {
     assert.ok(Buffer.from(onWorkers[0] as Uint8Array).equals(json));
   });
 
-  test('full and incremental backups give the same chunk ids, partition SHA-256s, stats and restored bytes with and without workers', async () => {
+  test('full and incremental backups give the same chunk ids, partition SHA-256s, stats and restored bytes with and without workers', async (context) => {
+    // Prepare
+    const t = await freshVault(context);
     const block = randomData(3 * 1024 * 1024, 11);
     const data = Buffer.concat([block, jsonLines(5000), block, block, randomData(100_000, 12), block]);
     const edited = Buffer.from(data);
@@ -218,8 +268,12 @@ describe('blob workers', () => {
         incremental: { blobs: nextSnapshot.partitions[0]!.blobs, sha256: nextSnapshot.partitions[0]!.sha256, restored: await restoreBytes(t.vault, next) },
       };
     };
+
+    // Act
     const onWorkers = await withWorkers(true, run);
     const inThread = await withWorkers(false, run);
+
+    // Assess
     assert.ok(onWorkers.restored.equals(data));
     assert.ok(inThread.restored.equals(data));
     assert.deepEqual(onWorkers.blobs, inThread.blobs);

@@ -9,23 +9,48 @@ import { jsonLines } from '../helpers/engine.js';
 
 describe('looksIncompressible', () => {
   it('flags random bytes and already-compressed data', () => {
-    assert.equal(looksIncompressible(randomBytes(256 * 1024)), true);
-    assert.equal(looksIncompressible(zlib.gzipSync(jsonLines(40_000))), true);
+    // Prepare
+    const random = randomBytes(256 * 1024);
+    const gzipped = zlib.gzipSync(jsonLines(40_000));
+
+    // Act
+    const randomFlagged = looksIncompressible(random);
+    const gzippedFlagged = looksIncompressible(gzipped);
+
+    // Assess
+    assert.equal(randomFlagged, true);
+    assert.equal(gzippedFlagged, true);
   });
 
   it('passes text, JSON, base64, sparse and small chunks on to the compressor', () => {
-    assert.equal(looksIncompressible(jsonLines(3000)), false);
-    assert.equal(looksIncompressible(Buffer.from(randomBytes(192 * 1024).toString('base64'))), false);
-    assert.equal(looksIncompressible(new Uint8Array(256 * 1024)), false);
-    assert.equal(looksIncompressible(randomBytes(16 * 1024 - 1)), false, 'under 16 KiB: always tried');
+    // Prepare
+    const json = jsonLines(3000);
+    const base64 = Buffer.from(randomBytes(192 * 1024).toString('base64'));
+    const sparse = new Uint8Array(256 * 1024);
+    const small = randomBytes(16 * 1024 - 1);
+
+    // Act
+    const flagged = [json, base64, sparse, small].map((chunk) => looksIncompressible(chunk));
+
+    // Assess
+    assert.equal(flagged[0], false);
+    assert.equal(flagged[1], false);
+    assert.equal(flagged[2], false);
+    assert.equal(flagged[3], false, 'under 16 KiB: always tried');
   });
 
   it('only skips what compressing would not have shrunk anyway (random chunks of every chunk size)', async () => {
     for (const size of [16 * 1024, 64 * 1024, 256 * 1024, 1024 * 1024]) {
+      // Prepare
       const random = randomBytes(size);
-      assert.equal(looksIncompressible(random), true, `${size} bytes`);
-      assert.ok(zlib.zstdCompressSync(random).length >= size, 'zstd would not have shrunk it');
+
+      // Act
+      const flagged = looksIncompressible(random);
       const stored = await compressChunk(random, { algorithm: 'zstd' });
+
+      // Assess
+      assert.equal(flagged, true, `${size} bytes`);
+      assert.ok(zlib.zstdCompressSync(random).length >= size, 'zstd would not have shrunk it');
       assert.equal(stored.algorithm, Compression.None);
     }
   });

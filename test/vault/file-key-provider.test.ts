@@ -15,10 +15,22 @@ async function tempDir(t: Pick<TestContext, 'onTestFinished'>): Promise<string> 
 
 const context = { vault: 'vault-1', purpose: 'master' } as const;
 
+/** A key file in a fresh temp directory and a provider over it. */
+async function keyFile(t: Pick<TestContext, 'onTestFinished'>, name = 'haven.key'): Promise<{ path: string; provider: FileKeyProvider }> {
+  const path = join(await tempDir(t), name);
+  await createKeyFile(path);
+  return { path, provider: new FileKeyProvider(path) };
+}
+
 test('createKeyFile writes 32 random bytes in base64 with mode 0600', async (t) => {
+  // Prepare
   const dir = await tempDir(t);
   const path = join(dir, 'nested', 'haven.key');
+
+  // Act
   await createKeyFile(path);
+
+  // Assess
   const text = await readFile(path, 'utf8');
   assert.match(text, /^[A-Za-z0-9+/]{43}=\n$/);
   assert.equal(Buffer.from(text.trim(), 'base64').length, 32);
@@ -26,41 +38,84 @@ test('createKeyFile writes 32 random bytes in base64 with mode 0600', async (t) 
 });
 
 test('createKeyFile refuses to overwrite an existing file', async (t) => {
-  const path = join(await tempDir(t), 'haven.key');
-  await createKeyFile(path);
+  // Prepare
+  const { path } = await keyFile(t);
   const before = await readFile(path, 'utf8');
-  await assert.rejects(createKeyFile(path), KeyFileExistsError);
+
+  // Act
+  const creating = createKeyFile(path);
+
+  // Assess
+  await assert.rejects(creating, KeyFileExistsError);
   assert.equal(await readFile(path, 'utf8'), before);
 });
 
-test('a generated data key round-trips with the same context', async (t) => {
-  const path = join(await tempDir(t), 'haven.key');
-  await createKeyFile(path);
-  const provider = new FileKeyProvider(path);
-  assert.equal(provider.reference, 'file:haven.key');
-  assert.equal(new FileKeyProvider(path, { name: 'laptop' }).reference, 'file:laptop');
+test("a provider's reference is the key file's name, or the name it is given", async (t) => {
+  // Prepare
+  const { path } = await keyFile(t);
+
+  // Act
+  const unnamed = new FileKeyProvider(path);
+  const named = new FileKeyProvider(path, { name: 'laptop' });
+
+  // Assess
+  assert.equal(unnamed.reference, 'file:haven.key');
+  assert.equal(named.reference, 'file:laptop');
+});
+
+test('a generated data key is 32 bytes, wrapped with a version byte', async (t) => {
+  // Prepare
+  const { provider } = await keyFile(t);
+
+  // Act
   const { plaintext, wrapped } = await provider.generateDataKey(context);
+
+  // Assess
   assert.equal(plaintext.length, 32);
   assert.equal(wrapped.length, WRAPPED_LENGTH);
   assert.equal(wrapped[0], 1, 'version byte');
+});
+
+test('a generated data key round-trips with the same context, in any key order and through a fresh provider', async (t) => {
+  // Prepare
+  const { path, provider } = await keyFile(t);
+  const { plaintext, wrapped } = await provider.generateDataKey(context);
   // Key order does not matter: the context is canonicalized.
   const reordered = { purpose: 'master', vault: 'vault-1' };
-  assert.deepEqual(await provider.decryptDataKey(wrapped, reordered), plaintext);
+
+  // Act
+  const unwrapped = await provider.decryptDataKey(wrapped, reordered);
   // A fresh provider over the same file unwraps it too.
-  assert.deepEqual(await new FileKeyProvider(path).decryptDataKey(wrapped, context), plaintext);
-  // Two data keys differ.
-  const other = await provider.generateDataKey(context);
-  assert.notDeepEqual(other.plaintext, plaintext);
+  const unwrappedFresh = await new FileKeyProvider(path).decryptDataKey(wrapped, context);
+
+  // Assess
+  assert.deepEqual(unwrapped, plaintext);
+  assert.deepEqual(unwrappedFresh, plaintext);
+});
+
+test('two generated data keys differ', async (t) => {
+  // Prepare
+  const { provider } = await keyFile(t);
+
+  // Act
+  const first = await provider.generateDataKey(context);
+  const second = await provider.generateDataKey(context);
+
+  // Assess
+  assert.notDeepEqual(second.plaintext, first.plaintext);
 });
 
 test('a wrong context is a KeyAccessError', async (t) => {
-  const path = join(await tempDir(t), 'haven.key');
-  await createKeyFile(path);
-  const provider = new FileKeyProvider(path);
+  // Prepare
+  const { provider } = await keyFile(t);
   const { wrapped } = await provider.generateDataKey(context);
   const wrongContexts: Record<string, string>[] = [{ ...context, vault: 'vault-2' }, { vault: 'vault-1' }, { ...context, extra: '' }, {}];
   for (const wrong of wrongContexts) {
-    await assert.rejects(provider.decryptDataKey(wrapped, wrong), (error: unknown) => {
+    // Act
+    const decrypting = provider.decryptDataKey(wrapped, wrong);
+
+    // Assess
+    await assert.rejects(decrypting, (error: unknown) => {
       assert.ok(error instanceof KeyAccessError);
       assert.match(error.message, /wrong key or encryption context/);
       return true;
@@ -68,37 +123,102 @@ test('a wrong context is a KeyAccessError', async (t) => {
   }
 });
 
-test('a wrong key file, or altered bytes, is a KeyAccessError', async (t) => {
+test('a data key wrapped under another key file is a KeyAccessError', async (t) => {
+  // Prepare
   const dir = await tempDir(t);
   await createKeyFile(join(dir, 'a.key'));
   await createKeyFile(join(dir, 'b.key'));
   const { wrapped } = await new FileKeyProvider(join(dir, 'a.key')).generateDataKey(context);
-  await assert.rejects(new FileKeyProvider(join(dir, 'b.key')).decryptDataKey(wrapped, context), KeyAccessError);
-  const altered = wrapped.slice();
-  altered[20] = (altered[20] ?? 0) ^ 1;
-  await assert.rejects(new FileKeyProvider(join(dir, 'a.key')).decryptDataKey(altered, context), KeyAccessError);
-  await assert.rejects(new FileKeyProvider(join(dir, 'a.key')).decryptDataKey(wrapped.subarray(1), context), KeyAccessError);
-  const badVersion = wrapped.slice();
-  badVersion[0] = 2;
-  await assert.rejects(new FileKeyProvider(join(dir, 'a.key')).decryptDataKey(badVersion, context), /version 1/);
+
+  // Act
+  const decrypting = new FileKeyProvider(join(dir, 'b.key')).decryptDataKey(wrapped, context);
+
+  // Assess
+  await assert.rejects(decrypting, KeyAccessError);
 });
 
-test('a missing key file is a KeyNotFoundError; a malformed one a KeyAccessError', async (t) => {
+test('an altered or truncated wrapped data key is a KeyAccessError', async (t) => {
+  // Prepare
+  const { provider } = await keyFile(t);
+  const { wrapped } = await provider.generateDataKey(context);
+  const altered = wrapped.slice();
+  altered[20] = (altered[20] ?? 0) ^ 1;
+  for (const damaged of [altered, wrapped.subarray(1)]) {
+    // Act
+    const decrypting = provider.decryptDataKey(damaged, context);
+
+    // Assess
+    await assert.rejects(decrypting, KeyAccessError);
+  }
+});
+
+test('a wrapped data key of another version is refused, naming version 1', async (t) => {
+  // Prepare
+  const { provider } = await keyFile(t);
+  const { wrapped } = await provider.generateDataKey(context);
+  const badVersion = wrapped.slice();
+  badVersion[0] = 2;
+
+  // Act
+  const decrypting = provider.decryptDataKey(badVersion, context);
+
+  // Assess
+  await assert.rejects(decrypting, /version 1/);
+});
+
+test('a missing key file is a KeyNotFoundError', async (t) => {
+  // Prepare
+  const dir = await tempDir(t);
+  const missing = new FileKeyProvider(join(dir, 'missing.key'));
+  const operations = [() => missing.generateDataKey(context), () => missing.decryptDataKey(new Uint8Array(WRAPPED_LENGTH).fill(1, 0, 1), context)];
+  for (const operation of operations) {
+    // Act
+    const running = operation();
+
+    // Assess
+    await assert.rejects(running, KeyNotFoundError);
+  }
+});
+
+test('a malformed key file is a KeyAccessError', async (t) => {
+  // Prepare
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'bad.key'), 'not a key\n');
+
+  // Act
+  const generating = new FileKeyProvider(join(dir, 'bad.key')).generateDataKey(context);
+
+  // Assess
+  await assert.rejects(generating, KeyAccessError);
+});
+
+test('a key file created after a failed read is picked up: failures are not cached', async (t) => {
+  // Prepare
   const dir = await tempDir(t);
   const missing = new FileKeyProvider(join(dir, 'missing.key'));
   await assert.rejects(missing.generateDataKey(context), KeyNotFoundError);
-  await assert.rejects(missing.decryptDataKey(new Uint8Array(WRAPPED_LENGTH).fill(1, 0, 1), context), KeyNotFoundError);
-  await writeFile(join(dir, 'bad.key'), 'not a key\n');
-  await assert.rejects(new FileKeyProvider(join(dir, 'bad.key')).generateDataKey(context), KeyAccessError);
-  // Created later, the file is picked up: failures are not cached.
   await createKeyFile(join(dir, 'missing.key'));
-  await missing.generateDataKey(context);
+
+  // Act
+  const { plaintext } = await missing.generateDataKey(context);
+
+  // Assess
+  assert.equal(plaintext.length, 32);
 });
 
 test('the canonical context sorts keys, including integer-like ones', () => {
+  // Prepare
   const text = (c: Record<string, string>) => new TextDecoder().decode(canonicalContext(c));
-  assert.equal(text({ b: '2', a: '1' }), '{"a":"1","b":"2"}');
-  assert.equal(text({ 9: 'x', 10: 'y', a: 'z' }), '{"10":"y","9":"x","a":"z"}');
-  assert.equal(text({}), '{}');
-  assert.equal(text({ 'q"uote': 'é' }), '{"q\\"uote":"é"}');
+
+  // Act
+  const sorted = text({ b: '2', a: '1' });
+  const integerLike = text({ 9: 'x', 10: 'y', a: 'z' });
+  const empty = text({});
+  const escaped = text({ 'q"uote': 'é' });
+
+  // Assess
+  assert.equal(sorted, '{"a":"1","b":"2"}');
+  assert.equal(integerLike, '{"10":"y","9":"x","a":"z"}');
+  assert.equal(empty, '{}');
+  assert.equal(escaped, '{"q\\"uote":"é"}');
 });

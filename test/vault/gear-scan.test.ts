@@ -28,17 +28,27 @@ function lengths(data: Uint8Array, gear: Uint32Array, params: ChunkerParams, sca
 
 describe('gear scan in WebAssembly', () => {
   it('the committed module is gear-scan.wat assembled by wabt', async () => {
+    // Prepare
     const wabt = await wabtInit();
+
+    // Act
     const { buffer } = wabt.parseWat('gear-scan.wat', readFileSync(WAT, 'utf8')).toBinary({});
     const assembled = Buffer.from(buffer).toString('base64');
+
+    // Assess
     assert.equal(GEAR_SCAN_WASM_BASE64, assembled, `gear-scan.wat changed: set GEAR_SCAN_WASM_BASE64 to\n${assembled}`);
   });
 
   it('runs here (so the chunker tests exercise it)', () => {
-    assert.ok(GearScanner.create(new Int32Array(256)));
+    // Act
+    const scanner = GearScanner.create(new Int32Array(256));
+
+    // Assess
+    assert.ok(scanner);
   });
 
-  it('cuts where the JavaScript loop cuts: any data, any piece sizes, small and default sizes (property)', () => {
+  it('cuts where the JavaScript loop cuts with small sizes: any data, any piece sizes (property)', () => {
+    // Prepare
     const small: ChunkerParams = { min: 256, avg: 1024, max: 4096 };
     fc.assert(
       fc.property(
@@ -46,24 +56,44 @@ describe('gear scan in WebAssembly', () => {
         fc.integer({ min: 1, max: 9000 }),
         fc.uint8Array({ minLength: 32, maxLength: 32 }),
         (data, piece, secret) => {
+          // Prepare
           const gear = gearTable(secret);
-          assert.deepEqual(lengths(data, gear, small, 'wasm', piece), lengths(data, gear, small, 'js', piece));
+
+          // Act
+          const wasm = lengths(data, gear, small, 'wasm', piece);
+
+          // Assess
+          assert.deepEqual(wasm, lengths(data, gear, small, 'js', piece));
         },
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('cuts where the JavaScript loop cuts with the default sizes, over records then random bytes', () => {
+    // Prepare
     const gear = gearTable(randomBytes(32));
     const text = Buffer.from(Array.from({ length: 60_000 }, (_, i) => `{"id":${i},"name":"n${(i * 7919) % 1000}"}\n`).join(''));
     const data = Buffer.concat([text, randomBytes(3 * 1024 * 1024)]);
-    assert.deepEqual(lengths(data, gear, DEFAULT_CHUNKER_PARAMS, 'wasm', 1 << 20), lengths(data, gear, DEFAULT_CHUNKER_PARAMS, 'js', 1 << 20));
+
+    // Act
+    const wasm = lengths(data, gear, DEFAULT_CHUNKER_PARAMS, 'wasm', 1 << 20);
+
+    // Assess
+    assert.deepEqual(wasm, lengths(data, gear, DEFAULT_CHUNKER_PARAMS, 'js', 1 << 20));
   });
 
   it('scans ranges longer than its 1 MiB window', () => {
+    // Prepare
     // avg 4 MiB: the large-mask scan of one chunk runs over several windows.
     const params: ChunkerParams = { min: 64 * 1024, avg: 4 * 1024 * 1024, max: 16 * 1024 * 1024 };
     const gear = gearTable(randomBytes(32));
     const data = randomBytes(12 * 1024 * 1024);
+
+    // Act
     const wasm = lengths(data, gear, params, 'wasm', 5 * 1024 * 1024);
+
+    // Assess
     assert.deepEqual(wasm, lengths(data, gear, params, 'js', 5 * 1024 * 1024));
     assert.ok(wasm.some((n) => n > 1024 * 1024 + 64 * 1024), 'some chunk spans more than one window');
   });

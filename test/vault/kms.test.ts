@@ -1,4 +1,4 @@
-import { test } from 'vitest';
+import { test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
@@ -22,8 +22,12 @@ async function createKey(): Promise<string> {
   return out.KeyMetadata.KeyId;
 }
 
-/** Makes every KMS call of `client` throw `error` before it is sent (ahead of retries); returns the undo. */
-function failEveryCall(client: KMSClient, error: Error): () => void {
+/**
+ * Makes every KMS call of `client` throw `error` before it is sent (ahead of
+ * retries) until the test ends: clients are memoized, so the fault is removed
+ * then and never reaches another test.
+ */
+function failEveryCall(t: Pick<TestContext, 'onTestFinished'>, client: KMSClient, error: Error): void {
   const name = `test-fault-${randomUUID()}`;
   client.middlewareStack.add(
     () => async () => {
@@ -31,34 +35,89 @@ function failEveryCall(client: KMSClient, error: Error): () => void {
     },
     { step: 'initialize', name },
   );
-  return () => client.middlewareStack.remove(name);
+  t.onTestFinished(() => {
+    client.middlewareStack.remove(name);
+  });
 }
 
-test('a generated data key decrypts with the same context, by key id, ARN or alias', async () => {
+/** A KMS key whose state is Disabled (checked), and a provider over it whose every call fails as real KMS answers a disabled key. */
+async function disabledKeyProvider(t: Pick<TestContext, 'onTestFinished'>): Promise<KmsKeyProvider> {
   const keyId = await createKey();
-  const provider = new KmsKeyProvider(keyId);
-  assert.equal(provider.reference, `kms:${keyId}`);
+  await kmsClient().send(new DisableKeyCommand({ KeyId: keyId }));
+  const state = (await kmsClient().send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.KeyState;
+  assert.equal(state, 'Disabled');
+  // Fault injection: moto 5.2.5 records the Disabled state but still serves GenerateDataKey
+  // and Decrypt with the key, so the DisabledException real KMS answers is injected here.
+  const client = kmsClient({ maxAttempts: 1 });
+  failEveryCall(t, client, new DisabledException({ message: `${keyId} is disabled.`, $metadata: { httpStatusCode: 400 } }));
+  return new KmsKeyProvider(keyId, { client });
+}
+
+test("a provider's reference is kms: and the key id or alias it was given", () => {
+  // Prepare
+  const keyId = randomUUID();
+  const alias = `alias/haven-test-${randomUUID()}`;
+
+  // Act
+  const byId = new KmsKeyProvider(keyId);
+  const byAlias = new KmsKeyProvider(alias);
+
+  // Assess
+  assert.equal(byId.reference, `kms:${keyId}`);
+  assert.equal(byAlias.reference, `kms:${alias}`);
+});
+
+test('a generated data key is 32 bytes and decrypts by key id with the same context, in any key order', async () => {
+  // Prepare
+  const provider = new KmsKeyProvider(await createKey());
+
+  // Act
   const { plaintext, wrapped } = await provider.generateDataKey(context);
+  const decrypted = await provider.decryptDataKey(wrapped, { purpose: 'master', vault: context.vault });
+
+  // Assess
   assert.equal(plaintext.length, 32);
   assert.ok(wrapped.length > 32);
-  assert.deepEqual(await provider.decryptDataKey(wrapped, { purpose: 'master', vault: context.vault }), plaintext);
+  assert.deepEqual(decrypted, plaintext);
+});
 
+test("a data key decrypts through the key's ARN", async () => {
+  // Prepare
+  const keyId = await createKey();
+  const { plaintext, wrapped } = await new KmsKeyProvider(keyId).generateDataKey(context);
   const arn = (await kmsClient().send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.Arn ?? '';
-  assert.deepEqual(await new KmsKeyProvider(arn).decryptDataKey(wrapped, context), plaintext);
+
+  // Act
+  const decrypted = await new KmsKeyProvider(arn).decryptDataKey(wrapped, context);
+
+  // Assess
+  assert.deepEqual(decrypted, plaintext);
+});
+
+test('a data key generated through an alias decrypts by key id', async () => {
+  // Prepare
+  const keyId = await createKey();
   const alias = `alias/haven-test-${randomUUID()}`;
   await kmsClient().send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
-  const byAlias = new KmsKeyProvider(alias);
-  assert.equal(byAlias.reference, `kms:${alias}`);
-  const second = await byAlias.generateDataKey(context);
-  assert.deepEqual(await provider.decryptDataKey(second.wrapped, context), second.plaintext);
+
+  // Act
+  const generated = await new KmsKeyProvider(alias).generateDataKey(context);
+
+  // Assess
+  assert.deepEqual(await new KmsKeyProvider(keyId).decryptDataKey(generated.wrapped, context), generated.plaintext);
 });
 
 test('a wrong encryption context is a KeyAccessError', async () => {
+  // Prepare
   const provider = new KmsKeyProvider(await createKey());
   const { wrapped } = await provider.generateDataKey(context);
   const wrongContexts: Record<string, string>[] = [{ ...context, vault: 'other' }, { vault: context.vault }, {}];
   for (const wrong of wrongContexts) {
-    await assert.rejects(provider.decryptDataKey(wrapped, wrong), (error: unknown) => {
+    // Act
+    const decrypting = provider.decryptDataKey(wrapped, wrong);
+
+    // Assess
+    await assert.rejects(decrypting, (error: unknown) => {
       assert.ok(error instanceof KeyAccessError, String(error));
       assert.match(error.message, /wrong key or encryption context/);
       return true;
@@ -67,55 +126,83 @@ test('a wrong encryption context is a KeyAccessError', async () => {
 });
 
 test('a blob wrapped under another key, or garbage, is a KeyAccessError', async () => {
+  // Prepare
   const { wrapped } = await new KmsKeyProvider(await createKey()).generateDataKey(context);
   const other = new KmsKeyProvider(await createKey());
-  await assert.rejects(other.decryptDataKey(wrapped, context), KeyAccessError);
-  await assert.rejects(other.decryptDataKey(new Uint8Array(64).fill(9), context), KeyAccessError);
+  for (const blob of [wrapped, new Uint8Array(64).fill(9)]) {
+    // Act
+    const decrypting = other.decryptDataKey(blob, context);
+
+    // Assess
+    await assert.rejects(decrypting, KeyAccessError);
+  }
 });
 
 test('an unknown key id or alias is a KeyNotFoundError', async () => {
-  await assert.rejects(new KmsKeyProvider(randomUUID()).generateDataKey(context), KeyNotFoundError);
-  await assert.rejects(new KmsKeyProvider(`alias/haven-missing-${randomUUID()}`).generateDataKey(context), KeyNotFoundError);
+  // Prepare
   const { wrapped } = await new KmsKeyProvider(await createKey()).generateDataKey(context);
-  await assert.rejects(new KmsKeyProvider(randomUUID()).decryptDataKey(wrapped, context), KeyNotFoundError);
-});
+  const operations = [
+    () => new KmsKeyProvider(randomUUID()).generateDataKey(context),
+    () => new KmsKeyProvider(`alias/haven-missing-${randomUUID()}`).generateDataKey(context),
+    () => new KmsKeyProvider(randomUUID()).decryptDataKey(wrapped, context),
+  ];
+  for (const operation of operations) {
+    // Act
+    const running = operation();
 
-test('a disabled key is a KeyAccessError', async () => {
-  const keyId = await createKey();
-  await kmsClient().send(new DisableKeyCommand({ KeyId: keyId }));
-  const state = (await kmsClient().send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.KeyState;
-  assert.equal(state, 'Disabled');
-  // Fault injection: moto 5.2.5 records the Disabled state but still serves GenerateDataKey
-  // and Decrypt with the key, so the DisabledException real KMS answers is injected here.
-  const client = kmsClient({ maxAttempts: 1 });
-  const undo = failEveryCall(client, new DisabledException({ message: `${keyId} is disabled.`, $metadata: { httpStatusCode: 400 } }));
-  try {
-    const provider = new KmsKeyProvider(keyId, { client });
-    await assert.rejects(provider.generateDataKey(context), (error: unknown) => {
-      assert.ok(error instanceof KeyAccessError, String(error));
-      assert.match(error.message, /DisabledException/);
-      assert.ok(error.cause instanceof DisabledException);
-      return true;
-    });
-    await assert.rejects(provider.decryptDataKey(new Uint8Array(100), context), KeyAccessError);
-  } finally {
-    undo();
+    // Assess
+    await assert.rejects(running, KeyNotFoundError);
   }
 });
 
-test('KMS failing or unreachable after retries is a KeyServiceUnavailableError', async () => {
+test('generating a data key under a disabled key is a KeyAccessError carrying the DisabledException', async (t) => {
+  // Prepare
+  const provider = await disabledKeyProvider(t);
+
+  // Act
+  const generating = provider.generateDataKey(context);
+
+  // Assess
+  await assert.rejects(generating, (error: unknown) => {
+    assert.ok(error instanceof KeyAccessError, String(error));
+    assert.match(error.message, /DisabledException/);
+    assert.ok(error.cause instanceof DisabledException);
+    return true;
+  });
+});
+
+test('decrypting a data key under a disabled key is a KeyAccessError', async (t) => {
+  // Prepare
+  const provider = await disabledKeyProvider(t);
+
+  // Act
+  const decrypting = provider.decryptDataKey(new Uint8Array(100), context);
+
+  // Assess
+  await assert.rejects(decrypting, KeyAccessError);
+});
+
+test('KMS failing after retries is a KeyServiceUnavailableError', async (t) => {
+  // Prepare
   const client = kmsClient({ maxAttempts: 1 });
-  const undo = failEveryCall(
-    client,
-    new KMSInternalException({ message: 'injected internal failure', $metadata: { httpStatusCode: 500 } }),
-  );
-  try {
-    await assert.rejects(new KmsKeyProvider('any', { client }).generateDataKey(context), KeyServiceUnavailableError);
-  } finally {
-    undo();
-  }
+  failEveryCall(t, client, new KMSInternalException({ message: 'injected internal failure', $metadata: { httpStatusCode: 500 } }));
+
+  // Act
+  const generating = new KmsKeyProvider('any', { client }).generateDataKey(context);
+
+  // Assess
+  await assert.rejects(generating, KeyServiceUnavailableError);
+});
+
+test('KMS unreachable is a KeyServiceUnavailableError with code StorageUnavailable', async () => {
+  // Prepare
   const unreachable = kmsClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
-  await assert.rejects(new KmsKeyProvider(randomUUID(), { client: unreachable }).decryptDataKey(new Uint8Array(100), context), (error: unknown) => {
+
+  // Act
+  const decrypting = new KmsKeyProvider(randomUUID(), { client: unreachable }).decryptDataKey(new Uint8Array(100), context);
+
+  // Assess
+  await assert.rejects(decrypting, (error: unknown) => {
     assert.ok(error instanceof KeyServiceUnavailableError, String(error));
     assert.equal(error.code, 'StorageUnavailable');
     return true;

@@ -9,25 +9,25 @@ import assert from 'node:assert/strict';
 import { closeBlobPool, WORKERS_ENV } from '../../vault/pack/blob-workers.js';
 import { openSnapshot } from '../../vault/restore/restorer.js';
 import { BackupType } from '../../vault/snapshot/snapshot.js';
-import { backupBytes, jsonLines, randomData, restoreBytes, tempVault, type TempVault } from '../helpers/engine.js';
+import { backupBytes, jsonLines, randomData, restoreBytes, tempVault } from '../helpers/engine.js';
 
 describe('pack order', () => {
-  let t: TempVault;
   const previousWorkers = process.env[WORKERS_ENV];
   beforeAll(async () => {
     // Several workers, so sealing finishes out of order whatever the machine's core count.
     process.env[WORKERS_ENV] = '4';
     await closeBlobPool();
-    t = await tempVault({ packSize: 4 * 1024 * 1024 });
   });
   afterAll(async () => {
     await closeBlobPool();
     if (previousWorkers === undefined) delete process.env[WORKERS_ENV];
     else process.env[WORKERS_ENV] = previousWorkers;
-    await t.cleanup();
   });
 
-  test('a partition backed up on several workers is stored in stream order, one contiguous run per pack', async () => {
+  test('a partition backed up on several workers is stored in stream order, one contiguous run per pack', async (context) => {
+    // Prepare
+    const t = await tempVault({ packSize: 4 * 1024 * 1024 });
+    context.onTestFinished(() => t.cleanup());
     // Slow (records) and fast (random, stored as is) chunks alternate, so workers finish them out of order.
     const dataFor = (seed: number): Buffer => {
       const parts: Uint8Array[] = [];
@@ -35,8 +35,13 @@ describe('pack order', () => {
       return Buffer.concat(parts);
     };
     for (const [n, type] of [BackupType.Full, BackupType.Incremental].entries()) {
+      // Prepare
       const data = dataFor(n * 100);
+
+      // Act
       const id = await backupBytes(t.vault, data, { type });
+
+      // Assess
       const { snapshot, index } = await openSnapshot(t.vault, id);
       const own = new Set(snapshot.index_ids);
       const blobs = snapshot.partitions[0]!.blobs;

@@ -165,12 +165,22 @@ test('a stream shorter than announced is refused and the upload aborted', async 
 
 test("part sizes stay within S3's limits", () => {
   // Prepare
-  const { minPartSize, maxPartSize, maxParts } = S3_MULTIPART_LIMITS;
+  const { minPartSize, maxPartSize } = S3_MULTIPART_LIMITS;
 
   // Act
   const sizes = [partSizeFor(100 * MiB, MiB), partSizeFor(1_000_000 * MiB, 8 * MiB), partSizeFor(MiB, 6 * 1024 * MiB)];
 
   // Assess
   assert.deepEqual(sizes, [minPartSize, 100 * MiB, maxPartSize]);
-  assert.throws(() => partSizeFor(maxParts * maxPartSize + 1, 8 * MiB), StorageError);
+});
+
+test("an object too large for S3's parts is refused with StorageError", () => {
+  // Prepare
+  const { maxPartSize, maxParts } = S3_MULTIPART_LIMITS;
+
+  // Act
+  const size = () => partSizeFor(maxParts * maxPartSize + 1, 8 * MiB);
+
+  // Assess
+  assert.throws(size, StorageError);
 });

@@ -58,9 +58,14 @@ describe('engine bundled with esbuild (as deployed to Lambda)', () => {
   };
 
   test('a backup and restore round trip runs on workers from the bundle and matches the in-thread run', () => {
+    // Prepare
+    const expected = createHash('sha256').update(data).digest('hex');
+
+    // Act
     const onWorkers = run(undefined);
     const inThread = run('0');
-    const expected = createHash('sha256').update(data).digest('hex');
+
+    // Assess
     assert.ok(onWorkers.workerTasks > 0, 'the bundled engine used its worker threads');
     assert.equal(inThread.workerTasks, 0, 'HAVEN_WORKERS=0 keeps every blob on the calling thread');
     for (const result of [onWorkers, inThread]) {
