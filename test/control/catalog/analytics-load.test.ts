@@ -17,15 +17,29 @@ beforeAll(async () => {
 });
 
 test('a date window, read two items a page: exactly the hand-computed analytics', async () => {
-  assert.deepEqual(await loadAnalytics(catalog, WINDOW, { now: NOW, pageSize: 2 }), EXPECTED_WINDOW);
+  // Act
+  const analytics = await loadAnalytics(catalog, WINDOW, { now: NOW, pageSize: 2 });
+
+  // Assess
+  assert.deepEqual(analytics, EXPECTED_WINDOW);
 });
 
 test('no filters and a job filter: the same as the pure function over the same records', async () => {
+  // Prepare
+  const records = fixtureRecords();
   for (const filters of [{}, { job_id: 'job_assets' }, { job_id: 'job_orders', date_to: '2024-01-11T04:00:00Z' }]) {
-    assert.deepEqual(await loadAnalytics(catalog, filters, { now: NOW, pageSize: 3 }), computeAnalytics(fixtureRecords(), filters, NOW), JSON.stringify(filters));
+    // Act
+    const loaded = await loadAnalytics(catalog, filters, { now: NOW, pageSize: 3 });
+
+    // Assess
+    assert.deepEqual(loaded, computeAnalytics(records, filters, NOW), JSON.stringify(filters));
   }
 });
 
 test('an unknown job is NotFound', async () => {
-  await assert.rejects(loadAnalytics(catalog, { job_id: 'job_nope' }), NotFoundError);
+  // Act
+  const load = loadAnalytics(catalog, { job_id: 'job_nope' });
+
+  // Assess
+  await assert.rejects(load, NotFoundError);
 });

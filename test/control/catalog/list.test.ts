@@ -17,16 +17,22 @@ const COUNT = 60;
 const BASE = Date.parse('2024-01-15T00:00:00.000Z');
 const TYPES = [BackupType.Full, BackupType.Incremental, BackupType.Differential];
 
-// Lists race nothing, so the setup writes concurrently through the plain client, counting queries.
-let queries = 0;
+// Lists race nothing, so the setup writes concurrently through the plain client.
 const plain = dynamoDbDocumentClient();
-const counting: DocumentClient = {
-  send: ((command: QueryCommand) => {
-    if (command instanceof QueryCommand) queries++;
-    return plain.send(command);
-  }) as DocumentClient['send'],
-};
-const { catalog, table } = await freshCatalog({ queryPageSize: 10, client: counting });
+/** The fixture: 60 executions written once, then only read. */
+const { catalog, table } = await freshCatalog({ queryPageSize: 10, client: plain });
+
+/** A catalog on the fixture's table whose client counts the queries it sends. */
+function countingCatalog(): { catalog: Catalog; queries: () => number } {
+  let queries = 0;
+  const counting: DocumentClient = {
+    send: ((command: QueryCommand) => {
+      if (command instanceof QueryCommand) queries++;
+      return plain.send(command);
+    }) as DocumentClient['send'],
+  };
+  return { catalog: new Catalog(table, { queryPageSize: 10, client: counting }), queries: () => queries };
+}
 
 interface Model {
   id: string;
@@ -76,19 +82,43 @@ async function walk(query: ExecutionListQuery, limit: number, on: Catalog = cata
   return { ids, sizes };
 }
 
-test('all executions page newest first through cursors, each page spanning several DynamoDB queries', async () => {
-  queries = 0;
-  const first = await catalog.listExecutions({ limit: 25 });
-  assert.ok(queries >= 3, `one page of 25 took ${queries} queries of at most 10 items`);
+test('one page spans several DynamoDB queries', async () => {
+  // Prepare
+  const counted = countingCatalog();
+
+  // Act
+  const first = await counted.catalog.listExecutions({ limit: 25 });
+
+  // Assess
+  assert.ok(counted.queries() >= 3, `one page of 25 took ${counted.queries()} queries of at most 10 items`);
   assert.equal(first.items.length, 25);
+});
+
+test('cursor mode counts no total', async () => {
+  // Act
+  const first = await catalog.listExecutions({ limit: 25 });
+
+  // Assess
   assert.equal(first.total, undefined, 'cursor mode counts nothing');
+});
+
+test('all executions page newest first through cursors', async () => {
+  // Act
   const { ids, sizes } = await walk({}, 25);
+
+  // Assess
   assert.deepEqual(sizes, [25, 25, 10]);
   assert.deepEqual(ids, expected({}));
 });
 
 test('the default page size lists the same pages', async () => {
-  const { ids, sizes } = await walk({}, 25, new Catalog(table));
+  // Prepare
+  const defaults = new Catalog(table);
+
+  // Act
+  const { ids, sizes } = await walk({}, 25, defaults);
+
+  // Assess
   assert.deepEqual(sizes, [25, 25, 10]);
   assert.deepEqual(ids, expected({}));
 });
@@ -105,60 +135,114 @@ const FILTERS: Array<[string, ExecutionListQuery]> = [
 ];
 for (const [name, query] of FILTERS) {
   test(`filter by ${name}, paged 4 at a time`, async () => {
+    // Prepare
     const want = expected(query);
-    assert.ok(want.length > 0 && want.length < COUNT, `the filter selects some (${want.length})`);
+
+    // Act
     const { ids } = await walk(query, 4);
+
+    // Assess
+    assert.ok(want.length > 0 && want.length < COUNT, `the filter selects some (${want.length})`);
     assert.deepEqual(ids, want);
   });
 }
 
 test('a bare date_to means the end of that day', async () => {
+  // Act
   const page = await catalog.listExecutions({ date_to: '2024-01-15', limit: 100 });
+
+  // Assess
   assert.equal(page.items.length, 24);
   assert.ok(page.items.every((r) => r.started_at.startsWith('2024-01-15')));
 });
 
 test('limit/offset skips matching items and counts the total', async () => {
+  // Act
   const page = await catalog.listExecutions({ limit: 10, offset: 20 });
+
+  // Assess
   assert.deepEqual(page.items.map((r) => r.execution_id), expected({}).slice(20, 30));
   assert.equal(page.total, COUNT);
   assert.equal(page.offset, 20);
   assert.equal(page.limit, 10);
+});
 
+test('limit/offset under a filter skips and counts only the matching items', async () => {
+  // Prepare
   const query = { status: RecordStatus.Completed, limit: 4, offset: 3 };
+
+  // Act
   const filtered = await catalog.listExecutions(query);
+
+  // Assess
   assert.deepEqual(filtered.items.map((r) => r.execution_id), expected(query).slice(3, 7));
   assert.equal(filtered.total, expected(query).length);
+});
 
+test('an offset beyond the end is an empty last page that still counts the total', async () => {
+  // Act
   const beyond = await catalog.listExecutions({ limit: 10, offset: 100 });
+
+  // Assess
   assert.deepEqual(beyond.items, []);
   assert.equal(beyond.next_cursor, null);
   assert.equal(beyond.total, COUNT);
 });
 
 test('offset and cursor combine: the offset applies after the cursor', async () => {
+  // Prepare
   const first = await catalog.listExecutions({ limit: 5 });
+
+  // Act
   const next = await catalog.listExecutions({ limit: 5, offset: 5, cursor: first.next_cursor });
+
+  // Assess
   assert.deepEqual(next.items.map((r) => r.execution_id), expected({}).slice(10, 15));
 });
 
 test('a cursor works only for the list it came from', async () => {
+  // Prepare
   const odd = await catalog.listExecutions({ job_id: 'job_odd', limit: 2 });
   assert.ok(odd.next_cursor);
-  await assert.rejects(catalog.listExecutions({ job_id: 'job_even', cursor: odd.next_cursor }), InvalidCursorError);
-  await assert.rejects(catalog.listExecutions({ cursor: odd.next_cursor }), InvalidCursorError);
-  await assert.rejects(catalog.listExecutions({ cursor: 'not-a-cursor' }), InvalidCursorError);
-  await assert.rejects(catalog.listExecutions({ cursor: Buffer.from('{"q":1}').toString('base64url') }), InvalidCursorError);
+
+  // Act
+  const otherJob = () => catalog.listExecutions({ job_id: 'job_even', cursor: odd.next_cursor });
+  const unfiltered = () => catalog.listExecutions({ cursor: odd.next_cursor });
+
+  // Assess
+  await assert.rejects(otherJob, InvalidCursorError);
+  await assert.rejects(unfiltered, InvalidCursorError);
+});
+
+test('a malformed cursor is InvalidCursorError', async () => {
+  // Prepare
+  const cursors = ['not-a-cursor', Buffer.from('{"q":1}').toString('base64url')];
+  for (const cursor of cursors) {
+    // Act
+    const list = catalog.listExecutions({ cursor });
+
+    // Assess
+    await assert.rejects(list, InvalidCursorError, cursor);
+  }
 });
 
 test('bad limits, offsets and dates are InvalidRecordError', async () => {
-  for (const query of [{ limit: 0 }, { limit: 1001 }, { limit: 2.5 }, { offset: -1 }, { date_from: 'yesterday' }, { date_from: '2024-02-01', date_to: '2024-01-01' }]) {
-    await assert.rejects(catalog.listExecutions(query), InvalidRecordError, JSON.stringify(query));
+  // Prepare
+  const queries = [{ limit: 0 }, { limit: 1001 }, { limit: 2.5 }, { offset: -1 }, { date_from: 'yesterday' }, { date_from: '2024-02-01', date_to: '2024-01-01' }];
+  for (const query of queries) {
+    // Act
+    const list = catalog.listExecutions(query);
+
+    // Assess
+    await assert.rejects(list, InvalidRecordError, JSON.stringify(query));
   }
 });
 
 test('an empty list has no cursor', async () => {
+  // Act
   const page = await catalog.listExecutions({ job_id: 'job_none' });
+
+  // Assess
   assert.deepEqual(page.items, []);
   assert.equal(page.next_cursor, null);
 });

@@ -14,8 +14,6 @@ import { listPruneJobs } from '../../../control/workflows/prune/list-jobs.js';
 import { workflowDeps } from '../../../functions/shared/deps.js';
 import { freshCatalog } from './table.js';
 
-const { catalog, clock, table } = await freshCatalog();
-
 const SETTINGS = { grace_seconds: 86_400, repack_threshold: 0.5, compact_above: 64, dry_run: false };
 
 function runInput(name: string, overrides: Partial<NewPruneRun> = {}): NewPruneRun {
@@ -48,6 +46,7 @@ function result(overrides: Partial<PruneRunResult> = {}): PruneRunResult {
 
 test('a run is created running under prune_<execution name>, with its settings and no result, and read back as stored', async () => {
   // Prepare
+  const { catalog, clock } = await freshCatalog();
   const input = runInput('daily-create');
 
   // Act
@@ -64,6 +63,9 @@ test('a run is created running under prune_<execution name>, with its settings a
 });
 
 test('a run created without an id gets prune_<ulid>', async () => {
+  // Prepare
+  const { catalog } = await freshCatalog();
+
   // Act
   const created = await catalog.pruneRuns.create({ execution_name: 'no-id', status: RecordStatus.Running });
 
@@ -83,6 +85,7 @@ test('an execution name with characters ids never hold still names one id, alway
 
 test('a run is never created twice', async () => {
   // Prepare
+  const { catalog } = await freshCatalog();
   const first = await catalog.pruneRuns.create(runInput('daily-twice'));
 
   // Act
@@ -94,6 +97,9 @@ test('a run is never created twice', async () => {
 });
 
 test('a missing run is NotFound', async () => {
+  // Prepare
+  const { catalog } = await freshCatalog();
+
   // Act
   const read = catalog.pruneRuns.get('prune_absent');
 
@@ -101,8 +107,9 @@ test('a missing run is NotFound', async () => {
   await assert.rejects(read, (e: unknown) => e instanceof NotFoundError && e.kind === 'prune run');
 });
 
-test('a completed run holds its result and duration, and cannot fail afterwards', async () => {
+test('a completed run holds its result and duration', async () => {
   // Prepare
+  const { catalog, clock } = await freshCatalog();
   const run = await catalog.pruneRuns.create(runInput('daily-complete'));
   clock.advance(90);
 
@@ -115,11 +122,24 @@ test('a completed run holds its result and duration, and cannot fail afterwards'
   assert.equal(done.duration, 90);
   assert.deepEqual(done.result, result());
   assert.deepEqual(await catalog.pruneRuns.get(run.prune_run_id), done);
-  await assert.rejects(catalog.pruneRuns.transition(run.prune_run_id, RecordStatus.Failed, { error: { code: 'X', message: 'late' } }), InvalidTransitionError);
+});
+
+test('a completed run cannot fail afterwards', async () => {
+  // Prepare
+  const { catalog } = await freshCatalog();
+  const run = await catalog.pruneRuns.create(runInput('daily-complete'));
+  await catalog.pruneRuns.transition(run.prune_run_id, RecordStatus.Completed, { phase: 'completed', result: result() });
+
+  // Act
+  const fail = () => catalog.pruneRuns.transition(run.prune_run_id, RecordStatus.Failed, { error: { code: 'X', message: 'late' } });
+
+  // Assess
+  await assert.rejects(fail, InvalidTransitionError);
 });
 
 test('a failed run holds its error code and message', async () => {
   // Prepare
+  const { catalog } = await freshCatalog();
   const run = await catalog.pruneRuns.create(runInput('daily-fail'));
   const error = { code: 'StorageUnavailable', message: 'the vault bucket is unreachable' };
 
@@ -132,29 +152,53 @@ test('a failed run holds its error code and message', async () => {
   assert.equal(failed.result, null);
 });
 
-test('runs list newest first, by status, within a time range', async () => {
-  // Prepare
-  const { catalog: own, clock: ownClock } = await freshCatalog();
-  const names = ['list-a', 'list-b', 'list-c'];
-  for (const name of names) {
-    await own.pruneRuns.create(runInput(name));
-    ownClock.advance(3600);
+/** A catalog holding three runs an hour apart from 12:30, list-a to list-c; list-b completed. */
+async function threeRuns() {
+  const { catalog, clock } = await freshCatalog();
+  for (const name of ['list-a', 'list-b', 'list-c']) {
+    await catalog.pruneRuns.create(runInput(name));
+    clock.advance(3600);
   }
-  await own.pruneRuns.transition(pruneRunIdOf('list-b'), RecordStatus.Completed, { result: result() });
+  await catalog.pruneRuns.transition(pruneRunIdOf('list-b'), RecordStatus.Completed, { result: result() });
+  return catalog;
+}
+
+test('runs list newest first', async () => {
+  // Prepare
+  const catalog = await threeRuns();
 
   // Act
-  const all = await own.pruneRuns.list();
-  const completed = await own.pruneRuns.list({ status: RecordStatus.Completed });
-  const firstHour = await own.pruneRuns.list({ date_from: '2024-01-15T12:30:00.000Z', date_to: '2024-01-15T13:00:00.000Z' });
+  const all = await catalog.pruneRuns.list();
 
   // Assess
   assert.deepEqual(all.items.map((r) => r.execution_name), ['list-c', 'list-b', 'list-a']);
+});
+
+test('runs list by status', async () => {
+  // Prepare
+  const catalog = await threeRuns();
+
+  // Act
+  const completed = await catalog.pruneRuns.list({ status: RecordStatus.Completed });
+
+  // Assess
   assert.deepEqual(completed.items.map((r) => r.execution_name), ['list-b']);
+});
+
+test('runs list within a time range', async () => {
+  // Prepare
+  const catalog = await threeRuns();
+
+  // Act
+  const firstHour = await catalog.pruneRuns.list({ date_from: '2024-01-15T12:30:00.000Z', date_to: '2024-01-15T13:00:00.000Z' });
+
+  // Assess
   assert.deepEqual(firstHour.items.map((r) => r.execution_name), ['list-a']);
 });
 
 test('a retried List jobs finds the run record its first attempt created: one record, one id', async () => {
   // Prepare
+  const { catalog, table } = await freshCatalog();
   const deps = workflowDeps({ catalogTable: table, vaultUri: 's3://unused-vault/vault', kmsKeyId: 'alias/unused', events: 'off' });
   const state = { execution: 'daily-retried', input: { grace_seconds: 60 } };
 

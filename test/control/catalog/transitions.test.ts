@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { InvalidRecordError, InvalidTransitionError, NotFoundError } from '../../../control/catalog/errors.js';
 import { canTransition, RecordStatus } from '../../../control/catalog/status.js';
 import type { ExecutionPatch, ExecutionRecord } from '../../../control/catalog/types.js';
+import type { Catalog } from '../../../control/catalog/catalog.js';
 import { executionInput, freshCatalog } from './table.js';
 
-const { catalog, clock, serial } = await freshCatalog();
 const STATUSES = Object.values(RecordStatus);
 
 /** The shortest path from queued to each status. */
@@ -17,36 +17,56 @@ const PATH_TO: Record<RecordStatus, RecordStatus[]> = {
   cancelled: ['cancelled'],
 };
 
-async function executionIn(status: RecordStatus): Promise<ExecutionRecord> {
+async function executionIn(catalog: Catalog, status: RecordStatus): Promise<ExecutionRecord> {
   let record = await catalog.createExecution(executionInput('job_transitions'));
   for (const step of PATH_TO[status]) record = await catalog.transition(record.execution_id, step);
   return record;
 }
 
 test('the life cycle: forward moves only, terminal statuses final', () => {
+  // Act
   const allowed = STATUSES.flatMap((from) => STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`));
+
+  // Assess
   assert.deepEqual(allowed.sort(), ['queued->cancelled', 'queued->failed', 'queued->running', 'running->cancelled', 'running->completed', 'running->failed']);
 });
 
 for (const from of STATUSES) {
   for (const to of STATUSES) {
-    const allowed = canTransition(from, to);
-    test(`${from} -> ${to} is ${allowed ? 'allowed' : 'refused with the current status'}`, async () => {
-      const record = await executionIn(from);
-      if (allowed) {
+    if (canTransition(from, to)) {
+      test(`${from} -> ${to} is allowed`, async () => {
+        // Prepare
+        const { catalog } = await freshCatalog();
+        const record = await executionIn(catalog, from);
+
+        // Act
         const moved = await catalog.transition(record.execution_id, to);
+
+        // Assess
         assert.equal(moved.status, to);
         assert.deepEqual(await catalog.getExecution(record.execution_id), moved);
-      } else {
-        await assert.rejects(catalog.transition(record.execution_id, to), (error: unknown) => error instanceof InvalidTransitionError && error.from === from && error.to === to);
+      });
+    } else {
+      test(`${from} -> ${to} is refused with the current status`, async () => {
+        // Prepare
+        const { catalog } = await freshCatalog();
+        const record = await executionIn(catalog, from);
+
+        // Act
+        const move = () => catalog.transition(record.execution_id, to);
+
+        // Assess
+        await assert.rejects(move, (error: unknown) => error instanceof InvalidTransitionError && error.from === from && error.to === to);
         assert.equal((await catalog.getExecution(record.execution_id)).status, from);
-      }
-    });
+      });
+    }
   }
 }
 
-test('a terminal move sets completed_at and duration; completed sets progress to 100 and writes the patch', async () => {
-  const record = await executionIn(RecordStatus.Running);
+/** A catalog holding an execution that has run for 120 seconds, and the result it would complete with. */
+async function runFor120Seconds() {
+  const { catalog, clock } = await freshCatalog();
+  const record = await executionIn(catalog, RecordStatus.Running);
   clock.advance(120);
   const result = {
     backup_id: record.backup_id,
@@ -64,9 +84,29 @@ test('a terminal move sets completed_at and duration; completed sets progress to
     partitions: 3,
     created_at: clock.now().toISOString(),
   };
+  return { catalog, clock, record, result };
+}
+
+test('a terminal move sets completed_at and duration', async () => {
+  // Prepare
+  const { catalog, clock, record, result } = await runFor120Seconds();
+
+  // Act
   const done = await catalog.transition(record.execution_id, RecordStatus.Completed, { result, phase: 'done' });
+
+  // Assess
   assert.equal(done.completed_at, clock.now().toISOString());
   assert.equal(done.duration, 120);
+});
+
+test('completed sets progress to 100 and writes the patch', async () => {
+  // Prepare
+  const { catalog, record, result } = await runFor120Seconds();
+
+  // Act
+  const done = await catalog.transition(record.execution_id, RecordStatus.Completed, { result, phase: 'done' });
+
+  // Assess
   assert.equal(done.progress, 100);
   assert.equal(done.phase, 'done');
   assert.deepEqual(done.result, result);
@@ -74,15 +114,25 @@ test('a terminal move sets completed_at and duration; completed sets progress to
 });
 
 test('a failed move records the error', async () => {
-  const record = await executionIn(RecordStatus.Running);
+  // Prepare
+  const { catalog } = await freshCatalog();
+  const record = await executionIn(catalog, RecordStatus.Running);
+
+  // Act
   const failed = await catalog.transition(record.execution_id, RecordStatus.Failed, { error: { code: 'StorageUnavailable', message: 'bucket unreachable' } });
+
+  // Assess
   assert.deepEqual(failed.error, { code: 'StorageUnavailable', message: 'bucket unreachable' });
   assert.equal(failed.duration, 0);
 });
 
 test('of two concurrent transitions from running exactly one wins, by the condition on status', async () => {
+  // Prepare
+  const { catalog, serial } = await freshCatalog();
   for (let round = 0; round < 5; round++) {
-    const record = await executionIn(RecordStatus.Running);
+    const record = await executionIn(catalog, RecordStatus.Running);
+
+    // Act
     // Both read `running` before either writes, so the loser is refused by DynamoDB, not by its own read.
     serial.hold();
     const racing = Promise.allSettled([
@@ -92,6 +142,8 @@ test('of two concurrent transitions from running exactly one wins, by the condit
     await serial.parked(2);
     serial.release();
     const results = await racing;
+
+    // Assess
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');
     assert.equal(won.length, 1);
@@ -104,14 +156,27 @@ test('of two concurrent transitions from running exactly one wins, by the condit
 });
 
 test('a transition of a missing execution is NotFoundError and creates nothing', async () => {
-  await assert.rejects(catalog.transition('exec_missing', RecordStatus.Running), NotFoundError);
+  // Prepare
+  const { catalog } = await freshCatalog();
+
+  // Act
+  const move = () => catalog.transition('exec_missing', RecordStatus.Running);
+
+  // Assess
+  await assert.rejects(move, NotFoundError);
   await assert.rejects(catalog.getExecution('exec_missing'), NotFoundError);
 });
 
 test('a transition patch may not change ids, status or times', async () => {
-  const record = await executionIn(RecordStatus.Queued);
+  // Prepare
+  const { catalog } = await freshCatalog();
+  const record = await executionIn(catalog, RecordStatus.Queued);
   for (const patch of [{ execution_id: 'exec_x' }, { status: 'completed' }, { started_at: '2020-01-01T00:00:00Z' }, { job_id: 'job_other' }]) {
-    await assert.rejects(catalog.transition(record.execution_id, RecordStatus.Running, patch as ExecutionPatch), InvalidRecordError);
+    // Act
+    const move = () => catalog.transition(record.execution_id, RecordStatus.Running, patch as ExecutionPatch);
+
+    // Assess
+    await assert.rejects(move, InvalidRecordError, JSON.stringify(patch));
+    assert.equal((await catalog.getExecution(record.execution_id)).status, RecordStatus.Queued);
   }
-  assert.equal((await catalog.getExecution(record.execution_id)).status, RecordStatus.Queued);
 });
