@@ -10,18 +10,18 @@ import { API_ROUTES } from '../control/api/routes.js';
 import { HavenApi, type HavenApiAuthorization, type RouteThrottle } from './constructs/api.js';
 import { ApiFunction } from './constructs/api-function.js';
 import { databaseAccessFromIds, type DatabaseAccess, type DatabaseAccessIds } from './constructs/database-access.js';
-import { BACKUP_SUBSTITUTION_KEYS, BackupFunctions, type BackupSubstitutionKey } from './constructs/backup-functions.js';
+import { BackupFunctions, type BackupSubstitutionKey } from './constructs/backup-functions.js';
 import { CatalogTable } from './constructs/catalog-table.js';
 import type { HavenLogLevel } from './constructs/haven-function.js';
 import { HavenMonitoring, type JobSchedule } from './constructs/monitoring.js';
 import { HavenNotifications } from './constructs/notifications.js';
-import { RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreSubstitutionKey } from './constructs/restore-functions.js';
-import { PRUNE_SUBSTITUTION_KEYS, PruneFunctions, type PruneSubstitutionKey } from './constructs/prune-functions.js';
+import { RestoreFunctions, type RestoreSubstitutionKey } from './constructs/restore-functions.js';
+import { PruneFunctions, type PruneSubstitutionKey } from './constructs/prune-functions.js';
 import { HavenScheduler } from './constructs/scheduler.js';
 import type { SystemSchedule } from './constructs/system-schedule.js';
 import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
 import { VaultKey } from './constructs/vault-key.js';
-import { VERIFY_SUBSTITUTION_KEYS, VerifyFunctions, type VerifySubstitutionKey } from './constructs/verify-functions.js';
+import { VerifyFunctions, type VerifySubstitutionKey } from './constructs/verify-functions.js';
 import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
 import { InvalidPropsError } from './errors.js';
 import { havenNames, type HavenNames } from './names.js';
@@ -187,7 +187,6 @@ export class HavenStack extends Stack {
     });
     this.backupWorkflow = new WorkflowStateMachine(this, 'BackupWorkflow', {
       definitionFile: BACKUP_DEFINITION_FILE,
-      substitutionKeys: BACKUP_SUBSTITUTION_KEYS,
       functions: this.backupFunctions.bySubstitution(),
       logRetention,
     });
@@ -204,7 +203,6 @@ export class HavenStack extends Stack {
     });
     this.restoreWorkflow = new WorkflowStateMachine(this, 'RestoreWorkflow', {
       definitionFile: RESTORE_DEFINITION_FILE,
-      substitutionKeys: RESTORE_SUBSTITUTION_KEYS,
       functions: this.restoreFunctions.bySubstitution(),
       logRetention,
     });
@@ -217,7 +215,6 @@ export class HavenStack extends Stack {
     });
     this.verifyWorkflow = new WorkflowStateMachine(this, 'VerifyWorkflow', {
       definitionFile: VERIFY_DEFINITION_FILE,
-      substitutionKeys: VERIFY_SUBSTITUTION_KEYS,
       functions: this.verifyFunctions.bySubstitution(),
       logRetention,
     });
@@ -231,7 +228,6 @@ export class HavenStack extends Stack {
     });
     this.pruneWorkflow = new WorkflowStateMachine(this, 'PruneWorkflow', {
       definitionFile: PRUNE_DEFINITION_FILE,
-      substitutionKeys: PRUNE_SUBSTITUTION_KEYS,
       functions: this.pruneFunctions.bySubstitution(),
       logRetention,
     });

@@ -1,6 +1,8 @@
 /** Environment variables naming a deployment's schedule settings (CDK sets them on the API function). */
+import { HavenEnv } from '../env.js';
+
 export const SCHEDULE_ENV = {
-  groupName: 'HAVEN_SCHEDULE_GROUP',
-  roleArn: 'HAVEN_SCHEDULE_ROLE_ARN',
-  stateMachineArn: 'HAVEN_BACKUP_STATE_MACHINE_ARN',
+  groupName: HavenEnv.ScheduleGroup,
+  roleArn: HavenEnv.ScheduleRoleArn,
+  stateMachineArn: HavenEnv.BackupStateMachineArn,
 } as const;

@@ -6,16 +6,11 @@ import { CatalogRateLimiter } from '../../control/api/rate-limit.js';
 import { SfnWorkflowStarter } from '../../control/api/sfn-workflows.js';
 import { AwsSourceChecker } from '../../control/api/services/source-checker.js';
 import { Catalog } from '../../control/catalog/catalog.js';
+import { HavenEnv } from '../../control/env.js';
 import { schedulePort, scheduleOptionsFromEnv, SCHEDULE_ENV, SchedulerSync } from '../../control/schedules/index.js';
 import type { WorkflowDeps } from '../../control/workflows/deps.js';
 import { workflowDeps } from '../shared/deps.js';
-import { MissingSettingError, readSettings } from '../shared/env.js';
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new MissingSettingError(`${name} is not set`);
-  return value;
-}
+import { MissingSettingError, readSettings, required } from '../shared/env.js';
 
 function scheduleOptions(env: NodeJS.ProcessEnv) {
   const options = scheduleOptionsFromEnv(env);
@@ -35,31 +30,24 @@ function lazy(build: () => WorkflowDeps): () => WorkflowDeps {
   };
 }
 
-/**
- * Set to `off` to stop enforcing the seed's per-caller route limits (a local
- * cloud whose tests create more jobs an hour than one admin may); anything
- * else, or unset as deployed, enforces them.
- */
-export const RATE_LIMITS_ENV = 'HAVEN_API_RATE_LIMITS';
-
 /** The API's services on AWS (or the emulator) from settings. */
 export function apiDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
-  const catalogTable = required(env, 'HAVEN_CATALOG_TABLE');
+  const catalogTable = required(env, HavenEnv.CatalogTable);
   return {
     catalog: new Catalog(catalogTable),
     workflows: new SfnWorkflowStarter({
-      backup: required(env, 'HAVEN_BACKUP_STATE_MACHINE_ARN'),
-      restore: required(env, 'HAVEN_RESTORE_STATE_MACHINE_ARN'),
-      verify: required(env, 'HAVEN_VERIFY_STATE_MACHINE_ARN'),
+      backup: required(env, HavenEnv.BackupStateMachineArn),
+      restore: required(env, HavenEnv.RestoreStateMachineArn),
+      verify: required(env, HavenEnv.VerifyStateMachineArn),
     }),
     schedules: schedulePort(new SchedulerSync(scheduleOptions(env))),
     sources: new AwsSourceChecker(),
-    // The vault's settings (HAVEN_VAULT_URI, HAVEN_KMS_KEY_ID…) are read on the first delete or retention dry run.
+    // The vault's settings (HavenEnv.VaultUri, HavenEnv.KmsKeyId…) are read on the first delete or retention dry run.
     backups: backupsPort(lazy(() => workflowDeps(readSettings(env)))),
     now: () => new Date(),
-    version: env.HAVEN_VERSION ?? '0.0.0',
-    // The seed's hourly route limits, per caller, in the catalog table.
-    ...(env[RATE_LIMITS_ENV] === 'off' ? {} : { rateLimiter: new CatalogRateLimiter(catalogTable) }),
+    version: env[HavenEnv.Version] ?? '0.0.0',
+    // The seed's hourly route limits, per caller, in the catalog table; `off` (local cloud tests only) stops them.
+    ...(env[HavenEnv.ApiRateLimits] === 'off' ? {} : { rateLimiter: new CatalogRateLimiter(catalogTable) }),
   };
 }
 

@@ -1,4 +1,5 @@
 /** Environment settings of Haven's functions (set by CDK, or by the local stack). */
+import { HavenEnv } from '../../control/env.js';
 import { ErrorCode, HavenError } from '../../vault/errors.js';
 
 /** A required setting is missing. */
@@ -25,7 +26,15 @@ export interface FunctionSettings {
   scratchBucket?: string;
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
+/**
+ * A variable that must be set.
+ *
+ * @param env - the environment
+ * @param name - the variable
+ * @returns its value
+ * @throws MissingSettingError when it is unset or empty
+ */
+export function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new MissingSettingError(`${name} is not set`);
   return value;
@@ -33,23 +42,25 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 
 /** Reads the settings; throws MissingSettingError naming the first missing one. */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): FunctionSettings {
-  const kmsKeyId = env.HAVEN_KMS_KEY_ID;
-  const keyFile = env.HAVEN_KEY_FILE;
-  if (!kmsKeyId && !keyFile) throw new MissingSettingError('HAVEN_KMS_KEY_ID (or HAVEN_KEY_FILE) is not set');
+  const kmsKeyId = env[HavenEnv.KmsKeyId];
+  const keyFile = env[HavenEnv.KeyFile];
+  if (!kmsKeyId && !keyFile) throw new MissingSettingError(`${HavenEnv.KmsKeyId} (or ${HavenEnv.KeyFile}) is not set`);
+  const notificationTopicArn = env[HavenEnv.NotificationTopicArn];
+  const scratchBucket = env[HavenEnv.ScratchBucket];
   return {
-    catalogTable: required(env, 'HAVEN_CATALOG_TABLE'),
-    vaultUri: required(env, 'HAVEN_VAULT_URI'),
+    catalogTable: required(env, HavenEnv.CatalogTable),
+    vaultUri: required(env, HavenEnv.VaultUri),
     ...(kmsKeyId ? { kmsKeyId } : {}),
     ...(keyFile ? { keyFile } : {}),
-    events: env.HAVEN_EVENTS === 'off' ? 'off' : 'on',
-    ...(env.HAVEN_NOTIFICATION_TOPIC_ARN ? { notificationTopicArn: env.HAVEN_NOTIFICATION_TOPIC_ARN } : {}),
-    ...objectLockMode(env.HAVEN_OBJECT_LOCK_MODE),
-    ...(env.HAVEN_SCRATCH_BUCKET ? { scratchBucket: env.HAVEN_SCRATCH_BUCKET } : {}),
+    events: env[HavenEnv.Events] === 'off' ? 'off' : 'on',
+    ...(notificationTopicArn ? { notificationTopicArn } : {}),
+    ...objectLockMode(env[HavenEnv.ObjectLockMode]),
+    ...(scratchBucket ? { scratchBucket } : {}),
   };
 }
 
 function objectLockMode(value: string | undefined): Pick<FunctionSettings, 'objectLockMode'> {
   if (!value) return {};
-  if (value !== 'GOVERNANCE' && value !== 'COMPLIANCE') throw new MissingSettingError(`HAVEN_OBJECT_LOCK_MODE must be GOVERNANCE or COMPLIANCE, not ${value}`);
+  if (value !== 'GOVERNANCE' && value !== 'COMPLIANCE') throw new MissingSettingError(`${HavenEnv.ObjectLockMode} must be GOVERNANCE or COMPLIANCE, not ${value}`);
   return { objectLockMode: value };
 }

@@ -13,6 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { HavenEnv } from '../../control/env.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { functionEntry } from '../paths.js';
 import { readHavenVersion } from '../version.js';
@@ -21,16 +22,6 @@ import { HavenFunction, type HavenLogLevel } from './haven-function.js';
 import type { HavenScheduler } from './scheduler.js';
 import { DEFAULT_VAULT_PREFIX, type ObjectLockMode, type VaultBucket } from './vault-bucket.js';
 import type { VaultKey } from './vault-key.js';
-import { WorkflowEnv } from './workflow-functions.js';
-
-/** The environment variables the API function reads (see functions/api/deps.ts). */
-export const ApiEnv = {
-  CatalogTable: 'HAVEN_CATALOG_TABLE',
-  BackupStateMachineArn: 'HAVEN_BACKUP_STATE_MACHINE_ARN',
-  RestoreStateMachineArn: 'HAVEN_RESTORE_STATE_MACHINE_ARN',
-  VerifyStateMachineArn: 'HAVEN_VERIFY_STATE_MACHINE_ARN',
-  Version: 'HAVEN_VERSION',
-} as const;
 
 /** The ARN of every execution of a state machine, as CDK's `grantExecution` writes it. */
 function executionsArn(machine: sfn.IStateMachine): string {
@@ -77,15 +68,15 @@ export class ApiFunction extends Construct {
       logLevel: props.logLevel,
       logRetention: props.logRetention,
       environment: {
-        [ApiEnv.CatalogTable]: props.catalog.table.tableName,
-        [ApiEnv.BackupStateMachineArn]: props.backupStateMachine.stateMachineArn,
-        [ApiEnv.RestoreStateMachineArn]: props.restoreStateMachine.stateMachineArn,
-        [ApiEnv.VerifyStateMachineArn]: props.verifyStateMachine.stateMachineArn,
+        [HavenEnv.CatalogTable]: props.catalog.table.tableName,
+        [HavenEnv.BackupStateMachineArn]: props.backupStateMachine.stateMachineArn,
+        [HavenEnv.RestoreStateMachineArn]: props.restoreStateMachine.stateMachineArn,
+        [HavenEnv.VerifyStateMachineArn]: props.verifyStateMachine.stateMachineArn,
         // What functions/shared/deps.ts reads to open the vault (backup delete).
-        [WorkflowEnv.VaultUri]: props.vault.vaultUri(vaultPrefix),
-        [WorkflowEnv.KmsKeyId]: props.vaultKey.key.keyArn,
-        ...(props.objectLockMode ? { [WorkflowEnv.ObjectLockMode]: props.objectLockMode } : {}),
-        [ApiEnv.Version]: readHavenVersion(),
+        [HavenEnv.VaultUri]: props.vault.vaultUri(vaultPrefix),
+        [HavenEnv.KmsKeyId]: props.vaultKey.key.keyArn,
+        ...(props.objectLockMode ? { [HavenEnv.ObjectLockMode]: props.objectLockMode } : {}),
+        [HavenEnv.Version]: readHavenVersion(),
         ...props.scheduler.scheduleEnvironment(),
       },
     });

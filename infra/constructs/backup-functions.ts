@@ -1,16 +1,9 @@
 /**
- * The backup workflow's six Lambda functions (`functions/backup/*.ts`), one
- * per state, each with exactly the access its engine code
- * (`control/workflows/backup/*`, `sources/*`) uses:
- *
- * | step | catalog | vault | sources | events |
- * | --- | --- | --- | --- | --- |
- * | plan | read/write | write, clear staging | DescribeTable, DescribeTimeToLive; ListBucket | yes |
- * | export-partition | read/write | write | Scan; ListBucket, GetObject; source keys: Decrypt | |
- * | commit | | write, clear staging | | |
- * | verify | read | read | | |
- * | finalize | read/write | | | yes |
- * | mark-failed | read/write | read, clear staging | | yes |
+ * The backup workflow's six Lambda functions: one entry file,
+ * `functions/backup/handlers.ts`, one export per state. The step table
+ * below declares each step once (its name, which is its export; its ASL
+ * placeholder; its sizing; and exactly the access its engine code,
+ * `control/workflows/backup/*` and `sources/*`, uses).
  *
  * Plan creates the vault on first use and stages the plan; when it fails it
  * records the failure itself (a scheduled run has no other way to name its
@@ -22,47 +15,22 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+// Types only (erased at runtime): the compiler holds the step table to the entry's exports.
+import type * as BackupHandlers from '../../functions/backup/handlers.js';
 import { functionEntry } from '../paths.js';
 import type { DatabaseAccess } from './database-access.js';
-import { CatalogAccess, VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
+import { CatalogAccess, VaultAccess, WorkflowFunctions, workflowSteps, type StepDeclaration, type SubstitutionKeyOf, type WorkflowResources } from './workflow-functions.js';
 
-/** The backup workflow's steps, named as their entry files under `functions/backup/`. */
-export const BackupStep = {
-  Plan: 'plan',
-  ExportPartition: 'export-partition',
-  Commit: 'commit',
-  Verify: 'verify',
-  Finalize: 'finalize',
-  MarkFailed: 'mark-failed',
-} as const;
-export type BackupStep = (typeof BackupStep)[keyof typeof BackupStep];
-
-/**
- * Every `${Key}` placeholder `statemachines/backup.asl.json` uses. The state
- * machine refuses an ASL file using any other, or missing one.
- */
-export const BACKUP_SUBSTITUTION_KEYS = [
-  'PlanFunctionArn',
-  'ExportPartitionFunctionArn',
-  'CommitFunctionArn',
-  'VerifyFunctionArn',
-  'FinalizeFunctionArn',
-  'MarkFailedFunctionArn',
-] as const;
-export type BackupSubstitutionKey = (typeof BACKUP_SUBSTITUTION_KEYS)[number];
-
-/** How each backup step's function is built and what it may do. */
-export type BackupStepSpec = WorkflowStepSpec<BackupSubstitutionKey>;
+/** The one entry file of every backup function. */
+export const BACKUP_ENTRY: string = functionEntry('backup', 'handlers');
 
 const FULL_STEP = { memorySize: 1024, timeout: Duration.minutes(15) } as const;
 const SHORT_STEP = { memorySize: 256, timeout: Duration.minutes(1) } as const;
 
-/** Every step's spec, in workflow order. */
-export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
+/** The backup workflow's steps, in workflow order: each named as the export of `functions/backup/handlers.ts` it runs. */
+const BACKUP_STEPS = {
   plan: {
-    id: 'Plan',
     substitution: 'PlanFunctionArn',
-    entry: functionEntry('backup', 'plan'),
     database: true,
     description: 'Haven backup: plan (job lease, backup type, partitions)',
     ...FULL_STEP,
@@ -72,11 +40,9 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     events: true,
     data: { tableActions: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'], bucketActions: ['s3:ListBucket'] },
   },
-  'export-partition': {
-    id: 'ExportPartition',
+  exportPartition: {
     substitution: 'ExportPartitionFunctionArn',
     rerunnable: 'A second export writes its own packs and the same manifest; either commits a complete partition.',
-    entry: functionEntry('backup', 'export-partition'),
     database: true,
     description: 'Haven backup: export one partition into packs',
     memorySize: 2048,
@@ -87,9 +53,7 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     data: { tableActions: ['dynamodb:Scan'], tableIndexes: true, bucketActions: ['s3:ListBucket'], objectActions: ['s3:GetObject'], keyActions: ['kms:Decrypt'] },
   },
   commit: {
-    id: 'Commit',
     substitution: 'CommitFunctionArn',
-    entry: functionEntry('backup', 'commit'),
     database: true,
     description: 'Haven backup: commit the snapshot',
     ...FULL_STEP,
@@ -99,10 +63,8 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     events: false,
   },
   verify: {
-    id: 'Verify',
     substitution: 'VerifyFunctionArn',
     rerunnable: 'Reads only.',
-    entry: functionEntry('backup', 'verify'),
     description: 'Haven backup: verify the snapshot\'s packs',
     ...FULL_STEP,
     catalog: CatalogAccess.Read,
@@ -110,20 +72,16 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     events: false,
   },
   finalize: {
-    id: 'Finalize',
     substitution: 'FinalizeFunctionArn',
-    entry: functionEntry('backup', 'finalize'),
     description: 'Haven backup: finalize (record, lease, outcome event)',
     ...SHORT_STEP,
     catalog: CatalogAccess.ReadWrite,
     vault: VaultAccess.None,
     events: true,
   },
-  'mark-failed': {
-    id: 'MarkFailed',
+  markFailed: {
     substitution: 'MarkFailedFunctionArn',
     rerunnable: 'The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.',
-    entry: functionEntry('backup', 'mark-failed'),
     database: true,
     description: 'Haven backup: mark the backup failed',
     ...SHORT_STEP,
@@ -132,7 +90,15 @@ export const BACKUP_STEP_SPECS: Readonly<Record<BackupStep, BackupStepSpec>> = {
     clearsStaging: true,
     events: true,
   },
-};
+} as const satisfies Record<keyof typeof BackupHandlers, StepDeclaration>;
+
+/** A backup step's name (the export it runs). */
+export type BackupStep = keyof typeof BACKUP_STEPS;
+/** Every `${Key}` placeholder `statemachines/backup.asl.json` uses. */
+export type BackupSubstitutionKey = SubstitutionKeyOf<typeof BACKUP_STEPS>;
+
+/** Every step's spec, in workflow order. */
+export const BACKUP_STEP_SPECS = workflowSteps(BACKUP_ENTRY, BACKUP_STEPS);
 
 /** Props of {@link BackupFunctions}. */
 export interface BackupFunctionsProps extends WorkflowResources {

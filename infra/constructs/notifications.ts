@@ -3,7 +3,7 @@
  * (rotated), publishable over TLS only, with the e-mail and HTTPS
  * subscriptions the deployment lists. The functions that publish outcome
  * events get `sns:Publish` (and the key use SNS needs) and the topic's ARN
- * in `HAVEN_NOTIFICATION_TOPIC_ARN`; CloudWatch alarms may publish to it
+ * in {@link HavenEnv.NotificationTopicArn}; CloudWatch alarms may publish to it
  * (key and topic policy allow `cloudwatch.amazonaws.com` from this account).
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -12,15 +12,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { HavenEnv } from '../../control/env.js';
 import { InvalidPropsError } from '../errors.js';
 import { KeyService, viaService } from '../via-service.js';
 import type { HavenFunction } from './haven-function.js';
 
 /** What a publisher needs on the topic's key (SNS encrypts each message with a data key). */
 export const NOTIFICATION_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
-
-/** The variable the functions read the topic's ARN from (see `functions/shared/env.ts`). */
-export const NOTIFICATION_TOPIC_ENV = 'HAVEN_NOTIFICATION_TOPIC_ARN';
 
 /** Props of {@link HavenNotifications}. */
 export interface HavenNotificationsProps {
@@ -100,6 +98,6 @@ export class HavenNotifications extends Construct {
   attach(fn: HavenFunction): void {
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
     fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...NOTIFICATION_KEY_ACTIONS], resources: [this.key.keyArn], conditions: viaService(this, [KeyService.SNS]) }));
-    fn.function.addEnvironment(NOTIFICATION_TOPIC_ENV, this.topic.topicArn);
+    fn.function.addEnvironment(HavenEnv.NotificationTopicArn, this.topic.topicArn);
   }
 }

@@ -1,16 +1,11 @@
 /**
  * The prune workflow's four Lambda functions: one entry file,
- * `functions/prune/handlers.ts`, one named export per state. They are the
- * only functions that may delete packs, index objects and snapshots
- * (`s3:DeleteObject` on the whole vault prefix; backup and restore steps may
- * delete only under `staging/`):
- *
- * | step | catalog | vault (prefix, key) | events |
- * | --- | --- | --- | --- |
- * | list-jobs | read/write (opens the run's record) | | |
- * | apply-retention | read/write (annotates backups) | prune (+ Object Lock dates) | yes |
- * | prune | read/write (completes the run's record) | prune (+ Object Lock dates) | yes |
- * | mark-failed | read/write (fails the run's record) | | yes |
+ * `functions/prune/handlers.ts`, one export per state. They are the only
+ * functions that may delete packs, index objects and snapshots
+ * (`s3:DeleteObject` on the whole vault prefix, {@link VaultAccess.Prune});
+ * backup and restore steps may delete only under `staging/`. The step
+ * table below declares each step once (its name, which is its export; its
+ * ASL placeholder; its sizing; and its access).
  *
  * Apply-retention deletes forgotten snapshots and extends kept snapshots'
  * Object Lock dates; prune deletes and writes packs and index objects,
@@ -20,45 +15,20 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-// Types only (erased at runtime): the compiler checks each handler name is an export of the entry.
+// Types only (erased at runtime): the compiler holds the step table to the entry's exports.
 import type * as PruneHandlers from '../../functions/prune/handlers.js';
 import { functionEntry } from '../paths.js';
 import type { ObjectLockMode } from './vault-bucket.js';
-import { CatalogAccess, VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
-
-/** The prune workflow's steps. */
-export const PruneStep = {
-  ListJobs: 'list-jobs',
-  ApplyRetention: 'apply-retention',
-  Prune: 'prune',
-  MarkFailed: 'mark-failed',
-} as const;
-export type PruneStep = (typeof PruneStep)[keyof typeof PruneStep];
-
-/**
- * Every `${Key}` placeholder `statemachines/prune.asl.json` uses. The state
- * machine refuses an ASL file using any other, or missing one.
- */
-export const PRUNE_SUBSTITUTION_KEYS = ['PruneListJobsFunctionArn', 'PruneApplyRetentionFunctionArn', 'PruneFunctionArn', 'PruneMarkFailedFunctionArn'] as const;
-export type PruneSubstitutionKey = (typeof PRUNE_SUBSTITUTION_KEYS)[number];
-
-/** The named exports of `functions/prune/handlers.ts`. */
-export type PruneHandler = keyof typeof PruneHandlers;
-
-/** How each prune step's function is built and what it may do: the handler is one of the entry's exports. */
-export type PruneStepSpec = WorkflowStepSpec<PruneSubstitutionKey> & { readonly handler: PruneHandler };
+import { CatalogAccess, VaultAccess, WorkflowFunctions, workflowSteps, type StepDeclaration, type SubstitutionKeyOf, type WorkflowResources } from './workflow-functions.js';
 
 /** The one entry file of every prune function. */
 export const PRUNE_ENTRY: string = functionEntry('prune', 'handlers');
 
-/** Every step's spec, in workflow order. */
-export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
-  'list-jobs': {
-    id: 'ListJobs',
+/** The prune workflow's steps, in workflow order: each named as the export of `functions/prune/handlers.ts` it runs. */
+const PRUNE_STEPS = {
+  listJobs: {
     substitution: 'PruneListJobsFunctionArn',
     rerunnable: 'Creates the run\'s record only if absent (a second attempt finds the first\'s); otherwise reads.',
-    entry: PRUNE_ENTRY,
-    handler: 'listJobs',
     description: 'Haven prune: open the run\'s record, list jobs and settle the run\'s settings',
     memorySize: 256,
     timeout: Duration.minutes(5),
@@ -66,11 +36,8 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
     vault: VaultAccess.None,
     events: false,
   },
-  'apply-retention': {
-    id: 'ApplyRetention',
+  applyRetention: {
     substitution: 'PruneApplyRetentionFunctionArn',
-    entry: PRUNE_ENTRY,
-    handler: 'applyRetention',
     description: 'Haven prune: apply one job\'s retention policy (forget)',
     memorySize: 512,
     timeout: Duration.minutes(15),
@@ -79,10 +46,7 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
     events: true,
   },
   prune: {
-    id: 'Prune',
     substitution: 'PruneFunctionArn',
-    entry: PRUNE_ENTRY,
-    handler: 'prune',
     description: 'Haven prune: delete unreferenced packs, repack, rewrite index objects',
     memorySize: 3008,
     timeout: Duration.minutes(15),
@@ -90,12 +54,9 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
     vault: VaultAccess.Prune,
     events: true,
   },
-  'mark-failed': {
-    id: 'MarkFailed',
+  markFailed: {
     substitution: 'PruneMarkFailedFunctionArn',
     rerunnable: 'The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.',
-    entry: PRUNE_ENTRY,
-    handler: 'markFailed',
     description: 'Haven prune: record the run failed (Prune Failed)',
     memorySize: 256,
     timeout: Duration.minutes(1),
@@ -103,7 +64,18 @@ export const PRUNE_STEP_SPECS: Readonly<Record<PruneStep, PruneStepSpec>> = {
     vault: VaultAccess.None,
     events: true,
   },
-};
+} as const satisfies Record<keyof typeof PruneHandlers, StepDeclaration>;
+
+/** A prune step's name (the export it runs). */
+export type PruneStep = keyof typeof PRUNE_STEPS;
+/**
+ * Every `${Key}` placeholder `statemachines/prune.asl.json` uses. The state
+ * machine refuses an ASL file using any other, or missing one.
+ */
+export type PruneSubstitutionKey = SubstitutionKeyOf<typeof PRUNE_STEPS>;
+
+/** Every step's spec, in workflow order. */
+export const PRUNE_STEP_SPECS = workflowSteps(PRUNE_ENTRY, PRUNE_STEPS);
 
 /** Props of {@link PruneFunctions}. */
 export interface PruneFunctionsProps extends WorkflowResources {

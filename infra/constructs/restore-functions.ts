@@ -1,15 +1,9 @@
 /**
  * The restore workflow's six Lambda functions: one entry file,
- * `functions/restore/handlers.ts`, one named export per state. Each step gets
- * exactly the access its engine code uses (`control/workflows/restore/*`):
- *
- * | step | catalog | vault | restore targets | events |
- * | --- | --- | --- | --- | --- |
- * | plan | read/write | write (stages the plan) | DescribeTable, CreateTable, UpdateTimeToLive, Scan; ListBucket; target keys: Decrypt | |
- * | safety-backup | read/write | write | DescribeTable, DescribeTimeToLive, Scan; ListBucket, GetObject; target keys: Decrypt | |
- * | restore-partition | | read | DescribeTable, BatchWriteItem, PutItem; ListBucket, GetObject, PutObject, AbortMultipartUpload; target keys: Decrypt, GenerateDataKey | |
- * | validate | | read | | |
- * | finalize, mark-failed | read/write | read, clear staging | | yes |
+ * `functions/restore/handlers.ts`, one export per state. The step table
+ * below declares each step once (its name, which is its export; its ASL
+ * placeholder; its sizing; and exactly the access its engine code,
+ * `control/workflows/restore/*`, uses).
  *
  * Plan reads the snapshot, stages the restore's plan (destination, key
  * selection, partition list) and prepares the target: finds or creates the
@@ -28,55 +22,21 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-// Types only (erased at runtime): the compiler checks each handler name is an export of the entry.
+// Types only (erased at runtime): the compiler holds the step table to the entry's exports.
 import type * as RestoreHandlers from '../../functions/restore/handlers.js';
 import { functionEntry } from '../paths.js';
 import type { DatabaseAccess } from './database-access.js';
-import { CatalogAccess, VaultAccess, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
-
-/** The restore workflow's steps. */
-export const RestoreStep = {
-  Plan: 'plan',
-  SafetyBackup: 'safety-backup',
-  RestorePartition: 'restore-partition',
-  Validate: 'validate',
-  Finalize: 'finalize',
-  MarkFailed: 'mark-failed',
-} as const;
-export type RestoreStep = (typeof RestoreStep)[keyof typeof RestoreStep];
-
-/**
- * Every `${Key}` placeholder `statemachines/restore.asl.json` uses. The state
- * machine refuses an ASL file using any other, or missing one.
- */
-export const RESTORE_SUBSTITUTION_KEYS = [
-  'RestorePlanFunctionArn',
-  'SafetyBackupFunctionArn',
-  'RestorePartitionFunctionArn',
-  'RestoreValidateFunctionArn',
-  'RestoreFinalizeFunctionArn',
-  'RestoreMarkFailedFunctionArn',
-] as const;
-export type RestoreSubstitutionKey = (typeof RESTORE_SUBSTITUTION_KEYS)[number];
-
-/** The named exports of `functions/restore/handlers.ts`. */
-export type RestoreHandler = keyof typeof RestoreHandlers;
-
-/** How each restore step's function is built and what it may do: the handler is one of the entry's exports. */
-export type RestoreStepSpec = WorkflowStepSpec<RestoreSubstitutionKey> & { readonly handler: RestoreHandler };
+import { CatalogAccess, VaultAccess, WorkflowFunctions, workflowSteps, type StepDeclaration, type SubstitutionKeyOf, type WorkflowResources } from './workflow-functions.js';
 
 /** The one entry file of every restore function. */
 export const RESTORE_ENTRY: string = functionEntry('restore', 'handlers');
 
 const SHORT_STEP = { memorySize: 256, timeout: Duration.minutes(1) } as const;
 
-/** Every step's spec, in workflow order. */
-export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> = {
+/** The restore workflow's steps, in workflow order: each named as the export of `functions/restore/handlers.ts` it runs. */
+const RESTORE_STEPS = {
   plan: {
-    id: 'Plan',
     substitution: 'RestorePlanFunctionArn',
-    entry: RESTORE_ENTRY,
-    handler: 'plan',
     database: true,
     description: 'Haven restore: plan (backup, snapshot, target, conflict policy)',
     memorySize: 1024,
@@ -90,11 +50,8 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
       keyActions: ['kms:Decrypt'],
     },
   },
-  'safety-backup': {
-    id: 'SafetyBackup',
+  safetyBackup: {
     substitution: 'SafetyBackupFunctionArn',
-    entry: RESTORE_ENTRY,
-    handler: 'safetyBackup',
     database: true,
     description: 'Haven restore: back up the target before overwriting it',
     memorySize: 2048,
@@ -109,11 +66,8 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
       keyActions: ['kms:Decrypt'],
     },
   },
-  'restore-partition': {
-    id: 'RestorePartition',
+  restorePartition: {
     substitution: 'RestorePartitionFunctionArn',
-    entry: RESTORE_ENTRY,
-    handler: 'restorePartition',
     database: true,
     description: 'Haven restore: restore one partition into the target',
     memorySize: 2048,
@@ -129,10 +83,7 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     },
   },
   validate: {
-    id: 'Validate',
     substitution: 'RestoreValidateFunctionArn',
-    entry: RESTORE_ENTRY,
-    handler: 'validate',
     database: true,
     description: 'Haven restore: validate record counts and sizes, then finish the target (constraints, indexes)',
     // Reads the snapshot's source description; a database target then builds its indexes and constraints.
@@ -143,10 +94,7 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     events: false,
   },
   finalize: {
-    id: 'Finalize',
     substitution: 'RestoreFinalizeFunctionArn',
-    entry: RESTORE_ENTRY,
-    handler: 'finalize',
     description: 'Haven restore: finalize (record, outcome event)',
     ...SHORT_STEP,
     catalog: CatalogAccess.ReadWrite,
@@ -154,12 +102,9 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     clearsStaging: true,
     events: true,
   },
-  'mark-failed': {
-    id: 'MarkFailed',
+  markFailed: {
     substitution: 'RestoreMarkFailedFunctionArn',
     rerunnable: 'The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.',
-    entry: RESTORE_ENTRY,
-    handler: 'markFailed',
     description: 'Haven restore: mark the restore failed',
     ...SHORT_STEP,
     catalog: CatalogAccess.ReadWrite,
@@ -167,7 +112,18 @@ export const RESTORE_STEP_SPECS: Readonly<Record<RestoreStep, RestoreStepSpec>> 
     clearsStaging: true,
     events: true,
   },
-};
+} as const satisfies Record<keyof typeof RestoreHandlers, StepDeclaration>;
+
+/** A restore step's name (the export it runs). */
+export type RestoreStep = keyof typeof RESTORE_STEPS;
+/**
+ * Every `${Key}` placeholder `statemachines/restore.asl.json` uses. The state
+ * machine refuses an ASL file using any other, or missing one.
+ */
+export type RestoreSubstitutionKey = SubstitutionKeyOf<typeof RESTORE_STEPS>;
+
+/** Every step's spec, in workflow order. */
+export const RESTORE_STEP_SPECS = workflowSteps(RESTORE_ENTRY, RESTORE_STEPS);
 
 /** Props of {@link RestoreFunctions}. */
 export interface RestoreFunctionsProps extends WorkflowResources {

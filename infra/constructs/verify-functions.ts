@@ -1,24 +1,17 @@
 /**
  * The verify workflow's eight Lambda functions: one entry file,
- * `functions/verify/handlers.ts`, one named export per state. Each step gets
- * exactly the access its engine code uses (`control/workflows/verify/*`,
- * `control/verification/*`, and the restore target and backup source it
- * restores into and reads back):
- *
- * | step | catalog | vault | scratch (`haven-verify-*`) | events |
- * | --- | --- | --- | --- | --- |
- * | plan | read/write | write (stages the pack list) | | |
- * | check-packs | | write (stages problems); ListBucketVersions under `vault/data/` | | |
- * | prepare-scratch | read/write | write (stages the test restore's plan) | tables: DescribeTable, CreateTable, UpdateTimeToLive, Scan; ListBucket | |
- * | restore-partition | | read | tables: DescribeTable, BatchWriteItem, PutItem; objects: PutObject, AbortMultipartUpload; ListBucket; vault key: GenerateDataKey through S3 | |
- * | compare | | read | tables: DescribeTable, Scan; objects: GetObject; ListBucket (the vault read grant's kms:Decrypt reads them back) | |
- * | cleanup-scratch | | | tables: DeleteTable; objects: DeleteObject, DeleteObjectVersion; ListBucket; ListBucketVersions under `haven-verify-` | |
- * | finalize, mark-failed | read/write | read, clear staging | | yes |
+ * `functions/verify/handlers.ts`, one export per state. The step table
+ * below declares each step once (its name, which is its export; its ASL
+ * placeholder; its sizing; and exactly the access its engine code uses:
+ * `control/workflows/verify/*`, `control/verification/*`, and the restore
+ * target and backup source it restores into and reads back), scratch
+ * targets included. Check-packs also lists the versions of the packs under
+ * `vault/data/` (a pack overwritten is a problem).
  *
  * Scratch targets are DynamoDB tables named `haven-verify-<verification
  * id>` in the stack's account and region, and keys under `haven-verify-`
  * in the scratch bucket; nothing else may be created or deleted. The
- * scratch bucket is this construct's own (`HAVEN_SCRATCH_BUCKET` names it
+ * scratch bucket is this construct's own ({@link HavenEnv.ScratchBucket} names it
  * to every verify function): SSE-KMS with the vault key (writing scratch
  * objects needs `kms:GenerateDataKey`, reading them back `kms:Decrypt`,
  * both only through S3), with neither versioning nor Object Lock, so
@@ -32,65 +25,15 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-// Types only (erased at runtime): the compiler checks each handler name is an export of the entry.
+// Types only (erased at runtime): the compiler holds the step table to the entry's exports.
 import type * as VerifyHandlers from '../../functions/verify/handlers.js';
+import { HavenEnv } from '../../control/env.js';
 import { SCRATCH_PREFIX } from '../../control/verification/scratch.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { KeyService, viaService } from '../via-service.js';
 import { functionEntry } from '../paths.js';
 import { DEFAULT_VAULT_PREFIX } from './vault-bucket.js';
-import { CatalogAccess, VaultAccess, WorkflowEnv, WorkflowFunctions, type WorkflowResources, type WorkflowStepSpec } from './workflow-functions.js';
-
-/** The verify workflow's steps. */
-export const VerifyStep = {
-  Plan: 'plan',
-  CheckPacks: 'check-packs',
-  PrepareScratch: 'prepare-scratch',
-  RestorePartition: 'restore-partition',
-  Compare: 'compare',
-  CleanupScratch: 'cleanup-scratch',
-  Finalize: 'finalize',
-  MarkFailed: 'mark-failed',
-} as const;
-export type VerifyStep = (typeof VerifyStep)[keyof typeof VerifyStep];
-
-/** Every `${Key}` placeholder `statemachines/verify.asl.json` uses. */
-export const VERIFY_SUBSTITUTION_KEYS = [
-  'VerifyPlanFunctionArn',
-  'VerifyCheckPacksFunctionArn',
-  'VerifyPrepareScratchFunctionArn',
-  'VerifyRestorePartitionFunctionArn',
-  'VerifyCompareFunctionArn',
-  'VerifyCleanupScratchFunctionArn',
-  'VerifyFinalizeFunctionArn',
-  'VerifyMarkFailedFunctionArn',
-] as const;
-export type VerifySubstitutionKey = (typeof VERIFY_SUBSTITUTION_KEYS)[number];
-
-/** The named exports of `functions/verify/handlers.ts`. */
-export type VerifyHandler = keyof typeof VerifyHandlers;
-
-/** How each verify step's function is built: the handler is one of the entry's exports. */
-export type VerifyStepSpec = WorkflowStepSpec<VerifySubstitutionKey> & { readonly handler: VerifyHandler };
-
-/** The one entry file of every verify function. */
-export const VERIFY_ENTRY: string = functionEntry('verify', 'handlers');
-
-
-const LONG = { memorySize: 2048, timeout: Duration.minutes(15) } as const;
-const SHORT = { memorySize: 512, timeout: Duration.minutes(5) } as const;
-
-/** Every step's spec, in workflow order. */
-export const VERIFY_STEP_SPECS: Readonly<Record<VerifyStep, VerifyStepSpec>> = {
-  plan: { id: 'Plan', substitution: 'VerifyPlanFunctionArn', entry: VERIFY_ENTRY, handler: 'plan', description: 'Haven verify: plan (backups, referenced packs, sample, batches)', memorySize: 1024, timeout: Duration.minutes(15), catalog: CatalogAccess.ReadWrite, vault: VaultAccess.Write, events: false },
-  'check-packs': { id: 'CheckPacks', substitution: 'VerifyCheckPacksFunctionArn', entry: VERIFY_ENTRY, handler: 'checkPacks', description: 'Haven verify: check one batch of packs', ...LONG, catalog: CatalogAccess.None, vault: VaultAccess.Write, events: false, rerunnable: 'Reads, and stages its batch\'s problems under the batch\'s own name.' },
-  'prepare-scratch': { id: 'PrepareScratch', substitution: 'VerifyPrepareScratchFunctionArn', entry: VERIFY_ENTRY, handler: 'prepareScratch', description: 'Haven verify: create the test restore scratch target', ...SHORT, timeout: Duration.minutes(15), catalog: CatalogAccess.ReadWrite, vault: VaultAccess.Write, events: false },
-  'restore-partition': { id: 'RestorePartition', substitution: 'VerifyRestorePartitionFunctionArn', entry: VERIFY_ENTRY, handler: 'restorePartition', description: 'Haven verify: restore one partition into scratch', ...LONG, catalog: CatalogAccess.None, vault: VaultAccess.Read, events: false, rerunnable: 'Scratch targets are DynamoDB or S3, whose writes are idempotent.' },
-  compare: { id: 'Compare', substitution: 'VerifyCompareFunctionArn', entry: VERIFY_ENTRY, handler: 'compare', description: 'Haven verify: compare the scratch target with the backup', ...LONG, catalog: CatalogAccess.None, vault: VaultAccess.Read, events: false, rerunnable: 'Reads only.' },
-  'cleanup-scratch': { id: 'CleanupScratch', substitution: 'VerifyCleanupScratchFunctionArn', entry: VERIFY_ENTRY, handler: 'cleanupScratch', description: 'Haven verify: remove the scratch target', ...SHORT, catalog: CatalogAccess.None, vault: VaultAccess.None, events: false, rerunnable: 'Deletes what is there; deleting twice is deleting once.' },
-  finalize: { id: 'Finalize', substitution: 'VerifyFinalizeFunctionArn', entry: VERIFY_ENTRY, handler: 'finalize', description: 'Haven verify: record the outcome, mark damaged backups, notify', ...LONG, catalog: CatalogAccess.ReadWrite, vault: VaultAccess.Read, clearsStaging: true, events: true },
-  'mark-failed': { id: 'MarkFailed', substitution: 'VerifyMarkFailedFunctionArn', entry: VERIFY_ENTRY, handler: 'markFailed', description: 'Haven verify: mark the verification failed', ...SHORT, catalog: CatalogAccess.ReadWrite, vault: VaultAccess.Read, clearsStaging: true, events: true, rerunnable: 'The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.' },
-};
+import { CatalogAccess, VaultAccess, WorkflowFunctions, workflowSteps, type StepDeclaration, type SubstitutionKeyOf, type WorkflowResources } from './workflow-functions.js';
 
 /** What a step may do to scratch targets. */
 export interface ScratchAccess {
@@ -100,37 +43,134 @@ export interface ScratchAccess {
   readonly objects: readonly string[];
   /** `s3:ListBucket` on the scratch bucket, unconditioned (HeadBucket sends no prefix). */
   readonly listBucket: boolean;
+  /** `s3:ListBucketVersions` on the `haven-verify-` prefix (a bucket without versioning lists one version per key). */
+  readonly listVersions: boolean;
   /** Vault key actions through S3 (scratch objects are SSE-KMS with it). */
   readonly keyActions: readonly string[];
 }
 
-const NO_SCRATCH: ScratchAccess = { table: [], objects: [], listBucket: false, keyActions: [] };
+/** A verify step's declaration: what every step declares, and what it may do to scratch targets. */
+export interface VerifyStepDeclaration extends StepDeclaration {
+  readonly scratch: ScratchAccess;
+}
+
+const NO_SCRATCH = { table: [], objects: [], listBucket: false, listVersions: false, keyActions: [] } as const satisfies ScratchAccess;
+
+/** The one entry file of every verify function. */
+export const VERIFY_ENTRY: string = functionEntry('verify', 'handlers');
+
+const LONG = { memorySize: 2048, timeout: Duration.minutes(15) } as const;
+const SHORT = { memorySize: 512, timeout: Duration.minutes(5) } as const;
 
 /**
- * What each step may do to scratch targets. S3 scratch prefixes live in the
+ * The verify workflow's steps, in workflow order: each named as the export
+ * of `functions/verify/handlers.ts` it runs. S3 scratch prefixes live in the
  * scratch bucket (its own, without Object Lock or versioning, so cleanup
- * deletes for good); its objects are SSE-KMS under the vault key, so
- * writing them needs `kms:GenerateDataKey` and reading them back
- * `kms:Decrypt`, through S3 only.
+ * deletes for good); its objects are SSE-KMS under the vault key, so writing
+ * them needs `kms:GenerateDataKey` and reading them back `kms:Decrypt`
+ * (which the vault read grant brings), through S3 only.
  */
-export const SCRATCH_ACCESS: Readonly<Record<VerifyStep, ScratchAccess>> = {
-  plan: NO_SCRATCH,
-  'check-packs': NO_SCRATCH,
-  // Heads the scratch bucket (and lists the prefix) to check an S3 scratch target is empty.
-  'prepare-scratch': { ...NO_SCRATCH, table: ['dynamodb:DescribeTable', 'dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:Scan'], listBucket: true },
-  'restore-partition': {
-    table: ['dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
-    objects: ['s3:PutObject', 's3:AbortMultipartUpload'],
-    listBucket: true,
-    keyActions: ['kms:GenerateDataKey'],
+const VERIFY_STEPS = {
+  plan: {
+    substitution: 'VerifyPlanFunctionArn',
+    description: 'Haven verify: plan (backups, referenced packs, sample, batches)',
+    memorySize: 1024,
+    timeout: Duration.minutes(15),
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Write,
+    events: false,
+    scratch: NO_SCRATCH,
   },
-  // kms:Decrypt on the vault key comes with the vault read grant.
-  compare: { table: ['dynamodb:DescribeTable', 'dynamodb:Scan'], objects: ['s3:GetObject'], listBucket: true, keyActions: [] },
-  // ListObjectVersions is authorized as s3:ListBucketVersions; a bucket without versioning lists one version per key.
-  'cleanup-scratch': { ...NO_SCRATCH, table: ['dynamodb:DeleteTable'], objects: ['s3:DeleteObject', 's3:DeleteObjectVersion'], listBucket: true },
-  finalize: NO_SCRATCH,
-  'mark-failed': NO_SCRATCH,
-};
+  checkPacks: {
+    substitution: 'VerifyCheckPacksFunctionArn',
+    description: 'Haven verify: check one batch of packs',
+    ...LONG,
+    catalog: CatalogAccess.None,
+    // Stages its batch's problems.
+    vault: VaultAccess.Write,
+    events: false,
+    rerunnable: 'Reads, and stages its batch\'s problems under the batch\'s own name.',
+    scratch: NO_SCRATCH,
+  },
+  prepareScratch: {
+    substitution: 'VerifyPrepareScratchFunctionArn',
+    description: 'Haven verify: create the test restore scratch target',
+    ...SHORT,
+    timeout: Duration.minutes(15),
+    catalog: CatalogAccess.ReadWrite,
+    // Stages the test restore's plan.
+    vault: VaultAccess.Write,
+    events: false,
+    // Heads the scratch bucket (and lists the prefix) to check an S3 scratch target is empty.
+    scratch: { ...NO_SCRATCH, table: ['dynamodb:DescribeTable', 'dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:Scan'], listBucket: true },
+  },
+  restorePartition: {
+    substitution: 'VerifyRestorePartitionFunctionArn',
+    description: 'Haven verify: restore one partition into scratch',
+    ...LONG,
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.Read,
+    events: false,
+    rerunnable: 'Scratch targets are DynamoDB or S3, whose writes are idempotent.',
+    scratch: {
+      ...NO_SCRATCH,
+      table: ['dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+      objects: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      listBucket: true,
+      keyActions: ['kms:GenerateDataKey'],
+    },
+  },
+  compare: {
+    substitution: 'VerifyCompareFunctionArn',
+    description: 'Haven verify: compare the scratch target with the backup',
+    ...LONG,
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.Read,
+    events: false,
+    rerunnable: 'Reads only.',
+    scratch: { ...NO_SCRATCH, table: ['dynamodb:DescribeTable', 'dynamodb:Scan'], objects: ['s3:GetObject'], listBucket: true },
+  },
+  cleanupScratch: {
+    substitution: 'VerifyCleanupScratchFunctionArn',
+    description: 'Haven verify: remove the scratch target',
+    ...SHORT,
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.None,
+    events: false,
+    rerunnable: 'Deletes what is there; deleting twice is deleting once.',
+    // ListObjectVersions is authorized as s3:ListBucketVersions.
+    scratch: { ...NO_SCRATCH, table: ['dynamodb:DeleteTable'], objects: ['s3:DeleteObject', 's3:DeleteObjectVersion'], listBucket: true, listVersions: true },
+  },
+  finalize: {
+    substitution: 'VerifyFinalizeFunctionArn',
+    description: 'Haven verify: record the outcome, mark damaged backups, notify',
+    ...LONG,
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Read,
+    clearsStaging: true,
+    events: true,
+    scratch: NO_SCRATCH,
+  },
+  markFailed: {
+    substitution: 'VerifyMarkFailedFunctionArn',
+    description: 'Haven verify: mark the verification failed',
+    ...SHORT,
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Read,
+    clearsStaging: true,
+    events: true,
+    rerunnable: 'The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.',
+    scratch: NO_SCRATCH,
+  },
+} as const satisfies Record<keyof typeof VerifyHandlers, VerifyStepDeclaration>;
+
+/** A verify step's name (the export it runs). */
+export type VerifyStep = keyof typeof VERIFY_STEPS;
+/** Every `${Key}` placeholder `statemachines/verify.asl.json` uses. */
+export type VerifySubstitutionKey = SubstitutionKeyOf<typeof VERIFY_STEPS>;
+
+/** Every step's spec, in workflow order. */
+export const VERIFY_STEP_SPECS = workflowSteps(VERIFY_ENTRY, VERIFY_STEPS);
 
 /** Props of {@link VerifyFunctions}. */
 export type VerifyFunctionsProps = WorkflowResources;
@@ -174,8 +214,8 @@ export class VerifyFunctions extends WorkflowFunctions<VerifyStep, VerifySubstit
     this.scratchTableArn = Stack.of(this).formatArn({ service: 'dynamodb', resource: 'table', resourceName: `${SCRATCH_PREFIX}*` });
     this.scratchObjectsArn = this.scratchBucket.arnForObjects(`${SCRATCH_PREFIX}*`);
 
-    for (const step of Object.values(VerifyStep)) {
-      const access = SCRATCH_ACCESS[step];
+    for (const step of Object.keys(VERIFY_STEP_SPECS) as VerifyStep[]) {
+      const access: ScratchAccess = VERIFY_STEP_SPECS[step].scratch;
       const role = this.functions[step].role;
       const wildcards: string[] = [];
       if (access.table.length > 0) {
@@ -192,14 +232,14 @@ export class VerifyFunctions extends WorkflowFunctions<VerifyStep, VerifySubstit
       if (access.keyActions.length > 0) {
         role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...access.keyActions], resources: [props.vaultKey.key.keyArn], conditions: viaService(this, [KeyService.S3]) }));
       }
-      if (step === VerifyStep.CleanupScratch) {
+      if (access.listVersions) {
         role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [this.scratchBucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${SCRATCH_PREFIX}*`] } } }));
       }
-      this.functions[step].function.addEnvironment(WorkflowEnv.ScratchBucket, this.scratchBucket.bucketName);
+      this.functions[step].function.addEnvironment(HavenEnv.ScratchBucket, this.scratchBucket.bucketName);
       acknowledgeWildcardResources(role, wildcards, `Scoped wildcard: scratch tables and keys named ${SCRATCH_PREFIX}<verification id>, created and removed by test restores.`);
     }
     // Quick checks list a pack's versions to see it was never overwritten.
-    this.functions['check-packs'].role.addToPrincipalPolicy(
+    this.functions.checkPacks.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${vaultPrefix}/data/*`] } } }),
     );
   }

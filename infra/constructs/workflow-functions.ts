@@ -23,6 +23,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { HavenEnv } from '../../control/env.js';
 import { InvalidPropsError } from '../errors.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { SourceKind, sourceArnsProblem } from '../source-arns.js';
@@ -58,16 +59,15 @@ export interface DataAccess {
   readonly keyActions?: readonly string[];
 }
 
-/** How one step's function is built and what it may do. */
-export interface WorkflowStepSpec<K extends string> {
-  /** The construct id. */
-  readonly id: string;
-  /** The ASL placeholder its ARN fills. */
+/**
+ * What a workflow declares about one step, once: the ASL placeholder its
+ * function's ARN fills, its sizing and what it may touch. Its name is its
+ * key in the workflow's step table, which is also the name of the export
+ * of the workflow's entry file it runs; see {@link workflowSteps}.
+ */
+export interface StepDeclaration<K extends string = string> {
+  /** The ASL placeholder its ARN fills (`${Key}` in the workflow's `statemachines/*.asl.json`). */
   readonly substitution: K;
-  /** Absolute path of the TypeScript entry file. */
-  readonly entry: string;
-  /** The entry's export Lambda calls. @default `handler` */
-  readonly handler?: string;
   readonly description: string;
   /** MiB. */
   readonly memorySize: number;
@@ -95,15 +95,40 @@ export interface WorkflowStepSpec<K extends string> {
   readonly rerunnable?: string;
 }
 
-/** The environment variables the workflow functions read (see `functions/shared/env.ts`). */
-export const WorkflowEnv = {
-  CatalogTable: 'HAVEN_CATALOG_TABLE',
-  VaultUri: 'HAVEN_VAULT_URI',
-  KmsKeyId: 'HAVEN_KMS_KEY_ID',
-  ObjectLockMode: 'HAVEN_OBJECT_LOCK_MODE',
-  /** Verify functions only: where S3 test restores write (functions/shared/env.ts). */
-  ScratchBucket: 'HAVEN_SCRATCH_BUCKET',
-} as const;
+/** How one step's function is built and what it may do: its declaration, with what derives from its name. */
+export interface WorkflowStepSpec<K extends string> extends StepDeclaration<K> {
+  /** The construct id: the step's name, capitalized (`checkPacks` → `CheckPacks`). */
+  readonly id: string;
+  /** Absolute path of the TypeScript entry file (the workflow's). */
+  readonly entry: string;
+  /** The entry's export Lambda calls: the step's name. */
+  readonly handler: string;
+}
+
+/** The ASL placeholders a step table's steps fill. */
+export type SubstitutionKeyOf<D extends Readonly<Record<string, StepDeclaration>>> = D[keyof D]['substitution'];
+
+/** A step table's specs: each declaration with its construct id, entry and handler. */
+export type WorkflowStepSpecs<D extends Readonly<Record<string, StepDeclaration>>> = {
+  readonly [S in keyof D & string]: D[S] & WorkflowStepSpec<D[S]['substitution']> & { readonly handler: S };
+};
+
+/**
+ * A workflow's step specs from its step table. Every step runs the
+ * workflow's one entry file and calls the export named as the step (the
+ * table is declared `satisfies Record<keyof typeof Handlers, …>` over that
+ * entry, so the compiler holds the table and the exports to the same
+ * names); its construct id is its name capitalized.
+ *
+ * @param entry - the absolute path of the workflow's entry file
+ * @param steps - the step table, in workflow order
+ * @returns each step's spec, in the same order
+ */
+export function workflowSteps<const D extends Readonly<Record<string, StepDeclaration>>>(entry: string, steps: D): WorkflowStepSpecs<D> {
+  return Object.fromEntries(
+    Object.entries(steps).map(([step, declared]) => [step, { ...declared, id: `${step.charAt(0).toUpperCase()}${step.slice(1)}`, entry, handler: step }]),
+  ) as WorkflowStepSpecs<D>;
+}
 
 /** The tables and buckets the steps' {@link DataAccess} applies to. */
 export interface WorkflowData {
@@ -136,7 +161,7 @@ export interface WorkflowFunctionsProps<S extends string, K extends string> exte
   readonly steps: Readonly<Record<S, WorkflowStepSpec<K>>>;
   /** The tables and buckets the steps' data grants name. @default none */
   readonly data?: WorkflowData;
-  /** The vault bucket's Object Lock mode, when it has Object Lock (set as `HAVEN_OBJECT_LOCK_MODE`). @default none */
+  /** The vault bucket's Object Lock mode, when it has Object Lock (set as {@link HavenEnv.ObjectLockMode}). @default none */
   readonly objectLockMode?: string;
   /** Secrets and network of the steps marked `database`. @default no database access */
   readonly database?: DatabaseAccess;
@@ -172,10 +197,10 @@ export class WorkflowFunctions<S extends string, K extends string> extends Const
     };
     const vaultPrefix = props.vaultPrefix ?? DEFAULT_VAULT_PREFIX;
     const environment = {
-      [WorkflowEnv.CatalogTable]: props.catalog.table.tableName,
-      [WorkflowEnv.VaultUri]: props.vault.vaultUri(vaultPrefix),
-      [WorkflowEnv.KmsKeyId]: props.vaultKey.key.keyArn,
-      ...(props.objectLockMode ? { [WorkflowEnv.ObjectLockMode]: props.objectLockMode } : {}),
+      [HavenEnv.CatalogTable]: props.catalog.table.tableName,
+      [HavenEnv.VaultUri]: props.vault.vaultUri(vaultPrefix),
+      [HavenEnv.KmsKeyId]: props.vaultKey.key.keyArn,
+      ...(props.objectLockMode ? { [HavenEnv.ObjectLockMode]: props.objectLockMode } : {}),
     };
     const defaultBusArn = Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' });
 

@@ -1,8 +1,8 @@
 /**
  * A workflow: a Step Functions state machine whose Amazon States Language
  * lives in a file under `statemachines/`, with the ARNs of its Lambda
- * functions filled in through definition substitutions. Haven has two, the
- * backup (`backup.asl.json`) and restore (`restore.asl.json`) workflows.
+ * functions filled in through definition substitutions: one per step, keyed
+ * by the step's placeholder (`WorkflowFunctions.bySubstitution` in workflow-functions.ts).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,9 +18,7 @@ import { InvalidPropsError } from '../errors.js';
 export interface WorkflowStateMachineProps<K extends string> {
   /** Absolute path of the ASL file. */
   readonly definitionFile: string;
-  /** Every `${Key}` placeholder the definition uses, and no other. */
-  readonly substitutionKeys: readonly K[];
-  /** The function behind each `${…FunctionArn}` placeholder (Task `Resource`s). */
+  /** The function behind each `${…FunctionArn}` placeholder (Task `Resource`s): every placeholder the definition uses, and no other. */
   readonly functions: Readonly<Record<K, lambda.IFunction>>;
   /** How long execution logs are kept. @default one month */
   readonly logRetention?: logs.RetentionDays;
@@ -62,12 +60,12 @@ export class WorkflowStateMachine<K extends string> extends Construct {
     super(scope, id);
     // Caught here, not at deploy time: an unsubstituted placeholder would reach Step Functions as is.
     const used = aslPlaceholders(readFileSync(props.definitionFile, 'utf8'));
-    const keys: readonly string[] = props.substitutionKeys;
-    const missing = keys.filter((key) => !used.includes(key) || !props.functions[key as K]);
-    const unknown = used.filter((name) => !keys.includes(name));
+    const keys = Object.keys(props.functions) as K[];
+    const missing = keys.filter((key) => !used.includes(key));
+    const unknown = used.filter((name) => !(keys as string[]).includes(name));
     if (missing.length > 0 || unknown.length > 0) {
       throw new InvalidPropsError(
-        `${path.basename(props.definitionFile)}: placeholders without a function: [${unknown.join(', ')}]; substitution keys unused or without a function: [${missing.join(', ')}]`,
+        `${path.basename(props.definitionFile)}: placeholders without a function: [${unknown.join(', ')}]; functions whose placeholder it never uses: [${missing.join(', ')}]`,
       );
     }
 
@@ -78,7 +76,7 @@ export class WorkflowStateMachine<K extends string> extends Construct {
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
     this.substitutions = Object.fromEntries(
-      props.substitutionKeys.map((key) => [key, props.functions[key].functionArn]),
+      keys.map((key) => [key, props.functions[key].functionArn]),
     ) as Record<K, string>;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineType: sfn.StateMachineType.STANDARD,

@@ -18,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Catalog } from '../../control/catalog/catalog.js';
+import { HavenEnv } from '../../control/env.js';
 import type { OutcomeEvent, WorkflowDeps } from '../../control/workflows/deps.js';
 import { workflowDeps } from '../../functions/shared/deps.js';
 import { EVENT_SOURCE } from '../../control/notifications/eventbridge.js';
@@ -210,8 +211,8 @@ export class LocalCloud {
 
   /** The vault's URI, as the functions' environment names it. */
   get vaultUri(): string {
-    const uri = this.deployment.functions.map((f) => f.environment.HAVEN_VAULT_URI).find(Boolean);
-    if (!uri) throw new LocalStackError('no function names the vault (HAVEN_VAULT_URI)');
+    const uri = this.deployment.functions.map((f) => f.environment[HavenEnv.VaultUri]).find(Boolean);
+    if (!uri) throw new LocalStackError(`no function names the vault (${HavenEnv.VaultUri})`);
     return uri;
   }
 

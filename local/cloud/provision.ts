@@ -23,6 +23,7 @@ import { CreateScheduleCommand, CreateScheduleGroupCommand } from '@aws-sdk/clie
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { baseClientConfig, dynamoDbClient, kmsClient, s3Client, schedulerClient, sfnClient, snsClient, AwsService } from '../../vault/aws/clients.js';
+import { HavenEnv } from '../../control/env.js';
 import { HAVEN_ENTRY_METADATA } from '../../infra/constructs/haven-function.js';
 import { REPO_ROOT } from '../../infra/paths.js';
 import { LocalStackError } from '../node-version.js';
@@ -38,8 +39,6 @@ export class ProvisionError extends LocalStackError {
 
 /** The tag on every role naming the IAM proxy its state machine's own calls go through (moto_launcher.py reads it). */
 export const PROXY_TAG = 'haven:local-proxy';
-/** The variable on every function in moto naming its function host (moto_launcher.py reads it; the function never sees it). */
-export const FUNCTION_HOST_VARIABLE = 'HAVEN_LOCAL_FUNCTION_HOST';
 
 /** Where the emulator-side pieces are. */
 export interface ProvisionTargets {
@@ -290,7 +289,7 @@ export async function provision(stack: SynthesizedStack, targets: ProvisionTarge
             Code: { ZipFile: placeholderZip() },
             Timeout: (p.Timeout as number | undefined) ?? 3,
             MemorySize: (p.MemorySize as number | undefined) ?? 128,
-            Environment: { Variables: { ...environment, [FUNCTION_HOST_VARIABLE]: targets.functionHostUrl } },
+            Environment: { Variables: { ...environment, [HavenEnv.LocalFunctionHost]: targets.functionHostUrl } },
           }),
         );
         const role = [...roles.values()].find((r) => r.arn === roleArn);

@@ -7,6 +7,7 @@
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
+import { HavenEnv } from '../../control/env.js';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -73,7 +74,7 @@ test('one regional REST API: the route table\'s methods, ANY on every resource, 
 });
 
 test('unknown paths and methods reach the API function, which answers 404 route_not_found and 405 with Allow', async () => {
-  process.env.HAVEN_CATALOG_TABLE ??= 'catalog';
+  process.env[HavenEnv.CatalogTable] ??= 'catalog';
   const { apiRouter } = await import('../../functions/api/app.js');
   const router = apiRouter(API_ROUTES, () => { throw new Error('no deps needed'); });
   const call = async (method: string, path: string) => (router as unknown as (e: unknown) => Promise<unknown>)({ httpMethod: method, path, headers: {}, requestContext: {} });
@@ -169,8 +170,8 @@ test('the API function reads and writes the catalog, starts the backup, restore 
   assert.match(JSON.stringify(stop.Resource), /:execution:/);
   assert.doesNotMatch(JSON.stringify(stop.Resource), /Verify|Prune/, 'the API never stops verifications or prunes');
   const env = (resources[apiFunctionId!]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-  for (const name of ['HAVEN_CATALOG_TABLE', 'HAVEN_BACKUP_STATE_MACHINE_ARN', 'HAVEN_RESTORE_STATE_MACHINE_ARN', 'HAVEN_VERIFY_STATE_MACHINE_ARN', 'HAVEN_VAULT_URI', 'HAVEN_KMS_KEY_ID', 'HAVEN_VERSION']) assert.ok(env[name], name);
-  assert.equal(env.HAVEN_OBJECT_LOCK_MODE, undefined, 'no Object Lock mode without Object Lock');
+  for (const name of [HavenEnv.CatalogTable, HavenEnv.BackupStateMachineArn, HavenEnv.RestoreStateMachineArn, HavenEnv.VerifyStateMachineArn, HavenEnv.VaultUri, HavenEnv.KmsKeyId, HavenEnv.Version]) assert.ok(env[name], name);
+  assert.equal(env[HavenEnv.ObjectLockMode], undefined, 'no Object Lock mode without Object Lock');
 });
 
 test('the API function reads the vault and deletes its snapshot objects only (backup delete), decrypting with the vault key and never writing', () => {
@@ -194,7 +195,7 @@ test('with Object Lock the API function reads snapshot retention (a locked snaps
   const id = locked.getLogicalId(locked.apiFunction.fn.function.node.defaultChild as CfnElement);
   const deletes = apiStatements(res, id).find((s) => list(s.Action).includes('s3:DeleteObject'))!;
   assert.deepEqual(list(deletes.Action).sort(), ['s3:DeleteObject', 's3:GetObjectRetention']);
-  assert.equal((res[id]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables.HAVEN_OBJECT_LOCK_MODE, 'GOVERNANCE');
+  assert.equal((res[id]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables[HavenEnv.ObjectLockMode], 'GOVERNANCE');
 });
 
 test('listed source tables and buckets let the API check they exist (DescribeTable, ListBucket), nothing more', () => {

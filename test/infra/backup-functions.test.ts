@@ -5,8 +5,8 @@
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
+import { HavenEnv } from '../../control/env.js';
 import { BACKUP_STEP_SPECS, BackupFunctions, type BackupStep } from '../../infra/constructs/backup-functions.js';
 import { CatalogTable } from '../../infra/constructs/catalog-table.js';
 import { VaultBucket } from '../../infra/constructs/vault-bucket.js';
@@ -37,13 +37,13 @@ type Vault = 'none' | 'read' | 'write';
  * and clears staging without opening a record; verify reads the job and the
  * vault; finalize and mark-failed record the outcome and publish it.
  */
-const EXPECTED: Record<BackupStep, { placeholder: string; memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean }> = {
-  plan: { placeholder: 'PlanFunctionArn', memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: true, events: true },
-  'export-partition': { placeholder: 'ExportPartitionFunctionArn', memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
-  commit: { placeholder: 'CommitFunctionArn', memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: true, events: false },
-  verify: { placeholder: 'VerifyFunctionArn', memory: 1024, timeout: 900, catalog: 'read', vault: 'read', clearsStaging: false, events: false },
-  finalize: { placeholder: 'FinalizeFunctionArn', memory: 256, timeout: 60, catalog: 'readWrite', vault: 'none', clearsStaging: false, events: true },
-  'mark-failed': { placeholder: 'MarkFailedFunctionArn', memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
+const EXPECTED: Record<BackupStep, { memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean }> = {
+  plan: { memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: true, events: true },
+  exportPartition: { memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
+  commit: { memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: true, events: false },
+  verify: { memory: 1024, timeout: 900, catalog: 'read', vault: 'read', clearsStaging: false, events: false },
+  finalize: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'none', clearsStaging: false, events: true },
+  markFailed: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
 };
 const STEPS = Object.keys(EXPECTED) as BackupStep[];
 
@@ -59,13 +59,10 @@ test('six backup functions (besides the other workflows\' and the API function),
   assert.equal(groups.size, 6);
 });
 
-test('each runs functions/backup/<step>.ts, whose export handler Lambda calls', () => {
+test('each runs functions/backup/handlers.ts, calling the export named as its step', () => {
   for (const step of STEPS) {
-    const entry = functionEntry('backup', step);
-    assert.equal(BACKUP_STEP_SPECS[step].entry, entry, step);
-    assert.ok(existsSync(entry), entry);
-    assert.match(readFileSync(entry, 'utf8'), /export const handler\b/, entry);
-    assert.equal(fn(step).props.Handler, 'index.handler', step);
+    assert.equal(BACKUP_STEP_SPECS[step].entry, functionEntry('backup', 'handlers'), step);
+    assert.equal(fn(step).props.Handler, `index.${step}`, step);
   }
 });
 
@@ -82,11 +79,11 @@ test('nodejs22.x on arm64, with the memory and timeout each step needs', () => {
 test('environment: catalog table name, s3://<vault bucket>/vault, the vault key ARN; events left on', () => {
   for (const step of STEPS) {
     const env = fn(step).props.Environment.Variables;
-    assert.deepEqual(env.HAVEN_CATALOG_TABLE, { Ref: tableId }, step);
-    assert.equal(flat(env.HAVEN_VAULT_URI), `s3://<${vaultBucketId}>/vault`, step);
-    assert.deepEqual(env.HAVEN_KMS_KEY_ID, { 'Fn::GetAtt': [vaultKeyId, 'Arn'] }, step);
-    assert.equal(env.HAVEN_EVENTS, undefined, step);
-    assert.equal(env.HAVEN_KEY_FILE, undefined, step);
+    assert.deepEqual(env[HavenEnv.CatalogTable], { Ref: tableId }, step);
+    assert.equal(flat(env[HavenEnv.VaultUri]), `s3://<${vaultBucketId}>/vault`, step);
+    assert.deepEqual(env[HavenEnv.KmsKeyId], { 'Fn::GetAtt': [vaultKeyId, 'Arn'] }, step);
+    assert.equal(env[HavenEnv.Events], undefined, step);
+    assert.equal(env[HavenEnv.KeyFile], undefined, step);
   }
 });
 
@@ -151,7 +148,7 @@ test('context haven:sourceTableArns / haven:sourceBucketArns: plan may describe 
     [...pairs(['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'], [SOURCE_TABLE, SOURCE_TABLE_2]), `s3:ListBucket on ${SOURCE_BUCKET}`].sort(),
   );
   assert.deepEqual(
-    sourcePermissions('export-partition'),
+    sourcePermissions('exportPartition'),
     [
       ...pairs(['dynamodb:Scan'], [SOURCE_TABLE, `${SOURCE_TABLE}/index/*`, SOURCE_TABLE_2, `${SOURCE_TABLE_2}/index/*`]),
       // The S3 source lists the partition's key range again before getting each object.
@@ -159,7 +156,7 @@ test('context haven:sourceTableArns / haven:sourceBucketArns: plan may describe 
       `s3:GetObject on ${SOURCE_BUCKET}/*`,
     ].sort(),
   );
-  for (const step of ['commit', 'verify', 'finalize', 'mark-failed'] as const) assert.deepEqual(sourcePermissions(step), [], step);
+  for (const step of ['commit', 'verify', 'finalize', 'markFailed'] as const) assert.deepEqual(sourcePermissions(step), [], step);
   // Still nag-clean with the extra (scoped) wildcards.
   const report = withSources.nag.validateScope(withSources.stack);
   assert.deepEqual(report.violations.map((v) => v.ruleName), []);
@@ -195,8 +192,7 @@ test('each ASL placeholder is substituted with its own function\'s ARN', () => {
   assert.equal(Object.keys(machine.DefinitionSubstitutions).length, 6);
   for (const step of STEPS) {
     const { id } = fn(step);
-    assert.deepEqual(machine.DefinitionSubstitutions[EXPECTED[step].placeholder], { 'Fn::GetAtt': [id, 'Arn'] }, step);
-    assert.equal(BACKUP_STEP_SPECS[step].substitution, EXPECTED[step].placeholder, step);
+    assert.deepEqual(machine.DefinitionSubstitutions[BACKUP_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [id, 'Arn'] }, step);
   }
 });
 

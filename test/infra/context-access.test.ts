@@ -47,8 +47,8 @@ const backup = stack.backupFunctions.functions;
 const restore = stack.restoreFunctions.functions;
 
 test('source keys: export-partition may decrypt through DynamoDB and S3 (it scans tables and gets objects), the database steps through Secrets Manager; nothing else', () => {
-  assert.deepEqual(keyPermissions(backup['export-partition'], SOURCE_KEY), [`kms:Decrypt on ${SOURCE_KEY}${via('dynamodb', 's3')}`, `kms:Decrypt on ${SOURCE_KEY}${via('secretsmanager')}`]);
-  for (const step of ['plan', 'commit', 'mark-failed'] as const) {
+  assert.deepEqual(keyPermissions(backup.exportPartition, SOURCE_KEY), [`kms:Decrypt on ${SOURCE_KEY}${via('dynamodb', 's3')}`, `kms:Decrypt on ${SOURCE_KEY}${via('secretsmanager')}`]);
+  for (const step of ['plan', 'commit', 'markFailed'] as const) {
     // Plan describes tables and lists buckets (no key needed); with commit and mark-failed it reads the database's secret.
     assert.deepEqual(keyPermissions(backup[step], SOURCE_KEY), [`kms:Decrypt on ${SOURCE_KEY}${via('secretsmanager')}`], step);
   }
@@ -59,12 +59,12 @@ test('source keys: export-partition may decrypt through DynamoDB and S3 (it scan
 
 test('restore-target keys: the step that writes may decrypt and generate data keys, the steps that read only decrypt, always through the services; backups never use them', () => {
   const secrets = `kms:Decrypt on ${TARGET_KEY}${via('secretsmanager')}`;
-  assert.deepEqual(keyPermissions(restore['restore-partition'], TARGET_KEY), [`kms:Decrypt on ${TARGET_KEY}${via('dynamodb', 's3')}`, secrets, `kms:GenerateDataKey on ${TARGET_KEY}${via('dynamodb', 's3')}`]);
-  assert.deepEqual(keyPermissions(restore['safety-backup'], TARGET_KEY), [`kms:Decrypt on ${TARGET_KEY}${via('dynamodb', 's3')}`, secrets]);
+  assert.deepEqual(keyPermissions(restore.restorePartition, TARGET_KEY), [`kms:Decrypt on ${TARGET_KEY}${via('dynamodb', 's3')}`, secrets, `kms:GenerateDataKey on ${TARGET_KEY}${via('dynamodb', 's3')}`]);
+  assert.deepEqual(keyPermissions(restore.safetyBackup, TARGET_KEY), [`kms:Decrypt on ${TARGET_KEY}${via('dynamodb', 's3')}`, secrets]);
   // Plan scans a table for emptiness and only lists buckets.
   assert.deepEqual(keyPermissions(restore.plan, TARGET_KEY), [`kms:Decrypt on ${TARGET_KEY}${via('dynamodb')}`, secrets]);
   assert.deepEqual(keyPermissions(restore.validate, TARGET_KEY), [secrets]);
-  for (const step of ['finalize', 'mark-failed'] as const) assert.deepEqual(keyPermissions(restore[step], TARGET_KEY), [], step);
+  for (const step of ['finalize', 'markFailed'] as const) assert.deepEqual(keyPermissions(restore[step], TARGET_KEY), [], step);
   for (const fn of Object.values(backup)) assert.deepEqual(keyPermissions(fn, TARGET_KEY), [], fn.node.path);
 });
 
@@ -75,7 +75,7 @@ test('no statement lets a function call KMS with a listed key directly', () => {
 });
 
 test('PostgreSQL from context: the database steps run in the VPC\'s listed subnets with the listed group and read exactly the listed secret', () => {
-  for (const fn of [backup.plan, backup['export-partition'], backup.commit, backup['mark-failed'], restore.plan, restore['safety-backup'], restore['restore-partition'], restore.validate]) {
+  for (const fn of [backup.plan, backup.exportPartition, backup.commit, backup.markFailed, restore.plan, restore.safetyBackup, restore.restorePartition, restore.validate]) {
     const props = template.toJSON().Resources[logicalId(stack, fn.function)].Properties as { VpcConfig?: unknown };
     assert.deepEqual(props.VpcConfig, { SubnetIds: SUBNETS, SecurityGroupIds: [GROUP] }, fn.node.path);
     assert.deepEqual(permissionsOf(template, logicalId(stack, fn.role)).filter((p) => p.startsWith('secretsmanager:')), [`secretsmanager:GetSecretValue on ${SECRET}`], fn.node.path);

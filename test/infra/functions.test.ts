@@ -6,6 +6,7 @@
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
+import { HavenEnv } from '../../control/env.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +33,7 @@ function bundledApi(): { app: App; code: { S3Key: string } } {
     entry: functionEntry('api'),
     description: API_DESCRIPTION,
     memorySize: 512,
-    environment: { HAVEN_VERSION: readHavenVersion() },
+    environment: { [HavenEnv.Version]: readHavenVersion() },
   });
   const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as { Properties: { Code: { S3Key: string } } }[];
   assert.ok(fn);
@@ -91,7 +92,7 @@ test('every function: source maps on, Haven\'s malloc settings and Powertools co
 
 test('API function: knows Haven\'s version, tracing off by default', () => {
   assert.ok(apiFn, 'the stack has the API function');
-  assert.equal(apiFn.Environment.Variables.HAVEN_VERSION, readHavenVersion());
+  assert.equal(apiFn.Environment.Variables[HavenEnv.Version], readHavenVersion());
   assert.equal(apiFn.TracingConfig, undefined);
 });
 
@@ -111,9 +112,16 @@ test('bundling is deterministic: a second synth yields the same asset hash', () 
 
 test('the bundle runs: GET /health answers 200 with JSON and the request id', async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.HAVEN_VERSION = '9.9.9-bundle';
+  process.env[HavenEnv.Version] = '9.9.9-bundle';
   // Settings the API reads when first used; /health makes no AWS call.
-  Object.assign(process.env, { HAVEN_CATALOG_TABLE: 'catalog', HAVEN_BACKUP_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:b', HAVEN_RESTORE_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:r', HAVEN_VERIFY_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:v', HAVEN_SCHEDULE_GROUP: 'haven', HAVEN_SCHEDULE_ROLE_ARN: 'arn:aws:iam::123456789012:role/s' });
+  Object.assign(process.env, {
+    [HavenEnv.CatalogTable]: 'catalog',
+    [HavenEnv.BackupStateMachineArn]: 'arn:aws:states:us-east-1:123456789012:stateMachine:b',
+    [HavenEnv.RestoreStateMachineArn]: 'arn:aws:states:us-east-1:123456789012:stateMachine:r',
+    [HavenEnv.VerifyStateMachineArn]: 'arn:aws:states:us-east-1:123456789012:stateMachine:v',
+    [HavenEnv.ScheduleGroup]: 'haven',
+    [HavenEnv.ScheduleRoleArn]: 'arn:aws:iam::123456789012:role/s',
+  });
   const mod = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as {
     handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
   };

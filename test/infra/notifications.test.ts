@@ -3,7 +3,8 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { HavenNotifications, NOTIFICATION_TOPIC_ENV } from '../../infra/constructs/notifications.js';
+import { HavenEnv } from '../../control/env.js';
+import { HavenNotifications } from '../../infra/constructs/notifications.js';
 import { InvalidPropsError } from '../../infra/errors.js';
 import { synthHaven } from './support/haven-app.js';
 import { flat, list, logicalId, permissionsOf, via, type Statement } from './support/template.js';
@@ -52,14 +53,14 @@ test('the finalize and mark-failed functions of every workflow (backup, restore,
   const publishing = [
     stack.backupFunctions.functions.plan,
     stack.backupFunctions.functions.finalize,
-    stack.backupFunctions.functions['mark-failed'],
+    stack.backupFunctions.functions.markFailed,
     stack.restoreFunctions.functions.finalize,
-    stack.restoreFunctions.functions['mark-failed'],
+    stack.restoreFunctions.functions.markFailed,
     stack.verifyFunctions.functions.finalize,
-    stack.verifyFunctions.functions['mark-failed'],
-    stack.pruneFunctions.functions['apply-retention'],
+    stack.verifyFunctions.functions.markFailed,
+    stack.pruneFunctions.functions.applyRetention,
     stack.pruneFunctions.functions.prune,
-    stack.pruneFunctions.functions['mark-failed'],
+    stack.pruneFunctions.functions.markFailed,
   ];
   const expectedFunctions = publishing.map((haven) => logicalId(stack, haven.function)).sort();
   const expectedRoles = expectedFunctions.map((id) => (resources[id]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]).sort();
@@ -67,12 +68,12 @@ test('the finalize and mark-failed functions of every workflow (backup, restore,
 
   const functions = template.findResources('AWS::Lambda::Function');
   const withTopic = Object.entries(functions)
-    .filter(([, fn]) => (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties.Environment?.Variables?.[NOTIFICATION_TOPIC_ENV] !== undefined)
+    .filter(([, fn]) => (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties.Environment?.Variables?.[HavenEnv.NotificationTopicArn] !== undefined)
     .map(([id]) => id)
     .sort();
   assert.deepEqual(withTopic, expectedFunctions);
   for (const id of withTopic) {
-    assert.deepEqual((functions[id] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables[NOTIFICATION_TOPIC_ENV], { Ref: topicId() }, id);
+    assert.deepEqual((functions[id] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables[HavenEnv.NotificationTopicArn], { Ref: topicId() }, id);
   }
 
   const notificationKeyId = logicalId(stack, stack.notifications.key);

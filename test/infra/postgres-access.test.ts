@@ -42,12 +42,12 @@ const { stack, template, nag } = synth((scope) => ({
 }));
 
 const database: Array<[string, HavenFunction]> = [
-  ...(['plan', 'export-partition', 'commit', 'mark-failed'] as const).map((s) => [`backup ${s}`, stack.backupFunctions.functions[s]] as [string, HavenFunction]),
-  ...(['plan', 'safety-backup', 'restore-partition', 'validate'] as const).map((s) => [`restore ${s}`, stack.restoreFunctions.functions[s]] as [string, HavenFunction]),
+  ...(['plan', 'exportPartition', 'commit', 'markFailed'] as const).map((s) => [`backup ${s}`, stack.backupFunctions.functions[s]] as [string, HavenFunction]),
+  ...(['plan', 'safetyBackup', 'restorePartition', 'validate'] as const).map((s) => [`restore ${s}`, stack.restoreFunctions.functions[s]] as [string, HavenFunction]),
 ];
 const others: Array<[string, HavenFunction]> = [
   ...(['verify', 'finalize'] as const).map((s) => [`backup ${s}`, stack.backupFunctions.functions[s]] as [string, HavenFunction]),
-  ...(['finalize', 'mark-failed'] as const).map((s) => [`restore ${s}`, stack.restoreFunctions.functions[s]] as [string, HavenFunction]),
+  ...(['finalize', 'markFailed'] as const).map((s) => [`restore ${s}`, stack.restoreFunctions.functions[s]] as [string, HavenFunction]),
   ['api', stack.apiFunction.fn],
 ];
 

@@ -9,8 +9,8 @@
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { PRUNE_ENTRY, PRUNE_STEP_SPECS, PRUNE_SUBSTITUTION_KEYS, type PruneStep } from '../../infra/constructs/prune-functions.js';
+import { HavenEnv } from '../../control/env.js';
+import { PRUNE_ENTRY, PRUNE_STEP_SPECS, type PruneStep } from '../../infra/constructs/prune-functions.js';
 import { HavenContextKey } from '../../infra/config.js';
 import { functionEntry } from '../../infra/paths.js';
 import { synthHaven } from './support/haven-app.js';
@@ -22,34 +22,33 @@ const { stack, template } = synth;
 const { resources, vaultBucketId, vaultKeyId, NOTIFY, catalog, vaultPrune, logsOf, fnOf } = workflowFixture(synth);
 
 /** What each step needs, written out independently of PRUNE_STEP_SPECS. */
-const EXPECTED: Record<PruneStep, { handler: string; placeholder: string; memory: number; timeout: number; catalog: 'read' | 'readWrite'; prune: boolean; events: boolean; rerunnable: boolean }> = {
+const EXPECTED: Record<PruneStep, { memory: number; timeout: number; catalog: 'read' | 'readWrite'; prune: boolean; events: boolean; rerunnable: boolean }> = {
   // Opens the run's record, lists jobs.
-  'list-jobs': { handler: 'listJobs', placeholder: 'PruneListJobsFunctionArn', memory: 256, timeout: 300, catalog: 'readWrite', prune: false, events: false, rerunnable: true },
+  listJobs: { memory: 256, timeout: 300, catalog: 'readWrite', prune: false, events: false, rerunnable: true },
   // Annotates forgotten and kept backups.
-  'apply-retention': { handler: 'applyRetention', placeholder: 'PruneApplyRetentionFunctionArn', memory: 512, timeout: 900, catalog: 'readWrite', prune: true, events: true, rerunnable: false },
+  applyRetention: { memory: 512, timeout: 900, catalog: 'readWrite', prune: true, events: true, rerunnable: false },
   // Reads executions (staging owners, retention dates), completes the run's record.
-  prune: { handler: 'prune', placeholder: 'PruneFunctionArn', memory: 3008, timeout: 900, catalog: 'readWrite', prune: true, events: true, rerunnable: false },
+  prune: { memory: 3008, timeout: 900, catalog: 'readWrite', prune: true, events: true, rerunnable: false },
   // Fails the run's record (creating it if List jobs never did), publishes Prune Failed.
-  'mark-failed': { handler: 'markFailed', placeholder: 'PruneMarkFailedFunctionArn', memory: 256, timeout: 60, catalog: 'readWrite', prune: false, events: true, rerunnable: true },
+  markFailed: { memory: 256, timeout: 60, catalog: 'readWrite', prune: false, events: true, rerunnable: true },
 };
 const STEPS = Object.keys(EXPECTED) as PruneStep[];
 const fn = (step: PruneStep) => fnOf(stack.pruneFunctions.functions[step]);
 const machineId = logicalId(stack, stack.pruneWorkflow.stateMachine);
 const machine = resources[machineId]?.Properties as unknown as StateMachineProps;
 
-test('four prune functions with their own roles; one entry, each calling its own export', () => {
+test('four prune functions with their own roles; one entry, each calling the export named as its step', () => {
   assert.equal(resources[machineId]?.Type, 'AWS::StepFunctions::StateMachine');
   assert.equal(new Set(STEPS.map((step) => fn(step).roleId)).size, STEPS.length);
   assert.equal(PRUNE_ENTRY, functionEntry('prune', 'handlers'));
-  const exported = [...readFileSync(PRUNE_ENTRY, 'utf8').matchAll(/^export const (\w+)\b/gm)].map((m) => m[1]);
-  assert.deepEqual(exported.sort(), STEPS.map((step) => EXPECTED[step].handler).sort());
   for (const step of STEPS) {
     const { props } = fn(step);
-    assert.equal(props.Handler, `index.${EXPECTED[step].handler}`, step);
+    assert.equal(PRUNE_STEP_SPECS[step].entry, PRUNE_ENTRY, step);
+    assert.equal(props.Handler, `index.${step}`, step);
     assert.equal(props.Runtime, 'nodejs22.x', step);
     assert.equal(props.MemorySize, EXPECTED[step].memory, step);
     assert.equal(props.Timeout, EXPECTED[step].timeout, step);
-    assert.equal(props.Environment.Variables.HAVEN_OBJECT_LOCK_MODE, undefined, step);
+    assert.equal(props.Environment.Variables[HavenEnv.ObjectLockMode], undefined, step);
   }
 });
 
@@ -73,8 +72,8 @@ test('each role has exactly: its log group, the catalog, the prune vault grant w
 });
 
 test('only the prune roles may delete vault objects outside staging/; the API deletes only snapshots; nothing else deletes from the vault bucket, and only cleanup-scratch deletes scratch objects (in their own bucket)', () => {
-  const pruneRoles = new Set([fn('apply-retention').roleId, fn('prune').roleId]);
-  const cleanupScratchRole = fnOf(stack.verifyFunctions.functions['cleanup-scratch']).roleId;
+  const pruneRoles = new Set([fn('applyRetention').roleId, fn('prune').roleId]);
+  const cleanupScratchRole = fnOf(stack.verifyFunctions.functions.cleanupScratch).roleId;
   const staging = `s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`;
   const scratchBucketId = logicalId(stack, stack.verifyFunctions.scratchBucket);
   const scratch = [`s3:DeleteObject on <${scratchBucketId}.Arn>/haven-verify-*`, `s3:DeleteObjectVersion on <${scratchBucketId}.Arn>/haven-verify-*`];
@@ -99,14 +98,13 @@ test('only the prune roles may delete vault objects outside staging/; the API de
   for (const roleId of pruneRoles) {
     assert.deepEqual(permissionsOf(template, roleId).filter((p) => p.startsWith('s3:DeleteObject')), [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/*`], roleId);
   }
-  assert.ok(permissionsOf(template, fn('list-jobs').roleId).every((p) => !p.includes(vaultBucketId) && !p.includes(vaultKeyId)));
+  assert.ok(permissionsOf(template, fn('listJobs').roleId).every((p) => !p.includes(vaultBucketId) && !p.includes(vaultKeyId)));
 });
 
 test('the state machine substitutes each placeholder and may invoke exactly its functions', () => {
-  assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...PRUNE_SUBSTITUTION_KEYS].sort());
+  assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), STEPS.map((step) => PRUNE_STEP_SPECS[step].substitution).sort());
   for (const step of STEPS) {
-    assert.equal(PRUNE_STEP_SPECS[step].substitution, EXPECTED[step].placeholder, step);
-    assert.deepEqual(machine.DefinitionSubstitutions[EXPECTED[step].placeholder], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
+    assert.deepEqual(machine.DefinitionSubstitutions[PRUNE_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
   }
   const permissions = permissionsOf(template, machine.RoleArn['Fn::GetAtt'][0]);
   assert.deepEqual(permissions.filter((p) => p.startsWith('lambda:')), pairs(['lambda:InvokeFunction'], STEPS.map((step) => `<${fn(step).id}.Arn>`)).sort());
@@ -118,7 +116,7 @@ test('with Object Lock: the mode reaches the functions, only prune roles may rea
   const fixture = workflowFixture(locked);
   for (const step of STEPS) {
     const { props, roleId, logGroupId } = fixture.fnOf(locked.stack.pruneFunctions.functions[step]);
-    assert.equal(props.Environment.Variables.HAVEN_OBJECT_LOCK_MODE, 'COMPLIANCE', step);
+    assert.equal(props.Environment.Variables[HavenEnv.ObjectLockMode], 'COMPLIANCE', step);
     const expected = [...fixture.logsOf(logGroupId), ...fixture.catalog(EXPECTED[step].catalog), ...(EXPECTED[step].prune ? fixture.vaultPrune(true) : []), ...(EXPECTED[step].events ? [...EVENTS, ...fixture.NOTIFY] : [])].sort();
     assert.deepEqual(permissionsOf(locked.template, roleId), expected, step);
   }

@@ -6,13 +6,13 @@
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BACKUP_SUBSTITUTION_KEYS } from '../../infra/constructs/backup-functions.js';
+import { HavenEnv } from '../../control/env.js';
+import { BACKUP_STEP_SPECS } from '../../infra/constructs/backup-functions.js';
 import { CatalogTable } from '../../infra/constructs/catalog-table.js';
 import type { HavenFunction } from '../../infra/constructs/haven-function.js';
-import { RESTORE_ENTRY, RESTORE_STEP_SPECS, RESTORE_SUBSTITUTION_KEYS, RestoreFunctions, type RestoreStep } from '../../infra/constructs/restore-functions.js';
+import { RESTORE_ENTRY, RESTORE_STEP_SPECS, RestoreFunctions, type RestoreStep } from '../../infra/constructs/restore-functions.js';
 import { VaultBucket } from '../../infra/constructs/vault-bucket.js';
 import { VaultKey } from '../../infra/constructs/vault-key.js';
 import { CatalogAccess, VaultAccess, WorkflowFunctions } from '../../infra/constructs/workflow-functions.js';
@@ -44,28 +44,28 @@ type Catalog = 'none' | 'readWrite';
  * restore-partition and validate read the vault (the staged plan) and open
  * no record; finalize and mark-failed record the outcome and clear staging.
  */
-const EXPECTED: Record<RestoreStep, { handler: string; placeholder: string; memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean }> = {
-  plan: { handler: 'plan', placeholder: 'RestorePlanFunctionArn', memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
-  'safety-backup': { handler: 'safetyBackup', placeholder: 'SafetyBackupFunctionArn', memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
-  'restore-partition': { handler: 'restorePartition', placeholder: 'RestorePartitionFunctionArn', memory: 2048, timeout: 900, catalog: 'none', vault: 'read', clearsStaging: false, events: false },
-  validate: { handler: 'validate', placeholder: 'RestoreValidateFunctionArn', memory: 256, timeout: 900, catalog: 'none', vault: 'read', clearsStaging: false, events: false },
-  finalize: { handler: 'finalize', placeholder: 'RestoreFinalizeFunctionArn', memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
-  'mark-failed': { handler: 'markFailed', placeholder: 'RestoreMarkFailedFunctionArn', memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
+const EXPECTED: Record<RestoreStep, { memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean }> = {
+  plan: { memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
+  safetyBackup: { memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
+  restorePartition: { memory: 2048, timeout: 900, catalog: 'none', vault: 'read', clearsStaging: false, events: false },
+  validate: { memory: 256, timeout: 900, catalog: 'none', vault: 'read', clearsStaging: false, events: false },
+  finalize: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
+  markFailed: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
 };
 const STEPS = Object.keys(EXPECTED) as RestoreStep[];
 
 /** What each step may do to listed targets, by engine call (see restore-functions.ts). */
 const TARGET_ACCESS: Record<RestoreStep, { table: string[]; bucket: string[]; objects: string[] }> = {
   plan: { table: ['dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:UpdateTimeToLive'], bucket: ['s3:ListBucket'], objects: [] },
-  'safety-backup': { table: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:Scan'], bucket: ['s3:ListBucket'], objects: ['s3:GetObject'] },
-  'restore-partition': {
+  safetyBackup: { table: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:Scan'], bucket: ['s3:ListBucket'], objects: ['s3:GetObject'] },
+  restorePartition: {
     table: ['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem'],
     bucket: ['s3:ListBucket'],
     objects: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
   },
   validate: { table: [], bucket: [], objects: [] },
   finalize: { table: [], bucket: [], objects: [] },
-  'mark-failed': { table: [], bucket: [], objects: [] },
+  markFailed: { table: [], bucket: [], objects: [] },
 };
 
 const fn = (step: RestoreStep) => fnOf(stack.restoreFunctions.functions[step]);
@@ -82,14 +82,11 @@ test('six restore functions, each with its own role and log group', () => {
   for (const step of STEPS) assert.ok(!backupRoles.has(fn(step).roleId), `${step} shares no role with a backup function`);
 });
 
-test('one entry, functions/restore/handlers.ts; each function calls its own named export, and the entry exports exactly those', () => {
+test('one entry, functions/restore/handlers.ts; each function calls the export named as its step', () => {
   assert.equal(RESTORE_ENTRY, functionEntry('restore', 'handlers'));
-  const exported = [...readFileSync(RESTORE_ENTRY, 'utf8').matchAll(/^export const (\w+)\b/gm)].map((m) => m[1]);
-  assert.deepEqual(exported.sort(), STEPS.map((step) => EXPECTED[step].handler).sort());
   for (const step of STEPS) {
     assert.equal(RESTORE_STEP_SPECS[step].entry, RESTORE_ENTRY, step);
-    assert.equal(RESTORE_STEP_SPECS[step].handler, EXPECTED[step].handler, step);
-    assert.equal(fn(step).props.Handler, `index.${EXPECTED[step].handler}`, step);
+    assert.equal(fn(step).props.Handler, `index.${step}`, step);
   }
 });
 
@@ -106,11 +103,11 @@ test('nodejs22.x on arm64, with the memory and timeout each step needs (restore-
 test('environment: catalog table name, s3://<vault bucket>/vault, the vault key ARN; events left on', () => {
   for (const step of STEPS) {
     const env = fn(step).props.Environment.Variables;
-    assert.deepEqual(env.HAVEN_CATALOG_TABLE, { Ref: tableId }, step);
-    assert.equal(flat(env.HAVEN_VAULT_URI), `s3://<${vaultBucketId}>/vault`, step);
-    assert.deepEqual(env.HAVEN_KMS_KEY_ID, { 'Fn::GetAtt': [vaultKeyId, 'Arn'] }, step);
-    assert.equal(env.HAVEN_EVENTS, undefined, step);
-    assert.equal(env.HAVEN_KEY_FILE, undefined, step);
+    assert.deepEqual(env[HavenEnv.CatalogTable], { Ref: tableId }, step);
+    assert.equal(flat(env[HavenEnv.VaultUri]), `s3://<${vaultBucketId}>/vault`, step);
+    assert.deepEqual(env[HavenEnv.KmsKeyId], { 'Fn::GetAtt': [vaultKeyId, 'Arn'] }, step);
+    assert.equal(env[HavenEnv.Events], undefined, step);
+    assert.equal(env[HavenEnv.KeyFile], undefined, step);
   }
 });
 
@@ -126,12 +123,12 @@ test('each role has exactly: its log group, the catalog and the vault at the lev
 });
 
 test('restore-partition only reads the vault: no put, delete or abort on it, no GenerateDataKey on the vault key', () => {
-  const text = permissionsOf(template, fn('restore-partition').roleId).filter((p) => p.includes(vaultBucketId) || p.includes(vaultKeyId));
+  const text = permissionsOf(template, fn('restorePartition').roleId).filter((p) => p.includes(vaultBucketId) || p.includes(vaultKeyId));
   assert.deepEqual(text, VAULT_READ.slice().sort());
 });
 
 test('finalize and mark-failed only read the vault and delete under staging/ (they clear the restore\'s staged plan); nothing in the workflow wraps keys but the steps that write', () => {
-  for (const step of ['finalize', 'mark-failed'] as const) {
+  for (const step of ['finalize', 'markFailed'] as const) {
     const vaultPermissions = permissionsOf(template, fn(step).roleId).filter((p) => p.includes(vaultBucketId) || p.includes(vaultKeyId));
     assert.deepEqual(vaultPermissions, [...VAULT_READ, ...CLEAR_STAGING].sort(), step);
   }
@@ -199,8 +196,8 @@ test('sources and targets stay apart: backup functions never reach targets, rest
     for (const arn of dataResources(haven)) assert.ok([TARGET_TABLE, TARGET_TABLE_2, TARGET_BUCKET].includes(arn), `${haven.node.path}: ${arn}`);
   }
   // Both lists did reach their workflows.
-  assert.ok(dataResources(listed.stack.backupFunctions.functions['export-partition']).has(SOURCE_TABLE));
-  assert.ok(dataResources(listed.stack.restoreFunctions.functions['restore-partition']).has(TARGET_TABLE));
+  assert.ok(dataResources(listed.stack.backupFunctions.functions.exportPartition).has(SOURCE_TABLE));
+  assert.ok(dataResources(listed.stack.restoreFunctions.functions.restorePartition).has(TARGET_TABLE));
 });
 
 test('no wildcard on a data resource beyond a listed bucket\'s /* or a listed source table\'s /index/*; still nag-clean', () => {
@@ -243,10 +240,9 @@ test('target ARN props: wildcards, paths and other services are refused', () => 
 });
 
 test('each ASL placeholder is substituted with its own function\'s ARN', () => {
-  assert.deepEqual(Object.keys(restoreMachine.DefinitionSubstitutions).sort(), [...RESTORE_SUBSTITUTION_KEYS].sort());
+  assert.deepEqual(Object.keys(restoreMachine.DefinitionSubstitutions).sort(), STEPS.map((step) => RESTORE_STEP_SPECS[step].substitution).sort());
   for (const step of STEPS) {
-    assert.equal(RESTORE_STEP_SPECS[step].substitution, EXPECTED[step].placeholder, step);
-    assert.deepEqual(restoreMachine.DefinitionSubstitutions[EXPECTED[step].placeholder], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
+    assert.deepEqual(restoreMachine.DefinitionSubstitutions[RESTORE_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
   }
 });
 
@@ -276,23 +272,21 @@ test('the stack outputs the restore state machine ARN', () => {
   template.hasOutput('RestoreStateMachineArn', { Value: { Ref: restoreMachineId } });
 });
 
-test('WorkflowStateMachine refuses an ASL file whose placeholders differ from its substitution keys', () => {
+test('WorkflowStateMachine refuses an ASL file whose placeholders differ from its functions\' keys', () => {
   const probe = new Stack(new App(), 'AslProbe', { env: TEST_ENV });
   let imported = 0;
-  const fakeFunctions = <K extends string>(keys: readonly K[]) =>
-    Object.fromEntries(keys.map((key) => [key, lambda.Function.fromFunctionArn(probe, `Fn${(imported += 1)}`, `arn:aws:lambda:us-east-1:123456789012:function:${key}`)])) as Record<K, lambda.IFunction>;
+  const keysOf = (specs: Readonly<Record<string, { substitution: string }>>) => Object.values(specs).map((spec) => spec.substitution);
+  const fakeFunctions = (keys: readonly string[]) =>
+    Object.fromEntries(keys.map((key) => [key, lambda.Function.fromFunctionArn(probe, `Fn${(imported += 1)}`, `arn:aws:lambda:us-east-1:123456789012:function:${key}`)])) as Record<string, lambda.IFunction>;
   assert.throws(
-    () => new WorkflowStateMachine(probe, 'Wrong', { definitionFile: RESTORE_DEFINITION_FILE, substitutionKeys: BACKUP_SUBSTITUTION_KEYS, functions: fakeFunctions(BACKUP_SUBSTITUTION_KEYS) }),
+    () => new WorkflowStateMachine(probe, 'Wrong', { definitionFile: RESTORE_DEFINITION_FILE, functions: fakeFunctions(keysOf(BACKUP_STEP_SPECS)) }),
     (error: unknown) => error instanceof InvalidPropsError && error.message.includes('RestorePlanFunctionArn') && error.message.includes('PlanFunctionArn'),
   );
-  const fewer = RESTORE_SUBSTITUTION_KEYS.slice(1);
   assert.throws(
-    () => new WorkflowStateMachine(probe, 'Fewer', { definitionFile: RESTORE_DEFINITION_FILE, substitutionKeys: fewer, functions: fakeFunctions(fewer) }),
+    () => new WorkflowStateMachine(probe, 'Fewer', { definitionFile: RESTORE_DEFINITION_FILE, functions: fakeFunctions(keysOf(RESTORE_STEP_SPECS).slice(1)) }),
     /RestorePlanFunctionArn/,
   );
-  assert.doesNotThrow(
-    () => new WorkflowStateMachine(probe, 'Right', { definitionFile: RESTORE_DEFINITION_FILE, substitutionKeys: RESTORE_SUBSTITUTION_KEYS, functions: fakeFunctions(RESTORE_SUBSTITUTION_KEYS) }),
-  );
+  assert.doesNotThrow(() => new WorkflowStateMachine(probe, 'Right', { definitionFile: RESTORE_DEFINITION_FILE, functions: fakeFunctions(keysOf(RESTORE_STEP_SPECS)) }));
 });
 
 test('WorkflowFunctions refuses two steps filling one placeholder', () => {

@@ -6,9 +6,8 @@
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { VERIFY_ENTRY, VERIFY_STEP_SPECS, VERIFY_SUBSTITUTION_KEYS, type VerifyStep } from '../../infra/constructs/verify-functions.js';
-import { WorkflowEnv } from '../../infra/constructs/workflow-functions.js';
+import { HavenEnv } from '../../control/env.js';
+import { VERIFY_ENTRY, VERIFY_STEP_SPECS, type VerifyStep } from '../../infra/constructs/verify-functions.js';
 import { functionEntry } from '../../infra/paths.js';
 import { synthHaven } from './support/haven-app.js';
 import { flat, list, logicalId, pairs, permissionsOf, via, type Statement } from './support/template.js';
@@ -35,19 +34,17 @@ const VAULT_KEY = `<${vaultKeyId}.Arn>`;
  * head it (ListBucket with no prefix); cleanup lists and deletes every
  * version; finalize and mark-failed read and clear the run's staging.
  */
-const EXPECTED: Record<VerifyStep, { handler: string; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean; scratch: string[] }> = {
-  plan: { handler: 'plan', catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false, scratch: [] },
-  'check-packs': { handler: 'checkPacks', catalog: 'none', vault: 'write', clearsStaging: false, events: false, scratch: [`s3:ListBucketVersions on ${BUCKET} if StringLike s3:prefix=vault/data/*`] },
-  'prepare-scratch': {
-    handler: 'prepareScratch',
+const EXPECTED: Record<VerifyStep, { catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean; scratch: string[] }> = {
+  plan: { catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false, scratch: [] },
+  checkPacks: { catalog: 'none', vault: 'write', clearsStaging: false, events: false, scratch: [`s3:ListBucketVersions on ${BUCKET} if StringLike s3:prefix=vault/data/*`] },
+  prepareScratch: {
     catalog: 'readWrite',
     vault: 'write',
     clearsStaging: false,
     events: false,
     scratch: [...pairs(['dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:UpdateTimeToLive'], [TABLE]), `s3:ListBucket on ${SCRATCH_BUCKET}`],
   },
-  'restore-partition': {
-    handler: 'restorePartition',
+  restorePartition: {
     catalog: 'none',
     vault: 'read',
     clearsStaging: false,
@@ -60,15 +57,13 @@ const EXPECTED: Record<VerifyStep, { handler: string; catalog: Catalog; vault: V
     ],
   },
   compare: {
-    handler: 'compare',
     catalog: 'none',
     vault: 'read',
     clearsStaging: false,
     events: false,
     scratch: [...pairs(['dynamodb:DescribeTable', 'dynamodb:Scan'], [TABLE]), `s3:GetObject on ${OBJECTS}`, `s3:ListBucket on ${SCRATCH_BUCKET}`],
   },
-  'cleanup-scratch': {
-    handler: 'cleanupScratch',
+  cleanupScratch: {
     catalog: 'none',
     vault: 'none',
     clearsStaging: false,
@@ -80,21 +75,20 @@ const EXPECTED: Record<VerifyStep, { handler: string; catalog: Catalog; vault: V
       `s3:ListBucketVersions on ${SCRATCH_BUCKET} if StringLike s3:prefix=haven-verify-*`,
     ],
   },
-  finalize: { handler: 'finalize', catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true, scratch: [] },
-  'mark-failed': { handler: 'markFailed', catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true, scratch: [] },
+  finalize: { catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true, scratch: [] },
+  markFailed: { catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true, scratch: [] },
 };
 const STEPS = Object.keys(EXPECTED) as VerifyStep[];
 const fn = (step: VerifyStep) => fnOf(stack.verifyFunctions.functions[step]);
 const machineId = logicalId(stack, stack.verifyWorkflow.stateMachine);
 const machine = resources[machineId]?.Properties as unknown as StateMachineProps;
 
-test('eight verify functions from one entry, each its own role, calling its own named export', () => {
+test('eight verify functions from one entry, each its own role, calling the export named as its step', () => {
   assert.equal(VERIFY_ENTRY, functionEntry('verify', 'handlers'));
-  const exported = [...readFileSync(VERIFY_ENTRY, 'utf8').matchAll(/^export const (\w+)\b/gm)].map((m) => m[1]);
-  assert.deepEqual(exported.sort(), STEPS.map((s) => EXPECTED[s].handler).sort());
   assert.equal(new Set(STEPS.map((s) => fn(s).roleId)).size, 8);
   for (const step of STEPS) {
-    assert.equal(fn(step).props.Handler, `index.${EXPECTED[step].handler}`, step);
+    assert.equal(VERIFY_STEP_SPECS[step].entry, VERIFY_ENTRY, step);
+    assert.equal(fn(step).props.Handler, `index.${step}`, step);
     assert.equal(fn(step).props.Runtime, 'nodejs22.x', step);
   }
 });
@@ -117,7 +111,7 @@ test('version listings are limited by prefix (scratch to haven-verify-*, packs t
         const actions = list(s.Action);
         if (actions.includes('s3:ListBucketVersions')) {
           const prefixes = (s.Condition as { StringLike: Record<string, string[]> }).StringLike['s3:prefix'];
-          assert.deepEqual(prefixes, step === 'check-packs' ? ['vault/data/*'] : ['haven-verify-*'], step);
+          assert.deepEqual(prefixes, step === 'checkPacks' ? ['vault/data/*'] : ['haven-verify-*'], step);
         }
         if (actions.includes('s3:ListBucket')) assert.equal(s.Condition, undefined, step);
       }
@@ -143,12 +137,12 @@ test('scratch objects live in their own bucket: under the vault key, with neithe
   assert.ok(!vault.LifecycleConfiguration.Rules.some((r) => r.Id === 'expire-verify-scratch'), 'nothing of the test restores is in the vault bucket');
   for (const step of STEPS) {
     const variables = (fn(step).props.Environment as { Variables: Record<string, unknown> }).Variables;
-    assert.deepEqual(variables[WorkflowEnv.ScratchBucket], { Ref: scratchBucketId }, step);
+    assert.deepEqual(variables[HavenEnv.ScratchBucket], { Ref: scratchBucketId }, step);
   }
 });
 
 test('the verify state machine substitutes each function and may invoke exactly those eight', () => {
-  assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...VERIFY_SUBSTITUTION_KEYS].sort());
+  assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), STEPS.map((step) => VERIFY_STEP_SPECS[step].substitution).sort());
   for (const step of STEPS) assert.deepEqual(machine.DefinitionSubstitutions[VERIFY_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
   const permissions = permissionsOf(template, machine.RoleArn['Fn::GetAtt'][0]);
   assert.deepEqual(permissions.filter((p) => p.startsWith('lambda:')), pairs(['lambda:InvokeFunction'], STEPS.map((s) => `<${fn(s).id}.Arn>`)).sort());
@@ -157,7 +151,7 @@ test('the verify state machine substitutes each function and may invoke exactly 
 });
 
 test('the test restore can write and read back scratch objects in the SSE-KMS scratch bucket: restore-partition may generate data keys only through S3, compare decrypt and head the bucket', () => {
-  const restore = permissionsOf(template, fn('restore-partition').roleId);
+  const restore = permissionsOf(template, fn('restorePartition').roleId);
   assert.ok(restore.includes(`kms:GenerateDataKey on ${VAULT_KEY}${via('s3')}`));
   assert.ok(restore.includes(`kms:Decrypt on ${VAULT_KEY}`), 'multipart uploads need Decrypt too (from its vault read)');
   assert.ok(!restore.includes(`kms:GenerateDataKey on ${VAULT_KEY}`), 'never wraps vault keys itself');

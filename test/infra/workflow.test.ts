@@ -1,17 +1,18 @@
 /**
- * The workflows' state machines (backup and restore): their ASL files, their
- * substitutions, and their logging and tracing. The backup definition is also
- * run locally once substituted, each Lambda task replaced by a stub.
+ * The workflows' state machines (backup, restore, verify and prune): their
+ * ASL files against their step tables (placeholders, handlers), their
+ * substitutions, and their logging and tracing.
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BACKUP_SUBSTITUTION_KEYS } from '../../infra/constructs/backup-functions.js';
-import { PRUNE_SUBSTITUTION_KEYS } from '../../infra/constructs/prune-functions.js';
-import { RESTORE_SUBSTITUTION_KEYS } from '../../infra/constructs/restore-functions.js';
-import { VERIFY_SUBSTITUTION_KEYS } from '../../infra/constructs/verify-functions.js';
+import { BACKUP_STEP_SPECS } from '../../infra/constructs/backup-functions.js';
+import { PRUNE_STEP_SPECS } from '../../infra/constructs/prune-functions.js';
+import { RESTORE_STEP_SPECS } from '../../infra/constructs/restore-functions.js';
+import { VERIFY_STEP_SPECS } from '../../infra/constructs/verify-functions.js';
+import type { WorkflowStepSpec } from '../../infra/constructs/workflow-functions.js';
 import { aslPlaceholders } from '../../infra/constructs/workflow-state-machine.js';
 import { BACKUP_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from '../../infra/paths.js';
 import { synthHaven } from './support/haven-app.js';
@@ -57,12 +58,15 @@ function substitute(aslText: string, keys: readonly string[]): { States: Record<
   return JSON.parse(substituted) as { States: Record<string, AslState> };
 }
 
+/** A workflow's steps, as its step table declares them. */
+const specsOf = (table: Readonly<Record<string, WorkflowStepSpec<string>>>): WorkflowStepSpec<string>[] => Object.values(table);
+
 const WORKFLOWS = [
-  { name: 'backup', file: BACKUP_DEFINITION_FILE, keys: BACKUP_SUBSTITUTION_KEYS, construct: stack.backupWorkflow, functions: stack.backupFunctions.bySubstitution() },
-  { name: 'restore', file: RESTORE_DEFINITION_FILE, keys: RESTORE_SUBSTITUTION_KEYS, construct: stack.restoreWorkflow, functions: stack.restoreFunctions.bySubstitution() },
-  { name: 'verify', file: VERIFY_DEFINITION_FILE, keys: VERIFY_SUBSTITUTION_KEYS, construct: stack.verifyWorkflow, functions: stack.verifyFunctions.bySubstitution() },
-  { name: 'prune', file: PRUNE_DEFINITION_FILE, keys: PRUNE_SUBSTITUTION_KEYS, construct: stack.pruneWorkflow, functions: stack.pruneFunctions.bySubstitution() },
-] as const;
+  { name: 'backup', file: BACKUP_DEFINITION_FILE, specs: specsOf(BACKUP_STEP_SPECS), construct: stack.backupWorkflow, functions: stack.backupFunctions.bySubstitution() },
+  { name: 'restore', file: RESTORE_DEFINITION_FILE, specs: specsOf(RESTORE_STEP_SPECS), construct: stack.restoreWorkflow, functions: stack.restoreFunctions.bySubstitution() },
+  { name: 'verify', file: VERIFY_DEFINITION_FILE, specs: specsOf(VERIFY_STEP_SPECS), construct: stack.verifyWorkflow, functions: stack.verifyFunctions.bySubstitution() },
+  { name: 'prune', file: PRUNE_DEFINITION_FILE, specs: specsOf(PRUNE_STEP_SPECS), construct: stack.pruneWorkflow, functions: stack.pruneFunctions.bySubstitution() },
+].map((workflow) => ({ ...workflow, keys: workflow.specs.map((spec) => spec.substitution) }));
 
 test('four STANDARD state machines: backup, restore, verify and prune', () => {
   assert.equal(Object.keys(machines).length, 4);
@@ -76,10 +80,32 @@ for (const workflow of WORKFLOWS) {
   const machine = resources[machineId]?.Properties as unknown as StateMachineProps;
   const file = path.basename(workflow.file);
 
-  test(`${workflow.name}: every \${...} placeholder in ${file} is a declared substitution key, and every key is used`, () => {
-    assert.ok(placeholders.length > 0);
-    for (const name of placeholders) assert.match(name, /^[A-Za-z][A-Za-z0-9]*$/, `placeholder \${${name}} is a plain name`);
-    assert.deepEqual([...placeholders].sort(), [...workflow.keys].sort());
+  test(`${workflow.name}: the \${...} placeholders of ${file} are exactly its steps' substitution keys`, () => {
+    // Prepare
+    const declared = [...workflow.keys].sort();
+
+    // Act
+    const used = [...placeholders].sort();
+
+    // Assess
+    assert.ok(used.length > 0);
+    for (const name of used) assert.match(name, /^[A-Za-z][A-Za-z0-9]*$/, `placeholder \${${name}} is a plain name`);
+    assert.deepEqual(used, declared);
+  });
+
+  test(`${workflow.name}: every step's handler is a function its entry module exports, and the entry exports nothing else`, async () => {
+    // Prepare
+    const entries = [...new Set(workflow.specs.map((spec) => spec.entry))];
+
+    // Act
+    const modules = new Map(await Promise.all(entries.map(async (entry) => [entry, (await import(entry)) as Record<string, unknown>] as const)));
+
+    // Assess
+    for (const spec of workflow.specs) assert.equal(typeof modules.get(spec.entry)?.[spec.handler], 'function', `${spec.id}: ${path.relative(process.cwd(), spec.entry)} exports ${spec.handler}`);
+    for (const [entry, module] of modules) {
+      const handlers = workflow.specs.filter((spec) => spec.entry === entry).map((spec) => spec.handler);
+      assert.deepEqual(Object.keys(module).sort(), handlers.sort(), `${path.relative(process.cwd(), entry)} exports one handler per step`);
+    }
   });
 
   test(`${workflow.name}: the synthesized DefinitionSubstitutions cover exactly the placeholders, each its own workflow function's ARN`, () => {

@@ -17,7 +17,8 @@ import { CatalogRateLimiter, takeToken } from '../../../control/api/rate-limit.j
 import { route, type ApiRoute } from '../../../control/api/route.js';
 import { API_ROUTES, RATE_LIMITS } from '../../../control/api/routes.js';
 import { createApiHandler } from '../../../functions/api/app.js';
-import { apiDepsFromEnv, RATE_LIMITS_ENV } from '../../../functions/api/deps.js';
+import { HavenEnv } from '../../../control/env.js';
+import { apiDepsFromEnv } from '../../../functions/api/deps.js';
 import { createCatalogTable } from '../catalog/table.js';
 import { fakeApiEvent, fakeLambdaContext } from '../../infra/support/lambda-context.js';
 
@@ -110,5 +111,5 @@ test('the deployed API function enforces the limits; HAVEN_API_RATE_LIMITS=off (
     HAVEN_SCHEDULE_ROLE_ARN: 'arn:aws:iam::123456789012:role/s',
   };
   assert.ok(apiDepsFromEnv(env).rateLimiter instanceof CatalogRateLimiter);
-  assert.equal(apiDepsFromEnv({ ...env, [RATE_LIMITS_ENV]: 'off' }).rateLimiter, undefined);
+  assert.equal(apiDepsFromEnv({ ...env, [HavenEnv.ApiRateLimits]: 'off' }).rateLimiter, undefined);
 });

@@ -8,7 +8,7 @@ import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { schedulerClient } from '../../../vault/aws/clients.js';
 import type { LocalApiServer } from '../../../local/cloud/api-gateway.js';
 import { LocalCloud, type LocalCloudOptions } from '../../../local/cloud/cloud.js';
-import { RATE_LIMITS_ENV } from '../../../functions/api/deps.js';
+import { HavenEnv } from '../../../control/env.js';
 
 /** A response as tests read it. */
 export interface HttpResult {
@@ -63,7 +63,7 @@ export function send(url: string, method: string, path: string, payload: string 
 export async function startApiFixture(options: LocalCloudOptions = {}): Promise<ApiFixture> {
   // The API tests create more jobs than one caller may in an hour: the per-caller limit is off here
   // (test/control/api/rate-limit.test.ts tests it).
-  const cloud = await LocalCloud.start({ name: 'haven-api', ...options, environment: { [RATE_LIMITS_ENV]: 'off', ...options.environment } });
+  const cloud = await LocalCloud.start({ name: 'haven-api', ...options, environment: { [HavenEnv.ApiRateLimits]: 'off', ...options.environment } });
   const server = await cloud.serveApi({ port: 0 });
   return {
     cloud,

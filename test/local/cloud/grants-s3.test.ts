@@ -18,7 +18,7 @@ import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../vault/aws/clients.js';
 import { SCRATCH_PREFIX } from '../../../control/verification/scratch.js';
 import { HavenContextKey } from '../../../infra/config.js';
-import { WorkflowEnv } from '../../../infra/constructs/workflow-functions.js';
+import { HavenEnv } from '../../../control/env.js';
 
 const SMALL_BIG_FILE = 256 * 1024;
 
@@ -111,7 +111,7 @@ describe('an S3 test restore with Object Lock on the vault bucket', () => {
     // Assess
     const verified = await cloud.catalog.verifications.get(verification.verification_id);
     assert.equal(verify.status, 'SUCCEEDED', `${verified.error?.code ?? verify.error}: ${verified.error?.message ?? verify.cause}`);
-    const scratchBucket = cloud.fn('Verify/CleanupScratch').environment[WorkflowEnv.ScratchBucket]!;
+    const scratchBucket = cloud.fn('Verify/CleanupScratch').environment[HavenEnv.ScratchBucket]!;
     const left = await s3Client().send(new ListObjectVersionsCommand({ Bucket: scratchBucket, Prefix: SCRATCH_PREFIX }));
     assert.deepEqual([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])].map((v) => v.Key), []);
     assert.deepEqual(cloud.denials.map((d) => `${d.principal} ${d.decision.denied?.request.action}`), []);

@@ -1,0 +1,26 @@
+/**
+ * Lambda entry points of the backup workflow, one export per step: the
+ * step table in infra/constructs/backup-functions.ts names each step as its
+ * export, and CDK points the step's function at it.
+ */
+import { commitBackup } from '../../control/workflows/backup/commit.js';
+import { exportPartition as exportOnePartition } from '../../control/workflows/backup/export-partition.js';
+import { finalizeBackup } from '../../control/workflows/backup/finalize.js';
+import { markBackupFailed, type FailedState } from '../../control/workflows/backup/mark-failed.js';
+import { planBackup } from '../../control/workflows/backup/plan.js';
+import type { BackupContext } from '../../control/workflows/backup/types.js';
+import { verifyBackup } from '../../control/workflows/backup/verify.js';
+import { stepHandler } from '../shared/step-handler.js';
+
+/** Plan. */
+export const plan = stepHandler('plan', planBackup);
+/** Export partitions (Map iteration, one partition). */
+export const exportPartition = stepHandler('export-partition', exportOnePartition);
+/** Commit the snapshot. */
+export const commit = stepHandler('commit', (deps, event: { context: BackupContext }) => commitBackup(deps, event.context));
+/** Verify the snapshot's packs. */
+export const verify = stepHandler('verify', verifyBackup);
+/** Finalize. */
+export const finalize = stepHandler('finalize', finalizeBackup);
+/** Mark failed. */
+export const markFailed = stepHandler('mark-failed', (deps, event: { state: FailedState }) => markBackupFailed(deps, event.state));
