@@ -5,7 +5,7 @@
  * Manager ARN (`secret_arn`), never a password or a connection string.
  * Timestamps are ISO 8601 UTC strings; durations are whole seconds.
  */
-import type { PruneResult } from '../retention/prune.js';
+import type { PruneResult } from '../../vault/prune/prune.js';
 import type { BackupType } from '../../vault/snapshot/snapshot.js';
 import type { RecordStatus } from './status.js';
 

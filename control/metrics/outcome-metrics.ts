@@ -4,8 +4,7 @@
  * Lambda layer (`functions/shared/metrics.ts`) writes them as embedded
  * metric format.
  */
-import { HavenEventType } from '../notifications/event-types.js';
-import type { OutcomeEvent } from '../workflows/deps.js';
+import { HavenEventType, type OutcomeEvent } from '../notifications/event-types.js';
 
 /** The metric namespace. */
 export const METRIC_NAMESPACE = 'Haven';

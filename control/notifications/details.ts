@@ -5,8 +5,7 @@
  * (typed errors never quote credentials); the notifier still redacts.
  */
 import type { ExecutionRecord, RestoreRecord, VerificationRecord } from '../catalog/types.js';
-import type { OutcomeEvent } from '../workflows/deps.js';
-import { HavenEventType, Severity } from './event-types.js';
+import { HavenEventType, Severity, type OutcomeEvent } from './event-types.js';
 
 /** A failure as the failure events carry it. */
 export interface FailureInfo {

@@ -29,6 +29,14 @@ export const Severity = {
 /** One of {@link Severity}. */
 export type Severity = (typeof Severity)[keyof typeof Severity];
 
+/** An outcome event (EventBridge detail-type and detail), as workflow steps publish it; never carries secrets. */
+export interface OutcomeEvent {
+  detailType: string;
+  detail: Record<string, unknown>;
+  /** Which notification setting governs it; by default the detail type's ({@link DEFAULT_SEVERITY}). */
+  severity?: Severity;
+}
+
 /** The severity of each detail type, unless the producer says otherwise. */
 export const DEFAULT_SEVERITY: Readonly<Record<HavenEventType, Severity>> = {
   'Backup Succeeded': Severity.Success,

@@ -1,7 +1,7 @@
 /** Outcome events on the default EventBridge bus. */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { eventBridgeClient } from '../../vault/aws/clients.js';
-import type { OutcomeEvent } from '../workflows/deps.js';
+import type { OutcomeEvent } from './event-types.js';
 import { EventRejectedError } from './errors.js';
 
 /** The `source` of every Haven event. */

@@ -1,7 +1,6 @@
 /** Whether an event goes to people (SNS), by the notification settings that apply. */
 import type { NotificationSettings } from '../catalog/types.js';
-import { DEFAULT_SEVERITY, isHavenEventType, Severity } from './event-types.js';
-import type { OutcomeEvent } from '../workflows/deps.js';
+import { DEFAULT_SEVERITY, isHavenEventType, Severity, type OutcomeEvent } from './event-types.js';
 
 /**
  * @param event - an outcome event

@@ -5,8 +5,7 @@
  * `severity`, `job_id`, `recipients`).
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
-import type { OutcomeEvent } from '../workflows/deps.js';
-import type { Severity } from './event-types.js';
+import type { OutcomeEvent, Severity } from './event-types.js';
 import type { EventSubject } from './settings.js';
 
 /** SNS allows 100 characters in a subject. */

@@ -13,7 +13,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { snsClient } from '../../vault/aws/clients.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { OutcomeEvent } from '../workflows/deps.js';
+import type { OutcomeEvent } from './event-types.js';
 import { putOutcomeEvent } from './eventbridge.js';
 import { severityOf, shouldNotify } from './filter.js';
 import { formatSnsMessage } from './message.js';

@@ -1,7 +1,7 @@
 /** `DELETE /backup/backups/{backup_id}`: forget one backup now, unless it is running or locked. */
 import { RecordStatus } from '../catalog/status.js';
 import type { ExecutionRecord } from '../catalog/types.js';
-import type { WorkflowDeps } from '../workflows/deps.js';
+import type { RetentionDeps } from './deps.js';
 import { BackupInProgressError, BackupLockedError } from './errors.js';
 import { DeletedBy, forgetBackup } from './forget.js';
 
@@ -18,7 +18,7 @@ import { DeletedBy, forgetBackup } from './forget.js';
  *   BackupLockedError (code Conflict) while `locked`, `retention_until` is in the future, or the snapshot is under S3 Object Lock;
  *   BackupInProgressError (code Conflict) while the backup is queued or running
  */
-export async function deleteBackup(deps: WorkflowDeps, backupId: string): Promise<ExecutionRecord> {
+export async function deleteBackup(deps: RetentionDeps, backupId: string): Promise<ExecutionRecord> {
   const record = await deps.catalog.getBackup(backupId);
   if (record.deleted_at) return record;
   if (record.status === RecordStatus.Queued || record.status === RecordStatus.Running) {

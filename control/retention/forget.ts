@@ -11,8 +11,8 @@
  */
 import type { ExecutionRecord } from '../catalog/types.js';
 import { isLocked } from '../../vault/storage/object-lock.js';
-import type { WorkflowDeps } from '../workflows/deps.js';
 import { candidateOf, listJobBackups, snapshotKey } from './backups.js';
+import type { RetentionDeps } from './deps.js';
 import { BackupLockedError } from './errors.js';
 import { lockKeptBackup } from './locks.js';
 import { evaluateRetention, type RetentionPlan } from './policy.js';
@@ -43,7 +43,7 @@ export interface AppliedRetention {
   locks_extended: number;
 }
 
-async function loadPlan(deps: WorkflowDeps, jobId: string): Promise<{ plan: JobRetentionPlan; records: Map<string, ExecutionRecord> }> {
+async function loadPlan(deps: RetentionDeps, jobId: string): Promise<{ plan: JobRetentionPlan; records: Map<string, ExecutionRecord> }> {
   const job = await deps.catalog.getJob(jobId);
   const records = await listJobBackups(deps.catalog, jobId);
   const plan = evaluateRetention(records.map(candidateOf), job.retention, { timeZone: job.schedule?.timezone || 'UTC', now: deps.now() });
@@ -59,7 +59,7 @@ async function loadPlan(deps: WorkflowDeps, jobId: string): Promise<{ plan: JobR
  * @returns the plan: keep (with reasons), forget and ignored, newest first
  * @throws NotFoundError for an unknown job; InvalidRetentionPolicyError for a malformed policy or zone
  */
-export async function planRetention(deps: WorkflowDeps, jobId: string): Promise<JobRetentionPlan> {
+export async function planRetention(deps: RetentionDeps, jobId: string): Promise<JobRetentionPlan> {
   return (await loadPlan(deps, jobId)).plan;
 }
 
@@ -70,7 +70,7 @@ export async function planRetention(deps: WorkflowDeps, jobId: string): Promise<
  * @returns the record as marked
  * @throws BackupLockedError when the snapshot is under Object Lock
  */
-export async function forgetBackup(deps: WorkflowDeps, record: ExecutionRecord, by: DeletedBy): Promise<ExecutionRecord> {
+export async function forgetBackup(deps: RetentionDeps, record: ExecutionRecord, by: DeletedBy): Promise<ExecutionRecord> {
   const snapshotId = record.result?.snapshot_id;
   if (snapshotId) {
     const key = snapshotKey(snapshotId);
@@ -88,7 +88,7 @@ export async function forgetBackup(deps: WorkflowDeps, record: ExecutionRecord, 
  *
  * @returns counts, the ids forgotten and skipped, and how long kept backups are kept
  */
-export async function applyRetention(deps: WorkflowDeps, jobId: string): Promise<AppliedRetention> {
+export async function applyRetention(deps: RetentionDeps, jobId: string): Promise<AppliedRetention> {
   const { plan, records } = await loadPlan(deps, jobId);
   const out: AppliedRetention = { job_id: jobId, kept: plan.keep.length, forgotten: [], skipped: [], keep_until: [], locks_extended: 0 };
   for (const item of plan.forget) {

@@ -10,6 +10,6 @@ export { jobScheduleName, JOB_SCHEDULE_PREFIX } from './names.js';
 export { nextRun, type NextRunOptions } from './next-run.js';
 export { jobNextRun, schedulePort, scheduleOptionsFromEnv, SCHEDULE_ENV, type SchedulePort } from './port.js';
 export { SchedulerSync, TARGET_RETRY_POLICY, type ScheduledJob, type SchedulerSyncOptions, type UpsertResult } from './sync.js';
-export { scheduledRunInput } from './target.js';
+export { scheduledRunInput, type ScheduledRunInput } from './target.js';
 export { canonicalTimeZone } from './time-zone.js';
 export { DEFAULT_TIME_ZONE, validateSchedule, type ValidSchedule } from './validate.js';

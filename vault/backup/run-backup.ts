@@ -5,7 +5,7 @@
  */
 import type { CompressionConfig } from '../compression/codec.js';
 import { BackupType, makeStats, type Snapshot } from '../snapshot/snapshot.js';
-import { FORMAT_VERSION } from '../repository/config.js';
+import { FORMAT_VERSION } from '../format/version.js';
 import type { StoredSnapshot, Vault } from '../repository/vault.js';
 import { BackupSession, type BackupProgress, type PartitionOptions, type SessionResult } from './backup-session.js';
 import { dedupViewFor } from './dedup-view.js';

@@ -3,9 +3,7 @@
  * and the vault's parameters. It holds no secret.
  */
 import { VaultFormatError } from '../format/errors.js';
-
-/** The format version this engine writes and reads. */
-export const FORMAT_VERSION = 1;
+import { FORMAT_VERSION } from '../format/version.js';
 /** Chunking algorithm name recorded in the config. */
 export const CHUNKER_ALGORITHM = 'fastcdc-gear32-nc2';
 /** Default target pack size: 16 MiB. */

@@ -15,7 +15,8 @@ import { parseSnapshot, type Snapshot } from '../snapshot/snapshot.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
-import { CHUNKER_ALGORITHM, DEFAULT_PACK_SIZE, FORMAT_VERSION, parseConfig, type VaultConfig } from './config.js';
+import { FORMAT_VERSION } from '../format/version.js';
+import { CHUNKER_ALGORITHM, DEFAULT_PACK_SIZE, parseConfig, type VaultConfig } from './config.js';
 import { AmbiguousSnapshotIdError, SnapshotNotFoundError, VaultExistsError, VaultNotFoundError } from './errors.js';
 import { createKeyRecord, newVaultSecrets, openKeyring, parseKeyRecord, type KeyProviderResolver, type KeyRecord, type Keyring } from './keyring.js';
 

@@ -5,7 +5,7 @@
  * zstd-compressed JSON payload.
  */
 import { VaultFormatError } from '../format/errors.js';
-import { FORMAT_VERSION } from '../repository/config.js';
+import { FORMAT_VERSION } from '../format/version.js';
 
 /** Backup types. */
 export const BackupType = {

@@ -4,7 +4,7 @@
  * and the run's settings. Bad settings are recorded as the run's absence of
  * settings and then fail the step, so Mark failed records the run FAILED.
  */
-import { PRUNE_DEFAULTS } from '../../retention/prune.js';
+import { PRUNE_DEFAULTS } from '../../../vault/prune/prune.js';
 import type { WorkflowDeps } from '../deps.js';
 import { InvalidJobError } from '../errors.js';
 import { openPruneRun } from './run-record.js';

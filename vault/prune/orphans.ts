@@ -5,11 +5,11 @@
  * such a pack's own header before deleting it and lists it again when a
  * snapshot uses one of its blobs.
  */
-import { ObjectType, openObject } from '../../vault/format/sealed-object.js';
-import type { PackEntry } from '../../vault/index/types.js';
-import { packKey } from '../../vault/pack/pack-builder.js';
-import { decodePackHeader, decodeTrailer, TRAILER_LENGTH } from '../../vault/pack/pack-format.js';
-import type { Vault } from '../../vault/repository/vault.js';
+import { ObjectType, openObject } from '../format/sealed-object.js';
+import type { PackEntry } from '../index/types.js';
+import { packKey } from '../pack/pack-builder.js';
+import { decodePackHeader, decodeTrailer, TRAILER_LENGTH } from '../pack/pack-format.js';
+import type { Vault } from '../repository/vault.js';
 import type { PackObject } from './prune-plan.js';
 
 /** Reads a stored pack's index entry from its own sealed header (two ranged reads). */

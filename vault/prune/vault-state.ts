@@ -4,14 +4,12 @@
  * worker's own), stale staging areas, every index object and every pack
  * object.
  */
-import { executionIdOf } from '../catalog/ids.js';
-import { isTerminal } from '../catalog/status.js';
-import type { Catalog } from '../catalog/catalog.js';
-import { ObjectNotFoundError } from '../../vault/storage/errors.js';
-import type { ObjectInfo } from '../../vault/storage/object-store.js';
-import { mapLimit } from '../../vault/util/concurrency.js';
-import type { Vault } from '../../vault/repository/vault.js';
-import { readStaged, type StagedPartition, type StagedPlan } from '../../vault/staging/staging.js';
+import { SnapshotNotFoundError } from '../repository/errors.js';
+import type { Vault } from '../repository/vault.js';
+import { ObjectNotFoundError } from '../storage/errors.js';
+import type { ObjectInfo } from '../storage/object-store.js';
+import { mapLimit } from '../util/concurrency.js';
+import { readStaged, type StagedPartition, type StagedPlan } from '../staging/staging.js';
 import type { IndexObject, PackObject } from './prune-plan.js';
 
 const READS = 8;
@@ -42,7 +40,7 @@ export async function readSnapshotUse(vault: Vault, into: SnapshotUse = emptyUse
     try {
       snapshot = await vault.readSnapshot(id);
     } catch (error) {
-      if ((error as Error).name === 'SnapshotNotFoundError') return;
+      if (error instanceof SnapshotNotFoundError) return;
       throw error;
     }
     const blobs = snapshot.partitions.flatMap((p) => p.blobs);
@@ -54,18 +52,26 @@ export async function readSnapshotUse(vault: Vault, into: SnapshotUse = emptyUse
   return into;
 }
 
+/**
+ * Whether the backup that staged `staging/<backupId>/` may still be running
+ * (its area is then protected whatever its age). Prune asks whoever tracks
+ * executions (the catalog); with nobody to ask, an area older than the grace
+ * period is taken as abandoned.
+ */
+export type BackupLiveness = (backupId: string) => Promise<boolean>;
+
 /** The staging area: which index objects in-progress backups rely on, and which areas are stale. */
 export interface StagingState {
   protectedIndexes: Set<string>;
-  /** Backup ids whose staging area is older than the grace period and whose execution has ended (or is unknown). */
+  /** Backup ids whose staging area is older than the grace period and whose backup is not running. */
   stale: string[];
 }
 
 /**
- * Reads `staging/`. An area is protected unless its backup's execution has
- * ended (or has no record) and every object in it is older than the grace period.
+ * Reads `staging/`. An area is protected unless its backup is not running
+ * (`isRunning`) and every object in it is older than the grace period.
  */
-export async function readStaging(vault: Vault, catalog: Catalog, now: Date, graceMs: number): Promise<StagingState> {
+export async function readStaging(vault: Vault, isRunning: BackupLiveness, now: Date, graceMs: number): Promise<StagingState> {
   const areas = new Map<string, ObjectInfo[]>();
   for await (const info of vault.store.list('staging/')) {
     const backupId = info.key.split('/')[1];
@@ -75,7 +81,7 @@ export async function readStaging(vault: Vault, catalog: Catalog, now: Date, gra
   const out: StagingState = { protectedIndexes: new Set(), stale: [] };
   await mapLimit([...areas], READS, async ([backupId, objects]) => {
     const newest = Math.max(...objects.map((o) => o.lastModified.getTime()));
-    if (now.getTime() - newest >= graceMs && (await hasEnded(catalog, backupId))) {
+    if (now.getTime() - newest >= graceMs && !(await isRunning(backupId))) {
       out.stale.push(backupId);
       return;
     }
@@ -89,13 +95,6 @@ export async function readStaging(vault: Vault, catalog: Catalog, now: Date, gra
     }
   });
   return out;
-}
-
-async function hasEnded(catalog: Catalog, backupId: string): Promise<boolean> {
-  const executionId = executionIdOf(backupId);
-  if (!executionId) return true;
-  const record = await catalog.executions.find(executionId);
-  return !record || isTerminal(record.status);
 }
 
 /** Every index object with its packs. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
 import type { PackEntry } from '../../vault/index/types.js';
 import { ErrorCode } from '../../vault/errors.js';
-import { KeepPackReason, planPrune, type PruneInputs } from '../../control/retention/prune-plan.js';
+import { KeepPackReason, planPrune, type PruneInputs } from '../../vault/prune/prune-plan.js';
 import { InvalidJobError } from '../../control/workflows/errors.js';
 import { pruneSettings } from '../../control/workflows/prune/list-jobs.js';
 
@@ -39,7 +39,13 @@ function inputs(overrides: Partial<PruneInputs> = {}): PruneInputs {
 
 describe('prune plan', () => {
   test('unused packs go, packs past the threshold are repacked, the rest stay; their index objects are rewritten', () => {
-    const plan = planPrune(inputs());
+    // Prepare
+    const base = inputs();
+
+    // Act
+    const plan = planPrune(base);
+
+    // Assess
     assert.deepEqual(plan.deletePacks.map((p) => p.id), [hex('2')]);
     assert.deepEqual(plan.repackPacks.map((r) => [r.pack.id, r.used.map((b) => b.id)]), [[hex('3'), [hex('i')]]]);
     assert.deepEqual(plan.rewriteIndexes, [hex('x'), hex('y')]);
@@ -48,18 +54,30 @@ describe('prune plan', () => {
   });
 
   test('a threshold of 1 turns repacking off', () => {
-    const plan = planPrune(inputs({ repackThreshold: 1 }));
+    // Prepare
+    const base = inputs({ repackThreshold: 1 });
+
+    // Act
+    const plan = planPrune(base);
+
+    // Assess
     assert.deepEqual(plan.repackPacks, []);
     assert.deepEqual(plan.rewriteIndexes, [hex('x')]);
   });
 
-  test('young packs, packs of staged or young index objects, and locked packs are left alone, each with its reason', () => {
+  test('young packs and packs of staged index objects are left alone, each with its reason', () => {
+    // Prepare
     const base = inputs();
-    const plan = planPrune({
+    const prepared = {
       ...base,
       packObjects: base.packObjects.map((p) => (p.id === hex('2') ? { ...p, lastModified: YOUNG } : p)),
       protectedIndexes: new Set([hex('y')]),
-    });
+    };
+
+    // Act
+    const plan = planPrune(prepared);
+
+    // Assess
     assert.deepEqual(plan.deletePacks, []);
     assert.deepEqual(plan.repackPacks, []);
     assert.deepEqual(plan.rewriteIndexes, []);
@@ -67,37 +85,91 @@ describe('prune plan', () => {
       [hex('2'), KeepPackReason.Young],
       [hex('3'), KeepPackReason.Staged],
     ]);
+  });
+
+  test('locked packs are left alone as locked', () => {
+    // Prepare
+    const base = inputs();
+
+    // Act
     const locked = planPrune({ ...base, lockedPacks: new Set([hex('2')]) });
+
+    // Assess
     assert.deepEqual(locked.untouchable.map((u) => [u.id, u.reason]), [[hex('2'), KeepPackReason.Locked]]);
+  });
+
+  test('packs of young index objects are left alone as staged', () => {
+    // Prepare
+    const base = inputs();
+
+    // Act
     const youngIndex = planPrune({ ...base, indexes: base.indexes.map((i) => ({ ...i, lastModified: YOUNG })) });
+
+    // Assess
     assert.ok(youngIndex.untouchable.every((u) => u.reason === KeepPackReason.Staged));
     assert.equal(youngIndex.deletePacks.length, 0);
   });
 
   test('a stored pack no index lists is deleted once past the grace period', () => {
+    // Prepare
     const base = inputs();
     const orphan = { id: hex('9'), size: 500, lastModified: OLD };
+
+    // Act
     const plan = planPrune({ ...base, packObjects: [...base.packObjects, orphan, { ...orphan, id: hex('8'), lastModified: YOUNG }] });
+
+    // Assess
     assert.deepEqual(plan.deletePacks.map((p) => p.id).sort(), [hex('2'), hex('9')]);
     assert.deepEqual(plan.untouchable.map((u) => u.id), [hex('8')]);
   });
 
-  test('more index objects than compact_above are merged, staged ones excepted', () => {
-    const base = inputs({ usedBlobs: new Set('abcdefghijklmnop'.split('').map(hex)) });
-    const plan = planPrune({ ...base, compactAbove: 1 });
+  /** Every blob in use: nothing to delete or repack, so only compaction rewrites index objects. */
+  const allUsed = () => inputs({ usedBlobs: new Set('abcdefghijklmnop'.split('').map(hex)), compactAbove: 1 });
+
+  test('more index objects than compact_above are merged', () => {
+    // Prepare
+    const base = allUsed();
+
+    // Act
+    const plan = planPrune(base);
+
+    // Assess
     assert.deepEqual(plan.rewriteIndexes, [hex('x'), hex('y')]);
     assert.equal(plan.keptPacks.length, 4);
-    const staged = planPrune({ ...base, compactAbove: 1, protectedIndexes: new Set([hex('y')]) });
+  });
+
+  test('staged index objects are not merged however many there are', () => {
+    // Prepare
+    const base = allUsed();
+
+    // Act
+    const staged = planPrune({ ...base, protectedIndexes: new Set([hex('y')]) });
+
+    // Assess
     assert.deepEqual(staged.rewriteIndexes, []);
   });
 });
 
 describe('prune workflow settings', () => {
-  test('defaults, and out-of-range values refused with a clear InvalidInput error', () => {
-    assert.deepEqual(pruneSettings({}), { grace_seconds: 86_400, repack_threshold: 0.5, compact_above: 64, dry_run: false });
-    assert.deepEqual(pruneSettings({ grace_seconds: 0, repack_threshold: 1, dry_run: true }), { grace_seconds: 0, repack_threshold: 1, compact_above: 64, dry_run: true });
-    for (const bad of [{ grace_seconds: -1 }, { grace_seconds: 1.5 }, { repack_threshold: 0 }, { repack_threshold: '0.5' as unknown as number }, { compact_above: 0 }]) {
-      assert.throws(() => pruneSettings(bad), (error: unknown) => error instanceof InvalidJobError && error.code === ErrorCode.InvalidInput, JSON.stringify(bad));
+  test('settings not given take their defaults', () => {
+    // Act
+    const none = pruneSettings({});
+    const some = pruneSettings({ grace_seconds: 0, repack_threshold: 1, dry_run: true });
+
+    // Assess
+    assert.deepEqual(none, { grace_seconds: 86_400, repack_threshold: 0.5, compact_above: 64, dry_run: false });
+    assert.deepEqual(some, { grace_seconds: 0, repack_threshold: 1, compact_above: 64, dry_run: true });
+  });
+
+  test('out-of-range values are refused with a clear InvalidInput error', () => {
+    // Prepare
+    const bads = [{ grace_seconds: -1 }, { grace_seconds: 1.5 }, { repack_threshold: 0 }, { repack_threshold: '0.5' as unknown as number }, { compact_above: 0 }];
+    for (const bad of bads) {
+      // Act
+      const settings = () => pruneSettings(bad);
+
+      // Assess
+      assert.throws(settings, (error: unknown) => error instanceof InvalidJobError && error.code === ErrorCode.InvalidConfiguration, JSON.stringify(bad));
     }
   });
 });

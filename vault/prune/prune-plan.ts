@@ -5,7 +5,7 @@
  * the grace period, packs under Object Lock), decide which packs to delete,
  * which to repack, and which index objects to rewrite. See docs/RETENTION.md.
  */
-import type { BlobEntry, PackEntry } from '../../vault/index/types.js';
+import type { BlobEntry, PackEntry } from '../index/types.js';
 
 /** One index object as read. */
 export interface IndexObject {

@@ -14,20 +14,33 @@
  * A backup whose Plan listed the index objects before step 3 is seen in step
  * 4 (it staged its plan before its workers read them); one that listed them
  * after step 3 never sees the packs about to go.
+ *
+ * Prune needs the vault and, from outside it, only two answers (as restic's
+ * `PlanPrune` takes a `getUsedBlobs`): whether a staged backup may still be
+ * running, and, with Object Lock, how long each backup is kept.
  */
-import { HavenEventType } from '../notifications/event-types.js';
-import { sha256Hex } from '../../vault/crypto/hash.js';
-import { CorruptedBackupError } from '../../vault/format/errors.js';
-import type { BlobEntry, PackEntry } from '../../vault/index/types.js';
-import { PackBuilder, packKey } from '../../vault/pack/pack-builder.js';
-import { isLocked } from '../../vault/storage/object-lock.js';
-import type { Vault } from '../../vault/repository/vault.js';
-import type { WorkflowDeps } from '../workflows/deps.js';
-import { clearStaged } from '../../vault/staging/staging.js';
-import { extendPackLocks } from './locks.js';
+import { sha256Hex } from '../crypto/hash.js';
+import { CorruptedBackupError } from '../format/errors.js';
+import type { BlobEntry, PackEntry } from '../index/types.js';
+import { PackBuilder, packKey } from '../pack/pack-builder.js';
+import type { Vault } from '../repository/vault.js';
+import { clearStaged } from '../staging/staging.js';
+import { isLocked } from '../storage/object-lock.js';
 import { usedOrphans } from './orphans.js';
+import { extendPackLocks, type PruneLocking } from './pack-locks.js';
 import { planPrune, type PrunePlan } from './prune-plan.js';
-import { emptyUse, listPackObjects, readIndexes, readSnapshotUse, readStaging, type SnapshotUse } from './vault-state.js';
+import { emptyUse, listPackObjects, readIndexes, readSnapshotUse, readStaging, type BackupLiveness, type SnapshotUse, type StagingState } from './vault-state.js';
+
+/** What a prune works with. */
+export interface PruneContext {
+  vault: Vault;
+  /** Whether a backup with a staging area may still be running (see {@link BackupLiveness}). */
+  isRunning: BackupLiveness;
+  /** S3 Object Lock on the vault: locked packs are left alone, kept backups' packs locked as long as they are kept. */
+  locking?: PruneLocking;
+  /** The clock. @default the system clock */
+  now?: () => Date;
+}
 
 /** Prune settings. */
 export interface PruneOptions {
@@ -66,18 +79,19 @@ export const PRUNE_DEFAULTS = { graceSeconds: 24 * 3600, repackThreshold: 0.5, c
 const BLOBS_PER_INDEX = 200_000;
 
 /**
- * Runs a prune over the deployment's vault.
+ * Prunes a vault.
  *
- * @param deps - vault, catalog (to tell running backups' staging areas), clock, Object Lock
+ * @param context - the vault, who to ask whether a backup runs, Object Lock, clock
  * @param options - grace period, repack threshold, dry run
  * @returns counts and bytes
  */
-export async function pruneVault(deps: WorkflowDeps, options: PruneOptions = {}): Promise<PruneResult> {
-  const vault = await deps.vault();
-  const now = deps.now();
+export async function pruneVault(context: PruneContext, options: PruneOptions = {}): Promise<PruneResult> {
+  const { vault, isRunning, locking } = context;
+  const clock = context.now ?? (() => new Date());
+  const now = clock();
   const graceMs = (options.graceSeconds ?? PRUNE_DEFAULTS.graceSeconds) * 1000;
-  const use = await readSnapshotUse(vault, emptyUse(), deps.objectLock !== undefined);
-  const staging = await readStaging(vault, deps.catalog, now, graceMs);
+  const use = await readSnapshotUse(vault, emptyUse(), locking !== undefined);
+  const staging = await readStaging(vault, isRunning, now, graceMs);
   const [indexes, packObjects] = await Promise.all([readIndexes(vault), listPackObjects(vault)]);
   const inputs = {
     indexes,
@@ -92,7 +106,7 @@ export async function pruneVault(deps: WorkflowDeps, options: PruneOptions = {})
   };
   // Object Lock is asked about only for the packs a first plan would touch.
   const draft = planPrune(inputs);
-  const lockedPacks = await findLocked(deps, [...draft.deletePacks.map((p) => p.id), ...draft.repackPacks.map((r) => r.pack.id)], now);
+  const lockedPacks = await findLocked(locking, [...draft.deletePacks.map((p) => p.id), ...draft.repackPacks.map((r) => r.pack.id)], now);
   const plan = lockedPacks.size > 0 ? planPrune({ ...inputs, lockedPacks }) : draft;
   const result = summary(plan, options.dryRun ?? false, staging.stale.length);
   if (options.dryRun) return result;
@@ -103,8 +117,7 @@ export async function pruneVault(deps: WorkflowDeps, options: PruneOptions = {})
     result.indexes_written += 1;
     result.packs_rescued += orphans.length;
   }
-  const locker = deps.objectLock;
-  if (locker) result.locks_extended = await extendPackLocks({ ...deps, objectLock: locker }, use, plan);
+  if (locking) result.locks_extended = await extendPackLocks(locking, use, plan, now);
 
   const repacked = await repack(vault, plan, result);
   const replacement = [...plan.keptPacks, ...repacked];
@@ -115,7 +128,7 @@ export async function pruneVault(deps: WorkflowDeps, options: PruneOptions = {})
   for (const id of plan.rewriteIndexes) await vault.store.delete(`index/${id}`);
   result.indexes_deleted = plan.rewriteIndexes.length;
 
-  const rescued = await rescue(deps, vault, plan, use);
+  const rescued = await rescue(vault, plan, use, () => readStaging(vault, isRunning, clock(), 0));
   if (rescued.length > 0) {
     await vault.writeIndex(rescued);
     result.indexes_written += 1;
@@ -127,7 +140,6 @@ export async function pruneVault(deps: WorkflowDeps, options: PruneOptions = {})
   result.packs_deleted = doomed.length;
   result.bytes_deleted = doomed.reduce((n, p) => n + p.size, 0);
   for (const backupId of staging.stale) await clearStaged(vault, backupId);
-  await deps.publish({ detailType: HavenEventType.PruneCompleted, detail: { ...result } });
   return result;
 }
 
@@ -151,12 +163,11 @@ function summary(plan: PrunePlan, dryRun: boolean, stale: number): PruneResult {
   };
 }
 
-/** Packs under Object Lock (none without a locker). */
-async function findLocked(deps: WorkflowDeps, ids: readonly string[], now: Date): Promise<Set<string>> {
+/** Packs under Object Lock (none without Object Lock). */
+async function findLocked(locking: PruneLocking | undefined, ids: readonly string[], now: Date): Promise<Set<string>> {
   const locked = new Set<string>();
-  const locker = deps.objectLock;
-  if (!locker) return locked;
-  for (const id of ids) if (isLocked(await locker.retention(packKey(id)), now)) locked.add(id);
+  if (!locking) return locked;
+  for (const id of ids) if (isLocked(await locking.locker.retention(packKey(id)), now)) locked.add(id);
   return locked;
 }
 
@@ -200,10 +211,11 @@ async function repack(vault: Vault, plan: PrunePlan, result: PruneResult): Promi
  * a snapshot committed since, or a backup staged since, may use are kept
  * and listed again.
  */
-async function rescue(deps: WorkflowDeps, vault: Vault, plan: PrunePlan, use: SnapshotUse): Promise<PackEntry[]> {
+async function rescue(vault: Vault, plan: PrunePlan, use: SnapshotUse, readStagingNow: () => Promise<StagingState>): Promise<PackEntry[]> {
+  // Staging before snapshots: a backup commits its snapshot before it clears its staging area, so it is seen in one or the other.
+  const staging = await readStagingNow();
   // Only the snapshots committed since the first look.
   const since = await readSnapshotUse(vault, emptyUse(use.ids));
-  const staging = await readStaging(vault, deps.catalog, deps.now(), 0);
   // Index objects written since the first look (a worker's) that list a pack about to go.
   const written = new Set(plan.packsOfIndex.keys());
   const fresh = (await vault.listIndexIds()).filter((id) => !written.has(id));
