@@ -1,4 +1,8 @@
-/** Lambda entry points of the prune workflow, one per state (CDK points each function at one export). */
+/**
+ * Lambda entry points of the prune workflow, one export per step: the step
+ * table in infra/constructs/prune-functions.ts names each step as its export,
+ * and CDK points the step's function at it.
+ */
 import { applyJobRetention } from '../../control/workflows/prune/apply-retention.js';
 import { listPruneJobs } from '../../control/workflows/prune/list-jobs.js';
 import { markPruneFailed } from '../../control/workflows/prune/mark-failed.js';

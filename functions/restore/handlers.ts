@@ -1,4 +1,8 @@
-/** Lambda entry points of the restore workflow, one per state (CDK points each function at one export). */
+/**
+ * Lambda entry points of the restore workflow, one export per step: the step
+ * table in infra/constructs/restore-functions.ts names each step as its export,
+ * and CDK points the step's function at it.
+ */
 import { finalizeRestore } from '../../control/workflows/restore/finalize.js';
 import { markRestoreFailed } from '../../control/workflows/restore/mark-failed.js';
 import { planRestore } from '../../control/workflows/restore/plan.js';

@@ -1,4 +1,8 @@
-/** Lambda entry points of the verify workflow, one per state (CDK points each function at one export). */
+/**
+ * Lambda entry points of the verify workflow, one export per step: the step
+ * table in infra/constructs/verify-functions.ts names each step as its export,
+ * and CDK points the step's function at it.
+ */
 import { restoreOnePartition } from '../../control/workflows/restore/restore-partition.js';
 import { checkPackBatch } from '../../control/workflows/verify/check-batch.js';
 import { cleanupScratchStep } from '../../control/workflows/verify/cleanup-scratch.js';

@@ -1,7 +1,8 @@
 /**
- * A workflow's Lambda functions, one per Task state, built from a spec table:
- * each step names its entry (file and export), sizing, the ASL placeholder
- * its ARN fills, and exactly what it may touch:
+ * A workflow's Lambda functions, one per Task state, built from its step
+ * table ({@link workflowSteps}): each step is declared once, under its name
+ * (the export of the workflow's entry file it runs), with the ASL
+ * placeholder its ARN fills, its sizing, and exactly what it may touch:
  *
  * - the catalog: one {@link CatalogAccess} level (none, read, read/write);
  * - the vault: one {@link VaultAccess} level (none, read, write, prune),
@@ -15,8 +16,8 @@
  * - outcome events: `events:PutEvents` on the default bus (and the
  *   notification topic, which the stack attaches to {@link WorkflowFunctions.eventPublishers}).
  *
- * The backup, restore, verify and prune workflows are spec tables over this
- * construct.
+ * The backup, restore, verify and prune workflows are step tables over this
+ * construct; their state machines take {@link WorkflowFunctions.bySubstitution}.
  */
 import { type Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
