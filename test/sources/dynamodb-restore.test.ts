@@ -20,7 +20,31 @@ async function exportTable(table: string, segments: number): Promise<{ described
   return { described: await source.describe(), stream: concatStreams(plans.map((p) => source.export(p, { records: 0 }))) };
 }
 
+/** The description of a new table holding `items` (hash key `pk` only). */
+async function describedTableOf(items: Item[]): Promise<{ table: string; described: Record<string, unknown> }> {
+  const table = await createTestTable();
+  if (items.length > 0) await putItems(table, items);
+  const { described } = await exportTable(table, 1);
+  return { table, described };
+}
+
+/** Two items already in a table, under keys manyItems(30) also holds. */
+const EXISTING: readonly Item[] = [
+  { pk: { S: 'item-0004' }, n: { N: '-4' }, mine: { BOOL: true } },
+  { pk: { S: 'item-0017' }, n: { N: '-17' } },
+];
+
+/** A table holding EXISTING, and a target over it prepared for `policy`. */
+async function tableWithExistingItems(policy: ConflictPolicy): Promise<{ table: string; target: DynamoDbRestoreTarget }> {
+  const table = await createTestTable();
+  await putItems(table, EXISTING);
+  const target = new DynamoDbRestoreTarget({ table });
+  await target.prepare({ conflict_policy: policy }, await new DynamoDbSource({ table }).describe());
+  return { table, target };
+}
+
 test('restore into a new table created from the description: same schema, same items', async () => {
+  // Prepare
   const table = await createTestTable({ indexes: true, ttl: true, stream: true });
   const items: Item[] = [
     ...manyItems(60, true).map((item, i) => ({ ...item, status: { S: i % 2 ? 'odd' : 'even' }, created: { N: String(i) } })),
@@ -28,70 +52,114 @@ test('restore into a new table created from the description: same schema, same i
   ];
   await putItems(table, items);
   const { described, stream } = await exportTable(table, 3);
-
   const copy = uniqueName('copy');
   const target = new DynamoDbRestoreTarget({ table: copy });
+
+  // Act
   await target.prepare({ conflict_policy: ConflictPolicy.FailIfExists, create_missing_tables: true }, described);
   const result = await target.restore(stream, { conflict_policy: ConflictPolicy.FailIfExists });
+
+  // Assess
   assert.deepEqual(result, { records: items.length, skipped: 0 });
   assert.deepEqual(await tableLines(copy), await tableLines(table));
-
   const again = await new DynamoDbSource({ table: copy }).describe();
   assert.deepEqual(again.schema, (described as { schema: unknown }).schema, 'keys, indexes, billing, stream and TTL recreated');
 });
 
-test('a missing table without create_missing_tables is a SourceNotFoundError; different keys are refused', async () => {
-  const table = await createTestTable();
-  const { described } = await exportTable(table, 1);
+test('a missing table without create_missing_tables is a SourceNotFoundError', async () => {
+  // Prepare
+  const { described } = await describedTableOf([]);
   const missing = new DynamoDbRestoreTarget({ table: uniqueName('absent') });
-  await assert.rejects(missing.prepare({ conflict_policy: ConflictPolicy.Overwrite }, described), SourceNotFoundError);
-  const other = new DynamoDbRestoreTarget({ table: await createTestTable({ rangeKey: true }) });
-  await assert.rejects(other.prepare({ conflict_policy: ConflictPolicy.Overwrite }, described), (e: unknown) => e instanceof InvalidSourceConfigError && /keys/.test(e.message));
-  await assert.rejects(new DynamoDbRestoreTarget({ table }).prepare({ conflict_policy: ConflictPolicy.Overwrite }, { kind: 's3' }), InvalidSourceConfigError);
+
+  // Act
+  const preparing = missing.prepare({ conflict_policy: ConflictPolicy.Overwrite }, described);
+
+  // Assess
+  await assert.rejects(preparing, SourceNotFoundError);
 });
 
-test('fail_if_exists refuses a non-empty table in prepare and writes nothing; an empty one is fine', async () => {
-  const source = await createTestTable();
-  await putItems(source, manyItems(10));
-  const { described } = await exportTable(source, 1);
+test('a table with different keys is refused', async () => {
+  // Prepare
+  const { described } = await describedTableOf([]);
+  const other = new DynamoDbRestoreTarget({ table: await createTestTable({ rangeKey: true }) });
 
+  // Act
+  const preparing = other.prepare({ conflict_policy: ConflictPolicy.Overwrite }, described);
+
+  // Assess
+  await assert.rejects(preparing, (e: unknown) => e instanceof InvalidSourceConfigError && /keys/.test(e.message));
+});
+
+test('the description of another kind of source is refused', async () => {
+  // Prepare
+  const { table } = await describedTableOf([]);
+
+  // Act
+  const preparing = new DynamoDbRestoreTarget({ table }).prepare({ conflict_policy: ConflictPolicy.Overwrite }, { kind: 's3' });
+
+  // Assess
+  await assert.rejects(preparing, InvalidSourceConfigError);
+});
+
+test('fail_if_exists accepts an empty table', async () => {
+  // Prepare
+  const { described } = await describedTableOf(manyItems(10));
   const empty = await createTestTable();
-  await new DynamoDbRestoreTarget({ table: empty }).prepare({ conflict_policy: ConflictPolicy.FailIfExists }, described);
 
+  // Act
+  const preparing = new DynamoDbRestoreTarget({ table: empty }).prepare({ conflict_policy: ConflictPolicy.FailIfExists }, described);
+
+  // Assess
+  await assert.doesNotReject(preparing);
+});
+
+test('fail_if_exists refuses a non-empty table in prepare and writes nothing', async () => {
+  // Prepare
+  const { described } = await describedTableOf(manyItems(10));
   const busy = await createTestTable();
   const existing = { pk: { S: 'item-0003' }, n: { N: '-1' } };
   await putItems(busy, [existing]);
   const before = await tableLines(busy);
   const target = new DynamoDbRestoreTarget({ table: busy });
-  await assert.rejects(
-    target.prepare({ conflict_policy: ConflictPolicy.FailIfExists, create_missing_tables: true }, described),
-    (e: unknown) => e instanceof RestoreConflictError && e.code === 'RestoreConflict',
-  );
+
+  // Act
+  const preparing = target.prepare({ conflict_policy: ConflictPolicy.FailIfExists, create_missing_tables: true }, described);
+
+  // Assess
+  await assert.rejects(preparing, (e: unknown) => e instanceof RestoreConflictError && e.code === 'RestoreConflict');
   assert.deepEqual(await tableLines(busy), before, 'nothing written');
 });
 
-test('skip_existing leaves existing items untouched and writes the rest; overwrite replaces them', async () => {
-  const table = await createTestTable();
+test('skip_existing leaves existing items untouched and writes the rest', async () => {
+  // Prepare
+  const { table, target } = await tableWithExistingItems(ConflictPolicy.SkipExisting);
   const items = manyItems(30);
-  const existing: Item[] = [
-    { pk: { S: 'item-0004' }, n: { N: '-4' }, mine: { BOOL: true } },
-    { pk: { S: 'item-0017' }, n: { N: '-17' } },
-  ];
-  await putItems(table, existing);
-  const target = new DynamoDbRestoreTarget({ table });
-  await target.prepare({ conflict_policy: ConflictPolicy.SkipExisting }, await new DynamoDbSource({ table }).describe());
-  const result = await target.restore(chunked(encodeItemLines(items), 1000), { conflict_policy: ConflictPolicy.SkipExisting, concurrency: 4 });
-  assert.deepEqual(result, { records: 28, skipped: 2 });
-  const expected = await tableLines(table);
-  assert.equal(expected.length, 30);
-  for (const item of existing) assert.ok(expected.includes(canonicalLine(item)), 'existing item kept as it was');
 
-  const overwrite = await target.restore(chunked(encodeItemLines(items), 4096), { conflict_policy: ConflictPolicy.Overwrite });
-  assert.deepEqual(overwrite, { records: 30, skipped: 0 });
+  // Act
+  const result = await target.restore(chunked(encodeItemLines(items), 1000), { conflict_policy: ConflictPolicy.SkipExisting, concurrency: 4 });
+
+  // Assess
+  assert.deepEqual(result, { records: 28, skipped: 2 });
+  const lines = await tableLines(table);
+  assert.equal(lines.length, 30);
+  for (const item of EXISTING) assert.ok(lines.includes(canonicalLine(item)), 'existing item kept as it was');
+});
+
+test('overwrite replaces existing items', async () => {
+  // Prepare
+  const { table, target } = await tableWithExistingItems(ConflictPolicy.Overwrite);
+  const items = manyItems(30);
+
+  // Act
+  const result = await target.restore(chunked(encodeItemLines(items), 4096), { conflict_policy: ConflictPolicy.Overwrite });
+
+  // Assess
+  assert.deepEqual(result, { records: 30, skipped: 0 });
   assert.deepEqual(await tableLines(table), [...items].map(canonicalLine).sort());
 });
 
-test('UnprocessedItems are retried with backoff until written (injected: moto never returns them)', async () => {
+test('UnprocessedItems are retried with backoff until written (injected: moto never returns them)', async (t) => {
+  // Prepare
   const table = await createTestTable();
   const client = dynamoDbClient({ maxAttempts: 3 });
   let calls = 0;
@@ -108,19 +176,21 @@ test('UnprocessedItems are retried with backoff until written (injected: moto ne
     const output = await send({ ...input, RequestItems: { [table]: keep } });
     return { ...output, UnprocessedItems: { [table]: back } };
   });
-  try {
-    const items = manyItems(100);
-    const target = new DynamoDbRestoreTarget({ table }, { client, retry: fast });
-    const result = await target.restore(chunked(encodeItemLines(items), 777), { conflict_policy: ConflictPolicy.Overwrite, concurrency: 1 });
-    assert.deepEqual(result, { records: 100, skipped: 0 });
-    assert.ok(withheld > 0 && calls > 4, `${withheld} items withheld over ${calls} calls`);
-    assert.deepEqual(await tableLines(table), items.map(canonicalLine).sort());
-  } finally {
-    remove();
-  }
+  t.onTestFinished(remove); // the client is memoized: the fault never reaches another test
+  const items = manyItems(100);
+  const target = new DynamoDbRestoreTarget({ table }, { client, retry: fast });
+
+  // Act
+  const result = await target.restore(chunked(encodeItemLines(items), 777), { conflict_policy: ConflictPolicy.Overwrite, concurrency: 1 });
+
+  // Assess
+  assert.deepEqual(result, { records: 100, skipped: 0 });
+  assert.ok(withheld > 0 && calls > 4, `${withheld} items withheld over ${calls} calls`);
+  assert.deepEqual(await tableLines(table), items.map(canonicalLine).sort());
 });
 
-test('items still unprocessed after the last attempt are a SourceUnavailableError', async () => {
+test('items still unprocessed after the last attempt are a SourceUnavailableError', async (t) => {
+  // Prepare
   const table = await createTestTable();
   const client = dynamoDbClient({ maxAttempts: 3 });
   let calls = 0;
@@ -129,26 +199,43 @@ test('items still unprocessed after the last attempt are a SourceUnavailableErro
     calls += 1;
     return { UnprocessedItems: input.RequestItems, $metadata: {} };
   });
-  try {
-    const target = new DynamoDbRestoreTarget({ table }, { client, retry: fast });
-    await assert.rejects(
-      target.restore(chunked(encodeItemLines(manyItems(3))), { conflict_policy: ConflictPolicy.Overwrite }),
-      (e: unknown) => e instanceof SourceUnavailableError && e.code === 'StorageUnavailable' && /3 of 3 items still unprocessed after 4 attempts/.test(e.message),
-    );
-    assert.equal(calls, fast.maxAttempts);
-  } finally {
-    remove();
-  }
+  t.onTestFinished(remove); // the client is memoized: the fault never reaches another test
+  const target = new DynamoDbRestoreTarget({ table }, { client, retry: fast });
+
+  // Act
+  const restoring = target.restore(chunked(encodeItemLines(manyItems(3))), { conflict_policy: ConflictPolicy.Overwrite });
+
+  // Assess
+  await assert.rejects(
+    restoring,
+    (e: unknown) => e instanceof SourceUnavailableError && e.code === 'StorageUnavailable' && /3 of 3 items still unprocessed after 4 attempts/.test(e.message),
+  );
+  assert.equal(calls, fast.maxAttempts);
 });
 
-test('a damaged stream is a MalformedStreamError; a missing table at write time a SourceNotFoundError', async () => {
+test('a damaged stream is a MalformedStreamError, and writes nothing', async () => {
+  // Prepare
   const table = await createTestTable();
   const target = new DynamoDbRestoreTarget({ table });
   const cut = encodeItemLines(manyItems(3)).subarray(0, 50);
-  await assert.rejects(target.restore(chunked(cut, 7), { conflict_policy: ConflictPolicy.Overwrite }), MalformedStreamError);
-  const gone = new DynamoDbRestoreTarget({ table: uniqueName('gone') });
-  await assert.rejects(gone.restore(chunked(encodeItemLines(manyItems(2)), 64), { conflict_policy: ConflictPolicy.Overwrite }), SourceNotFoundError);
-  await assert.rejects(gone.restore(chunked(encodeItemLines(manyItems(2)), 64), { conflict_policy: ConflictPolicy.SkipExisting }), SourceNotFoundError);
+
+  // Act
+  const restoring = target.restore(chunked(cut, 7), { conflict_policy: ConflictPolicy.Overwrite });
+
+  // Assess
+  await assert.rejects(restoring, MalformedStreamError);
   const described = await dynamoDbClient().send(new DescribeTableCommand({ TableName: table }));
   assert.equal(described.Table?.ItemCount ?? 0, 0);
+});
+
+test('a table missing at write time is a SourceNotFoundError, whatever the conflict policy', async () => {
+  // Prepare
+  const gone = new DynamoDbRestoreTarget({ table: uniqueName('gone') });
+  for (const policy of [ConflictPolicy.Overwrite, ConflictPolicy.SkipExisting]) {
+    // Act
+    const restoring = gone.restore(chunked(encodeItemLines(manyItems(2)), 64), { conflict_policy: policy });
+
+    // Assess
+    await assert.rejects(restoring, SourceNotFoundError, policy);
+  }
 });
