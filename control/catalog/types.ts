@@ -7,6 +7,8 @@
  */
 import type { PruneResult } from '../../vault/prune/prune.js';
 import type { BackupType } from '../../vault/snapshot/snapshot.js';
+import type { CompressionSetting } from '../../vault/compression/settings.js';
+import type { RestoreDestination, SourceConfig } from '../../sources/config.js';
 import type { RecordStatus } from './status.js';
 
 export { RecordStatus, PRECEDING_STATUSES, TERMINAL_STATUSES, canTransition, isTerminal } from './status.js';
@@ -30,14 +32,13 @@ export const ExecutionTrigger = {
 /** One of {@link ExecutionTrigger}. */
 export type ExecutionTrigger = (typeof ExecutionTrigger)[keyof typeof ExecutionTrigger];
 
-/** Where a job reads from; credentials live in Secrets Manager, named by `secret_arn`. */
-export interface SourceConfig {
-  /** `dynamodb`, `s3`, `postgres`… */
-  type: string;
-  /** The Secrets Manager secret holding the source's credentials, if it needs any. */
-  secret_arn?: string;
-  [key: string]: unknown;
-}
+/**
+ * Where a job reads from (each source kind's schema, sources/config.ts);
+ * credentials live in Secrets Manager, named by `secret_arn`.
+ */
+export type { SourceConfig } from '../../sources/config.js';
+/** Where a restore writes (each source kind's destination schema, sources/config.ts). */
+export type { RestoreDestination } from '../../sources/config.js';
 
 /** Where a job's backups go (the vault). */
 export interface DestinationConfig {
@@ -78,12 +79,8 @@ export interface RetentionPolicy {
   min_count?: number;
 }
 
-/** Compression of new chunks. */
-export interface CompressionSettings {
-  enabled: boolean;
-  algorithm?: string;
-  level?: number;
-}
+/** Compression of new chunks, normalized (vault/compression/settings.ts owns its schema, levels and defaults). */
+export type CompressionSettings = CompressionSetting;
 
 /** Encryption of the vault (always on in Haven; `key_id` names the KMS key). */
 export interface EncryptionSettings {
@@ -285,7 +282,7 @@ export interface RestoreRecord extends TrackedFields {
   description: string;
   backup_id: string;
   source: Record<string, unknown>;
-  destination: Record<string, unknown>;
+  destination: RestoreDestination;
   restore_options: Record<string, unknown>;
   notifications: NotificationSettings | null;
   created_at: Timestamp;
@@ -301,7 +298,7 @@ export interface NewRestore {
   description?: string;
   backup_id: string;
   source?: Record<string, unknown>;
-  destination: Record<string, unknown>;
+  destination: RestoreDestination;
   restore_options?: Record<string, unknown>;
   notifications?: NotificationSettings | null;
   created_by: string;

@@ -5,7 +5,7 @@
  * exactly with what they held at backup time.
  */
 import { checkVault } from '../../vault/checker/checker.js';
-import type { ExecutionRecord, JobRecord, NewJob, SourceConfig } from '../../control/catalog/types.js';
+import type { ExecutionRecord, JobRecord, NewJob, RestoreDestination, SourceConfig } from '../../control/catalog/types.js';
 import { encodeItem } from '../../sources/dynamodb/item-codec.js';
 import { scanAll } from '../compare/dynamodb-table.js';
 import { describePrefix } from '../compare/s3-prefix.js';
@@ -54,7 +54,7 @@ async function backup(cloud: LocalCloud, j: JobRecord, label: string): Promise<E
   return record;
 }
 
-async function restore(cloud: LocalCloud, backupId: string, destination: Record<string, unknown>, label: string): Promise<number> {
+async function restore(cloud: LocalCloud, backupId: string, destination: RestoreDestination, label: string): Promise<number> {
   const record = await cloud.catalog.restores.create({ restore_name: label, backup_id: backupId, destination, restore_options: { conflict_policy: 'fail_if_exists', create_missing_tables: true }, created_by: 'demo' });
   const done = cloud.workflows.wait(await cloud.workflows.start('restore', { restore_id: record.restore_id }));
   await followProgress(label, () => cloud.catalog.restores.get(record.restore_id), done);

@@ -72,7 +72,7 @@ describe('a plan of 300 ranges of 1,000-byte S3 keys', () => {
 
   test('stays under 256 KiB in every payload and backs up every object', async () => {
     // Prepare
-    const config = { type: 's3', bucket, prefix: 'app/' };
+    const config = { type: 's3' as const, bucket, prefix: 'app/' };
     const inline = JSON.stringify(await oneKeyPerRange(cloud.deps.source(config)).plan());
     assert.ok(inline.length > 2 * StepFunctionsLimits.payloadBytes, `the specs alone weigh ${inline.length} bytes`);
     const job = await cloud.catalog.createJob(newJob(config));

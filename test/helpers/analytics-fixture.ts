@@ -90,7 +90,7 @@ export async function seedFixture(catalog: Catalog, setClock: (t: string) => voi
   }
   for (const r of RESTORES) {
     setClock(r.created_at);
-    await catalog.restores.create({ restore_id: r.id, restore_name: r.id, backup_id: r.backup, destination: { type: 'dynamodb' }, created_by: 'test', created_at: r.created_at });
+    await catalog.restores.create({ restore_id: r.id, restore_name: r.id, backup_id: r.backup, destination: { type: 'dynamodb', table_name: 'restored' }, created_by: 'test', created_at: r.created_at });
     await catalog.restores.transition(r.id, 'running');
     await catalog.restores.transition(r.id, r.status, r.status === 'failed' ? { error: { code: 'RestoreConflict', message: 'x' } } : {});
   }

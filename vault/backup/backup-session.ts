@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { chunkStream } from '../chunker/fastcdc.js';
 import { gearTable } from '../chunker/gear.js';
-import type { Compression, CompressionConfig } from '../compression/codec.js';
+import type { Compression } from '../compression/codec.js';
+import type { CompressionConfig } from '../compression/settings.js';
 import { SEAL_OVERHEAD } from '../crypto/aead.js';
 import { chunkId } from '../crypto/hash.js';
 import type { PackEntry } from '../index/types.js';

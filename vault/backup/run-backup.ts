@@ -3,7 +3,7 @@
  * every partition through a session, then commit the snapshot. The snapshot
  * is written last, after every pack and index object is stored.
  */
-import type { CompressionConfig } from '../compression/codec.js';
+import type { CompressionConfig } from '../compression/settings.js';
 import { BackupType, makeStats, type Snapshot } from '../snapshot/snapshot.js';
 import { FORMAT_VERSION } from '../format/version.js';
 import type { StoredSnapshot, Vault } from '../repository/vault.js';

@@ -15,7 +15,8 @@
  */
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { Compression, type CompressionConfig, resolveCompressionConfig } from './codec.js';
+import { Compression } from './codec.js';
+import { type CompressionConfig, resolveCompressionConfig } from './settings.js';
 import { looksIncompressible } from './entropy.js';
 import { DecompressionError } from './errors.js';
 

@@ -10,7 +10,7 @@
  * threads being available. Keys are handed to workers in memory only.
  */
 import { isMarkedAsUntransferable } from 'node:worker_threads';
-import type { CompressionConfig } from '../compression/codec.js';
+import type { CompressionConfig } from '../compression/settings.js';
 import { Compression } from '../compression/codec.js';
 import { compressChunk, compressionPlan } from '../compression/compress.js';
 import type { SealingKey } from '../format/sealed-object.js';

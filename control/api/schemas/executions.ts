@@ -1,5 +1,6 @@
 /** Running a job now, its status, and cancelling a run. */
 import { z } from 'zod';
+import { describeCompressionLevels } from '../../../vault/compression/settings.js';
 import { JsonObject, OutcomeFields, ProgressFields, RecordErrorSchema, RecordStatusSchema, Timestamp } from './common.js';
 
 /** How a run behaves. */
@@ -13,7 +14,7 @@ export const ExecutionOptionsSchema = z.strictObject({
 /** Per-run overrides of the job. */
 export const CustomParametersSchema = z.strictObject({
   tables: z.array(z.string().min(1).max(255)).min(1).max(1000).optional().meta({ description: "A subset of the job's source tables" }),
-  compression_level: z.number().int().optional().meta({ description: 'zstd 1–22, gzip 1–9' }),
+  compression_level: z.number().int().optional().meta({ description: `This run's level for the job's algorithm: ${describeCompressionLevels()}` }),
   encryption_key: z.string().max(2048).optional().meta({ description: 'A KMS key id, key ARN, alias or alias ARN; raw key material is refused (422)' }),
   segments: z.number().int().min(1).max(1000).optional(),
   max_concurrency: z.number().int().min(1).max(40).optional(),

@@ -1,5 +1,6 @@
 /** Job definitions: what `POST /backup/jobs` and `PUT /backup/jobs/{job_id}` take and what job responses hold. */
 import { z } from 'zod';
+import { CompressionChangeSchema, CompressionSettingSchema } from '../../../vault/compression/settings.js';
 import { JobStatus } from '../../catalog/types.js';
 import { Actor, BackupTypeSchema, DateQuery, Description, Name, NotificationsSchema, PageFields, PageQuery, Timestamp } from './common.js';
 import { SourceSchema } from './sources.js';
@@ -40,12 +41,11 @@ export const RetentionSchema = z.strictObject({
   min_count: z.number().int().optional(),
 });
 
-/** Compression of new chunks (zstd levels 1–22, gzip 1–9). */
-export const CompressionSchema = z.strictObject({
-  enabled: z.boolean().default(true),
-  algorithm: z.enum(['zstd', 'gzip', 'none']).optional(),
-  level: z.number().int().optional(),
-});
+/**
+ * Compression of new chunks: the compression module's change schema (its
+ * levels are checked after the change is merged into the stored setting, a 422).
+ */
+export const CompressionSchema = CompressionChangeSchema.meta({ id: 'CompressionChange', description: 'Compression of new chunks; fields left out keep their stored (or default) values' });
 
 /** Encryption is always on; `key_id` names a KMS key (never key material). */
 export const EncryptionSchema = z.strictObject({
@@ -105,7 +105,7 @@ export const UpdateJobBody = z
     status: z.enum([JobStatus.Active, JobStatus.Paused]).optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'name at least one field to change')
-  .meta({ id: 'UpdateJobRequest' });
+  .meta({ id: 'UpdateJobRequest', minProperties: 1 });
 /** What `PUT /backup/jobs/{job_id}` takes. */
 export type UpdateJobBody = z.output<typeof UpdateJobBody>;
 
@@ -116,11 +116,11 @@ export const JobSchema = z
     job_name: z.string(),
     description: z.string(),
     backup_type: BackupTypeSchema,
-    source: z.record(z.string(), z.unknown()),
+    source: SourceSchema,
     destination: z.record(z.string(), z.unknown()),
     schedule: z.record(z.string(), z.unknown()),
     retention: z.record(z.string(), z.union([z.number(), z.string()])),
-    compression: z.record(z.string(), z.unknown()),
+    compression: CompressionSettingSchema,
     encryption: z.record(z.string(), z.unknown()),
     verification: z.record(z.string(), z.unknown()),
     notifications: z.record(z.string(), z.unknown()),

@@ -45,7 +45,7 @@ export const RestoreSchema = z
     description: z.string(),
     backup_id: z.string(),
     source: JsonObject,
-    destination: JsonObject,
+    destination: RestoreDestinationSchema,
     restore_options: JsonObject,
     notifications: JsonObject.nullable(),
     ...ProgressFields,

@@ -13,17 +13,16 @@ import { ConflictApiError, ServiceUnavailableApiError } from '../errors.js';
 import { Machine } from '../ports.js';
 import type { ExecuteJobBody } from '../schemas/executions.js';
 import { executionView, jobStatusView } from '../views.js';
-import { checkCompressionLevel, checkKeyName } from './job-checks.js';
+import { checkKeyName, checkRunCompressionLevel } from './job-checks.js';
 import { Issues } from './issues.js';
 
 function checkParameters(job: JobRecord, body: ExecuteJobBody): void {
   const issues = new Issues();
   const params = body.custom_parameters;
-  const algorithm = job.compression.enabled === false ? 'none' : (job.compression.algorithm ?? 'zstd');
-  checkCompressionLevel(algorithm, params.compression_level, 'custom_parameters.compression_level', issues);
+  checkRunCompressionLevel(job.compression, params.compression_level, 'custom_parameters.compression_level', issues);
   checkKeyName(params.encryption_key, 'custom_parameters.encryption_key', issues);
   if (params.tables) {
-    const known = Array.isArray(job.source.tables) ? (job.source.tables as unknown[]).map(String) : null;
+    const known = 'tables' in job.source && Array.isArray(job.source.tables) ? (job.source.tables as unknown[]).map(String) : null;
     if (!known) issues.add('custom_parameters.tables', `a ${job.source.type} source has no tables to choose from`);
     else {
       const unknown = params.tables.filter((t) => !known.includes(t));

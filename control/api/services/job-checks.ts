@@ -1,8 +1,10 @@
 /**
  * Semantic checks of a job definition (422s): retention ranges, compression
- * levels per algorithm, encryption naming a KMS key, the schedule (through
- * the schedule port) and the source (through the source checker).
+ * (merged and normalized by vault/compression/settings.ts, with its levels
+ * per algorithm), encryption naming a KMS key, the schedule (through the
+ * schedule port) and the source (through the source checker).
  */
+import { CompressionSettingSchema, compressionLevelProblem, mergeCompression, parseCompressionSetting, type CompressionChange, type CompressionSetting } from '../../../vault/compression/settings.js';
 import type { RetentionPolicy, ScheduleConfig, SourceConfig } from '../../catalog/types.js';
 import { InvalidRetentionPolicyError } from '../../retention/errors.js';
 import { isEmptyPolicy, normalizePolicy } from '../../retention/policy.js';
@@ -40,19 +42,30 @@ export function checkRetention(retention: RetentionPolicy, issues: Issues): void
   }
 }
 
-/** Compression levels each algorithm takes. */
-export const COMPRESSION_LEVELS = { zstd: { min: 1, max: 22 }, gzip: { min: 1, max: 9 } } as const;
-
 /**
- * A compression level for an algorithm.
+ * A run's compression level for a job's stored setting (the compression
+ * module's levels).
  *
  * @param field - where the level came from, for the issue
  */
-export function checkCompressionLevel(algorithm: string, level: number | undefined, field: string, issues: Issues): void {
-  if (level === undefined) return;
-  const range = COMPRESSION_LEVELS[algorithm as keyof typeof COMPRESSION_LEVELS];
-  if (!range) issues.add(field, `compression algorithm ${algorithm} takes no level`);
-  else issues.check(level >= range.min && level <= range.max, field, `${algorithm} levels are ${range.min} to ${range.max}`);
+export function checkRunCompressionLevel(stored: unknown, level: number | undefined, field: string, issues: Issues): void {
+  const problem = compressionLevelProblem(parseCompressionSetting(stored).algorithm, level);
+  if (problem) issues.add(field, problem);
+}
+
+/**
+ * A compression change merged into the stored setting (or the default) and
+ * normalized, then checked: what a job stores is exactly what was checked.
+ *
+ * @param stored - the job's setting as stored (an old, unnormalized record is normalized first)
+ * @returns the setting to store (undefined when it is not valid; the issues say why)
+ */
+export function checkCompression(change: CompressionChange, stored: unknown, issues: Issues): CompressionSetting | undefined {
+  const base = stored === undefined ? undefined : CompressionSettingSchema.safeParse(mergeCompression(stored as CompressionChange)).data;
+  const parsed = CompressionSettingSchema.safeParse(mergeCompression(change, base));
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) issues.add(['compression', ...issue.path.map(String)].join('.'), issue.message);
+  return undefined;
 }
 
 /** A key name: a KMS key id, key ARN, alias or alias ARN, never key material (the value is not echoed). */
@@ -66,20 +79,27 @@ export interface JobParts {
   schedule?: unknown;
   source?: SourceConfig;
   retention?: RetentionPolicy;
-  compression?: { enabled?: boolean; algorithm?: string; level?: number };
+  /** A compression change and the setting it changes (none on a create). */
+  compression?: { change: CompressionChange; stored?: unknown };
   encryption?: { enabled?: boolean; key_id?: string };
+}
+
+/** The parts of a job as they are to be stored, normalized (those that were given). */
+export interface CheckedJobParts {
+  schedule?: ScheduleConfig;
+  compression?: CompressionSetting;
 }
 
 /**
  * Checks the parts of a job that are present; throws one 422 naming every problem.
  *
- * @returns the schedule as the schedules module normalised it (when one was given)
+ * @returns the schedule as the schedules module normalised it and the merged, normalized compression setting (when given)
  * @throws ValidationFailedError
  */
-export async function checkJobParts(deps: ApiDeps, parts: JobParts, issues: Issues): Promise<ScheduleConfig | undefined> {
+export async function checkJobParts(deps: ApiDeps, parts: JobParts, issues: Issues): Promise<CheckedJobParts> {
   let schedule: ScheduleConfig | undefined;
   if (parts.retention) checkRetention(parts.retention, issues);
-  if (parts.compression) checkCompressionLevel(parts.compression.algorithm ?? 'zstd', parts.compression.level, 'compression.level', issues);
+  const compression = parts.compression ? checkCompression(parts.compression.change, parts.compression.stored, issues) : undefined;
   if (parts.encryption) {
     issues.check(parts.encryption.enabled !== false, 'encryption.enabled', 'Haven always encrypts backups');
     checkKeyName(parts.encryption.key_id, 'encryption.key_id', issues);
@@ -101,5 +121,5 @@ export async function checkJobParts(deps: ApiDeps, parts: JobParts, issues: Issu
     }
   }
   issues.throwIfAny('the job definition is not valid');
-  return schedule;
+  return { ...(schedule ? { schedule } : {}), ...(compression ? { compression } : {}) };
 }

@@ -5,7 +5,7 @@
  * schedule cannot be synced is undone.
  */
 import type { JobListQuery } from '../../catalog/jobs.js';
-import { JobStatus, type JobPatch, type NewJob, type ScheduleConfig, type SourceConfig } from '../../catalog/types.js';
+import { JobStatus, type EncryptionSettings, type JobPatch, type NewJob, type ScheduleConfig } from '../../catalog/types.js';
 import type { ApiDeps, Caller } from '../deps.js';
 import { ServiceUnavailableApiError } from '../errors.js';
 import type { CreateJobBody, ListJobsQuery, UpdateJobBody } from '../schemas/jobs.js';
@@ -17,10 +17,16 @@ function nextRun(deps: ApiDeps, schedule: ScheduleConfig, status: JobStatus): st
   return deps.schedules.jobNextRun({ schedule, status }, deps.now())?.toISOString() ?? null;
 }
 
+/** Encryption as stored: always on, AES-256-GCM unless named. */
+function encryptionOf(encryption: CreateJobBody['encryption']): EncryptionSettings {
+  return { algorithm: 'AES-256-GCM', ...encryption, enabled: true };
+}
+
 /** `POST /backup/jobs` */
 export async function createJob(deps: ApiDeps, body: CreateJobBody, caller: Caller): Promise<Record<string, unknown>> {
-  const source = body.source as SourceConfig;
-  const schedule = (await checkJobParts(deps, { source, schedule: body.schedule, retention: body.retention, compression: body.compression, encryption: body.encryption }, new Issues()))!;
+  const { source, retention, encryption } = body;
+  const checked = await checkJobParts(deps, { source, schedule: body.schedule, retention, compression: { change: body.compression ?? {} }, encryption }, new Issues());
+  const schedule = checked.schedule!;
   const input: NewJob = {
     job_name: body.job_name,
     description: body.description ?? '',
@@ -28,9 +34,9 @@ export async function createJob(deps: ApiDeps, body: CreateJobBody, caller: Call
     source,
     destination: body.destination ?? { type: 'vault' },
     schedule,
-    retention: body.retention,
-    compression: body.compression ?? { enabled: true, algorithm: 'zstd', level: 3 },
-    encryption: { algorithm: 'AES-256-GCM', ...body.encryption, enabled: true },
+    retention,
+    compression: checked.compression!,
+    encryption: encryptionOf(encryption),
     verification: body.verification ?? { enabled: true, checksum_verification: true, integrity_check: true, test_restore: false },
     notifications: body.notifications ?? { on_success: false, on_failure: true, on_warning: false, recipients: [] },
     created_by: body.created_by ?? caller.id,
@@ -59,15 +65,22 @@ export async function listJobs(deps: ApiDeps, query: ListJobsQuery): Promise<Rec
   return listView('jobs', page, jobView, { status, backup_type, date_from, date_to });
 }
 
-/** `PUT /backup/jobs/{job_id}`: changes the given fields; the schedule is re-synced. */
+/**
+ * `PUT /backup/jobs/{job_id}`: changes the given fields; the schedule is re-synced.
+ * A compression change is merged into the stored setting and normalized
+ * before it is checked, and the patch holds exactly what was checked.
+ */
 export async function updateJob(deps: ApiDeps, jobId: string, body: UpdateJobBody): Promise<Record<string, unknown>> {
   const current = await deps.catalog.getJob(jobId);
-  const source = body.source as SourceConfig | undefined;
-  const compression = body.compression ? { ...current.compression, ...body.compression } : undefined;
-  const schedule = await checkJobParts(deps, { source, schedule: body.schedule, retention: body.retention, compression, encryption: body.encryption }, new Issues());
-  const patch: JobPatch = { ...(body as JobPatch), ...(schedule ? { schedule } : {}) };
-  if (body.encryption) patch.encryption = { algorithm: 'AES-256-GCM', ...body.encryption, enabled: true };
-  patch.next_run = nextRun(deps, schedule ?? current.schedule, body.status ?? current.status);
+  const { schedule: givenSchedule, compression: givenCompression, encryption, ...given } = body;
+  const compression = givenCompression ? { change: givenCompression, stored: current.compression } : undefined;
+  const checked = await checkJobParts(deps, { source: given.source, schedule: givenSchedule, retention: given.retention, compression, encryption }, new Issues());
+  const patch: JobPatch = {
+    ...given,
+    ...checked,
+    ...(encryption ? { encryption: encryptionOf(encryption) } : {}),
+    next_run: nextRun(deps, checked.schedule ?? current.schedule, body.status ?? current.status),
+  };
   const job = await deps.catalog.updateJob(jobId, patch);
   try {
     await deps.schedules.upsert(job);

@@ -5,10 +5,12 @@
  * (DescribeTable, HeadBucket). Other source types are only validated.
  */
 import { dynamoDbClient, s3Client } from '../../../vault/aws/clients.js';
-import type { SourceConfig } from '../../catalog/types.js';
+import type { RestoreDestination, SourceConfig } from '../../catalog/types.js';
+import { DYNAMODB_TYPE } from '../../../sources/dynamodb/config.js';
+import { S3_TYPE } from '../../../sources/s3/config.js';
 import { describeTable } from '../../../sources/dynamodb/source.js';
 import { assertBucketExists } from '../../../sources/s3/bucket.js';
-import { backupSourceFor, restoreTargetFor, SourceType } from '../../workflows/sources.js';
+import { backupSourceFor, restoreTargetFor } from '../../workflows/sources.js';
 import type { SourceChecker } from '../ports.js';
 
 /** Checks sources and destinations against the configured AWS endpoint. */
@@ -16,13 +18,13 @@ export class AwsSourceChecker implements SourceChecker {
   /** @throws InvalidJobError, InvalidSourceConfigError, SourceNotFoundError, SourceAccessError */
   async checkSource(source: SourceConfig): Promise<void> {
     backupSourceFor(source);
-    if (source.type === SourceType.DynamoDB) await describeTable(dynamoDbClient(), String(source.table_name));
-    if (source.type === SourceType.S3) await assertBucketExists(s3Client(), String(source.bucket));
+    if (source.type === DYNAMODB_TYPE) await describeTable(dynamoDbClient(), source.table_name);
+    if (source.type === S3_TYPE) await assertBucketExists(s3Client(), source.bucket);
   }
 
   /** @throws InvalidJobError, InvalidSourceConfigError, SourceNotFoundError (a missing bucket), SourceAccessError */
-  async checkDestination(destination: Record<string, unknown>): Promise<void> {
+  async checkDestination(destination: RestoreDestination): Promise<void> {
     restoreTargetFor(destination);
-    if (destination.type === SourceType.S3) await assertBucketExists(s3Client(), String(destination.bucket));
+    if (destination.type === S3_TYPE) await assertBucketExists(s3Client(), destination.bucket);
   }
 }

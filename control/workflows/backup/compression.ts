@@ -1,16 +1,11 @@
-/** The compression a backup uses, from the job's settings and the run's parameters. */
-import type { CompressionConfig } from '../../../vault/compression/codec.js';
+/** The compression a backup uses: the job's stored setting, resolved as the compression module says, with the run's level if it names one. */
+import { compressionConfigOf, type CompressionConfig } from '../../../vault/compression/settings.js';
 import type { JobRecord } from '../../catalog/types.js';
-import { InvalidJobError } from '../errors.js';
 import type { BackupStartInput } from './types.js';
 
-/** zstd level 3 unless the job or the run says otherwise; `enabled: false` stores chunks uncompressed. */
+/**
+ * @throws InvalidCompressionConfigError for a stored setting or a run level the engine does not take
+ */
 export function compressionFor(job: JobRecord, input: BackupStartInput): CompressionConfig {
-  if (job.compression && job.compression.enabled === false) return { algorithm: 'none' };
-  const algorithm = job.compression?.algorithm ?? 'zstd';
-  if (algorithm !== 'zstd' && algorithm !== 'gzip' && algorithm !== 'none') {
-    throw new InvalidJobError(`compression algorithm '${algorithm}' is not supported (zstd, gzip or none)`);
-  }
-  const level = input.custom_parameters?.compression_level ?? job.compression?.level;
-  return { algorithm, ...(typeof level === 'number' && algorithm !== 'none' ? { level } : {}) };
+  return compressionConfigOf(job.compression, input.custom_parameters?.compression_level);
 }

@@ -1,5 +1,5 @@
 /** Payloads of the backup workflow's steps: references and small settings, never data. */
-import type { CompressionConfig } from '../../../vault/compression/codec.js';
+import type { CompressionConfig } from '../../../vault/compression/settings.js';
 import type { BackupType } from '../../../vault/snapshot/snapshot.js';
 import type { StagedList } from '../../../vault/staging/staged-list.js';
 

@@ -8,9 +8,10 @@
  * the restore's area (`staging/<restore id>/`); the state carries references.
  */
 import { RecordStatus } from '../../catalog/status.js';
-import type { ExecutionRecord } from '../../catalog/types.js';
+import type { ExecutionRecord, RestoreDestination } from '../../catalog/types.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { CorruptedBackupError } from '../../../vault/format/errors.js';
+import { parseRestoreDestination } from '../../../sources/config.js';
 import type { KeySelection } from '../../../sources/key-filter.js';
 import { ConflictPolicy } from '../../../sources/source.js';
 import type { WorkflowDeps } from '../deps.js';
@@ -27,7 +28,7 @@ export async function backupAt(catalog: Catalog, jobId: string, timestamp: strin
   return newest;
 }
 
-function conflictPolicyOf(options: Record<string, unknown>, destination: Record<string, unknown>): ConflictPolicy {
+function conflictPolicyOf(options: Record<string, unknown>, destination: RestoreDestination): ConflictPolicy {
   const explicit = options.conflict_policy ?? destination.conflict_policy;
   if (explicit !== undefined) {
     if (!Object.values(ConflictPolicy).includes(explicit as ConflictPolicy)) throw new InvalidJobError(`conflict_policy must be one of ${Object.values(ConflictPolicy).join(', ')}`);
@@ -68,13 +69,14 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
   const partitions = snapshot.partitions.filter((p) => !wanted || wanted.includes(p.name));
   if (wanted && partitions.length !== wanted.length) throw new InvalidJobError(`unknown partitions: ${wanted.filter((w) => !snapshot.partitions.some((p) => p.name === w)).join(', ')}`);
 
-  const conflict = conflictPolicyOf(options, restore.destination);
+  const destination = parseRestoreDestination(restore.destination);
+  const conflict = conflictPolicyOf(options, destination);
   const description = (snapshot.source.description ?? {}) as Record<string, unknown>;
-  const target = deps.target(restore.destination);
-  await target.prepare({ conflict_policy: conflict, create_missing_tables: options.create_missing_tables !== false && restore.destination.create_missing_tables !== false }, description);
+  const target = deps.target(destination);
+  await target.prepare({ conflict_policy: conflict, create_missing_tables: options.create_missing_tables !== false && destination.create_missing_tables !== false }, description);
 
   const staged = await stageList(vault, restore.restore_id, RESTORE_PARTITION_LIST, partitions.map((p) => p.name));
-  const plan = await stageRestorePlan(vault, { area: restore.restore_id, name: RESTORE_PLAN }, { destination: restore.destination, select: selectionOf(options) });
+  const plan = await stageRestorePlan(vault, { area: restore.restore_id, name: RESTORE_PLAN }, { destination, select: selectionOf(options) });
   if (restore.status === RecordStatus.Queued) await catalog.restores.transition(restore.restore_id, RecordStatus.Running, { phase: 'restoring', progress: 5 });
   const maxParallel = Number(options.max_parallel_jobs ?? 4);
   return {

@@ -6,6 +6,7 @@
  */
 import { runBackup } from '../../../vault/backup/run-backup.js';
 import { BackupType } from '../../../vault/snapshot/snapshot.js';
+import { sourceConfigOf } from '../../../sources/config.js';
 import { SourceNotFoundError } from '../../../sources/errors.js';
 import type { WorkflowDeps } from '../deps.js';
 import { readRestorePlan } from './staged-plan.js';
@@ -21,7 +22,7 @@ export interface SafetyBackupOutput {
 export async function safetyBackup(deps: WorkflowDeps, context: RestoreContext): Promise<SafetyBackupOutput> {
   const vault = await deps.vault();
   const { destination } = await readRestorePlan(vault, context);
-  const source = deps.source({ ...destination, type: String(destination.type) });
+  const source = deps.source(sourceConfigOf(destination));
   let partitions;
   try {
     partitions = await source.plan();

@@ -5,6 +5,7 @@
  * target read back through the backup source, whose record count must equal
  * the snapshot's. A partition that failed to restore fails the comparison.
  */
+import { sourceConfigOf } from '../../../sources/config.js';
 import type { RestoreContext, PartitionRestored } from '../restore/types.js';
 import { validateRestore } from '../restore/validate.js';
 import { readRestorePlan } from '../restore/staged-plan.js';
@@ -13,7 +14,7 @@ import { VerificationFailedError } from '../errors.js';
 import type { CompareOutput } from './types.js';
 
 async function countRecords(deps: WorkflowDeps, destination: Record<string, unknown>): Promise<number> {
-  const source = deps.source({ ...destination, type: String(destination.type), consistent_read: true });
+  const source = deps.source(sourceConfigOf(destination, { consistent_read: true }));
   let records = 0;
   for (const partition of await source.plan()) {
     const counter = { records: 0 };

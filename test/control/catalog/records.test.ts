@@ -17,7 +17,7 @@ function restoreInput(backupId: string, overrides: Partial<NewRestore> = {}): Ne
   return {
     restore_name: 'Emergency restore',
     backup_id: backupId,
-    destination: { type: 'dynamodb', table: 'orders-restored', secret_arn: 'arn:aws:secretsmanager:us-east-1:1:secret:x' },
+    destination: { type: 'postgresql', database: 'orders_restored', secret_arn: 'arn:aws:secretsmanager:us-east-1:1:secret:x' },
     restore_options: { verify_after_restore: true },
     created_by: 'admin_1',
     ...overrides,
