@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ErrorBodySchema } from './schemas/common.js';
+import { unprocessableConditions } from './request.js';
 import type { ApiRoute } from './route.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -17,7 +18,7 @@ const REASONS: Record<number, string> = {
   409: 'Conflicts with the current state (e.g. the job is already running)',
   413: 'Body larger than 1 MiB',
   415: 'Body is not JSON',
-  422: 'Semantically invalid (schedule, time zone, unknown source, retention, key material, secrets)',
+  422: "Well formed but semantically invalid: the operation's description lists when (`issues` names each problem)",
   429: 'Rate limited: the route\'s hourly limit for this caller is spent (`rate_limited`, `Retry-After` in seconds), or the stage is throttled',
   500: 'Internal error (logged with the request id)',
   503: 'A service Haven depends on is unavailable; retry later',
@@ -25,6 +26,12 @@ const REASONS: Record<number, string> = {
 
 /** Error statuses every route may answer with. */
 export const COMMON_ERRORS: readonly number[] = [400, 403, 429, 500];
+
+/** @returns every error status a route may answer with, in order */
+function errorStatuses(route: ApiRoute): number[] {
+  const statuses = [...COMMON_ERRORS, ...(route.body ? [413, 415] : []), ...(unprocessableConditions(route).length > 0 ? [422] : []), ...route.errors];
+  return [...new Set(statuses)].sort();
+}
 
 class Components {
   readonly schemas: Record<string, JsonSchema> = {};
@@ -69,19 +76,57 @@ function parameters(route: ApiRoute, components: Components): JsonSchema[] {
   return out;
 }
 
-function operation(route: ApiRoute, components: Components): JsonSchema {
+/** Statuses that mean the operation created something (its response names the new record's ids). */
+const CREATED = [201, 202];
+
+/** @returns the names of a route's path parameters (`{job_id}` → `job_id`) */
+function pathParameters(route: ApiRoute): string[] {
+  return [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+}
+
+/**
+ * OpenAPI links from an operation that creates something to every other
+ * operation whose path parameters its response body names (`job_id`…).
+ */
+function links(route: ApiRoute, routes: readonly ApiRoute[]): Record<string, JsonSchema> {
+  const schema = route.success.schema;
+  if (!CREATED.includes(route.success.status) || !(schema instanceof z.ZodObject)) return {};
+  const fields = Object.keys(schema.shape);
+  const out: Record<string, JsonSchema> = {};
+  for (const target of routes) {
+    const params = pathParameters(target);
+    if (target === route || params.length === 0 || !params.every((p) => fields.includes(p))) continue;
+    out[target.operationId] = {
+      operationId: target.operationId,
+      parameters: Object.fromEntries(params.map((p) => [p, `$response.body#/${p}`])),
+      description: `${target.summary}, with the ${params.join(' and ')} of this response`,
+    };
+  }
+  return out;
+}
+
+/** The operation's description: the 422 conditions its schemas cannot state. */
+function description(route: ApiRoute): string | undefined {
+  const conditions = unprocessableConditions(route);
+  return conditions.length === 0 ? undefined : `Answers 422 (validation_failed) when:\n${conditions.map((c) => `- ${c}`).join('\n')}`;
+}
+
+function operation(route: ApiRoute, routes: readonly ApiRoute[], components: Components): JsonSchema {
+  const operationLinks = links(route, routes);
   const responses: Record<string, JsonSchema> = {
     [route.success.status]: {
       description: route.success.description,
       headers: { 'x-request-id': { $ref: '#/components/headers/RequestId' } },
       ...(route.success.schema ? { content: { 'application/json': { schema: components.add(route.success.schema, 'output') } } } : {}),
+      ...(Object.keys(operationLinks).length > 0 ? { links: operationLinks } : {}),
     },
   };
-  const statuses = [...new Set([...COMMON_ERRORS, ...(route.body ? [413, 415] : []), ...route.errors])].sort();
-  for (const status of statuses) responses[status] = { $ref: `#/components/responses/E${status}` };
+  for (const status of errorStatuses(route)) responses[status] = { $ref: `#/components/responses/E${status}` };
+  const text = description(route);
   return {
     operationId: route.operationId,
     summary: route.summary,
+    ...(text ? { description: text } : {}),
     tags: [route.tag],
     ...(route.rateLimitPerHour ? { 'x-rate-limit-per-hour': route.rateLimitPerHour } : {}),
     parameters: parameters(route, components),
@@ -100,10 +145,10 @@ export function buildOpenApi(routes: readonly ApiRoute[], version: string): Json
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = operation(route, components);
+    paths[route.path]![route.method.toLowerCase()] = operation(route, routes, components);
   }
   const errorRef = components.add(ErrorBodySchema, 'output');
-  const statuses = [...new Set(routes.flatMap((r) => [...COMMON_ERRORS, 413, 415, ...r.errors]))].sort();
+  const statuses = [...new Set(routes.flatMap(errorStatuses))].sort();
   return {
     openapi: '3.1.0',
     info: {

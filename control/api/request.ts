@@ -11,17 +11,34 @@ import type { ApiRequest, ApiRoute, RouteInput } from './route.js';
 /**
  * @param issues - zod's issues
  * @param prefix - prepended to each path (`''` for bodies)
- * @returns one field issue per problem (one per unknown key)
+ * @returns one field issue per problem (one per unknown key); a body that
+ *   matches none of a union's shapes gets the union's message, then the
+ *   problems of the one shape it comes closest to (fewest problems), if one does
  */
 export function fieldIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldIssue[] {
   return issues.flatMap((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: path ? `${path}.${key}` : key, issue: 'unknown field' }));
-    if (issue.code === 'invalid_union' && issue.errors.length > 0 && 'discriminator' in issue) {
-      return [{ field: path || 'body', issue: issue.message }];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const union = { field: path || 'body', issue: issue.message };
+      if ('discriminator' in issue) return [union];
+      const fewest = Math.min(...issue.errors.map((branch) => branch.length));
+      const closest = issue.errors.filter((branch) => branch.length === fewest);
+      return closest.length === 1 ? [union, ...fieldIssues(closest[0]!, path)] : [union];
     }
     return [{ field: path || (prefix ? prefix : 'body'), issue: issue.message }];
   });
+}
+
+/** The 422 every route with a body answers (`findSecrets`). */
+export const SECRET_IN_BODY = 'a body value looks like a secret (a password, token, key or connection string): requests name a Secrets Manager ARN in secret_arn instead';
+
+/**
+ * @param route - a route
+ * @returns when it answers 422, one condition each (none: it never does)
+ */
+export function unprocessableConditions(route: ApiRoute): string[] {
+  return [...(route.unprocessable ?? []), ...(route.body ? [SECRET_IN_BODY] : [])];
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, error: string, what: string, prefix = ''): T {

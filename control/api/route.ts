@@ -59,8 +59,16 @@ export interface RouteDefinition<P, Q, B> {
   /** The seed error name of a 400 for this route (`invalid_backup_config`…). */
   invalidError: string;
   success: { status: number; description: string; schema?: z.ZodType };
-  /** Error statuses the route may answer with besides 400, 413, 415 and 500. */
+  /** Error statuses the route may answer with besides 400, 413, 415, 422 and 500. */
   errors: readonly number[];
+  /**
+   * When the route answers 422: the rules its schemas cannot state (rules
+   * across fields, the catalog's state, what the schedules module or a
+   * source check says), one condition each. The OpenAPI document lists
+   * them in the operation's description; {@link unprocessableConditions}
+   * adds the ones every body route has.
+   */
+  unprocessable?: readonly string[];
   /** The seed's rate limit, per hour per admin, if any. */
   rateLimitPerHour?: number;
   handle(deps: ApiDeps, input: RouteInput<P, Q, B>): Promise<unknown>;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { buildOpenApi } from './openapi.js';
 import { route, type ApiRoute } from './route.js';
-import { BackupId, ExecutionId, JobId, RestoreId } from './schemas/common.js';
+import { BackupId, DateQuery, ExecutionId, JobId, RestoreId } from './schemas/common.js';
 import { CancelExecutionBody, ExecuteJobBody, ExecutionSchema, JobStatusSchema } from './schemas/executions.js';
 import { BackupSchema, FileListSchema, ListFilesQuery } from './schemas/files.js';
 import { CreateJobBody, JobListSchema, JobSchema, ListJobsQuery, UpdateJobBody } from './schemas/jobs.js';
@@ -21,20 +21,35 @@ import { VerificationId, VerificationSchema, VerifyBackupBody } from './schemas/
 import { getAnalytics } from './services/analytics.js';
 import { deleteBackupRoute, jobRetention } from './services/backups.js';
 import { getVerification, verifyBackup } from './services/verifications.js';
+import { RETENTION_MAX } from './services/job-checks.js';
 
 const JobParams = z.strictObject({ job_id: JobId });
 const ExecutionParams = z.strictObject({ execution_id: ExecutionId });
 const BackupParams = z.strictObject({ backup_id: BackupId });
 const RestoreParams = z.strictObject({ restore_id: RestoreId });
 const VerificationParams = z.strictObject({ verification_id: VerificationId });
-/** `GET /backup/analytics` query: the analytics module's filters, no others. */
-const AnalyticsQuery = z.strictObject(AnalyticsQuerySchema.shape);
+/** `GET /backup/analytics` query: the analytics module's filters (dates and ids as every list takes them), no others. */
+const AnalyticsQuery = z.strictObject({ ...AnalyticsQuerySchema.shape, ...DateQuery, job_id: JobId.optional().meta({ description: 'Only this job' }) });
 
 /** `DELETE /backup/backups/{backup_id}` body: the backup as marked deleted. */
 export const DeletedBackupSchema = BackupSchema.extend({ deleted_at: z.string().nullable(), deleted_by: z.string().nullable() }).meta({ id: 'DeletedBackup' });
 
 /** `GET /health` body. */
 export const HealthSchema = z.object({ status: z.literal('healthy'), service: z.literal('haven'), version: z.string() }).meta({ id: 'Health' });
+
+/** The 422 of every date window (the catalog's `timeRange`). */
+const DATE_WINDOW_RULE = 'date_from is after date_to, or a date with its offset applied falls outside 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z';
+/** 422s of every list: what the date filters and the cursor must also be. */
+const LIST_RULES = [DATE_WINDOW_RULE, 'cursor is not a next_cursor this list issued for the same filters'] as const;
+
+/** 422s of creating or changing a job: what the schedules, retention, compression and source modules check. */
+const JOB_RULES = [
+  'schedule is not one the schedules module accepts (an unknown frequency, a bad cron or rate expression, a time, day_of_week or day_of_month that does not fit the frequency, an unknown IANA time zone; docs/SCHEDULES.md)',
+  `retention: a count outside 0 to its maximum (${Object.entries(RETENTION_MAX).map(([k, v]) => `${k} ${v}`).join(', ')}), a keep_within Haven cannot read, or no rule that keeps a backup`,
+  "compression.level is not one of its algorithm's levels",
+  'encryption.enabled is false (Haven always encrypts), or encryption.key_id does not name a KMS key (key id, key ARN, alias or alias ARN)',
+  'source does not exist, is not granted to this deployment, or its settings do not fit its type',
+] as const;
 
 /** The seed's rate limits, per hour per admin. */
 export const RATE_LIMITS = { createJob: 10, execute: 50, createRestore: 5, verify: 20 } as const;
@@ -53,12 +68,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   }),
   route({
     method: 'POST', path: '/backup/jobs', operationId: 'createJob', summary: 'Create a backup job', tag: 'jobs', body: CreateJobBody, invalidError: 'invalid_backup_config',
-    success: { status: 201, description: 'The job as created', schema: JobSchema }, errors: [409, 422, 503], rateLimitPerHour: RATE_LIMITS.createJob,
+    success: { status: 201, description: 'The job as created', schema: JobSchema }, errors: [409, 503], unprocessable: JOB_RULES, rateLimitPerHour: RATE_LIMITS.createJob,
     handle: (deps, { body, caller }) => createJob(deps, body, caller),
   }),
   route({
     method: 'GET', path: '/backup/jobs', operationId: 'listJobs', summary: 'List jobs, newest first', tag: 'jobs', query: ListJobsQuery, invalidError: 'invalid_query',
-    success: { status: 200, description: 'One page of jobs', schema: JobListSchema }, errors: [422],
+    success: { status: 200, description: 'One page of jobs', schema: JobListSchema }, errors: [], unprocessable: LIST_RULES,
     handle: (deps, { query }) => listJobs(deps, query),
   }),
   route({
@@ -68,7 +83,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   }),
   route({
     method: 'PUT', path: '/backup/jobs/{job_id}', operationId: 'updateJob', summary: 'Change a job (the fields given); status pauses or resumes it', tag: 'jobs', params: JobParams, body: UpdateJobBody, invalidError: 'invalid_backup_config',
-    success: { status: 200, description: 'The job as updated', schema: JobSchema }, errors: [404, 422, 503],
+    success: { status: 200, description: 'The job as updated', schema: JobSchema }, errors: [404, 503], unprocessable: JOB_RULES,
     handle: (deps, { params, body }) => updateJob(deps, params.job_id, body),
   }),
   route({
@@ -78,7 +93,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   }),
   route({
     method: 'POST', path: '/backup/jobs/{job_id}/execute', operationId: 'executeJob', summary: 'Run a job now', tag: 'executions', params: JobParams, body: ExecuteJobBody, bodyOptional: true, invalidError: 'invalid_execution_options',
-    success: { status: 202, description: 'The run, queued', schema: ExecutionSchema }, errors: [404, 409, 422, 503], rateLimitPerHour: RATE_LIMITS.execute,
+    success: { status: 202, description: 'The run, queued', schema: ExecutionSchema }, errors: [404, 409, 503], rateLimitPerHour: RATE_LIMITS.execute,
+    unprocessable: [
+      "custom_parameters.compression_level is not one of the job's compression algorithm's levels",
+      'custom_parameters.encryption_key does not name a KMS key (key id, key ARN, alias or alias ARN)',
+      "custom_parameters.tables names a table the job's source does not back up, or the source has no tables to choose from",
+    ],
     handle: (deps, { params, body, caller }) => executeJob(deps, params.job_id, body, caller),
   }),
   route({
@@ -93,7 +113,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   }),
   route({
     method: 'GET', path: '/backup/files', operationId: 'listFiles', summary: 'List backups, newest first', tag: 'backups', query: ListFilesQuery, invalidError: 'invalid_query',
-    success: { status: 200, description: 'One page of backups', schema: FileListSchema }, errors: [422],
+    success: { status: 200, description: 'One page of backups', schema: FileListSchema }, errors: [], unprocessable: LIST_RULES,
     handle: (deps, { query }) => listFiles(deps, query),
   }),
   route({
@@ -108,7 +128,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   }),
   route({
     method: 'POST', path: '/backup/backups/{backup_id}/verify', operationId: 'verifyBackup', summary: 'Verify a completed backup (the verify workflow runs it)', tag: 'verifications', params: BackupParams, body: VerifyBackupBody, bodyOptional: true, invalidError: 'invalid_verification_request',
-    success: { status: 202, description: 'The verification, queued', schema: VerificationSchema }, errors: [404, 409, 422, 503], rateLimitPerHour: RATE_LIMITS.verify,
+    success: { status: 202, description: 'The verification, queued', schema: VerificationSchema }, errors: [404, 409, 503], rateLimitPerHour: RATE_LIMITS.verify,
     handle: (deps, { params, body, caller }) => verifyBackup(deps, params.backup_id, body, caller),
   }),
   route({
@@ -118,22 +138,29 @@ export const API_ROUTES: readonly ApiRoute[] = [
   }),
   route({
     method: 'GET', path: '/backup/jobs/{job_id}/retention', operationId: 'getJobRetention', summary: "Dry run of the job's retention policy: what it would keep and forget now (changes nothing)", tag: 'jobs', params: JobParams, invalidError: 'invalid_request',
-    success: { status: 200, description: 'The plan (a dry run)', schema: RetentionPlanSchema }, errors: [404, 422],
+    success: { status: 200, description: 'The plan (a dry run)', schema: RetentionPlanSchema }, errors: [404],
+    unprocessable: ["the job's stored retention policy or its schedule's time zone is one the retention engine cannot evaluate (a job stored before today's checks)"],
     handle: (deps, { params }) => jobRetention(deps, params.job_id),
   }),
   route({
     method: 'GET', path: '/backup/analytics', operationId: 'getAnalytics', summary: 'Totals, breakdowns and a daily series over a window', tag: 'analytics', query: AnalyticsQuery, invalidError: 'invalid_query',
-    success: { status: 200, description: 'The analytics', schema: AnalyticsSchema }, errors: [404],
+    success: { status: 200, description: 'The analytics', schema: AnalyticsSchema }, errors: [404], unprocessable: [DATE_WINDOW_RULE],
     handle: (deps, { query }) => getAnalytics(deps, query),
   }),
   route({
     method: 'POST', path: '/backup/restores', operationId: 'createRestore', summary: 'Restore a backup', tag: 'restores', body: CreateRestoreBody, invalidError: 'invalid_restore_config',
-    success: { status: 202, description: 'The restore, queued', schema: RestoreSchema }, errors: [404, 409, 422, 503], rateLimitPerHour: RATE_LIMITS.createRestore,
+    success: { status: 202, description: 'The restore, queued', schema: RestoreSchema }, errors: [404, 409, 503], rateLimitPerHour: RATE_LIMITS.createRestore,
+    unprocessable: [
+      'the backup is not completed',
+      'destination.overwrite_existing contradicts conflict_policy',
+      'restore_options.target_timestamp is in the future',
+      'destination does not exist, is not granted to this deployment, or its settings do not fit its type',
+    ],
     handle: (deps, { body, caller }) => createRestore(deps, body, caller),
   }),
   route({
     method: 'GET', path: '/backup/restores', operationId: 'listRestores', summary: 'List restores, newest first', tag: 'restores', query: ListRestoresQuery, invalidError: 'invalid_query',
-    success: { status: 200, description: 'One page of restores', schema: RestoreListSchema }, errors: [422],
+    success: { status: 200, description: 'One page of restores', schema: RestoreListSchema }, errors: [], unprocessable: LIST_RULES,
     handle: (deps, { query }) => listRestores(deps, query),
   }),
   route({

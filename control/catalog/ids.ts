@@ -30,7 +30,11 @@ const TIME_CHARS = 10;
 const RANDOM_CHARS = 16;
 const RANDOM_BITS = 80n;
 const MAX_TIME = 2 ** 48 - 1;
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+/** The longest id the catalog accepts. */
+export const ID_MAX_LENGTH = 128;
+/** The characters an id may hold (a regular expression class body). */
+const ID_CHARACTERS = 'A-Za-z0-9_-';
+const ID_PATTERN = new RegExp(`^[${ID_CHARACTERS}]{1,${ID_MAX_LENGTH}}$`);
 
 let lastTime = -1;
 let lastRandom = 0n;
@@ -75,6 +79,18 @@ export function newId(prefix: IdPrefix, now: Date): string {
 }
 
 /**
+ * The ids of a kind the catalog accepts, as one regular expression (the
+ * API's schemas and its OpenAPI document take their `pattern` from it):
+ * `<prefix>_` then id characters, 128 characters at most.
+ *
+ * @param prefix - the kind
+ * @returns `^<prefix>_[A-Za-z0-9_-]{0,n}$`
+ */
+export function idPattern(prefix: IdPrefix): RegExp {
+  return new RegExp(`^${prefix}_[${ID_CHARACTERS}]{0,${ID_MAX_LENGTH - prefix.length - 1}}$`);
+}
+
+/**
  * Checks an id can be used in keys: 1–128 characters from `A-Z a-z 0-9 _ -`.
  *
  * @param id - the id
@@ -83,7 +99,7 @@ export function newId(prefix: IdPrefix, now: Date): string {
  * @returns the id
  */
 export function checkId(id: unknown, what: string, prefix?: IdPrefix): string {
-  if (typeof id !== 'string' || !ID_PATTERN.test(id) || (prefix && !id.startsWith(`${prefix}_`))) {
+  if (typeof id !== 'string' || !(prefix ? idPattern(prefix) : ID_PATTERN).test(id)) {
     const shape = prefix ? `"${prefix}_…" and ` : '';
     throw new InvalidRecordError(`${what} id ${JSON.stringify(id)} must be ${shape}1–128 characters from A-Z a-z 0-9 _ -`);
   }
@@ -104,8 +120,7 @@ export function backupIdOf(executionId: string): string {
  * @returns `exec_X`, or undefined when the id is not a backup id
  */
 export function executionIdOf(backupId: string): string | undefined {
-  const valid = ID_PATTERN.test(backupId) && backupId.startsWith(`${IdPrefix.Backup}_`);
-  return valid ? IdPrefix.Execution + backupId.slice(IdPrefix.Backup.length) : undefined;
+  return idPattern(IdPrefix.Backup).test(backupId) ? IdPrefix.Execution + backupId.slice(IdPrefix.Backup.length) : undefined;
 }
 
 /** Hex digits of a name's SHA-256 that end the prune run id of a name that is not id-safe. */

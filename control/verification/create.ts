@@ -24,6 +24,9 @@ export interface VerificationRequest {
   sweep_id?: string;
 }
 
+/** The largest `sample_percent`: the whole backup. */
+export const SAMPLE_PERCENT_MAX = 100;
+
 /**
  * Checks a request's level and sample settings.
  *
@@ -41,7 +44,7 @@ export function checkVerificationRequest(request: Pick<VerificationRequest, 'lev
     return { level, sample_percent: null, sample_bytes: null };
   }
   if (hasPercent === hasBytes) throw new InvalidVerificationError('the sample level takes exactly one of sample_percent or sample_bytes');
-  if (hasPercent && !(typeof percent === 'number' && percent > 0 && percent <= 100)) throw new InvalidVerificationError(`sample_percent must be a number above 0 and at most 100, not ${JSON.stringify(percent)}`);
+  if (hasPercent && !(typeof percent === 'number' && percent > 0 && percent <= SAMPLE_PERCENT_MAX)) throw new InvalidVerificationError(`sample_percent must be a number above 0 and at most ${SAMPLE_PERCENT_MAX}, not ${JSON.stringify(percent)}`);
   if (hasBytes && !(typeof bytes === 'number' && Number.isSafeInteger(bytes) && bytes > 0)) throw new InvalidVerificationError(`sample_bytes must be a positive whole number of bytes, not ${JSON.stringify(bytes)}`);
   return { level, sample_percent: hasPercent ? percent : null, sample_bytes: hasBytes ? bytes : null };
 }

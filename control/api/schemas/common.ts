@@ -5,52 +5,65 @@
  * is a 400, never a 500).
  */
 import { z } from 'zod';
+import { ID_MAX_LENGTH, IdPrefix, idPattern } from '../../catalog/ids.js';
 import { PAGE_LIMITS } from '../../catalog/pagination.js';
 import { RecordStatus } from '../../catalog/status.js';
 import { BackupType } from '../../../vault/snapshot/snapshot.js';
 
-/** `<prefix>_<ulid>` ids, or any id the catalog accepts (`A-Z a-z 0-9 _ -`, 1–128). */
-export function idOf(prefix: string) {
+/** `<prefix>_<ulid>` ids, or any id of the kind the catalog accepts (its {@link idPattern}). */
+export function idOf(prefix: IdPrefix) {
   return z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1–128 characters from A-Z a-z 0-9 _ -')
-    .refine((id) => id.startsWith(`${prefix}_`), `must start with "${prefix}_"`)
+    .regex(idPattern(prefix), `must be "${prefix}_" then characters from A-Z a-z 0-9 _ -, ${ID_MAX_LENGTH} at most`)
     .meta({ description: `A ${prefix} id (\`${prefix}_<ulid>\`)`, example: `${prefix}_01jd4x6f5e8q2v7c9w3k0m1n2p` });
 }
 
 /** A job id. */
-export const JobId = idOf('job');
+export const JobId = idOf(IdPrefix.Job);
 /** An execution id. */
-export const ExecutionId = idOf('exec');
+export const ExecutionId = idOf(IdPrefix.Execution);
 /** A backup id (an execution's id with the `backup_` prefix). */
-export const BackupId = idOf('backup');
+export const BackupId = idOf(IdPrefix.Backup);
 /** A restore id. */
-export const RestoreId = idOf('restore');
+export const RestoreId = idOf(IdPrefix.Restore);
 
 /** An ISO 8601 UTC timestamp as records hold them. */
 export const Timestamp = z.string().meta({ format: 'date-time', example: '2024-01-15T12:30:00.000Z' });
+
+const DIGIT = '[0-9]';
+const YEAR = `${DIGIT}{4}`;
+/** Years divisible by 4 but not 100, or by 400. */
+const LEAP_YEAR = `(?:${DIGIT}{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)`;
+/** Month and day of every day of a common year. */
+const MONTH_DAY = `(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]${DIGIT}|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]${DIGIT}|30)|02-(?:0[1-9]|1${DIGIT}|2[0-8]))`;
+const HOUR = `(?:[01]${DIGIT}|2[0-3])`;
+const MINUTE = `[0-5]${DIGIT}`;
+const TIME = `[T ]${HOUR}:${MINUTE}(?::${MINUTE}(?:\\.${DIGIT}{1,9})?)?(?:Z|[+-]${HOUR}:?${MINUTE})?`;
+
+/**
+ * ISO 8601 dates (`2024-01-15`) and date-times (`2024-01-15T12:30:00Z`,
+ * `2024-01-15 12:30+05:30`) of real calendar days (`2024-02-29` is one,
+ * `2023-02-29` is not), as one regular expression: the schemas test it and
+ * the OpenAPI document states it as the `pattern`.
+ */
+export const ISO_DATE_PATTERN = new RegExp(`^(?:${YEAR}-${MONTH_DAY}|${LEAP_YEAR}-02-29)(?:${TIME})?$`);
 
 /**
  * @param s - a query value
  * @returns whether it is an ISO 8601 date or date-time of a real calendar day (`2024-02-31` is not)
  */
 export function isIsoDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
-  if (!m || !Number.isFinite(Date.parse(s))) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return ISO_DATE_PATTERN.test(s);
 }
 
 /** A date-time (`2024-01-15T12:30:00Z`) or a date (`2024-01-15`) in a filter. */
 export const DateFilter = z
   .string()
-  .max(40)
-  .refine(isIsoDate, 'must be an ISO 8601 date or date-time')
+  .regex(ISO_DATE_PATTERN, 'must be an ISO 8601 date or date-time of a real day')
   .meta({ description: 'ISO 8601 date or date-time; a bare date as date_to means the end of that day (UTC)', example: '2024-01-15T00:00:00Z' });
 
-/** A short human name. */
-export const Name = z.string().trim().min(1).max(200);
+/** A short human name (trimmed; not blank). */
+export const Name = z.string().max(200).trim().min(1).regex(/\S/, 'must not be blank');
 /** A free-text description. */
 export const Description = z.string().max(2000);
 /** Who asked (an admin id); defaults to the caller's identity. */
@@ -61,12 +74,11 @@ export const BackupTypeSchema = z.enum([BackupType.Full, BackupType.Incremental,
 /** One of the record statuses (executions, restores). */
 export const RecordStatusSchema = z.enum(Object.values(RecordStatus) as [RecordStatus, ...RecordStatus[]]);
 
+/** A whole number in a query (digits, so a huge number is a 400, never a 500); the document states its bounds. */
 function digits(field: string, min: number, max: number) {
+  const wholeNumber = `${field} must be a whole number`;
   return z
-    .string()
-    .regex(/^\d{1,15}$/, `${field} must be a whole number`)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
+    .preprocess((value) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value), z.number({ error: (issue) => (issue.code === 'invalid_type' ? wholeNumber : undefined) }).int().min(min).max(max))
     .meta({ description: `${field}: a whole number from ${min} to ${max}` });
 }
 
