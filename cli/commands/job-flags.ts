@@ -3,6 +3,7 @@
  * common fields as flags, the rest from `--file` or `--set`.
  */
 import { Option, type Command } from 'commander';
+import { COMPRESSION_ALGORITHMS, describeCompressionLevels } from '../../vault/compression/settings.js';
 import { positiveInt } from './context.js';
 import { collect, commaList } from './input-file.js';
 
@@ -57,8 +58,8 @@ export function jobDefinitionOptions(command: Command): Command {
     .option('--keep-weeks <n>', 'retention.weeks', positiveInt('--keep-weeks'))
     .option('--keep-months <n>', 'retention.months', positiveInt('--keep-months'))
     .option('--keep-years <n>', 'retention.years', positiveInt('--keep-years'))
-    .addOption(new Option('--compression <algorithm>', 'compression.algorithm').choices(['zstd', 'gzip', 'none']))
-    .option('--compression-level <n>', 'compression.level', positiveInt('--compression-level'))
+    .addOption(new Option('--compression <algorithm>', 'compression.algorithm').choices(COMPRESSION_ALGORITHMS))
+    .option('--compression-level <n>', `compression.level: ${describeCompressionLevels()}`, positiveInt('--compression-level'))
     .option('--kms-key <id>', 'encryption.key_id')
     .addOption(new Option('--storage-class <class>', 'destination.storage_class of the vault objects').choices(['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR']))
     .option('--verify', 'verification.enabled = true')

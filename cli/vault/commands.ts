@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
 import { checkVault } from '../../vault/checker/checker.js';
+import { COMPRESSION_ALGORITHMS, DEFAULT_COMPRESSION_ALGORITHM, describeCompressionLevels, type CompressionAlgorithm } from '../../vault/compression/settings.js';
 import { runBackup } from '../../vault/backup/run-backup.js';
 import { FileKeyProvider, createKeyFile } from '../../vault/keys/file-key-provider.js';
 import { KmsKeyProvider } from '../../vault/keys/kms-key-provider.js';
@@ -104,10 +105,10 @@ export function vaultCommand(): Command {
     .requiredOption('--job <id>', 'job id recorded in the snapshot')
     .option('--partition <name>', 'partition name', 'data')
     .addOption(new Option('--type <type>', 'backup type').choices(Object.values(BackupType)).default(BackupType.Incremental))
-    .addOption(new Option('--compression <algorithm>', 'chunk compression').choices(['zstd', 'gzip', 'none']).default('zstd'))
-    .option('--level <n>', 'compression level', (v) => Number.parseInt(v, 10))
+    .addOption(new Option('--compression <algorithm>', 'chunk compression').choices(COMPRESSION_ALGORITHMS).default(DEFAULT_COMPRESSION_ALGORITHM))
+    .option('--level <n>', `compression level: ${describeCompressionLevels()}`, (v) => Number.parseInt(v, 10))
     .description('back up a file or standard input into a vault (for ad-hoc and offline use)')
-    .action(async (uri: string, file: string, opts: KeyOptions & { job: string; partition: string; type: BackupType; compression: 'zstd' | 'gzip' | 'none'; level?: number }) => {
+    .action(async (uri: string, file: string, opts: KeyOptions & { job: string; partition: string; type: BackupType; compression: CompressionAlgorithm; level?: number }) => {
       const v = await openVault(uri, opts);
       const progress = progressLine('backing up');
       const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });

@@ -6,6 +6,7 @@
  */
 import { runBackup } from '../../../vault/backup/run-backup.js';
 import { BackupType } from '../../../vault/snapshot/snapshot.js';
+import { DEFAULT_COMPRESSION_ALGORITHM } from '../../../vault/compression/settings.js';
 import { sourceConfigOf } from '../../../sources/config.js';
 import { SourceNotFoundError } from '../../../sources/errors.js';
 import type { WorkflowDeps } from '../deps.js';
@@ -34,7 +35,7 @@ export async function safetyBackup(deps: WorkflowDeps, context: RestoreContext):
   const counters = partitions.map(() => ({ records: 0 }));
   const stored = await runBackup(
     vault,
-    { backupId: `safety_${context.restore_id}`, jobId: `safety-${context.restore_id}`, type: BackupType.Full, source: { ...destination, description }, compression: { algorithm: 'zstd' } },
+    { backupId: `safety_${context.restore_id}`, jobId: `safety-${context.restore_id}`, type: BackupType.Full, source: { ...destination, description }, compression: { algorithm: DEFAULT_COMPRESSION_ALGORITHM } },
     partitions.map((p, i) => ({ name: p.name, source: source.export(p, counters[i]!), options: { records: () => counters[i]!.records } })),
   ).finally(() => source.release?.(description));
   await deps.catalog.restores.updateProgress(context.restore_id, { progress: 10, phase: 'safety backup written' });
