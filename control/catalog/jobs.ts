@@ -3,8 +3,10 @@
  * newest first. A job with a live run lease cannot be deleted.
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { CompressionSettingSchema } from '../../vault/compression/settings.js';
 import type { CatalogContext } from './context.js';
-import { JobAlreadyRunningError, NotFoundError } from './errors.js';
+import { InvalidRecordError, JobAlreadyRunningError, NotFoundError } from './errors.js';
 import { Expression } from './expression.js';
 import { checkPatch } from './fields.js';
 import { checkId, IdPrefix, newId } from './ids.js';
@@ -43,12 +45,23 @@ export const JOB_PATCH_FIELDS: readonly string[] = [
 const JOB = Kinds.job;
 
 /**
+ * A job stores its compression setting normalized (what the API checked),
+ * never a partial one a reader would have to complete.
+ *
+ * @throws InvalidRecordError
+ */
+function checkCompression(compression: unknown): void {
+  const parsed = CompressionSettingSchema.safeParse(compression);
+  if (!parsed.success) throw new InvalidRecordError(`a job's compression must be a normalized setting: ${z.prettifyError(parsed.error)}`);
+}
+
+/**
  * Creates a job, never over an existing one.
  *
  * @param ctx - the catalog
  * @param input - the definition (`job_id` generated when absent)
  * @returns the job as stored
- * @throws AlreadyExistsError, SecretInRecordError, InvalidRecordError
+ * @throws AlreadyExistsError, SecretInRecordError, InvalidRecordError (also for a compression setting that is not normalized)
  */
 export async function createJob(ctx: CatalogContext, input: NewJob): Promise<JobRecord> {
   const now = ctx.timestamp();
@@ -63,6 +76,7 @@ export async function createJob(ctx: CatalogContext, input: NewJob): Promise<Job
     next_run: input.next_run ?? null,
   };
   checkPatch(record, ['job_id', 'created_at', 'updated_at', ...JOB_PATCH_FIELDS], 'a new job');
+  checkCompression(record.compression);
   await putNew(ctx, JOB, jobId, itemKeys(JOB, jobId, record.created_at), record);
   return record;
 }
@@ -97,6 +111,7 @@ export function getJob(ctx: CatalogContext, jobId: string): Promise<JobRecord> {
  */
 export async function updateJob(ctx: CatalogContext, jobId: string, patch: JobPatch): Promise<JobRecord> {
   checkPatch(patch, JOB_PATCH_FIELDS, 'a job update');
+  if (patch.compression !== undefined) checkCompression(patch.compression);
   const out = await updateIf<JobRecord>(ctx, JOB, jobId, (e) => ({
     update: e.update({ ...patch, updated_at: ctx.timestamp() }),
     condition: `attribute_exists(${e.name('pk')})`,

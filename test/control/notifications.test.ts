@@ -62,7 +62,7 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
     busQueue = await eventsToQueue();
     await seedTable(table, 40);
     const secret = await secretsManagerClient().send(new CreateSecretCommand({ Name: uniqueName('haven-source'), SecretString: SECRET_VALUE }));
-    const source = { type: 'dynamodb', table_name: table, secret_arn: secret.ARN! };
+    const source = { type: 'dynamodb' as const, table_name: table, secret_arn: secret.ARN! };
     const loud = await cloud.catalog.createJob(newJob(source, { job_name: 'Loud job' }));
     const quiet = await cloud.catalog.createJob(newJob(source, { job_name: 'Quiet job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: ['ops@example.com'] } }));
     const broken = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: missingTable }, { job_name: 'Broken job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: [] } }));

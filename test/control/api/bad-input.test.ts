@@ -60,7 +60,7 @@ describe('API: bad input', () => {
   beforeAll(async () => {
     api = await startApiFixture({ sourceTables: [table] });
     await seedTable(table, 5);
-    const job = await api.cloud.catalog.createJob({ job_name: 'bad input', description: '', backup_type: 'full', source: { type: 'dynamodb', table_name: table }, destination: { type: 'vault' }, schedule: { frequency: 'daily', enabled: false }, retention: { days: 1 }, compression: { enabled: true }, encryption: { enabled: true }, verification: { enabled: false }, notifications: { on_success: false, on_failure: false, on_warning: false, recipients: [] }, created_by: 'test' });
+    const job = await api.cloud.catalog.createJob({ job_name: 'bad input', description: '', backup_type: 'full', source: { type: 'dynamodb', table_name: table }, destination: { type: 'vault' }, schedule: { frequency: 'daily', enabled: false }, retention: { days: 1 }, compression: { enabled: true, algorithm: 'zstd', level: 3 }, encryption: { enabled: true }, verification: { enabled: false }, notifications: { on_success: false, on_failure: false, on_warning: false, recipients: [] }, created_by: 'test' });
     jobId = job.job_id;
     const execution = await api.cloud.catalog.createExecution({ job_id: jobId, job_name: job.job_name, backup_type: 'full', trigger: 'manual' });
     executionId = execution.execution_id;

@@ -99,6 +99,32 @@ test('updateJob refuses ids, creation time and the lease', async () => {
   }
 });
 
+test('createJob refuses a compression setting that is not normalized (a partial one)', async () => {
+  // Prepare
+  const { catalog } = await freshCatalog();
+  const partial = { enabled: true, level: 9 } as unknown as JobPatch['compression'];
+
+  // Act
+  const create = catalog.createJob(jobInput({ job_id: 'job_partial', compression: partial! }));
+
+  // Assess
+  await assert.rejects(create, InvalidRecordError);
+});
+
+test('updateJob refuses a compression setting that is not normalized and leaves the job unchanged', async () => {
+  // Prepare
+  const { catalog } = await freshCatalog();
+  const job = await catalog.createJob(jobInput());
+  const patch = { compression: { enabled: true, level: 9 } } as unknown as JobPatch;
+
+  // Act
+  const update = catalog.updateJob(job.job_id, patch);
+
+  // Assess
+  await assert.rejects(update, InvalidRecordError);
+  assert.deepEqual((await catalog.getJob(job.job_id)).compression, job.compression);
+});
+
 test('deleteJob removes the job', async () => {
   // Prepare
   const { catalog } = await freshCatalog();
