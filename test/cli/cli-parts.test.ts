@@ -1,5 +1,5 @@
 /** The CLI's building blocks: request bodies from files and flags, cursor paging (canned server), cells, error display. */
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll, describe, test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,15 +13,24 @@ import { formatDetails } from '../../cli/output.js';
 import { cell } from '../../cli/table.js';
 import { cannedServer, type CannedServer } from './canned-server.js';
 
-describe('request bodies', () => {
-  let dir: string;
-  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'haven-cli-parts-'))));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** A file holding `text` in a temp directory of the test's own (removed when the test ends). */
+function fileOf(t: Pick<TestContext, 'onTestFinished'>, name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'haven-cli-parts-'));
+  t.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
 
-  test('file, then flags, then --set; nested objects merge, arrays and scalars replace', async () => {
-    const file = join(dir, 'job.json');
-    writeFileSync(file, JSON.stringify({ job_name: 'file', source: { type: 'dynamodb', table_name: 'a' }, retention: { days: 7 } }));
+describe('request bodies', () => {
+  test('file, then flags, then --set; nested objects merge, arrays and scalars replace', async (t) => {
+    // Prepare
+    const file = fileOf(t, 'job.json', JSON.stringify({ job_name: 'file', source: { type: 'dynamodb', table_name: 'a' }, retention: { days: 7 } }));
+
+    // Act
     const body = await buildBody(file, { job_name: 'flag', 'source.table_name': 'b', 'retention.weeks': 4, description: undefined }, ['source.consistent_read=true', 'notifications.recipients=["a@x"]', 'description=plain text']);
+
+    // Assess
     assert.deepEqual(body, {
       job_name: 'flag',
       source: { type: 'dynamodb', table_name: 'b', consistent_read: true },
@@ -31,27 +40,67 @@ describe('request bodies', () => {
     });
   });
 
-  test('bad files and assignments are usage errors', async () => {
-    const bad = join(dir, 'bad.json');
-    writeFileSync(bad, '{ nope');
-    await assert.rejects(buildBody(bad, {}), { name: 'UsageError', message: /not valid JSON/ });
-    writeFileSync(bad, '[1]');
-    await assert.rejects(buildBody(bad, {}), { name: 'UsageError', message: /JSON object/ });
-    assert.throws(() => parseAssignment('novalue'), { name: 'UsageError' });
-    assert.throws(() => setPath({}, 'a..b', 1), { name: 'UsageError' });
+  test('a file that is not valid JSON is a usage error', async (t) => {
+    // Prepare
+    const bad = fileOf(t, 'bad.json', '{ nope');
+
+    // Act
+    const building = buildBody(bad, {});
+
+    // Assess
+    await assert.rejects(building, { name: 'UsageError', message: /not valid JSON/ });
   });
 
-  test('job flags map to the seed fields; a schedule flag enables the schedule unless told otherwise', () => {
+  test('a file that is not a JSON object is a usage error', async (t) => {
+    // Prepare
+    const bad = fileOf(t, 'bad.json', '[1]');
+
+    // Act
+    const building = buildBody(bad, {});
+
+    // Assess
+    await assert.rejects(building, { name: 'UsageError', message: /JSON object/ });
+  });
+
+  test('an assignment without a value is a usage error', () => {
+    // Act
+    const parse = () => parseAssignment('novalue');
+
+    // Assess
+    assert.throws(parse, { name: 'UsageError' });
+  });
+
+  test('a path with an empty segment is a usage error', () => {
+    // Act
+    const set = () => setPath({}, 'a..b', 1);
+
+    // Assess
+    assert.throws(set, { name: 'UsageError' });
+  });
+
+  test('job flags map to the seed fields', () => {
+    // Act
     const fields = jobFields({ name: 'n', table: 't', schedule: 'daily', keepDays: 3, compression: 'none', notify: ['a@x'] });
+
+    // Assess
     assert.equal(fields.job_name, 'n');
     assert.equal(fields['source.table_name'], 't');
-    assert.equal(fields['schedule.enabled'], true);
     assert.equal(fields['retention.days'], 3);
     assert.equal(fields['compression.enabled'], false);
     assert.equal(fields['compression.algorithm'], undefined);
     assert.deepEqual(fields['notifications.recipients'], ['a@x']);
-    assert.equal(jobFields({ schedule: 'daily', scheduleEnabled: false })['schedule.enabled'], false);
-    assert.equal(jobFields({})['schedule.enabled'], undefined);
+  });
+
+  test('a schedule flag enables the schedule unless told otherwise', () => {
+    // Act
+    const scheduled = jobFields({ name: 'n', table: 't', schedule: 'daily', keepDays: 3, compression: 'none', notify: ['a@x'] });
+    const disabled = jobFields({ schedule: 'daily', scheduleEnabled: false });
+    const unscheduled = jobFields({});
+
+    // Assess
+    assert.equal(scheduled['schedule.enabled'], true);
+    assert.equal(disabled['schedule.enabled'], false);
+    assert.equal(unscheduled['schedule.enabled'], undefined);
   });
 });
 
@@ -68,50 +117,137 @@ describe('cursor paging (canned server: a test of the CLI, not the API)', () => 
   });
   afterAll(() => server.close());
 
-  test('--all follows next_cursor to the end; one page otherwise', async () => {
+  test('--all follows next_cursor to the end', async () => {
+    // Prepare
     const client = new ApiClient({ baseUrl: new URL(server.url) });
+
+    // Act
     const all = await listAll<{ id: number }>(client, '/backup/files', 'files', { limit: 2 }, true);
+
+    // Assess
     assert.deepEqual(
       all.items.map((i) => i.id),
       [1, 2, 3, 4, 5],
     );
     assert.equal(all.next_cursor, null);
     assert.equal(all.total, 5);
+  });
+
+  test('without --all, one page and its next cursor', async () => {
+    // Prepare
+    const client = new ApiClient({ baseUrl: new URL(server.url) });
+
+    // Act
     const one = await listAll<{ id: number }>(client, '/backup/files', 'files', { limit: 2 }, false);
+
+    // Assess
     assert.equal(one.items.length, 2);
     assert.equal(one.next_cursor, 'b');
-    await assert.rejects(listAll(client, '/backup/files', 'files', { cursor: 'loop' }, true), /same cursor twice/);
+  });
+
+  test('a cursor that comes back again is an error, not an endless loop', async () => {
+    // Prepare
+    const client = new ApiClient({ baseUrl: new URL(server.url) });
+
+    // Act
+    const listing = listAll(client, '/backup/files', 'files', { cursor: 'loop' }, true);
+
+    // Assess
+    await assert.rejects(listing, /same cursor twice/);
   });
 
   test('a list answer without its array is an error, not an empty list', () => {
-    assert.throws(() => readPage({ jobs: [] }, 'files'), /no 'files' array/);
-    assert.deepEqual(readPage({ items: [1], next_cursor: '' }, 'files').next_cursor, null);
+    // Act
+    const read = () => readPage({ jobs: [] }, 'files');
+
+    // Assess
+    assert.throws(read, /no 'files' array/);
+  });
+
+  test('an empty next_cursor means the last page', () => {
+    // Act
+    const page = readPage({ items: [1], next_cursor: '' }, 'files');
+
+    // Assess
+    assert.deepEqual(page.next_cursor, null);
   });
 });
 
 describe('display', () => {
-  test('cells', () => {
-    assert.equal(cell.time('2024-01-15T12:32:00.123Z'), '2024-01-15 12:32:00');
-    assert.equal(cell.duration(3723), '1h02m03s');
-    assert.equal(cell.duration(65), '1m05s');
-    assert.equal(cell.bytes(1536), '1.5 KiB');
-    assert.equal(cell.error({ code: 'RestoreConflict', message: 'table not empty' }), 'RestoreConflict: table not empty');
-    assert.equal(cell.text(null), '-');
+  test('a time cell shows the UTC date and time to the second', () => {
+    // Act
+    const time = cell.time('2024-01-15T12:32:00.123Z');
+
+    // Assess
+    assert.equal(time, '2024-01-15 12:32:00');
   });
 
-  test('error details: issues one per line, other fields as key: value', () => {
-    assert.deepEqual(formatDetails({ field: 'b', issue: 'c', issues: ['a', { field: 'b', issue: 'c' }, { x: 1 }] }), ['  issues:', '    - a', '    - b: c', '    - {"x":1}']);
-    assert.deepEqual(formatDetails({ job_id: 'job_1', allowed: ['GET'] }), ['  job_id: job_1', '  allowed:', '    - GET']);
-    assert.deepEqual(formatDetails(undefined), []);
+  test('a duration cell shows hours, minutes and seconds, leaving out zero hours', () => {
+    // Act
+    const long = cell.duration(3723);
+    const short = cell.duration(65);
+
+    // Assess
+    assert.equal(long, '1h02m03s');
+    assert.equal(short, '1m05s');
+  });
+
+  test('a size cell shows binary units', () => {
+    // Act
+    const size = cell.bytes(1536);
+
+    // Assess
+    assert.equal(size, '1.5 KiB');
+  });
+
+  test('an error cell shows the code and the message', () => {
+    // Act
+    const error = cell.error({ code: 'RestoreConflict', message: 'table not empty' });
+
+    // Assess
+    assert.equal(error, 'RestoreConflict: table not empty');
+  });
+
+  test('an empty text cell shows a dash', () => {
+    // Act
+    const text = cell.text(null);
+
+    // Assess
+    assert.equal(text, '-');
+  });
+
+  test('error details: issues one per line', () => {
+    // Act
+    const lines = formatDetails({ field: 'b', issue: 'c', issues: ['a', { field: 'b', issue: 'c' }, { x: 1 }] });
+
+    // Assess
+    assert.deepEqual(lines, ['  issues:', '    - a', '    - b: c', '    - {"x":1}']);
+  });
+
+  test('error details: other fields as key: value, lists one item per line', () => {
+    // Act
+    const lines = formatDetails({ job_id: 'job_1', allowed: ['GET'] });
+
+    // Assess
+    assert.deepEqual(lines, ['  job_id: job_1', '  allowed:', '    - GET']);
+  });
+
+  test('error details: none, no lines', () => {
+    // Act
+    const lines = formatDetails(undefined);
+
+    // Assess
+    assert.deepEqual(lines, []);
   });
 
   test('HTTP status → exit code', () => {
-    assert.equal(exitCodeForStatus(400), ExitCode.Usage);
-    assert.equal(exitCodeForStatus(422), ExitCode.Usage);
-    assert.equal(exitCodeForStatus(403), ExitCode.Auth);
-    assert.equal(exitCodeForStatus(404), ExitCode.NotFound);
-    assert.equal(exitCodeForStatus(409), ExitCode.Conflict);
-    assert.equal(exitCodeForStatus(503), ExitCode.Unavailable);
-    assert.equal(exitCodeForStatus(500), ExitCode.Failure);
+    // Prepare
+    const statuses = [400, 422, 403, 404, 409, 503, 500];
+
+    // Act
+    const codes = statuses.map((status) => exitCodeForStatus(status));
+
+    // Assess
+    assert.deepEqual(codes, [ExitCode.Usage, ExitCode.Usage, ExitCode.Auth, ExitCode.NotFound, ExitCode.Conflict, ExitCode.Unavailable, ExitCode.Failure]);
   });
 });

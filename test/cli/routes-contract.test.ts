@@ -37,8 +37,13 @@ const CLI_CALLS: ReadonlyArray<[string, string]> = [
 const PENDING = new Set<string>([]);
 
 test("every route the CLI calls is in the API's route table (or pending another branch)", () => {
+  // Prepare
   const served = new Set(API_ROUTES.map((r) => `${r.method} ${r.path}`));
+
+  // Act
   const missing = CLI_CALLS.map(([m, p]) => `${m} ${p}`).filter((call) => !served.has(call) && !PENDING.has(call));
+
+  // Assess
   assert.deepEqual(missing, []);
   const pendingNowServed = [...PENDING].filter((call) => served.has(call));
   if (pendingNowServed.length) process.stdout.write(`# now served: ${pendingNowServed.join(', ')}\n`);

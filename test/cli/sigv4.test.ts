@@ -14,47 +14,135 @@ const VECTOR = {
 
 describe('sigv4Signer', () => {
   test("matches AWS's get-vanilla test vector", async () => {
+    // Prepare
     const sign = sigv4Signer({ region: 'us-east-1', service: 'service', credentials: VECTOR.credentials, now: () => VECTOR.date });
+
+    // Act
     const headers = await sign({ method: 'GET', url: new URL('https://example.amazonaws.com/'), headers: {} });
+
+    // Assess
     assert.equal(headers.authorization, VECTOR.authorization);
     assert.equal(headers['x-amz-date'], '20150830T123600Z');
   });
 
-  test('signs for execute-api; the signature covers body, query and path', async () => {
+  /** An execute-api signer at the vector's time, a POST to sign, and the signature out of an authorization header. */
+  const executeApi = () => {
     const sign = sigv4Signer({ region: 'eu-west-1', credentials: VECTOR.credentials, now: () => VECTOR.date });
     const url = new URL('https://abc.execute-api.eu-west-1.amazonaws.com/prod/backup/files?job_id=job_1');
     const base = { method: 'POST', url, headers: { 'content-type': 'application/json' }, body: '{"a":1}' };
-    const a = (await sign(base)).authorization!;
-    assert.match(a, /Credential=AKIDEXAMPLE\/20150830\/eu-west-1\/execute-api\/aws4_request/);
-    assert.match(a, /SignedHeaders=content-type;host;x-amz-date/);
-    const signature = (h: string) => h.split('Signature=')[1];
-    assert.notEqual(signature((await sign({ ...base, body: '{"a":2}' })).authorization!), signature(a));
-    assert.notEqual(signature((await sign({ ...base, url: new URL(`${url.origin}/prod/backup/files?job_id=job_2`) })).authorization!), signature(a));
-    assert.equal(signature((await sign(base)).authorization!), signature(a), 'deterministic for the same request and time');
+    const signature = async (request: typeof base) => (await sign(request)).authorization!.split('Signature=')[1];
+    return { sign, url, base, signature };
+  };
+
+  test('signs for execute-api in the region, covering content-type, host and date', async () => {
+    // Prepare
+    const { sign, base } = executeApi();
+
+    // Act
+    const authorization = (await sign(base)).authorization!;
+
+    // Assess
+    assert.match(authorization, /Credential=AKIDEXAMPLE\/20150830\/eu-west-1\/execute-api\/aws4_request/);
+    assert.match(authorization, /SignedHeaders=content-type;host;x-amz-date/);
+  });
+
+  test('the signature covers the body and the query string', async () => {
+    // Prepare
+    const { url, base, signature } = executeApi();
+    const original = await signature(base);
+
+    // Act
+    const otherBody = await signature({ ...base, body: '{"a":2}' });
+    const otherQuery = await signature({ ...base, url: new URL(`${url.origin}/prod/backup/files?job_id=job_2`) });
+
+    // Assess
+    assert.notEqual(otherBody, original);
+    assert.notEqual(otherQuery, original);
+  });
+
+  test('the signature is deterministic for the same request and time', async () => {
+    // Prepare
+    const { base, signature } = executeApi();
+
+    // Act
+    const first = await signature(base);
+    const second = await signature(base);
+
+    // Assess
+    assert.equal(second, first, 'deterministic for the same request and time');
   });
 });
 
 describe('endpoint resolution', () => {
-  test('loopback hosts are not signed unless --sigv4; others are', () => {
-    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'api.localhost']) assert.equal(isLoopback(new URL(`http://${host}:3000`).hostname), true, host);
-    for (const host of ['example.com', '10.0.0.1', '128.0.0.1']) assert.equal(isLoopback(host), false, host);
-    assert.equal(resolveEndpoint({}, {}).sign, false);
-    assert.equal(resolveEndpoint({}, {}).url.href, 'http://127.0.0.1:3000/');
-    assert.equal(resolveEndpoint({ sigv4: true }, {}).sign, true);
-    assert.equal(resolveEndpoint({}, { HAVEN_ENDPOINT: 'https://api.example.com/prod/' }).sign, true);
+  test('loopback hosts are recognized, and only they', () => {
+    // Prepare
+    const loopback = ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'api.localhost'].map((host) => new URL(`http://${host}:3000`).hostname);
+    const remote = ['example.com', '10.0.0.1', '128.0.0.1'];
+
+    // Act
+    const verdicts = [...loopback, ...remote].map((host) => isLoopback(host));
+
+    // Assess
+    assert.deepEqual(verdicts, [...loopback.map(() => true), ...remote.map(() => false)]);
+  });
+
+  test('the default endpoint is the local API on 127.0.0.1:3000, unsigned', () => {
+    // Act
+    const endpoint = resolveEndpoint({}, {});
+
+    // Assess
+    assert.equal(endpoint.sign, false);
+    assert.equal(endpoint.url.href, 'http://127.0.0.1:3000/');
+  });
+
+  test('--sigv4 signs requests to a loopback endpoint', () => {
+    // Act
+    const endpoint = resolveEndpoint({ sigv4: true }, {});
+
+    // Assess
+    assert.equal(endpoint.sign, true);
+  });
+
+  test('requests to a remote endpoint (HAVEN_ENDPOINT) are signed', () => {
+    // Act
+    const endpoint = resolveEndpoint({}, { HAVEN_ENDPOINT: 'https://api.example.com/prod/' });
+
+    // Assess
+    assert.equal(endpoint.sign, true);
   });
 
   test('region: flag, then environment, then the execute-api host', () => {
+    // Prepare
     const host = 'https://abc.execute-api.ap-southeast-2.amazonaws.com/prod';
-    assert.equal(regionFromHost(new URL(host).hostname), 'ap-southeast-2');
-    assert.equal(resolveEndpoint({ endpoint: host }, {}).region, 'ap-southeast-2');
-    assert.equal(resolveEndpoint({ endpoint: host }, { AWS_REGION: 'eu-west-1' }).region, 'eu-west-1');
-    assert.equal(resolveEndpoint({ endpoint: host, region: 'us-west-2' }, { AWS_REGION: 'eu-west-1' }).region, 'us-west-2');
-    assert.equal(resolveEndpoint({ endpoint: host }, {}).url.pathname, '/prod');
+
+    // Act
+    const fromHostname = regionFromHost(new URL(host).hostname);
+    const fromHost = resolveEndpoint({ endpoint: host }, {}).region;
+    const fromEnvironment = resolveEndpoint({ endpoint: host }, { AWS_REGION: 'eu-west-1' }).region;
+    const fromFlag = resolveEndpoint({ endpoint: host, region: 'us-west-2' }, { AWS_REGION: 'eu-west-1' }).region;
+
+    // Assess
+    assert.equal(fromHostname, 'ap-southeast-2');
+    assert.equal(fromHost, 'ap-southeast-2');
+    assert.equal(fromEnvironment, 'eu-west-1');
+    assert.equal(fromFlag, 'us-west-2');
+  });
+
+  test("an endpoint keeps its stage's path", () => {
+    // Act
+    const endpoint = resolveEndpoint({ endpoint: 'https://abc.execute-api.ap-southeast-2.amazonaws.com/prod' }, {});
+
+    // Assess
+    assert.equal(endpoint.url.pathname, '/prod');
   });
 
   test('a bad endpoint is a usage error', () => {
-    assert.throws(() => resolveEndpoint({ endpoint: 'not a url' }, {}), { name: 'UsageError' });
-    assert.throws(() => resolveEndpoint({ endpoint: 'ftp://x' }, {}), { name: 'UsageError' });
+    for (const endpoint of ['not a url', 'ftp://x']) {
+      // Act
+      const resolve = () => resolveEndpoint({ endpoint }, {});
+
+      // Assess
+      assert.throws(resolve, { name: 'UsageError' }, endpoint);
+    }
   });
 });

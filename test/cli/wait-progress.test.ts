@@ -24,35 +24,73 @@ function sequence(records: Array<Record<string, unknown>>) {
   return async () => records[Math.min(i++, records.length - 1)]!;
 }
 
+/** Waits on a run that is queued, runs at 10% for three polls, then at 50%, then completes (status in capitals), on the fake clock `c`. */
+function waitOnRunToCompletion(c: ReturnType<typeof clock>, seen: string[] = []) {
+  const running = { status: 'running', progress: 10, phase: 'reading' };
+  return waitForRun({
+    label: 'backup exec_1',
+    poll: sequence([{ status: 'queued', progress: 0 }, running, running, running, { status: 'running', progress: 50, phase: 'reading' }, { status: 'COMPLETED', progress: 100 }]),
+    onStatus: (s) => seen.push(`${s.status}:${s.progress}`),
+    initialMs: 100,
+    maxMs: 1000,
+    sleep: c.sleep,
+    now: c.now,
+  });
+}
+
 describe('waitForRun', () => {
-  test('returns on completed; backs off while nothing changes and resets when something does', async () => {
+  test('returns on completed, read case-insensitively, reporting every status it polled', async () => {
+    // Prepare
     const c = clock();
     const seen: string[] = [];
-    const running = { status: 'running', progress: 10, phase: 'reading' };
-    const final = await waitForRun({
-      label: 'backup exec_1',
-      poll: sequence([{ status: 'queued', progress: 0 }, running, running, running, { status: 'running', progress: 50, phase: 'reading' }, { status: 'COMPLETED', progress: 100 }]),
-      onStatus: (s) => seen.push(`${s.status}:${s.progress}`),
-      initialMs: 100,
-      maxMs: 1000,
-      sleep: c.sleep,
-      now: c.now,
-    });
+
+    // Act
+    const final = await waitOnRunToCompletion(c, seen);
+
+    // Assess
     assert.equal(final.status, 'completed', 'status is read case-insensitively');
     assert.deepEqual(seen, ['queued:0', 'running:10', 'running:10', 'running:10', 'running:50', 'completed:100']);
+  });
+
+  test('backs off while nothing changes and resets when something does', async () => {
+    // Prepare
+    const c = clock();
+
+    // Act
+    await waitOnRunToCompletion(c);
+
+    // Assess
     assert.deepEqual(c.sleeps, [100, 100, 150, 225, 100]);
   });
 
   test('failed and cancelled throw RunFailedError (exit 1) with the recorded error', async () => {
+    // Prepare
     const c = clock();
-    const failed = waitForRun({ label: 'backup exec_2', poll: sequence([{ status: 'failed', progress: 40, error: { code: 'StorageUnavailable', message: 'bucket gone' } }]), sleep: c.sleep, now: c.now });
-    await assert.rejects(failed, (e: unknown) => e instanceof RunFailedError && e.exitCode === ExitCode.Failure && /failed: StorageUnavailable: bucket gone/.test(e.message));
-    await assert.rejects(waitForRun({ label: 'restore r', poll: sequence([{ status: 'cancelled' }]), sleep: c.sleep, now: c.now }), RunFailedError);
+    const cases: Array<[string, Record<string, unknown>, (e: unknown) => boolean]> = [
+      [
+        'backup exec_2',
+        { status: 'failed', progress: 40, error: { code: 'StorageUnavailable', message: 'bucket gone' } },
+        (e) => e instanceof RunFailedError && e.exitCode === ExitCode.Failure && /failed: StorageUnavailable: bucket gone/.test(e.message),
+      ],
+      ['restore r', { status: 'cancelled' }, (e) => e instanceof RunFailedError],
+    ];
+    for (const [label, record, expected] of cases) {
+      // Act
+      const waiting = waitForRun({ label, poll: sequence([record]), sleep: c.sleep, now: c.now });
+
+      // Assess
+      await assert.rejects(waiting, expected, label);
+    }
   });
 
   test('gives up after the timeout with WaitTimeoutError (exit 7), never sleeping past it', async () => {
+    // Prepare
     const c = clock();
+
+    // Act
     const waiting = waitForRun({ label: 'backup exec_3', poll: sequence([{ status: 'running', progress: 5 }]), timeoutMs: 5_000, initialMs: 1_000, maxMs: 4_000, sleep: c.sleep, now: c.now });
+
+    // Assess
     await assert.rejects(waiting, (e: unknown) => e instanceof WaitTimeoutError && e.exitCode === ExitCode.Timeout);
     assert.ok(c.now() <= 5_000);
     assert.equal(
@@ -69,8 +107,11 @@ describe('progressView', () => {
   }
 
   test('plain output: one line per status/phase change or 10% step, nothing for repeats', () => {
+    // Prepare
     const { out, stream } = sink(false);
     const view = progressView('backup exec_1', stream);
+
+    // Act
     for (const [status, progress, phase] of [
       ['queued', 0, 'queued'],
       ['running', 3, 'reading'],
@@ -81,18 +122,33 @@ describe('progressView', () => {
     ] as const)
       view.update({ status, progress, phase, record: {} });
     view.finish();
+
+    // Assess
     assert.deepEqual(out, ['backup exec_1: queued 0%\n', 'backup exec_1: running reading 3%\n', 'backup exec_1: running reading 12%\n', 'backup exec_1: running verifying 12%\n', 'backup exec_1: completed 100%\n']);
   });
 
   test('terminal: redraws one line with a bar, ends it with a newline', () => {
+    // Prepare
     const { out, stream } = sink(true);
     const view = progressView('restore r1', stream);
+
+    // Act
     view.update({ status: 'running', progress: 50, phase: 'restoring', record: {} });
     view.finish();
+
+    // Assess
     assert.ok(out[0]!.startsWith('\rrestore r1 ['), out[0]);
     assert.ok(out[0]!.endsWith(']  50% running restoring\u001b[K'), out[0]);
     assert.equal(out[1], '\n');
-    assert.equal(bar(50, 10), '[#####-----]');
-    assert.equal(bar(150, 4), '[####]');
+  });
+
+  test('a bar fills its width in proportion to the progress, full at most', () => {
+    // Act
+    const half = bar(50, 10);
+    const over = bar(150, 4);
+
+    // Assess
+    assert.equal(half, '[#####-----]');
+    assert.equal(over, '[####]');
   });
 });
