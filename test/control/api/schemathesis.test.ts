@@ -39,6 +39,14 @@ const AUTH_CHECKS = ['ignored_auth'] as const;
 /** What schemathesis accepts for valid data by default (`positive_data_acceptance`), plus the documented 422. */
 const ACCEPTED_WITH_422 = ['2xx', '3xx', '401', '403', '404', '409', '422', '429', '5xx'] as const;
 
+/**
+ * CPython 3.11 before 3.11.8 can fail `ast.parse` in a thread with this
+ * SystemError (gh-106905); hypothesis parses a module's source to describe a
+ * filter's lambda, so a run may end in a runtime error that says nothing
+ * about the API.
+ */
+const CPYTHON_AST_BUG = 'AST constructor recursion depth mismatch';
+
 /** A run's outcome. */
 interface StRun {
   status: number | null;
@@ -59,6 +67,11 @@ function schemathesisConfig(): string {
     `checks.positive_data_acceptance.expected-statuses = ${JSON.stringify(ACCEPTED_WITH_422)}`,
     '',
   ].join('\n');
+}
+
+/** Whether a run failed only on {@link CPYTHON_AST_BUG}: no check found anything. */
+function failedOnAstBugOnly(run: StRun): boolean {
+  return run.status !== 0 && run.output.includes(CPYTHON_AST_BUG) && !/^- ST\d{3} /m.test(run.output);
 }
 
 /** Runs schemathesis against the served API (asynchronously: the API answers from this process). */
@@ -117,7 +130,9 @@ describe('API: schemathesis against the OpenAPI document', () => {
     writeFileSync(configFile, schemathesisConfig());
 
     // Act
-    const run = await runSchemathesis(api.server.url, dir, configFile);
+    let run = await runSchemathesis(api.server.url, dir, configFile);
+    // The same requests again, once, when the interpreter's own bug ended the run (see CPYTHON_AST_BUG).
+    if (failedOnAstBugOnly(run)) run = await runSchemathesis(api.server.url, dir, configFile);
 
     // Assess
     assert.equal(run.status, 0, `schemathesis found disagreements (exit ${run.status}):\n${run.output}`);
