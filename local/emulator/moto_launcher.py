@@ -10,16 +10,20 @@ so an upgrade that moves one fails loudly instead of silently running something 
    passes it to the function) and returns ``(body, errored, logs)`` as the original does.
 2. ``moto.stepfunctions.parser.asl.utils.boto_client.boto_client_for`` (and the modules that imported
    it by name): the interpreter's own AWS calls (Lambda Invoke of a Task, S3 GetObject of a Map's
-   ItemReader) are signed with the state machine role's name as access key id and sent to the IAM
-   proxy named by the role's ``haven:local-proxy`` tag, so the local cloud authorizes them against the
-   state machine's role exactly as AWS does. Clients are cached per thread, role and service
+   ItemReader, S3 PutObject of its ResultWriter) are signed with the state machine role's name as
+   access key id and sent to the IAM proxy named by the role's ``haven:local-proxy`` tag, so the local
+   cloud authorizes them against the state machine's role exactly as AWS does. Clients are cached per thread, role and service
    (building one per Task costs about 15 ms).
 3. ``moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl.ErrorEqualsDecl._eval_body``:
    ``States.ALL`` no longer matches ``States.DataLimitExceeded`` or ``States.Runtime``. AWS documents both
    as terminal errors that the ``States.ALL`` wildcard does not catch; moto's interpreter caught them.
    Minimal reproduction: a Task whose result is 300 KB with ``Catch: [{ErrorEquals: ["States.ALL"]}]``
    succeeds into its Catch state under unpatched moto 5.2.5 and fails the execution in AWS.
-4. ``default_user_config["stepfunctions"]["execute_state_machine"] = True``.
+4. Distributed Map (moto_distributed_map.py, next to this file, documents each of its patches): the
+   ``ItemBatcher`` field (moto's grammar rejects it), at most ``MAX_WORKER_THREADS`` children at once
+   where moto started one thread per item, the tolerated failure threshold (moto never applied it: a
+   failed child left ``null`` in the result and the Map succeeded), and a worker loop without recursion.
+5. ``default_user_config["stepfunctions"]["execute_state_machine"] = True``.
 
 A role without the tag, and a function without the variable, fall back to moto's own behaviour for
 the interpreter's calls (this server) and to an error for Lambda (there is no Docker here).
@@ -31,6 +35,8 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+
+import moto_distributed_map  # next to this file: sys.path[0] when run as a script
 
 HOST_VARIABLE = "HAVEN_LOCAL_FUNCTION_HOST"
 PROXY_TAG = "haven:local-proxy"
@@ -108,16 +114,17 @@ def _install():
             raise SystemExit(f"moto changed: {owner.__name__}.{name} is gone")
     LambdaFunction._invoke_lambda = _function_host_invoke
     patched = [boto_client_module, lambda_eval_utils]
-    try:  # the Map ItemReader's S3 reads import it by name too
-        from moto.stepfunctions.parser.asl.component.state.exec.state_map.item_reader.eval import resource_eval_s3
-        patched.append(resource_eval_s3)
-    except ImportError:
-        pass
+    # A Map's ItemReader (S3 GetObject) and ResultWriter (S3 PutObject) import it by name too.
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.item_reader.eval import resource_eval_s3
+    from moto.stepfunctions.parser.asl.component.state.exec.state_map.result_writer.resource_eval import (
+        resource_eval_s3 as result_writer_s3)
+    patched += [resource_eval_s3, result_writer_s3]
     for module in patched:
         if not hasattr(module, "boto_client_for"):
             raise SystemExit(f"moto changed: {module.__name__}.boto_client_for is gone")
         module.boto_client_for = boto_client_for
     _install_terminal_errors()
+    moto_distributed_map.install()
     default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
 
 
@@ -146,6 +153,9 @@ def _install_terminal_errors():
 
 def main():
     host, port = sys.argv[1], int(sys.argv[2])
+    # moto's own boto_client_for (a role without the proxy tag) calls back to localhost:MOTO_PORT,
+    # 5000 unless set: make that this server.
+    os.environ["MOTO_PORT"] = str(port)
     _install()
     from moto.server import ThreadedMotoServer
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
