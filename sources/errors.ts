@@ -4,7 +4,7 @@
  */
 import { ErrorCode, HavenError } from '../vault/errors.js';
 
-/** Base class of source and restore-target errors. */
+/** Base class of source and restore-target errors (raised as is for a failure no subclass names, e.g. an unexpected database error). */
 export class SourceError extends HavenError {
   override readonly name: string = 'SourceError';
   override readonly code: ErrorCode = ErrorCode.BackupFailed;
@@ -13,7 +13,7 @@ export class SourceError extends HavenError {
 /** The table or bucket does not exist (or is not visible to the caller). */
 export class SourceNotFoundError extends SourceError {
   override readonly name = 'SourceNotFoundError';
-  override readonly code = ErrorCode.NotFound;
+  override readonly code = ErrorCode.SourceNotFound;
   /**
    * @param resource - what was missing, e.g. `dynamodb table orders` or `s3 bucket logs`
    */
@@ -34,13 +34,18 @@ export class RestoreConflictError extends SourceError {
   override readonly code = ErrorCode.RestoreConflict;
 }
 
-/** The caller lacks permission on the source or target (not retried). */
+/**
+ * Haven's role (or the database user) lacks a permission on the source or
+ * target, e.g. `SELECT` on a selected table (not retried).
+ */
 export class SourceAccessError extends SourceError {
   override readonly name = 'SourceAccessError';
+  override readonly code = ErrorCode.PermissionDenied;
 }
 
-/** The source or target kept failing after retries (throttling, unprocessed items, network, 5xx). */
+/** The source or target kept failing after retries (throttling, unprocessed items, network, 5xx). Transient: the workflows retry it. */
 export class SourceUnavailableError extends SourceError {
+  static override readonly transient = true;
   override readonly name = 'SourceUnavailableError';
   override readonly code = ErrorCode.StorageUnavailable;
 }
@@ -48,7 +53,7 @@ export class SourceUnavailableError extends SourceError {
 /** A source or target configuration, partition spec or snapshot description is invalid (bad glob, `..` prefix…). */
 export class InvalidSourceConfigError extends SourceError {
   override readonly name = 'InvalidSourceConfigError';
-  override readonly code = ErrorCode.InvalidInput;
+  override readonly code = ErrorCode.InvalidConfiguration;
 }
 
 /** A restore stream is not in the format its target reads (truncated frame, bad JSON line, unknown type). */

@@ -10,6 +10,8 @@ export class AnalyticsError extends HavenError {
 /** A filter is malformed (`date_from` not a date, after `date_to`, an empty `job_id`). */
 export class InvalidAnalyticsFilterError extends AnalyticsError {
   override readonly name = 'InvalidAnalyticsFilterError';
+  /** The query parameter at fault (`query.date_from`…) and what is wrong with it. */
+  readonly details: { readonly field: string; readonly issue: string };
 
   /**
    * @param field - the filter
@@ -20,5 +22,6 @@ export class InvalidAnalyticsFilterError extends AnalyticsError {
     readonly issue: string,
   ) {
     super(`${field}: ${issue}`);
+    this.details = { field: `query.${field}`, issue };
   }
 }

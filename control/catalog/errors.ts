@@ -1,7 +1,7 @@
 /**
- * Typed errors of the catalog. Handlers tell them apart with `instanceof`
- * (a {@link ConflictError} is an HTTP 409, a {@link NotFoundError} a 404)
- * and record their `code`.
+ * Typed errors of the catalog. Each carries its `code` (the API answers a
+ * `Conflict` with a 409, a `NotFound` with a 404); handlers read the typed
+ * fields (`kind`, `id`…) for the details.
  */
 import { ErrorCode, HavenError } from '../../vault/errors.js';
 
@@ -28,12 +28,10 @@ export class NotFoundError extends CatalogError {
   }
 }
 
-/**
- * The write lost against the table's current state: nothing was written.
- * The error list has no conflict code, so it carries `InvalidInput`.
- */
+/** The write lost against the table's current state: nothing was written. */
 export class ConflictError extends CatalogError {
   override readonly name: string = 'ConflictError';
+  override readonly code: ErrorCode = ErrorCode.Conflict;
 }
 
 /** A create found a record with the same id already there. */
@@ -55,6 +53,7 @@ export class AlreadyExistsError extends ConflictError {
 /** The job holds a live lease: another execution is running it. */
 export class JobAlreadyRunningError extends ConflictError {
   override readonly name = 'JobAlreadyRunningError';
+  override readonly code = ErrorCode.JobAlreadyRunning;
   /**
    * @param jobId - the job
    * @param runningExecutionId - the execution holding the lease
@@ -122,10 +121,16 @@ export class InvalidRecordError extends CatalogError {
   override readonly name = 'InvalidRecordError';
 }
 
-/** A list cursor is not one this catalog issued for the same query. */
+/**
+ * A list cursor is not one this catalog issued for the same query: well
+ * formed, but nothing a schema can tell (an HTTP 422 at the API).
+ */
 export class InvalidCursorError extends CatalogError {
   override readonly name = 'InvalidCursorError';
+  override readonly code = ErrorCode.InvalidInput;
+  /** The query parameter at fault, as the API names it. */
+  readonly details = { field: 'query.cursor', issue: 'not a cursor of this list and filters' } as const;
   constructor() {
-    super('invalid list cursor');
+    super('the cursor is not one this list issued');
   }
 }

@@ -3,7 +3,7 @@
  * ranges (low to high), `/` increments (not in day-of-week) and lists,
  * expanded to the set of values it matches.
  */
-import { ScheduleExpressionError } from './errors.js';
+import { ScheduleError } from './errors.js';
 
 /** The bounds and names of a cron field. */
 export interface FieldSpec {
@@ -28,14 +28,14 @@ export const CRON_FIELDS = {
 } as const satisfies Record<string, FieldSpec>;
 
 /**
- * Raises a {@link ScheduleExpressionError} about one cron field.
+ * Raises a {@link ScheduleError} about one cron field.
  *
  * @param spec - the field
  * @param text - the field's text
  * @param issue - what is wrong
  */
-export function fieldError(spec: FieldSpec, text: string, issue: string): ScheduleExpressionError {
-  return new ScheduleExpressionError('schedule.expression', `cron ${spec.name} field "${text}": ${issue}`);
+export function fieldError(spec: FieldSpec, text: string, issue: string): ScheduleError {
+  return new ScheduleError('schedule.expression', `cron ${spec.name} field "${text}": ${issue}`);
 }
 
 /**
@@ -86,7 +86,7 @@ function expandItem(spec: FieldSpec, item: string, text: string, into: Set<numbe
  * @param spec - the field
  * @param text - the field's text (`*`, `5`, `1-5`, `*\/15`, `MON-FRI`, `0,30`…)
  * @returns the matched values, ascending
- * @throws ScheduleExpressionError when the field is malformed or out of range
+ * @throws ScheduleError when the field is malformed or out of range
  */
 export function expandField(spec: FieldSpec, text: string): number[] {
   if (text === '') throw fieldError(spec, text, 'is empty');

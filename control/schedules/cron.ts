@@ -7,7 +7,7 @@
  * `n#k` (its k-th weekday n).
  */
 import { CRON_FIELDS, expandField, fieldError, parseValue } from './cron-field.js';
-import { ScheduleExpressionError } from './errors.js';
+import { ScheduleError } from './errors.js';
 
 /** Which days of a month a cron expression runs on. */
 export type DayRule =
@@ -60,16 +60,16 @@ function parseDayOfWeek(text: string): DayRule {
  *
  * @param body - six space-separated fields
  * @returns the parsed schedule
- * @throws ScheduleExpressionError when a field is malformed or both or neither day field is `?`
+ * @throws ScheduleError when a field is malformed or both or neither day field is `?`
  */
 export function parseCron(body: string): CronSchedule {
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw new ScheduleExpressionError('schedule.expression', `cron takes 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`);
+    throw new ScheduleError('schedule.expression', `cron takes 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`);
   }
   const [minutes, hours, dom, month, dow, year] = fields as [string, string, string, string, string, string];
   if ((dom === '?') === (dow === '?')) {
-    throw new ScheduleExpressionError('schedule.expression', 'exactly one of day-of-month and day-of-week must be "?" (e.g. cron(0 2 * * ? *))');
+    throw new ScheduleError('schedule.expression', 'exactly one of day-of-month and day-of-week must be "?" (e.g. cron(0 2 * * ? *))');
   }
   for (const [spec, text] of [
     [CRON_FIELDS.minutes, minutes],

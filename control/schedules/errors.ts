@@ -13,10 +13,14 @@ export interface ScheduleErrorDetails {
   issue: string;
 }
 
-/** Base class of every error the schedules module raises on purpose: an invalid schedule. */
+/**
+ * The one error the schedules module raises on purpose: an invalid schedule
+ * (a cron or rate expression EventBridge Scheduler would refuse, a time zone
+ * that is not an IANA name, a bad time or frequency).
+ */
 export class ScheduleError extends HavenError {
-  override readonly name: string = 'ScheduleError';
-  override readonly code: ErrorCode = ErrorCode.InvalidInput;
+  override readonly name = 'ScheduleError';
+  override readonly code = ErrorCode.InvalidInput;
   /** The field and the issue. */
   readonly details: ScheduleErrorDetails;
 
@@ -29,14 +33,4 @@ export class ScheduleError extends HavenError {
     super(`invalid ${field}: ${issue}`, options);
     this.details = { field, issue };
   }
-}
-
-/** A cron or rate expression that EventBridge Scheduler would refuse. */
-export class ScheduleExpressionError extends ScheduleError {
-  override readonly name = 'ScheduleExpressionError';
-}
-
-/** A time zone that is not an IANA time zone name. */
-export class UnknownTimeZoneError extends ScheduleError {
-  override readonly name = 'UnknownTimeZoneError';
 }

@@ -3,7 +3,7 @@
  * `rate(...)`, parsed into a form {@link nextRun} can evaluate.
  */
 import { parseCron, type CronSchedule } from './cron.js';
-import { ScheduleExpressionError } from './errors.js';
+import { ScheduleError } from './errors.js';
 import { formatRate, parseRate, type RateSchedule } from './rate.js';
 
 /** A parsed schedule expression. */
@@ -15,11 +15,11 @@ export type ParsedExpression = { kind: 'cron'; expression: string; cron: CronSch
  *
  * @param text - the expression
  * @returns the parsed expression with its canonical text
- * @throws ScheduleExpressionError when Scheduler would refuse it
+ * @throws ScheduleError when Scheduler would refuse it
  */
 export function parseExpression(text: string): ParsedExpression {
   const match = /^\s*(cron|rate)\((.*)\)\s*$/i.exec(text);
-  if (!match) throw new ScheduleExpressionError('schedule.expression', `expected cron(...) or rate(...), got "${text}"`);
+  if (!match) throw new ScheduleError('schedule.expression', `expected cron(...) or rate(...), got "${text}"`);
   const body = match[2]!;
   if (match[1]!.toLowerCase() === 'rate') {
     const rate = parseRate(body);

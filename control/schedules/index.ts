@@ -3,7 +3,7 @@
  * expressions, `next_run` in the schedule's time zone, and the sync of each
  * job's Scheduler schedule. See docs/SCHEDULES.md.
  */
-export { ScheduleError, ScheduleExpressionError, UnknownTimeZoneError, type ScheduleErrorDetails } from './errors.js';
+export { ScheduleError, type ScheduleErrorDetails } from './errors.js';
 export { parseExpression, type ParsedExpression } from './expression.js';
 export { Frequency } from './frequency.js';
 export { jobScheduleName, JOB_SCHEDULE_PREFIX } from './names.js';

@@ -3,7 +3,7 @@
  * whole number of minutes, hours or days (a day is 24 hours, whatever the
  * clocks do).
  */
-import { ScheduleExpressionError } from './errors.js';
+import { ScheduleError } from './errors.js';
 
 const UNIT_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 type RateUnit = keyof typeof UNIT_MS;
@@ -22,13 +22,13 @@ export interface RateSchedule {
  *
  * @param body - `value unit`
  * @returns the parsed rate
- * @throws ScheduleExpressionError when the value is not a positive integer or the unit is unknown
+ * @throws ScheduleError when the value is not a positive integer or the unit is unknown
  */
 export function parseRate(body: string): RateSchedule {
   const match = /^\s*(\d+)\s+(minute|hour|day)s?\s*$/i.exec(body);
-  if (!match) throw new ScheduleExpressionError('schedule.expression', `rate must be "rate(<positive integer> minutes|hours|days)", got "rate(${body})"`);
+  if (!match) throw new ScheduleError('schedule.expression', `rate must be "rate(<positive integer> minutes|hours|days)", got "rate(${body})"`);
   const value = Number(match[1]);
-  if (!Number.isSafeInteger(value) || value < 1) throw new ScheduleExpressionError('schedule.expression', `rate value must be a positive integer, got ${match[1]}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw new ScheduleError('schedule.expression', `rate value must be a positive integer, got ${match[1]}`);
   const unit = match[2]!.toLowerCase() as RateUnit;
   return { value, unit, intervalMs: value * UNIT_MS[unit] };
 }

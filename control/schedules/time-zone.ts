@@ -4,7 +4,7 @@
  * wall-clock time maps to (none in a spring-forward gap, two in a
  * fall-back overlap).
  */
-import { UnknownTimeZoneError } from './errors.js';
+import { ScheduleError } from './errors.js';
 
 /** A wall-clock time: calendar fields without a zone (month 1–12). */
 export interface WallTime {
@@ -46,14 +46,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
  * @param timeZone - the name to check
  * @param field - the field named in the error
  * @returns the zone as `Intl` spells it
- * @throws UnknownTimeZoneError when it is not an IANA zone name
+ * @throws ScheduleError when it is not an IANA zone name
  */
 export function canonicalTimeZone(timeZone: string, field = 'schedule.timezone'): string {
-  if (!ZONE_NAME.test(timeZone)) throw new UnknownTimeZoneError(field, `"${timeZone}" is not an IANA time zone name (e.g. America/Toronto or UTC)`);
+  if (!ZONE_NAME.test(timeZone)) throw new ScheduleError(field, `"${timeZone}" is not an IANA time zone name (e.g. America/Toronto or UTC)`);
   try {
     return formatter(timeZone).resolvedOptions().timeZone;
   } catch (error) {
-    throw new UnknownTimeZoneError(field, `unknown time zone "${timeZone}"`, { cause: error });
+    throw new ScheduleError(field, `unknown time zone "${timeZone}"`, { cause: error });
   }
 }
 

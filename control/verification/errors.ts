@@ -15,9 +15,8 @@ export class InvalidVerificationError extends VerificationError {
 
 /**
  * The backup cannot be verified in its current state (it is not completed).
- * A catalog `ConflictError`, so the API answers 409, with the `Conflict` code.
+ * A catalog `ConflictError`: its code is `Conflict` (an HTTP 409).
  */
 export class BackupNotVerifiableError extends ConflictError {
   override readonly name = 'BackupNotVerifiableError';
-  override readonly code = ErrorCode.Conflict;
 }

@@ -1,18 +1,20 @@
 /**
  * Wraps a workflow step as a Lambda handler: middy with Powertools Logger,
- * a log line per failure (name and message, never the payload), and the
- * error rethrown with its type and name unchanged, so Step Functions matches
- * Retry and Catch on its typed name (`StorageUnavailableError`,
- * `CorruptedBackupError`, …). Credentials an error message quotes (a
- * connection string) are cut out first, so neither the log nor the
- * execution's history (the caught `Cause`) holds them.
+ * a log line per failure (name, code and message, never the payload), and
+ * the error rethrown with its type and name unchanged, so Step Functions
+ * matches Retry and Catch on its typed name (`StorageUnavailableError`,
+ * `CorruptedBackupError`, …; Lambda reports `error.name` as the error
+ * type). Its message becomes the failure Mark failed records,
+ * `{"code": …, "message": …}` (control/workflows/errors.ts), with the
+ * credentials it quotes (a connection string) cut out, so neither the log
+ * nor the execution's history (the caught `Cause`) holds them.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { WorkflowDeps } from '../../control/workflows/deps.js';
-import { failureMessage } from '../../control/workflows/errors.js';
+import { encodeStepFailure, stepFailureOf, type StepFailure } from '../../control/workflows/errors.js';
 import { containerDeps } from './deps.js';
 
 const logger = new Logger({ serviceName: 'haven' });
@@ -26,20 +28,28 @@ export function stepHandler<I, O>(name: string, step: (deps: WorkflowDeps, event
       try {
         return await step(deps(), event);
       } catch (error) {
-        const err = error as Error & { code?: string };
-        redactMessage(err);
-        logger.error('step failed', { errorName: err.name, errorCode: err.code, errorMessage: err.message });
-        throw error;
+        const failure = stepFailureOf(error);
+        logger.error('step failed', { errorName: (error as Error)?.name, errorCode: failure.code, errorMessage: failure.message });
+        throw withFailureMessage(error, failure);
       }
     });
 }
 
-/** Cuts credentials out of an error's message in place (an error whose message cannot be set keeps it). */
-function redactMessage(err: Error): void {
-  if (typeof err.message !== 'string') return;
-  try {
-    err.message = failureMessage(err.message);
-  } catch {
-    // a read-only message
+/**
+ * The error to rethrow: the one thrown, its message replaced by the encoded
+ * failure; an error of the same name when the message cannot be set (or a
+ * plain `Error` for a thrown non-error).
+ */
+function withFailureMessage(error: unknown, failure: StepFailure): Error {
+  const message = encodeStepFailure(failure);
+  if (error instanceof Error) {
+    try {
+      error.message = message;
+      if (error.message === message) return error;
+    } catch {
+      // a read-only message
+    }
+    return Object.assign(new Error(message, { cause: error }), { name: error.name });
   }
+  return new Error(message);
 }

@@ -1,52 +1,49 @@
 /**
  * Typed errors of the PostgreSQL source and restore target, and the mapping
- * from the driver's failures (SQLSTATE codes, socket errors) to them. No
- * message ever carries a password or a connection string.
+ * from the driver's failures (SQLSTATE codes, socket errors) to them (a
+ * missing database or table is a {@link SourceNotFoundError}, a missing
+ * privilege a {@link SourceAccessError}, anything else unexpected a
+ * {@link SourceError}). No message ever carries a password or a connection
+ * string.
  */
 import { ErrorCode } from '../../vault/errors.js';
-import { SourceError, SourceNotFoundError } from '../errors.js';
+import { SourceAccessError, SourceError, SourceNotFoundError } from '../errors.js';
 
-/** Base class of PostgreSQL errors that have no more general source error. */
-export class PostgresError extends SourceError {
-  override readonly name: string = 'PostgresError';
-}
-
-/** The server cannot be reached (refused, unknown host, connect timeout, connection dropped). */
-export class DatabaseUnreachableError extends PostgresError {
+/** The server cannot be reached (refused, unknown host, connect timeout, connection dropped). Transient: the workflows retry it. */
+export class DatabaseUnreachableError extends SourceError {
+  static override readonly transient = true;
   override readonly name = 'DatabaseUnreachableError';
-  override readonly code = ErrorCode.StorageUnavailable;
+  override readonly code = ErrorCode.DatabaseUnreachable;
 }
 
 /** The server refused the credentials from the secret. */
-export class DatabaseAuthError extends PostgresError {
+export class DatabaseAuthError extends SourceError {
   override readonly name = 'DatabaseAuthError';
+  override readonly code = ErrorCode.AuthenticationFailed;
 }
 
 /** A statement ran longer than the configured `statement_timeout_ms` (or waited too long for a lock). */
-export class StatementTimeoutError extends PostgresError {
+export class StatementTimeoutError extends SourceError {
   override readonly name = 'StatementTimeoutError';
+  override readonly code = ErrorCode.StatementTimeout;
 }
 
 /** The exported snapshot a partition must read from no longer exists (its holder session ended). */
-export class SnapshotUnavailableError extends PostgresError {
+export class SnapshotUnavailableError extends SourceError {
   override readonly name = 'SnapshotUnavailableError';
+  override readonly code = ErrorCode.SnapshotExpired;
 }
 
 /** The secret cannot be read or does not hold a usable connection. */
-export class SecretUnavailableError extends PostgresError {
+export class SecretUnavailableError extends SourceError {
   override readonly name = 'SecretUnavailableError';
-  override readonly code = ErrorCode.InvalidInput;
+  override readonly code = ErrorCode.SecretUnavailable;
 }
 
 /** A restored table's row count or checksum differs from the backup's. */
-export class TableValidationError extends PostgresError {
+export class TableValidationError extends SourceError {
   override readonly name = 'TableValidationError';
   override readonly code = ErrorCode.CorruptedBackup;
-}
-
-/** The database user lacks a privilege the backup or restore needs. */
-export class DatabasePermissionError extends PostgresError {
-  override readonly name = 'DatabasePermissionError';
 }
 
 const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE']);
@@ -69,7 +66,7 @@ export function postgresError(error: unknown, what: string): Error {
     case '3F000':
       return new SourceNotFoundError(what, { cause: error });
     case '42501':
-      return new DatabasePermissionError(`${what}: permission denied (${message})`, { cause: error });
+      return new SourceAccessError(`${what}: permission denied (${message})`, { cause: error });
     case '57014':
     case '55P03':
       return new StatementTimeoutError(`${what}: ${message}`, { cause: error });
@@ -87,5 +84,5 @@ export function postgresError(error: unknown, what: string): Error {
       if (e.code && UNREACHABLE_ERRNOS.has(e.code)) return new DatabaseUnreachableError(`cannot reach ${what} (${e.code})`, { cause: error });
       if (/timeout expired|Connection terminated|connect ETIMEDOUT/i.test(message)) return new DatabaseUnreachableError(`cannot reach ${what} (${message})`, { cause: error });
   }
-  return new PostgresError(`${what}: ${message}`, { cause: error });
+  return new SourceError(`${what}: ${message}`, { cause: error });
 }

@@ -22,6 +22,9 @@ import { scanAll } from '../../local/compare/dynamodb-table.js';
 import { newJob } from '../helpers/jobs.js';
 import { uniqueName } from '../helpers/names.js';
 import { functionRole } from '../helpers/template-edit.js';
+import { stepFault } from '../helpers/step-fault.js';
+import { SourceNotFoundError } from '../../sources/errors.js';
+import { StorageUnavailableError } from '../../vault/storage/errors.js';
 import { entriesOf, retriesOf } from './execution-history.js';
 
 const EXPORT_PARTITION = 'Backup/ExportPartition';
@@ -64,7 +67,7 @@ describe('backup workflow failures and conflicts', () => {
   test('a failure in one Map iteration ends FAILED with its code, releases the lease, commits nothing; a re-run succeeds', async () => {
     // Prepare
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table, segments: 4 }));
-    const unreachable: Fault = { error: { errorType: 'StorageUnavailableError', errorMessage: 'injected: the vault bucket is unreachable' } };
+    const unreachable: Fault = stepFault(new StorageUnavailableError('injected: the vault bucket is unreachable'));
 
     // Act
     const failed = await backupWith((index) => (index === 2 ? unreachable : undefined), { job_id: job.job_id });
@@ -94,7 +97,7 @@ describe('backup workflow failures and conflicts', () => {
   test('a failure whose message quotes a connection string is recorded FAILED and announced once, with the credentials cut out', async () => {
     // Prepare
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table, segments: 2 }));
-    const leak: Fault = { error: { errorType: 'SourceNotFoundError', errorMessage: `could not reach postgresql://haven:${PASSWORD}@db.internal:5432/app; password=${PASSWORD}` } };
+    const leak: Fault = stepFault(new SourceNotFoundError(`could not reach postgresql://haven:${PASSWORD}@db.internal:5432/app; password=${PASSWORD}`));
     const before = cloud.events.length;
 
     // Act

@@ -18,6 +18,8 @@ import { ExecutionStatus } from '../../local/cloud/workflows.js';
 import type { Fault } from '../../local/functions/host.js';
 import { newJob } from '../helpers/jobs.js';
 import { uniqueName } from '../helpers/names.js';
+import { stepFault } from '../helpers/step-fault.js';
+import { CorruptedBackupError } from '../../vault/format/errors.js';
 
 describe('prune: the run record', () => {
   let cloud: LocalCloud;
@@ -68,7 +70,7 @@ describe('prune: the run record', () => {
 
   test('a run whose Prune step fails leaves a failed record with the code and redacted message, and Prune Failed once', async () => {
     // Prepare: an error type Prune does not retry, whose message quotes a credential.
-    pruneFault = { error: { errorType: 'CorruptedBackupError', errorMessage: 'injected: pack unreadable at postgresql://haven:s3cr3t@db.internal/prod' } };
+    pruneFault = stepFault(new CorruptedBackupError('injected: pack unreadable at postgresql://haven:s3cr3t@db.internal/prod'));
     const before = cloud.events.length;
 
     // Act

@@ -17,6 +17,8 @@ import { ExecutionStatus } from '../../local/cloud/workflows.js';
 import type { Fault } from '../../local/functions/host.js';
 import { describePrefix } from '../../local/compare/s3-prefix.js';
 import { entered, entriesOf, retriesOf } from './execution-history.js';
+import { stepFault } from '../helpers/step-fault.js';
+import { StorageUnavailableError } from '../../vault/storage/errors.js';
 import { backup, createJob, newestBackup, packBytes, packExists, packsOf, putRandom, removeObject, restoreInto, sourceBucket } from './prune-support.js';
 
 /**
@@ -246,7 +248,7 @@ describe('prune: failures', () => {
 
   test('a prune step that keeps failing ends the run FAILED with Prune Failed recorded once, after its retries', async () => {
     // Prepare
-    pruneFault = { error: { errorType: 'StorageUnavailableError', errorMessage: 'injected: the vault bucket is unreachable' } };
+    pruneFault = stepFault(new StorageUnavailableError('injected: the vault bucket is unreachable'));
     const before = cloud.events.length;
 
     // Act

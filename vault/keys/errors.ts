@@ -23,9 +23,11 @@ export class KeyNotFoundError extends KeyError {
  * The key service could not be reached or kept failing after the SDK's
  * retries (network, timeouts, throttling, 5xx). Transient: unlike
  * `KeyAccessError`, retrying later may succeed, so it carries the
- * `StorageUnavailable` code rather than `KeyAccessDenied`.
+ * `StorageUnavailable` code rather than `KeyAccessDenied`, and the
+ * workflows retry it.
  */
 export class KeyServiceUnavailableError extends KeyError {
+  static override readonly transient = true;
   override readonly name = 'KeyServiceUnavailableError';
   override readonly code = ErrorCode.StorageUnavailable;
 }

@@ -18,7 +18,7 @@ export class VaultExistsError extends VaultError {
   override readonly code = ErrorCode.InvalidInput;
 }
 
-/** No snapshot matches the id or prefix given. */
+/** No snapshot matches the id or prefix given, or the snapshot has no partition of the name given. */
 export class SnapshotNotFoundError extends VaultError {
   override readonly name = 'SnapshotNotFoundError';
   override readonly code = ErrorCode.NotFound;
@@ -28,10 +28,4 @@ export class SnapshotNotFoundError extends VaultError {
 export class AmbiguousSnapshotIdError extends VaultError {
   override readonly name = 'AmbiguousSnapshotIdError';
   override readonly code = ErrorCode.InvalidInput;
-}
-
-/** The snapshot has no partition of that name. */
-export class PartitionNotFoundError extends VaultError {
-  override readonly name = 'PartitionNotFoundError';
-  override readonly code = ErrorCode.NotFound;
 }

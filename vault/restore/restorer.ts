@@ -15,7 +15,7 @@ import { warmBlobPool } from '../pack/blob-workers.js';
 import { packKey } from '../pack/pack-builder.js';
 import type { PartitionRecord, Snapshot } from '../snapshot/snapshot.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
-import { PartitionNotFoundError } from '../repository/errors.js';
+import { SnapshotNotFoundError } from '../repository/errors.js';
 import type { Vault } from '../repository/vault.js';
 import { decodeBlobs, readBlobAnywhere, type DecodedBlob } from './blob-reader.js';
 
@@ -120,7 +120,7 @@ export function findPartition(snapshot: Snapshot, name: string): PartitionRecord
   const partition = snapshot.partitions.find((p) => p.name === name);
   if (!partition) {
     const names = snapshot.partitions.map((p) => p.name).join(', ');
-    throw new PartitionNotFoundError(`snapshot has no partition '${name}' (it has: ${names || 'none'})`);
+    throw new SnapshotNotFoundError(`snapshot has no partition '${name}' (it has: ${names || 'none'})`);
   }
   return partition;
 }

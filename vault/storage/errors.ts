@@ -6,8 +6,9 @@ export class StorageError extends HavenError {
   override readonly code: ErrorCode = ErrorCode.StorageUnavailable;
 }
 
-/** The store cannot be reached or keeps failing after retries (network, 5xx, throttling, missing bucket). */
+/** The store cannot be reached or keeps failing after retries (network, 5xx, throttling, missing bucket). Transient: the workflows retry it. */
 export class StorageUnavailableError extends StorageError {
+  static override readonly transient = true;
   override readonly name = 'StorageUnavailableError';
 }
 

@@ -1,6 +1,6 @@
 /**
- * Mark failed: whatever state failed, record FAILED with a seed error code
- * and a message, release the job's lease (only this execution's), and drop
+ * Mark failed: whatever state failed, record FAILED with the failure's code
+ * and message (as the step wrapper sent them in the caught `Cause`), release the job's lease (only this execution's), and drop
  * staged manifests. Packs already uploaded stay unreferenced until prune; no
  * snapshot was committed.
  */
@@ -10,7 +10,7 @@ import { isTerminal, RecordStatus } from '../../catalog/status.js';
 import { backupFailed } from '../../notifications/details.js';
 import type { ExecutionRecord, RecordError } from '../../catalog/types.js';
 import type { WorkflowDeps } from '../deps.js';
-import { causeMessage, errorCodeOf, failureMessage } from '../errors.js';
+import { failureMessage, failureOfCause } from '../errors.js';
 import { clearStaged, readStaged, type StagedPlan } from '../../../vault/staging/staging.js';
 import type { BackupStartInput, PlanOutput } from './types.js';
 
@@ -29,7 +29,7 @@ export interface FailureOutput {
 
 /** Runs the Mark failed step. */
 export async function markBackupFailed(deps: WorkflowDeps, state: FailedState): Promise<FailureOutput> {
-  const caught = { code: errorCodeOf(state.error?.Error), message: causeMessage(state.error?.Cause) };
+  const caught = failureOfCause(state.error?.Cause);
   const executionId = state.plan?.execution_id ?? state.execution_id ?? null;
   const recorded = executionId ? await failExecution(deps, executionId, caught.code, caught.message) : caught;
   return { execution_id: executionId, ...recorded };

@@ -15,7 +15,7 @@ import { isTerminal, RecordStatus } from '../../catalog/status.js';
 import { resolvePlan } from '../../../vault/backup/run-backup.js';
 import { BackupType } from '../../../vault/snapshot/snapshot.js';
 import type { WorkflowDeps } from '../deps.js';
-import { errorCodeOf, FailureRecordedError, failureMessage, InvalidJobError } from '../errors.js';
+import { FailureRecordedError, InvalidJobError, stepFailureOf } from '../errors.js';
 import { failExecution } from './mark-failed.js';
 import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
 import { writeStaged, type StagedPlan } from '../../../vault/staging/staging.js';
@@ -50,10 +50,9 @@ export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): P
     return await planExecution(deps, job, execution, input);
   } catch (error) {
     // Recorded here because a run started without an execution id (a schedule) has no other way to name its record.
-    const err = error as Error;
-    const message = failureMessage(err.message);
-    await failExecution(deps, execution.execution_id, errorCodeOf(err.name), message);
-    throw new FailureRecordedError(message, { cause: error });
+    const failure = stepFailureOf(error);
+    await failExecution(deps, execution.execution_id, failure.code, failure.message);
+    throw new FailureRecordedError(failure, { cause: error });
   }
 }
 

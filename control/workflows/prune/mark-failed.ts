@@ -14,7 +14,7 @@ import { InvalidTransitionError } from '../../catalog/errors.js';
 import { isTerminal, RecordStatus } from '../../catalog/status.js';
 import type { RecordError } from '../../catalog/types.js';
 import type { WorkflowDeps } from '../deps.js';
-import { causeMessage, errorCodeOf, failureMessage } from '../errors.js';
+import { failureOfCause } from '../errors.js';
 import { openPruneRun } from './run-record.js';
 import type { PruneFailure } from './types.js';
 
@@ -29,7 +29,7 @@ export interface FailedPruneState {
 
 /** Runs the prune Mark failed step. */
 export async function markPruneFailed(deps: WorkflowDeps, state: FailedPruneState): Promise<PruneFailure> {
-  const error: RecordError = { code: errorCodeOf(state.error?.Error), message: failureMessage(causeMessage(state.error?.Cause)) };
+  const error: RecordError = failureOfCause(state.error?.Cause);
   const run = await openPruneRun(deps, state.execution);
   const failed = !isTerminal(run.status) && (await transitionToFailed(deps, run.prune_run_id, error));
   if (failed) await deps.publish({ detailType: PRUNE_FAILED, detail: { execution: state.execution, error_code: error.code, error_message: error.message } });

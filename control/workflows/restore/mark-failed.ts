@@ -8,7 +8,7 @@ import { isTerminal, RecordStatus } from '../../catalog/status.js';
 import type { RestoreRecord } from '../../catalog/types.js';
 import { restoreFailed } from '../../notifications/details.js';
 import type { WorkflowDeps } from '../deps.js';
-import { causeMessage, errorCodeOf } from '../errors.js';
+import { failureOfCause } from '../errors.js';
 import { clearStaged } from '../../../vault/staging/staging.js';
 import type { FailureOutput } from '../backup/mark-failed.js';
 
@@ -20,8 +20,7 @@ export interface FailedRestoreState {
 
 /** Runs the restore Mark failed step. */
 export async function markRestoreFailed(deps: WorkflowDeps, state: FailedRestoreState): Promise<FailureOutput> {
-  const code = errorCodeOf(state.error?.Error);
-  const message = causeMessage(state.error?.Cause);
+  const { code, message } = failureOfCause(state.error?.Cause);
   const id = state.restore_id ?? null;
   if (!id) return { execution_id: null, code, message };
   const found = await deps.catalog.restores.find(id);

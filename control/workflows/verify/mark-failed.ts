@@ -8,7 +8,7 @@
 import { InvalidTransitionError } from '../../catalog/errors.js';
 import { isTerminal, RecordStatus } from '../../catalog/status.js';
 import type { WorkflowDeps } from '../deps.js';
-import { causeMessage, errorCodeOf } from '../errors.js';
+import { failureOfCause } from '../errors.js';
 import { clearStaged } from '../../../vault/staging/staging.js';
 import type { FailureOutput } from '../backup/mark-failed.js';
 import { runIdOf } from './plan.js';
@@ -17,9 +17,7 @@ import type { VerifyExecution } from './types.js';
 
 /** Runs the verify Mark failed step. */
 export async function markVerificationFailed(deps: WorkflowDeps, state: VerifyExecution & { error?: { Error?: string; Cause?: string } }): Promise<FailureOutput> {
-  const name = state.error?.Error;
-  const code = name === 'InvalidVerificationError' ? 'InvalidInput' : name === 'BackupNotVerifiableError' ? 'Conflict' : errorCodeOf(name);
-  const message = causeMessage(state.error?.Cause);
+  const { code, message } = failureOfCause(state.error?.Cause);
   const runId = runIdOf(state);
   let ids: string[] = state.input.verification_id ? [state.input.verification_id] : [];
   let vault;
