@@ -20,6 +20,7 @@ import { failExecution } from './mark-failed.js';
 import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
 import { writeStaged, type StagedPlan } from '../../../vault/staging/staging.js';
 import { compressionFor } from './compression.js';
+import { DYNAMODB_TYPE } from '../../../sources/dynamodb/config.js';
 import type { BackupContext, BackupStartInput, PlanOutput } from './types.js';
 
 /** How long a job's lease lasts if a run dies without releasing it. */
@@ -58,6 +59,8 @@ export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): P
 
 async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: ExecutionRecord, input: BackupStartInput): Promise<PlanOutput> {
   const { catalog } = deps;
+  // A setting the engine would refuse fails the run here, before any work, not in every export.
+  const compression = compressionFor(job, input);
   await catalog.acquireLease(job.job_id, execution.execution_id, LEASE_SECONDS);
 
   const vault = await deps.vault();
@@ -65,7 +68,7 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
   const resolved = await resolvePlan(vault, job.job_id, requested);
   const source = deps.source(job.source);
   const description = await source.describe();
-  const segments = Number(input.custom_parameters?.segments ?? job.source.segments);
+  const segments = Number(input.custom_parameters?.segments ?? (job.source.type === DYNAMODB_TYPE ? job.source.segments : undefined));
   const partitions = await source.plan(Number.isSafeInteger(segments) && segments > 0 ? { segments } : {});
   const indexIds = resolved.type === BackupType.Full ? [] : await vault.listIndexIds();
   await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds } satisfies StagedPlan);
@@ -80,7 +83,7 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
     type: resolved.type,
     base_full: resolved.baseFull,
     parent: resolved.parent,
-    compression: compressionFor(job, input),
+    compression,
     partitions: staged,
     skip_verification: Boolean(input.execution_options?.skip_verification),
   };
