@@ -50,11 +50,17 @@ function motoPidsOnPort(port: number): number[] {
 const portOf = (endpoint: string) => Number(new URL(endpoint).port);
 
 test('starting twice on one instance returns the same endpoint and runs one process', async (t) => {
+  // Prepare
   const stateDir = await tempStateDir(t);
   const s = server(t, stateDir);
+
+  // Act
   const [a, b] = await Promise.all([s.start(), s.start()]);
+  const third = await s.start();
+
+  // Assess
   assert.equal(a, b);
-  assert.equal(await s.start(), a);
+  assert.equal(third, a);
   assert.match(a, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.deepEqual(pidFiles(stateDir), [`${s.pid}.json`]);
   assert.deepEqual(motoPidsOnPort(portOf(a)), [s.pid]);
@@ -64,11 +70,16 @@ test('starting twice on one instance returns the same endpoint and runs one proc
 });
 
 test('two instances get different ports and both keep running', async (t) => {
+  // Prepare
   const stateDir = await tempStateDir(t);
   const first = server(t, stateDir);
   const second = server(t, stateDir);
+
+  // Act
   const a = await first.start();
   const b = await second.start();
+
+  // Assess
   assert.notEqual(portOf(a), portOf(b));
   assert.notEqual(first.pid, second.pid);
   assert.ok(isAlive(first.pid ?? -1), 'the second start did not reap a server whose owner lives');
@@ -76,13 +87,19 @@ test('two instances get different ports and both keep running', async (t) => {
 });
 
 test('a port already in use is EmulatorPortInUseError, leaving no pid file', async (t) => {
+  // Prepare
   const stateDir = await tempStateDir(t);
   const blocker: Server = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   t.onTestFinished(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
   const address = blocker.address();
   assert.ok(address && typeof address === 'object');
-  await assert.rejects(server(t, stateDir, { port: address.port }).start(), (error: unknown) => {
+
+  // Act
+  const starting = server(t, stateDir, { port: address.port }).start();
+
+  // Assess
+  await assert.rejects(starting, (error: unknown) => {
     assert.ok(error instanceof EmulatorPortInUseError);
     assert.equal(error.port, address.port);
     return true;
@@ -91,6 +108,7 @@ test('a port already in use is EmulatorPortInUseError, leaving no pid file', asy
 });
 
 test('after an unclean exit the next start reaps the orphaned server and stale pid files', async (t) => {
+  // Prepare
   const stateDir = await tempStateDir(t);
   const fixture = fileURLToPath(new URL('./fixtures/moto-owner.ts', import.meta.url));
   const owner = spawn(process.execPath, ['--import', 'tsx', fixture, stateDir], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -125,24 +143,62 @@ test('after an unclean exit the next start reaps the orphaned server and stale p
   await writeFile(join(stateDir, `${stalePid}.json`), JSON.stringify({ pid: stalePid, port: 1, owner: stalePid, startedAt: '' }));
 
   const next = server(t, stateDir);
+
+  // Act
   await next.start();
+
+  // Assess
   assert.ok(!isAlive(orphan.pid), 'the orphan was stopped');
   assert.deepEqual(pidFiles(stateDir), [`${next.pid}.json`], 'orphan and stale pid files removed');
 });
 
-test('stop removes the process and its pid file, and is idempotent', async (t) => {
+/** A started server of the test's own, and its pid. */
+async function startedServer(t: TestContext): Promise<{ stateDir: string; s: MotoServer; pid: number }> {
   const stateDir = await tempStateDir(t);
   const s = server(t, stateDir);
   await s.start();
   const pid = s.pid ?? -1;
   assert.ok(isAlive(pid));
+  return { stateDir, s, pid };
+}
+
+test('stop removes the process and its pid file', async (t) => {
+  // Prepare
+  const { stateDir, s, pid } = await startedServer(t);
+
+  // Act
   await s.stop();
+
+  // Assess
   assert.ok(!isAlive(pid));
   assert.deepEqual(pidFiles(stateDir), []);
   assert.equal(s.endpoint, undefined);
+});
+
+test('stop is idempotent', async (t) => {
+  // Prepare
+  const { stateDir, s } = await startedServer(t);
   await s.stop();
-  // And it can start again.
+
+  // Act
+  const stopping = s.stop();
+
+  // Assess
+  await assert.doesNotReject(stopping);
+  assert.deepEqual(pidFiles(stateDir), []);
+  assert.equal(s.endpoint, undefined);
+});
+
+test('a stopped server starts again, as a new process', async (t) => {
+  // Prepare
+  const { s, pid } = await startedServer(t);
+  await s.stop();
+  await s.stop();
+
+  // Act
   const again = await s.start();
+
+  // Assess
   assert.ok(again.startsWith('http://127.0.0.1:'));
   assert.notEqual(s.pid, pid);
 });

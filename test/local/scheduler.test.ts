@@ -118,13 +118,19 @@ describe('local cloud scheduler', () => {
     assert.equal(scheduler.nextFire(jobScheduleName(jobId))?.toISOString(), '2026-03-09T06:30:00.000Z');
   });
 
-  test('a rate schedule fires once after missed intervals (no backfill); edits and disabling take effect on the next tick', async (t) => {
-    // Prepare
-    const { scheduler, errors, setNow } = scheduledAt(api, '2026-04-01T00:00:00Z');
+  /** A job on a rate(10 minutes) schedule, seen by a scheduler whose clock reads 2026-04-01T00:00Z (next fire 00:10). */
+  async function rateJob(t: TestContext) {
+    const clock = scheduledAt(api, '2026-04-01T00:00:00Z');
     const jobId = await createJob(t, api, table, { frequency: 'rate', expression: 'rate(10 minutes)' });
     const name = jobScheduleName(jobId);
-    await scheduler.tick();
-    assert.equal(scheduler.nextFire(name)?.toISOString(), '2026-04-01T00:10:00.000Z');
+    await clock.scheduler.tick();
+    assert.equal(clock.scheduler.nextFire(name)?.toISOString(), '2026-04-01T00:10:00.000Z');
+    return { ...clock, jobId, name };
+  }
+
+  test('a rate schedule fires once after missed intervals (no backfill)', async (t) => {
+    // Prepare
+    const { scheduler, errors, setNow, jobId, name } = await rateJob(t);
 
     // Act: three intervals missed
     setNow('2026-04-01T00:35:00Z');
@@ -135,22 +141,35 @@ describe('local cloud scheduler', () => {
     assert.equal(started.length, 1);
     assert.equal(scheduler.nextFire(name)?.toISOString(), '2026-04-01T00:40:00.000Z');
     assert.equal((await api.cloud.workflows.wait(started[0]!.executionArn)).status, 'SUCCEEDED');
+  });
 
-    // Act: an edit through the API
+  test('a schedule edited through the API restarts from now on the next tick', async (t) => {
+    // Prepare
+    const { scheduler, errors, setNow, jobId, name } = await rateJob(t);
+    setNow('2026-04-01T00:05:00Z');
+
+    // Act
     const edited = await api.call('PUT', `/backup/jobs/${jobId}`, { schedule: { frequency: 'rate', expression: 'rate(1 hour)' } });
-    assert.equal(edited.status, 200, edited.text);
     await scheduler.tick();
 
     // Assess
-    assert.equal(scheduler.nextFire(name)?.toISOString(), '2026-04-01T01:35:00.000Z', 'a changed schedule restarts from now');
+    assert.equal(edited.status, 200, edited.text);
+    assert.equal(scheduler.nextFire(name)?.toISOString(), '2026-04-01T01:05:00.000Z', 'a changed schedule restarts from now');
+    assert.deepEqual(errors, []);
+  });
+
+  test('a schedule disabled through the API stops firing on the next tick', async (t) => {
+    // Prepare
+    const { scheduler, errors, setNow, jobId, name } = await rateJob(t);
 
     // Act: disabled through the API, then past its next run
-    const disabled = await api.call('PUT', `/backup/jobs/${jobId}`, { schedule: { frequency: 'rate', expression: 'rate(1 hour)', enabled: false } });
-    assert.equal(disabled.status, 200, disabled.text);
-    setNow('2026-04-01T02:00:00Z');
+    const disabled = await api.call('PUT', `/backup/jobs/${jobId}`, { schedule: { frequency: 'rate', expression: 'rate(10 minutes)', enabled: false } });
+    setNow('2026-04-01T00:35:00Z');
+    const started = startsOf(jobId, await scheduler.tick());
 
     // Assess
-    assert.deepEqual(startsOf(jobId, await scheduler.tick()), []);
+    assert.equal(disabled.status, 200, disabled.text);
+    assert.deepEqual(started, []);
     assert.equal(scheduler.nextFire(name), undefined);
     assert.deepEqual(errors, []);
   });

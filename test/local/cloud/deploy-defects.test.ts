@@ -25,29 +25,27 @@ describe('API Gateway access logging and the account role', () => {
     await assert.rejects(start, (error: Error) => error.message.includes(MISSING_CLOUDWATCH_ROLE));
   });
 
-  test('the default template deploys into a fresh account (it creates the role)', async () => {
+  test('the default template deploys into a fresh account (it creates the role)', async (t) => {
     // Act
     const cloud = await LocalCloud.start();
+    t.onTestFinished(() => cloud.close());
 
     // Assess
-    await cloud.close();
+    assert.ok(cloud.deployment.stackName, 'the stack deployed');
   });
 });
 
 describe('two stacks in one account', () => {
-  test('deploy side by side: their key aliases and schedule groups derive from their names', async () => {
+  test('deploy side by side: their key aliases and schedule groups derive from their names', async (t) => {
     // Act: two stacks into the same emulator account at once (fixed names made the second fail)
     const clouds = await Promise.all([LocalCloud.start({ name: 'first' }), LocalCloud.start({ name: 'second' })]);
+    t.onTestFinished(async () => void (await Promise.all(clouds.map((c) => c.close()))));
 
     // Assess
-    try {
-      const aliases = clouds.map((c) => [...c.deployment.aliases.keys()].sort());
-      assert.notDeepEqual(aliases[0], aliases[1]);
-      assert.ok(aliases.every((names, i) => names.every((alias) => alias.includes(clouds[i]!.deployment.stackName))), JSON.stringify(aliases));
-      assert.notEqual(clouds[0]!.output('ScheduleGroupName'), clouds[1]!.output('ScheduleGroupName'));
-    } finally {
-      await Promise.all(clouds.map((c) => c.close()));
-    }
+    const aliases = clouds.map((c) => [...c.deployment.aliases.keys()].sort());
+    assert.notDeepEqual(aliases[0], aliases[1]);
+    assert.ok(aliases.every((names, i) => names.every((alias) => alias.includes(clouds[i]!.deployment.stackName))), JSON.stringify(aliases));
+    assert.notEqual(clouds[0]!.output('ScheduleGroupName'), clouds[1]!.output('ScheduleGroupName'));
   });
 });
 

@@ -35,15 +35,15 @@ describe('an S3 prefix under the synthesized policies', () => {
   test('backs up, and its test restore verifies it as intact (no false corruption)', async () => {
     // Prepare
     const job = await cloud.catalog.createJob(newJob({ type: 's3', bucket, prefix: 'app/' }));
-
-    // Act
     const backup = await cloud.workflows.run('backup', { job_id: job.job_id });
     const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    assert.equal(backup.status, 'SUCCEEDED', `${record.error?.code}: ${record.error?.message}`);
     const verification = await createVerification(cloud.catalog, { backup_id: record.backup_id, level: 'test_restore', requested_by: 'test' });
+
+    // Act
     const verify = await cloud.workflows.run('verify', { verification_id: verification.verification_id });
 
     // Assess
-    assert.equal(backup.status, 'SUCCEEDED', `${record.error?.code}: ${record.error?.message}`);
     const verified = await cloud.catalog.verifications.get(verification.verification_id);
     assert.equal(verify.status, 'SUCCEEDED', `${verified.error?.code ?? verify.error}: ${verified.error?.message ?? verify.cause}`);
     assert.equal(verified.status, 'completed');

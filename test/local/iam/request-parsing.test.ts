@@ -13,20 +13,34 @@ const raw = (service: string, method: string, url: string, headers: Record<strin
 });
 
 describe('request parsing', () => {
-  test('reads the access key, region and service from the SigV4 credential scope, or a presigned URL', () => {
+  test('reads the access key, region and service from the SigV4 credential scope', () => {
+    // Act
     const call = parseRequest(raw('dynamodb', 'POST', '/', { 'x-amz-target': 'DynamoDB_20120810.GetItem' }, '{"TableName":"t"}'));
+
+    // Assess
     assert.deepEqual(call.credential, { accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1', service: 'dynamodb' });
+  });
+
+  test('reads the access key, region and service from a presigned URL', () => {
+    // Act
     const presigned = parseRequest({ method: 'GET', url: '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDP%2F20260101%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Signature=x', headers: {}, body: Buffer.alloc(0) });
+
+    // Assess
     assert.deepEqual([presigned.credential, presigned.operation, presigned.params], [{ accessKeyId: 'AKIDP', region: 'eu-west-1', service: 's3' }, 'GetObject', { Bucket: 'b', Key: 'k' }]);
   });
 
   test('an unsigned or non-SigV4 request is a RequestParseError', () => {
-    assert.throws(() => parseRequest({ method: 'GET', url: '/b', headers: {}, body: Buffer.alloc(0) }), RequestParseError);
-    assert.throws(() => parseRequest({ method: 'GET', url: '/b', headers: { authorization: 'AWS AKID:sig' }, body: Buffer.alloc(0) }), RequestParseError);
-    assert.throws(() => parseRequest({ method: 'GET', url: '/b', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/bad' }, body: Buffer.alloc(0) }), RequestParseError);
+    for (const headers of [{}, { authorization: 'AWS AKID:sig' }, { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/bad' }]) {
+      // Act
+      const parse = () => parseRequest({ method: 'GET', url: '/b', headers, body: Buffer.alloc(0) });
+
+      // Assess
+      assert.throws(parse, RequestParseError, JSON.stringify(headers));
+    }
   });
 
   test('routes S3 requests like S3 does (path-style), whatever x-id says', () => {
+    // Prepare
     const cases: [string, string, Record<string, string>, string][] = [
       ['GET', '/', {}, 'ListBuckets'],
       ['HEAD', '/vault', {}, 'HeadBucket'],
@@ -55,10 +69,17 @@ describe('request parsing', () => {
       ['GET', '/vault?tagging', {}, 'GetBucketTagging'],
     ];
     const body = (operation: string) => (operation === 'DeleteObjects' ? '<Delete><Object><Key>k</Key></Object></Delete>' : '');
-    for (const [method, url, headers, operation] of cases) assert.equal(parseRequest(raw('s3', method, url, headers, body(operation))).operation, operation, `${method} ${url}`);
+    for (const [method, url, headers, operation] of cases) {
+      // Act
+      const call = parseRequest(raw('s3', method, url, headers, body(operation)));
+
+      // Assess
+      assert.equal(call.operation, operation, `${method} ${url}`);
+    }
   });
 
-  test('S3 parameters: percent-decoded keys, listing query, object-lock and encryption headers, copy source with version', () => {
+  test('S3 parameters: percent-decoded keys, object-lock and encryption headers', () => {
+    // Act
     const put = parseRequest(
       raw('s3', 'PUT', '/vault/dir/a%20b%2Bc%3F.txt', {
         'x-amz-object-lock-mode': 'GOVERNANCE',
@@ -67,44 +88,115 @@ describe('request parsing', () => {
         'x-amz-bypass-governance-retention': 'true',
       }),
     );
+
+    // Assess
     assert.deepEqual(put.params, { Bucket: 'vault', Key: 'dir/a b+c?.txt', ObjectLockMode: 'GOVERNANCE', ObjectLockRetainUntilDate: '2030-01-01T00:00:00Z', ServerSideEncryption: 'aws:kms', BypassGovernanceRetention: 'true' });
-    assert.deepEqual(parseRequest(raw('s3', 'GET', '/vault?list-type=2&prefix=haven-verify-1%2F&max-keys=10')).params, { Bucket: 'vault', Prefix: 'haven-verify-1/', MaxKeys: '10' });
-    assert.deepEqual(parseRequest(raw('s3', 'PUT', '/dst/b', { 'x-amz-copy-source': '/src/a%2Fb?versionId=v1' })).params.CopySource, { Bucket: 'src', Key: 'a/b', VersionId: 'v1' });
   });
 
-  test('S3 bodies are read only for DeleteObjects and PutObjectRetention; DeleteObjects keys are XML-unescaped', () => {
-    assert.equal(needsBody('s3', 'PUT', '/vault/a?x-id=PutObject'), false);
-    assert.equal(needsBody('s3', 'POST', '/vault?delete'), true);
-    assert.equal(needsBody('s3', 'PUT', '/vault/a?retention'), true);
-    assert.equal(needsBody('dynamodb', 'POST', '/'), true);
+  test('S3 parameters: the listing query, percent-decoded', () => {
+    // Act
+    const list = parseRequest(raw('s3', 'GET', '/vault?list-type=2&prefix=haven-verify-1%2F&max-keys=10'));
+
+    // Assess
+    assert.deepEqual(list.params, { Bucket: 'vault', Prefix: 'haven-verify-1/', MaxKeys: '10' });
+  });
+
+  test('S3 parameters: a copy source with its version', () => {
+    // Act
+    const copy = parseRequest(raw('s3', 'PUT', '/dst/b', { 'x-amz-copy-source': '/src/a%2Fb?versionId=v1' }));
+
+    // Assess
+    assert.deepEqual(copy.params.CopySource, { Bucket: 'src', Key: 'a/b', VersionId: 'v1' });
+  });
+
+  test('S3 bodies are read only for DeleteObjects and PutObjectRetention (other protocols always)', () => {
+    // Act
+    const needed = [needsBody('s3', 'PUT', '/vault/a?x-id=PutObject'), needsBody('s3', 'POST', '/vault?delete'), needsBody('s3', 'PUT', '/vault/a?retention'), needsBody('dynamodb', 'POST', '/')];
+
+    // Assess
+    assert.deepEqual(needed, [false, true, true, true]);
+  });
+
+  test('DeleteObjects keys are XML-unescaped, with their versions and Quiet', () => {
+    // Prepare
     const body = '<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>a&amp;b</Key></Object><Object><Key>c</Key><VersionId>v1</VersionId></Object><Quiet>true</Quiet></Delete>';
+
+    // Act
     const call = parseRequest(raw('s3', 'POST', '/vault?delete', {}, body));
+
+    // Assess
     const del = call.params.Delete as { Objects: { Key: string; VersionId?: string }[]; Quiet: boolean };
     assert.deepEqual(del.Objects.map(({ Key, VersionId }) => ({ Key, VersionId })), [{ Key: 'a&b', VersionId: undefined }, { Key: 'c', VersionId: 'v1' }]);
     assert.equal(del.Quiet, true);
-    assert.throws(() => parseRequest(raw('s3', 'POST', '/vault?delete', {}, '<NotDelete/>')), RequestParseError);
+  });
+
+  test('a DeleteObjects body that is no Delete is a RequestParseError', () => {
+    // Act
+    const parse = () => parseRequest(raw('s3', 'POST', '/vault?delete', {}, '<NotDelete/>'));
+
+    // Assess
+    assert.throws(parse, RequestParseError);
   });
 
   test('JSON protocols: the operation from X-Amz-Target, the parameters from the body', () => {
+    // Act
     const call = parseRequest(raw('kms', 'POST', '/', { 'x-amz-target': 'TrentService.GenerateDataKey' }, '{"KeyId":"alias/x","EncryptionContext":{"vault":"v"}}'));
+    const sqs = parseRequest(raw('sqs', 'POST', '/', { 'x-amz-target': 'AmazonSQS.SendMessage' }, '{}'));
+
+    // Assess
     assert.deepEqual([call.protocol, call.operation, call.params], ['json', 'GenerateDataKey', { KeyId: 'alias/x', EncryptionContext: { vault: 'v' } }]);
-    assert.equal(parseRequest(raw('sqs', 'POST', '/', { 'x-amz-target': 'AmazonSQS.SendMessage' }, '{}')).operation, 'SendMessage');
-    assert.throws(() => parseRequest(raw('states', 'POST', '/', { 'x-amz-target': 'AWSStepFunctions.StartExecution' }, '{not json')), RequestParseError);
+    assert.equal(sqs.operation, 'SendMessage');
+  });
+
+  test('JSON protocols: a body that does not parse is a RequestParseError', () => {
+    // Act
+    const parse = () => parseRequest(raw('states', 'POST', '/', { 'x-amz-target': 'AWSStepFunctions.StartExecution' }, '{not json'));
+
+    // Assess
+    assert.throws(parse, RequestParseError);
   });
 
   test('query protocol: Action and parameters from the form body', () => {
+    // Act
     const call = parseRequest(raw('sns', 'POST', '/', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, 'Action=Publish&Version=2010-03-31&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3At&Message=hi'));
+
+    // Assess
     assert.deepEqual([call.protocol, call.operation, call.params], ['query', 'Publish', { TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', Message: 'hi' }]);
-    assert.throws(() => parseRequest(raw('sns', 'POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }, 'TopicArn=x')), RequestParseError);
   });
 
-  test('REST-JSON: Lambda invocations (the payload is not input) and Scheduler routes with groupName', () => {
+  test('query protocol: a form body without Action is a RequestParseError', () => {
+    // Act
+    const parse = () => parseRequest(raw('sns', 'POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }, 'TopicArn=x'));
+
+    // Assess
+    assert.throws(parse, RequestParseError);
+  });
+
+  test('REST-JSON: a Lambda invocation names the function and qualifier; its payload is not input', () => {
+    // Act
     const invoke = parseRequest(raw('lambda', 'POST', '/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Afn/invocations?Qualifier=live', {}, '{"TableName":"payload, not input"}'));
+
+    // Assess
     assert.deepEqual([invoke.protocol, invoke.operation, invoke.params], ['rest-json', 'Invoke', { FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:fn', Qualifier: 'live' }]);
+  });
+
+  test('REST-JSON: Scheduler routes name the schedule, with groupName from the body or the query', () => {
+    // Act
     const create = parseRequest(raw('scheduler', 'POST', '/schedules/job-1', { 'content-type': 'application/json' }, '{"GroupName":"haven","Target":{"RoleArn":"arn:aws:iam::123456789012:role/r"}}'));
+    const get = parseRequest(raw('scheduler', 'GET', '/schedules/job-1?groupName=haven'));
+    const list = parseRequest(raw('scheduler', 'GET', '/schedules?ScheduleGroup=haven'));
+
+    // Assess
     assert.deepEqual([create.operation, create.params], ['CreateSchedule', { Name: 'job-1', GroupName: 'haven', Target: { RoleArn: 'arn:aws:iam::123456789012:role/r' } }]);
-    assert.deepEqual(parseRequest(raw('scheduler', 'GET', '/schedules/job-1?groupName=haven')).params, { Name: 'job-1', GroupName: 'haven' });
-    assert.equal(parseRequest(raw('scheduler', 'GET', '/schedules?ScheduleGroup=haven')).operation, 'ListSchedules');
-    assert.throws(() => parseRequest(raw('lambda', 'POST', '/2099-01-01/unknown')), RequestParseError);
+    assert.deepEqual(get.params, { Name: 'job-1', GroupName: 'haven' });
+    assert.equal(list.operation, 'ListSchedules');
+  });
+
+  test('REST-JSON: an unknown route is a RequestParseError', () => {
+    // Act
+    const parse = () => parseRequest(raw('lambda', 'POST', '/2099-01-01/unknown'));
+
+    // Assess
+    assert.throws(parse, RequestParseError);
   });
 });
