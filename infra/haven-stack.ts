@@ -185,9 +185,12 @@ export class HavenStack extends Stack {
       logLevel: props.logLevel,
       logRetention,
     });
+    // Every workflow's Distributed Maps read their item lists from the vault's staging area.
+    const itemLists = { vault: this.vault, vaultKey: this.vaultKey };
     this.backupWorkflow = new WorkflowStateMachine(this, 'BackupWorkflow', {
       definitionFile: BACKUP_DEFINITION_FILE,
       functions: this.backupFunctions.bySubstitution(),
+      itemLists,
       logRetention,
     });
     this.restoreFunctions = new RestoreFunctions(this, 'Restore', {
@@ -204,6 +207,7 @@ export class HavenStack extends Stack {
     this.restoreWorkflow = new WorkflowStateMachine(this, 'RestoreWorkflow', {
       definitionFile: RESTORE_DEFINITION_FILE,
       functions: this.restoreFunctions.bySubstitution(),
+      itemLists,
       logRetention,
     });
     this.verifyFunctions = new VerifyFunctions(this, 'Verify', {
@@ -216,6 +220,7 @@ export class HavenStack extends Stack {
     this.verifyWorkflow = new WorkflowStateMachine(this, 'VerifyWorkflow', {
       definitionFile: VERIFY_DEFINITION_FILE,
       functions: this.verifyFunctions.bySubstitution(),
+      itemLists,
       logRetention,
     });
     this.pruneFunctions = new PruneFunctions(this, 'Prune', {
@@ -229,6 +234,7 @@ export class HavenStack extends Stack {
     this.pruneWorkflow = new WorkflowStateMachine(this, 'PruneWorkflow', {
       definitionFile: PRUNE_DEFINITION_FILE,
       functions: this.pruneFunctions.bySubstitution(),
+      itemLists,
       logRetention,
     });
     this.scheduler = new HavenScheduler(this, 'Scheduler', {

@@ -6,7 +6,7 @@
 import { commitBackup } from '../../control/workflows/backup/commit.js';
 import { exportPartition as exportOnePartition } from '../../control/workflows/backup/export-partition.js';
 import { finalizeBackup } from '../../control/workflows/backup/finalize.js';
-import { markBackupFailed, type FailedState } from '../../control/workflows/backup/mark-failed.js';
+import { markBackupFailed, markBackupItemFailed, type FailedState, type ItemFailedInput } from '../../control/workflows/backup/mark-failed.js';
 import { planBackup } from '../../control/workflows/backup/plan.js';
 import type { BackupContext } from '../../control/workflows/backup/types.js';
 import { verifyBackup } from '../../control/workflows/backup/verify.js';
@@ -22,5 +22,7 @@ export const commit = stepHandler('commit', (deps, event: { context: BackupConte
 export const verify = stepHandler('verify', verifyBackup);
 /** Finalize. */
 export const finalize = stepHandler('finalize', finalizeBackup);
-/** Mark failed. */
-export const markFailed = stepHandler('mark-failed', (deps, event: { state: FailedState }) => markBackupFailed(deps, event.state));
+/** Mark failed: the workflow's (`{state}`), or a failed item's batch (`{context, error, from_item}`, the Map child's Record failure). */
+export const markFailed = stepHandler('mark-failed', (deps, event: { state: FailedState } | ItemFailedInput) =>
+  'from_item' in event ? markBackupItemFailed(deps, event) : markBackupFailed(deps, event.state),
+);

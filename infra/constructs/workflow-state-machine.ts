@@ -6,13 +6,17 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Names, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { PolicyStatement, type IGrantable, type Grant } from 'aws-cdk-lib/aws-iam';
+import { ArnFormat, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Policy, PolicyStatement, type IGrantable, type Grant } from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { InvalidPropsError } from '../errors.js';
+import { acknowledgeWildcardResources } from '../nag.js';
+import { KeyService, viaService } from '../via-service.js';
+import { DEFAULT_VAULT_PREFIX, type VaultBucket } from './vault-bucket.js';
+import type { VaultKey } from './vault-key.js';
 
 /** Props of {@link WorkflowStateMachine}. */
 export interface WorkflowStateMachineProps<K extends string> {
@@ -24,6 +28,49 @@ export interface WorkflowStateMachineProps<K extends string> {
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log group when it leaves the stack. @default DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Where the definition's Distributed Maps read their item lists: the vault's staging area. Required when a Map has an `ItemReader`. */
+  readonly itemLists?: ItemListLocation;
+}
+
+/** The vault whose staging area holds the item lists (vault/staging/item-list.ts) a workflow's Distributed Maps read. */
+export interface ItemListLocation {
+  readonly vault: VaultBucket;
+  /** The vault bucket's key. */
+  readonly vaultKey: VaultKey;
+  /** The vault's key prefix in the bucket. @default `vault` */
+  readonly vaultPrefix?: string;
+}
+
+/** What a definition's Map states need from the state machine's role. */
+export interface DistributedMapUse {
+  /** Some Map runs in `DISTRIBUTED` mode (children are executions of the state machine). */
+  readonly distributed: boolean;
+  /** Some Map reads its items with an `ItemReader`. */
+  readonly itemReader: boolean;
+}
+
+/**
+ * Finds the Distributed Maps of a definition, at any depth.
+ *
+ * @param definition - the parsed ASL
+ * @returns whether some Map is distributed, and whether some Map reads its items from S3
+ */
+export function distributedMapUse(definition: unknown): DistributedMapUse {
+  let distributed = false;
+  let itemReader = false;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (record.Type === 'Map') {
+      const processor = (record.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig;
+      distributed ||= processor?.Mode === 'DISTRIBUTED';
+      itemReader ||= record.ItemReader !== undefined;
+    }
+    Object.values(record).forEach(visit);
+  };
+  visit(definition);
+  return { distributed, itemReader };
 }
 
 /**
@@ -59,7 +106,8 @@ export class WorkflowStateMachine<K extends string> extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowStateMachineProps<K>) {
     super(scope, id);
     // Caught here, not at deploy time: an unsubstituted placeholder would reach Step Functions as is.
-    const used = aslPlaceholders(readFileSync(props.definitionFile, 'utf8'));
+    const aslText = readFileSync(props.definitionFile, 'utf8');
+    const used = aslPlaceholders(aslText);
     const keys = Object.keys(props.functions) as K[];
     const missing = keys.filter((key) => !used.includes(key));
     const unknown = used.filter((name) => !(keys as string[]).includes(name));
@@ -93,6 +141,49 @@ export class WorkflowStateMachine<K extends string> extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray (PutTraceSegments, GetSampling*) and CloudWatch Logs delivery (*LogDelivery*, DescribeResourcePolicies) actions support no resource-level scoping.',
     });
+    this.grantDistributedMaps(path.basename(props.definitionFile), distributedMapUse(JSON.parse(aslText)), props.itemLists);
+  }
+
+  /**
+   * What Distributed Maps need, in a policy of its own: the state machine's
+   * name is an attribute of the state machine, which depends on its role's
+   * default policy, so a statement naming it there would be a cycle.
+   * Children are executions of this state machine (`StartExecution` on it,
+   * `DescribeExecution` and `StopExecution` on `execution:<name>/*`, its map
+   * runs' executions); an item reader gets the vault's staging area
+   * (`s3:GetObject`) and `kms:Decrypt` on the vault key through S3 for
+   * that bucket only (the staged item lists are plaintext under the
+   * bucket's SSE-KMS).
+   */
+  private grantDistributedMaps(file: string, use: DistributedMapUse, itemLists: ItemListLocation | undefined): void {
+    if (!use.distributed && !use.itemReader) return;
+    if (use.itemReader && !itemLists) throw new InvalidPropsError(`${file}: a Map reads an item list, so the workflow needs itemLists (the vault it is staged in)`);
+    const stack = Stack.of(this);
+    const name = this.stateMachine.stateMachineName;
+    const statements: PolicyStatement[] = [];
+    const wildcards: string[] = [];
+    if (use.distributed) {
+      const executions = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${name}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      statements.push(
+        new PolicyStatement({ actions: ['states:StartExecution'], resources: [stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME })] }),
+        new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [executions] }),
+      );
+      wildcards.push(executions);
+    }
+    if (use.itemReader && itemLists) {
+      const staging = itemLists.vault.bucket.arnForObjects(`${itemLists.vaultPrefix ?? DEFAULT_VAULT_PREFIX}/staging/*`);
+      statements.push(
+        new PolicyStatement({ actions: ['s3:GetObject'], resources: [staging] }),
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [itemLists.vaultKey.key.keyArn],
+          conditions: { StringEquals: { ...viaService(this, [KeyService.S3]).StringEquals, 'kms:EncryptionContext:aws:s3:arn': itemLists.vault.bucket.bucketArn } },
+        }),
+      );
+      wildcards.push(staging);
+    }
+    const policy = new Policy(this, 'DistributedMapPolicy', { statements, roles: [this.stateMachine.role] });
+    acknowledgeWildcardResources(policy, wildcards, 'Scoped wildcard: the executions of this state machine\'s map runs, or the vault\'s staging area its Distributed Maps read item lists from.');
   }
 
   /**
