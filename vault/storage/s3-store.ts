@@ -22,6 +22,9 @@ import { writeS3Object, type S3WriteSettings } from './s3-multipart.js';
 
 const MiB = 1024 * 1024;
 
+/** How an `S3ObjectStore` writes unless told otherwise: bodies from `multipartThreshold` bytes go up in parts of `partSize`, `partConcurrency` at once. */
+export const DEFAULT_S3_WRITE_SETTINGS = { multipartThreshold: 16 * MiB, partSize: 8 * MiB, partConcurrency: 4 } as const;
+
 /** Tuning and injection points of an `S3ObjectStore`. */
 export interface S3ObjectStoreOptions {
   /** The client to use; by default the shared one from `s3Client()`. */
@@ -64,9 +67,9 @@ export class S3ObjectStore implements ObjectStore {
     this.uri = this.prefix === '' ? `s3://${bucket}` : `s3://${bucket}/${this.prefix.slice(0, -1)}`;
     this.client = options.client ?? s3Client();
     this.writeSettings = {
-      multipartThreshold: options.multipartThreshold ?? 16 * MiB,
-      partSize: options.partSize ?? 8 * MiB,
-      concurrency: Math.max(1, options.partConcurrency ?? 4),
+      multipartThreshold: options.multipartThreshold ?? DEFAULT_S3_WRITE_SETTINGS.multipartThreshold,
+      partSize: options.partSize ?? DEFAULT_S3_WRITE_SETTINGS.partSize,
+      concurrency: Math.max(1, options.partConcurrency ?? DEFAULT_S3_WRITE_SETTINGS.partConcurrency),
     };
   }
 
