@@ -10,7 +10,13 @@ import type { PackEntry } from '../index/types.js';
 import { packKey } from '../pack/pack-builder.js';
 import { decodePackHeader, decodeTrailer, TRAILER_LENGTH } from '../pack/pack-format.js';
 import type { Vault } from '../repository/vault.js';
-import type { PackObject } from './prune-plan.js';
+
+/** One pack object as listed (`data/xx/<id>`). */
+export interface PackObject {
+  id: string;
+  size: number;
+  lastModified: Date;
+}
 
 /** Reads a stored pack's index entry from its own sealed header (two ranged reads). */
 export async function readPackEntry(vault: Vault, pack: PackObject): Promise<PackEntry> {
@@ -21,18 +27,4 @@ export async function readPackEntry(vault: Vault, pack: PackObject): Promise<Pac
   const sealed = await vault.store.get(key, { start, end: pack.size - TRAILER_LENGTH });
   const payload = await openObject(sealed, ObjectType.PackHeader, vault.keyring.resolve, `pack ${pack.id} header`);
   return { id: pack.id, keyId: Buffer.from(sealed.subarray(6, 22)).toString('hex'), size: pack.size, blobs: decodePackHeader(payload, pack.id) };
-}
-
-/**
- * The unindexed packs among `doomed` that hold a used blob, read from their headers.
- * @param indexed - ids of packs some index object lists
- */
-export async function usedOrphans(vault: Vault, doomed: readonly PackObject[], indexed: ReadonlySet<string>, used: ReadonlySet<string>): Promise<PackEntry[]> {
-  const out: PackEntry[] = [];
-  for (const pack of doomed) {
-    if (indexed.has(pack.id)) continue;
-    const entry = await readPackEntry(vault, pack);
-    if (entry.blobs.some((b) => used.has(b.id))) out.push(entry);
-  }
-  return out;
 }

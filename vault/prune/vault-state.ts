@@ -1,56 +1,18 @@
 /**
- * What prune reads before it plans: the blobs live snapshots use, the index
- * objects in-progress backups staged (their plan's dedup set and each
- * worker's own), stale staging areas, every index object and every pack
- * object.
+ * What prune reads of the vault besides snapshots and index objects: the
+ * index objects in-progress backups staged (their plan's dedup set and each
+ * worker's own), stale staging areas, and every pack object.
  */
-import { SnapshotNotFoundError } from '../repository/errors.js';
 import type { Vault } from '../repository/vault.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
 import type { ObjectInfo } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { readStaged, type StagedPartition, type StagedPlan } from '../staging/staging.js';
-import type { IndexObject, PackObject } from './prune-plan.js';
+import { isItemListName } from '../staging/item-list.js';
+import { isPruneArea } from './layout.js';
+import type { PackObject } from './orphans.js';
 
 const READS = 8;
-
-/** The live snapshots and the blobs they use. */
-export interface SnapshotUse {
-  ids: Set<string>;
-  blobs: Set<string>;
-  /** Snapshot id → backup id (for Object Lock extension). */
-  backups: Map<string, string>;
-  /** Snapshot id → its blobs (kept only when asked: Object Lock extension needs them). */
-  blobsOf: Map<string, string[]>;
-}
-
-/** No snapshots yet; `known` ids are skipped by {@link readSnapshotUse}. */
-export function emptyUse(known: Iterable<string> = []): SnapshotUse {
-  return { ids: new Set(known), blobs: new Set(), backups: new Map(), blobsOf: new Map() };
-}
-
-/**
- * Reads the snapshots not yet in `into.ids` and adds their blobs.
- * A snapshot deleted meanwhile (forgotten by a concurrent call) is skipped.
- */
-export async function readSnapshotUse(vault: Vault, into: SnapshotUse = emptyUse(), keepLists = false): Promise<SnapshotUse> {
-  const fresh = (await vault.listSnapshotIds()).filter((id) => !into.ids.has(id));
-  await mapLimit(fresh, READS, async (id) => {
-    let snapshot;
-    try {
-      snapshot = await vault.readSnapshot(id);
-    } catch (error) {
-      if (error instanceof SnapshotNotFoundError) return;
-      throw error;
-    }
-    const blobs = snapshot.partitions.flatMap((p) => p.blobs);
-    into.ids.add(id);
-    into.backups.set(id, snapshot.backup_id);
-    if (keepLists) into.blobsOf.set(id, blobs);
-    for (const blob of blobs) into.blobs.add(blob);
-  });
-  return into;
-}
 
 /**
  * Whether the backup that staged `staging/<backupId>/` may still be running
@@ -70,8 +32,11 @@ export interface StagingState {
 /**
  * Reads `staging/`. An area is protected unless its backup is not running
  * (`isRunning`) and every object in it is older than the grace period.
+ * Prune runs' areas name no index objects: they are never read, only swept
+ * once older than the grace period (`own`, the calling prune's, never).
+ * Item lists (plaintext, FORMAT.md §10) are skipped.
  */
-export async function readStaging(vault: Vault, isRunning: BackupLiveness, now: Date, graceMs: number): Promise<StagingState> {
+export async function readStaging(vault: Vault, isRunning: BackupLiveness, now: Date, graceMs: number, own?: string): Promise<StagingState> {
   const areas = new Map<string, ObjectInfo[]>();
   for await (const info of vault.store.list('staging/')) {
     const backupId = info.key.split('/')[1];
@@ -80,13 +45,17 @@ export async function readStaging(vault: Vault, isRunning: BackupLiveness, now: 
   }
   const out: StagingState = { protectedIndexes: new Set(), stale: [] };
   await mapLimit([...areas], READS, async ([backupId, objects]) => {
+    if (backupId === own) return;
     const newest = Math.max(...objects.map((o) => o.lastModified.getTime()));
-    if (now.getTime() - newest >= graceMs && !(await isRunning(backupId))) {
+    const old = now.getTime() - newest >= graceMs;
+    if (isPruneArea(backupId) ? old : old && !(await isRunning(backupId))) {
       out.stale.push(backupId);
       return;
     }
+    if (isPruneArea(backupId)) return;
     for (const object of objects) {
       const name = object.key.slice(`staging/${backupId}/`.length);
+      if (isItemListName(name)) continue;
       const value = await readStaged<StagedPlan | StagedPartition>(vault, backupId, name).catch((error: unknown) => {
         if (error instanceof ObjectNotFoundError) return undefined;
         throw error;
@@ -95,23 +64,6 @@ export async function readStaging(vault: Vault, isRunning: BackupLiveness, now: 
     }
   });
   return out;
-}
-
-/** Every index object with its packs. */
-export async function readIndexes(vault: Vault): Promise<IndexObject[]> {
-  const infos: ObjectInfo[] = [];
-  for await (const info of vault.store.list('index/')) infos.push(info);
-  const read = await mapLimit(infos, READS, async (info) => {
-    const id = info.key.slice('index/'.length);
-    try {
-      return { id, lastModified: info.lastModified, packs: await vault.readIndex(id) };
-    } catch (error) {
-      // Rewritten by a concurrent prune meanwhile: its packs are listed by the rewrite.
-      if (error instanceof ObjectNotFoundError) return undefined;
-      throw error;
-    }
-  });
-  return read.filter((i): i is IndexObject => i !== undefined);
 }
 
 /** Every pack object (`data/xx/<id>`). */
