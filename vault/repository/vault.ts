@@ -39,7 +39,8 @@ export interface StoredSnapshot {
   snapshot: Snapshot;
 }
 
-const READ_CONCURRENCY = 8;
+/** Index and key objects a vault reads at once. */
+export const READ_CONCURRENCY = 8;
 
 function providerResolver(keys: KeyProvider | KeyProviderResolver): KeyProviderResolver {
   return typeof keys === 'function' ? keys : () => keys;
