@@ -7,14 +7,36 @@ import { monthlyCost } from '../../control/analytics/prices.js';
 import { AnalyticsSchema } from '../../control/analytics/schema.js';
 import { EXPECTED_WINDOW, fixtureRecords, GiB, NOW, WINDOW } from '../helpers/analytics-fixture.js';
 
-test('a date window: every number matches the hand computation, and the response fits the schema', () => {
-  const analytics = computeAnalytics(fixtureRecords(), WINDOW, NOW);
+test('a date window: every number matches the hand computation', () => {
+  // Prepare
+  const records = fixtureRecords();
+
+  // Act
+  const analytics = computeAnalytics(records, WINDOW, NOW);
+
+  // Assess
   assert.deepEqual(analytics, EXPECTED_WINDOW);
+});
+
+test('a date window: the response fits the schema', () => {
+  // Prepare
+  const records = fixtureRecords();
+
+  // Act
+  const analytics = computeAnalytics(records, WINDOW, NOW);
+
+  // Assess
   assert.deepEqual(AnalyticsSchema.parse(analytics), analytics);
 });
 
-test('job_id: only that job\'s backups, restores and storage; the series fills days from its first to its last backup', () => {
-  const analytics = computeAnalytics(fixtureRecords(), { job_id: 'job_assets' }, NOW);
+test('job_id: only that job\'s backups, restores and storage', () => {
+  // Prepare
+  const records = fixtureRecords();
+
+  // Act
+  const analytics = computeAnalytics(records, { job_id: 'job_assets' }, NOW);
+
+  // Assess
   assert.deepEqual(analytics.overview, {
     total_jobs: 1, active_jobs: 0,
     total_backups: 2, successful_backups: 1, failed_backups: 0, running_backups: 1,
@@ -24,14 +46,30 @@ test('job_id: only that job\'s backups, restores and storage; the series fills d
     dedup_ratio: 0, compression_ratio: 1, estimated_monthly_cost: 0.05,
   });
   assert.deepEqual(analytics.job_breakdown.map((j) => [j.job_id, j.backups, j.success_rate]), [['job_assets', 2, 1]]);
-  assert.deepEqual(analytics.time_series.map((d) => d.date), ['2024-01-12', '2024-01-13', '2024-01-14', '2024-01-15', '2024-01-16', '2024-01-17', '2024-01-18', '2024-01-19', '2024-01-20']);
-  assert.equal(analytics.time_series.at(-1)?.backups_created, 1);
-  assert.equal(analytics.time_series.at(-1)?.successful_backups, 0);
   assert.equal(analytics.filters.job_id, 'job_assets');
 });
 
+test('job_id: the series fills days from the job\'s first to its last backup', () => {
+  // Prepare
+  const records = fixtureRecords();
+
+  // Act
+  const analytics = computeAnalytics(records, { job_id: 'job_assets' }, NOW);
+
+  // Assess
+  assert.deepEqual(analytics.time_series.map((d) => d.date), ['2024-01-12', '2024-01-13', '2024-01-14', '2024-01-15', '2024-01-16', '2024-01-17', '2024-01-18', '2024-01-19', '2024-01-20']);
+  assert.equal(analytics.time_series.at(-1)?.backups_created, 1);
+  assert.equal(analytics.time_series.at(-1)?.successful_backups, 0);
+});
+
 test('an empty catalog: zeros, nulls for averages and rates, no series', () => {
-  const analytics = computeAnalytics({ jobs: [], executions: [] }, {}, NOW);
+  // Prepare
+  const records = { jobs: [], executions: [] };
+
+  // Act
+  const analytics = computeAnalytics(records, {}, NOW);
+
+  // Assess
   assert.equal(analytics.overview.total_backups, 0);
   assert.equal(analytics.overview.average_backup_size, null);
   assert.equal(analytics.overview.dedup_ratio, null);
@@ -41,22 +79,50 @@ test('an empty catalog: zeros, nulls for averages and rates, no series', () => {
 });
 
 test('a window with no backups still lists its days, each zero, up to today', () => {
-  const analytics = computeAnalytics(fixtureRecords(), { date_from: '2024-01-23', date_to: '2024-01-31' }, NOW);
+  // Prepare
+  const records = fixtureRecords();
+
+  // Act
+  const analytics = computeAnalytics(records, { date_from: '2024-01-23', date_to: '2024-01-31' }, NOW);
+
+  // Assess
   assert.deepEqual(analytics.time_series.map((d) => [d.date, d.backups_created]), [['2024-01-23', 0], ['2024-01-24', 0], ['2024-01-25', 0]]);
 });
 
 test('bad filters are typed errors naming the filter', () => {
+  // Prepare
   const records = fixtureRecords();
-  const fails = (filters: Record<string, string>, field: string) =>
-    assert.throws(() => computeAnalytics(records, filters, NOW), (e: unknown) => e instanceof InvalidAnalyticsFilterError && e.field === field && e.code === 'InvalidInput');
-  fails({ date_from: 'yesterday' }, 'date_from');
-  fails({ date_to: '2024-13-45' }, 'date_to');
-  fails({ date_from: '2024-02-01', date_to: '2024-01-01' }, 'date_from');
-  fails({ job_id: ' ' }, 'job_id');
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ date_from: 'yesterday' }, 'date_from'],
+    [{ date_to: '2024-13-45' }, 'date_to'],
+    [{ date_from: '2024-02-01', date_to: '2024-01-01' }, 'date_from'],
+    [{ job_id: ' ' }, 'job_id'],
+  ];
+  for (const [filters, field] of cases) {
+    // Act
+    const compute = () => computeAnalytics(records, filters, NOW);
+
+    // Assess
+    assert.throws(compute, (e: unknown) => e instanceof InvalidAnalyticsFilterError && e.field === field && e.code === 'InvalidInput');
+  }
 });
 
-test('prices: GB is 2^30 bytes, rounded to the cent; unknown classes have no price', () => {
-  assert.equal(monthlyCost(100 * GiB, 'STANDARD'), 2.3);
-  assert.equal(monthlyCost(1000 * GiB, 'deep_archive'), 0.99);
-  assert.equal(monthlyCost(GiB, 'TAPE'), null);
+test('prices: GB is 2^30 bytes, rounded to the cent', () => {
+  // Prepare
+  const standard = 100 * GiB;
+  const deepArchive = 1000 * GiB;
+
+  // Act
+  const costs = [monthlyCost(standard, 'STANDARD'), monthlyCost(deepArchive, 'deep_archive')];
+
+  // Assess
+  assert.deepEqual(costs, [2.3, 0.99]);
+});
+
+test('prices: a storage class with no known price has no cost', () => {
+  // Act
+  const cost = monthlyCost(GiB, 'TAPE');
+
+  // Assess
+  assert.equal(cost, null);
 });

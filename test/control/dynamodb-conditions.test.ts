@@ -40,17 +40,21 @@ async function createTable(): Promise<string> {
 }
 
 test('conditional put succeeds once, then fails with ConditionalCheckFailedException', async () => {
+  // Prepare
   const table = await createTable();
   const doc = dynamoDbDocumentClient();
   const item = { pk: 'job#1', sk: 'meta', status: 'RUNNING', startedAt: '2025-01-01T00:00:00Z', bytes: 42 };
+
+  // Act
   await doc.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-  await assert.rejects(
-    doc.send(new PutCommand({ TableName: table, Item: { ...item, bytes: 43 }, ConditionExpression: 'attribute_not_exists(pk)' })),
-    ConditionalCheckFailedException,
-  );
+  const second = doc.send(new PutCommand({ TableName: table, Item: { ...item, bytes: 43 }, ConditionExpression: 'attribute_not_exists(pk)' }));
+
+  // Assess
+  await assert.rejects(second, ConditionalCheckFailedException);
 });
 
 test('a query on the GSI returns matching items in sort-key order', async () => {
+  // Prepare
   const table = await createTable();
   const doc = dynamoDbDocumentClient();
   const items = [
@@ -60,6 +64,8 @@ test('a query on the GSI returns matching items in sort-key order', async () => 
     { pk: 'job#4', sk: 'meta', status: 'SUCCEEDED', startedAt: '2025-01-04T00:00:00Z' },
   ];
   await Promise.all(items.map((Item) => doc.send(new PutCommand({ TableName: table, Item }))));
+
+  // Act
   const out = await doc.send(
     new QueryCommand({
       TableName: table,
@@ -69,6 +75,8 @@ test('a query on the GSI returns matching items in sort-key order', async () => 
       ExpressionAttributeValues: { ':s': 'SUCCEEDED', ':from': '2025-01-02T00:00:00Z' },
     }),
   );
+
+  // Assess
   assert.deepEqual(
     out.Items?.map((i) => i.pk),
     ['job#1', 'job#4'],

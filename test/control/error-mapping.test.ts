@@ -20,8 +20,10 @@ const kms = (name: string, status: number, fault: 'client' | 'server' = 'client'
   new KMSServiceException({ name, $fault: fault, $metadata: { httpStatusCode: status }, message: `${name} happened` });
 const networkError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:9`), { code });
 
+const S3_CONTEXT = { bucket: 'b-1', key: 'pre/k', relativeKey: 'k', operation: 'GetObject' };
+
 test('S3 errors map to typed storage errors naming the bucket and key', () => {
-  const context = { bucket: 'b-1', key: 'pre/k', relativeKey: 'k', operation: 'GetObject' };
+  // Prepare
   const cases: [unknown, new (...args: never[]) => Error][] = [
     [s3('NoSuchKey', 404), ObjectNotFoundError],
     [s3('NotFound', 404), ObjectNotFoundError],
@@ -40,19 +42,41 @@ test('S3 errors map to typed storage errors naming the bucket and key', () => {
     [s3('InvalidArgument', 400), StorageError],
   ];
   for (const [error, expected] of cases) {
-    const mapped = mapS3Error(error, context);
+    // Act
+    const mapped = mapS3Error(error, S3_CONTEXT);
+
+    // Assess
     assert.equal(mapped.constructor, expected, `${(error as Error).name}/${(error as { code?: string }).code}`);
     assert.equal(mapped.cause, error);
     if (!(mapped instanceof ObjectNotFoundError || mapped instanceof ObjectExistsError)) assert.match(mapped.message, /GetObject s3:\/\/b-1\/pre\/k/);
   }
-  const notFound = mapS3Error(s3('NoSuchKey', 404), context);
+});
+
+test('a missing S3 object\'s error names the key as the caller named it', () => {
+  // Prepare
+  const error = s3('NoSuchKey', 404);
+
+  // Act
+  const notFound = mapS3Error(error, S3_CONTEXT);
+
+  // Assess
   assert.ok(notFound instanceof ObjectNotFoundError);
   assert.equal(notFound.key, 'k', 'the key as the caller named it');
+});
+
+test('an error already typed passes through S3 error mapping unchanged', () => {
+  // Prepare
   const already = new StorageUnavailableError('x');
-  assert.equal(mapS3Error(already, context), already);
+
+  // Act
+  const mapped = mapS3Error(already, S3_CONTEXT);
+
+  // Assess
+  assert.equal(mapped, already);
 });
 
 test('KMS errors map to typed key errors', () => {
+  // Prepare
   const cases: [unknown, new (...args: never[]) => Error][] = [
     [kms('InvalidCiphertextException', 400), KeyAccessError],
     [kms('IncorrectKeyException', 400), KeyAccessError],
@@ -68,22 +92,44 @@ test('KMS errors map to typed key errors', () => {
     [kms('ValidationException', 400), KeyAccessError],
   ];
   for (const [error, expected] of cases) {
+    // Act
     const mapped = mapKmsError(error, 'alias/k', 'Decrypt');
+
+    // Assess
     assert.equal(mapped.constructor, expected, (error as Error).name);
     assert.equal(mapped.cause, error);
     assert.match(mapped.message, /KMS Decrypt with key alias\/k/);
   }
-  assert.match(mapKmsError(kms('InvalidCiphertextException', 400), 'k', 'Decrypt').message, /wrong key or encryption context/);
+});
+
+test('an invalid KMS ciphertext\'s message points at a wrong key or encryption context', () => {
+  // Prepare
+  const error = kms('InvalidCiphertextException', 400);
+
+  // Act
+  const mapped = mapKmsError(error, 'k', 'Decrypt');
+
+  // Assess
+  assert.match(mapped.message, /wrong key or encryption context/);
 });
 
 test('filesystem errors map by errno code', () => {
+  // Prepare
   const fsError = (code: string) => Object.assign(new Error(`${code}: failed`), { code });
   const context = { key: 'k', path: '/v/k', operation: 'write' };
-  assert.equal(mapFsError(fsError('ENOSPC'), context).name, 'InsufficientSpaceError');
-  assert.equal(mapFsError(fsError('EDQUOT'), context).name, 'InsufficientSpaceError');
-  assert.equal(mapFsError(fsError('ENOENT'), context).name, 'ObjectNotFoundError');
-  assert.equal(mapFsError(fsError('EACCES'), context).name, 'StorageAccessDeniedError');
-  assert.equal(mapFsError(fsError('EROFS'), context).name, 'StorageAccessDeniedError');
-  assert.equal(mapFsError(fsError('EIO'), context).name, 'StorageUnavailableError');
-  assert.equal(mapFsError(fsError('EWEIRD'), context).name, 'StorageError');
+  const codes = ['ENOSPC', 'EDQUOT', 'ENOENT', 'EACCES', 'EROFS', 'EIO', 'EWEIRD'];
+
+  // Act
+  const names = codes.map((code) => mapFsError(fsError(code), context).name);
+
+  // Assess
+  assert.deepEqual(names, [
+    'InsufficientSpaceError',
+    'InsufficientSpaceError',
+    'ObjectNotFoundError',
+    'StorageAccessDeniedError',
+    'StorageAccessDeniedError',
+    'StorageUnavailableError',
+    'StorageError',
+  ]);
 });

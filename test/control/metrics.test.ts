@@ -49,7 +49,13 @@ function metricsOf(event: OutcomeEvent): Emf {
 }
 
 test('Backup Succeeded: count, duration and bytes read/new/stored in namespace Haven, per deployment and per job', () => {
-  const emf = metricsOf(backupSucceeded(execution));
+  // Prepare
+  const event = backupSucceeded(execution);
+
+  // Act
+  const emf = metricsOf(event);
+
+  // Assess
   const [directive] = emf._aws.CloudWatchMetrics;
   assert.equal(directive?.Namespace, 'Haven');
   assert.deepEqual(directive?.Dimensions, [['service'], ['service', 'job']]);
@@ -67,7 +73,13 @@ test('Backup Succeeded: count, duration and bytes read/new/stored in namespace H
 });
 
 test('Backup Failed: a failure count (and the duration when known)', () => {
-  const emf = metricsOf(backupFailed(execution, { code: 'StorageUnavailable', message: 'x' }));
+  // Prepare
+  const event = backupFailed(execution, { code: 'StorageUnavailable', message: 'x' });
+
+  // Act
+  const emf = metricsOf(event);
+
+  // Assess
   assert.equal(emf.BackupFailed, 1);
   assert.equal(emf.BackupDuration, 125);
   assert.equal(emf.BackupSucceeded, undefined);
@@ -75,8 +87,14 @@ test('Backup Failed: a failure count (and the duration when known)', () => {
 });
 
 test('Restore Succeeded: count, duration and bytes; per deployment only when no job is known', () => {
+  // Prepare
   const restore = { restore_id: 'restore_1', restore_name: 'r', backup_id: execution.backup_id, duration: 30 } as unknown as RestoreRecord;
-  const emf = metricsOf(restoreSucceeded(restore, { records_restored: 10, records_skipped: 0, data_size: 2048, safety_snapshot_id: null }));
+  const event = restoreSucceeded(restore, { records_restored: 10, records_skipped: 0, data_size: 2048, safety_snapshot_id: null });
+
+  // Act
+  const emf = metricsOf(event);
+
+  // Assess
   assert.deepEqual(emf._aws.CloudWatchMetrics[0]?.Dimensions, [['service']]);
   assert.equal(emf.RestoreSucceeded, 1);
   assert.equal(emf.RestoreDuration, 30);
@@ -84,5 +102,12 @@ test('Restore Succeeded: count, duration and bytes; per deployment only when no 
 });
 
 test('events without metrics write nothing', () => {
-  assert.deepEqual(captureEmf(() => recordOutcome({ detailType: 'Something Else', detail: { job_id: 'j' } }, havenMetrics())), []);
+  // Prepare
+  const event = { detailType: 'Something Else', detail: { job_id: 'j' } };
+
+  // Act
+  const docs = captureEmf(() => recordOutcome(event, havenMetrics()));
+
+  // Assess
+  assert.deepEqual(docs, []);
 });

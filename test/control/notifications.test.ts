@@ -13,6 +13,7 @@ import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { secretsManagerClient, snsClient } from '../../vault/aws/clients.js';
 import { backupFailed } from '../../control/notifications/details.js';
 import { EVENT_FIELDS, isHavenEventType } from '../../control/notifications/event-types.js';
+import type { ExportInput } from '../../control/workflows/backup/types.js';
 import { Notifier } from '../../control/notifications/notifier.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
 import { seedTable } from '../../local/demo/seed-data.js';
@@ -43,11 +44,10 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
   let busQueue: TestQueue;
   const table = uniqueName('notify-orders');
   const missingTable = uniqueName('missing');
-  const ids = { loud: '', quiet: '', broken: '', loudBackup: '', quietBackup: '', brokenBackup: '', restore: '' };
+  /** The fixture's ids, set once in beforeAll; `leaky` is the job whose export step fails with a message quoting a connection string. */
+  const ids = { loud: '', quiet: '', broken: '', leaky: '', loudBackup: '', quietBackup: '', brokenBackup: '', restore: '' };
   const sns: SnsEnvelope[] = [];
   const bus: BusEvent[] = [];
-  /** While set, the export step fails with a message quoting a connection string. */
-  let leaking = false;
 
   beforeAll(async () => {
     cloud = await LocalCloud.start({
@@ -55,7 +55,10 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
       sourceTables: [table, missingTable],
       restoreTables: [`${table}-restored`],
       // A failure whose message quotes a connection string (a PostgreSQL source's, say): the emulator's DynamoDB cannot produce one.
-      faults: ({ fn }) => (leaking && fn.path.endsWith('Backup/ExportPartition') ? { error: { errorType: 'StorageAccessDeniedError', errorMessage: LEAKY_MESSAGE } } : undefined),
+      faults: ({ fn, event }) =>
+        fn.path.endsWith('Backup/ExportPartition') && (event as ExportInput).context?.job_id === ids.leaky
+          ? { error: { errorType: 'StorageAccessDeniedError', errorMessage: LEAKY_MESSAGE } }
+          : undefined,
     });
     snsQueue = await createQueue('haven-sns');
     await snsClient().send(new SubscribeCommand({ TopicArn: cloud.output('NotificationTopicArn'), Protocol: 'sqs', Endpoint: snsQueue.arn }));
@@ -66,7 +69,8 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
     const loud = await cloud.catalog.createJob(newJob(source, { job_name: 'Loud job' }));
     const quiet = await cloud.catalog.createJob(newJob(source, { job_name: 'Quiet job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: ['ops@example.com'] } }));
     const broken = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: missingTable }, { job_name: 'Broken job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: [] } }));
-    Object.assign(ids, { loud: loud.job_id, quiet: quiet.job_id, broken: broken.job_id });
+    const leaky = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }, { job_name: 'Leaky job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: [] } }));
+    Object.assign(ids, { loud: loud.job_id, quiet: quiet.job_id, broken: broken.job_id, leaky: leaky.job_id });
 
     for (const [job, key] of [[loud, 'loudBackup'], [quiet, 'quietBackup'], [broken, 'brokenBackup']] as const) {
       const run = await cloud.workflows.run('backup', { job_id: job.job_id });
@@ -92,7 +96,10 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
   const snsFor = (type: string, key: string, id: string) => sns.filter((m) => m.MessageAttributes.event_type?.Value === type && detailOf(m)[key] === id);
 
   test('a job with on_success true gets a readable success message with filterable attributes', () => {
+    // Act
     const [message, ...more] = snsFor('Backup Succeeded', 'backup_id', ids.loudBackup);
+
+    // Assess
     assert.ok(message, 'success message for the loud job');
     assert.equal(more.length, 0, 'exactly one');
     assert.equal(message.Subject, '[Haven] Backup Succeeded: Loud job');
@@ -102,67 +109,109 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
     assert.equal(message.MessageAttributes.job_id?.Value, ids.loud);
   });
 
-  test('a job with on_success false gets no success message, but its events still reach EventBridge', () => {
-    assert.equal(sns.filter((m) => m.Message.includes(ids.quietBackup)).length, 0);
-    assert.equal(sns.filter((m) => m.Message.includes(ids.quiet)).length, 0);
-    assert.ok(bus.some((e) => e['detail-type'] === 'Backup Succeeded' && e.detail.backup_id === ids.quietBackup));
+  test('a job with on_success false gets no success message', () => {
+    // Act
+    const aboutBackup = sns.filter((m) => m.Message.includes(ids.quietBackup));
+    const aboutJob = sns.filter((m) => m.Message.includes(ids.quiet));
+
+    // Assess
+    assert.equal(aboutBackup.length, 0);
+    assert.equal(aboutJob.length, 0);
+  });
+
+  test('a job with on_success false still has its success event reach EventBridge', () => {
+    // Act
+    const event = bus.find((e) => e['detail-type'] === 'Backup Succeeded' && e.detail.backup_id === ids.quietBackup);
+
+    // Assess
+    assert.ok(event);
   });
 
   test('a failed backup notifies a job with on_failure true', () => {
+    // Act
     const failures = snsFor('Backup Failed', 'backup_id', ids.brokenBackup);
+
+    // Assess
     assert.ok(failures.length >= 1);
     assert.equal(failures[0]!.MessageAttributes.severity?.Value, 'failure');
     assert.equal(failures[0]!.Subject, '[Haven] Backup Failed: Broken job');
   });
 
   test('a restore notifies under its backup\'s job, with the job named in the detail', () => {
+    // Act
     const [message] = snsFor('Restore Succeeded', 'restore_id', ids.restore);
+    const event = bus.find((e) => e['detail-type'] === 'Restore Succeeded' && e.detail.restore_id === ids.restore);
+
+    // Assess
     assert.ok(message, 'restore success message');
     assert.equal(detailOf(message).job_id, ids.loud);
-    const event = bus.find((e) => e['detail-type'] === 'Restore Succeeded' && e.detail.restore_id === ids.restore);
     assert.equal(event?.detail.job_id, ids.loud);
   });
 
   test('every EventBridge event has source haven and its documented fields', () => {
-    assert.ok(bus.length >= 5, `got ${bus.length} events`);
-    for (const event of bus) {
-      assert.equal(event.source, 'haven');
-      const type = event['detail-type'];
+    // Act
+    const events = bus.map((event) => ({ source: event.source, type: event['detail-type'], detail: event.detail }));
+
+    // Assess
+    assert.ok(events.length >= 5, `got ${events.length} events`);
+    for (const { source, type, detail } of events) {
+      assert.equal(source, 'haven');
       assert.ok(isHavenEventType(type), type);
       const { required, optional } = EVENT_FIELDS[type];
-      for (const field of required) assert.ok(field in event.detail, `${type} lacks ${field}`);
-      for (const field of Object.keys(event.detail)) assert.ok([...required, ...optional].includes(field), `${type} has undocumented ${field}`);
+      for (const field of required) assert.ok(field in detail, `${type} lacks ${field}`);
+      for (const field of Object.keys(detail)) assert.ok([...required, ...optional].includes(field), `${type} has undocumented ${field}`);
     }
   });
 
   test('nothing secret appears in any message or event', () => {
+    // Act
     const everything = [...sns.map((m) => JSON.stringify(m)), ...bus.map((e) => JSON.stringify(e))].join('\n');
+
+    // Assess
     assert.ok(everything.includes('[redacted]'), 'the connection string was redacted');
     for (const secret of [SECRET_VALUE, CONNECTION_PASSWORD, 'admin:']) assert.ok(!everything.includes(secret), `${secret} leaked`);
   });
 
-  test('a message SNS refuses (no such topic) is reported, not thrown; EventBridge still gets the event', async () => {
+  const NO_SUCH_TOPIC = 'arn:aws:sns:us-east-1:123456789012:haven-no-such-topic';
+
+  test('a message SNS refuses (no such topic) is reported, not thrown', async () => {
+    // Prepare
     const errors: string[] = [];
-    const notifier = new Notifier({ catalog: cloud.catalog, topicArn: 'arn:aws:sns:us-east-1:123456789012:haven-no-such-topic', onError: (error) => errors.push(error.name) });
+    const notifier = new Notifier({ catalog: cloud.catalog, topicArn: NO_SUCH_TOPIC, onError: (error) => errors.push(error.name) });
     const record = await cloud.catalog.getBackup(ids.brokenBackup);
+
+    // Act
     const delivery = await notifier.publish(backupFailed(record, { code: 'StorageUnavailable', message: 'unreachable' }));
+
+    // Assess
     assert.equal(delivery.snsMessageId, undefined);
     assert.equal(errors.length, 1);
+  });
+
+  test('a message SNS refuses (no such topic) still reaches EventBridge', async () => {
+    // Prepare
+    const notifier = new Notifier({ catalog: cloud.catalog, topicArn: NO_SUCH_TOPIC, onError: () => undefined });
+    const record = await cloud.catalog.getBackup(ids.brokenBackup);
+    const message = uniqueName('unreachable');
+
+    // Act
+    await notifier.publish(backupFailed(record, { code: 'StorageUnavailable', message }));
+
+    // Assess
     const events = (await drain(busQueue)).map((body) => JSON.parse(body) as BusEvent);
-    assert.ok(events.some((e) => e['detail-type'] === 'Backup Failed' && e.detail.error_message === 'unreachable'));
+    assert.ok(events.some((e) => e['detail-type'] === 'Backup Failed' && e.detail.error_message === message));
   });
 
   test('a step failure whose message quotes a connection string is recorded failed and announced, redacted, once', async () => {
     // Prepare
-    const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }, { job_name: 'Leaky job', notifications: { on_success: false, on_failure: true, on_warning: false, recipients: [] } }));
+    const jobId = ids.leaky;
 
     // Act
-    leaking = true;
-    const run = await cloud.workflows.run('backup', { job_id: job.job_id }).finally(() => (leaking = false));
+    const run = await cloud.workflows.run('backup', { job_id: jobId });
 
     // Assess
     assert.equal(run.error, 'BackupFailed', `${run.error}: ${run.cause}`);
-    const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    const record = (await cloud.catalog.listExecutions({ job_id: jobId })).items[0]!;
     assert.equal(record.status, 'failed');
     assert.ok(!JSON.stringify(record).includes(CONNECTION_PASSWORD), 'the record holds no credentials');
     const messages = (await drain(snsQueue)).map((body) => JSON.parse(body) as SnsEnvelope).filter((m) => m.MessageAttributes.event_type?.Value === 'Backup Failed' && detailOf(m).backup_id === record.backup_id);

@@ -27,7 +27,13 @@ const DAILY_400 = series('2025-01-02T07:00:00.000Z', '2026-02-05T07:00:00.000Z',
 const NOW = '2026-02-05T12:00:00.000Z';
 
 describe('retention: 400 daily backups against each rule', () => {
-  test('the fixture holds 400 backups', () => assert.equal(DAILY_400.length, 400));
+  test('the fixture holds 400 backups', () => {
+    // Act
+    const count = DAILY_400.length;
+
+    // Assess
+    assert.equal(count, 400);
+  });
 
   const table: Array<[string, RetentionPolicy, string[]]> = [
     ['keep_last 5', { keep_last: 5 }, days('2026-02-01', '2026-02-02', '2026-02-03', '2026-02-04', '2026-02-05')],
@@ -47,11 +53,23 @@ describe('retention: 400 daily backups against each rule', () => {
     ['zero counts only: the newest good backup stays', { daily: 0, keep_last: 0, min_count: 0, keep_within: '' }, DAILY_400.map((b) => b.backup_id)],
   ];
   for (const [name, policy, expected] of table) {
-    test(name, () => assert.deepEqual(kept(DAILY_400, policy, NOW), [...expected].sort()));
+    test(name, () => {
+      // Act
+      const keptIds = kept(DAILY_400, policy, NOW);
+
+      // Assess
+      assert.deepEqual(keptIds, [...expected].sort());
+    });
   }
 
   test('the seed policy (30 days, 12 weeks, 12 months, 7 years) keeps the union of its buckets', () => {
-    const plan = evaluateRetention(DAILY_400, { days: 30, weeks: 12, months: 12, years: 7 }, { timeZone: 'UTC', now: new Date(NOW) });
+    // Prepare
+    const policy = { days: 30, weeks: 12, months: 12, years: 7 };
+
+    // Act
+    const plan = evaluateRetention(DAILY_400, policy, { timeZone: 'UTC', now: new Date(NOW) });
+
+    // Assess
     // 30 days (Jan 7 … Feb 5) ∪ 12 ISO weeks (back to 2025-W47, Sunday Nov 23) ∪ 12 months (back to March 2025) ∪ 2 years.
     const ids = new Set(plan.keep.map((k) => k.backup_id));
     assert.equal(ids.size, plan.keep.length);
@@ -67,22 +85,39 @@ describe('retention: 400 daily backups against each rule', () => {
   });
 
   test('an empty policy keeps everything and says so', () => {
+    // Act
     const plan = evaluateRetention(DAILY_400, {}, { timeZone: 'UTC', now: new Date(NOW) });
+
+    // Assess
     assert.equal(plan.keep.length, 400);
     assert.equal(plan.forget.length, 0);
     assert.ok(plan.keep.every((k) => k.reasons.some((r) => r.rule === 'no_policy')));
   });
 
-  test('reasons name each rule and local period; lists are newest first', () => {
-    const plan = evaluateRetention(DAILY_400, { keep_last: 1, daily: 2, weekly: 1 }, { timeZone: 'UTC', now: new Date(NOW) });
-    assert.deepEqual(plan.keep[0], {
+  const MIXED_POLICY: RetentionPolicy = { keep_last: 1, daily: 2, weekly: 1 };
+
+  test('reasons name each rule and local period', () => {
+    // Act
+    const plan = evaluateRetention(DAILY_400, MIXED_POLICY, { timeZone: 'UTC', now: new Date(NOW) });
+
+    // Assess
+    const newest = plan.keep.find((k) => k.backup_id === days('2026-02-05')[0]);
+    assert.deepEqual(newest, {
       backup_id: days('2026-02-05')[0],
       created_at: '2026-02-05T07:00:00.000Z',
       reasons: [{ rule: 'newest_good' }, { rule: 'keep_last' }, { rule: 'daily', period: '2026-02-05' }, { rule: 'weekly', period: '2026-W06' }],
       keep_until: '2026-02-12T07:00:00.000Z',
     });
+    assert.equal(plan.forget.find((f) => f.backup_id === days('2026-02-03')[0])?.reason, 'matched no keep rule');
+  });
+
+  test('keep and forget lists are newest first', () => {
+    // Act
+    const plan = evaluateRetention(DAILY_400, MIXED_POLICY, { timeZone: 'UTC', now: new Date(NOW) });
+
+    // Assess
+    assert.equal(plan.keep[0]!.backup_id, days('2026-02-05')[0]);
     assert.equal(plan.forget[0]!.backup_id, days('2026-02-03')[0]);
-    assert.equal(plan.forget[0]!.reason, 'matched no keep rule');
   });
 });
 
@@ -93,44 +128,89 @@ describe('retention: time zones and DST (America/Toronto)', () => {
   const now = '2026-03-14T13:00:00.000Z';
 
   test('daily buckets are local calendar days: the newest of each local day switches at DST', () => {
+    // Prepare
     const expected = [
       ...['08', '09', '10', '11', '12', '13', '14'].map((d) => `backup_2026-03-${d}T12:00:00.000Z`),
       ...['02', '03', '04', '05', '06', '07', '08'].map((d) => `backup_2026-03-${d}T04:30:00.000Z`),
     ].sort();
-    assert.deepEqual(kept(twiceDaily, { daily: 14 }, now, 'America/Toronto'), expected);
+
+    // Act
+    const keptIds = kept(twiceDaily, { daily: 14 }, now, 'America/Toronto');
+
+    // Assess
+    assert.deepEqual(keptIds, expected);
   });
 
   test('the same backups in UTC keep the 12:00Z one of each day', () => {
+    // Prepare
     const expected = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14'].map((d) => `backup_2026-03-${d}T12:00:00.000Z`);
-    assert.deepEqual(kept(twiceDaily, { daily: 14 }, now, 'UTC'), expected.sort());
+
+    // Act
+    const keptIds = kept(twiceDaily, { daily: 14 }, now, 'UTC');
+
+    // Assess
+    assert.deepEqual(keptIds, expected.sort());
   });
 
+  // 2026-11-01: 05:15Z is 01:15 EDT, 06:15Z is 01:15 EST.
+  const hourlyOverFallBack = series('2026-10-31T12:15:00.000Z', '2026-11-01T12:15:00.000Z', 3_600_000);
+  const afterFallBack = new Date('2026-11-01T12:30:00.000Z');
+
   test('hourly on the fall-back night: 01:00 happens twice and is one local hour', () => {
-    // 2026-11-01: 05:15Z is 01:15 EDT, 06:15Z is 01:15 EST.
-    const hourly = series('2026-10-31T12:15:00.000Z', '2026-11-01T12:15:00.000Z', 3_600_000);
-    assert.equal(hourly.length, 25);
-    const toronto = evaluateRetention(hourly, { hourly: 24 }, { timeZone: 'America/Toronto', now: new Date('2026-11-01T12:30:00.000Z') });
+    // Act
+    const toronto = evaluateRetention(hourlyOverFallBack, { hourly: 24 }, { timeZone: 'America/Toronto', now: afterFallBack });
+
+    // Assess
+    assert.equal(hourlyOverFallBack.length, 25);
     assert.deepEqual(toronto.forget.map((f) => f.backup_id), ['backup_2026-11-01T05:15:00.000Z']);
-    const utc = evaluateRetention(hourly, { hourly: 24 }, { timeZone: 'UTC', now: new Date('2026-11-01T12:30:00.000Z') });
+  });
+
+  test('hourly over the same night in UTC: 25 distinct hours, the oldest goes', () => {
+    // Act
+    const utc = evaluateRetention(hourlyOverFallBack, { hourly: 24 }, { timeZone: 'UTC', now: afterFallBack });
+
+    // Assess
     assert.deepEqual(utc.forget.map((f) => f.backup_id), ['backup_2026-10-31T12:15:00.000Z']);
   });
 
+  /** One backup the day before spring-forward, one 22.5 hours later, the morning after. */
+  const acrossSpringForward = [...series('2026-03-07T12:30:00.000Z', '2026-03-07T12:30:00.000Z', DAY), ...series('2026-03-08T11:00:00.000Z', '2026-03-08T11:00:00.000Z', DAY)];
+  const afterSpringForward = new Date('2026-03-08T12:00:00.000Z');
+
   test('keep_within counts local calendar days: 1d across spring-forward is 23 hours', () => {
-    const backups = series('2026-03-07T12:30:00.000Z', '2026-03-07T12:30:00.000Z', DAY);
-    const at = { now: new Date('2026-03-08T12:00:00.000Z') };
-    const newer = series('2026-03-08T11:00:00.000Z', '2026-03-08T11:00:00.000Z', DAY);
-    const toronto = evaluateRetention([...backups, ...newer], { keep_within: '1d' }, { ...at, timeZone: 'America/Toronto' });
+    // Act
+    const toronto = evaluateRetention(acrossSpringForward, { keep_within: '1d' }, { now: afterSpringForward, timeZone: 'America/Toronto' });
+
+    // Assess
     assert.deepEqual(toronto.forget.map((f) => f.backup_id), ['backup_2026-03-07T12:30:00.000Z']);
-    const utc = evaluateRetention([...backups, ...newer], { keep_within: '1d' }, { ...at, timeZone: 'UTC' });
+  });
+
+  test('keep_within in UTC: 1d over the same night is 24 hours', () => {
+    // Act
+    const utc = evaluateRetention(acrossSpringForward, { keep_within: '1d' }, { now: afterSpringForward, timeZone: 'UTC' });
+
+    // Assess
     assert.deepEqual(utc.forget, []);
   });
 
+  // 2026-03-16T03:30Z is Sunday 2026-03-15 23:30 EDT (ISO week 11), Monday in UTC (week 12).
+  const sundayNightAndMonday = [...series('2026-03-16T03:30:00.000Z', '2026-03-16T03:30:00.000Z', DAY), ...series('2026-03-16T12:00:00.000Z', '2026-03-16T12:00:00.000Z', DAY)];
+  const monday = new Date('2026-03-16T13:00:00.000Z');
+
   test('weekly buckets are local ISO weeks: Sunday 23:30 local is still last week', () => {
-    // 2026-03-16T03:30Z is Sunday 2026-03-15 23:30 EDT (ISO week 11), Monday in UTC (week 12).
-    const backups = [...series('2026-03-16T03:30:00.000Z', '2026-03-16T03:30:00.000Z', DAY), ...series('2026-03-16T12:00:00.000Z', '2026-03-16T12:00:00.000Z', DAY)];
-    const now = { now: new Date('2026-03-16T13:00:00.000Z') };
-    assert.equal(evaluateRetention(backups, { weekly: 2 }, { ...now, timeZone: 'America/Toronto' }).keep.length, 2);
-    assert.equal(evaluateRetention(backups, { weekly: 2 }, { ...now, timeZone: 'UTC' }).keep.length, 1);
+    // Act
+    const plan = evaluateRetention(sundayNightAndMonday, { weekly: 2 }, { now: monday, timeZone: 'America/Toronto' });
+
+    // Assess
+    assert.equal(plan.keep.length, 2);
+  });
+
+  test('weekly buckets in UTC: the same two backups fall in one ISO week', () => {
+    // Act
+    const plan = evaluateRetention(sundayNightAndMonday, { weekly: 2 }, { now: monday, timeZone: 'UTC' });
+
+    // Assess
+    assert.equal(plan.keep.length, 1);
   });
 });
 
@@ -139,32 +219,58 @@ describe('retention: damaged, failed, locked and in-progress backups', () => {
   const at = { timeZone: 'UTC', now: new Date('2026-01-10T12:00:00.000Z') };
 
   test('a newest backup that failed verification neither counts nor is the newest good one', () => {
+    // Prepare
     const backups = base.map((b, i) => (i === base.length - 1 ? { ...b, verification_status: 'failed' } : b));
+
+    // Act
     const plan = evaluateRetention(backups, { keep_last: 1 }, at);
+
+    // Assess
     assert.deepEqual(plan.keep.map((k) => k.backup_id), ['backup_2026-01-09T07:00:00.000Z']);
     assert.deepEqual(plan.keep[0]!.reasons, [{ rule: 'newest_good' }, { rule: 'keep_last' }]);
     assert.equal(plan.forget[0]!.backup_id, 'backup_2026-01-10T07:00:00.000Z');
     assert.match(plan.forget[0]!.reason, /failed verification/);
   });
 
-  test('a newest execution that failed is ignored, and the newest good backup stays even when no rule keeps it', () => {
-    const failed = { backup_id: 'backup_failed', created_at: '2026-01-10T09:00:00.000Z', status: 'failed' };
-    const running = { backup_id: 'backup_running', created_at: '2026-01-10T11:00:00.000Z', status: 'running' };
+  const failed = { backup_id: 'backup_failed', created_at: '2026-01-10T09:00:00.000Z', status: 'failed' };
+  const running = { backup_id: 'backup_running', created_at: '2026-01-10T11:00:00.000Z', status: 'running' };
+
+  test('newer failed and running executions are ignored', () => {
+    // Act
     const plan = evaluateRetention([...base, failed, running], { keep_within: '1h' }, at);
-    assert.deepEqual(plan.keep.map((k) => [k.backup_id, k.reasons.map((r) => r.rule)]), [['backup_2026-01-10T07:00:00.000Z', ['newest_good']]]);
+
+    // Assess
     assert.deepEqual(plan.ignored.map((i) => i.backup_id), ['backup_running', 'backup_failed']);
+  });
+
+  test('behind a newer failed execution, the newest good backup stays even when no rule keeps it', () => {
+    // Act
+    const plan = evaluateRetention([...base, failed, running], { keep_within: '1h' }, at);
+
+    // Assess
+    assert.deepEqual(plan.keep.map((k) => [k.backup_id, k.reasons.map((r) => r.rule)]), [['backup_2026-01-10T07:00:00.000Z', ['newest_good']]]);
     assert.equal(plan.forget.length, 9);
   });
 
   test('damaged backups do not take a good backup\'s daily slot', () => {
+    // Prepare
     const backups = [...base, { ...base[9]!, backup_id: 'backup_damaged', created_at: '2026-01-10T08:00:00.000Z', verification_status: 'failed' }];
+
+    // Act
     const plan = evaluateRetention(backups, { daily: 1 }, at);
+
+    // Assess
     assert.deepEqual(plan.keep.map((k) => k.backup_id), ['backup_2026-01-10T07:00:00.000Z']);
   });
 
   test('locked backups and a future retention_until are kept; a past retention_until is not', () => {
+    // Prepare
     const backups = base.map((b, i) => (i === 0 ? { ...b, locked: true } : i === 1 ? { ...b, retention_until: '2027-01-01T00:00:00.000Z' } : i === 2 ? { ...b, retention_until: '2026-01-05T00:00:00.000Z' } : b));
+
+    // Act
     const plan = evaluateRetention(backups, { keep_last: 1 }, at);
+
+    // Assess
     assert.deepEqual(plan.keep.map((k) => [k.backup_id, k.reasons.map((r) => r.rule)]), [
       ['backup_2026-01-10T07:00:00.000Z', ['newest_good', 'keep_last']],
       ['backup_2026-01-02T07:00:00.000Z', ['retention_until']],
@@ -174,7 +280,13 @@ describe('retention: damaged, failed, locked and in-progress backups', () => {
   });
 
   test('already deleted backups are ignored', () => {
-    const plan = evaluateRetention([{ ...base[0]!, deleted_at: '2026-01-05T00:00:00.000Z' }], { keep_last: 5 }, at);
+    // Prepare
+    const deleted = { ...base[0]!, deleted_at: '2026-01-05T00:00:00.000Z' };
+
+    // Act
+    const plan = evaluateRetention([deleted], { keep_last: 5 }, at);
+
+    // Assess
     assert.deepEqual(plan.ignored, [{ backup_id: base[0]!.backup_id, status: 'completed', reason: 'already deleted' }]);
   });
 });
@@ -190,8 +302,12 @@ describe('retention: bad policies', () => {
   ];
   for (const [name, policy, timeZone] of bad) {
     test(name, () => {
+      // Act
+      const evaluate = () => evaluateRetention([], policy, { timeZone, now: new Date(NOW) });
+
+      // Assess
       assert.throws(
-        () => evaluateRetention([], policy, { timeZone, now: new Date(NOW) }),
+        evaluate,
         (error: unknown) => error instanceof InvalidRetentionPolicyError && error.code === ErrorCode.InvalidInput,
       );
     });

@@ -17,7 +17,13 @@ beforeAll(async () => {
 });
 
 test('start names the execution after the record and passes the input', async () => {
-  const { executionArn } = await starter.start('backup', 'exec_01test0000000000000000001', { job_id: 'job_1', execution_id: 'exec_01test0000000000000000001' });
+  // Prepare
+  const input = { job_id: 'job_1', execution_id: 'exec_01test0000000000000000001' };
+
+  // Act
+  const { executionArn } = await starter.start('backup', 'exec_01test0000000000000000001', input);
+
+  // Assess
   assert.equal(executionArn, executionArnOf(machineArn, 'exec_01test0000000000000000001'));
   const described = await sfnClient().send(new DescribeExecutionCommand({ executionArn }));
   assert.equal(described.status, 'RUNNING');
@@ -25,21 +31,49 @@ test('start names the execution after the record and passes the input', async ()
 });
 
 test('a retried start of the same execution counts as started', async () => {
+  // Prepare
   const name = 'exec_01test0000000000000000002';
   const first = await starter.start('backup', name, { job_id: 'job_1' });
+
+  // Act
   const again = await starter.start('backup', name, { job_id: 'job_1' });
+
+  // Assess
   assert.equal(again.executionArn, first.executionArn);
 });
 
-test('stop aborts a running execution; stopping it again or an unknown one does nothing', async () => {
+test('stop aborts a running execution', async () => {
+  // Prepare
   const name = 'exec_01test0000000000000000003';
   const { executionArn } = await starter.start('backup', name, {});
+
+  // Act
   await starter.stop('backup', name, 'cancelled by test');
+
+  // Assess
   assert.equal((await sfnClient().send(new DescribeExecutionCommand({ executionArn }))).status, 'ABORTED');
-  await starter.stop('backup', name, 'again');
-  await starter.stop('backup', 'exec_01nothing000000000000000', 'never started');
+});
+
+test('stopping a stopped execution, or one never started, does nothing', async () => {
+  // Prepare
+  const name = 'exec_01test0000000000000000004';
+  const { executionArn } = await starter.start('backup', name, {});
+  await starter.stop('backup', name, 'cancelled by test');
+
+  // Act
+  const again = starter.stop('backup', name, 'again');
+  const unknown = () => starter.stop('backup', 'exec_01nothing000000000000000', 'never started');
+
+  // Assess
+  await assert.doesNotReject(again);
+  await assert.doesNotReject(unknown);
+  assert.equal((await sfnClient().send(new DescribeExecutionCommand({ executionArn }))).status, 'ABORTED');
 });
 
 test('a machine without an ARN is a typed error', async () => {
-  await assert.rejects(starter.start('restore', 'restore_x', {}), UnknownMachineError);
+  // Act
+  const start = () => starter.start('restore', 'restore_x', {});
+
+  // Assess
+  await assert.rejects(start, UnknownMachineError);
 });

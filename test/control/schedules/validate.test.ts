@@ -6,6 +6,7 @@ import { ScheduleError, validateSchedule } from '../../../control/schedules/inde
 const tz = 'America/Toronto';
 
 test('named frequencies become Scheduler cron expressions', () => {
+  // Prepare
   const cases: Array<[Record<string, unknown>, string]> = [
     [{ frequency: 'hourly' }, 'cron(0 * * * ? *)'],
     [{ frequency: 'hourly', time: '00:15' }, 'cron(15 * * * ? *)'],
@@ -34,23 +35,46 @@ test('named frequencies become Scheduler cron expressions', () => {
     [{ frequency: 'cron(0 9 ? JAN,JUL L *)' }, 'cron(0 9 ? JAN,JUL L *)'],
   ];
   for (const [input, expression] of cases) {
-    assert.equal(validateSchedule({ ...input, timezone: tz, enabled: true }).expression, expression, JSON.stringify(input));
+    // Act
+    const valid = validateSchedule({ ...input, timezone: tz, enabled: true });
+
+    // Assess
+    assert.equal(valid.expression, expression, JSON.stringify(input));
   }
 });
 
-test('defaults: UTC, enabled, no flexible window; the stored config is canonical', () => {
+test('defaults: UTC, enabled, no flexible window', () => {
+  // Act
   const valid = validateSchedule({ frequency: 'Daily', time: '2:00' });
+
+  // Assess
   assert.equal(valid.timezone, 'UTC');
   assert.equal(valid.enabled, true);
   assert.equal(valid.flexible_window_minutes, 0);
-  assert.deepEqual(valid.config, { frequency: 'daily', time: '02:00', timezone: 'UTC', enabled: true });
+});
+
+test('the stored config is canonical', () => {
+  // Act
+  const defaulted = validateSchedule({ frequency: 'Daily', time: '2:00' });
   const seed = validateSchedule({ frequency: 'daily', time: '02:00', timezone: tz, enabled: false, flexible_window_minutes: 15 });
+  const cron = validateSchedule({ frequency: 'cron(0 1 * * ? *)' });
+
+  // Assess
+  assert.deepEqual(defaulted.config, { frequency: 'daily', time: '02:00', timezone: 'UTC', enabled: true });
   assert.deepEqual(seed.config, { frequency: 'daily', time: '02:00', timezone: tz, enabled: false, flexible_window_minutes: 15 });
-  assert.equal(validateSchedule({ frequency: 'cron(0 1 * * ? *)' }).config.expression, 'cron(0 1 * * ? *)');
-  assert.equal(validateSchedule({ frequency: 'daily', timezone: 'america/toronto' }).timezone, tz);
+  assert.equal(cron.config.expression, 'cron(0 1 * * ? *)');
+});
+
+test('a time zone named in the wrong case is stored as the IANA name', () => {
+  // Act
+  const valid = validateSchedule({ frequency: 'daily', timezone: 'america/toronto' });
+
+  // Assess
+  assert.equal(valid.timezone, tz);
 });
 
 test('invalid schedules are ScheduleError (InvalidInput) naming the field', () => {
+  // Prepare
   const cases: Array<[unknown, string, RegExp?]> = [
     [null, 'schedule'],
     ['daily', 'schedule'],
@@ -110,8 +134,12 @@ test('invalid schedules are ScheduleError (InvalidInput) naming the field', () =
     [{ frequency: 'rate', expression: 'at(2026-01-01T00:00:00)' }, 'schedule.expression'],
   ];
   for (const [input, field, message] of cases) {
+    // Act
+    const validate = () => validateSchedule(input);
+
+    // Assess
     assert.throws(
-      () => validateSchedule(input),
+      validate,
       (error: unknown) => {
         assert.ok(error instanceof ScheduleError, `${JSON.stringify(input)}: ${String(error)}`);
         assert.equal(error.code, ErrorCode.InvalidInput);
