@@ -1,0 +1,70 @@
+/**
+ * Holds a case's figures against the AWS limits (`limits.ts`), the steps'
+ * own sizing (timeouts and memory from the step tables, themselves bounded by
+ * Lambda's) and the engine's hard limits, each with the 2x margin the model
+ * requires, and says for each what would change it.
+ */
+import { V8_MAX_STRING_LENGTH } from './assumptions.js';
+import type { ScaleCase } from './cases.js';
+import { AWS_LIMITS, REQUIRED_MARGIN } from './limits.js';
+import type { CaseFigures } from './model.js';
+
+/** One limit held against one figure. */
+export interface LimitCheck {
+  limit: string;
+  value: number;
+  limit_value: number;
+  unit: string;
+  /** The figure is within the limit. */
+  ok: boolean;
+  /** The figure is within the limit divided by the required margin. */
+  margin_ok: boolean;
+  source: string;
+  /** What would bring the figure down (or the limit up). */
+  change: string;
+}
+
+function check(limit: string, value: number, limitValue: number, unit: string, source: string, change: string): LimitCheck {
+  return { limit, value, limit_value: limitValue, unit, ok: value <= limitValue, margin_ok: value * REQUIRED_MARGIN <= limitValue, source, change };
+}
+
+const LAMBDA_LIMITS_PAGE = AWS_LIMITS.lambdaTimeout.source;
+
+/** What shortens a step that runs past its timeout. */
+const TIMEOUT_CHANGES: Readonly<Record<string, string>> = {
+  plan: 'plan without reading the whole source in one function: an S3 Inventory or a listing fanned out by key prefix instead of two full listings; fewer catalog queries',
+  exportPartition: 'smaller batches (items_per_batch) or more, smaller partitions (maxPartitions, bytes per segment/range); more read-ahead for small objects',
+  commit: 'a snapshot that does not list every blob id (per-partition blob lists staged as their own objects)',
+  verify: 'verify the new packs in a fanned-out Map (as the verify workflow does) instead of one function, or check existence only (checksum_verification off)',
+  finalize: 'nothing scales here; look for a slow catalog',
+};
+
+/** Every check of a case. */
+export function checkCase(scale: ScaleCase, figures: CaseFigures): LimitCheck[] {
+  const L = AWS_LIMITS;
+  const exportStep = figures.lambda_steps.find((s) => s.step === 'exportPartition');
+  const checks: LimitCheck[] = [
+    check(L.stateBytes.name, figures.max_state_bytes, L.stateBytes.value, L.stateBytes.unit, L.stateBytes.source, 'fewer items per batch; keep lists staged, never in state'),
+    check(L.historyEvents.name, figures.max_history_events, L.historyEvents.value, L.historyEvents.unit, L.historyEvents.source, 'a Distributed Map (children have their own histories) or fewer states per item'),
+    check(L.distributedMapConcurrency.name, figures.map_max_concurrency, L.distributedMapConcurrency.value, L.distributedMapConcurrency.unit, L.distributedMapConcurrency.source, 'a lower max_concurrency'),
+    check(L.lambdaConcurrency.name, figures.max_concurrency, L.lambdaConcurrency.value, L.lambdaConcurrency.unit, L.lambdaConcurrency.source, 'a lower max_concurrency, or a raised account quota'),
+    check(`${L.s3PutPerPrefix.name}: ${figures.peak_put_per_prefix.prefix}`, figures.peak_put_per_prefix.per_second, L.s3PutPerPrefix.value, L.s3PutPerPrefix.unit, L.s3PutPerPrefix.source, 'fewer children at once, or larger packs'),
+    check(`${L.s3GetPerPrefix.name}: ${figures.peak_get_per_prefix.prefix}`, figures.peak_get_per_prefix.per_second, L.s3GetPerPrefix.value, L.s3GetPerPrefix.unit, L.s3GetPerPrefix.source, 'fewer children at once; for the index: a dedup index sharded by chunk-id prefix, each child reading only what it needs'),
+    ...(scale.source.kind === 'dynamodb'
+      ? [check('DynamoDB table read capacity (model input)', figures.dynamodb_peak_read_units_per_second, scale.source.read_capacity_units, 'read units/s', L.dynamoDbTableReads.source, `a lower max_concurrency, or raise the table's maximum read throughput (default quota ${L.dynamoDbTableReads.value.toLocaleString('en-US')})`)]
+      : []),
+    ...figures.lambda_steps.map((step) =>
+      check(`Lambda timeout of ${step.step} (step table; AWS at most ${L.lambdaTimeout.value} s)`, step.max_seconds, Math.min(step.timeout_seconds, L.lambdaTimeout.value), 's', LAMBDA_LIMITS_PAGE, TIMEOUT_CHANGES[step.step] ?? 'a shorter step'),
+    ),
+    check(
+      `Memory of exportPartition (step table; AWS at most ${L.lambdaMemory.value} MB)`,
+      figures.export_memory_mb,
+      exportStep?.memory_mb ?? L.lambdaMemory.value,
+      'MB',
+      L.lambdaMemory.source,
+      'a dedup index the export queries without loading every blob id (sharded by chunk-id prefix); more function memory only up to 10,240 MB',
+    ),
+    check('Snapshot JSON length (V8 String::kMaxLength, engine limit)', figures.snapshot_bytes, V8_MAX_STRING_LENGTH, 'characters', 'https://github.com/v8/v8/blob/main/include/v8-primitive.h (String::kMaxLength)', 'snapshots that reference per-partition blob lists instead of holding them'),
+  ];
+  return checks;
+}

@@ -1,0 +1,134 @@
+/**
+ * Measures the real engine on this machine: a synthetic sample (70%
+ * DynamoDB-export JSON lines, 30% incompressible bytes, as `npm run bench`'s
+ * data set) backed up through `vault/backup` into a filesystem vault, first
+ * full (every chunk new: chunk, hash, compress, encrypt, pack, store) and
+ * then again as an incremental (every chunk already stored: chunk and hash
+ * only). Throughput is reported per CPU-second of the process (worker
+ * threads included), so that a shared, oversubscribed machine does not
+ * understate it and it can be scaled to a Lambda's vCPU share. Then checks
+ * the vault reading every pack (the backup's Verify with checksum
+ * verification). Also measures
+ * the heap a dedup index costs per blob (what an incremental export loads).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { planSession } from '../../vault/backup/run-backup.js';
+import { checkVault } from '../../vault/checker/checker.js';
+import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
+import { MasterIndex } from '../../vault/index/master-index.js';
+import type { PackEntry } from '../../vault/index/types.js';
+import { createKeyFile, FileKeyProvider } from '../../vault/keys/file-key-provider.js';
+import { Vault } from '../../vault/repository/vault.js';
+import { BackupType } from '../../vault/snapshot/snapshot.js';
+import { FileObjectStore } from '../../vault/storage/fs-store.js';
+import { Prng } from '../prng.js';
+import { recordLine } from '../records.js';
+
+const MiB = 1024 * 1024;
+
+/** One timed pass over the sample. */
+export interface PassMeasurement {
+  wall_seconds: number;
+  /** User plus system CPU of the process, worker threads included. */
+  cpu_seconds: number;
+  /** Plaintext MB (10^6 bytes) per CPU-second. */
+  mb_per_cpu_second: number;
+}
+
+/** What `measureEngine` found. */
+export interface EngineMeasurement {
+  sample_bytes: number;
+  /** Every chunk new. */
+  full: PassMeasurement;
+  /** Every chunk already stored. */
+  dedup: PassMeasurement;
+  /** A checksum verification of the full backup's packs (download, authenticate, decompress, hash). */
+  verify: PassMeasurement;
+  /** Heap bytes per blob of a loaded dedup index (`MasterIndex`). */
+  index_heap_bytes_per_blob: number;
+  machine: { cpus: number; node: string };
+}
+
+/** A sample of `bytes`: 70% JSON lines, 30% random bytes, deterministic lines. */
+function sample(bytes: number): Buffer {
+  const rng = new Prng(0x5ca1e);
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes * 0.7; i++) {
+    const line = recordLine(rng, i);
+    lines.push(line);
+    size += Buffer.byteLength(line);
+  }
+  const text = Buffer.from(lines.join(''));
+  return Buffer.concat([text.subarray(0, Math.floor(bytes * 0.7)), randomBytes(bytes - Math.floor(bytes * 0.7))]);
+}
+
+async function* slices(data: Buffer): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < data.length; at += MiB) yield data.subarray(at, at + MiB);
+}
+
+async function timedBackup(vault: Vault, data: Buffer, type: BackupType): Promise<PassMeasurement> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const planned = await planSession(vault, { backupId: `backup_scale_${type}`, jobId: 'job_scale', type, source: { kind: 'scale' }, compression: { algorithm: 'zstd', level: 3 } });
+  await planned.session.backupPartition('sample', slices(data));
+  const result = await planned.session.finish();
+  const { commitSnapshot } = await import('../../vault/backup/run-backup.js');
+  await commitSnapshot(vault, { backupId: `backup_scale_${type}`, jobId: 'job_scale', source: { kind: 'scale' } }, planned, [result]);
+  const wall = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  return { wall_seconds: wall, cpu_seconds: cpuSeconds, mb_per_cpu_second: data.length / 1e6 / cpuSeconds };
+}
+
+async function timedVerify(vault: Vault, plaintextBytes: number): Promise<PassMeasurement> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const report = await checkVault(vault, { readData: true });
+  if (!report.ok) throw new Error(`the sample vault failed its check: ${report.issues.map((i) => i.message).join('; ')}`);
+  const wall = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  return { wall_seconds: wall, cpu_seconds: cpuSeconds, mb_per_cpu_second: plaintextBytes / 1e6 / cpuSeconds };
+}
+
+/** Heap bytes per blob of a MasterIndex of `blobs` synthetic blobs (64 per pack). */
+function indexHeapPerBlob(blobs: number): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const hex = (n: number, salt: string): string => `${salt}${n.toString(16)}`.padStart(64, '0');
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const index = new MasterIndex();
+  for (let p = 0; p < blobs / 64; p++) {
+    const pack: PackEntry = { id: hex(p, 'p'), keyId: 'k0', size: 16 * MiB, blobs: [] };
+    for (let b = 0; b < 64; b++) pack.blobs.push({ id: hex(p * 64 + b, 'b'), offset: b * 262_144, length: 262_000, rawLength: 262_144, compression: 1 });
+    index.addPacks([pack], 'i0');
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  if (index.blobCount !== blobs) throw new Error(`index holds ${index.blobCount} blobs, expected ${blobs}`);
+  return (after - before) / blobs;
+}
+
+/** Measures the engine over a sample of `sampleBytes` (default 256 MiB) in a temporary filesystem vault. */
+export async function measureEngine(sampleBytes = 256 * MiB): Promise<EngineMeasurement> {
+  const dir = await mkdtemp(join(tmpdir(), 'haven-scale-'));
+  try {
+    const keyFile = join(dir, 'key');
+    await createKeyFile(keyFile);
+    const vault = await Vault.init(new FileObjectStore(join(dir, 'vault')), new FileKeyProvider(keyFile), { chunker: { ...DEFAULT_CHUNKER_PARAMS } });
+    const data = sample(sampleBytes);
+    const full = await timedBackup(vault, data, BackupType.Full);
+    const dedup = await timedBackup(vault, data, BackupType.Incremental);
+    const verify = await timedVerify(vault, data.length);
+    return { sample_bytes: sampleBytes, full, dedup, verify, index_heap_bytes_per_blob: indexHeapPerBlob(200_000), machine: { cpus: cpus().length, node: process.version } };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * The capacity model's arithmetic: from a planned case (the real planners'
+ * partitions), the workflow's shape (its ASL), the steps' sizing (the step
+ * tables), the vault's constants and the engine's measured rates, what a
+ * backup would do on AWS: batches, invocations, GB-seconds, transitions,
+ * S3 requests, read units, payloads, histories, step durations and wall time.
+ * Limits and cost are checked and priced elsewhere (`checks.ts`, `cost.ts`).
+ */
+import { DEFAULT_READ_AHEAD, DEFAULT_RANGE_SIZE } from '../../sources/s3/source.js';
+import type { BackupContext } from '../../control/workflows/backup/types.js';
+import { READ_CONCURRENCY } from '../../vault/repository/vault.js';
+import { ASSUMPTIONS } from './assumptions.js';
+import { HISTORY_EVENTS, stateEvents, type PathState, type WorkflowShape } from './asl.js';
+import type { Batching } from './batching.js';
+import { CaseKind, type ScaleCase } from './cases.js';
+import { AWS_LIMITS } from './limits.js';
+import type { PartitionLoad, PlannedCase } from './plan-case.js';
+import type { StepSizing } from './steps.js';
+
+/** The engine's rates on one vCPU, as measured (`measure.ts`). */
+export interface EngineRates {
+  /** Plaintext MB per CPU-second when every chunk is new. */
+  full_mb_per_cpu_second: number;
+  /** Plaintext MB per CPU-second when every chunk is already stored. */
+  dedup_mb_per_cpu_second: number;
+  /** Plaintext MB per CPU-second of a checksum verification (every pack read back). */
+  verify_mb_per_cpu_second: number;
+  /** Heap bytes per blob of a loaded dedup index. */
+  index_heap_bytes_per_blob: number;
+}
+
+/** The vault's constants the model counts with (vault/: pack size, chunker, multipart). */
+export interface VaultConstants {
+  pack_bytes: number;
+  avg_chunk_bytes: number;
+  multipart_threshold: number;
+  part_bytes: number;
+}
+
+/** Everything one case is modelled from. */
+export interface ModelInput {
+  scale: ScaleCase;
+  planned: PlannedCase;
+  shape: WorkflowShape;
+  /** Step sizing by ASL placeholder. */
+  steps: ReadonlyMap<string, StepSizing>;
+  vault: VaultConstants;
+  engine: EngineRates;
+  batching: Batching;
+}
+
+/** S3 requests by type. */
+export interface S3Requests {
+  put: number;
+  get: number;
+  list: number;
+  delete: number;
+}
+
+/** A rate on one prefix. */
+export interface PrefixRate {
+  prefix: string;
+  per_second: number;
+}
+
+/** One Lambda step's figures. */
+export interface StepFigures {
+  step: string;
+  memory_mb: number;
+  timeout_seconds: number;
+  invocations: number;
+  /** The longest invocation. */
+  max_seconds: number;
+  gb_seconds: number;
+}
+
+/** What the model computes for a case. */
+export interface CaseFigures {
+  partitions: number;
+  map_items: number;
+  items_per_batch: number;
+  batches: number;
+  /** Children at once: the Map's MaxConcurrency, never more than the batches. */
+  max_concurrency: number;
+  /** The Map's MaxConcurrency as the Plan set it. */
+  map_max_concurrency: number;
+  bytes: number;
+  new_bytes: number;
+  stored_bytes: number;
+  lambda_steps: StepFigures[];
+  lambda_invocations: number;
+  lambda_gb_seconds: number;
+  state_transitions: { parent: number; children: number; total: number };
+  s3_requests: S3Requests;
+  peak_put_per_prefix: PrefixRate;
+  peak_get_per_prefix: PrefixRate;
+  dynamodb_read_units: number;
+  dynamodb_peak_read_units_per_second: number;
+  plan_output_bytes: number;
+  child_input_bytes: number;
+  max_state_bytes: number;
+  history_events: { parent: number; child: number };
+  max_history_events: number;
+  export_memory_mb: number;
+  snapshot_bytes: number;
+  /** Seconds of each phase. */
+  phases: { plan: number; export: number; commit: number; verify: number; finalize: number };
+  wall_seconds: number;
+  /** The wall time if Verify only checked that the packs exist (no checksum pass). */
+  wall_seconds_existence_verify: number;
+  /** Seconds one batch of an average partition takes, and its rates, for what-if answers. */
+  per_child: { seconds: number; put_per_second: number; source_get_per_second: number; read_units_per_second: number };
+}
+
+const MB = 1e6;
+
+/** vCPUs a Lambda of `memoryMb` gets. */
+export function vcpus(memoryMb: number): number {
+  return memoryMb / ASSUMPTIONS.lambdaMbPerVcpu.value;
+}
+
+/** PUT-class requests to store `stored` bytes of one session's packs (full packs, then the last partial one). */
+export function packPutRequests(stored: number, vault: VaultConstants): { packs: number; requests: number } {
+  if (stored <= 0) return { packs: 0, requests: 0 };
+  const full = Math.floor(stored / vault.pack_bytes);
+  const rest = stored - full * vault.pack_bytes;
+  // A pack closes once it reaches the pack size, so it ends about half a chunk past it.
+  const fullSize = vault.pack_bytes + vault.avg_chunk_bytes / 2;
+  const perFull = fullSize >= vault.multipart_threshold ? 2 + Math.ceil(fullSize / vault.part_bytes) : 1;
+  return { packs: full + (rest > 0 ? 1 : 0), requests: full * perFull + (rest > 0 ? 1 : 0) };
+}
+
+/** Seconds the source takes to deliver a partition (pipelined with the engine, so the slower of the two binds). */
+function sourceSeconds(scale: ScaleCase, p: PartitionLoad): number {
+  const request = ASSUMPTIONS.s3RequestSeconds.value;
+  if (scale.source.kind === CaseKind.DynamoDb) return p.bytes / (ASSUMPTIONS.dynamoDbSegmentMBps.value * MB);
+  if (scale.source.kind === CaseKind.Postgres) return p.bytes / (ASSUMPTIONS.postgresCopyMBps.value * MB);
+  const small = p.objects - p.large_objects;
+  const pages = Math.ceil(p.objects / AWS_LIMITS.s3ListPageKeys.value);
+  return (small * request) / DEFAULT_READ_AHEAD + p.large_objects * request + p.large_bytes / (ASSUMPTIONS.s3StreamMBps.value * MB) + pages * request;
+}
+
+/** Source GETs of a partition (S3: one per small object, one per range of a large one). */
+function sourceGets(scale: ScaleCase, p: PartitionLoad): number {
+  if (scale.source.kind !== CaseKind.S3) return 0;
+  return p.objects - p.large_objects + p.large_objects * Math.ceil(scale.source.large_object_bytes / DEFAULT_RANGE_SIZE);
+}
+
+/** Longest finish time of `jobs` (seconds) run `workers` at a time, longest first. */
+export function makespan(jobs: readonly number[], workers: number): number {
+  const sorted = [...jobs].sort((a, b) => b - a);
+  if (workers >= sorted.length) return sorted[0] ?? 0;
+  const finish = new Float64Array(workers);
+  for (const job of sorted) {
+    let min = 0;
+    for (let w = 1; w < workers; w++) if (finish[w]! < finish[min]!) min = w;
+    finish[min] = finish[min]! + job;
+  }
+  return Math.max(...finish);
+}
+
+/** A realistic BackupContext (ids as the catalog makes them), for payload sizes. */
+function sampleContext(partitions: number): BackupContext {
+  return {
+    execution_id: 'exec_01JB2Q0F6N7X4K8M9P3R5T7V9W',
+    backup_id: 'backup_01JB2Q0F6N7X4K8M9P3R5T7V9W',
+    job_id: 'job_01JB2Q0F6N7X4K8M9P3R5T7V9W',
+    type: 'incremental' as BackupContext['type'],
+    base_full: 'f'.repeat(64),
+    parent: 'e'.repeat(64),
+    compression: { algorithm: 'zstd', level: 19 } as BackupContext['compression'],
+    partitions: { area: 'backup_01JB2Q0F6N7X4K8M9P3R5T7V9W', name: 'partitions', count: partitions, per_object: 100 },
+    skip_verification: false,
+  };
+}
+
+function taskStates(states: readonly PathState[]): PathState[] {
+  return states.filter((s) => s.type === 'Task' && s.resource !== undefined);
+}
+
+/** Models one case. @throws RangeError when a Task's placeholder is not in the step tables */
+export function modelCase(input: ModelInput): CaseFigures {
+  const { scale, planned, shape, steps, vault, engine, batching } = input;
+  const sizing = (state: PathState): StepSizing => {
+    const found = steps.get(state.resource ?? '');
+    if (!found) throw new RangeError(`state ${state.name}: no step table declares ${state.resource}`);
+    return found;
+  };
+  const parts = planned.partitions;
+  const exportState = taskStates(shape.map.itemStates)[0];
+  if (!exportState) throw new RangeError(`Map ${shape.map.name} runs no Lambda task`);
+  const exportStep = sizing(exportState);
+  const incremental = scale.backup === 'incremental';
+  const stored = (p: PartitionLoad): number => p.new_bytes * ASSUMPTIONS.storedPerNewByte.value;
+
+  // Batches: consecutive partitions, `items_per_batch` each (the item reader keeps the list's order).
+  const perBatch = shape.map.batched ? batching.items_per_batch : 1;
+  const batches: PartitionLoad[][] = [];
+  for (let i = 0; i < parts.length; i += perBatch) batches.push(parts.slice(i, i + perBatch));
+  const concurrency = Math.min(batching.max_concurrency, batches.length);
+
+  // The dedup index an incremental export loads: every blob of the vault (one earlier full of the same data).
+  const bytes = parts.reduce((n, p) => n + p.bytes, 0);
+  const vaultBlobs = incremental ? bytes / vault.avg_chunk_bytes : 0;
+  const indexObjects = incremental ? parts.length : 0;
+  const indexBytes = vaultBlobs * ASSUMPTIONS.indexBytesPerBlob.value;
+  const exportCpu = vcpus(exportStep.memory_mb);
+  const partitionSeconds = (p: PartitionLoad): number => {
+    const engineSeconds = p.new_bytes / (engine.full_mb_per_cpu_second * exportCpu * MB) + (p.bytes - p.new_bytes) / (engine.dedup_mb_per_cpu_second * exportCpu * MB);
+    return Math.max(engineSeconds, sourceSeconds(scale, p));
+  };
+  const indexLoadSeconds = incremental ? indexBytes / (ASSUMPTIONS.s3StreamMBps.value * MB) + (indexObjects * ASSUMPTIONS.s3RequestSeconds.value) / READ_CONCURRENCY : 0;
+  const batchSeconds = batches.map((b) => ASSUMPTIONS.invocationOverheadSeconds.value + indexLoadSeconds + b.reduce((n, p) => n + partitionSeconds(p), 0));
+  const exportSeconds = makespan(batchSeconds, concurrency);
+
+  // S3 requests.
+  let put = 0;
+  let get = 0;
+  let list = 0;
+  let del = 0;
+  let packs = 0;
+  const perPartition = parts.map((p) => {
+    const pk = packPutRequests(stored(p), vault);
+    packs += pk.packs;
+    put += pk.requests + (pk.packs > 0 ? 1 : 0) + 1; // packs, its index object, its staged manifest
+    get += sourceGets(scale, p) + 1; // source objects, the staged list chunk holding its spec
+    if (scale.source.kind === CaseKind.S3) list += Math.ceil(p.objects / AWS_LIMITS.s3ListPageKeys.value);
+    return { seconds: partitionSeconds(p), packRequests: pk.requests, gets: sourceGets(scale, p), readUnits: p.bytes / 4096 / 2 };
+  });
+  const vaultOpen = 2; // config and key records, in every invocation
+  const invocationsOfParent = taskStates(shape.parentStates).length;
+  get += (invocationsOfParent + batches.length) * vaultOpen + batches.length * (1 + indexObjects); // staged plan, index objects
+  get += shape.map.itemReader ? 1 : 0;
+  const snapshotBlobs = bytes / vault.avg_chunk_bytes;
+  const snapshotBytes = snapshotBlobs * ASSUMPTIONS.snapshotBytesPerBlob.value;
+  const snapshotPut = snapshotBytes >= vault.multipart_threshold ? 2 + Math.ceil(snapshotBytes / vault.part_bytes) : 1;
+  put += 2 + (shape.map.itemReader ? 1 : 0) + Math.ceil(parts.length / 100) + snapshotPut; // staged plan, item list, spec chunks, snapshot
+  list += 1 + (incremental ? Math.ceil(indexObjects / 1000) : 0) + planned.plan_source_lists; // snapshots, index ids, the source
+  get += parts.length; // Commit reads every manifest
+  const totalPacks = packs * (incremental ? 2 : 1);
+  get += 1 + parts.length + packs; // Verify: snapshot, own index objects, own packs (checksum verification)
+  list += Math.ceil(totalPacks / 1000) + 2; // Verify lists data/; Commit and Finalize list the staging area
+  del += 2 + parts.length + Math.ceil(parts.length / 100); // staging cleared
+
+  // Rates: every child at its partition's pace, all at once.
+  const meanSeconds = perPartition.reduce((n, p) => n + p.seconds, 0) / Math.max(1, perPartition.length);
+  const maxRate = (f: (p: (typeof perPartition)[number]) => number): number => Math.max(0, ...perPartition.map((p) => (p.seconds > 0 ? f(p) / p.seconds : 0)));
+  const putPerChild = maxRate((p) => p.packRequests);
+  const getPerChild = maxRate((p) => p.gets);
+  const rcuPerChild = maxRate((p) => p.readUnits);
+  const putRates: PrefixRate[] = [
+    { prefix: 'data/ (one prefix until S3 splits it)', per_second: concurrency * putPerChild },
+    { prefix: 'staging/<backup>/', per_second: concurrency / Math.max(1e-9, Math.min(...perPartition.map((p) => p.seconds))) },
+  ];
+  const getRates: PrefixRate[] = [
+    { prefix: 'the source prefix', per_second: concurrency * getPerChild },
+    ...(incremental ? [{ prefix: 'index/ (every child loads the index at start)', per_second: concurrency * (READ_CONCURRENCY / ASSUMPTIONS.s3RequestSeconds.value) }] : []),
+  ];
+  const peak = (rates: PrefixRate[]): PrefixRate => rates.reduce((a, b) => (b.per_second > a.per_second ? b : a));
+
+  // Payloads: the Plan's output in the parent's state; a child's batch.
+  const context = sampleContext(parts.length);
+  const planOutput = shape.map.itemReader
+    ? { execution_id: context.execution_id, context, items: { bucket: 'haven-vault-123456789012-us-east-1', key: `vault/staging/${context.backup_id}/lists/partitions.json`, count: parts.length }, ...batching }
+    : { execution_id: context.execution_id, context, partition_indexes: parts.map((_, i) => i), max_concurrency: batching.max_concurrency };
+  const parentState = { job_id: context.job_id, trigger: 'schedule', plan: planOutput };
+  const lastIndex = Math.max(0, parts.length - 1);
+  const childInput = shape.map.batched
+    ? { Items: Array.from({ length: Math.min(perBatch, parts.length) }, (_, i) => lastIndex - i), BatchInput: { context } }
+    : { context, index: lastIndex };
+  const planOutputBytes = Buffer.byteLength(JSON.stringify(parentState));
+  const childInputBytes = Buffer.byteLength(JSON.stringify(childInput));
+
+  // Histories and transitions.
+  const distributed = shape.map.declaredMode === 'DISTRIBUTED';
+  const itemEvents = stateEvents(shape.map.itemStates.slice(0, 1));
+  const parentEvents =
+    HISTORY_EVENTS.execution + stateEvents(shape.parentStates) + HISTORY_EVENTS.map + (distributed ? HISTORY_EVENTS.distributedMapRun : batches.length * (HISTORY_EVENTS.inlineIteration + itemEvents));
+  const childEvents = distributed ? HISTORY_EVENTS.execution + itemEvents : 0;
+  const parentTransitions = shape.parentStates.length + 1 + (distributed ? 0 : batches.length);
+  const childTransitions = distributed ? batches.length : 0;
+
+  // Steps: Plan, the export batches, Commit, Verify, Finalize.
+  const newBytes = parts.reduce((n, p) => n + p.new_bytes, 0);
+  const overhead = ASSUMPTIONS.invocationOverheadSeconds.value;
+  const phaseSeconds = new Map<string, number>();
+  let checksumSeconds = 0;
+  for (const state of taskStates(shape.parentStates)) {
+    const step = sizing(state);
+    const cpu = vcpus(step.memory_mb);
+    let seconds = overhead;
+    if (step.step === 'plan') seconds += planned.plan_source_seconds + (parts.length / 100 / 16) * ASSUMPTIONS.s3RequestSeconds.value;
+    if (step.step === 'commit') seconds += (parts.length * ASSUMPTIONS.s3RequestSeconds.value) / READ_CONCURRENCY + snapshotBytes / (engine.full_mb_per_cpu_second * cpu * MB);
+    if (step.step === 'verify') {
+      checksumSeconds = newBytes / (engine.verify_mb_per_cpu_second * cpu * MB);
+      seconds += checksumSeconds + Math.ceil(totalPacks / 1000) * ASSUMPTIONS.s3RequestSeconds.value;
+    }
+    phaseSeconds.set(step.step, seconds);
+  }
+  const lambdaSteps: StepFigures[] = [
+    ...taskStates(shape.parentStates).map((state) => {
+      const step = sizing(state);
+      const seconds = phaseSeconds.get(step.step) ?? overhead;
+      return { step: step.step, memory_mb: step.memory_mb, timeout_seconds: step.timeout_seconds, invocations: 1, max_seconds: seconds, gb_seconds: (seconds * step.memory_mb) / 1024 };
+    }),
+    {
+      step: exportStep.step,
+      memory_mb: exportStep.memory_mb,
+      timeout_seconds: exportStep.timeout_seconds,
+      invocations: batches.length,
+      max_seconds: Math.max(0, ...batchSeconds),
+      gb_seconds: (batchSeconds.reduce((n, s) => n + s, 0) * exportStep.memory_mb) / 1024,
+    },
+  ];
+  const phases = {
+    plan: phaseSeconds.get('plan') ?? 0,
+    export: exportSeconds,
+    commit: phaseSeconds.get('commit') ?? 0,
+    verify: phaseSeconds.get('verify') ?? 0,
+    finalize: phaseSeconds.get('finalize') ?? 0,
+  };
+  const packBuffers = ASSUMPTIONS.packsInMemory.value * (vault.pack_bytes + vault.avg_chunk_bytes);
+  return {
+    partitions: parts.length,
+    map_items: parts.length,
+    items_per_batch: perBatch,
+    batches: batches.length,
+    max_concurrency: concurrency,
+    map_max_concurrency: batching.max_concurrency,
+    bytes,
+    new_bytes: newBytes,
+    stored_bytes: newBytes * ASSUMPTIONS.storedPerNewByte.value,
+    lambda_steps: lambdaSteps,
+    lambda_invocations: lambdaSteps.reduce((n, s) => n + s.invocations, 0),
+    lambda_gb_seconds: lambdaSteps.reduce((n, s) => n + s.gb_seconds, 0),
+    state_transitions: { parent: parentTransitions, children: childTransitions, total: parentTransitions + childTransitions },
+    s3_requests: { put, get, list, delete: del },
+    peak_put_per_prefix: peak(putRates),
+    peak_get_per_prefix: peak(getRates),
+    dynamodb_read_units: scale.source.kind === CaseKind.DynamoDb ? bytes / 4096 / 2 : 0,
+    dynamodb_peak_read_units_per_second: scale.source.kind === CaseKind.DynamoDb ? concurrency * rcuPerChild : 0,
+    plan_output_bytes: planOutputBytes,
+    child_input_bytes: childInputBytes,
+    max_state_bytes: Math.max(planOutputBytes, childInputBytes),
+    history_events: { parent: parentEvents, child: childEvents },
+    max_history_events: Math.max(parentEvents, childEvents),
+    export_memory_mb: (vaultBlobs * engine.index_heap_bytes_per_blob + packBuffers) / (1024 * 1024) + ASSUMPTIONS.exportBaselineMb.value,
+    snapshot_bytes: snapshotBytes,
+    phases,
+    wall_seconds: phases.plan + phases.export + phases.commit + phases.verify + phases.finalize,
+    wall_seconds_existence_verify: phases.plan + phases.export + phases.commit + phases.verify - checksumSeconds + phases.finalize,
+    per_child: {
+      seconds: meanSeconds,
+      put_per_second: putPerChild,
+      source_get_per_second: getPerChild,
+      read_units_per_second: rcuPerChild,
+    },
+  };
+}

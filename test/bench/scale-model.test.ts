@@ -1,0 +1,138 @@
+/**
+ * The capacity model's arithmetic (bench/scale/) on a small case: a 1 GiB
+ * DynamoDB table planned by the real planner, modelled with fixed engine
+ * rates so nothing is measured or timed here.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'vitest';
+import { workflowShape, type WorkflowShape } from '../../bench/scale/asl.js';
+import { CaseKind, type ScaleCase } from '../../bench/scale/cases.js';
+import { AWS_LIMITS } from '../../bench/scale/limits.js';
+import { makespan, packPutRequests, type EngineRates } from '../../bench/scale/model.js';
+import { costOf, PRICES } from '../../bench/scale/prices.js';
+import { runCase, VAULT_CONSTANTS } from '../../bench/scale/run-case.js';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+const ENGINE: EngineRates = { full_mb_per_cpu_second: 100, dedup_mb_per_cpu_second: 500, verify_mb_per_cpu_second: 300, index_heap_bytes_per_blob: 450 };
+
+/** A Distributed Map workflow with one Lambda step per batch, as the backup ASL has. */
+const SHAPE: WorkflowShape = workflowShape({
+  StartAt: 'Plan',
+  States: {
+    Plan: { Type: 'Task', Resource: '${PlanFunctionArn}', Next: 'Export partitions' },
+    'Export partitions': {
+      Type: 'Map',
+      ItemReader: {},
+      ItemBatcher: {},
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'Export partition', States: { 'Export partition': { Type: 'Task', Resource: '${ExportPartitionFunctionArn}', End: true } } },
+      Next: 'Commit snapshot',
+    },
+    'Commit snapshot': { Type: 'Task', Resource: '${CommitFunctionArn}', Next: 'Finalize' },
+    Finalize: { Type: 'Task', Resource: '${FinalizeFunctionArn}', End: true },
+  },
+});
+
+function smallTable(requestedConcurrency = 4): ScaleCase {
+  return {
+    name: 'small',
+    description: '1 GiB DynamoDB table',
+    source: { kind: CaseKind.DynamoDb, table_bytes: GiB, item_bytes: 4096, read_capacity_units: 40_000 },
+    backup: 'full',
+    changed_fraction: 1,
+    requested_concurrency: requestedConcurrency,
+  };
+}
+
+describe('capacity model', () => {
+  it('plans a 1 GiB table in 128 MiB scan segments with the real planner', async () => {
+    // Prepare
+    const scale = smallTable();
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: SHAPE });
+    // Assess
+    assert.equal(result.partitions, 8);
+  });
+
+  it('counts a full pack as a multipart upload of three parts', () => {
+    // Prepare
+    const stored = 128 * MiB;
+    // Act
+    const counted = packPutRequests(stored, VAULT_CONSTANTS);
+    // Assess
+    assert.deepEqual(counted, { packs: 8, requests: 8 * (2 + 3) });
+  });
+
+  it('counts half a read unit per 4 KiB scanned (eventually consistent)', async () => {
+    // Prepare
+    const scale = smallTable();
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: SHAPE });
+    // Assess
+    assert.equal(result.dynamodb_read_units, GiB / 4096 / 2);
+  });
+
+  it('gives a child execution the events of its one Lambda task and of its execution', async () => {
+    // Prepare
+    const scale = smallTable();
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: SHAPE });
+    // Assess
+    assert.equal(result.history_events.child, 2 + 5);
+  });
+
+  it('invokes Lambda once per batch and once per parent task', async () => {
+    // Prepare
+    const scale = smallTable();
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: SHAPE });
+    // Assess
+    assert.equal(result.lambda_invocations, result.batches + 3);
+  });
+
+  it('schedules batches longest first on the free worker', () => {
+    // Prepare
+    const batches = [2, 3, 2, 3, 2];
+    // Act
+    const finish = makespan(batches, 2);
+    // Assess
+    assert.equal(finish, 7);
+  });
+
+  it('prices state transitions per thousand', () => {
+    // Prepare
+    const transitions = 4_000;
+    // Act
+    const usd = costOf(PRICES.stateTransition, transitions);
+    // Assess
+    assert.equal(usd, 0.1);
+  });
+
+  it('keeps every limit for the small case', async () => {
+    // Prepare
+    const scale = smallTable();
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: SHAPE });
+    // Assess
+    assert.deepEqual(result.checks.filter((c) => !c.ok).map((c) => c.limit), []);
+  });
+
+  it('flags a Distributed Map forced to 20,000 children', async () => {
+    // Prepare
+    const scale = smallTable();
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: SHAPE, forceConcurrency: 20_000 });
+    // Assess
+    assert.equal(result.limits_ok, false);
+  });
+
+  it('names the Distributed Map concurrency as the limit 20,000 children exceed', async () => {
+    // Prepare
+    const scale = smallTable();
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: SHAPE, forceConcurrency: 20_000 });
+    // Assess
+    assert.deepEqual(result.checks.filter((c) => !c.ok).map((c) => c.limit), [AWS_LIMITS.distributedMapConcurrency.name]);
+  });
+});
