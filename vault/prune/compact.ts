@@ -7,7 +7,9 @@
  * before deleting old ones; §8: readers merge a pack listed twice). Index
  * objects that are young or named by a running backup's staging are never
  * rewritten, so a pack a concurrent backup just indexed stays listed where
- * it was. The entries dropped for packs about to go are staged
+ * it was; nor is one a backup staged since Plan (its workers read it):
+ * staging is read again just before the deletes, and such an object stays
+ * beside its rewrite. The entries dropped for packs about to go are staged
  * (`doomed/<n>`) for the re-check. Streams: one old index object and one
  * new one in memory, plus the ids of the packs already written.
  */
@@ -18,6 +20,7 @@ import { readRequiredStaged, writeStaged } from '../staging/staging.js';
 import { mapLimit } from '../util/concurrency.js';
 import { PRUNE_LAYOUT, PruneStaged } from './layout.js';
 import type { SettleOutcome } from './settle.js';
+import { readStaging, type BackupLiveness } from './vault-state.js';
 
 /** What compaction staged (`compact`). */
 export interface CompactOutcome {
@@ -25,6 +28,8 @@ export interface CompactOutcome {
   written: string[];
   /** Old index objects deleted. */
   deleted: string[];
+  /** Old index objects kept beside their rewrite: a backup staged them since Plan. */
+  kept: string[];
   /** How many `doomed/<n>` objects hold the dropped entries of packs about to go. */
   doomed_parts: number;
 }
@@ -52,11 +57,11 @@ export async function writeIndexes(vault: Vault, packs: readonly PackEntry[]): P
  *
  * @returns what it staged as `compact`
  */
-export async function compactIndexes(vault: Vault, area: string, settle: SettleOutcome): Promise<CompactOutcome> {
+export async function compactIndexes(vault: Vault, area: string, settle: SettleOutcome, isRunning: BackupLiveness, now: () => Date): Promise<CompactOutcome> {
   const doomed = new Set(settle.doomed.map((p) => p.id));
   const dropped = new Set(settle.dropped);
   const seen = new Set<string>();
-  const outcome: CompactOutcome = { written: [], deleted: [], doomed_parts: 0 };
+  const outcome: CompactOutcome = { written: [], deleted: [], kept: [], doomed_parts: 0 };
   let kept: PackEntry[] = [];
   let keptBlobs = 0;
   let gone: PackEntry[] = [];
@@ -92,9 +97,11 @@ export async function compactIndexes(vault: Vault, area: string, settle: SettleO
   }
   await flushKept();
   await flushGone();
-  // Every replacement is stored: only now do the old index objects go.
-  await mapLimit(settle.rewrite, 16, (id) => vault.store.delete(`index/${id}`));
-  outcome.deleted = [...settle.rewrite];
+  // Every replacement is stored: only now do the old index objects go, but those a backup staged meanwhile.
+  const staged = (await readStaging(vault, isRunning, now(), 0, area)).protectedIndexes;
+  outcome.kept = settle.rewrite.filter((id) => staged.has(id));
+  outcome.deleted = settle.rewrite.filter((id) => !staged.has(id));
+  await mapLimit(outcome.deleted, 16, (id) => vault.store.delete(`index/${id}`));
   await writeStaged(vault, area, PruneStaged.compact, outcome);
   return outcome;
 }

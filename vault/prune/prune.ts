@@ -77,7 +77,10 @@ export async function finishPrune(vault: Vault, area: string, dryRun: boolean): 
   const compact = await readStaged<CompactOutcome>(vault, area, PruneStaged.compact);
   const recheck = await readStaged<RecheckOutcome>(vault, area, PruneStaged.recheck);
   const result: PruneResult = { ...settle!.result };
-  if (compact) result.indexes_written += compact.written.length;
+  if (compact) {
+    result.indexes_written += compact.written.length;
+    result.indexes_deleted = compact.deleted.length;
+  }
   if (recheck) {
     result.packs_deleted = recheck.packs_deleted;
     result.bytes_deleted = recheck.bytes_deleted;
@@ -112,7 +115,7 @@ export async function pruneVault(context: PruneContext, options: PruneOptions = 
     ...(locking ? { locking } : {}),
   });
   if (!dryRun) {
-    const compact = await compactIndexes(vault, area, settle);
+    const compact = await compactIndexes(vault, area, settle, isRunning, clock);
     const recheck = await recheckSweep(vault, area, plan, settle, compact, isRunning, clock());
     for (let batch = 0; batch < recheck.batches; batch += 1) await sweepBatch(vault, area, batch);
   }
