@@ -12,6 +12,10 @@ export interface RunStatus {
   /** 0–100. */
   progress: number;
   phase?: string;
+  /** Bytes a second, averaged over the run so far (`rate_bytes_per_second`), when the answer has it. */
+  rate?: number;
+  /** When the run should end (`estimated_completion`, ISO), when the answer has it. */
+  eta?: string;
   /** The whole answer. */
   record: Record<string, unknown>;
 }
@@ -39,13 +43,22 @@ export interface WaitOptions {
 
 /**
  * @param record - a status answer (execution, restore or verification)
- * @returns status (lower case), progress clamped to 0–100, phase
+ * @returns status (lower case), progress clamped to 0–100, phase, rate and estimated completion
  */
 export function readStatus(record: Record<string, unknown>): RunStatus {
   const status = typeof record.status === 'string' ? record.status.toLowerCase() : 'unknown';
   const raw = Number(record.progress);
   const progress = Number.isFinite(raw) ? Math.max(0, Math.min(100, raw)) : 0;
-  return { status, progress, ...(typeof record.phase === 'string' ? { phase: record.phase } : {}), record };
+  const rate = record.rate_bytes_per_second;
+  const eta = record.estimated_completion;
+  return {
+    status,
+    progress,
+    ...(typeof record.phase === 'string' ? { phase: record.phase } : {}),
+    ...(typeof rate === 'number' && Number.isFinite(rate) && rate >= 0 ? { rate } : {}),
+    ...(typeof eta === 'string' && Number.isFinite(Date.parse(eta)) ? { eta } : {}),
+    record,
+  };
 }
 
 /** Whether a status is final. */

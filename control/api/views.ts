@@ -3,7 +3,9 @@
  * bookkeeping, never secrets (records hold none; see control/catalog/secrets.ts).
  */
 import type { Page } from '../catalog/pagination.js';
-import type { ExecutionRecord, JobRecord, RestoreRecord } from '../catalog/types.js';
+import { progressPercent, runProgress, type CountedFields, type RunProgress } from '../catalog/progress.js';
+import { RecordStatus } from '../catalog/status.js';
+import type { ExecutionRecord, JobRecord, RestoreRecord, Timestamp } from '../catalog/types.js';
 
 /** A job as the API shows it. */
 export function jobView(job: JobRecord): Record<string, unknown> {
@@ -11,18 +13,35 @@ export function jobView(job: JobRecord): Record<string, unknown> {
   return view;
 }
 
+/**
+ * A run's progress (executions, restores, verifications): percent, counts,
+ * the average rate over the run so far and, while it runs, the estimated
+ * completion (see control/catalog/progress.ts; a stored estimate is the
+ * fallback before anything is counted).
+ *
+ * @param record - the run's record
+ * @param now - the time of the reading
+ */
+export function runProgressView(record: CountedFields & { estimated_completion?: Timestamp | null }, now: Date = new Date()): RunProgress {
+  const view = runProgress(record, now);
+  const stored = record.status === RecordStatus.Running ? (record.estimated_completion ?? null) : null;
+  return { ...view, estimated_completion: view.estimated_completion ?? stored };
+}
+
+/** The progress fields of a job that never ran. */
+const NO_PROGRESS: RunProgress = { progress: 0, items_done: null, items_total: null, bytes_done: null, bytes_total: null, rate_bytes_per_second: null, estimated_completion: null };
+
 /** A run as execute and cancel return it. */
-export function executionView(e: ExecutionRecord): Record<string, unknown> {
+export function executionView(e: ExecutionRecord, now: Date = new Date()): Record<string, unknown> {
   return {
     execution_id: e.execution_id,
     backup_id: e.backup_id,
     job_id: e.job_id,
     status: e.status,
-    progress: e.progress,
     phase: e.phase,
     started_at: e.started_at,
     completed_at: e.completed_at,
-    estimated_completion: e.estimated_completion ?? null,
+    ...runProgressView(e, now),
     execution_options: e.execution_options,
     custom_parameters: e.custom_parameters,
     executed_by: e.executed_by ?? null,
@@ -31,12 +50,12 @@ export function executionView(e: ExecutionRecord): Record<string, unknown> {
 }
 
 /** The latest run of a job (`never_run` when there is none). */
-export function jobStatusView(job: JobRecord, latest: ExecutionRecord | undefined): Record<string, unknown> {
+export function jobStatusView(job: JobRecord, latest: ExecutionRecord | undefined, now: Date = new Date()): Record<string, unknown> {
   return {
     job_id: job.job_id,
     status: latest?.status ?? 'never_run',
     execution_id: latest?.execution_id ?? null,
-    progress: latest?.progress ?? 0,
+    ...(latest ? runProgressView(latest, now) : NO_PROGRESS),
     phase: latest?.phase ?? null,
     started_at: latest?.started_at ?? null,
     completed_at: latest?.completed_at ?? null,
@@ -73,7 +92,7 @@ export function backupView(e: ExecutionRecord): Record<string, unknown> {
     ...fileView(e),
     execution_id: e.execution_id,
     trigger: e.trigger,
-    progress: e.progress,
+    progress: progressPercent(e),
     phase: e.phase,
     started_at: e.started_at,
     completed_at: e.completed_at,
@@ -86,7 +105,7 @@ export function backupView(e: ExecutionRecord): Record<string, unknown> {
 }
 
 /** A restore. */
-export function restoreView(r: RestoreRecord): Record<string, unknown> {
+export function restoreView(r: RestoreRecord, now: Date = new Date()): Record<string, unknown> {
   return {
     restore_id: r.restore_id,
     restore_name: r.restore_name,
@@ -97,7 +116,7 @@ export function restoreView(r: RestoreRecord): Record<string, unknown> {
     restore_options: r.restore_options,
     notifications: r.notifications,
     status: r.status,
-    progress: r.progress,
+    ...runProgressView(r, now),
     phase: r.phase,
     created_at: r.created_at,
     created_by: r.created_by,
@@ -111,9 +130,9 @@ export function restoreView(r: RestoreRecord): Record<string, unknown> {
 }
 
 /** A restore's progress. */
-export function restoreStatusView(r: RestoreRecord): Record<string, unknown> {
-  const { restore_id, status, progress, phase, started_at, completed_at, duration, result, verification, error } = r;
-  return { restore_id, status, progress, phase, started_at, completed_at, duration, result, verification, error };
+export function restoreStatusView(r: RestoreRecord, now: Date = new Date()): Record<string, unknown> {
+  const { restore_id, status, phase, started_at, completed_at, duration, result, verification, error } = r;
+  return { restore_id, status, ...runProgressView(r, now), phase, started_at, completed_at, duration, result, verification, error };
 }
 
 /**
@@ -126,5 +145,5 @@ export function restoreStatusView(r: RestoreRecord): Record<string, unknown> {
  */
 export function listView<R>(key: string, page: Page<R>, view: (r: R) => Record<string, unknown>, filters: Record<string, unknown>): Record<string, unknown> {
   const applied = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-  return { [key]: page.items.map(view), total: page.total ?? page.items.length, limit: page.limit, offset: page.offset, next_cursor: page.next_cursor, filters: applied };
+  return { [key]: page.items.map((r) => view(r)), total: page.total ?? page.items.length, limit: page.limit, offset: page.offset, next_cursor: page.next_cursor, filters: applied };
 }

@@ -14,6 +14,7 @@ import { listPage, type Page, type PageQuery, type TimeQuery } from './paginatio
 import { assertNoSecrets } from './secrets.js';
 import { canTransition, isRecordStatus, isTerminal, PRECEDING_STATUSES, RecordStatus } from './status.js';
 import { secondsBetween, timeRange, toTimestamp } from './time.js';
+import { doneUpdate, totalsUpdate, type DoneCount, type RunTotals } from './progress-counts.js';
 import type { ProgressUpdate, Timestamp, TrackedFields } from './types.js';
 
 /** List options every tracked kind takes. */
@@ -170,7 +171,8 @@ export class RecordStore<T extends KindTypes> {
     };
     return updateIf<T['record']>(this.ctx, this.kind.keys, id, (e) => {
       const statusOk = e.oneOf('status', PRECEDING_STATUSES[to]);
-      return { update: e.update(set), condition: progress === undefined ? statusOk : `${statusOk} AND ${e.name('progress')} <= ${e.value(progress)}` };
+      // A run that ended counts nothing more: its progress marks go.
+      return { update: e.update(set, isTerminal(to) ? ['progress_marks'] : []), condition: progress === undefined ? statusOk : `${statusOk} AND ${e.name('progress')} <= ${e.value(progress)}` };
     });
   }
 
@@ -192,6 +194,37 @@ export class RecordStore<T extends KindTypes> {
     }));
     if (!(out instanceof ConditionFailed)) return out;
     if (out.current?.status === RecordStatus.Running) return toRecord<T['record']>(out.current);
+    throw this.lost(id, out.current, (status) => new NotRunningError(this.name, id, status));
+  }
+
+  /**
+   * Records what a running record's Plan knows it will do (the first totals
+   * recorded stay; see control/catalog/progress-counts.ts).
+   *
+   * @param id - the record id
+   * @param totals - items, and bytes when known
+   * @returns the record after the update
+   * @throws NotRunningError, NotFoundError, InvalidRecordError
+   */
+  async recordTotals(id: string, totals: RunTotals): Promise<T['record']> {
+    const out = await updateIf<T['record']>(this.ctx, this.kind.keys, id, (e) => totalsUpdate(e, totals, this.ctx.timestamp()));
+    if (!(out instanceof ConditionFailed)) return out;
+    throw this.lost(id, out.current, (status) => new NotRunningError(this.name, id, status));
+  }
+
+  /**
+   * Adds what one unit of a running record's work did, once per unit
+   * however often it is reported (one UpdateItem; see control/catalog/progress-counts.ts).
+   *
+   * @param id - the record id
+   * @param done - the unit's number and its counts
+   * @returns whether this call counted it, and the record after it
+   * @throws NotRunningError, NotFoundError, InvalidRecordError
+   */
+  async countDone(id: string, done: DoneCount): Promise<{ counted: boolean; record: T['record'] }> {
+    const out = await updateIf<T['record']>(this.ctx, this.kind.keys, id, (e) => doneUpdate(e, done, this.ctx.timestamp()));
+    if (!(out instanceof ConditionFailed)) return { counted: true, record: out };
+    if (out.current?.status === RecordStatus.Running) return { counted: false, record: toRecord<T['record']>(out.current) };
     throw this.lost(id, out.current, (status) => new NotRunningError(this.name, id, status));
   }
 

@@ -157,6 +157,18 @@ export interface TrackedFields {
   duration: number | null;
   error: RecordError | null;
   updated_at: Timestamp;
+  /** Items (partitions, pack batches) the run will process; recorded once by its Plan (control/catalog/progress-counts.ts). */
+  items_total?: number;
+  /** Bytes the run expects to process (a backup's source estimate, a restore's partition sizes, a verify's pack sizes); 0 when unknown. */
+  bytes_total?: number;
+  /** Items done so far (atomic `ADD`s, each counted once). */
+  items_done?: number;
+  /** Bytes of the items done so far. */
+  bytes_done?: number;
+  /** When Plan recorded the totals: rates and estimates count from here. */
+  counting_since?: Timestamp;
+  /** The units already counted (item or batch numbers): a unit retried after success is not counted again. Removed when the run ends; never shown. */
+  progress_marks?: Set<number>;
 }
 
 /** What one backup wrote. */

@@ -4,8 +4,17 @@
  * durations (seconds) and error codes. Error messages are the step's own
  * (typed errors never quote credentials); the notifier still redacts.
  */
-import type { ExecutionRecord, RestoreRecord, VerificationRecord } from '../catalog/types.js';
+import type { ExecutionRecord, RestoreRecord, TrackedFields, VerificationRecord } from '../catalog/types.js';
 import { HavenEventType, Severity, type OutcomeEvent } from './event-types.js';
+
+/**
+ * @param record - a run's record as it ended
+ * @returns its final progress counts (event-types.ts PROGRESS_COUNT_FIELDS), or nothing when its Plan never recorded totals
+ */
+export function finalCounts(record: Pick<TrackedFields, 'items_total' | 'items_done' | 'bytes_total' | 'bytes_done'> | undefined): Record<string, number> {
+  if (record?.items_total === undefined) return {};
+  return { items_done: record.items_done ?? 0, items_total: record.items_total, bytes_done: record.bytes_done ?? 0, bytes_total: record.bytes_total ?? 0 };
+}
 
 /** A failure as the failure events carry it. */
 export interface FailureInfo {
@@ -37,6 +46,7 @@ export function backupSucceeded(record: ExecutionRecord): OutcomeEvent {
       partitions: r?.partitions ?? 0,
       compression_ratio: r?.compression_ratio ?? null,
       dedup_ratio: r?.dedup_ratio ?? null,
+      ...finalCounts(record),
       duration: record.duration,
       started_at: record.started_at,
       completed_at: record.completed_at,
@@ -61,6 +71,7 @@ export function backupFailed(record: ExecutionRecord, failure: FailureInfo): Out
       backup_id: record.backup_id,
       error_code: failure.code,
       error_message: failure.message,
+      ...finalCounts(record),
       duration: record.duration,
       started_at: record.started_at,
       completed_at: record.completed_at,
@@ -95,6 +106,7 @@ export function restoreSucceeded(record: RestoreRecord, counts: RestoreCounts): 
       records_skipped: counts.records_skipped,
       data_size: counts.data_size,
       safety_snapshot_id: counts.safety_snapshot_id,
+      ...finalCounts(record),
       duration: record.duration,
     },
   };
@@ -117,6 +129,7 @@ export function restoreFailed(restoreId: string, record: RestoreRecord | undefin
       backup_id: record?.backup_id ?? null,
       error_code: failure.code,
       error_message: failure.message,
+      ...finalCounts(record),
       duration: record?.duration ?? null,
     },
   };
@@ -141,6 +154,7 @@ export function verificationFailed(record: VerificationRecord, failure: FailureI
       issues: record.result?.issues ?? [],
       ...(record.result?.blobs_checked === undefined ? {} : { blobs_checked: record.result.blobs_checked }),
       ...(record.result?.bytes_checked === undefined ? {} : { bytes_checked: record.result.bytes_checked }),
+      ...finalCounts(record),
       duration: record.duration,
     },
   };

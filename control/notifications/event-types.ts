@@ -49,6 +49,9 @@ export const DEFAULT_SEVERITY: Readonly<Record<HavenEventType, Severity>> = {
   'Prune Failed': Severity.Failure,
 };
 
+/** The final progress counts a run's outcome event carries when its Plan recorded totals (control/notifications/details.ts `finalCounts`). */
+export const PROGRESS_COUNT_FIELDS = ['items_done', 'items_total', 'bytes_done', 'bytes_total'] as const;
+
 /**
  * The fields each detail type carries. `required` fields are always present
  * (a value or null); `optional` ones only when the producer knows them. The
@@ -57,23 +60,23 @@ export const DEFAULT_SEVERITY: Readonly<Record<HavenEventType, Severity>> = {
 export const EVENT_FIELDS: Readonly<Record<HavenEventType, { required: readonly string[]; optional: readonly string[] }>> = {
   'Backup Succeeded': {
     required: ['job_id', 'execution_id', 'backup_id', 'backup_type', 'snapshot_id', 'bytes_read', 'bytes_stored', 'duration'],
-    optional: ['job_name', 'bytes_new', 'records', 'partitions', 'compression_ratio', 'dedup_ratio', 'started_at', 'completed_at'],
+    optional: ['job_name', 'bytes_new', 'records', 'partitions', 'compression_ratio', 'dedup_ratio', 'started_at', 'completed_at', ...PROGRESS_COUNT_FIELDS],
   },
   'Backup Failed': {
     required: ['job_id', 'execution_id', 'backup_id', 'error_code', 'error_message'],
-    optional: ['job_name', 'duration', 'started_at', 'completed_at'],
+    optional: ['job_name', 'duration', 'started_at', 'completed_at', ...PROGRESS_COUNT_FIELDS],
   },
   'Verification Failed': {
     required: ['backup_id', 'verification_id', 'error_code', 'error_message'],
-    optional: ['job_id', 'job_name', 'verification_type', 'issues', 'blobs_checked', 'bytes_checked', 'duration'],
+    optional: ['job_id', 'job_name', 'verification_type', 'issues', 'blobs_checked', 'bytes_checked', 'duration', ...PROGRESS_COUNT_FIELDS],
   },
   'Restore Succeeded': {
     required: ['restore_id', 'backup_id', 'records_restored', 'records_skipped', 'data_size', 'safety_snapshot_id', 'duration'],
-    optional: ['job_id', 'job_name', 'restore_name'],
+    optional: ['job_id', 'job_name', 'restore_name', ...PROGRESS_COUNT_FIELDS],
   },
   'Restore Failed': {
     required: ['restore_id', 'backup_id', 'error_code', 'error_message'],
-    optional: ['job_id', 'job_name', 'restore_name', 'duration'],
+    optional: ['job_id', 'job_name', 'restore_name', 'duration', ...PROGRESS_COUNT_FIELDS],
   },
   'Retention Applied': {
     required: ['job_id', 'backups_deleted', 'backups_kept'],

@@ -3,8 +3,8 @@ import { describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { RunFailedError, WaitTimeoutError } from '../../cli/api/errors.js';
 import { ExitCode } from '../../cli/api/exit-codes.js';
-import { bar, progressView } from '../../cli/api/progress.js';
-import { waitForRun } from '../../cli/api/wait.js';
+import { bar, formatDuration, progressView } from '../../cli/api/progress.js';
+import { readStatus, waitForRun } from '../../cli/api/wait.js';
 
 function clock() {
   let t = 0;
@@ -140,6 +140,53 @@ describe('progressView', () => {
     assert.ok(out[0]!.startsWith('\rrestore r1 ['), out[0]);
     assert.ok(out[0]!.endsWith(']  50% running restoring\u001b[K'), out[0]);
     assert.equal(out[1], '\n');
+  });
+
+  test('terminal: the bar shows the rate and the time left to the estimated completion', () => {
+    // Prepare
+    const { out, stream } = sink(true);
+    const now = Date.parse('2024-01-15T12:00:00.000Z');
+    const view = progressView('backup exec_9', stream, true, () => now);
+    const status = readStatus({ status: 'running', progress: 37, phase: 'exporting', rate_bytes_per_second: 3 * 1024 * 1024, estimated_completion: '2024-01-15T12:02:05.000Z' });
+
+    // Act
+    view.update(status);
+
+    // Assess
+    assert.ok(out[0]!.endsWith(']  37% running exporting, 3.0 MiB/s, ETA 2m 5s\u001b[K'), out[0]);
+  });
+
+  test('plain output: a printed line carries the rate and the time left', () => {
+    // Prepare
+    const { out, stream } = sink(false);
+    const now = Date.parse('2024-01-15T12:00:00.000Z');
+    const view = progressView('restore r2', stream, false, () => now);
+
+    // Act
+    view.update(readStatus({ status: 'running', progress: 50, phase: 'restoring', rate_bytes_per_second: 2048, estimated_completion: '2024-01-15T13:30:00.000Z' }));
+
+    // Assess
+    assert.deepEqual(out, ['restore r2: running restoring 50%, 2.0 KiB/s, ETA 1h 30m\n']);
+  });
+
+  test('a status without a rate or an estimate shows neither', () => {
+    // Prepare
+    const { out, stream } = sink(true);
+    const view = progressView('backup exec_8', stream, true, () => 0);
+
+    // Act
+    view.update(readStatus({ status: 'running', progress: 5, phase: 'exporting', rate_bytes_per_second: null, estimated_completion: null }));
+
+    // Assess
+    assert.ok(out[0]!.endsWith(']   5% running exporting\u001b[K'), out[0]);
+  });
+
+  test('the time left reads in hours and minutes, minutes and seconds, or seconds, never below zero', () => {
+    // Act
+    const shown = [formatDuration(2 * 3600_000 + 5 * 60_000 + 9_000), formatDuration(200_000), formatDuration(45_400), formatDuration(-5_000)];
+
+    // Assess
+    assert.deepEqual(shown, ['2h 5m', '3m 20s', '45s', '0s']);
   });
 
   test('a bar fills its width in proportion to the progress, full at most', () => {

@@ -31,6 +31,23 @@ export const ExecuteJobBody = z
 /** What execute takes. */
 export type ExecuteJobBody = z.output<typeof ExecuteJobBody>;
 
+const count = (description: string) => z.number().int().min(0).nullable().meta({ description });
+
+/**
+ * A run's counted progress (executions, restores, verifications; see
+ * docs/API.md "Progress"): what Plan recorded it will do, what is done, the
+ * average rate over the run so far and the estimated completion.
+ */
+export const RunProgressFields = {
+  progress: z.number().min(0).max(100).meta({ description: '0–100; never goes down. 5 after Plan, 95 when every item is done, 100 when completed: the done fraction is bytes_done/bytes_total when bytes_total is known (with items_done/items_total as a floor), else items_done/items_total' }),
+  items_done: count('Items (partitions, pack batches) done; null until Plan recorded items_total'),
+  items_total: count('Items the run will process; null until Plan recorded it'),
+  bytes_done: count('Bytes of the items done; null until Plan recorded the totals'),
+  bytes_total: count("Bytes the run expects (a backup's source estimate, a restore's partition sizes, a verification's pack sizes at levels that read data); null when unknown"),
+  rate_bytes_per_second: count('bytes_done over the time since Plan recorded the totals (to now, or to completed_at once ended): the average over the run so far; null before a byte is done'),
+  estimated_completion: Timestamp.nullable().meta({ description: 'While running: now plus the time so far scaled by the fraction still to do (the average rate so far); null before anything is done and once ended' }),
+};
+
 /** A run as execute and cancel return it. */
 export const ExecutionSchema = z
   .object({
@@ -38,8 +55,8 @@ export const ExecutionSchema = z
     backup_id: z.string(),
     job_id: z.string(),
     ...ProgressFields,
+    ...RunProgressFields,
     started_at: Timestamp,
-    estimated_completion: Timestamp.nullable(),
     execution_options: JsonObject,
     custom_parameters: JsonObject,
     executed_by: z.string().nullable(),
@@ -52,7 +69,7 @@ export const JobStatusSchema = z
     job_id: z.string(),
     status: z.union([RecordStatusSchema, z.literal('never_run')]),
     execution_id: z.string().nullable(),
-    progress: z.number(),
+    ...RunProgressFields,
     phase: z.string().nullable(),
     started_at: Timestamp.nullable(),
     completed_at: Timestamp.nullable(),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Actor, BackupId, DateQuery, DateFilter, Description, JsonObject, Name, NotificationsSchema, OutcomeFields, PageFields, PageQuery, ProgressFields, RecordStatusSchema, Timestamp } from './common.js';
 import { ConflictPolicySchema, RestoreDestinationSchema } from './sources.js';
+import { RunProgressFields } from './executions.js';
 
 /** How a restore runs. */
 export const RestoreOptionsSchema = z.strictObject({
@@ -49,6 +50,7 @@ export const RestoreSchema = z
     restore_options: JsonObject,
     notifications: JsonObject.nullable(),
     ...ProgressFields,
+    ...RunProgressFields,
     ...OutcomeFields,
     created_at: Timestamp,
     created_by: z.string(),
@@ -66,5 +68,5 @@ export const RestoreListSchema = z.object({ restores: z.array(RestoreSchema), ..
 
 /** `GET /backup/restores/{restore_id}/status`. */
 export const RestoreStatusSchema = z
-  .object({ restore_id: z.string(), ...ProgressFields, ...OutcomeFields, started_at: Timestamp.nullable() })
+  .object({ restore_id: z.string(), ...ProgressFields, ...RunProgressFields, ...OutcomeFields, started_at: Timestamp.nullable() })
   .meta({ id: 'RestoreStatus' });

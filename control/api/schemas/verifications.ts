@@ -4,6 +4,7 @@ import { IdPrefix } from '../../catalog/ids.js';
 import { SAMPLE_PERCENT_MAX } from '../../verification/create.js';
 import { VerificationLevel } from '../../verification/levels.js';
 import { Actor, idOf, JsonObject, ProgressFields, Timestamp } from './common.js';
+import { RunProgressFields } from './executions.js';
 
 /** A verification id. */
 export const VerificationId = idOf(IdPrefix.Verification);
@@ -64,8 +65,8 @@ export const VerificationSchema = z
     verification_type: z.string(),
     level: z.string().nullable(),
     ...ProgressFields,
+    ...RunProgressFields,
     started_at: Timestamp,
-    estimated_completion: Timestamp.nullable(),
     duration: z.number().nullable(),
     checksum_verification: z.boolean(),
     integrity_check: z.boolean(),

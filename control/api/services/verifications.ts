@@ -7,6 +7,7 @@ import type { ApiDeps, Caller } from '../deps.js';
 import { ServiceUnavailableApiError } from '../errors.js';
 import { Machine } from '../ports.js';
 import type { VerifyBackupBody } from '../schemas/verifications.js';
+import { runProgressView } from '../views.js';
 
 /** A verification as the API shows it. */
 export function verificationView(v: VerificationRecord): Record<string, unknown> {
@@ -16,10 +17,9 @@ export function verificationView(v: VerificationRecord): Record<string, unknown>
     verification_type: v.verification_type,
     level: v.level ?? null,
     status: v.status,
-    progress: v.progress,
     phase: v.phase,
     started_at: v.started_at,
-    estimated_completion: v.estimated_completion ?? null,
+    ...runProgressView(v),
     completed_at: v.completed_at,
     duration: v.duration,
     checksum_verification: v.checksum_verification,
