@@ -34,18 +34,34 @@ function substituted(text: string): unknown {
 }
 
 test('the four workflows have definitions to validate', () => {
-  assert.deepEqual(FILES, ['backup.asl.json', 'prune.asl.json', 'restore.asl.json', 'verify.asl.json']);
+  // Act
+  const files = readdirSync(DIR).filter((name) => name.endsWith('.asl.json')).sort();
+
+  // Assess
+  assert.deepEqual(files, ['backup.asl.json', 'prune.asl.json', 'restore.asl.json', 'verify.asl.json']);
 });
 
 for (const file of FILES) {
   test(`${file} is valid Amazon States Language`, () => {
-    const result = validate(substituted(readFileSync(path.join(DIR, file), 'utf8')), { checkPaths: true, checkArn: true });
+    // Prepare
+    const definition = substituted(readFileSync(path.join(DIR, file), 'utf8'));
+
+    // Act
+    const result = validate(definition, { checkPaths: true, checkArn: true });
+
+    // Assess
     assert.equal(result.isValid, true, result.errorsText('\n'));
   });
 }
 
 test('control: a definition with a dangling Next and an unknown state type is refused', () => {
-  const result = validate({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' }, B: { Type: 'Teleport', End: true } } });
+  // Prepare
+  const definition = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' }, B: { Type: 'Teleport', End: true } } };
+
+  // Act
+  const result = validate(definition);
+
+  // Assess
   assert.equal(result.isValid, false);
   assert.ok(result.errors.length > 0);
 });

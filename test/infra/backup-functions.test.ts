@@ -50,25 +50,44 @@ const STEPS = Object.keys(EXPECTED) as BackupStep[];
 const fn = (step: BackupStep) => fnOf(stack.backupFunctions.functions[step]);
 const backupMachineId = logicalId(stack, stack.backupWorkflow.stateMachine);
 
-test('six backup functions (besides the other workflows\' and the API function), each with its own role and log group', () => {
+test('six backup functions (besides the other workflows\' and the API function)', () => {
+  // Prepare
   const others = [stack.restoreFunctions, stack.verifyFunctions, stack.pruneFunctions].reduce((n, f) => n + Object.keys(f.functions).length, 1);
-  assert.equal(Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function').length, 6 + others);
+
+  // Act
+  const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+
+  // Assess
+  assert.equal(functions.length, 6 + others);
+});
+
+test('each backup function has its own role and log group', () => {
+  // Act
   const roles = new Set(STEPS.map((step) => fn(step).roleId));
   const groups = new Set(STEPS.map((step) => fn(step).logGroupId));
+
+  // Assess
   assert.equal(roles.size, 6);
   assert.equal(groups.size, 6);
 });
 
 test('each runs functions/backup/handlers.ts, calling the export named as its step', () => {
   for (const step of STEPS) {
+    // Act
+    const handler = fn(step).props.Handler;
+
+    // Assess
     assert.equal(BACKUP_STEP_SPECS[step].entry, functionEntry('backup', 'handlers'), step);
-    assert.equal(fn(step).props.Handler, `index.${step}`, step);
+    assert.equal(handler, `index.${step}`, step);
   }
 });
 
 test('nodejs22.x on arm64, with the memory and timeout each step needs', () => {
   for (const step of STEPS) {
+    // Act
     const { props } = fn(step);
+
+    // Assess
     assert.equal(props.Runtime, 'nodejs22.x', step);
     assert.deepEqual(props.Architectures, ['arm64'], step);
     assert.equal(props.MemorySize, EXPECTED[step].memory, step);
@@ -78,7 +97,10 @@ test('nodejs22.x on arm64, with the memory and timeout each step needs', () => {
 
 test('environment: catalog table name, s3://<vault bucket>/vault, the vault key ARN; events left on', () => {
   for (const step of STEPS) {
+    // Act
     const env = fn(step).props.Environment.Variables;
+
+    // Assess
     assert.deepEqual(env[HavenEnv.CatalogTable], { Ref: tableId }, step);
     assert.equal(flat(env[HavenEnv.VaultUri]), `s3://<${vaultBucketId}>/vault`, step);
     assert.deepEqual(env[HavenEnv.KmsKeyId], { 'Fn::GetAtt': [vaultKeyId, 'Arn'] }, step);
@@ -88,6 +110,7 @@ test('environment: catalog table name, s3://<vault bucket>/vault, the vault key 
 });
 
 test('each role has exactly: its log group, the catalog at its level, the vault at its level (and staging deletes where it clears staging), PutEvents and the topic where it publishes', () => {
+  // Prepare
   const vault: Record<Vault, string[]> = { none: [], read: VAULT_READ, write: VAULT_WRITE };
   for (const step of STEPS) {
     const { roleId, logGroupId } = fn(step);
@@ -99,56 +122,87 @@ test('each role has exactly: its log group, the catalog at its level, the vault 
       ...(clearsStaging ? CLEAR_STAGING : []),
       ...(events ? [...EVENTS, ...NOTIFY] : []),
     ].sort();
-    assert.deepEqual(permissionsOf(template, roleId), expected, step);
+
+    // Act
+    const permissions = permissionsOf(template, roleId);
+
+    // Assess
+    assert.deepEqual(permissions, expected, step);
   }
 });
 
 test('plan publishes Backup Failed when it fails (PutEvents and the notification topic), so AccessDenied never replaces the real error', () => {
+  // Act
   const permissions = permissionsOf(template, fn('plan').roleId);
+
+  // Assess
   for (const p of [...EVENTS, ...NOTIFY]) assert.ok(permissions.includes(p), p);
 });
 
 test('no backup step may scan, batch or delete catalog items, nor use the catalog key beyond Decrypt through DynamoDB', () => {
   for (const step of STEPS) {
-    for (const p of permissionsOf(template, fn(step).roleId).filter((x) => x.includes(tableId) || x.includes('CatalogKey'))) {
+    // Act
+    const catalogPermissions = permissionsOf(template, fn(step).roleId).filter((x) => x.includes(tableId) || x.includes('CatalogKey'));
+
+    // Assess
+    for (const p of catalogPermissions) {
       assert.match(p, /^(dynamodb:(GetItem|PutItem|UpdateItem) on <\w+\.Arn>|dynamodb:Query on <\w+\.Arn>\/index\/gsi[12]|kms:Decrypt on <CatalogKey\w+\.Arn> if StringEquals kms:ViaService=dynamodb\.us-east-1\.<AWS::URLSuffix>)$/, `${step}: ${p}`);
     }
   }
 });
 
 test('finalize touches neither the vault bucket nor the vault key', () => {
+  // Act
   const text = permissionsOf(template, fn('finalize').roleId).join('\n');
+
+  // Assess
   assert.doesNotMatch(text, new RegExp(vaultBucketId));
   assert.doesNotMatch(text, new RegExp(vaultKeyId));
 });
 
 test('no source grants unless sources are listed', () => {
   for (const step of STEPS) {
-    for (const permission of permissionsOf(template, fn(step).roleId)) {
+    // Act
+    const permissions = permissionsOf(template, fn(step).roleId);
+
+    // Assess
+    for (const permission of permissions) {
       assert.doesNotMatch(permission, /DescribeTimeToLive|on arn:aws:(dynamodb|s3):/, `${step}: ${permission}`);
     }
   }
 });
 
-test('context haven:sourceTableArns / haven:sourceBucketArns: plan may describe and list, export-partition may scan, list and get, nobody else', () => {
-  const withSources = synthHaven({
-    context: {
-      [HavenContextKey.SourceTableArns]: `${SOURCE_TABLE}, ${SOURCE_TABLE_2}`,
-      [HavenContextKey.SourceBucketArns]: JSON.stringify([SOURCE_BUCKET]),
-    },
-  });
-  const other = withSources.template;
-  const roleOf = (step: BackupStep) => {
-    const id = logicalId(withSources.stack, withSources.stack.backupFunctions.functions[step].function);
-    return (other.toJSON().Resources[id].Properties as FunctionProps).Role['Fn::GetAtt'][0];
-  };
-  const sourcePermissions = (step: BackupStep) => permissionsOf(other, roleOf(step)).filter((p) => / on arn:aws:(dynamodb|s3):/.test(p));
+/** The stack with source tables and a bucket listed in context: synthesized once, only read by the tests below. */
+const withSources = synthHaven({
+  context: {
+    [HavenContextKey.SourceTableArns]: `${SOURCE_TABLE}, ${SOURCE_TABLE_2}`,
+    [HavenContextKey.SourceBucketArns]: JSON.stringify([SOURCE_BUCKET]),
+  },
+});
+const sourcePermissions = (step: BackupStep) => {
+  const id = logicalId(withSources.stack, withSources.stack.backupFunctions.functions[step].function);
+  const roleId = (withSources.template.toJSON().Resources[id].Properties as FunctionProps).Role['Fn::GetAtt'][0];
+  return permissionsOf(withSources.template, roleId).filter((p) => / on arn:aws:(dynamodb|s3):/.test(p));
+};
+
+test('context haven:sourceTableArns / haven:sourceBucketArns: plan may describe and list', () => {
+  // Act
+  const permissions = sourcePermissions('plan');
+
+  // Assess
   assert.deepEqual(
-    sourcePermissions('plan'),
+    permissions,
     [...pairs(['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'], [SOURCE_TABLE, SOURCE_TABLE_2]), `s3:ListBucket on ${SOURCE_BUCKET}`].sort(),
   );
+});
+
+test('context haven:sourceTableArns / haven:sourceBucketArns: export-partition may scan, list and get', () => {
+  // Act
+  const permissions = sourcePermissions('exportPartition');
+
+  // Assess
   assert.deepEqual(
-    sourcePermissions('exportPartition'),
+    permissions,
     [
       ...pairs(['dynamodb:Scan'], [SOURCE_TABLE, `${SOURCE_TABLE}/index/*`, SOURCE_TABLE_2, `${SOURCE_TABLE_2}/index/*`]),
       // The S3 source lists the partition's key range again before getting each object.
@@ -156,24 +210,47 @@ test('context haven:sourceTableArns / haven:sourceBucketArns: plan may describe 
       `s3:GetObject on ${SOURCE_BUCKET}/*`,
     ].sort(),
   );
-  for (const step of ['commit', 'verify', 'finalize', 'markFailed'] as const) assert.deepEqual(sourcePermissions(step), [], step);
-  // Still nag-clean with the extra (scoped) wildcards.
+});
+
+test('context haven:sourceTableArns / haven:sourceBucketArns: no other backup step may touch the sources', () => {
+  for (const step of ['commit', 'verify', 'finalize', 'markFailed'] as const) {
+    // Act
+    const permissions = sourcePermissions(step);
+
+    // Assess
+    assert.deepEqual(permissions, [], step);
+  }
+});
+
+test('context haven:sourceTableArns / haven:sourceBucketArns: still nag-clean with the extra (scoped) wildcards', () => {
+  // Act
   const report = withSources.nag.validateScope(withSources.stack);
+
+  // Assess
   assert.deepEqual(report.violations.map((v) => v.ruleName), []);
 });
 
+/** Backup functions alone in a stack of their own, with the given source props. */
+const buildBackupFunctions = (props: { sourceTableArns?: string[]; sourceBucketArns?: string[] }) => {
+  const probe = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'SourceProbe', { env: TEST_ENV });
+  const vaultKey = new VaultKey(probe, 'Key');
+  new BackupFunctions(probe, 'Backup', {
+    vault: new VaultBucket(probe, 'Vault', { encryptionKey: vaultKey.key }),
+    vaultKey,
+    catalog: new CatalogTable(probe, 'Catalog'),
+    ...props,
+  });
+};
+
+test('source ARN props: a table and a bucket ARN are accepted', () => {
+  // Act
+  const build = () => buildBackupFunctions({ sourceTableArns: [SOURCE_TABLE], sourceBucketArns: [SOURCE_BUCKET] });
+
+  // Assess
+  assert.doesNotThrow(build);
+});
+
 test('source ARN props: wildcards, paths and other services are refused', () => {
-  const build = (props: { sourceTableArns?: string[]; sourceBucketArns?: string[] }) => {
-    const probe = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'SourceProbe', { env: TEST_ENV });
-    const vaultKey = new VaultKey(probe, 'Key');
-    new BackupFunctions(probe, 'Backup', {
-      vault: new VaultBucket(probe, 'Vault', { encryptionKey: vaultKey.key }),
-      vaultKey,
-      catalog: new CatalogTable(probe, 'Catalog'),
-      ...props,
-    });
-  };
-  assert.doesNotThrow(() => build({ sourceTableArns: [SOURCE_TABLE], sourceBucketArns: [SOURCE_BUCKET] }));
   for (const bad of [
     { sourceTableArns: ['arn:aws:dynamodb:us-east-1:123456789012:table/*'] },
     { sourceTableArns: ['*'] },
@@ -183,12 +260,19 @@ test('source ARN props: wildcards, paths and other services are refused', () => 
     { sourceBucketArns: [`${SOURCE_BUCKET}/*`] },
     { sourceBucketArns: [SOURCE_TABLE] },
   ]) {
-    assert.throws(() => build(bad), InvalidPropsError, JSON.stringify(bad));
+    // Act
+    const build = () => buildBackupFunctions(bad);
+
+    // Assess
+    assert.throws(build, InvalidPropsError, JSON.stringify(bad));
   }
 });
 
 test('each ASL placeholder is substituted with its own function\'s ARN', () => {
+  // Act
   const machine = resources[backupMachineId]?.Properties as unknown as StateMachineProps;
+
+  // Assess
   assert.equal(Object.keys(machine.DefinitionSubstitutions).length, 6);
   for (const step of STEPS) {
     const { id } = fn(step);
@@ -197,29 +281,44 @@ test('each ASL placeholder is substituted with its own function\'s ARN', () => {
 });
 
 test('the state machine role may invoke exactly the six functions (unqualified ARNs), and nothing else in Lambda', () => {
+  // Prepare
   const roleId = (resources[backupMachineId]?.Properties as unknown as StateMachineProps).RoleArn['Fn::GetAtt'][0];
+
+  // Act
   const lambdaPermissions = permissionsOf(template, roleId).filter((p) => p.startsWith('lambda:'));
+
+  // Assess
   assert.deepEqual(lambdaPermissions, pairs(['lambda:InvokeFunction'], STEPS.map((step) => `<${fn(step).id}.Arn>`)).sort());
-  // Everything else the role may do is logging/tracing on "*" (checked in iam.test.ts).
-  for (const permission of permissionsOf(template, roleId).filter((p) => !p.startsWith('lambda:'))) {
+  // Everything else the role may do is logging/tracing on "*" (checked in iam.test.ts), or what its Distributed Map needs (distributed-map-grants.test.ts).
+  for (const permission of permissionsOf(template, roleId).filter((p) => !/^(lambda|states|s3|kms):/.test(p))) {
     assert.match(permission, /^(logs|xray):\w+ on \*$/, permission);
   }
 });
 
 test('no other principal may invoke the backup functions (no resource policies)', () => {
+  // Prepare
   const fnIds = new Set(STEPS.map((step) => fn(step).id));
-  for (const r of Object.values(resources)) {
-    if (r.Type !== 'AWS::Lambda::Permission') continue;
+
+  // Act
+  const permissions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Permission');
+
+  // Assess
+  for (const r of permissions) {
     const target = flat(r.Properties.FunctionName);
     for (const id of fnIds) assert.ok(!target.includes(id), `a Lambda permission targets ${id}`);
   }
 });
 
 test('no statement anywhere allows a wildcard action, nor a wildcard resource other than reviewed scoped suffixes', () => {
+  // Prepare
   const scratchBucketId = logicalId(stack, stack.verifyFunctions.scratchBucket);
   const scopedSuffix = [`<${vaultBucketId}.Arn>/vault/*`, `<${vaultBucketId}.Arn>/vault/staging/*`, `<${scratchBucketId}.Arn>/haven-verify-*`, 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*'];
-  for (const [id, r] of Object.entries(resources)) {
-    if (r.Type !== 'AWS::IAM::Policy') continue;
+
+  // Act
+  const policies = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy');
+
+  // Assess
+  for (const [id, r] of policies) {
     for (const s of list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement)) {
       const actions = list(s.Action);
       const targets = list(s.Resource).map(flat);
@@ -231,19 +330,38 @@ test('no statement anywhere allows a wildcard action, nor a wildcard resource ot
         const schedules = api && list(s.Action).every((a) => a.startsWith('scheduler:')) && target === 'arn:aws:scheduler:us-east-1:123456789012:schedule/haven/*';
         // …and delete single backups: their snapshot objects, nothing else under the vault prefix.
         const snapshots = api && list(s.Action).includes('s3:DeleteObject') && target === `<${vaultBucketId}.Arn>/vault/snapshots/*`;
-        assert.ok(scopedSuffix.includes(target) || executions || schedules || snapshots, `${id}: wildcard resource ${target}`);
+        // A workflow's Distributed Map may describe and stop its own map runs' executions.
+        const mapRuns = /WorkflowDistributedMapPolicy/.test(id) && /^arn:aws:states:us-east-1:123456789012:execution:<[A-Za-z]+WorkflowStateMachine[0-9A-F]{8}\.Name>\/\*$/.test(target);
+        assert.ok(scopedSuffix.includes(target) || executions || schedules || snapshots || mapRuns, `${id}: wildcard resource ${target}`);
       }
     }
   }
 });
 
-test('readHavenContext: source ARN lists from cdk.json arrays, -c JSON arrays or comma lists; bad ones are InvalidContextError', () => {
-  const read = (context: Record<string, unknown>) => readHavenContext(new App({ context }).node);
-  assert.deepEqual(read({}), {});
-  assert.deepEqual(read({ [HavenContextKey.SourceTableArns]: [SOURCE_TABLE, SOURCE_TABLE] }), { sourceTableArns: [SOURCE_TABLE] });
-  assert.deepEqual(read({ [HavenContextKey.SourceTableArns]: ` ${SOURCE_TABLE} ,${SOURCE_TABLE_2},` }), { sourceTableArns: [SOURCE_TABLE, SOURCE_TABLE_2] });
-  assert.deepEqual(read({ [HavenContextKey.SourceBucketArns]: `["${SOURCE_BUCKET}"]` }), { sourceBucketArns: [SOURCE_BUCKET] });
-  assert.deepEqual(read({ [HavenContextKey.SourceBucketArns]: [], [HavenContextKey.SourceTableArns]: '' }), {});
+const readContext = (context: Record<string, unknown>) => readHavenContext(new App({ context }).node);
+
+test('readHavenContext: source ARN lists from cdk.json arrays, -c JSON arrays or comma lists', () => {
+  // Act
+  const read = [
+    readContext({}),
+    readContext({ [HavenContextKey.SourceTableArns]: [SOURCE_TABLE, SOURCE_TABLE] }),
+    readContext({ [HavenContextKey.SourceTableArns]: ` ${SOURCE_TABLE} ,${SOURCE_TABLE_2},` }),
+    readContext({ [HavenContextKey.SourceBucketArns]: `["${SOURCE_BUCKET}"]` }),
+    readContext({ [HavenContextKey.SourceBucketArns]: [], [HavenContextKey.SourceTableArns]: '' }),
+  ];
+
+  // Assess
+  assert.deepEqual(read, [
+    {},
+    { sourceTableArns: [SOURCE_TABLE] },
+    { sourceTableArns: [SOURCE_TABLE, SOURCE_TABLE_2] },
+    { sourceBucketArns: [SOURCE_BUCKET] },
+    {},
+  ]);
+});
+
+test('readHavenContext: bad source ARN lists are InvalidContextError', () => {
+  // Prepare
   const cases: [Record<string, unknown>, string][] = [
     [{ [HavenContextKey.SourceTableArns]: 'arn:aws:dynamodb:us-east-1:123456789012:table/*' }, HavenContextKey.SourceTableArns],
     [{ [HavenContextKey.SourceTableArns]: '[not json' }, HavenContextKey.SourceTableArns],
@@ -252,6 +370,10 @@ test('readHavenContext: source ARN lists from cdk.json arrays, -c JSON arrays or
     [{ [HavenContextKey.SourceBucketArns]: `${SOURCE_BUCKET}/*` }, HavenContextKey.SourceBucketArns],
   ];
   for (const [context, key] of cases) {
-    assert.throws(() => read(context), (error: unknown) => error instanceof InvalidContextError && error.key === key, JSON.stringify(context));
+    // Act
+    const read = () => readContext(context);
+
+    // Assess
+    assert.throws(read, (error: unknown) => error instanceof InvalidContextError && error.key === key, JSON.stringify(context));
   }
 });

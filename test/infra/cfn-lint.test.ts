@@ -57,21 +57,46 @@ function lint(template: unknown): string[] {
 }
 
 test(`the pinned cfn-lint ${CFN_LINT_VERSION} is installed in the virtualenv`, () => {
+  // Prepare
   ensureEmulatorInstalled();
+
+  // Act
   const run = spawnSync(cfnLintBin(), ['--version'], { encoding: 'utf8' });
+
+  // Assess
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout.trim(), `cfn-lint ${CFN_LINT_VERSION}`);
 });
 
 test('the default template: no error, warning or informational finding', () => {
-  assert.deepEqual(lint(synthHaven().template.toJSON()), []);
+  // Prepare
+  const template = synthHaven().template.toJSON();
+
+  // Act
+  const findings = lint(template);
+
+  // Assess
+  assert.deepEqual(findings, []);
 });
 
 test('the template with every optional setting on: no finding either', () => {
-  assert.deepEqual(lint(synthHaven({ context: EVERYTHING }).template.toJSON()), []);
+  // Prepare
+  const template = synthHaven({ context: EVERYTHING }).template.toJSON();
+
+  // Act
+  const findings = lint(template);
+
+  // Assess
+  assert.deepEqual(findings, []);
 });
 
 test('control: cfn-lint does report a broken template', () => {
-  const findings = lint({ Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 42, NoSuchProperty: true } } } });
+  // Prepare
+  const broken = { Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 42, NoSuchProperty: true } } } };
+
+  // Act
+  const findings = lint(broken);
+
+  // Assess
   assert.ok(findings.some((f) => /:E\d+:/.test(f)), findings.join('\n'));
 });

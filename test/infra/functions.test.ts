@@ -4,7 +4,7 @@
  * the backup functions are not bundled here): ESM, source maps,
  * deterministic, and runnable.
  */
-import { test } from 'vitest';
+import { afterEach, test, vi } from 'vitest';
 import assert from 'node:assert/strict';
 import { HavenEnv } from '../../control/env.js';
 import { existsSync, readFileSync } from 'node:fs';
@@ -57,9 +57,17 @@ const apiFn = functions.find((f) => f.Properties.Description === API_DESCRIPTION
 const bundled = bundledApi();
 const bundleDir = path.join(bundled.app.outdir, `asset.${bundled.code.S3Key.replace(/\.zip$/, '')}`);
 
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
 test('every function: nodejs22.x on arm64 with bounded memory and timeout', () => {
-  assert.equal(functions.length, FUNCTION_COUNT);
-  for (const { Properties: p } of functions) {
+  // Act
+  const all = functions.map((f) => f.Properties);
+
+  // Assess
+  assert.equal(all.length, FUNCTION_COUNT);
+  for (const p of all) {
     assert.equal(p.Runtime, 'nodejs22.x');
     assert.deepEqual(p.Architectures, ['arm64']);
     assert.ok(p.MemorySize >= 128 && p.MemorySize <= 10_240);
@@ -70,62 +78,126 @@ test('every function: nodejs22.x on arm64 with bounded memory and timeout', () =
 });
 
 test('every function: JSON logs (Lambda advanced logging) into its own log group with bounded retention', () => {
+  // Prepare
   const resources = template.toJSON().Resources;
   for (const { Properties: p } of functions) {
+    // Act
+    const group = resources[p.LoggingConfig.LogGroup.Ref];
+
+    // Assess
     assert.equal(p.LoggingConfig.LogFormat, 'JSON');
     assert.equal(p.LoggingConfig.ApplicationLogLevel, p.Environment.Variables.POWERTOOLS_LOG_LEVEL);
-    const group = resources[p.LoggingConfig.LogGroup.Ref];
     assert.equal(group.Type, 'AWS::Logs::LogGroup');
     assert.equal(group.Properties.RetentionInDays, 30);
   }
 });
 
-test('every function: source maps on, Haven\'s malloc settings and Powertools configured', () => {
+test('every function: source maps on', () => {
   for (const { Properties: p } of functions) {
+    // Act
     const env = p.Environment.Variables;
+
+    // Assess
     assert.equal(env.NODE_OPTIONS, '--enable-source-maps');
+  }
+});
+
+test('every function: Haven\'s malloc settings', () => {
+  for (const { Properties: p } of functions) {
+    // Act
+    const env = p.Environment.Variables;
+
+    // Assess
     assert.deepEqual({ a: env.MALLOC_ARENA_MAX, m: env.MALLOC_MMAP_THRESHOLD_, t: env.MALLOC_TRIM_THRESHOLD_ }, { a: '2', m: '33554432', t: '268435456' });
+  }
+});
+
+test('every function: Powertools configured', () => {
+  for (const { Properties: p } of functions) {
+    // Act
+    const env = p.Environment.Variables;
+
+    // Assess
     assert.equal(env.POWERTOOLS_SERVICE_NAME, 'haven');
     assert.equal(env.POWERTOOLS_LOG_LEVEL, 'INFO');
   }
 });
 
-test('API function: knows Haven\'s version, tracing off by default', () => {
+test('API function: knows Haven\'s version', () => {
+  // Act
+  const version = apiFn?.Environment.Variables[HavenEnv.Version];
+
+  // Assess
   assert.ok(apiFn, 'the stack has the API function');
-  assert.equal(apiFn.Environment.Variables[HavenEnv.Version], readHavenVersion());
-  assert.equal(apiFn.TracingConfig, undefined);
+  assert.equal(version, readHavenVersion());
 });
 
-test('the bundle is an ES module with the createRequire banner and a linked source map', () => {
+test('API function: tracing off by default', () => {
+  // Act
+  const tracing = apiFn?.TracingConfig;
+
+  // Assess
+  assert.ok(apiFn, 'the stack has the API function');
+  assert.equal(tracing, undefined);
+});
+
+test('the bundle is an ES module with the createRequire banner', () => {
+  // Act
   const code = readFileSync(path.join(bundleDir, 'index.mjs'), 'utf8');
+
+  // Assess
   assert.ok(code.startsWith(ESM_REQUIRE_BANNER), 'starts with the banner');
-  assert.match(code, /\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+});
+
+test('the bundle links a source map to the TypeScript sources, without embedding them', () => {
+  // Act
+  const code = readFileSync(path.join(bundleDir, 'index.mjs'), 'utf8');
   const map = JSON.parse(readFileSync(path.join(bundleDir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+
+  // Assess
+  assert.match(code, /\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
   assert.ok(map.sources.some((s) => s.endsWith('functions/api/handler.ts')), 'maps back to the TypeScript source');
   assert.equal(map.sourcesContent, undefined, 'sources are not embedded');
-  assert.ok(!existsSync(path.join(bundleDir, 'node_modules')), 'everything is bundled');
+});
+
+test('the bundle holds everything: no node_modules beside it', () => {
+  // Act
+  const modules = existsSync(path.join(bundleDir, 'node_modules'));
+
+  // Assess
+  assert.ok(!modules, 'everything is bundled');
 });
 
 test('bundling is deterministic: a second synth yields the same asset hash', () => {
-  assert.equal(bundledApi().code.S3Key, bundled.code.S3Key);
+  // Act
+  const again = bundledApi();
+
+  // Assess
+  assert.equal(again.code.S3Key, bundled.code.S3Key);
 });
 
 test('the bundle runs: GET /health answers 200 with JSON and the request id', async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env[HavenEnv.Version] = '9.9.9-bundle';
+  // Prepare
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv(HavenEnv.Version, '9.9.9-bundle');
   // Settings the API reads when first used; /health makes no AWS call.
-  Object.assign(process.env, {
+  const settings = {
     [HavenEnv.CatalogTable]: 'catalog',
     [HavenEnv.BackupStateMachineArn]: 'arn:aws:states:us-east-1:123456789012:stateMachine:b',
     [HavenEnv.RestoreStateMachineArn]: 'arn:aws:states:us-east-1:123456789012:stateMachine:r',
     [HavenEnv.VerifyStateMachineArn]: 'arn:aws:states:us-east-1:123456789012:stateMachine:v',
     [HavenEnv.ScheduleGroup]: 'haven',
     [HavenEnv.ScheduleRoleArn]: 'arn:aws:iam::123456789012:role/s',
-  });
+  };
+  for (const [name, value] of Object.entries(settings)) vi.stubEnv(name, value);
   const mod = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as {
     handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
   };
+
+  // Act
   const response = await mod.handler(fakeApiEvent('/health', 'req-bundle'), fakeLambdaContext());
+
+  // Assess
   assert.equal(response.statusCode, 200);
   assert.equal(response.headers?.['x-request-id'], 'req-bundle');
   assert.deepEqual(JSON.parse(response.body), { status: 'healthy', service: 'haven', version: '9.9.9-bundle' });

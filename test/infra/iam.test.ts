@@ -73,11 +73,19 @@ const UNSCOPABLE_ACTIONS = new Set([
 ]);
 
 test('the stack has identity policies to check', () => {
-  assert.ok(identityStatements().length >= 3);
+  // Act
+  const statements = identityStatements();
+
+  // Assess
+  assert.ok(statements.length >= 3);
 });
 
 test('no statement allows Action "*" or "service:*", nor uses NotAction/NotResource', () => {
-  for (const { where, statement } of identityStatements()) {
+  // Act
+  const statements = identityStatements();
+
+  // Assess
+  for (const { where, statement } of statements) {
     assert.equal(statement.NotAction, undefined, `${where} uses NotAction`);
     assert.equal(statement.NotResource, undefined, `${where} uses NotResource`);
     if (statement.Effect !== 'Allow') continue;
@@ -89,7 +97,11 @@ test('no statement allows Action "*" or "service:*", nor uses NotAction/NotResou
 });
 
 test('Resource "*" appears only with actions that have no resource scoping', () => {
-  for (const { where, statement } of identityStatements()) {
+  // Act
+  const statements = identityStatements();
+
+  // Assess
+  for (const { where, statement } of statements) {
     if (statement.Effect !== 'Allow' || !list(statement.Resource).includes('*')) continue;
     for (const action of list(statement.Action)) {
       assert.ok(UNSCOPABLE_ACTIONS.has(action), `${where} grants ${action} on Resource "*"`);
@@ -98,9 +110,14 @@ test('Resource "*" appears only with actions that have no resource scoping', () 
 });
 
 test('no role carries AWS-managed policies, but the account\'s API Gateway CloudWatch role (the policy API Gateway documents for it)', () => {
+  // Prepare
   const cloudWatchRoleId = logicalId(stack, stack.api.api.node.findChild('CloudWatchRole') as iam.Role);
-  for (const [id, r] of Object.entries(resources)) {
-    if (r.Type !== 'AWS::IAM::Role') continue;
+
+  // Act
+  const roles = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+
+  // Assess
+  for (const [id, r] of roles) {
     if (id === cloudWatchRoleId) {
       assert.deepEqual(JSON.stringify(r.Properties.ManagedPolicyArns), JSON.stringify([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']] }]));
       continue;
@@ -109,44 +126,76 @@ test('no role carries AWS-managed policies, but the account\'s API Gateway Cloud
   }
 });
 
-test('scheduler roles: exactly three (job schedules, daily retention, weekly verification sweep), each assumable only by scheduler.amazonaws.com for this account and group, each may only StartExecution on its own workflow', () => {
+/**
+ * The scheduler roles and the workflow each may start: job schedules start
+ * backups; the system schedules start retention-and-prune and the
+ * verification sweep. Restores are started on request, never by a schedule.
+ */
+const SCHEDULER_ROLES: Record<string, string> = {
+  [logicalId(stack, stack.scheduler.role)]: logicalId(stack, stack.backupWorkflow.stateMachine),
+  [logicalId(stack, stack.retentionSchedule.role)]: logicalId(stack, stack.pruneWorkflow.stateMachine),
+  [logicalId(stack, stack.verificationSweepSchedule.role)]: logicalId(stack, stack.verifyWorkflow.stateMachine),
+};
+
+test('scheduler roles: exactly three (job schedules, daily retention, weekly verification sweep)', () => {
+  // Act
   const roles = template.findResources('AWS::IAM::Role', {
     Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'scheduler.amazonaws.com' } }] } },
   });
-  // Job schedules start backups; the system schedules start retention-and-prune and the verification sweep.
-  // Restores are started on request, never by a schedule.
-  const expected: Record<string, string> = {
-    [logicalId(stack, stack.scheduler.role)]: logicalId(stack, stack.backupWorkflow.stateMachine),
-    [logicalId(stack, stack.retentionSchedule.role)]: logicalId(stack, stack.pruneWorkflow.stateMachine),
-    [logicalId(stack, stack.verificationSweepSchedule.role)]: logicalId(stack, stack.verifyWorkflow.stateMachine),
-  };
-  assert.deepEqual(Object.keys(roles).sort(), Object.keys(expected).sort());
+
+  // Assess
+  assert.deepEqual(Object.keys(roles).sort(), Object.keys(SCHEDULER_ROLES).sort());
+});
+
+test('scheduler roles: each assumable only by scheduler.amazonaws.com for this account and group', () => {
+  // Prepare
   const groupId = Object.keys(template.findResources('AWS::Scheduler::ScheduleGroup'))[0];
-  for (const [roleId, stateMachineId] of Object.entries(expected)) {
+  for (const roleId of Object.keys(SCHEDULER_ROLES)) {
+    // Act
     const trust = list((resources[roleId]?.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement);
+
+    // Assess
     assert.equal(trust.length, 1, roleId);
     assert.deepEqual(trust[0]?.Condition, {
       StringEquals: { 'aws:SourceAccount': '123456789012', 'aws:SourceArn': { 'Fn::GetAtt': [groupId, 'Arn'] } },
     }, roleId);
+  }
+});
+
+test('scheduler roles: each may only StartExecution on its own workflow', () => {
+  for (const [roleId, stateMachineId] of Object.entries(SCHEDULER_ROLES)) {
+    // Act
     const attached = Object.entries(resources).filter(
       ([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`),
     );
     const statements = attached.flatMap(([, r]) => list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
+
+    // Assess
     assert.deepEqual(statements, [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachineId } }], roleId);
     assert.equal(resources[roleId]?.Properties.Policies, undefined, `${roleId}: no inline policies`);
   }
 });
 
 test('schedule group is named haven', () => {
+  // Act
+  const groups = template.findResources('AWS::Scheduler::ScheduleGroup');
+
+  // Assess
+  assert.ok(Object.keys(groups).length > 0);
   template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'haven' });
 });
 
 test('API function role: its log group, the catalog, starting the backup, restore and verify workflows and stopping backup and restore executions, the job schedules, reading the vault and deleting its snapshots; nothing else', () => {
+  // Prepare
   const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: 'Haven API: every route of the REST API' } }))[0] as { Properties: { Role: { 'Fn::GetAtt': [string, string] }; LoggingConfig: { LogGroup: { Ref: string } } } };
   const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+
+  // Act
   const statements = Object.values(resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
     .flatMap((r) => list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
+
+  // Assess
   const services = new Set(statements.flatMap((st) => list(st.Action)).map((a) => a.split(':')[0]));
   assert.deepEqual([...services].sort(), ['dynamodb', 'iam', 'kms', 'logs', 's3', 'scheduler', 'states']);
   const passRole = statements.find((st) => list(st.Action).includes('iam:PassRole'));
@@ -166,12 +215,17 @@ test('API function role: its log group, the catalog, starting the backup, restor
 });
 
 test('VaultKey grants exactly GenerateDataKey+Decrypt (wrap) or Decrypt (unwrap) on the key itself', () => {
+  // Prepare
   const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'KeyProbe');
   const vaultKey = new VaultKey(stack, 'VaultKey');
   const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+  // Act
   vaultKey.grantWrapKeys(writer);
   vaultKey.grantUnwrapKeys(reader);
+
+  // Assess
   const probe = Template.fromStack(stack);
   const keyArn = { 'Fn::GetAtt': [Object.keys(probe.findResources('AWS::KMS::Key'))[0], 'Arn'] };
   const statementsOf = (role: string) =>
@@ -183,21 +237,33 @@ test('VaultKey grants exactly GenerateDataKey+Decrypt (wrap) or Decrypt (unwrap)
   assert.deepEqual(statementsOf('Reader'), [{ Action: ['kms:Decrypt'], Effect: 'Allow', Resource: keyArn }]);
 });
 
-test('VaultBucket.grantVault: each level\'s object actions under the prefix only, ListBucket on the bucket, its key actions; staging deletes only when asked; bad prefixes refused', () => {
+/** A stack of its own with a vault bucket and its key, and a role maker. */
+function vaultProbe() {
   const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'VaultProbe');
   const vaultKey = new VaultKey(stack, 'VaultKey');
   const vault = new VaultBucket(stack, 'Vault', { encryptionKey: vaultKey.key });
   const role = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  return { stack, vaultKey, vault, role };
+}
+
+test('VaultBucket.grantVault: each level\'s object actions under the prefix only, ListBucket on the bucket, its key actions; staging deletes only when asked', () => {
+  // Prepare
+  const { stack, vaultKey, vault, role } = vaultProbe();
   const reader = role('Reader');
   const writer = role('Writer');
   const stager = role('Stager');
   const pruner = role('Pruner');
   const nobody = role('Nobody');
+
+  // Act
   vault.grantVault(reader, VaultAccess.Read, { prefix: 'vaults/main' });
   vault.grantVault(writer, VaultAccess.Write, { prefix: 'vaults/main' });
   vault.grantVault(stager, VaultAccess.Read, { prefix: 'vaults/main', clearStaging: true });
   vault.grantVault(pruner, VaultAccess.Prune, { prefix: 'vaults/main', objectLock: true });
-  assert.equal(vault.grantVault(nobody, VaultAccess.None), undefined);
+  const none = vault.grantVault(nobody, VaultAccess.None);
+
+  // Assess
+  assert.equal(none, undefined);
   const probe = Template.fromStack(stack);
   const bucket = `<${logicalId(stack, vault.bucket)}.Arn>`;
   const key = `<${logicalId(stack, vaultKey.key)}.Arn>`;
@@ -208,17 +274,43 @@ test('VaultBucket.grantVault: each level\'s object actions under the prefix only
   assert.deepEqual(of(stager), [`kms:Decrypt on ${key}`, `s3:DeleteObject on ${bucket}/vaults/main/staging/*`, `s3:GetObject on ${objects}`, `s3:ListBucket on ${bucket}`]);
   assert.deepEqual(of(pruner), [...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [key]), ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObjectRetention', 's3:PutObject', 's3:PutObjectRetention'], [objects]), `s3:ListBucket on ${bucket}`].sort());
   assert.deepEqual(of(nobody), []);
+});
+
+test('VaultBucket.grantVault: bad prefixes are refused', () => {
+  // Prepare
+  const { vault, role } = vaultProbe();
+  const reader = role('Reader');
   for (const bad of ['', '*', 'vault/*', '/vault', 'vault/', 'a//b']) {
-    assert.throws(() => vault.grantVault(reader, VaultAccess.Read, { prefix: bad }), InvalidPropsError, JSON.stringify(bad));
+    // Act
+    const grant = () => vault.grantVault(reader, VaultAccess.Read, { prefix: bad });
+
+    // Assess
+    assert.throws(grant, InvalidPropsError, JSON.stringify(bad));
   }
-  assert.throws(() => vault.grantVault(nobody, VaultAccess.None, { clearStaging: true }), InvalidPropsError);
+});
+
+test('VaultBucket.grantVault: clearing staging without access is refused', () => {
+  // Prepare
+  const { vault, role } = vaultProbe();
+  const nobody = role('Nobody');
+
+  // Act
+  const grant = () => vault.grantVault(nobody, VaultAccess.None, { clearStaging: true });
+
+  // Assess
+  assert.throws(grant, InvalidPropsError);
 });
 
 test('CatalogTable.grant: each level\'s item actions on the table, Query on gsi1 and gsi2 only, kms:Decrypt on the table\'s key through DynamoDB only; none grants nothing', () => {
+  // Prepare
   const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'CatalogProbe', { env: { account: '123456789012', region: 'us-east-1' } });
   const catalog = new CatalogTable(stack, 'Catalog');
   const roles = Object.fromEntries(Object.values(CatalogAccess).map((level) => [level, new iam.Role(stack, `Role${level}`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })]));
+
+  // Act
   for (const [level, r] of Object.entries(roles)) catalog.grant(r, level as CatalogAccess);
+
+  // Assess
   const probe = Template.fromStack(stack);
   const table = `<${logicalId(stack, catalog.table)}.Arn>`;
   const common = [...pairs(['dynamodb:Query'], [`${table}/index/gsi1`, `${table}/index/gsi2`]), `kms:Decrypt on <${logicalId(stack, catalog.encryptionKey)}.Arn>${via('dynamodb')}`];

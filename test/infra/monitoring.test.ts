@@ -39,7 +39,10 @@ function standalone(props: Omit<HavenMonitoringProps, 'alarmTopic'>): Template {
 
 test('failed backups, verifications and restores alarm on the first one in 5 minutes', () => {
   for (const metric of ['BackupFailed', 'VerificationFailed', 'RestoreFailed']) {
+    // Act
     const [alarm, ...more] = alarmOn(metric);
+
+    // Assess
     assert.ok(alarm, metric);
     assert.equal(more.length, 0);
     assert.equal(alarm.Namespace, 'Haven');
@@ -53,7 +56,10 @@ test('failed backups, verifications and restores alarm on the first one in 5 min
 });
 
 test('missed backup: no success in 1.5 x one day (36 one-hour periods, all of them, silence breaching)', () => {
+  // Act
   const [alarm] = alarmOn('BackupSucceeded');
+
+  // Assess
   assert.ok(alarm);
   assert.equal(alarm.Period, 3600);
   assert.equal(alarm.EvaluationPeriods, 36);
@@ -64,8 +70,13 @@ test('missed backup: no success in 1.5 x one day (36 one-hour periods, all of th
 });
 
 test('each state machine (backup, restore, verify, prune) has an alarm on its first failed execution in 5 minutes', () => {
-  const failed = alarmOn('ExecutionsFailed');
+  // Prepare
   const machines = [stack.backupWorkflow, stack.restoreWorkflow, stack.verifyWorkflow, stack.pruneWorkflow].map((w) => logicalId(stack, w.stateMachine));
+
+  // Act
+  const failed = alarmOn('ExecutionsFailed');
+
+  // Assess
   assert.equal(failed.length, machines.length);
   const watched = failed.map((alarm) => {
     assert.equal(alarm.Namespace, 'AWS/States');
@@ -82,35 +93,78 @@ test('each state machine (backup, restore, verify, prune) has an alarm on its fi
 });
 
 test('every alarm notifies the notification topic', () => {
+  // Prepare
   const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
-  assert.equal(topics.length, 1);
+
+  // Act
   const all = alarms();
+
+  // Assess
+  assert.equal(topics.length, 1);
   assert.equal(all.length, 4 + 4, 'three failure alarms, the missed-backup alarm, four workflow alarms');
   for (const alarm of all) assert.deepEqual(alarm.AlarmActions.map(flat), [`<${topics[0]}>`]);
 });
 
 test('the dashboard graphs backups, bytes, durations and failures, and shows the alarms', () => {
+  // Act
   const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Array<{ Properties: { DashboardBody: unknown } }>;
+
+  // Assess
   assert.ok(dashboard);
   const body = flat(dashboard.Properties.DashboardBody);
   for (const title of ['Backups (per hour)', 'Bytes (per hour)', 'Durations (seconds)', 'Failures (per hour)', 'Alarms']) assert.ok(body.includes(`"title":"${title}"`), title);
   for (const metric of ['BackupSucceeded', 'BackupFailed', 'BytesRead', 'BytesNew', 'BytesStored', 'BackupDuration', 'RestoreDuration', 'VerificationFailed']) assert.ok(body.includes(`"${metric}"`), metric);
 });
 
+/** Monitoring expecting a backup an hour, and one job backed up every 6 hours. */
+const HOURLY_WITH_ONE_JOB = { expectedBackupInterval: Duration.hours(1), jobSchedules: [{ jobId: 'job_hourly', interval: Duration.hours(6) }] };
+
 test('per-job missed-backup alarms use the job dimension and their own interval', () => {
-  const t = standalone({ expectedBackupInterval: Duration.hours(1), jobSchedules: [{ jobId: 'job_hourly', interval: Duration.hours(6) }] });
+  // Prepare
+  const t = standalone(HOURLY_WITH_ONE_JOB);
+
+  // Act
   const missed = alarmOn('BackupSucceeded', t);
+
+  // Assess
   assert.equal(missed.length, 2);
-  const deployment = missed.find((a) => a.Dimensions.length === 1)!;
-  assert.equal(deployment.Period, 300);
-  assert.equal(deployment.EvaluationPeriods, 18, '90 minutes of 5-minute periods');
   const job = missed.find((a) => a.Dimensions.some((d) => d.Name === 'job'))!;
   assert.deepEqual([...job.Dimensions].sort((a, b) => a.Name.localeCompare(b.Name)), [{ Name: 'job', Value: 'job_hourly' }, { Name: 'service', Value: 'haven' }]);
   assert.equal(job.EvaluationPeriods, 108, '9 hours of 5-minute periods');
 });
 
-test('windows CloudWatch cannot evaluate, and duplicate jobs, are refused', () => {
-  assert.deepEqual(missedBackupEvaluation(Duration.days(4)).evaluationPeriods, 144);
-  assert.throws(() => missedBackupEvaluation(Duration.days(5)), InvalidPropsError);
-  assert.throws(() => standalone({ jobSchedules: [{ jobId: 'a', interval: Duration.days(1) }, { jobId: 'a', interval: Duration.days(1) }] }), InvalidPropsError);
+test('the deployment\'s missed-backup alarm follows the expected backup interval', () => {
+  // Prepare
+  const t = standalone(HOURLY_WITH_ONE_JOB);
+
+  // Act
+  const deployment = alarmOn('BackupSucceeded', t).find((a) => a.Dimensions.length === 1)!;
+
+  // Assess
+  assert.equal(deployment.Period, 300);
+  assert.equal(deployment.EvaluationPeriods, 18, '90 minutes of 5-minute periods');
+});
+
+test('four days is a window CloudWatch evaluates: 144 periods', () => {
+  // Act
+  const evaluation = missedBackupEvaluation(Duration.days(4));
+
+  // Assess
+  assert.deepEqual(evaluation.evaluationPeriods, 144);
+});
+
+test('windows CloudWatch cannot evaluate are refused', () => {
+  // Act
+  const evaluate = () => missedBackupEvaluation(Duration.days(5));
+
+  // Assess
+  assert.throws(evaluate, InvalidPropsError);
+});
+
+test('duplicate jobs are refused', () => {
+  // Act
+  const monitoring = () => standalone({ jobSchedules: [{ jobId: 'a', interval: Duration.days(1) }, { jobId: 'a', interval: Duration.days(1) }] });
+
+  // Assess
+  assert.throws(monitoring, InvalidPropsError);
 });

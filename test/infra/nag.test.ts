@@ -4,7 +4,7 @@
  * validation, the pack registered by infra/nag.ts). cdk-nag 3 is a policy
  * validation plugin: a finding fails synthesis instead of adding an annotation.
  */
-import { test } from 'vitest';
+import { test, vi } from 'vitest';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,8 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { applyHavenChecks } from '../../infra/nag.js';
+import { distributedMapUse } from '../../infra/constructs/workflow-state-machine.js';
+import { BACKUP_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from '../../infra/paths.js';
 import { synthHaven } from './support/haven-app.js';
 
 const { app, stack, nag } = synthHaven({ cfnValidation: true });
@@ -37,7 +39,10 @@ function acknowledgments(): { path: string; rule: AcknowledgedRule }[] {
 }
 
 test('AwsSolutions: no unacknowledged violation (errors or warnings)', () => {
+  // Act
   const report = nag.validateScope(stack);
+
+  // Assess
   assert.deepEqual(
     report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
     [],
@@ -46,20 +51,32 @@ test('AwsSolutions: no unacknowledged violation (errors or warnings)', () => {
 });
 
 test('no AwsSolutions error or warning annotations either', () => {
+  // Act
   const annotations = Annotations.fromStack(stack);
+
+  // Assess
   assert.deepEqual(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')), []);
   assert.deepEqual(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')), []);
 });
 
 test('synthesis ran the validation plugins and wrote a clean report', () => {
+  // Prepare
   const reportFile = path.join(app.outdir, 'validation-report.json');
-  assert.ok(existsSync(reportFile), reportFile);
+
+  // Act
+  const written = existsSync(reportFile);
+
+  // Assess
+  assert.ok(written, reportFile);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports?: { summary?: { status?: string }; violations?: unknown[] }[] };
   for (const plugin of report.pluginReports ?? []) assert.deepEqual(plugin.violations ?? [], []);
 });
 
 test('every acknowledgment names an AwsSolutions rule and gives a one-line reason', () => {
+  // Act
   const all = acknowledgments();
+
+  // Assess
   assert.ok(all.length > 0);
   for (const { path: where, rule } of all) {
     assert.match(rule.id, /^AwsSolutions-[A-Z]+\d+(\[.+\])?$/, where);
@@ -91,11 +108,23 @@ const verifyFunctionAcks = (id: string, vault: boolean, scratch: { table?: boole
   ...(scratch.objects ? [`Verify/${id}/Role AwsSolutions-IAM5[Resource::<VerifyScratch.Arn>/haven-verify-*]`] : []),
 ];
 
+/** The scoped wildcards of a workflow whose definition has Distributed Maps: its map runs' executions, and the staging area its item readers read. */
+const mapAcks = (workflow: string, file: string): string[] => {
+  const use = distributedMapUse(JSON.parse(readFileSync(file, 'utf8')));
+  return [
+    ...(use.distributed ? [`${workflow}/DistributedMapPolicy AwsSolutions-IAM5[Resource::arn:aws:states:us-east-1:123456789012:execution:<${workflow}StateMachine.Name>/*]`] : []),
+    ...(use.itemReader ? [`${workflow}/DistributedMapPolicy AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/staging/*]`] : []),
+  ];
+};
+
 test('the acknowledged rules are exactly the expected, reviewed set', () => {
+  // Act
   const ids = acknowledgments()
     // Logical ids lose their hash suffix: <CatalogTableBBEA0CBC.Arn> reads <CatalogTable.Arn>.
     .map(({ path: where, rule }) => `${where.replace(/^Haven\//, '')} ${rule.id.replace(/<([A-Za-z0-9]+?)[0-9A-F]{8}\./g, '<$1.').replace(/("Ref":"[A-Za-z0-9]+?)[0-9A-F]{8}"/g, '$1"')}`)
     .sort();
+
+  // Assess
   assert.deepEqual(
     ids,
     [
@@ -111,6 +140,7 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...backupFunctionAcks('Finalize', false),
       ...backupFunctionAcks('MarkFailed', true, true),
       'BackupWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
+      ...mapAcks('BackupWorkflow', BACKUP_DEFINITION_FILE),
       ...restoreFunctionAcks('Plan', true),
       ...restoreFunctionAcks('SafetyBackup', true),
       ...restoreFunctionAcks('RestorePartition', true),
@@ -118,6 +148,7 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...restoreFunctionAcks('Finalize', true, true),
       ...restoreFunctionAcks('MarkFailed', true, true),
       'RestoreWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
+      ...mapAcks('RestoreWorkflow', RESTORE_DEFINITION_FILE),
       ...verifyFunctionAcks('Plan', true),
       ...verifyFunctionAcks('CheckPacks', true),
       ...verifyFunctionAcks('PrepareScratch', true, { table: true }),
@@ -127,11 +158,13 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...verifyFunctionAcks('Finalize', true, {}, true),
       ...verifyFunctionAcks('MarkFailed', true, {}, true),
       'VerifyWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
+      ...mapAcks('VerifyWorkflow', VERIFY_DEFINITION_FILE),
       ...pruneFunctionAcks('ListJobs', false),
       ...pruneFunctionAcks('ApplyRetention', true),
       ...pruneFunctionAcks('Prune', true),
       ...pruneFunctionAcks('MarkFailed', false),
       'PruneWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
+      ...mapAcks('PruneWorkflow', PRUNE_DEFINITION_FILE),
       'ApiFunction/Function/Function AwsSolutions-L1',
       // Backup delete: read the vault, delete its snapshot objects (one per backup, named at run time).
       'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/*]',
@@ -144,18 +177,24 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
   );
 });
 
+const SOURCE_TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
+const SOURCE_BUCKET = 'arn:aws:s3:::acme-data';
+const TARGET_BUCKET = 'arn:aws:s3:::acme-restores';
+/** The stack with sources and restore targets listed: synthesized once, only read by the tests below. */
+const withSources = synthHaven({
+  context: {
+    'haven:sourceTableArns': [SOURCE_TABLE],
+    'haven:sourceBucketArns': [SOURCE_BUCKET],
+    'haven:restoreTableArns': ['arn:aws:dynamodb:us-east-1:123456789012:table/orders-restored'],
+    'haven:restoreBucketArns': [TARGET_BUCKET],
+  },
+});
+
 test('listed sources and targets add only their scoped IAM5 acknowledgments: export-partition, safety-backup, restore-partition', () => {
-  const table = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
-  const bucket = 'arn:aws:s3:::acme-data';
-  const target = 'arn:aws:s3:::acme-restores';
-  const withSources = synthHaven({
-    context: {
-      'haven:sourceTableArns': [table],
-      'haven:sourceBucketArns': [bucket],
-      'haven:restoreTableArns': ['arn:aws:dynamodb:us-east-1:123456789012:table/orders-restored'],
-      'haven:restoreBucketArns': [target],
-    },
-  });
+  // Prepare
+  const [table, bucket, target] = [SOURCE_TABLE, SOURCE_BUCKET, TARGET_BUCKET];
+
+  // Act
   const added = withSources.stack.node
     .findAll()
     .flatMap((c) =>
@@ -163,33 +202,57 @@ test('listed sources and targets add only their scoped IAM5 acknowledgments: exp
         .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
         .flatMap((m) => Object.keys(m.data as Record<string, string>).map((id) => `${c.node.path.replace(/^Haven\//, '')} ${id.replace(/^annotation::/i, '')}`)),
     )
-    .filter((entry) => entry.includes('arn:aws:') && !entry.includes('haven-verify-') && !entry.startsWith('ApiFunction/'))
+    .filter((entry) => entry.includes('arn:aws:') && !entry.includes('haven-verify-') && !entry.startsWith('ApiFunction/') && !entry.includes('/DistributedMapPolicy '))
     .sort();
+
+  // Assess
   assert.deepEqual(added, [
     `Backup/ExportPartition/Role AwsSolutions-IAM5[Resource::${table}/index/*]`,
     `Backup/ExportPartition/Role AwsSolutions-IAM5[Resource::${bucket}/*]`,
     `Restore/RestorePartition/Role AwsSolutions-IAM5[Resource::${target}/*]`,
     `Restore/SafetyBackup/Role AwsSolutions-IAM5[Resource::${target}/*]`,
   ]);
-  assert.deepEqual(withSources.nag.validateScope(withSources.stack).violations, []);
 });
 
-test('control: the pack does fail an insecure bucket', () => {
+test('listed sources and targets leave AwsSolutions without a violation', () => {
+  // Act
+  const report = withSources.nag.validateScope(withSources.stack);
+
+  // Assess
+  assert.deepEqual(report.violations, []);
+});
+
+/** An app of its own holding a bucket that allows plain HTTP, with Haven's pack registered. */
+function insecureBucket() {
   const probeApp = new App({ builtinCloudFormationValidation: false });
   const probe = new Stack(probeApp, 'Probe');
   new s3.Bucket(probe, 'Open', { enforceSSL: false });
   const pack = applyHavenChecks(probeApp);
+  return { probeApp, probe, pack };
+}
+
+test('control: the pack does fail an insecure bucket', () => {
+  // Prepare
+  const { probe, pack } = insecureBucket();
+
+  // Act
+  const rules = pack.validateScope(probe).violations.map((v) => v.ruleName);
+
+  // Assess
   assert.ok(pack instanceof AwsSolutionsChecks);
-  const rules = pack
-    .validateScope(probe).violations.map((v) => v.ruleName);
   assert.ok(rules.includes('AwsSolutions-S1'), rules.join());
   assert.ok(rules.includes('AwsSolutions-S10'), rules.join());
-  // Synthesis itself fails (it prints the report to stderr, muted here).
-  const printReport = console.error;
-  console.error = () => undefined;
-  try {
-    assert.throws(() => probeApp.synth(), /Validation ?failed/i);
-  } finally {
-    console.error = printReport;
-  }
+});
+
+test('control: synthesis of an insecure bucket fails', () => {
+  // Prepare
+  const { probeApp } = insecureBucket();
+  // Synthesis prints the report to stderr, muted here.
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+
+  // Act
+  const synth = () => probeApp.synth();
+
+  // Assess
+  assert.throws(synth, /Validation ?failed/i);
 });

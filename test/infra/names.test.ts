@@ -29,11 +29,18 @@ const claimed = (template: Template) => ({
 });
 
 test('the default stack keeps the names earlier releases used (renaming the group would replace it, and every job schedule in it)', () => {
-  assert.deepEqual(claimed(synthHaven().template), { aliases: ['alias/haven-catalog', 'alias/haven-vault'], groups: ['haven'] });
+  // Act
+  const { template } = synthHaven();
+
+  // Assess
+  assert.deepEqual(claimed(template), { aliases: ['alias/haven-catalog', 'alias/haven-vault'], groups: ['haven'] });
 });
 
 test('a second stack in the same account claims names of its own', () => {
+  // Act
   const [first, second] = twoStacks();
+
+  // Assess
   assert.deepEqual(claimed(second!.template), { aliases: ['alias/havenstaging-catalog', 'alias/havenstaging-vault'], groups: ['havenstaging'] });
   const a = claimed(first!.template);
   const b = claimed(second!.template);
@@ -42,7 +49,10 @@ test('a second stack in the same account claims names of its own', () => {
 });
 
 test('everything that uses the schedule group reads the stack\'s one value: the API function\'s environment and schedule-management policy, and the schedule roles\' trust', () => {
+  // Act
   const [, { stack, template }] = twoStacks() as [unknown, { stack: HavenStack; template: Template }];
+
+  // Assess
   assert.equal(stack.scheduler.scheduleGroupName, stack.names.scheduleGroupName);
   const env = (template.toJSON().Resources[logicalId(stack, stack.apiFunction.fn.function)].Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
   assert.equal(env[SCHEDULE_ENV.groupName], 'havenstaging');
@@ -58,16 +68,43 @@ test('everything that uses the schedule group reads the stack\'s one value: the 
 });
 
 test('props override each name', () => {
-  const { template, stack } = synthHaven({ props: { vaultKeyAlias: 'alias/acme-vault', catalogKeyAlias: 'alias/acme-catalog', scheduleGroupName: 'acme' } });
+  // Prepare
+  const props = { vaultKeyAlias: 'alias/acme-vault', catalogKeyAlias: 'alias/acme-catalog', scheduleGroupName: 'acme' };
+
+  // Act
+  const { template, stack } = synthHaven({ props });
+
+  // Assess
   assert.deepEqual(claimed(template), { aliases: ['alias/acme-catalog', 'alias/acme-vault'], groups: ['acme'] });
   assert.equal(stack.names.scheduleGroupName, 'acme');
 });
 
+test('names derive from the stack name, in lower case', () => {
+  // Act
+  const names = havenNames('Orders-Backup');
+
+  // Assess
+  assert.deepEqual(names, { vaultKeyAlias: 'alias/orders-backup-vault', catalogKeyAlias: 'alias/orders-backup-catalog', scheduleGroupName: 'orders-backup' });
+});
+
 test('names a service would refuse are InvalidPropsError', () => {
-  assert.deepEqual(havenNames('Orders-Backup'), { vaultKeyAlias: 'alias/orders-backup-vault', catalogKeyAlias: 'alias/orders-backup-catalog', scheduleGroupName: 'orders-backup' });
-  assert.throws(() => havenNames(`H${'a'.repeat(64)}`), InvalidPropsError, 'a schedule group name over 64 characters');
-  assert.doesNotThrow(() => havenNames(`H${'a'.repeat(64)}`, { scheduleGroupName: 'haven-long' }));
-  assert.throws(() => havenNames('Haven', { vaultKeyAlias: 'haven-vault' }), InvalidPropsError, 'no alias/ prefix');
-  assert.throws(() => havenNames('Haven', { catalogKeyAlias: 'alias/aws/dynamodb' }), InvalidPropsError, 'alias/aws/ is AWS\'s');
-  assert.throws(() => havenNames('Haven', { scheduleGroupName: 'a group' }), InvalidPropsError);
+  // Act
+  const tooLong = () => havenNames(`H${'a'.repeat(64)}`);
+  const noAliasPrefix = () => havenNames('Haven', { vaultKeyAlias: 'haven-vault' });
+  const awsAlias = () => havenNames('Haven', { catalogKeyAlias: 'alias/aws/dynamodb' });
+  const spaced = () => havenNames('Haven', { scheduleGroupName: 'a group' });
+
+  // Assess
+  assert.throws(tooLong, InvalidPropsError, 'a schedule group name over 64 characters');
+  assert.throws(noAliasPrefix, InvalidPropsError, 'no alias/ prefix');
+  assert.throws(awsAlias, InvalidPropsError, 'alias/aws/ is AWS\'s');
+  assert.throws(spaced, InvalidPropsError);
+});
+
+test('a stack name too long for a schedule group is fine when props name the group', () => {
+  // Act
+  const names = () => havenNames(`H${'a'.repeat(64)}`, { scheduleGroupName: 'haven-long' });
+
+  // Assess
+  assert.doesNotThrow(names);
 });

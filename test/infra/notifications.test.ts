@@ -25,29 +25,48 @@ const topicId = () => {
 };
 
 test('the topic is encrypted with its own rotating KMS key', () => {
+  // Act
   const topic = template.findResources('AWS::SNS::Topic')[topicId()] as { Properties: { KmsMasterKeyId: unknown } };
   const keyId = flat(topic.Properties.KmsMasterKeyId).replace(/^<|\.Arn>$|>$/g, '');
   const key = template.findResources('AWS::KMS::Key')[keyId] as { Properties: { EnableKeyRotation: boolean; Description: string } } | undefined;
+
+  // Assess
   assert.ok(key, `topic key ${keyId} is a key in the stack`);
   assert.equal(key.Properties.EnableKeyRotation, true);
   assert.match(key.Properties.Description, /notification/);
 });
 
-test('the topic policy denies publishing without TLS and lets only this account\'s CloudWatch alarms in', () => {
-  const policies = template.findResources('AWS::SNS::TopicPolicy');
-  const statements = Object.values(policies).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
-  const deny = statements.find((s) => s.Effect === 'Deny');
+const topicPolicyStatements = (): Statement[] =>
+  Object.values(template.findResources('AWS::SNS::TopicPolicy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+
+test('the topic policy denies publishing without TLS', () => {
+  // Act
+  const deny = topicPolicyStatements().find((s) => s.Effect === 'Deny');
+
+  // Assess
   assert.deepEqual(deny?.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
   assert.deepEqual(list(deny?.Action as string | string[]), ['sns:Publish']);
-  const allow = statements.filter((s) => s.Effect === 'Allow');
+});
+
+test('the topic policy lets only this account\'s CloudWatch alarms in', () => {
+  // Act
+  const allow = topicPolicyStatements().filter((s) => s.Effect === 'Allow');
+
+  // Assess
   assert.equal(allow.length, 1);
   assert.deepEqual(allow[0]?.Principal, { Service: 'cloudwatch.amazonaws.com' });
   assert.deepEqual(allow[0]?.Condition, { StringEquals: { 'aws:SourceAccount': '123456789012' } });
 });
 
-test('the finalize and mark-failed functions of every workflow (backup, restore, verify), backup plan, and prune\'s apply-retention, prune and mark-failed, know the topic and may publish to it; no other function does', () => {
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/**
+ * The steps that publish outcome events: the finalize and mark-failed
+ * functions of every workflow (backup, restore, verify), backup plan, and
+ * prune's apply-retention, prune and mark-failed; their function and role ids.
+ */
+function publishers() {
   const { stack } = synth;
-  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
   // The steps that publish outcome events, written out independently of each step table's `events` flag:
   // backup plan too (a failed plan records the failure and publishes Backup Failed itself).
   const publishing = [
@@ -62,24 +81,47 @@ test('the finalize and mark-failed functions of every workflow (backup, restore,
     stack.pruneFunctions.functions.prune,
     stack.pruneFunctions.functions.markFailed,
   ];
-  const expectedFunctions = publishing.map((haven) => logicalId(stack, haven.function)).sort();
-  const expectedRoles = expectedFunctions.map((id) => (resources[id]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]).sort();
-  assert.equal(new Set(expectedRoles).size, publishing.length, 'each publisher has its own role');
+  const functions = publishing.map((haven) => logicalId(stack, haven.function)).sort();
+  const roles = functions.map((id) => (resources[id]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]).sort();
+  return { count: publishing.length, functions, roles, notificationKeyId: logicalId(stack, stack.notifications.key) };
+}
 
+test('each publishing step has a role of its own', () => {
+  // Act
+  const { count, roles } = publishers();
+
+  // Assess
+  assert.equal(new Set(roles).size, count, 'each publisher has its own role');
+});
+
+test('the publishing steps know the topic; no other function does', () => {
+  // Prepare
+  const expected = publishers();
+
+  // Act
   const functions = template.findResources('AWS::Lambda::Function');
   const withTopic = Object.entries(functions)
     .filter(([, fn]) => (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties.Environment?.Variables?.[HavenEnv.NotificationTopicArn] !== undefined)
     .map(([id]) => id)
     .sort();
-  assert.deepEqual(withTopic, expectedFunctions);
+
+  // Assess
+  assert.deepEqual(withTopic, expected.functions);
   for (const id of withTopic) {
     assert.deepEqual((functions[id] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables[HavenEnv.NotificationTopicArn], { Ref: topicId() }, id);
   }
+});
 
-  const notificationKeyId = logicalId(stack, stack.notifications.key);
-  const publishers = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::IAM::Role' && permissionsOf(template, id).some((p) => p.startsWith('sns:')));
-  assert.deepEqual(publishers.map(([id]) => id).sort(), expectedRoles);
-  for (const [roleId] of publishers) {
+test('the publishing steps may publish to the topic, through its key; no other role may', () => {
+  // Prepare
+  const { roles, notificationKeyId } = publishers();
+
+  // Act
+  const publishing = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::IAM::Role' && permissionsOf(template, id).some((p) => p.startsWith('sns:')));
+
+  // Assess
+  assert.deepEqual(publishing.map(([id]) => id).sort(), roles);
+  for (const [roleId] of publishing) {
     // Publish on the topic, and the two data-key actions SNS takes for an encrypted topic on its key, through SNS only.
     assert.deepEqual(
       permissionsOf(template, roleId).filter((p) => p.startsWith('sns:') || p.includes(notificationKeyId)),
@@ -87,26 +129,54 @@ test('the finalize and mark-failed functions of every workflow (backup, restore,
       roleId,
     );
   }
-  // Nothing else may use the notification key.
-  for (const [id, r] of Object.entries(resources)) {
-    if (r.Type !== 'AWS::IAM::Role' || expectedRoles.includes(id)) continue;
-    assert.ok(!permissionsOf(template, id).some((p) => p.includes(notificationKeyId)), id);
-  }
 });
 
-test('e-mail and HTTPS subscriptions come from props', () => {
+test('no role but the publishing steps\' may use the notification key', () => {
+  // Prepare
+  const { roles, notificationKeyId } = publishers();
+
+  // Act
+  const others = Object.entries(resources).filter(([id, r]) => r.Type === 'AWS::IAM::Role' && !roles.includes(id));
+
+  // Assess
+  for (const [id] of others) assert.ok(!permissionsOf(template, id).some((p) => p.includes(notificationKeyId)), id);
+});
+
+test('e-mail and HTTPS subscriptions come from props, each address once', () => {
+  // Act
   const t = standalone({ emailAddresses: ['ops@example.com', 'ops@example.com', 'dba@example.com'], httpsEndpoints: ['https://hooks.example.com/haven'] });
+
+  // Assess
   t.resourceCountIs('AWS::SNS::Subscription', 3);
   t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'dba@example.com' });
   t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example.com/haven' });
+});
+
+test('without subscription props the topic has no subscription', () => {
+  // Act
+  const t = standalone({});
+
+  // Assess
+  t.resourceCountIs('AWS::SNS::Subscription', 0);
+});
+
+test('the topic key lets CloudWatch alarms publish', () => {
+  // Act
+  const t = standalone({ emailAddresses: ['ops@example.com', 'ops@example.com', 'dba@example.com'], httpsEndpoints: ['https://hooks.example.com/haven'] });
+
+  // Assess
   t.hasResourceProperties('AWS::KMS::Key', {
     KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
   });
-  standalone({}).resourceCountIs('AWS::SNS::Subscription', 0);
 });
 
 test('plain-HTTP endpoints and malformed addresses are refused', () => {
-  assert.throws(() => standalone({ httpsEndpoints: ['http://hooks.example.com'] }), InvalidPropsError);
-  assert.throws(() => standalone({ emailAddresses: ['not-an-address'] }), InvalidPropsError);
+  // Act
+  const plainHttp = () => standalone({ httpsEndpoints: ['http://hooks.example.com'] });
+  const malformed = () => standalone({ emailAddresses: ['not-an-address'] });
+
+  // Assess
+  assert.throws(plainHttp, InvalidPropsError);
+  assert.throws(malformed, InvalidPropsError);
 });

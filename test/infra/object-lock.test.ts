@@ -14,13 +14,24 @@ const { template } = synthHaven({
 });
 
 test('context haven:objectLockMode + haven:objectLockDays turn Object Lock on with default retention', () => {
-  template.hasResourceProperties('AWS::S3::Bucket', {
-    ObjectLockEnabled: true,
-    ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } },
-    VersioningConfiguration: { Status: 'Enabled' },
-  });
-  // Only the vault bucket is locked, never the access-log bucket.
-  assert.equal(Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } })).length, 1);
+  // Act
+  const check = () =>
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+
+  // Assess
+  assert.doesNotThrow(check);
+});
+
+test('Object Lock locks only the vault bucket, never the access-log bucket', () => {
+  // Act
+  const locked = template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } });
+
+  // Assess
+  assert.equal(Object.keys(locked).length, 1);
 });
 
 function contextOf(values: Record<string, unknown>) {
@@ -28,19 +39,25 @@ function contextOf(values: Record<string, unknown>) {
 }
 
 test('readHavenContext: nothing set leaves Object Lock off', () => {
-  assert.deepEqual(readHavenContext(contextOf({})), {});
+  // Act
+  const context = readHavenContext(contextOf({}));
+
+  // Assess
+  assert.deepEqual(context, {});
 });
 
 test('readHavenContext: accepts any case and numeric strings (as -c passes them)', () => {
-  assert.deepEqual(readHavenContext(contextOf({ 'haven:objectLockMode': 'governance', 'haven:objectLockDays': '7' })), {
-    objectLock: { mode: 'GOVERNANCE', days: 7 },
-  });
-  assert.deepEqual(readHavenContext(contextOf({ 'haven:objectLockMode': 'COMPLIANCE', 'haven:objectLockDays': 365 })), {
-    objectLock: { mode: 'COMPLIANCE', days: 365 },
-  });
+  // Act
+  const strings = readHavenContext(contextOf({ 'haven:objectLockMode': 'governance', 'haven:objectLockDays': '7' }));
+  const numbers = readHavenContext(contextOf({ 'haven:objectLockMode': 'COMPLIANCE', 'haven:objectLockDays': 365 }));
+
+  // Assess
+  assert.deepEqual(strings, { objectLock: { mode: 'GOVERNANCE', days: 7 } });
+  assert.deepEqual(numbers, { objectLock: { mode: 'COMPLIANCE', days: 365 } });
 });
 
 test('readHavenContext: rejects half a pair and malformed values with InvalidContextError', () => {
+  // Prepare
   const cases: [Record<string, unknown>, string][] = [
     [{ 'haven:objectLockMode': 'GOVERNANCE' }, 'haven:objectLockDays'],
     [{ 'haven:objectLockDays': 7 }, 'haven:objectLockMode'],
@@ -50,20 +67,45 @@ test('readHavenContext: rejects half a pair and malformed values with InvalidCon
     [{ 'haven:objectLockMode': 'GOVERNANCE', 'haven:objectLockDays': 'ten' }, 'haven:objectLockDays'],
   ];
   for (const [context, key] of cases) {
+    // Act
+    const read = () => readHavenContext(contextOf(context));
+
+    // Assess
     assert.throws(
-      () => readHavenContext(contextOf(context)),
+      read,
       (error: unknown) => error instanceof InvalidContextError && error instanceof HavenInfraError && error.key === key,
       JSON.stringify(context),
     );
   }
 });
 
-test('VaultBucket: GOVERNANCE mode, and invalid props rejected', () => {
+/** A stack of its own with a KMS key, to put vault buckets in. */
+function lockProbe() {
   const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'LockProbe');
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  return { stack, key };
+}
+
+test('VaultBucket: GOVERNANCE mode', () => {
+  // Prepare
+  const { stack, key } = lockProbe();
+
+  // Act
   new VaultBucket(stack, 'Vault', { encryptionKey: key, objectLock: { mode: 'GOVERNANCE', days: 1 } });
+
+  // Assess
   Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
     ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } } },
   });
-  assert.throws(() => new VaultBucket(stack, 'Bad', { encryptionKey: key, objectLock: { mode: 'GOVERNANCE', days: 0 } }), InvalidPropsError);
+});
+
+test('VaultBucket: invalid Object Lock props are rejected', () => {
+  // Prepare
+  const { stack, key } = lockProbe();
+
+  // Act
+  const bucket = () => new VaultBucket(stack, 'Bad', { encryptionKey: key, objectLock: { mode: 'GOVERNANCE', days: 0 } });
+
+  // Assess
+  assert.throws(bucket, InvalidPropsError);
 });

@@ -56,31 +56,61 @@ function vpcConfigOf(fn: HavenFunction): unknown {
 }
 
 test('the database steps run in the VPC from props, in its subnets, with its security group', () => {
-  for (const [name, fn] of database) assert.deepEqual(vpcConfigOf(fn), { SubnetIds: [SUBNET_A], SecurityGroupIds: [SG] }, name);
+  for (const [name, fn] of database) {
+    // Act
+    const config = vpcConfigOf(fn);
+
+    // Assess
+    assert.deepEqual(config, { SubnetIds: [SUBNET_A], SecurityGroupIds: [SG] }, name);
+  }
 });
 
-test('only the database steps may read the secrets, exactly the listed ones', () => {
+test('the database steps may read exactly the listed secrets', () => {
   for (const [name, fn] of database) {
+    // Act
     const secrets = permissionsOf(template, logicalId(stack, fn.role)).filter((p) => p.startsWith('secretsmanager:'));
+
+    // Assess
     assert.deepEqual(secrets, [`secretsmanager:GetSecretValue on ${SECRET}`], name);
   }
+});
+
+test('no other function may read secrets or runs in the VPC', () => {
   for (const [name, fn] of others) {
-    assert.equal(vpcConfigOf(fn), undefined, `${name} is not in the VPC`);
-    assert.deepEqual(permissionsOf(template, logicalId(stack, fn.role)).filter((p) => p.startsWith('secretsmanager:') || p.startsWith('ec2:')), [], name);
+    // Act
+    const config = vpcConfigOf(fn);
+    const granted = permissionsOf(template, logicalId(stack, fn.role)).filter((p) => p.startsWith('secretsmanager:') || p.startsWith('ec2:'));
+
+    // Assess
+    assert.equal(config, undefined, `${name} is not in the VPC`);
+    assert.deepEqual(granted, [], name);
   }
 });
 
 test('cdk-nag: no unacknowledged finding with the VPC placement', () => {
+  // Act
   const report = nag.validateScope(stack);
+
+  // Assess
   assert.deepEqual(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`), []);
 });
 
 test('without postgres props no function gets secrets or a VPC', () => {
+  // Act
   const plain = synth(() => undefined);
+
+  // Assess
   const json = JSON.stringify(plain.template.toJSON());
   assert.doesNotMatch(json, /secretsmanager:GetSecretValue|VpcConfig/);
 });
 
 test('a wildcard secret ARN is refused', () => {
-  assert.throws(() => synth(() => ({ secretArns: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:*'] })), InvalidPropsError);
+  // Prepare
+  const postgres = () => ({ secretArns: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:*'] });
+
+  // Act
+  const synthesize = () => synth(postgres);
+
+  // Assess
+  assert.throws(synthesize, InvalidPropsError);
 });

@@ -41,13 +41,14 @@ type Catalog = 'none' | 'readWrite';
  * What each step needs, written out independently of RESTORE_STEP_SPECS
  * (control/workflows/restore/*): plan reads the snapshot, stages the plan and
  * moves the record; the safety backup writes a backup into the vault;
- * restore-partition and validate read the vault (the staged plan) and open
- * no record; finalize and mark-failed record the outcome and clear staging.
+ * restore-partition and validate read the vault (the staged plan);
+ * restore-partition counts its partition in the restore's progress, validate
+ * opens no record; finalize and mark-failed record the outcome and clear staging.
  */
 const EXPECTED: Record<RestoreStep, { memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean }> = {
   plan: { memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
   safetyBackup: { memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
-  restorePartition: { memory: 2048, timeout: 900, catalog: 'none', vault: 'read', clearsStaging: false, events: false },
+  restorePartition: { memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
   validate: { memory: 256, timeout: 900, catalog: 'none', vault: 'read', clearsStaging: false, events: false },
   finalize: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
   markFailed: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
@@ -72,27 +73,52 @@ const fn = (step: RestoreStep) => fnOf(stack.restoreFunctions.functions[step]);
 const restoreMachineId = logicalId(stack, stack.restoreWorkflow.stateMachine);
 const restoreMachine = resources[restoreMachineId]?.Properties as unknown as StateMachineProps;
 
-test('six restore functions, each with its own role and log group', () => {
+test('six restore functions beside the restore state machine', () => {
+  // Act
+  const ids = new Set(STEPS.map((step) => fn(step).id));
+
+  // Assess
   assert.equal(resources[restoreMachineId]?.Type, 'AWS::StepFunctions::StateMachine');
   assert.deepEqual(Object.keys(stack.restoreFunctions.functions).sort(), [...STEPS].sort());
-  assert.equal(new Set(STEPS.map((step) => fn(step).id)).size, 6);
-  assert.equal(new Set(STEPS.map((step) => fn(step).roleId)).size, 6);
-  assert.equal(new Set(STEPS.map((step) => fn(step).logGroupId)).size, 6);
+  assert.equal(ids.size, 6);
+});
+
+test('each restore function has its own role and log group', () => {
+  // Act
+  const roles = new Set(STEPS.map((step) => fn(step).roleId));
+  const groups = new Set(STEPS.map((step) => fn(step).logGroupId));
+
+  // Assess
+  assert.equal(roles.size, 6);
+  assert.equal(groups.size, 6);
+});
+
+test('no restore function shares a role with a backup function', () => {
+  // Act
   const backupRoles = new Set(Object.values(stack.backupFunctions.functions).map((f) => fnOf(f).roleId));
+
+  // Assess
   for (const step of STEPS) assert.ok(!backupRoles.has(fn(step).roleId), `${step} shares no role with a backup function`);
 });
 
 test('one entry, functions/restore/handlers.ts; each function calls the export named as its step', () => {
+  // Act
+  const handlers = STEPS.map((step) => [step, RESTORE_STEP_SPECS[step].entry, fn(step).props.Handler] as const);
+
+  // Assess
   assert.equal(RESTORE_ENTRY, functionEntry('restore', 'handlers'));
-  for (const step of STEPS) {
-    assert.equal(RESTORE_STEP_SPECS[step].entry, RESTORE_ENTRY, step);
-    assert.equal(fn(step).props.Handler, `index.${step}`, step);
+  for (const [step, entry, handler] of handlers) {
+    assert.equal(entry, RESTORE_ENTRY, step);
+    assert.equal(handler, `index.${step}`, step);
   }
 });
 
 test('nodejs22.x on arm64, with the memory and timeout each step needs (restore-partition 2048 MB / 15 min)', () => {
   for (const step of STEPS) {
+    // Act
     const { props } = fn(step);
+
+    // Assess
     assert.equal(props.Runtime, 'nodejs22.x', step);
     assert.deepEqual(props.Architectures, ['arm64'], step);
     assert.equal(props.MemorySize, EXPECTED[step].memory, step);
@@ -102,7 +128,10 @@ test('nodejs22.x on arm64, with the memory and timeout each step needs (restore-
 
 test('environment: catalog table name, s3://<vault bucket>/vault, the vault key ARN; events left on', () => {
   for (const step of STEPS) {
+    // Act
     const env = fn(step).props.Environment.Variables;
+
+    // Assess
     assert.deepEqual(env[HavenEnv.CatalogTable], { Ref: tableId }, step);
     assert.equal(flat(env[HavenEnv.VaultUri]), `s3://<${vaultBucketId}>/vault`, step);
     assert.deepEqual(env[HavenEnv.KmsKeyId], { 'Fn::GetAtt': [vaultKeyId, 'Arn'] }, step);
@@ -112,31 +141,47 @@ test('environment: catalog table name, s3://<vault bucket>/vault, the vault key 
 });
 
 test('each role has exactly: its log group, the catalog and the vault at the levels its step needs (only staging is ever deleted), PutEvents where needed', () => {
+  // Prepare
   const vault: Record<Vault, string[]> = { none: [], read: VAULT_READ, write: VAULT_WRITE };
   for (const step of STEPS) {
-    assert.equal(RESTORE_STEP_SPECS[step].vault, { none: VaultAccess.None, read: VaultAccess.Read, write: VaultAccess.Write }[EXPECTED[step].vault], step);
     const { roleId, logGroupId } = fn(step);
     const level = EXPECTED[step].catalog;
     const expected = [...logsOf(logGroupId), ...(level === 'none' ? [] : catalog(level)), ...vault[EXPECTED[step].vault], ...(EXPECTED[step].clearsStaging ? CLEAR_STAGING : []), ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])].sort();
-    assert.deepEqual(permissionsOf(template, roleId), expected, step);
+
+    // Act
+    const permissions = permissionsOf(template, roleId);
+
+    // Assess
+    assert.equal(RESTORE_STEP_SPECS[step].vault, { none: VaultAccess.None, read: VaultAccess.Read, write: VaultAccess.Write }[EXPECTED[step].vault], step);
+    assert.deepEqual(permissions, expected, step);
   }
 });
 
-test('restore-partition only reads the vault: no put, delete or abort on it, no GenerateDataKey on the vault key', () => {
+test('restore-partition reads the vault and writes (stages what each partition restored), but never deletes in it', () => {
+  // Act
   const text = permissionsOf(template, fn('restorePartition').roleId).filter((p) => p.includes(vaultBucketId) || p.includes(vaultKeyId));
-  assert.deepEqual(text, VAULT_READ.slice().sort());
+
+  // Assess
+  assert.deepEqual(text, VAULT_WRITE.slice().sort());
 });
 
 test('finalize and mark-failed only read the vault and delete under staging/ (they clear the restore\'s staged plan); nothing in the workflow wraps keys but the steps that write', () => {
   for (const step of ['finalize', 'markFailed'] as const) {
+    // Act
     const vaultPermissions = permissionsOf(template, fn(step).roleId).filter((p) => p.includes(vaultBucketId) || p.includes(vaultKeyId));
+
+    // Assess
     assert.deepEqual(vaultPermissions, [...VAULT_READ, ...CLEAR_STAGING].sort(), step);
   }
 });
 
 test('no target grants unless targets are listed', () => {
   for (const step of STEPS) {
-    for (const permission of permissionsOf(template, fn(step).roleId)) {
+    // Act
+    const permissions = permissionsOf(template, fn(step).roleId);
+
+    // Assess
+    for (const permission of permissions) {
       assert.doesNotMatch(permission, /CreateTable|UpdateTimeToLive|DescribeTimeToLive|on arn:aws:(dynamodb|s3):/, `${step}: ${permission}`);
     }
   }
@@ -156,18 +201,27 @@ const dataPermissions = (roleId: string) => permissionsOf(listed.template, roleI
 
 test('context haven:restoreTableArns / haven:restoreBucketArns: exactly the actions each step calls, on exactly the listed tables and buckets', () => {
   for (const step of STEPS) {
+    // Prepare
     const { table, bucket, objects } = TARGET_ACCESS[step];
     const expected = [
       ...pairs(table, [TARGET_TABLE, TARGET_TABLE_2]),
       ...pairs(bucket, [TARGET_BUCKET]),
       ...pairs(objects, [`${TARGET_BUCKET}/*`]),
     ].sort();
-    assert.deepEqual(dataPermissions(listedFixture.fnOf(listed.stack.restoreFunctions.functions[step]).roleId), expected, step);
+
+    // Act
+    const permissions = dataPermissions(listedFixture.fnOf(listed.stack.restoreFunctions.functions[step]).roleId);
+
+    // Assess
+    assert.deepEqual(permissions, expected, step);
   }
 });
 
 test('together the target grants are the reviewed set, no more', () => {
+  // Act
   const union = (pick: (a: (typeof TARGET_ACCESS)[RestoreStep]) => string[]) => [...new Set(STEPS.flatMap((step) => pick(TARGET_ACCESS[step])))].sort();
+
+  // Assess
   assert.deepEqual(union((a) => a.table), [
     'dynamodb:BatchWriteItem',
     'dynamodb:CreateTable',
@@ -179,53 +233,91 @@ test('together the target grants are the reviewed set, no more', () => {
   ]);
   assert.deepEqual(union((a) => a.bucket), ['s3:ListBucket']);
   assert.deepEqual(union((a) => a.objects), ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject']);
-  // Nothing that deletes or reconfigures a target.
+});
+
+test('no restore step may delete or reconfigure a target', () => {
   for (const step of STEPS) {
-    for (const p of dataPermissions(listedFixture.fnOf(listed.stack.restoreFunctions.functions[step]).roleId)) {
-      assert.doesNotMatch(p, /Delete|UpdateTable|Tagging|Acl|Policy/, `${step}: ${p}`);
-    }
+    // Act
+    const permissions = dataPermissions(listedFixture.fnOf(listed.stack.restoreFunctions.functions[step]).roleId);
+
+    // Assess
+    for (const p of permissions) assert.doesNotMatch(p, /Delete|UpdateTable|Tagging|Acl|Policy/, `${step}: ${p}`);
   }
 });
 
-test('sources and targets stay apart: backup functions never reach targets, restore functions never reach sources', () => {
-  const dataResources = (haven: HavenFunction) => new Set(dataPermissions(listedFixture.fnOf(haven).roleId).map((p) => p.replace(/^.* on /, '').replace(/\/(index\/)?\*$/, '')));
-  for (const haven of Object.values(listed.stack.backupFunctions.functions)) {
-    for (const arn of dataResources(haven)) assert.ok([SOURCE_TABLE, SOURCE_BUCKET].includes(arn), `${haven.node.path}: ${arn}`);
+const dataResources = (haven: HavenFunction) => new Set(dataPermissions(listedFixture.fnOf(haven).roleId).map((p) => p.replace(/^.* on /, '').replace(/\/(index\/)?\*$/, '')));
+
+test('sources and targets stay apart: backup functions never reach targets', () => {
+  // Act
+  const reached = Object.values(listed.stack.backupFunctions.functions).map((haven) => [haven.node.path, dataResources(haven)] as const);
+
+  // Assess
+  for (const [where, arns] of reached) {
+    for (const arn of arns) assert.ok([SOURCE_TABLE, SOURCE_BUCKET].includes(arn), `${where}: ${arn}`);
   }
-  for (const haven of Object.values(listed.stack.restoreFunctions.functions)) {
-    for (const arn of dataResources(haven)) assert.ok([TARGET_TABLE, TARGET_TABLE_2, TARGET_BUCKET].includes(arn), `${haven.node.path}: ${arn}`);
-  }
-  // Both lists did reach their workflows.
+  // The source list did reach the backup workflow.
   assert.ok(dataResources(listed.stack.backupFunctions.functions.exportPartition).has(SOURCE_TABLE));
+});
+
+test('sources and targets stay apart: restore functions never reach sources', () => {
+  // Act
+  const reached = Object.values(listed.stack.restoreFunctions.functions).map((haven) => [haven.node.path, dataResources(haven)] as const);
+
+  // Assess
+  for (const [where, arns] of reached) {
+    for (const arn of arns) assert.ok([TARGET_TABLE, TARGET_TABLE_2, TARGET_BUCKET].includes(arn), `${where}: ${arn}`);
+  }
+  // The target list did reach the restore workflow.
   assert.ok(dataResources(listed.stack.restoreFunctions.functions.restorePartition).has(TARGET_TABLE));
 });
 
-test('no wildcard on a data resource beyond a listed bucket\'s /* or a listed source table\'s /index/*; still nag-clean', () => {
+test('no wildcard on a data resource beyond a listed bucket\'s /* or a listed source table\'s /index/*', () => {
+  // Prepare
   // Plus the verify workflow's scratch tables (haven-verify-*, see verify-functions.test.ts).
   const allowed = new Set([`${TARGET_BUCKET}/*`, `${SOURCE_BUCKET}/*`, `${SOURCE_TABLE}/index/*`, 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*']);
-  for (const [id, r] of Object.entries(listedFixture.resources)) {
-    if (r.Type !== 'AWS::IAM::Policy') continue;
+
+  // Act
+  const policies = Object.entries(listedFixture.resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy');
+
+  // Assess
+  for (const [id, r] of policies) {
     for (const s of list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement)) {
       for (const target of list(s.Resource).map(flat).filter((t) => /^arn:aws:(dynamodb|s3):/.test(t) && t.includes('*'))) {
         assert.ok(allowed.has(target), `${id}: wildcard data resource ${target}`);
       }
     }
   }
-  assert.deepEqual(listed.nag.validateScope(listed.stack).violations.map((v) => v.ruleName), []);
+});
+
+test('with targets and sources listed the stack is still nag-clean', () => {
+  // Act
+  const report = listed.nag.validateScope(listed.stack);
+
+  // Assess
+  assert.deepEqual(report.violations.map((v) => v.ruleName), []);
+});
+
+/** Restore functions alone in a stack of their own, with the given target props. */
+const buildRestoreFunctions = (props: { restoreTableArns?: string[]; restoreBucketArns?: string[] }) => {
+  const probe = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'TargetProbe', { env: TEST_ENV });
+  const vaultKey = new VaultKey(probe, 'Key');
+  new RestoreFunctions(probe, 'Restore', {
+    vault: new VaultBucket(probe, 'Vault', { encryptionKey: vaultKey.key }),
+    vaultKey,
+    catalog: new CatalogTable(probe, 'Catalog'),
+    ...props,
+  });
+};
+
+test('target ARN props: a table and a bucket ARN are accepted', () => {
+  // Act
+  const build = () => buildRestoreFunctions({ restoreTableArns: [TARGET_TABLE], restoreBucketArns: [TARGET_BUCKET] });
+
+  // Assess
+  assert.doesNotThrow(build);
 });
 
 test('target ARN props: wildcards, paths and other services are refused', () => {
-  const build = (props: { restoreTableArns?: string[]; restoreBucketArns?: string[] }) => {
-    const probe = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'TargetProbe', { env: TEST_ENV });
-    const vaultKey = new VaultKey(probe, 'Key');
-    new RestoreFunctions(probe, 'Restore', {
-      vault: new VaultBucket(probe, 'Vault', { encryptionKey: vaultKey.key }),
-      vaultKey,
-      catalog: new CatalogTable(probe, 'Catalog'),
-      ...props,
-    });
-  };
-  assert.doesNotThrow(() => build({ restoreTableArns: [TARGET_TABLE], restoreBucketArns: [TARGET_BUCKET] }));
   for (const bad of [
     { restoreTableArns: ['arn:aws:dynamodb:us-east-1:123456789012:table/*'] },
     { restoreTableArns: ['*'] },
@@ -235,86 +327,181 @@ test('target ARN props: wildcards, paths and other services are refused', () => 
     { restoreBucketArns: [`${TARGET_BUCKET}/*`] },
     { restoreBucketArns: [TARGET_TABLE] },
   ]) {
-    assert.throws(() => build(bad), (error: unknown) => error instanceof InvalidPropsError && /^restore target (table|bucket) ARNs: /.test(error.message), JSON.stringify(bad));
+    // Act
+    const build = () => buildRestoreFunctions(bad);
+
+    // Assess
+    assert.throws(build, (error: unknown) => error instanceof InvalidPropsError && /^restore target (table|bucket) ARNs: /.test(error.message), JSON.stringify(bad));
   }
 });
 
 test('each ASL placeholder is substituted with its own function\'s ARN', () => {
-  assert.deepEqual(Object.keys(restoreMachine.DefinitionSubstitutions).sort(), STEPS.map((step) => RESTORE_STEP_SPECS[step].substitution).sort());
+  // Act
+  const substitutions = restoreMachine.DefinitionSubstitutions;
+
+  // Assess
+  assert.deepEqual(Object.keys(substitutions).sort(), STEPS.map((step) => RESTORE_STEP_SPECS[step].substitution).sort());
   for (const step of STEPS) {
-    assert.deepEqual(restoreMachine.DefinitionSubstitutions[RESTORE_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
+    assert.deepEqual(substitutions[RESTORE_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
   }
+});
+
+const restoreRoleId = restoreMachine.RoleArn['Fn::GetAtt'][0];
+const backupRoleId = (resources[logicalId(stack, stack.backupWorkflow.stateMachine)]?.Properties as unknown as StateMachineProps).RoleArn['Fn::GetAtt'][0];
+
+test('the restore workflow has a role of its own', () => {
+  // Act
+  const [restore, backup] = [restoreRoleId, backupRoleId];
+
+  // Assess
+  assert.notEqual(restore, backup, 'each workflow has its own role');
 });
 
 test('the restore state machine role may invoke exactly the six restore functions (unqualified ARNs), and nothing else in Lambda', () => {
-  const roleId = restoreMachine.RoleArn['Fn::GetAtt'][0];
-  const backupRoleId = (resources[logicalId(stack, stack.backupWorkflow.stateMachine)]?.Properties as unknown as StateMachineProps).RoleArn['Fn::GetAtt'][0];
-  assert.notEqual(roleId, backupRoleId, 'each workflow has its own role');
-  const permissions = permissionsOf(template, roleId);
+  // Act
+  const permissions = permissionsOf(template, restoreRoleId);
+
+  // Assess
   assert.deepEqual(permissions.filter((p) => p.startsWith('lambda:')), pairs(['lambda:InvokeFunction'], STEPS.map((step) => `<${fn(step).id}.Arn>`)).sort());
-  for (const permission of permissions.filter((p) => !p.startsWith('lambda:'))) assert.match(permission, /^(logs|xray):\w+ on \*$/, permission);
-  // And the backup workflow may invoke none of them.
+  // Besides logging and tracing, only what its Distributed Map needs (distributed-map-grants.test.ts).
+  for (const permission of permissions.filter((p) => !/^(lambda|states|s3|kms):/.test(p))) assert.match(permission, /^(logs|xray):\w+ on \*$/, permission);
+});
+
+test('the backup workflow may invoke none of the restore functions', () => {
+  // Act
   const backupInvokes = permissionsOf(template, backupRoleId).join('\n');
+
+  // Assess
   for (const step of STEPS) assert.ok(!backupInvokes.includes(fn(step).id), step);
 });
 
-test('no other principal may invoke the restore functions (no resource policies), and no schedule may start a restore', () => {
+test('no other principal may invoke the restore functions (no resource policies)', () => {
+  // Prepare
   const fnIds = STEPS.map((step) => fn(step).id);
-  for (const r of Object.values(resources)) {
-    if (r.Type !== 'AWS::Lambda::Permission') continue;
+
+  // Act
+  const permissions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Permission');
+
+  // Assess
+  for (const r of permissions) {
     for (const id of fnIds) assert.ok(!flat(r.Properties.FunctionName).includes(id), `a Lambda permission targets ${id}`);
   }
-  const schedulerRoleId = logicalId(stack, stack.scheduler.role);
-  assert.ok(!permissionsOf(template, schedulerRoleId).join('\n').includes(restoreMachineId));
+});
+
+test('no schedule may start a restore', () => {
+  // Act
+  const schedulerPermissions = permissionsOf(template, logicalId(stack, stack.scheduler.role)).join('\n');
+
+  // Assess
+  assert.ok(!schedulerPermissions.includes(restoreMachineId));
 });
 
 test('the stack outputs the restore state machine ARN', () => {
+  // Act
+  const outputs = template.findOutputs('RestoreStateMachineArn');
+
+  // Assess
+  assert.equal(Object.keys(outputs).length, 1);
   template.hasOutput('RestoreStateMachineArn', { Value: { Ref: restoreMachineId } });
 });
 
-test('WorkflowStateMachine refuses an ASL file whose placeholders differ from its functions\' keys', () => {
+/** A stack of its own, and imported functions named by the given substitution keys (a fresh set each call). */
+function aslProbe() {
   const probe = new Stack(new App(), 'AslProbe', { env: TEST_ENV });
   let imported = 0;
   const keysOf = (specs: Readonly<Record<string, { substitution: string }>>) => Object.values(specs).map((spec) => spec.substitution);
   const fakeFunctions = (keys: readonly string[]) =>
     Object.fromEntries(keys.map((key) => [key, lambda.Function.fromFunctionArn(probe, `Fn${(imported += 1)}`, `arn:aws:lambda:us-east-1:123456789012:function:${key}`)])) as Record<string, lambda.IFunction>;
+  return { probe, keysOf, fakeFunctions };
+}
+
+test('WorkflowStateMachine refuses an ASL file whose placeholders differ from its functions\' keys', () => {
+  // Prepare
+  const { probe, keysOf, fakeFunctions } = aslProbe();
+
+  // Act
+  const wrong = () => new WorkflowStateMachine(probe, 'Wrong', { definitionFile: RESTORE_DEFINITION_FILE, functions: fakeFunctions(keysOf(BACKUP_STEP_SPECS)) });
+  const fewer = () => new WorkflowStateMachine(probe, 'Fewer', { definitionFile: RESTORE_DEFINITION_FILE, functions: fakeFunctions(keysOf(RESTORE_STEP_SPECS).slice(1)) });
+
+  // Assess
   assert.throws(
-    () => new WorkflowStateMachine(probe, 'Wrong', { definitionFile: RESTORE_DEFINITION_FILE, functions: fakeFunctions(keysOf(BACKUP_STEP_SPECS)) }),
+    wrong,
     (error: unknown) => error instanceof InvalidPropsError && error.message.includes(RESTORE_STEP_SPECS.plan.substitution) && error.message.includes(BACKUP_STEP_SPECS.plan.substitution),
   );
   assert.throws(
-    () => new WorkflowStateMachine(probe, 'Fewer', { definitionFile: RESTORE_DEFINITION_FILE, functions: fakeFunctions(keysOf(RESTORE_STEP_SPECS).slice(1)) }),
+    fewer,
     (error: unknown) => error instanceof InvalidPropsError && error.message.includes(RESTORE_STEP_SPECS.plan.substitution),
   );
-  assert.doesNotThrow(() => new WorkflowStateMachine(probe, 'Right', { definitionFile: RESTORE_DEFINITION_FILE, functions: fakeFunctions(keysOf(RESTORE_STEP_SPECS)) }));
+});
+
+test('WorkflowStateMachine accepts an ASL file whose placeholders are its functions\' keys', () => {
+  // Prepare
+  const { probe, keysOf, fakeFunctions } = aslProbe();
+
+  const vaultKey = new VaultKey(probe, 'VaultKey');
+  const itemLists = { vault: new VaultBucket(probe, 'Vault', { encryptionKey: vaultKey.key }), vaultKey };
+
+  // Act
+  const right = () => new WorkflowStateMachine(probe, 'Right', { definitionFile: RESTORE_DEFINITION_FILE, functions: fakeFunctions(keysOf(RESTORE_STEP_SPECS)), itemLists });
+
+  // Assess
+  assert.doesNotThrow(right);
+});
+
+test('WorkflowStateMachine refuses a definition whose Map reads an item list without the vault that stages it', () => {
+  // Prepare
+  const { probe, keysOf, fakeFunctions } = aslProbe();
+
+  // Act
+  const withoutVault = () => new WorkflowStateMachine(probe, 'NoVault', { definitionFile: RESTORE_DEFINITION_FILE, functions: fakeFunctions(keysOf(RESTORE_STEP_SPECS)) });
+
+  // Assess
+  assert.throws(withoutVault, (error: unknown) => error instanceof InvalidPropsError && error.message.includes('itemLists'));
 });
 
 test('WorkflowFunctions refuses two steps filling one placeholder', () => {
+  // Prepare
   const probe = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'DupProbe', { env: TEST_ENV });
   const vaultKey = new VaultKey(probe, 'Key');
   const step = { entry: RESTORE_ENTRY, description: 'probe', memorySize: 256, timeout: Duration.minutes(1), catalog: CatalogAccess.None, vault: VaultAccess.None, events: false, substitution: 'SameArn' } as const;
-  assert.throws(
-    () =>
-      new WorkflowFunctions(probe, 'Dup', {
-        steps: { a: { ...step, id: 'A', handler: 'plan' }, b: { ...step, id: 'B', handler: 'validate' } },
-        vault: new VaultBucket(probe, 'Vault', { encryptionKey: vaultKey.key }),
-        vaultKey,
-        catalog: new CatalogTable(probe, 'Catalog'),
-      }),
-    InvalidPropsError,
-  );
+
+  // Act
+  const build = () =>
+    new WorkflowFunctions(probe, 'Dup', {
+      steps: { a: { ...step, id: 'A', handler: 'plan' }, b: { ...step, id: 'B', handler: 'validate' } },
+      vault: new VaultBucket(probe, 'Vault', { encryptionKey: vaultKey.key }),
+      vaultKey,
+      catalog: new CatalogTable(probe, 'Catalog'),
+    });
+
+  // Assess
+  assert.throws(build, InvalidPropsError);
 });
 
-test('readHavenContext: restore target ARN lists like the source lists; bad ones are InvalidContextError', () => {
-  const read = (context: Record<string, unknown>) => readHavenContext(new App({ context }).node);
-  assert.deepEqual(read({ [HavenContextKey.RestoreTableArns]: [TARGET_TABLE, TARGET_TABLE] }), { restoreTableArns: [TARGET_TABLE] });
-  assert.deepEqual(read({ [HavenContextKey.RestoreTableArns]: ` ${TARGET_TABLE} ,${TARGET_TABLE_2},` }), { restoreTableArns: [TARGET_TABLE, TARGET_TABLE_2] });
-  assert.deepEqual(read({ [HavenContextKey.RestoreBucketArns]: `["${TARGET_BUCKET}"]` }), { restoreBucketArns: [TARGET_BUCKET] });
-  assert.deepEqual(read({ [HavenContextKey.RestoreBucketArns]: [], [HavenContextKey.RestoreTableArns]: '' }), {});
-  assert.deepEqual(read({ [HavenContextKey.SourceBucketArns]: [SOURCE_BUCKET], [HavenContextKey.RestoreBucketArns]: [TARGET_BUCKET] }), {
-    sourceBucketArns: [SOURCE_BUCKET],
-    restoreBucketArns: [TARGET_BUCKET],
-  });
+const readContext = (context: Record<string, unknown>) => readHavenContext(new App({ context }).node);
+
+test('readHavenContext: restore target ARN lists like the source lists', () => {
+  // Act
+  const read = [
+    readContext({ [HavenContextKey.RestoreTableArns]: [TARGET_TABLE, TARGET_TABLE] }),
+    readContext({ [HavenContextKey.RestoreTableArns]: ` ${TARGET_TABLE} ,${TARGET_TABLE_2},` }),
+    readContext({ [HavenContextKey.RestoreBucketArns]: `["${TARGET_BUCKET}"]` }),
+    readContext({ [HavenContextKey.RestoreBucketArns]: [], [HavenContextKey.RestoreTableArns]: '' }),
+    readContext({ [HavenContextKey.SourceBucketArns]: [SOURCE_BUCKET], [HavenContextKey.RestoreBucketArns]: [TARGET_BUCKET] }),
+  ];
+
+  // Assess
+  assert.deepEqual(read, [
+    { restoreTableArns: [TARGET_TABLE] },
+    { restoreTableArns: [TARGET_TABLE, TARGET_TABLE_2] },
+    { restoreBucketArns: [TARGET_BUCKET] },
+    {},
+    { sourceBucketArns: [SOURCE_BUCKET], restoreBucketArns: [TARGET_BUCKET] },
+  ]);
+});
+
+test('readHavenContext: bad restore target ARN lists are InvalidContextError', () => {
+  // Prepare
   const cases: [Record<string, unknown>, string][] = [
     [{ [HavenContextKey.RestoreTableArns]: 'arn:aws:dynamodb:us-east-1:123456789012:table/*' }, HavenContextKey.RestoreTableArns],
     [{ [HavenContextKey.RestoreTableArns]: '[not json' }, HavenContextKey.RestoreTableArns],
@@ -323,6 +510,10 @@ test('readHavenContext: restore target ARN lists like the source lists; bad ones
     [{ [HavenContextKey.RestoreBucketArns]: `${TARGET_BUCKET}/*` }, HavenContextKey.RestoreBucketArns],
   ];
   for (const [context, key] of cases) {
-    assert.throws(() => read(context), (error: unknown) => error instanceof InvalidContextError && error.key === key, JSON.stringify(context));
+    // Act
+    const read = () => readContext(context);
+
+    // Assess
+    assert.throws(read, (error: unknown) => error instanceof InvalidContextError && error.key === key, JSON.stringify(context));
   }
 });

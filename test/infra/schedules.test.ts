@@ -15,11 +15,10 @@ import { InvalidPropsError } from '../../infra/errors.js';
 import { synthHaven } from './support/haven-app.js';
 import { list, logicalId, type Statement } from './support/template.js';
 
-let apiRole: iam.Role | undefined;
 const { stack, template, nag } = synthHaven({
   extend: (haven) => {
-    apiRole = new iam.Role(haven, 'ApiTestRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    haven.scheduler.grantManageSchedules(apiRole);
+    const role = new iam.Role(haven, 'ApiTestRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    haven.scheduler.grantManageSchedules(role);
     haven.scheduler.addSystemSchedule('WeeklySweep', {
       expression: 'cron(0  3 ? * SUN *)',
       timezone: 'america/toronto',
@@ -31,6 +30,10 @@ const { stack, template, nag } = synthHaven({
   },
 });
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+/** The role the stack above granted schedule management. */
+const apiRole = stack.node.findChild('ApiTestRole') as iam.Role;
+/** The system schedule the stack above added. */
+const sweep = stack.node.findAll().find((c): c is SystemSchedule => c instanceof SystemSchedule && c.node.id === 'WeeklySweep')!;
 
 function policyStatements(roleId: string): Statement[] {
   return Object.values(resources)
@@ -39,12 +42,15 @@ function policyStatements(roleId: string): Statement[] {
 }
 
 test('SystemSchedule: one schedule in Haven\'s group with a canonical expression and zone, the target machine, input, window and retries', () => {
+  // Prepare
   const groupId = logicalId(stack, stack.scheduler.scheduleGroup);
   const machineId = logicalId(stack, stack.backupWorkflow.stateMachine);
-  const sweep = stack.node.findAll().find((c): c is SystemSchedule => c instanceof SystemSchedule && c.node.id === 'WeeklySweep')!;
-  const scheduleId = logicalId(stack, sweep.schedule);
-  const schedule = resources[scheduleId]!;
   const roleId = logicalId(stack, sweep.role);
+
+  // Act
+  const schedule = resources[logicalId(stack, sweep.schedule)]!;
+
+  // Assess
   assert.deepEqual(schedule.Properties, {
     GroupName: { Ref: groupId },
     Description: 'Weekly verification sweep',
@@ -59,14 +65,27 @@ test('SystemSchedule: one schedule in Haven\'s group with a canonical expression
       RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
     },
   });
-  const dependsOn = (template.toJSON().Resources[scheduleId] as { DependsOn?: string[] }).DependsOn ?? [];
+});
+
+test('SystemSchedule: the schedule waits for its role and policy', () => {
+  // Prepare
+  const roleId = logicalId(stack, sweep.role);
+
+  // Act
+  const dependsOn = (template.toJSON().Resources[logicalId(stack, sweep.schedule)] as { DependsOn?: string[] }).DependsOn ?? [];
+
+  // Assess
   assert.ok(dependsOn.some((id) => id.startsWith(roleId)), 'the schedule waits for its role and policy');
 });
 
-test('SystemSchedule role: assumable only by Scheduler for this account and group, may only StartExecution on its machine', () => {
-  const sweep = stack.node.findAll().find((c): c is SystemSchedule => c instanceof SystemSchedule && c.node.id === 'WeeklySweep')!;
+test('SystemSchedule role: assumable only by Scheduler for this account and group', () => {
+  // Prepare
   const roleId = logicalId(stack, sweep.role);
+
+  // Act
   const trust = list((resources[roleId]!.Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement);
+
+  // Assess
   assert.deepEqual(trust, [
     {
       Action: 'sts:AssumeRole',
@@ -75,11 +94,24 @@ test('SystemSchedule role: assumable only by Scheduler for this account and grou
       Condition: { StringEquals: { 'aws:SourceAccount': '123456789012', 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack, stack.scheduler.scheduleGroup), 'Arn'] } } },
     },
   ]);
-  assert.deepEqual(policyStatements(roleId), [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: logicalId(stack, stack.backupWorkflow.stateMachine) } }]);
+});
+
+test('SystemSchedule role: may only StartExecution on its machine', () => {
+  // Prepare
+  const roleId = logicalId(stack, sweep.role);
+
+  // Act
+  const statements = policyStatements(roleId);
+
+  // Assess
+  assert.deepEqual(statements, [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: logicalId(stack, stack.backupWorkflow.stateMachine) } }]);
 });
 
 test('grantManageSchedules: Create/Update/Delete/GetSchedule on schedule/<group>/* and PassRole on the schedule role only', () => {
-  const statements = policyStatements(logicalId(stack, apiRole!));
+  // Act
+  const statements = policyStatements(logicalId(stack, apiRole));
+
+  // Assess
   assert.deepEqual(statements, [
     {
       Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
@@ -91,7 +123,10 @@ test('grantManageSchedules: Create/Update/Delete/GetSchedule on schedule/<group>
 });
 
 test('scheduleEnvironment names the group, the schedule role and the backup state machine', () => {
+  // Act
   const env = stack.resolve(stack.scheduler.scheduleEnvironment()) as Record<string, unknown>;
+
+  // Assess
   assert.deepEqual(env, {
     [SCHEDULE_ENV.groupName]: 'haven',
     [SCHEDULE_ENV.roleArn]: { 'Fn::GetAtt': [logicalId(stack, stack.scheduler.role), 'Arn'] },
@@ -100,20 +135,46 @@ test('scheduleEnvironment names the group, the schedule role and the backup stat
 });
 
 test('cdk-nag: clean with a system schedule and the schedule-management grant', () => {
+  // Act
   const report = nag.validateScope(stack);
+
+  // Assess
   assert.deepEqual(report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`), []);
 });
 
-test('SystemSchedule refuses an invalid expression, zone or window at synth time', () => {
+/** A scope of its own with a schedule group and a state machine: what a SystemSchedule needs. */
+function scheduleProbe() {
   const scope = new Stack();
   const group = new scheduler.CfnScheduleGroup(scope, 'Group', { name: 'g' });
   const stateMachine = sfn.StateMachine.fromStateMachineArn(scope, 'Machine', 'arn:aws:states:us-east-1:123456789012:stateMachine:m');
-  const base = { group, stateMachine, input: {} };
-  assert.throws(() => new SystemSchedule(scope, 'A', { ...base, expression: 'cron(0 3 * * * *)' }), InvalidPropsError);
-  assert.throws(() => new SystemSchedule(scope, 'B', { ...base, expression: 'rate(0 days)' }), InvalidPropsError);
-  assert.throws(() => new SystemSchedule(scope, 'C', { ...base, expression: 'rate(1 day)', timezone: 'Nowhere/Special' }), InvalidPropsError);
-  assert.throws(() => new SystemSchedule(scope, 'D', { ...base, expression: 'rate(1 day)', flexibleWindowMinutes: 2000 }), InvalidPropsError);
+  return { scope, base: { group, stateMachine, input: {} } };
+}
+
+test('SystemSchedule refuses an invalid expression, zone or window at synth time', () => {
+  // Prepare
+  const { scope, base } = scheduleProbe();
+
+  // Act
+  const badCron = () => new SystemSchedule(scope, 'A', { ...base, expression: 'cron(0 3 * * * *)' });
+  const zeroRate = () => new SystemSchedule(scope, 'B', { ...base, expression: 'rate(0 days)' });
+  const badZone = () => new SystemSchedule(scope, 'C', { ...base, expression: 'rate(1 day)', timezone: 'Nowhere/Special' });
+  const wideWindow = () => new SystemSchedule(scope, 'D', { ...base, expression: 'rate(1 day)', flexibleWindowMinutes: 2000 });
+
+  // Assess
+  assert.throws(badCron, InvalidPropsError);
+  assert.throws(zeroRate, InvalidPropsError);
+  assert.throws(badZone, InvalidPropsError);
+  assert.throws(wideWindow, InvalidPropsError);
+});
+
+test('SystemSchedule writes its expression canonically, in UTC unless told, disabled when asked', () => {
+  // Prepare
+  const { scope, base } = scheduleProbe();
+
+  // Act
   const ok = new SystemSchedule(scope, 'E', { ...base, expression: 'rate(1 days)', enabled: false });
+
+  // Assess
   assert.equal(ok.schedule.scheduleExpression, 'rate(1 day)');
   assert.equal(ok.schedule.state, 'DISABLED');
   assert.equal(ok.schedule.scheduleExpressionTimezone, 'UTC');

@@ -20,6 +20,7 @@ function startGrants(resources: Resources, roleId: string): Array<{ actions: str
 }
 
 test('defaults: retention daily at 03:00 UTC into the prune workflow, the sweep on Sundays 05:00 UTC into the verify workflow at checksum level', () => {
+  // Prepare
   const { stack, template } = synthHaven();
   const resources = template.toJSON().Resources as Resources;
   const cases = [
@@ -27,7 +28,10 @@ test('defaults: retention daily at 03:00 UTC into the prune workflow, the sweep 
     { schedule: stack.verificationSweepSchedule, machine: stack.verifyWorkflow, timing: DEFAULT_VERIFICATION_SWEEP_SCHEDULE, input: { sweep: { level: 'checksum', scope: 'latest' } } },
   ];
   for (const { schedule, machine, timing, input } of cases) {
+    // Act
     const props = resources[logicalId(stack, schedule.schedule)]!.Properties;
+
+    // Assess
     assert.deepEqual(props.GroupName, { Ref: logicalId(stack, stack.scheduler.scheduleGroup) });
     assert.equal(props.ScheduleExpression, timing.expression);
     assert.equal(props.ScheduleExpressionTimezone, timing.timezone);
@@ -41,19 +45,31 @@ test('defaults: retention daily at 03:00 UTC into the prune workflow, the sweep 
   }
 });
 
-test('props move both schedules and pick the sweep level; a sample sweep reads a tenth of the packs', () => {
-  const { stack, template } = synthHaven({
-    props: {
-      retentionSchedule: { expression: 'cron(30 1 * * ? *)', timezone: 'America/Toronto' },
-      verificationSweepSchedule: { expression: 'rate(3 days)', timezone: 'UTC' },
-      verificationSweepLevel: 'sample',
-    },
-  });
-  const resources = template.toJSON().Resources as Resources;
-  const retention = resources[logicalId(stack, stack.retentionSchedule.schedule)]!.Properties;
+/** The stack with both schedules moved and a sample sweep: synthesized once, only read by the tests below. */
+const moved = synthHaven({
+  props: {
+    retentionSchedule: { expression: 'cron(30 1 * * ? *)', timezone: 'America/Toronto' },
+    verificationSweepSchedule: { expression: 'rate(3 days)', timezone: 'UTC' },
+    verificationSweepLevel: 'sample',
+  },
+});
+const movedResources = moved.template.toJSON().Resources as Resources;
+
+test('props move both schedules', () => {
+  // Act
+  const retention = movedResources[logicalId(moved.stack, moved.stack.retentionSchedule.schedule)]!.Properties;
+  const sweep = movedResources[logicalId(moved.stack, moved.stack.verificationSweepSchedule.schedule)]!.Properties;
+
+  // Assess
   assert.equal(retention.ScheduleExpression, 'cron(30 1 * * ? *)');
   assert.equal(retention.ScheduleExpressionTimezone, 'America/Toronto');
-  const sweep = resources[logicalId(stack, stack.verificationSweepSchedule.schedule)]!.Properties;
   assert.equal(sweep.ScheduleExpression, 'rate(3 days)');
+});
+
+test('props pick the sweep level; a sample sweep reads a tenth of the packs', () => {
+  // Act
+  const sweep = movedResources[logicalId(moved.stack, moved.stack.verificationSweepSchedule.schedule)]!.Properties;
+
+  // Assess
   assert.deepEqual(JSON.parse((sweep.Target as { Input: string }).Input), { sweep: { level: 'sample', scope: 'latest', sample_percent: 10 } });
 });

@@ -69,8 +69,12 @@ const WORKFLOWS = [
 ].map((workflow) => ({ ...workflow, keys: workflow.specs.map((spec) => spec.substitution) }));
 
 test('four STANDARD state machines: backup, restore, verify and prune', () => {
+  // Act
+  const types = WORKFLOWS.map(({ construct }) => (resources[logicalId(stack, construct.stateMachine)]?.Properties as unknown as StateMachineProps).StateMachineType);
+
+  // Assess
   assert.equal(Object.keys(machines).length, 4);
-  for (const { construct } of WORKFLOWS) assert.equal((resources[logicalId(stack, construct.stateMachine)]?.Properties as unknown as StateMachineProps).StateMachineType, 'STANDARD');
+  assert.deepEqual(types, ['STANDARD', 'STANDARD', 'STANDARD', 'STANDARD']);
 });
 
 for (const workflow of WORKFLOWS) {
@@ -93,15 +97,25 @@ for (const workflow of WORKFLOWS) {
     assert.deepEqual(used, declared);
   });
 
-  test(`${workflow.name}: every step's handler is a function its entry module exports, and the entry exports nothing else`, async () => {
-    // Prepare
+  /** The workflow's entry modules, each imported. */
+  const entryModules = async () => {
     const entries = [...new Set(workflow.specs.map((spec) => spec.entry))];
+    return new Map(await Promise.all(entries.map(async (entry) => [entry, (await import(entry)) as Record<string, unknown>] as const)));
+  };
 
+  test(`${workflow.name}: every step's handler is a function its entry module exports`, async () => {
     // Act
-    const modules = new Map(await Promise.all(entries.map(async (entry) => [entry, (await import(entry)) as Record<string, unknown>] as const)));
+    const modules = await entryModules();
 
     // Assess
     for (const spec of workflow.specs) assert.equal(typeof modules.get(spec.entry)?.[spec.handler], 'function', `${spec.id}: ${path.relative(process.cwd(), spec.entry)} exports ${spec.handler}`);
+  });
+
+  test(`${workflow.name}: an entry module exports its steps' handlers and nothing else`, async () => {
+    // Act
+    const modules = await entryModules();
+
+    // Assess
     for (const [entry, module] of modules) {
       const handlers = workflow.specs.filter((spec) => spec.entry === entry).map((spec) => spec.handler);
       assert.deepEqual(Object.keys(module).sort(), handlers.sort(), `${path.relative(process.cwd(), entry)} exports one handler per step`);
@@ -109,10 +123,14 @@ for (const workflow of WORKFLOWS) {
   });
 
   test(`${workflow.name}: the synthesized DefinitionSubstitutions cover exactly the placeholders, each its own workflow function's ARN`, () => {
-    assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), [...placeholders].sort());
+    // Act
+    const substitutions = machine.DefinitionSubstitutions;
+
+    // Assess
+    assert.deepEqual(Object.keys(substitutions).sort(), [...placeholders].sort());
     const targets = new Set<string>();
     for (const key of workflow.keys) {
-      const value = machine.DefinitionSubstitutions[key];
+      const value = substitutions[key];
       const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
       assert.ok(getAtt && getAtt[1] === 'Arn', `${key} is a GetAtt Arn: ${JSON.stringify(value)}`);
       assert.equal(resources[getAtt[0]]?.Type, 'AWS::Lambda::Function', key);
@@ -123,13 +141,22 @@ for (const workflow of WORKFLOWS) {
   });
 
   test(`${workflow.name}: the definition is loaded from ${file}, unchanged, as a file asset`, () => {
+    // Prepare
     const staged = path.join(app.outdir, `asset.${machine.DefinitionS3Location.Key}`);
-    assert.ok(existsSync(staged), staged);
+
+    // Act
+    const written = existsSync(staged);
+
+    // Assess
+    assert.ok(written, staged);
     assert.equal(readFileSync(staged, 'utf8'), aslText);
   });
 
   test(`${workflow.name}: the definition is valid JSONPath ASL whose transitions all resolve`, () => {
+    // Act
     const asl = JSON.parse(aslText) as { QueryLanguage?: string; StartAt: string; States: Record<string, AslState> };
+
+    // Assess
     assert.equal(asl.QueryLanguage ?? 'JSONPath', 'JSONPath');
     const check = (startAt: string, states: Record<string, AslState>) => {
       assert.ok(states[startAt], `StartAt ${startAt} names a state`);
@@ -145,25 +172,45 @@ for (const workflow of WORKFLOWS) {
   });
 
   test(`${workflow.name}: every Task invokes a substituted function ARN directly`, () => {
-    const found = taskResources(substitute(aslText, workflow.keys).States);
-    assert.equal(Object.keys(found).length, workflow.keys.length);
-    assert.deepEqual(Object.values(found).sort(), workflow.keys.map((key) => `arn:aws:lambda:us-east-1:123456789012:function:haven-${key}`).sort());
+    // Prepare
+    const definition = substitute(aslText, workflow.keys);
+
+    // Act
+    const found = taskResources(definition.States);
+
+    // Assess (a Distributed Map child's Record failure invokes its workflow's Mark failed function too)
+    assert.deepEqual([...new Set(Object.values(found))].sort(), workflow.keys.map((key) => `arn:aws:lambda:us-east-1:123456789012:function:haven-${key}`).sort());
   });
 
-  test(`${workflow.name}: logs ALL events (without execution data) to its own vended-logs group with bounded retention; X-Ray on`, () => {
-    assert.equal(machine.LoggingConfiguration.Level, 'ALL');
-    assert.equal(machine.LoggingConfiguration.IncludeExecutionData, false);
-    const logGroupId = machine.LoggingConfiguration.Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
+  test(`${workflow.name}: logs ALL events (without execution data) to its own vended-logs group with bounded retention`, () => {
+    // Act
+    const logging = machine.LoggingConfiguration;
+
+    // Assess
+    assert.equal(logging.Level, 'ALL');
+    assert.equal(logging.IncludeExecutionData, false);
+    const logGroupId = logging.Destinations[0]?.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
     assert.equal(logGroupId, logicalId(stack, workflow.construct.logGroup));
     const group = resources[logGroupId] as { Type: string; Properties: { LogGroupName: string; RetentionInDays: number } };
     assert.equal(group.Type, 'AWS::Logs::LogGroup');
     assert.match(group.Properties.LogGroupName, /^\/aws\/vendedlogs\/states\//);
     assert.equal(group.Properties.RetentionInDays, 30);
-    assert.deepEqual(machine.TracingConfiguration, { Enabled: true });
+  });
+
+  test(`${workflow.name}: X-Ray on`, () => {
+    // Act
+    const tracing = machine.TracingConfiguration;
+
+    // Assess
+    assert.deepEqual(tracing, { Enabled: true });
   });
 }
 
 test('the two workflows log to different groups', () => {
-  assert.notEqual(logicalId(stack, stack.backupWorkflow.logGroup), logicalId(stack, stack.restoreWorkflow.logGroup));
+  // Act
+  const [backup, restore] = [stack.backupWorkflow.logGroup, stack.restoreWorkflow.logGroup].map((group) => logicalId(stack, group));
+
+  // Assess
+  assert.notEqual(backup, restore);
 });
 
