@@ -25,8 +25,13 @@ describe('backup and restore workflows: DynamoDB', () => {
   afterAll(() => cloud.close());
 
   test('backs up every item of every type (a 400 KB item, unicode keys) and restores it exactly into a new table', async () => {
+    // Prepare
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
+
+    // Act
     const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
+
+    // Assess
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
     const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
     assert.equal(record.status, 'completed');
@@ -37,9 +42,12 @@ describe('backup and restore workflows: DynamoDB', () => {
     assert.equal((await cloud.catalog.getJob(job.job_id)).lease_owner, undefined, 'the lease is released');
     assert.ok(cloud.events.some((e) => e.detailType === 'Backup Succeeded' && e.detail.backup_id === record.backup_id));
 
+    // Act
     const restore = await cloud.catalog.restores.create({ restore_name: 'test', backup_id: record.backup_id, destination: { type: 'dynamodb', table_name: restored, create_missing_tables: true }, created_by: 'test' });
     const run = await cloud.workflows.run('restore', { restore_id: restore.restore_id });
-    assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
+
+    // Assess
+    assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause} ${JSON.stringify((await cloud.catalog.restores.get(restore.restore_id)).error)}`);
     const done = await cloud.catalog.restores.get(restore.restore_id);
     assert.equal(done.status, 'completed');
     assert.equal(done.result?.records_restored, 601);
@@ -48,6 +56,7 @@ describe('backup and restore workflows: DynamoDB', () => {
   });
 
   test('point in time: target_timestamp restores the newest completed backup at or before it', async () => {
+    // Prepare
     await seedTable(small, 50);
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: small }));
     assert.equal((await cloud.workflows.run('backup', { job_id: job.job_id })).status, 'SUCCEEDED');
@@ -61,6 +70,7 @@ describe('backup and restore workflows: DynamoDB', () => {
     const second = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
     assert.notEqual(second.backup_id, first.backup_id);
 
+    // Act
     const restore = await cloud.catalog.restores.create({
       restore_name: 'pit',
       backup_id: second.backup_id,
@@ -69,6 +79,8 @@ describe('backup and restore workflows: DynamoDB', () => {
       created_by: 'test',
     });
     const run = await cloud.workflows.run('restore', { restore_id: restore.restore_id });
+
+    // Assess
     assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
     assert.deepEqual(await scanAll(asOf), asOfFirst, 'the table as the first backup saw it');
   });

@@ -49,8 +49,13 @@ describe('backup and restore workflows: PostgreSQL', () => {
   afterAll(() => cloud.close());
 
   test('a 23-table database (21 selected) round-trips into another database: rows, checksums, constraints, indexes, sequences', async () => {
+    // Prepare
     const job = await cloud.catalog.createJob(newJob({ type: 'postgresql', secret_arn: secret, exclude_tables: ['temp_*', 'log_*'], rows_per_partition: 6_000 }));
+
+    // Act
     const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
+
+    // Assess
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
     const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
     const original = await databaseDigest(source);
@@ -59,6 +64,7 @@ describe('backup and restore workflows: PostgreSQL', () => {
     assert.equal(record.result?.records, Object.values(original).reduce((n, t) => n + t.rows, 0));
     assert.ok((record.result?.partitions ?? 0) > 21, 'events was split into key ranges');
 
+    // Act
     const target = await createDatabase('pgdst');
     const restore = await cloud.catalog.restores.create({
       restore_name: 'pg',
@@ -68,6 +74,8 @@ describe('backup and restore workflows: PostgreSQL', () => {
       created_by: 'test',
     });
     const run = await cloud.workflows.run('restore', { restore_id: restore.restore_id });
+
+    // Assess
     assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
     assert.deepEqual(await databaseDigest(target), original);
     const [before, after] = [await databaseObjects(source), await databaseObjects(target)];
@@ -79,6 +87,7 @@ describe('backup and restore workflows: PostgreSQL', () => {
   });
 
   test('consistency: rows written to two tables during a running backup are in both tables\' backup or in neither', async () => {
+    // Prepare
     const writer = await connect(pairs);
     let stop = false;
     let written = 0;
@@ -92,21 +101,28 @@ describe('backup and restore workflows: PostgreSQL', () => {
     await new Promise((r) => setTimeout(r, 200));
     const job = await cloud.catalog.createJob(newJob({ type: 'postgresql', secret_arn: pairSecret }));
     heldJob = job.job_id;
+
+    // Act
     const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
     stop = true;
     await writing;
     await writer.end();
+
+    // Assess
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
     const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
     const backedUp = record.result!.records / 2;
     assert.ok(Number.isInteger(backedUp) && backedUp > 0);
     assert.ok(written > backedUp + 10, `pairs kept being written during the backup (${written} written, ${backedUp} backed up)`);
 
+    // Act
     const target = await restoreInto(cloud, record.backup_id, pairSecret);
     const [counts] = await sql<{ a: string; b: string; orphans: string }>(
       target,
       'SELECT (SELECT count(*) FROM public.pair_a) AS a, (SELECT count(*) FROM public.pair_b) AS b, (SELECT count(*) FROM public.pair_a FULL JOIN public.pair_b USING (id) WHERE pair_a.id IS NULL OR pair_b.id IS NULL) AS orphans',
     );
+
+    // Assess
     assert.deepEqual(counts, { a: String(backedUp), b: String(backedUp), orphans: '0' });
   });
 });

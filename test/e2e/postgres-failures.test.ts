@@ -33,9 +33,15 @@ describe('PostgreSQL backups fail clearly, with a typed code and no secret in th
   });
   afterAll(() => cloud.close());
 
-  async function failedBackup(source: Record<string, unknown>, code: string, message: RegExp): Promise<void> {
+  /** Creates a job backing up `source` and runs its backup. */
+  async function backupOf(source: Record<string, unknown>) {
     const job = await cloud.catalog.createJob(newJob({ type: 'postgresql', ...source } as never));
     const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
+    return { job, execution };
+  }
+
+  /** Checks that the backup failed with `code`, recorded with no secret, the lease released, and IAM never in the way. */
+  async function assertFailed({ job, execution }: Awaited<ReturnType<typeof backupOf>>, code: string, message: RegExp): Promise<void> {
     assert.equal(execution.status, 'FAILED');
     const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
     assert.equal(record.status, 'failed');
@@ -49,27 +55,53 @@ describe('PostgreSQL backups fail clearly, with a typed code and no secret in th
   }
 
   test('unreachable host: DatabaseUnreachable', async () => {
-    await failedBackup({ secret_arn: secrets.unreachable, connect_timeout_ms: 3000 }, 'DatabaseUnreachable', /cannot reach .*127\.0\.0\.1/);
+    // Act
+    const run = await backupOf({ secret_arn: secrets.unreachable, connect_timeout_ms: 3000 });
+
+    // Assess
+    await assertFailed(run, 'DatabaseUnreachable', /cannot reach .*127\.0\.0\.1/);
   });
 
   test('wrong password: AuthenticationFailed', async () => {
-    await failedBackup({ secret_arn: secrets.wrongPassword }, 'AuthenticationFailed', /authentication failed/);
+    // Act
+    const run = await backupOf({ secret_arn: secrets.wrongPassword });
+
+    // Assess
+    await assertFailed(run, 'AuthenticationFailed', /authentication failed/);
   });
 
   test('missing table or database: SourceNotFound', async () => {
-    await failedBackup({ secret_arn: secrets.valid, tables: ['open_data', 'no_such_table'] }, 'SourceNotFound', /no_such_table/);
-    await failedBackup({ secret_arn: secrets.noDatabase }, 'SourceNotFound', /no_such_database/);
+    // Act
+    const missingTable = await backupOf({ secret_arn: secrets.valid, tables: ['open_data', 'no_such_table'] });
+
+    // Assess
+    await assertFailed(missingTable, 'SourceNotFound', /no_such_table/);
+
+    // Act
+    const missingDatabase = await backupOf({ secret_arn: secrets.noDatabase });
+
+    // Assess
+    await assertFailed(missingDatabase, 'SourceNotFound', /no_such_database/);
   });
 
   test('a table the user may not read: PermissionDenied', async () => {
-    await failedBackup({ secret_arn: secrets.limitedReader }, 'PermissionDenied', /permission denied.*private_data/);
+    // Act
+    const run = await backupOf({ secret_arn: secrets.limitedReader });
+
+    // Assess
+    await assertFailed(run, 'PermissionDenied', /permission denied.*private_data/);
   });
 
   test('a statement that outlasts statement_timeout_ms (a lock held elsewhere): StatementTimeout', async () => {
+    // Prepare
     const locker = await connect(db);
     await locker.query('BEGIN; LOCK TABLE public.open_data IN ACCESS EXCLUSIVE MODE');
     try {
-      await failedBackup({ secret_arn: secrets.valid, statement_timeout_ms: 300 }, 'StatementTimeout', /timeout/);
+      // Act
+      const run = await backupOf({ secret_arn: secrets.valid, statement_timeout_ms: 300 });
+
+      // Assess
+      await assertFailed(run, 'StatementTimeout', /timeout/);
     } finally {
       await locker.query('ROLLBACK');
       await locker.end();
@@ -77,6 +109,10 @@ describe('PostgreSQL backups fail clearly, with a typed code and no secret in th
   });
 
   test('a secret that does not exist: SecretUnavailable', async () => {
-    await failedBackup({ secret_arn: MISSING_SECRET }, 'SecretUnavailable', /cannot read secret/);
+    // Act
+    const run = await backupOf({ secret_arn: MISSING_SECRET });
+
+    // Assess
+    await assertFailed(run, 'SecretUnavailable', /cannot read secret/);
   });
 });

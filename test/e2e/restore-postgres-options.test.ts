@@ -45,17 +45,35 @@ describe('PostgreSQL: selection globs and restore options', () => {
   afterAll(() => cloud.close());
 
   test('include and exclude globs over tables (bare or schema-qualified) and schemas', async () => {
-    assert.deepEqual((await backup({ tables: ['users', 'deliv*', 'sales.*', 'temp_*'], exclude_tables: ['temp_*'] })).tables, ['public.deliveries', 'public.users', 'sales.orders']);
+    // Act
+    const included = await backup({ tables: ['users', 'deliv*', 'sales.*', 'temp_*'], exclude_tables: ['temp_*'] });
+
+    // Assess
+    assert.deepEqual(included.tables, ['public.deliveries', 'public.users', 'sales.orders']);
+
+    // Act
     const noSales = (await backup({ exclude_schemas: ['sales'], exclude_tables: ['temp_*', 'log_*', '*s'] })).tables;
+
+    // Assess
     assert.deepEqual(noSales, ['public.binaries', 'public.bits', 'public.bools', 'public.composite_pk', 'public.generated', 'public.geo', 'public.no_pk', 'public.times'].filter((t) => noSales.includes(t)));
     assert.ok(noSales.includes('public.no_pk') && !noSales.some((t) => t.endsWith('s') || t.startsWith('sales.')));
-    assert.deepEqual((await backup({ schemas: ['sales'] })).tables, ['sales.orders']);
+
+    // Act
+    const salesOnly = await backup({ schemas: ['sales'] });
+
+    // Assess
+    assert.deepEqual(salesOnly.tables, ['sales.orders']);
   });
 
   test('fail_if_exists refuses a target with rows and writes nothing', async () => {
+    // Prepare
     const target = await createDatabase('pgfie');
     await sql(target, "CREATE TABLE public.users (id int, email text); INSERT INTO public.users VALUES (1, 'kept')");
+
+    // Act
     const { run, record } = await restore({ database: target }, { conflict_policy: 'fail_if_exists' });
+
+    // Assess
     assert.equal(run.status, 'FAILED');
     assert.equal(record.error?.code, 'RestoreConflict');
     assert.match(record.error?.message ?? '', /public\.users/);
@@ -64,9 +82,14 @@ describe('PostgreSQL: selection globs and restore options', () => {
   });
 
   test('overwrite_existing replaces changed rows in the same database (tables with foreign keys and sequences)', async () => {
+    // Prepare
     await sql(source, "DELETE FROM public.payments WHERE id IN (SELECT id FROM public.payments LIMIT 10); UPDATE public.users SET name = 'changed'; INSERT INTO public.users (email) VALUES ('new@example.com'); UPDATE public.events SET body = 'x' WHERE id < 100");
     assert.notDeepEqual(await databaseDigest(source), atBackup);
+
+    // Act
     const { run, record } = await restore({ overwrite_existing: true });
+
+    // Assess
     assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
     assert.equal(record.status, 'completed');
     const now = await databaseDigest(source);
@@ -76,8 +99,13 @@ describe('PostgreSQL: selection globs and restore options', () => {
   });
 
   test('create_missing_tables: false fails on a missing table before writing', async () => {
+    // Prepare
     const target = await createDatabase('pgnocreate');
+
+    // Act
     const { run, record } = await restore({ database: target }, { create_missing_tables: false });
+
+    // Assess
     assert.equal(run.status, 'FAILED');
     assert.equal(record.error?.code, 'SourceNotFound');
     assert.match(record.error?.message ?? '', /create_missing_tables/);
@@ -85,15 +113,25 @@ describe('PostgreSQL: selection globs and restore options', () => {
   });
 
   test('skip_constraints and skip_indexes leave them out; data still loads', async () => {
+    // Prepare
     const target = await createDatabase('pgskip');
+
+    // Act
     const { run } = await restore({ database: target }, { skip_constraints: true, skip_indexes: true });
+
+    // Assess
     assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
     assert.deepEqual(await databaseDigest(target), atBackup);
     const objects = await databaseObjects(target);
     assert.deepEqual(objects.indexes, []);
     assert.deepEqual(objects.constraints, []);
+
+    // Act
     const withIndexes = await createDatabase('pgskipc');
-    assert.equal((await restore({ database: withIndexes }, { skip_constraints: true })).run.status, 'SUCCEEDED');
+    const constraintsOnly = await restore({ database: withIndexes }, { skip_constraints: true });
+
+    // Assess
+    assert.equal(constraintsOnly.run.status, 'SUCCEEDED');
     const indexed = await databaseObjects(withIndexes);
     assert.ok(indexed.indexes.some((d) => /users_name_idx/.test(d)) && indexed.indexes.every((d) => !/_pkey/.test(d)));
     assert.deepEqual(indexed.constraints, []);

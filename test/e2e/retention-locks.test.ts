@@ -133,25 +133,55 @@ describe('retention with S3 Object Lock (governance)', () => {
   });
 
   test('a snapshot under Object Lock cannot be deleted even when the catalog does not say so', async () => {
+    // Prepare
     await putRandom(bucket, ['lock2/a']);
     const job = await createJob(cloud, bucket, 'lock2/', {});
     const record = await backup(cloud, job);
     await deps.objectLock!.extend(`snapshots/${record.result!.snapshot_id}`, new Date(Date.now() + DAY));
-    await assert.rejects(deleteBackup(deps, record.backup_id), (error: unknown) => error instanceof BackupLockedError && /Object Lock/.test(error.message));
+
+    // Act
+    const deletion = deleteBackup(deps, record.backup_id);
+
+    // Assess
+    await assert.rejects(deletion, (error: unknown) => error instanceof BackupLockedError && /Object Lock/.test(error.message));
     assert.equal((await cloud.catalog.getBackup(record.backup_id)).deleted_at ?? null, null);
   });
 
   test('unknown, running and catalog-locked backups', async () => {
-    await assert.rejects(deleteBackup(deps, 'backup_01ARZ3NDEKTSV4RRFFQ69G5FAV'), (error: unknown) => error instanceof NotFoundError && error.code === ErrorCode.NotFound);
+    // Act
+    const unknown = deleteBackup(deps, 'backup_01ARZ3NDEKTSV4RRFFQ69G5FAV');
+
+    // Assess
+    await assert.rejects(unknown, (error: unknown) => error instanceof NotFoundError && error.code === ErrorCode.NotFound);
+
+    // Act
     const job = await createJob(cloud, bucket, 'lock3/', {});
     const queued = await cloud.catalog.executions.create({ job_id: job, job_name: 'j', backup_type: 'full', trigger: 'manual' });
-    await assert.rejects(deleteBackup(deps, queued.backup_id), (error: unknown) => error instanceof BackupInProgressError && error.code === ErrorCode.Conflict);
+    const running = deleteBackup(deps, queued.backup_id);
+
+    // Assess
+    await assert.rejects(running, (error: unknown) => error instanceof BackupInProgressError && error.code === ErrorCode.Conflict);
+
+    // Act
     await cloud.catalog.executions.transition(queued.execution_id, RecordStatus.Running);
     await cloud.catalog.executions.transition(queued.execution_id, RecordStatus.Completed, { locked: true });
-    await assert.rejects(deleteBackup(deps, queued.backup_id), (error: unknown) => error instanceof BackupLockedError && error.reason === 'locked');
+    const locked = deleteBackup(deps, queued.backup_id);
+
+    // Assess
+    await assert.rejects(locked, (error: unknown) => error instanceof BackupLockedError && error.reason === 'locked');
+
+    // Act
     await cloud.catalog.executions.annotate(queued.execution_id, { locked: false, retention_until: new Date(Date.now() + DAY).toISOString() });
-    await assert.rejects(deleteBackup(deps, queued.backup_id), (error: unknown) => error instanceof BackupLockedError && error.reason === 'retention_until');
+    const retained = deleteBackup(deps, queued.backup_id);
+
+    // Assess
+    await assert.rejects(retained, (error: unknown) => error instanceof BackupLockedError && error.reason === 'retention_until');
+
+    // Act
     await cloud.catalog.executions.annotate(queued.execution_id, { retention_until: new Date(Date.now() - DAY).toISOString() });
-    assert.ok((await deleteBackup(deps, queued.backup_id)).deleted_at, 'a past retention date no longer locks');
+    const lapsed = await deleteBackup(deps, queued.backup_id);
+
+    // Assess
+    assert.ok(lapsed.deleted_at, 'a past retention date no longer locks');
   });
 });

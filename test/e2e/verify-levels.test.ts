@@ -68,10 +68,21 @@ describe('verify workflow: levels, damage and dependent backups', () => {
   });
 
   test('requests: unknown backup → NotFound, unfinished backup → Conflict, bad level or sample → InvalidInput', async () => {
-    await assert.rejects(createVerification(cloud.catalog, { backup_id: 'backup_01jzzzzzzzzzzzzzzzzzzzzzzz', level: 'quick' }), (e: unknown) => e instanceof NotFoundError && e.code === ErrorCode.NotFound);
+    // Prepare
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table }));
     const queued = await cloud.catalog.createExecution({ job_id: job.job_id, job_name: job.job_name, backup_type: 'full', trigger: 'manual' });
-    await assert.rejects(createVerification(cloud.catalog, { backup_id: queued.backup_id, level: 'quick' }), (e: unknown) => e instanceof BackupNotVerifiableError && e.code === ErrorCode.Conflict);
+
+    // Act
+    const unknown = createVerification(cloud.catalog, { backup_id: 'backup_01jzzzzzzzzzzzzzzzzzzzzzzz', level: 'quick' });
+
+    // Assess
+    await assert.rejects(unknown, (e: unknown) => e instanceof NotFoundError && e.code === ErrorCode.NotFound);
+
+    // Act
+    const unfinished = createVerification(cloud.catalog, { backup_id: queued.backup_id, level: 'quick' });
+
+    // Assess
+    await assert.rejects(unfinished, (e: unknown) => e instanceof BackupNotVerifiableError && e.code === ErrorCode.Conflict);
     for (const bad of [
       { level: 'deep' },
       { level: 'sample' },
@@ -81,9 +92,17 @@ describe('verify workflow: levels, damage and dependent backups', () => {
       { level: 'sample', sample_bytes: 1.5 },
       { level: 'quick', sample_percent: 10 },
     ]) {
-      await assert.rejects(createVerification(cloud.catalog, { backup_id: backupA, ...bad }), (e: unknown) => e instanceof InvalidVerificationError && e.code === ErrorCode.InvalidInput, JSON.stringify(bad));
+      // Act
+      const invalid = createVerification(cloud.catalog, { backup_id: backupA, ...bad });
+
+      // Assess
+      await assert.rejects(invalid, (e: unknown) => e instanceof InvalidVerificationError && e.code === ErrorCode.InvalidInput, JSON.stringify(bad));
     }
+
+    // Act
     const record = await createVerification(cloud.catalog, { backup_id: backupA, level: 'sample', sample_percent: 25, requested_by: 'admin_1' });
+
+    // Assess
     assert.equal(record.status, 'queued');
     assert.equal(record.verification_type, 'sample');
     assert.equal(record.sample_percent, 25);
@@ -92,7 +111,10 @@ describe('verify workflow: levels, damage and dependent backups', () => {
 
   test('a clean vault passes at every level; the backup is marked verified; the scratch table is gone', async () => {
     for (const options of LEVELS) {
+      // Act
       const { execution, record } = await verify(backupA, options);
+
+      // Assess
       assert.equal(execution.status, 'SUCCEEDED', `${options.level}: ${execution.error}: ${execution.cause}`);
       assert.equal(record.status, 'completed', options.level);
       assert.deepEqual(record.result?.issues, [], options.level);
@@ -108,15 +130,21 @@ describe('verify workflow: levels, damage and dependent backups', () => {
         assert.equal(await tableExists(scratchName(record.verification_id)), false, 'scratch table removed');
       }
     }
+
+    // Assess
     assert.deepEqual(cloud.denials, []);
   });
 
   for (const damage of Object.values(Damage)) {
     test(`${damage} shared pack: every level names it and both backups, marks both, and notifies`, async () => {
+      // Prepare
       const undo = await damagePack(cloud.bucket, shared, damage);
       try {
         for (const options of LEVELS) {
+          // Act
           const { execution, record } = await verify(backupA, options);
+
+          // Assess
           assert.equal(execution.status, 'FAILED', options.level);
           assert.equal(execution.error, 'VerificationFailed', options.level);
           assert.equal(record.status, 'failed', options.level);
@@ -146,16 +174,26 @@ describe('verify workflow: levels, damage and dependent backups', () => {
   }
 
   test('damage to a pack only one backup uses names only that backup; a later full check clears the other', async () => {
+    // Prepare
     const undo = await damagePack(cloud.bucket, onlyA, Damage.FlipByte);
     try {
       for (const options of LEVELS) {
+        // Act
         const { record } = await verify(backupB, options);
+
+        // Assess
         assert.equal(record.status, 'completed', `${options.level}: B does not use the damaged pack`);
+
+        // Act
         const onA = await verify(backupA, options);
+
+        // Assess
         assert.equal(onA.record.status, 'failed', options.level);
         assert.deepEqual(onA.record.result?.damaged_packs, [onlyA], options.level);
         assert.deepEqual(onA.record.result?.damaged_backups, [backupA], options.level);
       }
+
+      // Assess
       assert.equal((await cloud.catalog.getBackup(backupB)).verification?.damaged, false, 'checksum on B cleared its earlier mark');
     } finally {
       await undo();

@@ -51,7 +51,10 @@ describe('verify workflow: weekly sweep and S3 test restores', () => {
   afterAll(() => cloud.close());
 
   test('a quick sweep verifies every completed backup, one verification record each', async () => {
+    // Act
     const execution = await cloud.workflows.run('verify', { sweep: { level: 'quick' } });
+
+    // Assess
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
     const records = (await cloud.catalog.verifications.list({ limit: 100 })).items.filter((r) => r.sweep_id === `sweep-${executionName(execution.executionArn)}`);
     assert.deepEqual(records.map((r) => r.backup_id).sort(), [...backups].sort());
@@ -64,12 +67,16 @@ describe('verify workflow: weekly sweep and S3 test restores', () => {
   });
 
   test('a checksum sweep over each job\'s latest backup finds a damaged shared pack and names every backup using it', async () => {
+    // Prepare
     const [first, second] = [await packsOf(cloud, backups[0]!), await packsOf(cloud, backups[1]!)];
     const shared = [...second].find((p) => first.has(p))!;
     assert.ok(shared, 'the two table backups share a pack');
     const undo = await damagePack(cloud.bucket, shared, Damage.Truncate);
     try {
+      // Act
       const execution = await cloud.workflows.run('verify', { sweep: { level: 'checksum', scope: 'latest' } });
+
+      // Assess
       assert.equal(execution.status, 'FAILED');
       assert.equal(execution.error, 'VerificationFailed');
       const records = (await cloud.catalog.verifications.list({ limit: 100 })).items.filter((r) => r.sweep_id === `sweep-${executionName(execution.executionArn)}`);
@@ -89,7 +96,10 @@ describe('verify workflow: weekly sweep and S3 test restores', () => {
 
   test('a sweep refuses test_restore and bad levels, recording nothing as running', async () => {
     for (const sweep of [{ level: 'test_restore' }, { level: 'deep' }, { level: 'quick', scope: 'some' }]) {
+      // Act
       const execution = await cloud.workflows.run('verify', { sweep });
+
+      // Assess
       assert.equal(execution.status, 'FAILED', JSON.stringify(sweep));
       assert.equal(execution.error, 'VerificationRunFailed');
       assert.equal(cloud.events.findLast((e) => e.detailType === 'Verification Failed')?.detail.error_code, 'InvalidInput');
@@ -97,17 +107,23 @@ describe('verify workflow: weekly sweep and S3 test restores', () => {
   });
 
   test('test_restore of an S3 backup restores into a haven-verify- prefix, compares, and removes it; also when the restore fails', async () => {
+    // Act
     const passed = await runVerification(cloud, { backup_id: s3Backup, level: 'test_restore' });
+
+    // Assess
     assert.equal(passed.execution.status, 'SUCCEEDED', `${passed.execution.error}: ${passed.record.error?.message}`);
     assert.equal(passed.record.result?.test_restore_result?.records_counted, passed.record.result?.test_restore_result?.records_expected);
     assert.ok((passed.record.result?.test_restore_result?.records_counted ?? 0) >= 5);
     assert.equal(passed.record.result?.test_restore_result?.cleaned_up, true);
     assert.equal(await scratchObjects(passed.record.verification_id), 0, 'scratch prefix removed, every version');
 
+    // Act
     const pack = [...(await packsOf(cloud, s3Backup))][0]!;
     const undo = await damagePack(cloud.bucket, pack, Damage.FlipByte);
     try {
       const failed = await runVerification(cloud, { backup_id: s3Backup, level: 'test_restore' });
+
+      // Assess
       assert.equal(failed.record.status, 'failed');
       assert.deepEqual(failed.record.result?.damaged_packs, [pack]);
       assert.ok(entered(failed.execution.history, 'Clean up scratch'));
