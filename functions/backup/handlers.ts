@@ -4,7 +4,7 @@
  * export, and CDK points the step's function at it.
  */
 import { commitBackup } from '../../control/workflows/backup/commit.js';
-import { exportPartition as exportOnePartition } from '../../control/workflows/backup/export-partition.js';
+import { exportBatch } from '../../control/workflows/backup/export-partition.js';
 import { finalizeBackup } from '../../control/workflows/backup/finalize.js';
 import { markBackupFailed, markBackupItemFailed, type FailedState, type ItemFailedInput } from '../../control/workflows/backup/mark-failed.js';
 import { planBackup } from '../../control/workflows/backup/plan.js';
@@ -14,8 +14,8 @@ import { stepHandler } from '../shared/step-handler.js';
 
 /** Plan. */
 export const plan = stepHandler('plan', planBackup);
-/** Export partitions (Map iteration, one partition). */
-export const exportPartition = stepHandler('export-partition', exportOnePartition);
+/** Export partitions (one Distributed Map child: a batch of partitions). */
+export const exportPartition = stepHandler('export-partition', exportBatch);
 /** Commit the snapshot. */
 export const commit = stepHandler('commit', (deps, event: { context: BackupContext }) => commitBackup(deps, event.context));
 /** Verify the snapshot's packs. */

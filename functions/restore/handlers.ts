@@ -6,20 +6,20 @@
 import { finalizeRestore } from '../../control/workflows/restore/finalize.js';
 import { markRestoreFailed } from '../../control/workflows/restore/mark-failed.js';
 import { planRestore } from '../../control/workflows/restore/plan.js';
-import { restoreOnePartition } from '../../control/workflows/restore/restore-partition.js';
+import { restoreBatch } from '../../control/workflows/restore/restore-partition.js';
 import { safetyBackup as runSafetyBackup } from '../../control/workflows/restore/safety-backup.js';
 import type { RestoreContext } from '../../control/workflows/restore/types.js';
-import { validateRestore } from '../../control/workflows/restore/validate.js';
+import { validateStagedRestore } from '../../control/workflows/restore/validate.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** Plan. */
 export const plan = stepHandler('restore-plan', planRestore);
 /** Safety backup. */
 export const safetyBackup = stepHandler('restore-safety-backup', (deps, event: { context: RestoreContext }) => runSafetyBackup(deps, event.context));
-/** Restore partition (Map iteration). */
-export const restorePartition = stepHandler('restore-partition', restoreOnePartition);
+/** Restore partitions (one Distributed Map child: a batch of partitions). */
+export const restorePartition = stepHandler('restore-partition', restoreBatch);
 /** Validate. */
-export const validate = stepHandler('restore-validate', validateRestore);
+export const validate = stepHandler('restore-validate', validateStagedRestore);
 /** Finalize. */
 export const finalize = stepHandler('restore-finalize', finalizeRestore);
 /** Mark failed. */

@@ -12,6 +12,10 @@
  * mark-failed. The S3 source's plan heads and lists the bucket; its export
  * lists the partition's key range again before getting each object.
  * Commit never opens a catalog record; verify only reads the job.
+ *
+ * Export partitions is a Distributed Map: each child runs exportPartition
+ * over a batch, and a failed batch calls markFailed itself (its Record
+ * failure state, so `${MarkFailedFunctionArn}` appears twice in the ASL).
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -42,9 +46,9 @@ const BACKUP_STEPS = {
   },
   exportPartition: {
     substitution: 'ExportPartitionFunctionArn',
-    rerunnable: 'A second export writes its own packs and the same manifest; either commits a complete partition.',
+    rerunnable: 'A second export of a batch skips its staged partitions and writes its own packs and the same manifest for the rest; either commits a complete partition.',
     database: true,
-    description: 'Haven backup: export one partition into packs',
+    description: 'Haven backup: export a batch of partitions into packs',
     memorySize: 2048,
     timeout: Duration.minutes(15),
     catalog: CatalogAccess.ReadWrite,

@@ -16,9 +16,9 @@
  * (conditional PutItem for `skip_existing`, which first describes the table
  * for its key); PutObject and multipart uploads, with HeadObject
  * (`s3:GetObject`, and `s3:ListBucket` so a missing key reads as 404, not
- * 403) before a large `skip_existing` upload. Validate reads the snapshot
- * only for a database target's finish. Neither restore-partition nor
- * validate opens a catalog record.
+ * 403) before a large `skip_existing` upload, and counts its batch in the
+ * restore's progress (one catalog UpdateItem). Validate reads the
+ * snapshot only for a database target's finish and opens no catalog record.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -69,11 +69,13 @@ const RESTORE_STEPS = {
   restorePartition: {
     substitution: 'RestorePartitionFunctionArn',
     database: true,
-    description: 'Haven restore: restore one partition into the target',
+    description: 'Haven restore: restore a batch of partitions into the target',
     memorySize: 2048,
     timeout: Duration.minutes(15),
-    catalog: CatalogAccess.None,
-    vault: VaultAccess.Read,
+    // Counts its batch in the restore's progress.
+    catalog: CatalogAccess.ReadWrite,
+    // Stages what each partition restored (restored-<n>) for Validate.
+    vault: VaultAccess.Write,
     events: false,
     data: {
       tableActions: ['dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],

@@ -1,18 +1,21 @@
 /**
  * Failures and conflicts of the deployed backup and restore workflows: a
- * failing Map iteration, a Plan that fails after creating its record, a
+ * failing Distributed Map batch, a Plan that fails after creating its record, a
  * failure quoting credentials, two starts of one job, a many-segment plan's
  * payloads, and restore conflict policies.
  *
- * Faults are injected through the local cloud's function host, because the
- * emulator cannot make one Map iteration fail by itself: an injected error
- * fails that invocation with the error name a thrown typed error would give
- * Step Functions. Retries wait the ASL's real intervals (seconds, full jitter).
+ * Faults are injected through the local cloud's function host (its `faults`
+ * option), because the emulator cannot make one Map child fail by itself: an
+ * injected error fails the invocation of the batch holding a chosen partition
+ * with the error name a thrown typed error would give Step Functions.
+ * Retries wait the ASL's real intervals (seconds, full jitter). A child's
+ * events are not in the parent's history (as in AWS), so the injector is
+ * where the tests see the batches.
  */
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import assert from 'node:assert/strict';
-import type { ExportInput } from '../../control/workflows/backup/types.js';
+import type { ExportBatchInput } from '../../control/workflows/backup/types.js';
 import { HAVEN_ENTRY_METADATA } from '../../infra/constructs/haven-function.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
 import { StepFunctionsLimits } from '../../local/cloud/workflows.js';
@@ -25,20 +28,18 @@ import { functionRole } from '../helpers/template-edit.js';
 import { stepFault } from '../helpers/step-fault.js';
 import { SourceNotFoundError } from '../../sources/errors.js';
 import { StorageUnavailableError } from '../../vault/storage/errors.js';
-import { entriesOf, retriesOf } from './execution-history.js';
+import { listStaged } from '../../vault/staging/staging.js';
+import { entriesOf } from './execution-history.js';
 
 const EXPORT_PARTITION = 'Backup/ExportPartition';
 
-/**
- * Segments of the big plan: enough that its item list alone would dwarf the state if specs travelled
- * in it, and that its history runs to thousands of events (each Map iteration costs ~200 ms here).
- */
+/** Segments of the big plan: enough that its specs would dwarf the state if they travelled in it, and that it takes many batches. */
 const SEGMENTS = 400;
 
 describe('backup workflow failures and conflicts', () => {
   let cloud: LocalCloud;
-  /** The fault for export iteration `index` in the running test (none outside a test that sets it). */
-  let exportFault: ((index: number) => Fault | undefined) | undefined;
+  /** The fault for an export batch of these partition indexes in the running test (none outside a test that sets it). */
+  let exportFault: ((items: readonly number[]) => Fault | undefined) | undefined;
   const PASSWORD = 'pw-4f9c1e';
   const table = uniqueName('faults');
   const tiny = uniqueName('tiny');
@@ -48,14 +49,14 @@ describe('backup workflow failures and conflicts', () => {
     cloud = await LocalCloud.start({
       sourceTables: [table, tiny],
       restoreTables: [conflictTarget],
-      faults: ({ fn, event }) => (fn.path.endsWith(EXPORT_PARTITION) ? exportFault?.((event as ExportInput).index) : undefined),
+      faults: ({ fn, event }) => (fn.path.endsWith(EXPORT_PARTITION) ? exportFault?.((event as ExportBatchInput).Items) : undefined),
     });
     await seedTable(table, 200);
   });
   afterAll(() => cloud.close());
 
   /** Runs a backup with `fault` on its export iterations, then clears the fault. */
-  async function backupWith(fault: (index: number) => Fault | undefined, input: Record<string, unknown>) {
+  async function backupWith(fault: (items: readonly number[]) => Fault | undefined, input: Record<string, unknown>) {
     exportFault = fault;
     try {
       return await cloud.workflows.run('backup', input);
@@ -64,13 +65,14 @@ describe('backup workflow failures and conflicts', () => {
     }
   }
 
-  test('a failure in one Map iteration ends FAILED with its code, releases the lease, commits nothing; a re-run succeeds', async () => {
+  test('a failure in one Map batch ends FAILED with its own code (not the Map\'s), releases the lease, clears staging, commits nothing; a re-run succeeds', async () => {
     // Prepare
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: table, segments: 4 }));
     const unreachable: Fault = stepFault(new StorageUnavailableError('injected: the vault bucket is unreachable'));
+    let attempts = 0;
 
     // Act
-    const failed = await backupWith((index) => (index === 2 ? unreachable : undefined), { job_id: job.job_id });
+    const failed = await backupWith((items) => (items.includes(2) ? (attempts++, unreachable) : undefined), { job_id: job.job_id });
 
     // Assess
     assert.equal(failed.status, 'FAILED');
@@ -80,8 +82,10 @@ describe('backup workflow failures and conflicts', () => {
     assert.equal(record.error?.code, 'StorageUnavailable');
     assert.match(record.error?.message ?? '', /unreachable/);
     assert.equal((await cloud.catalog.getJob(job.job_id)).lease_owner, undefined);
-    assert.ok(retriesOf(failed.history, 'Export partition') >= 1, 'the transient error was retried before failing');
+    assert.equal(attempts, 5, 'the transient error was retried (4 more attempts) before the batch failed');
+    assert.ok(failed.history.some((e) => e.type === 'MapRunFailed'), 'the Map run failed');
     const vault = await cloud.deps.vault();
+    assert.deepEqual(await listStaged(vault, record.backup_id), [], 'the staging area is cleared');
     assert.deepEqual((await vault.listSnapshots()).filter((s) => s.snapshot.job_id === job.job_id), [], 'no snapshot committed');
 
     // Act: the fault is gone
@@ -101,7 +105,7 @@ describe('backup workflow failures and conflicts', () => {
     const before = cloud.events.length;
 
     // Act
-    const failed = await backupWith((index) => (index === 0 ? leak : undefined), { job_id: job.job_id });
+    const failed = await backupWith((items) => (items.includes(0) ? leak : undefined), { job_id: job.job_id });
 
     // Assess
     assert.equal(failed.status, 'FAILED');
@@ -138,25 +142,27 @@ describe('backup workflow failures and conflicts', () => {
     assert.equal((await cloud.catalog.getJob(job.job_id)).lease_owner, undefined, "the loser did not release the winner's lease, and the winner released its own");
   });
 
-  test(`every Lambda input and output stays under 256 KiB for a ${SEGMENTS}-segment plan; each iteration scans its own segment`, async () => {
+  test(`every Lambda input and output stays small for a ${SEGMENTS}-segment plan; the batches cover each segment once`, async () => {
     // Prepare
     await seedTable(tiny, 3);
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: tiny, segments: SEGMENTS }));
     const mark = cloud.host.invocations.length;
+    const batches: number[][] = [];
 
     // Act
-    const execution = await cloud.workflows.run('backup', { job_id: job.job_id, custom_parameters: { max_concurrency: 40 } });
+    const execution = await backupWith((items) => void batches.push([...items]), { job_id: job.job_id, custom_parameters: { max_concurrency: 40 } });
 
     // Assess
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
-    assert.equal(entriesOf(execution.history, 'Export partition').length, SEGMENTS);
+    assert.deepEqual(batches.flat().sort((a, b) => a - b), Array.from({ length: SEGMENTS }, (_, i) => i), 'each partition in exactly one batch');
+    assert.equal(batches.length, 40, 'the partitions spread over the 40 children the run asked for');
     assert.ok(execution.history.length < StepFunctionsLimits.historyEvents, `${execution.history.length} history events, within Step Functions' limit`);
     const invocations = cloud.host.invocations.slice(mark);
     const largest = Math.max(...invocations.flatMap((i) => [i.requestBytes, i.responseBytes]));
     assert.ok(largest < StepFunctionsLimits.payloadBytes, `largest payload ${largest} bytes`);
     const plan = invocations.find((i) => i.path.endsWith('Backup/Plan'))!;
-    // The indexes (about 4 bytes each) and the context: the specs ({ segment, total } each) stay staged.
-    assert.ok(plan.responseBytes > SEGMENTS * 3 && plan.responseBytes < SEGMENTS * 4 + 4096, `Plan's output is ${plan.responseBytes} bytes`);
+    // References and the batching only: the indexes are in the staged item list, the specs ({ segment, total } each) in the staged list.
+    assert.ok(plan.responseBytes < 2048, `Plan's output is ${plan.responseBytes} bytes`);
     const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
     assert.equal(record.result?.partitions, SEGMENTS);
     assert.equal(record.result?.records, 3, 'every segment scanned once: a staged spec read at the wrong index would miss or repeat items');

@@ -1,10 +1,12 @@
 /**
- * Export partition (one Map iteration): read the partition's spec from the
- * staged list by index, stream the partition through chunk → compress →
- * encrypt → pack upload in one pass, write the packs' index, and stage the
- * partition's manifest. Idempotent: a retried iteration whose manifest
- * exists returns at once; one running twice at once writes its own packs
- * and the same manifest, so either copy commits a complete partition.
+ * Export partitions (one Distributed Map child: a batch of partition
+ * indexes): for each, read the partition's spec from the staged list by
+ * index, stream the partition through chunk → compress → encrypt → pack
+ * upload in one pass, write the packs' index, and stage the partition's
+ * manifest. Idempotent: a partition whose manifest exists is skipped (a
+ * retried batch redoes only what it had not finished); one running twice at
+ * once writes its own packs and the same manifest, so either copy commits a
+ * complete partition.
  */
 import type { SourceConfig } from '../../catalog/types.js';
 import { openSession } from '../../../vault/backup/run-backup.js';
@@ -12,10 +14,11 @@ import type { PartitionPlan, RecordCounter } from '../../../sources/source.js';
 import type { Vault } from '../../../vault/repository/vault.js';
 import type { WorkflowDeps } from '../deps.js';
 import { readListItem } from '../../../vault/staging/staged-list.js';
+import { reportDone } from '../../catalog/progress-report.js';
 import { partitionManifestName, readRequiredStaged, readStaged, writeStaged, type StagedPartition, type StagedPlan } from '../../../vault/staging/staging.js';
-import type { BackupContext, ExportInput } from './types.js';
+import type { BackupContext, BatchOutput, ExportBatchInput, ExportInput } from './types.js';
 
-/** What one partition read and stored, reported back to the workflow (tiny: the Map gathers 1,000 of them). */
+/** What one partition read and stored. */
 export interface ExportOutput {
   /** Records. */
   r: number;
@@ -42,7 +45,23 @@ export function plannedPartition(vault: Vault, context: BackupContext, index: nu
   return readListItem<PartitionPlan>(vault, context.partitions, index);
 }
 
-/** Runs one Export partition iteration. */
+/** Runs one Export partitions child: every partition of its batch, in order, then counts the batch in the run's progress. */
+export async function exportBatch(deps: WorkflowDeps, input: ExportBatchInput): Promise<BatchOutput> {
+  const { context } = input.BatchInput;
+  let skipped = 0;
+  let bytes = 0;
+  for (const index of input.Items) {
+    const exported = await exportPartition(deps, { context, index });
+    if (exported.skipped) skipped += 1;
+    bytes += exported.b;
+  }
+  // One atomic count per child, marked by its first partition (control/catalog/progress-counts.ts): a retried batch counts once.
+  const first = input.Items[0];
+  if (first !== undefined) await reportDone(deps.catalog.executions, context.execution_id, { unit: first, items: input.Items.length, bytes });
+  return { items: input.Items.length, skipped };
+}
+
+/** Exports one partition of a batch, unless its manifest is already staged. */
 export async function exportPartition(deps: WorkflowDeps, input: ExportInput): Promise<ExportOutput> {
   const { context } = input;
   const vault = await deps.vault();
@@ -60,17 +79,6 @@ export async function exportPartition(deps: WorkflowDeps, input: ExportInput): P
   const result = await session.finish();
   const staged: StagedPartition = { partitions: result.partitions, index_ids: result.index_ids, counts: result.counts };
   await writeStaged(vault, context.backup_id, manifestName, staged);
-  // Partitions finish roughly in order and progress never goes down, so the index is a fair, cheap
-  // estimate; about twenty updates per backup keep catalog writes low for 1,000-partition plans.
-  const count = context.partitions.count;
-  const step = Math.max(1, Math.ceil(count / 20));
-  if ((input.index + 1) % step !== 0 && input.index + 1 !== count) return pick(staged);
-  await deps.catalog.executions
-    .updateProgress(context.execution_id, { progress: 5 + Math.floor((80 * (input.index + 1)) / Math.max(1, count)), phase: 'exporting' })
-    .catch((error: unknown) => {
-      // Progress is advisory: a cancelled or failed record refuses it, and that is not this iteration's failure.
-      if ((error as { name?: string }).name !== 'NotRunningError') throw error;
-    });
   return pick(staged);
 }
 

@@ -3,7 +3,9 @@
  * snapshot, mark the execution running, plan partitions, and stage the
  * source's description and the partition specs (a staged list: specs carry
  * S3 keys, far too long for 1,000 of them to travel in state) for the
- * export iterations and the snapshot.
+ * export batches and the snapshot, and the Export partitions Map's item
+ * list (the partition indexes, read by the Map's S3 item reader), batched
+ * by {@link batchingFor}: no state carries a list that grows with the data.
  *
  * Once the execution record exists, a failure is recorded here (a run a
  * schedule started has no other way to name its record) and raised as a
@@ -18,17 +20,24 @@ import type { WorkflowDeps } from '../deps.js';
 import { FailureRecordedError, InvalidJobError, stepFailureOf } from '../errors.js';
 import { failExecution } from './mark-failed.js';
 import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
+import { stageItemList } from '../../../vault/staging/item-list.js';
+import { batchingFor, EXPORT_BYTES_PER_SECOND } from './batching.js';
 import { writeStaged, type StagedPlan } from '../../../vault/staging/staging.js';
 import { compressionFor } from './compression.js';
 import { DYNAMODB_TYPE } from '../../../sources/dynamodb/config.js';
+import { reportTotals } from '../../catalog/progress-report.js';
 import type { BackupContext, BackupStartInput, PlanOutput } from './types.js';
 
 /** How long a job's lease lasts if a run dies without releasing it. */
 export const LEASE_SECONDS = 4 * 60 * 60;
-/** Default Map concurrency of the export step. */
-export const DEFAULT_MAX_CONCURRENCY = 4;
-/** The staged list of a backup's partition specs. */
+/** The staged list of a backup's partition specs, and the name of the Map's item list of their indexes. */
 export const PARTITION_LIST = 'partitions';
+/**
+ * Partitions a run may ask for (`custom_parameters.segments`): the fan-out
+ * is a Distributed Map over a staged item list, so the sources' own default
+ * cap (1,000) does not bind an explicit count.
+ */
+export const MAX_BACKUP_PARTITIONS = 100_000;
 
 /** Runs the Plan step. */
 export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): Promise<PlanOutput> {
@@ -69,13 +78,16 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
   const source = deps.source(job.source);
   const description = await source.describe();
   const segments = Number(input.custom_parameters?.segments ?? (job.source.type === DYNAMODB_TYPE ? job.source.segments : undefined));
-  const partitions = await source.plan(Number.isSafeInteger(segments) && segments > 0 ? { segments } : {});
+  const partitions = await source.plan(Number.isSafeInteger(segments) && segments > 0 ? { segments, maxPartitions: MAX_BACKUP_PARTITIONS } : {});
   const indexIds = resolved.type === BackupType.Full ? [] : await vault.listIndexIds();
   await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds } satisfies StagedPlan);
   const staged = await stageList(vault, execution.backup_id, PARTITION_LIST, partitions);
+  const items = await stageItemList(vault, execution.backup_id, PARTITION_LIST, itemIndexes(staged));
   if (execution.status === RecordStatus.Queued) {
     await catalog.executions.transition(execution.execution_id, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: resolved.type });
   }
+  // Progress counts partitions, and the source's estimated size when it gives one (control/catalog/progress.ts).
+  await reportTotals(catalog.executions, execution.execution_id, { items: partitions.length, bytes: Math.max(0, Math.floor(Number(description.size_bytes) || 0)) });
   const context: BackupContext = {
     execution_id: execution.execution_id,
     backup_id: execution.backup_id,
@@ -87,11 +99,11 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
     partitions: staged,
     skip_verification: Boolean(input.execution_options?.skip_verification),
   };
-  const requestedConcurrency = Number(input.custom_parameters?.max_concurrency ?? DEFAULT_MAX_CONCURRENCY);
+  const bytes = typeof description.size_bytes === 'number' ? description.size_bytes : undefined;
   return {
     execution_id: execution.execution_id,
     context,
-    partition_indexes: itemIndexes(staged),
-    max_concurrency: Math.max(1, Math.min(40, Number.isFinite(requestedConcurrency) ? requestedConcurrency : DEFAULT_MAX_CONCURRENCY)),
+    items,
+    ...batchingFor({ items: staged.count, bytes, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: input.custom_parameters?.max_concurrency }),
   };
 }

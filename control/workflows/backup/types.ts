@@ -1,7 +1,9 @@
 /** Payloads of the backup workflow's steps: references and small settings, never data. */
 import type { CompressionConfig } from '../../../vault/compression/settings.js';
 import type { BackupType } from '../../../vault/snapshot/snapshot.js';
+import type { StagedItemList } from '../../../vault/staging/item-list.js';
 import type { StagedList } from '../../../vault/staging/staged-list.js';
+import type { Batching } from './batching.js';
 
 /** What starts a backup execution (from the API, a schedule or the CLI). */
 export interface BackupStartInput {
@@ -30,19 +32,32 @@ export interface BackupContext {
   skip_verification: boolean;
 }
 
-/** Output of Plan. */
-export interface PlanOutput {
+/** Output of Plan: references and the Map's batching, nothing that grows with the data. */
+export interface PlanOutput extends Batching {
   execution_id: string;
   context: BackupContext;
-  /** What the Export partitions map iterates: `0 … partitions.count-1` (the specs stay staged). */
-  partition_indexes: number[];
-  max_concurrency: number;
+  /** The item list the Export partitions Map reads: the indexes `0 … partitions.count-1` (the specs stay staged). */
+  items: StagedItemList;
 }
 
-/** Input of one Map iteration: the partition's index in the staged list. */
+/** One partition of an export batch: its index in the staged list. */
 export interface ExportInput {
   context: BackupContext;
   index: number;
+}
+
+/** What one Export partitions child receives: its batch of partition indexes and the Map's `BatchInput`. */
+export interface ExportBatchInput {
+  Items: number[];
+  BatchInput: { context: BackupContext };
+}
+
+/** What one export batch returns (tiny: the Map keeps no results, each partition stages its manifest). */
+export interface BatchOutput {
+  /** Items in the batch. */
+  items: number;
+  /** Items an earlier attempt had already done. */
+  skipped: number;
 }
 
 /** Output of Commit snapshot. */

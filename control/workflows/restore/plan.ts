@@ -17,8 +17,11 @@ import { ConflictPolicy } from '../../../sources/source.js';
 import type { WorkflowDeps } from '../deps.js';
 import { InvalidJobError } from '../errors.js';
 import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
+import { stageItemList } from '../../../vault/staging/item-list.js';
+import { batchingFor, RESTORE_BYTES_PER_SECOND } from '../backup/batching.js';
 import { RESTORE_PARTITION_LIST, RESTORE_PLAN, stageRestorePlan } from './staged-plan.js';
 import type { RestorePlanOutput, RestoreStartInput } from './types.js';
+import { reportTotals } from '../../catalog/progress-report.js';
 
 /** The newest completed backup of a job at or before a time. */
 export async function backupAt(catalog: Catalog, jobId: string, timestamp: string): Promise<ExecutionRecord> {
@@ -76,9 +79,12 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
   await target.prepare({ conflict_policy: conflict, create_missing_tables: options.create_missing_tables !== false && destination.create_missing_tables !== false }, description);
 
   const staged = await stageList(vault, restore.restore_id, RESTORE_PARTITION_LIST, partitions.map((p) => p.name));
+  const items = await stageItemList(vault, restore.restore_id, RESTORE_PARTITION_LIST, itemIndexes(staged));
   const plan = await stageRestorePlan(vault, { area: restore.restore_id, name: RESTORE_PLAN }, { destination, select: selectionOf(options) });
   if (restore.status === RecordStatus.Queued) await catalog.restores.transition(restore.restore_id, RecordStatus.Running, { phase: 'restoring', progress: 5 });
-  const maxParallel = Number(options.max_parallel_jobs ?? 4);
+  // Progress counts partitions and the snapshot's partition sizes (control/catalog/progress.ts).
+  await reportTotals(catalog.restores, restore.restore_id, { items: partitions.length, bytes: partitions.reduce((n, p) => n + p.size, 0) });
+  const bytes = partitions.reduce((n, p) => n + p.size, 0);
   return {
     restore_id: restore.restore_id,
     context: {
@@ -90,12 +96,12 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
       partitions: staged,
       requested_partitions: wanted ? wanted.length : null,
       records_expected: partitions.reduce((n, p) => n + p.records, 0),
-      bytes_expected: partitions.reduce((n, p) => n + p.size, 0),
+      bytes_expected: bytes,
       ...(options.skip_constraints === true ? { skip_constraints: true } : {}),
       ...(options.skip_indexes === true ? { skip_indexes: true } : {}),
     },
-    partition_indexes: itemIndexes(staged),
+    items,
     safety_backup: conflict === ConflictPolicy.Overwrite && options.safety_backup !== false,
-    max_concurrency: Math.max(1, Math.min(40, Number.isFinite(maxParallel) ? maxParallel : 4)),
+    ...batchingFor({ items: staged.count, bytes, bytesPerSecond: RESTORE_BYTES_PER_SECOND, concurrency: options.max_parallel_jobs }),
   };
 }

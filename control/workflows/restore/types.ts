@@ -1,7 +1,9 @@
 /** Payloads of the restore workflow's steps. */
 import type { KeySelection } from '../../../sources/key-filter.js';
 import type { ConflictPolicy } from '../../../sources/source.js';
+import type { StagedItemList } from '../../../vault/staging/item-list.js';
 import type { StagedList } from '../../../vault/staging/staged-list.js';
+import type { Batching } from '../backup/batching.js';
 
 /** What starts a restore execution: the restore record the API created. */
 export interface RestoreStartInput {
@@ -44,23 +46,28 @@ export interface RestoreContext {
   skip_indexes?: boolean;
 }
 
-/** Output of Plan. */
-export interface RestorePlanOutput {
+/** Output of Plan: references and the Map's batching, nothing that grows with the data. */
+export interface RestorePlanOutput extends Batching {
   restore_id: string;
   context: RestoreContext;
-  /** What the Restore partitions map iterates: `0 … partitions.count-1`. */
-  partition_indexes: number[];
+  /** The item list the Restore partitions Map reads: the indexes `0 … partitions.count-1`. */
+  items: StagedItemList;
   safety_backup: boolean;
-  max_concurrency: number;
 }
 
-/** Input of one Restore partition iteration: the partition's index in the staged list. */
+/** One partition of a restore batch: its index in the staged list. */
 export interface RestorePartitionInput {
   context: RestoreContext;
   index: number;
 }
 
-/** Output of one Restore partition iteration (kept tiny: 1,000 of them travel in state). */
+/** What one Restore partitions child receives: its batch of partition indexes and the Map's `BatchInput`. */
+export interface RestoreBatchInput {
+  Items: number[];
+  BatchInput: { context: RestoreContext };
+}
+
+/** What one partition restored (staged as `restored-<n>`; verify's test restore stages it too). */
 export interface PartitionRestored {
   r: number;
   s: number;

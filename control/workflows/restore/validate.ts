@@ -1,12 +1,35 @@
 /**
  * Validate: every partition's bytes were already checked against its SHA-256
- * while restoring; here the record counts must add up (restored + skipped =
+ * while restoring; here every partition must have staged what it restored
+ * (`restored-<n>`), and the record counts must add up (restored + skipped =
  * the snapshot's records), unless a key filter made the restore partial.
  */
 import type { WorkflowDeps } from '../deps.js';
 import { VerificationFailedError } from '../errors.js';
+import { listStaged, readRequiredStaged } from '../../../vault/staging/staging.js';
+import { mapLimit } from '../../../vault/util/concurrency.js';
 import { readRestorePlan } from './staged-plan.js';
 import type { PartitionRestored, RestoreContext } from './types.js';
+
+/** Staged results read at once. */
+const READS = 16;
+
+/**
+ * Runs the restore workflow's Validate step: gathers what each partition
+ * staged, then {@link validateRestore}.
+ *
+ * @throws VerificationFailedError when a partition staged no result
+ */
+export async function validateStagedRestore(deps: WorkflowDeps, input: { context: RestoreContext }): Promise<RestoreValidation> {
+  const { context } = input;
+  const vault = await deps.vault();
+  const names = (await listStaged(vault, context.restore_id)).filter((name) => name.startsWith('restored-'));
+  if (names.length !== context.partitions.count) {
+    throw new VerificationFailedError(`restore ${context.restore_id}: ${names.length} of ${context.partitions.count} partitions staged what they restored`);
+  }
+  const restored = await mapLimit(names, READS, (name) => readRequiredStaged<PartitionRestored>(vault, context.restore_id, name));
+  return validateRestore(deps, { context, restored });
+}
 
 /** What Validate found. */
 export interface RestoreValidation {
@@ -16,7 +39,7 @@ export interface RestoreValidation {
   counts_verified: boolean;
 }
 
-/** Runs the Validate step. */
+/** Checks what the partitions restored against the snapshot, and lets the target finish. */
 export async function validateRestore(deps: WorkflowDeps, input: { context: RestoreContext; restored: PartitionRestored[] }): Promise<RestoreValidation> {
   const restored = input.restored.reduce((n, p) => n + p.r, 0);
   const skipped = input.restored.reduce((n, p) => n + p.s, 0);

@@ -4,6 +4,10 @@
  * function error each end the backup as they would in AWS. The faults are
  * injected through the function host (the emulator cannot make a function
  * slow or its result large by itself); the limits are the host's and moto's.
+ * The timeout and the large response hit Commit, a Task of the workflow
+ * itself: a Distributed Map child's Lambda events stay in the child's
+ * history, not the parent's (as in AWS). The function error hits an export
+ * batch, whose Record failure state records it.
  */
 import { afterAll, beforeAll, describe, test, type TestContext } from 'vitest';
 import assert from 'node:assert/strict';
@@ -16,8 +20,10 @@ import { seedTable } from '../../../local/demo/seed-data.js';
 import { newJob } from '../../helpers/jobs.js';
 import { uniqueName } from '../../helpers/names.js';
 
-/** The export-partition function's timeout in this test's template. */
+/** The commit function's timeout in this test's template. */
 const SHORT_TIMEOUT_SECONDS = 2;
+/** A Task state of the backup workflow itself (not inside its Distributed Map). */
+const COMMIT = 'Backup/Commit';
 
 describe('limits', () => {
   const table = uniqueName('limits');
@@ -40,7 +46,7 @@ describe('limits', () => {
       editTemplate: (template) => {
         for (const r of Object.values(template.Resources)) {
           const entry = r.Metadata?.[HAVEN_ENTRY_METADATA] as { path?: string } | undefined;
-          if (entry?.path?.endsWith('Backup/ExportPartition')) r.Properties!.Timeout = SHORT_TIMEOUT_SECONDS;
+          if (entry?.path?.endsWith(COMMIT)) r.Properties!.Timeout = SHORT_TIMEOUT_SECONDS;
         }
       },
     });
@@ -65,7 +71,7 @@ describe('limits', () => {
 
   test('a function past its configured timeout fails with Sandbox.Timedout; the backup is recorded failed and its lease released', async (t) => {
     // Prepare
-    const jobId = await jobFaulted(t, { path: 'Backup/ExportPartition', fault: { delayMs: (SHORT_TIMEOUT_SECONDS + 2) * 1000 } });
+    const jobId = await jobFaulted(t, { path: COMMIT, fault: { delayMs: (SHORT_TIMEOUT_SECONDS + 2) * 1000 } });
 
     // Act
     const { execution, record, job } = await backupOf(jobId);
@@ -79,7 +85,7 @@ describe('limits', () => {
     assert.equal(job.lease_owner, undefined);
   });
 
-  test('a function error is caught, recorded with its message, and the lease released', async (t) => {
+  test('a function error in a Map batch is caught, recorded with its message, and the lease released', async (t) => {
     // Prepare
     const jobId = await jobFaulted(t, { path: 'Backup/ExportPartition', fault: { error: { errorType: 'SourceReadError', errorMessage: 'injected: the table went away' } } });
 
@@ -98,7 +104,7 @@ describe('limits', () => {
 
   test('a response over 6 MB fails the invocation with Function.ResponseSizeTooLarge, caught and recorded', async (t) => {
     // Prepare
-    const jobId = await jobFaulted(t, { path: 'Backup/ExportPartition', fault: { result: { blob: 'x'.repeat(LambdaLimits.responseBytes + 1) } } });
+    const jobId = await jobFaulted(t, { path: COMMIT, fault: { result: { blob: 'x'.repeat(LambdaLimits.responseBytes + 1) } } });
 
     // Act
     const { execution, record } = await backupOf(jobId);

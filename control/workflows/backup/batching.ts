@@ -1,0 +1,72 @@
+/**
+ * How a Distributed Map's items are batched (docs/ARCHITECTURE.md, issue
+ * 15): each child execution runs one Lambda invocation over a batch of
+ * items, so a batch should hold enough work to be worth a child's overhead
+ * (an execution, an invocation, a cold start) and stay far below Lambda's
+ * 15-minute budget, and the batches should spread over the concurrency the
+ * run may use. Backup and restore share the rule; the capacity model
+ * (bench/) reuses it.
+ */
+
+/** Seconds of work one batch aims at: a third of Lambda's 15 minutes, leaving room for a slow source and a retried item. */
+export const BATCH_BUDGET_SECONDS = 300;
+/** Fixed seconds per item beyond its bytes: a session, the first read, the index and the staged result (measured locally at 20-40 ms; planned at 0.1 s on Lambda). */
+export const ITEM_OVERHEAD_SECONDS = 0.1;
+/**
+ * Bytes per second one function exports: the engine alone runs 100-165 MB/s
+ * (bench/RESULTS.md), but source reads (Scan pages, GetObject) bound an
+ * export well below that, so the rule plans for a quarter of it.
+ */
+export const EXPORT_BYTES_PER_SECOND = 25_000_000;
+/** Bytes per second one function restores (the engine's 150-395 MB/s restore, bounded by target writes the same way). */
+export const RESTORE_BYTES_PER_SECOND = 25_000_000;
+/** Assumed bytes of an item whose size is unknown: a default DynamoDB scan segment (128 MiB). */
+export const UNKNOWN_ITEM_BYTES = 128 * 1024 * 1024;
+/** Items per batch at most (a batch's input stays far below Step Functions' 256 KiB). */
+export const MAX_ITEMS_PER_BATCH = 1000;
+/** Children at once at most (each a function reading the source or writing the target). */
+export const MAX_CONCURRENCY = 40;
+/** Children at once unless the run asks otherwise (`custom_parameters.max_concurrency`). */
+export const DEFAULT_MAX_CONCURRENCY = 4;
+
+/** What the rule needs to know about a fan-out. */
+export interface BatchingInput {
+  /** How many items. */
+  items: number;
+  /** Estimated bytes of all items together; undefined when the source cannot say ({@link UNKNOWN_ITEM_BYTES} each). */
+  bytes?: number;
+  /** Bytes per second one function processes ({@link EXPORT_BYTES_PER_SECOND}, {@link RESTORE_BYTES_PER_SECOND}). */
+  bytesPerSecond: number;
+  /** Children at once the run asks for (clamped to 1 … {@link MAX_CONCURRENCY}); @default {@link DEFAULT_MAX_CONCURRENCY} */
+  concurrency?: unknown;
+}
+
+/** The Map's batching, as the Plan's output carries it. */
+export interface Batching {
+  items_per_batch: number;
+  max_concurrency: number;
+}
+
+/**
+ * The batching rule: items per batch is what fits {@link BATCH_BUDGET_SECONDS}
+ * at the planned per-item time (overhead plus the item's bytes at
+ * `bytesPerSecond`), but no more than spreads the items over the
+ * concurrency, and 1 … {@link MAX_ITEMS_PER_BATCH}; the concurrency never
+ * exceeds the batch count. Small items get big batches: 20,000 empty
+ * partitions at concurrency 40 make 40 batches of 500; 1,000 partitions of
+ * 128 MiB make batches of 55.
+ *
+ * @param input - the items, their estimated bytes, the throughput and the requested concurrency
+ * @returns items per batch and the Map's concurrency
+ */
+export function batchingFor(input: BatchingInput): Batching {
+  const items = Math.max(0, Math.floor(input.items));
+  const requested = Number(input.concurrency ?? DEFAULT_MAX_CONCURRENCY);
+  const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, Number.isFinite(requested) ? Math.floor(requested) : DEFAULT_MAX_CONCURRENCY));
+  const bytesPerItem = items === 0 ? 0 : input.bytes === undefined ? UNKNOWN_ITEM_BYTES : Math.max(0, input.bytes) / items;
+  const secondsPerItem = ITEM_OVERHEAD_SECONDS + bytesPerItem / input.bytesPerSecond;
+  const byBudget = Math.floor(BATCH_BUDGET_SECONDS / secondsPerItem);
+  const bySpread = Math.ceil(items / concurrency);
+  const perBatch = Math.max(1, Math.min(MAX_ITEMS_PER_BATCH, byBudget, bySpread));
+  return { items_per_batch: perBatch, max_concurrency: Math.max(1, Math.min(concurrency, Math.ceil(items / perBatch))) };
+}
