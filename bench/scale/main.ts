@@ -31,7 +31,6 @@ for (const scale of chosen) results.push(await runCase(scale, { engine }));
 
 const header = [
   '## Haven capacity model',
-  '',
   `Engine on this machine (${measured.machine.cpus} CPUs, Node.js ${measured.machine.node}; ${sampleMib} MiB sample through vault/backup into a filesystem vault):`,
   `full ${engine.full_mb_per_cpu_second.toFixed(0)} MB per CPU-second (${measured.full.wall_seconds.toFixed(1)} s wall), unchanged data ${engine.dedup_mb_per_cpu_second.toFixed(0)} MB per CPU-second (${measured.dedup.wall_seconds.toFixed(1)} s wall), checksum verification ${engine.verify_mb_per_cpu_second.toFixed(0)} MB per CPU-second (${measured.verify.wall_seconds.toFixed(1)} s wall), dedup index ${engine.index_heap_bytes_per_blob.toFixed(0)} heap bytes per blob.`,
   `An export function of ${exportMemory} MB gets ${vcpus(exportMemory).toFixed(2)} vCPU (${ASSUMPTIONS.lambdaMbPerVcpu.value} MB per vCPU), so it exports ${(engine.full_mb_per_cpu_second * vcpus(exportMemory)).toFixed(0)} MB/s of new data and ${(engine.dedup_mb_per_cpu_second * vcpus(exportMemory)).toFixed(0)} MB/s of unchanged data, assuming Lambda gives it that CPU share and its I/O overlaps.`,
