@@ -73,7 +73,7 @@ const SHORT = { memorySize: 512, timeout: Duration.minutes(5) } as const;
 const VERIFY_STEPS = {
   plan: {
     substitution: 'VerifyPlanFunctionArn',
-    description: 'Haven verify: plan (backups, referenced packs, sample, batches)',
+    description: 'Haven verify: plan (backups, referenced packs, sample, batches, the Check packs item list)',
     memorySize: 1024,
     timeout: Duration.minutes(15),
     catalog: CatalogAccess.ReadWrite,
@@ -83,13 +83,14 @@ const VERIFY_STEPS = {
   },
   checkPacks: {
     substitution: 'VerifyCheckPacksFunctionArn',
-    description: 'Haven verify: check one batch of packs',
+    description: 'Haven verify: check the pack batches of one Distributed Map child',
     ...LONG,
-    catalog: CatalogAccess.None,
-    // Stages its batch's problems.
+    // Counts its batches in the verification's progress.
+    catalog: CatalogAccess.ReadWrite,
+    // Stages each batch's counts and problems.
     vault: VaultAccess.Write,
     events: false,
-    rerunnable: 'Reads, and stages its batch\'s problems under the batch\'s own name.',
+    rerunnable: 'Reads, and stages each batch\'s result under the batch\'s own name; a batch already staged is skipped.',
     scratch: NO_SCRATCH,
   },
   prepareScratch: {
@@ -98,7 +99,7 @@ const VERIFY_STEPS = {
     ...SHORT,
     timeout: Duration.minutes(15),
     catalog: CatalogAccess.ReadWrite,
-    // Stages the test restore's plan.
+    // Stages the test restore's plan, partition names and item list.
     vault: VaultAccess.Write,
     events: false,
     // Heads the scratch bucket (and lists the prefix) to check an S3 scratch target is empty.
@@ -106,12 +107,13 @@ const VERIFY_STEPS = {
   },
   restorePartition: {
     substitution: 'VerifyRestorePartitionFunctionArn',
-    description: 'Haven verify: restore one partition into scratch',
+    description: 'Haven verify: restore the partitions of one Distributed Map child into scratch',
     ...LONG,
     catalog: CatalogAccess.None,
-    vault: VaultAccess.Read,
+    // Stages each partition's result.
+    vault: VaultAccess.Write,
     events: false,
-    rerunnable: 'Scratch targets are DynamoDB or S3, whose writes are idempotent.',
+    rerunnable: 'Scratch targets are DynamoDB or S3, whose writes are idempotent; a partition whose result is staged is skipped.',
     scratch: {
       ...NO_SCRATCH,
       table: ['dynamodb:DescribeTable', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
@@ -153,13 +155,13 @@ const VERIFY_STEPS = {
   },
   markFailed: {
     substitution: 'VerifyMarkFailedFunctionArn',
-    description: 'Haven verify: mark the verification failed',
+    description: 'Haven verify: mark the verification failed (also a failed Distributed Map child\'s Record failure)',
     ...SHORT,
     catalog: CatalogAccess.ReadWrite,
     vault: VaultAccess.Read,
     clearsStaging: true,
     events: true,
-    rerunnable: 'The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.',
+    rerunnable: 'The transition to FAILED is conditional: of two at once (the workflow\'s and a failed child\'s, or two children\'s), one records and publishes, the other does neither.',
     scratch: NO_SCRATCH,
   },
 } as const satisfies Record<keyof typeof VerifyHandlers, VerifyStepDeclaration>;

@@ -1,4 +1,5 @@
-/** Shared steps of the verify workflow tests: run a verification, read what a backup references. */
+/** Shared steps of the verify workflow tests: back a source up, run a verification, read what a backup references. */
+import assert from 'node:assert/strict';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { dynamoDbClient } from '../../vault/aws/clients.js';
 import type { VerificationRecord } from '../../control/catalog/types.js';
@@ -6,11 +7,20 @@ import { createVerification, type VerificationRequest } from '../../control/veri
 import { snapshotReferences } from '../../control/workflows/verify/references.js';
 import type { LocalCloud } from '../../local/cloud/cloud.js';
 import type { Execution } from '../../local/cloud/workflows.js';
+import { newJob } from '../helpers/jobs.js';
 
 /** A finished verification: the execution and the record. */
 export interface VerifyRunResult {
   execution: Execution;
   record: VerificationRecord;
+}
+
+/** Creates a job for `source`, runs the deployed `backup` workflow (which must succeed) and returns the backup's id. */
+export async function backUp(cloud: LocalCloud, source: Parameters<typeof newJob>[0]): Promise<string> {
+  const job = await cloud.catalog.createJob(newJob(source));
+  const run = await cloud.workflows.run('backup', { job_id: job.job_id });
+  assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
+  return (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!.backup_id;
 }
 
 /** Creates a verification the way the API does and runs the deployed `verify` workflow to the end. */

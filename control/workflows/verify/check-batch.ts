@@ -1,9 +1,11 @@
 /**
- * Check packs (one Map iteration): the batch's packs, staged by Plan. Every
- * level checks each pack exists, has its indexed size and was never
- * overwritten; levels that read data also download it, hash it against its
- * name, compare its sealed header with the index and authenticate every
- * blob. Problems are staged for Finalize; the output is three counts.
+ * Check packs (one child execution of the Distributed Map): pack batches of
+ * the list Plan staged, one after the other. Every level checks each pack
+ * exists, has its indexed size and was never overwritten; levels that read
+ * data also download it, hash it against its name, compare its sealed
+ * header with the index and authenticate every blob. Each batch stages its
+ * counts and problems for Finalize (`batch-<n>`); a batch that staged them
+ * already is skipped, so a retried child redoes only what it had not done.
  */
 import { DependencyMap, IssueKind, readPackData } from '../../../vault/checker/checker.js';
 import { MasterIndex } from '../../../vault/index/master-index.js';
@@ -12,16 +14,36 @@ import { readsPackData } from '../../verification/levels.js';
 import { inspectPack, type PackProblem } from '../../verification/pack-state.js';
 import type { WorkflowDeps } from '../deps.js';
 import { readListItem } from '../../../vault/staging/staged-list.js';
-import { writeBatchProblems } from './staged.js';
-import type { CheckBatchInput, CheckBatchOutput, PlannedPack } from './types.js';
+import { findBatchResult, writeBatchResult } from './staged.js';
+import type { BatchOutput } from '../backup/types.js';
+import type { CheckBatchInput, PlannedPack, StagedBatchResult, VerifyRun } from './types.js';
+import type { Vault } from '../../../vault/repository/vault.js';
+import { reportDone } from '../../catalog/progress-report.js';
 
 const HEAD_CONCURRENCY = 16;
 const READ_CONCURRENCY = 4;
 
-/** Runs one Check packs iteration. */
-export async function checkPackBatch(deps: WorkflowDeps, input: CheckBatchInput): Promise<CheckBatchOutput> {
-  const { run, batch } = input;
+/** Runs one Check packs child: each of its pack batches not checked yet. */
+export async function checkPackBatches(deps: WorkflowDeps, input: CheckBatchInput): Promise<BatchOutput> {
+  const run = input.BatchInput.context;
   const vault = await deps.vault();
+  let bytes = 0;
+  let skipped = 0;
+  for (const batch of input.Items) {
+    const found = await findBatchResult(vault, run.run_id, batch);
+    if (found) skipped += 1;
+    const result = found ?? (await checkBatch(vault, run, batch));
+    if (!found) await writeBatchResult(vault, run.run_id, batch, result);
+    bytes += result.b;
+  }
+  // One count per child, marked by its first batch: the record takes one write per child, however many batches it checked.
+  const first = input.Items[0];
+  if (run.verification_id && first !== undefined) await reportDone(deps.catalog.verifications, run.verification_id, { unit: first, items: input.Items.length, bytes });
+  return { items: input.Items.length, skipped };
+}
+
+/** Checks one pack batch. */
+async function checkBatch(vault: Vault, run: VerifyRun, batch: number): Promise<StagedBatchResult> {
   const packs = await readListItem<PlannedPack[]>(vault, run.batches, batch);
   const problems: PackProblem[] = [];
   const intact: PlannedPack[] = [];
@@ -48,6 +70,5 @@ export async function checkPackBatch(deps: WorkflowDeps, input: CheckBatchInput)
       if (first) problems.push({ pack: pack.id, kind: first.kind, message: found.issues.map((i) => i.message).join('; ').slice(0, 500) });
     });
   }
-  if (problems.length > 0) await writeBatchProblems(vault, run.run_id, batch, problems.sort((a, b) => a.pack.localeCompare(b.pack)));
-  return { c: packs.length, b: bytes, i: problems.length };
+  return { c: packs.length, b: bytes, problems: problems.sort((a, b) => a.pack.localeCompare(b.pack)) };
 }

@@ -4,9 +4,12 @@
  * snapshot's, see the restore workflow's Validate) and then the scratch
  * target read back through the backup source, whose record count must equal
  * the snapshot's. A partition that failed to restore fails the comparison.
+ * The partitions' results are the ones Restore into scratch staged.
  */
 import { sourceConfigOf } from '../../../sources/config.js';
 import type { RestoreContext, PartitionRestored } from '../restore/types.js';
+import { readScratchResults } from './staged.js';
+import type { VerifyRun } from './types.js';
 import { validateRestore } from '../restore/validate.js';
 import { readRestorePlan } from '../restore/staged-plan.js';
 import type { WorkflowDeps } from '../deps.js';
@@ -24,20 +27,17 @@ async function countRecords(deps: WorkflowDeps, destination: Record<string, unkn
   return records;
 }
 
-/** A partition whose restore failed (the Map records the error name instead of failing). */
-export interface PartitionFailed {
-  failed: string;
-}
-
 /** Runs the Compare step. */
-export async function compareScratch(deps: WorkflowDeps, input: { context: RestoreContext; restored: Array<PartitionRestored | PartitionFailed> }): Promise<CompareOutput> {
-  const failed = input.restored.filter((p): p is PartitionFailed => 'failed' in p);
+export async function compareScratch(deps: WorkflowDeps, input: { context: RestoreContext; run: VerifyRun }): Promise<CompareOutput> {
+  const vault = await deps.vault();
+  const results = await readScratchResults(vault, input.run.run_id, input.context.partitions.count);
+  const failed = results.flatMap((p) => ('failed' in p ? [p.failed] : []));
   if (failed.length > 0) {
-    const names = [...new Set(failed.map((p) => p.failed))].join(', ');
-    throw new VerificationFailedError(`test restore of ${input.context.backup_id}: ${failed.length} of ${input.restored.length} partitions failed to restore (${names})`);
+    const names = [...new Set(failed)].join(', ');
+    throw new VerificationFailedError(`test restore of ${input.context.backup_id}: ${failed.length} of ${results.length} partitions failed to restore (${names})`);
   }
-  const validation = await validateRestore(deps, { context: input.context, restored: input.restored as PartitionRestored[] });
-  const { destination } = await readRestorePlan(await deps.vault(), input.context);
+  const validation = await validateRestore(deps, { context: input.context, restored: results as PartitionRestored[] });
+  const { destination } = await readRestorePlan(vault, input.context);
   const counted = await countRecords(deps, destination);
   if (counted !== input.context.records_expected) {
     throw new VerificationFailedError(`test restore of ${input.context.backup_id}: the scratch target holds ${counted} records, the backup ${input.context.records_expected}`);

@@ -1,6 +1,7 @@
 /**
- * Finalize: gather the batches' staged problems, the test restore's outcome
- * and Plan's findings; name the damaged packs and every backup in the vault
+ * Finalize: gather what the pack batches staged (their counts and problems;
+ * every batch must have staged its result), the test restore's outcome and
+ * Plan's findings; name the damaged packs and every backup in the vault
  * that depends on them; mark those backups; record each verification
  * (completed, or failed with `CorruptedBackup`); emit `Verification Failed`
  * or `Verification Succeeded` (once: a retry that finds every record
@@ -16,17 +17,18 @@ import { causeMessage } from '../errors.js';
 import { clearStaged } from '../../../vault/staging/staging.js';
 import { markDamaged, markFailed, markPassed } from './annotate.js';
 import { damagedDependents } from './dependents.js';
-import { readBatchProblems, readVerifyPlan } from './staged.js';
-import type { CheckBatchOutput, TestRestoreState, VerifyOutcome, VerifyRun } from './types.js';
+import { readBatchResults, readVerifyPlan } from './staged.js';
+import type { TestRestoreState, VerifyOutcome, VerifyRun } from './types.js';
 
 const LISTED = 100;
 
 /** Runs the verify Finalize step. */
-export async function finalizeVerification(deps: WorkflowDeps, input: { run: VerifyRun; checked: CheckBatchOutput[]; test: TestRestoreState | null; scratch?: ScratchTarget | null }): Promise<VerifyOutcome> {
+export async function finalizeVerification(deps: WorkflowDeps, input: { run: VerifyRun; test: TestRestoreState | null; scratch?: ScratchTarget | null }): Promise<VerifyOutcome> {
   const { run } = input;
   const vault = await deps.vault();
   const plan = await readVerifyPlan(vault, run.run_id);
-  const problems = await readBatchProblems(vault, run.run_id);
+  const checked = await readBatchResults(vault, run.run_id, run.batches.count);
+  const problems = checked.flatMap((batch) => batch.problems);
   const damagedPacks = [...new Set(problems.map((p) => p.pack))].sort();
   const dependents = damagedPacks.length > 0 ? await damagedDependents(vault, new Set(damagedPacks)) : new Map<string, string[]>();
   const damagedBackups = [...dependents.keys()].sort();
@@ -41,8 +43,8 @@ export async function finalizeVerification(deps: WorkflowDeps, input: { run: Ver
   const test = input.test;
   const testRestore = run.level === VerificationLevel.TestRestore;
   const testFailure = testRestore ? (test?.error ? causeMessage(test.error.Cause) : test?.comparison ? null : 'the test restore did not run') : null;
-  const packsChecked = input.checked.reduce((n, c) => n + c.c, 0);
-  const bytesChecked = input.checked.reduce((n, c) => n + c.b, 0);
+  const packsChecked = checked.reduce((n, c) => n + c.c, 0);
+  const bytesChecked = checked.reduce((n, c) => n + c.b, 0);
   const failedIds: string[] = [];
   let recorded = 0;
   for (const target of plan.targets) {

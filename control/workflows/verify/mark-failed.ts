@@ -4,6 +4,13 @@
  * FAILED with a seed error code, emits `Verification Failed` (once: only
  * the call that failed records publishes), clears the run's staging.
  * Damage found is not a failure of the run: Finalize records it.
+ *
+ * A Distributed Map child whose Task failed calls it too (Record failure,
+ * `from_item`), because the Map's own error (`States.ExceedToleratedFailureThreshold`)
+ * does not carry the child's: that call records the child's code and
+ * leaves staging alone, since other children may still be running. The
+ * workflow's own call then finds the records failed, keeps their code, and
+ * clears staging.
  */
 import { InvalidTransitionError } from '../../catalog/errors.js';
 import { isTerminal, RecordStatus } from '../../catalog/status.js';
@@ -13,13 +20,24 @@ import { clearStaged } from '../../../vault/staging/staging.js';
 import type { FailureOutput } from '../backup/mark-failed.js';
 import { runIdOf } from './plan.js';
 import { findVerifyPlan } from './staged.js';
-import type { VerifyExecution } from './types.js';
+import type { VerifyExecution, VerifyRun } from './types.js';
+
+/** What a Distributed Map child's Record failure sends: the run (its `BatchInput.context`). */
+export interface ItemFailure {
+  context: VerifyRun;
+  from_item: true;
+}
+
+/** What Mark failed receives: the execution (the workflow's call) or the run (a child's), with the caught error. */
+export type VerifyFailureInput = (VerifyExecution | ItemFailure) & { error?: { Error?: string; Cause?: string } };
 
 /** Runs the verify Mark failed step. */
-export async function markVerificationFailed(deps: WorkflowDeps, state: VerifyExecution & { error?: { Error?: string; Cause?: string } }): Promise<FailureOutput> {
+export async function markVerificationFailed(deps: WorkflowDeps, state: VerifyFailureInput): Promise<FailureOutput> {
   const { code, message } = failureOfCause(state.error?.Cause);
-  const runId = runIdOf(state);
-  let ids: string[] = state.input.verification_id ? [state.input.verification_id] : [];
+  const fromItem = 'from_item' in state;
+  const runId = fromItem ? state.context.run_id : runIdOf(state);
+  const single = fromItem ? state.context.verification_id : state.input.verification_id;
+  let ids: string[] = single ? [single] : [];
   let vault;
   try {
     vault = await deps.vault();
@@ -40,7 +58,8 @@ export async function markVerificationFailed(deps: WorkflowDeps, state: VerifyEx
   if (failed.length > 0 || found === 0) {
     await deps.publish({ detailType: 'Verification Failed', detail: { run_id: runId, verification_ids: (failed.length > 0 ? failed : ids).slice(0, 100), error_code: code, error_message: message } });
   }
-  if (vault) await clearStaged(vault, runId).catch(() => undefined);
+  // A child's call: other children may still be running, and the workflow's own call clears staging.
+  if (vault && !fromItem) await clearStaged(vault, runId).catch(() => undefined);
   return { execution_id: ids[0] ?? null, code, message };
 }
 

@@ -2,31 +2,35 @@
  * Plan: resolve the run's backups (one verification, or a sweep that gets
  * a record per backup), work out the packs their snapshots reference, pick
  * the sample when the level is `sample`, and stage the pack list in batches
- * (the staged list `batches` in `staging/<run id>/`) so state payloads
- * carry batch indexes only.
+ * (the staged list `batches` in `staging/<run id>/`) with the item list the
+ * Check packs Distributed Map reads (the batch indexes), so the state
+ * carries the list's location and count only.
  */
 import { RecordStatus } from '../../catalog/status.js';
 import { CorruptedBackupError, FormatError } from '../../../vault/format/errors.js';
-import { VerificationLevel } from '../../verification/levels.js';
+import { readsPackData, VerificationLevel } from '../../verification/levels.js';
 import { choosePackSample } from '../../verification/sample.js';
 import { bucketOfUri, scratchTarget } from '../../verification/scratch.js';
 import { SnapshotNotFoundError } from '../../../vault/repository/errors.js';
 import type { WorkflowDeps } from '../deps.js';
 import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
+import { stageItemList } from '../../../vault/staging/item-list.js';
 import { sampleCursor } from './cursor.js';
 import { snapshotReferences } from './references.js';
 import { writeVerifyPlan } from './staged.js';
 import { singleScope, sweepScope } from './targets.js';
 import type { PlannedPack, StagedVerifyPlan, VerifyExecution, VerifyPlanOutput, VerifyRun } from './types.js';
 import { InvalidVerificationError } from '../../verification/errors.js';
+import { reportTotals } from '../../catalog/progress-report.js';
 
-/** Packs per batch: HEAD-only checks are cheap; data checks read up to 25 × 16 MiB per invocation. */
+/** Packs per batch (one item of Check packs): HEAD-only checks are cheap; data checks read up to 25 × 16 MiB. */
 const BATCH_SIZE = { quick: 500, data: 25 } as const;
-/** At most this many Map iterations (Step Functions' history stays far below 25,000 events). */
-const MAX_BATCHES = 2000;
+/** Batches one child execution of Check packs checks in turn, well within its function's 15 minutes. */
+const BATCHES_PER_CHILD = { quick: 4, data: 2 } as const;
+/** Check packs children at once. */
 const MAX_CONCURRENCY = 10;
 
-/** The staged list of a run's pack batches. */
+/** The staged list of a run's pack batches, and the name of the item list of their indexes. */
 export const BATCH_LIST = 'batches';
 
 /** The run id of an execution: its verification id, or `sweep-<execution name>`. */
@@ -71,10 +75,12 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
     sample = { start: choice.start, end: choice.end };
   }
 
-  const perBatch = Math.max(scope.level === VerificationLevel.Quick ? BATCH_SIZE.quick : BATCH_SIZE.data, Math.ceil(packs.length / MAX_BATCHES));
+  const size = readsPackData(scope.level) ? 'data' : 'quick';
+  const perBatch = BATCH_SIZE[size];
   const slices = Array.from({ length: Math.ceil(packs.length / perBatch) }, (_, n) => packs.slice(n * perBatch, (n + 1) * perBatch));
   // One batch per staged object: a batch is already up to 500 packs.
   const batches = await stageList(vault, runId, BATCH_LIST, slices, 1);
+  const items = await stageItemList(vault, runId, BATCH_LIST, itemIndexes(batches));
   await writeVerifyPlan(vault, runId, { level: scope.level, targets: scope.targets, batch_size: perBatch, packs_total: all.length, issues, sample });
 
   const run: VerifyRun = { run_id: runId, level: scope.level, verification_id: input.verification_id ?? null, batches };
@@ -83,10 +89,13 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   if (run.verification_id) {
     const record = await deps.catalog.verifications.get(run.verification_id);
     if (record.status === RecordStatus.Running) await deps.catalog.verifications.updateProgress(run.verification_id, { progress: 5, phase: 'checking packs' });
+    // Progress counts pack batches, and the packs' bytes at levels that read them (control/catalog/progress.ts).
+    if (record.status === RecordStatus.Running) await reportTotals(deps.catalog.verifications, run.verification_id, { items: slices.length, bytes: size === 'data' ? packs.reduce((n, p) => n + p.size, 0) : 0 });
   }
   return {
-    run,
-    batch_indexes: itemIndexes(batches),
+    context: run,
+    items,
+    items_per_batch: BATCHES_PER_CHILD[size],
     max_concurrency: MAX_CONCURRENCY,
     test_restore: testRestore,
     scratch: testRestore ? scratchTarget(sourceType, run.verification_id!, deps.scratchBucket ?? bucketOfUri(deps.vaultUri)) : null,

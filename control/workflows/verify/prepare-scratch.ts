@@ -3,21 +3,23 @@
  * the snapshot's schema, or an empty `haven-verify-…/` prefix) through the
  * restore target's own `prepare`, and build the restore context the
  * restore workflow's partition step takes: the partition names and the
- * scratch destination are staged in the run's area, like a restore's.
+ * scratch destination are staged in the run's area, like a restore's, with
+ * the item list the Restore into scratch Distributed Map reads (the
+ * partition indexes).
  */
 import { ConflictPolicy } from '../../../sources/source.js';
 import type { ScratchTarget } from '../../verification/scratch.js';
 import type { WorkflowDeps } from '../deps.js';
 import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
+import { stageItemList } from '../../../vault/staging/item-list.js';
 import { stageRestorePlan } from '../restore/staged-plan.js';
+import { batchingFor, RESTORE_BYTES_PER_SECOND } from '../backup/batching.js';
 import { readVerifyPlan } from './staged.js';
 import type { PrepareScratchOutput, VerifyRun } from './types.js';
 
-const RESTORE_CONCURRENCY = 4;
-
 /** The staged name of the scratch restore's plan in the run's area. */
 export const SCRATCH_PLAN = 'scratch-plan';
-/** The staged list of the scratch restore's partition names. */
+/** The staged list of the scratch restore's partition names, and the name of the item list of their indexes. */
 export const SCRATCH_PARTITION_LIST = 'scratch-partitions';
 
 /** Runs the Prepare scratch step. */
@@ -30,8 +32,10 @@ export async function prepareScratch(deps: WorkflowDeps, input: { run: VerifyRun
   const destination: Record<string, unknown> = { ...input.scratch };
   await deps.target(destination).prepare({ conflict_policy: ConflictPolicy.FailIfExists, create_missing_tables: true }, (snapshot.source.description ?? {}) as Record<string, unknown>);
   const partitions = await stageList(vault, area, SCRATCH_PARTITION_LIST, snapshot.partitions.map((p) => p.name));
+  const items = await stageItemList(vault, area, SCRATCH_PARTITION_LIST, itemIndexes(partitions));
   const restorePlan = await stageRestorePlan(vault, { area, name: SCRATCH_PLAN }, { destination, select: null });
   await deps.catalog.verifications.updateProgress(target.verification_id, { progress: 50, phase: 'test restore' });
+  const bytes = snapshot.partitions.reduce((n, p) => n + p.size, 0);
   return {
     context: {
       restore_id: target.verification_id,
@@ -42,9 +46,10 @@ export async function prepareScratch(deps: WorkflowDeps, input: { run: VerifyRun
       partitions,
       requested_partitions: null,
       records_expected: snapshot.partitions.reduce((n, p) => n + p.records, 0),
-      bytes_expected: snapshot.partitions.reduce((n, p) => n + p.size, 0),
+      bytes_expected: bytes,
     },
-    partition_indexes: itemIndexes(partitions),
-    max_concurrency: RESTORE_CONCURRENCY,
+    items,
+    // A restore's batching and default concurrency: a scratch target takes writes like any restore target.
+    ...batchingFor({ items: partitions.count, bytes, bytesPerSecond: RESTORE_BYTES_PER_SECOND }),
   };
 }

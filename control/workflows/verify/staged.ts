@@ -1,12 +1,23 @@
-/** A verify run's staged objects (`staging/<run id>/…` in the vault): the plan and each batch's problems. */
+/**
+ * A verify run's staged objects (`staging/<run id>/…` in the vault): the
+ * plan, each pack batch's result and each scratch partition's result. A
+ * Distributed Map's children record their items' results here, never in
+ * the Map's output, so the state stays the same size whatever the run's.
+ */
 import type { Vault } from '../../../vault/repository/vault.js';
-import type { PackProblem } from '../../verification/pack-state.js';
-import { listStaged, readStaged, writeStaged } from '../../../vault/staging/staging.js';
+import { mapLimit } from '../../../vault/util/concurrency.js';
+import { readStaged, writeStaged } from '../../../vault/staging/staging.js';
 import { VerificationFailedError } from '../errors.js';
-import type { StagedVerifyPlan } from './types.js';
+import type { ScratchPartitionResult, StagedBatchResult, StagedVerifyPlan } from './types.js';
 
 const PLAN = 'plan';
 const BATCH = 'batch-';
+const SCRATCH = 'scratch-';
+/** Staged results read at once. */
+const READS = 16;
+
+/** `<prefix><n>`, `n` in five digits at least. */
+const itemName = (prefix: string, n: number): string => `${prefix}${String(n).padStart(5, '0')}`;
 
 /** Stages the run's plan. */
 export function writeVerifyPlan(vault: Vault, runId: string, plan: StagedVerifyPlan): Promise<void> {
@@ -25,15 +36,40 @@ export async function readVerifyPlan(vault: Vault, runId: string): Promise<Stage
   return plan;
 }
 
-/** Stages one batch's problems (only batches that found some). */
-export function writeBatchProblems(vault: Vault, runId: string, batch: number, problems: PackProblem[]): Promise<void> {
-  return writeStaged(vault, runId, `${BATCH}${String(batch).padStart(5, '0')}`, problems);
+/** Stages what pack batch `batch` found (every batch, problems or not). */
+export function writeBatchResult(vault: Vault, runId: string, batch: number, result: StagedBatchResult): Promise<void> {
+  return writeStaged(vault, runId, itemName(BATCH, batch), result);
 }
 
-/** Every problem the batches staged. */
-export async function readBatchProblems(vault: Vault, runId: string): Promise<PackProblem[]> {
-  const names = (await listStaged(vault, runId)).filter((n) => n.startsWith(BATCH)).sort();
-  const out: PackProblem[] = [];
-  for (const name of names) out.push(...((await readStaged<PackProblem[]>(vault, runId, name)) ?? []));
-  return out;
+/** What pack batch `batch` staged, or undefined when it has not been checked yet. */
+export function findBatchResult(vault: Vault, runId: string, batch: number): Promise<StagedBatchResult | undefined> {
+  return readStaged<StagedBatchResult>(vault, runId, itemName(BATCH, batch));
+}
+
+/** Stages what scratch partition `index` did (its counts, or the error that failed it). */
+export function writeScratchResult(vault: Vault, runId: string, index: number, result: ScratchPartitionResult): Promise<void> {
+  return writeStaged(vault, runId, itemName(SCRATCH, index), result);
+}
+
+/** What scratch partition `index` staged, or undefined when it has not run yet. */
+export function findScratchResult(vault: Vault, runId: string, index: number): Promise<ScratchPartitionResult | undefined> {
+  return readStaged<ScratchPartitionResult>(vault, runId, itemName(SCRATCH, index));
+}
+
+/** The results of items `0 … count-1`, in order; throws naming the first item that staged none. */
+async function readAll<T>(count: number, what: string, find: (n: number) => Promise<T | undefined>): Promise<T[]> {
+  const results = await mapLimit(Array.from({ length: count }, (_, n) => n), READS, find);
+  const missing = results.findIndex((r) => r === undefined);
+  if (missing >= 0) throw new VerificationFailedError(`${what} ${missing} of ${count} staged no result (was the staging area cleared?)`);
+  return results as T[];
+}
+
+/** Every pack batch's result, in batch order. */
+export function readBatchResults(vault: Vault, runId: string, count: number): Promise<StagedBatchResult[]> {
+  return readAll(count, `verify run ${runId}: pack batch`, (n) => findBatchResult(vault, runId, n));
+}
+
+/** Every scratch partition's result, in partition order. */
+export function readScratchResults(vault: Vault, runId: string, count: number): Promise<ScratchPartitionResult[]> {
+  return readAll(count, `verify run ${runId}: scratch partition`, (n) => findScratchResult(vault, runId, n));
 }

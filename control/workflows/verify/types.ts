@@ -1,8 +1,11 @@
 /** Payloads of the verify workflow's steps: ids, counts and small settings, never pack lists. */
 import type { VerificationLevel } from '../../verification/levels.js';
 import type { ScratchTarget } from '../../verification/scratch.js';
-import type { RestoreContext } from '../restore/types.js';
+import type { PartitionRestored, RestoreContext } from '../restore/types.js';
 import type { StagedList } from '../../../vault/staging/staged-list.js';
+import type { StagedItemList } from '../../../vault/staging/item-list.js';
+import type { PackProblem } from '../../verification/pack-state.js';
+import type { Batching } from '../backup/batching.js';
 
 /** What a sweep verifies. */
 export const SweepScope = {
@@ -47,15 +50,29 @@ export interface VerifyRun {
   batches: StagedList;
 }
 
-/** Output of Plan. */
-export interface VerifyPlanOutput {
-  run: VerifyRun;
-  /** What the Check packs map iterates: `0 … run.batches.count-1`. */
-  batch_indexes: number[];
-  max_concurrency: number;
+/**
+ * What a Distributed Map fans out over (the run's size never reaches the
+ * state): the staged item list, with the items per child execution
+ * (`MaxItemsPerBatchPath`) and the children at once (`MaxConcurrencyPath`).
+ */
+export interface MapFanOut extends Batching {
+  /** The item list the Map's `ItemReader` reads (indexes `0 … count-1`). */
+  items: StagedItemList;
+}
+
+/** Output of Plan: the run, and the Check packs fan-out over its pack batches. */
+export interface VerifyPlanOutput extends MapFanOut {
+  /** The run; the Check packs children receive it as their `BatchInput.context`. */
+  context: VerifyRun;
   test_restore: boolean;
   /** The scratch target of a test restore, fixed here so cleanup can find it whatever fails later. */
   scratch: ScratchTarget | null;
+}
+
+/** What one child execution of a Distributed Map hands its Task: its items and the Map's `BatchInput`. */
+export interface MapBatch<B> {
+  Items: number[];
+  BatchInput: B;
 }
 
 /** One backup in a run's scope. */
@@ -85,29 +102,28 @@ export interface StagedVerifyPlan {
   sample: { start: number; end: number } | null;
 }
 
-/** Input of one Map iteration: the batch's index in the staged list. */
-export interface CheckBatchInput {
-  run: VerifyRun;
-  batch: number;
-}
+/** Input of one Check packs child: pack batch indexes of the run's staged list. */
+export type CheckBatchInput = MapBatch<{ context: VerifyRun }>;
 
-/** Output of one Map iteration (tiny: thousands travel in state). */
-export interface CheckBatchOutput {
+/** What one pack batch staged (`batch-<n>`): its counts and the problems it found. */
+export interface StagedBatchResult {
   /** Packs checked. */
   c: number;
   /** Bytes read. */
   b: number;
-  /** Problems found (the details are staged). */
-  i: number;
+  problems: PackProblem[];
 }
 
-/** Output of Prepare scratch. */
-export interface PrepareScratchOutput {
+/** Output of Prepare scratch: the restore context, and the Restore into scratch fan-out over its partitions. */
+export interface PrepareScratchOutput extends MapFanOut {
   context: RestoreContext;
-  /** What the Restore into scratch map iterates: `0 … context.partitions.count-1`. */
-  partition_indexes: number[];
-  max_concurrency: number;
 }
+
+/** Input of one Restore into scratch child: partition indexes of the scratch restore's staged list, the run (`context`, as every child's Record failure takes it) and the restore's context. */
+export type ScratchBatchInput = MapBatch<{ context: VerifyRun; restore: RestoreContext }>;
+
+/** What one scratch partition staged (`scratch-<n>`): its counts, or the name of the error that failed it. */
+export type ScratchPartitionResult = PartitionRestored | { failed: string };
 
 /** Output of Compare. */
 export interface CompareOutput {
