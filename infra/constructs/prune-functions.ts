@@ -1,5 +1,5 @@
 /**
- * The prune workflow's four Lambda functions: one entry file,
+ * The prune workflow's Lambda functions: one entry file,
  * `functions/prune/handlers.ts`, one export per state. They are the only
  * functions that may delete packs, index objects and snapshots
  * (`s3:DeleteObject` on the whole vault prefix, {@link VaultAccess.Prune});
@@ -8,8 +8,10 @@
  * ASL placeholder; its sizing; and its access).
  *
  * Apply-retention deletes forgotten snapshots and extends kept snapshots'
- * Object Lock dates; prune deletes and writes packs and index objects,
- * clears stale staging areas, and extends packs' Object Lock dates. The
+ * Object Lock dates; the prune phases (docs/RETENTION.md, "Prune at
+ * scale") stage their work in the run's staging area, write and delete
+ * packs and index objects, clear stale staging areas, and extend packs'
+ * Object Lock dates. The
  * Object Lock actions (`s3:GetObjectRetention`, `s3:PutObjectRetention`) are
  * granted only when the vault bucket has Object Lock.
  */
@@ -45,13 +47,80 @@ const PRUNE_STEPS = {
     vault: VaultAccess.Prune,
     events: true,
   },
-  prune: {
-    substitution: 'PruneFunctionArn',
-    description: 'Haven prune: delete unreferenced packs, repack, rewrite index objects',
+  planPrune: {
+    substitution: 'PrunePlanFunctionArn',
+    description: 'Haven prune: the first look (snapshots, index objects, staging); stage the Mark and Join item lists',
+    memorySize: 1024,
+    timeout: Duration.minutes(15),
+    catalog: CatalogAccess.Read,
+    vault: VaultAccess.Write,
+    events: false,
+  },
+  mark: {
+    substitution: 'PruneMarkFunctionArn',
+    rerunnable: 'Rewrites the same staged used-blob objects from the same snapshots.',
+    description: 'Haven prune: stage the blobs a batch of snapshots uses, by shard',
+    memorySize: 1024,
+    timeout: Duration.minutes(15),
+    catalog: CatalogAccess.Read,
+    vault: VaultAccess.Write,
+    events: false,
+  },
+  join: {
+    substitution: 'PruneJoinFunctionArn',
+    rerunnable: 'Rewrites the same staged counters from the same staged used sets and index objects.',
+    description: 'Haven prune: count each pack\'s used and unused blobs in a few shards',
+    memorySize: 2048,
+    timeout: Duration.minutes(15),
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.Write,
+    events: false,
+  },
+  settle: {
+    substitution: 'PruneSettleFunctionArn',
+    description: 'Haven prune: decide which packs go; rescue orphans, extend locks, repack',
     memorySize: 3008,
     timeout: Duration.minutes(15),
-    catalog: CatalogAccess.ReadWrite,
+    catalog: CatalogAccess.None,
     vault: VaultAccess.Prune,
+    events: false,
+  },
+  compact: {
+    substitution: 'PruneCompactFunctionArn',
+    description: 'Haven prune: rewrite index objects into fewer without the packs about to go, then delete the old ones',
+    memorySize: 2048,
+    timeout: Duration.minutes(15),
+    catalog: CatalogAccess.Read,
+    vault: VaultAccess.Prune,
+    events: false,
+  },
+  recheck: {
+    substitution: 'PruneRecheckFunctionArn',
+    description: 'Haven prune: look again at snapshots, staging and index objects; stage the sweep',
+    memorySize: 1024,
+    timeout: Duration.minutes(15),
+    catalog: CatalogAccess.Read,
+    vault: VaultAccess.Write,
+    events: false,
+  },
+  sweep: {
+    substitution: 'PruneSweepFunctionArn',
+    rerunnable: 'Deleting a pack already deleted is not an error.',
+    description: 'Haven prune: delete a batch of packs',
+    memorySize: 512,
+    timeout: Duration.minutes(15),
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.Prune,
+    events: false,
+  },
+  prune: {
+    substitution: 'PruneFunctionArn',
+    description: 'Haven prune: sum up the run, sweep stale staging, complete the run\'s record',
+    memorySize: 512,
+    timeout: Duration.minutes(15),
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Write,
+    clearsStaging: true,
     events: true,
   },
   markFailed: {
@@ -83,7 +152,7 @@ export interface PruneFunctionsProps extends WorkflowResources {
   readonly objectLockMode?: ObjectLockMode;
 }
 
-/** The four prune functions and their grants. */
+/** The prune functions and their grants. */
 export class PruneFunctions extends WorkflowFunctions<PruneStep, PruneSubstitutionKey> {
   /**
    * @param scope - the parent construct

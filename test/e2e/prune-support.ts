@@ -1,10 +1,17 @@
-/** Shared setup of the retention and prune workflow tests: small S3 sources, backups, vault byte counts. */
+/** Shared setup of the retention and prune workflow tests: small S3 sources, backups, synthetic vault contents, vault byte counts. */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../vault/aws/clients.js';
 import type { ExecutionRecord, RetentionPolicy } from '../../control/catalog/types.js';
-import { packKey } from '../../vault/pack/pack-builder.js';
+import { PackBuilder, packKey } from '../../vault/pack/pack-builder.js';
+import { sealBlob } from '../../vault/pack/blob.js';
+import { chunkId } from '../../vault/crypto/hash.js';
+import { Compression } from '../../vault/compression/codec.js';
+import { FORMAT_VERSION } from '../../vault/format/version.js';
+import type { PackEntry } from '../../vault/index/types.js';
+import type { Vault } from '../../vault/repository/vault.js';
+import { makeStats } from '../../vault/snapshot/snapshot.js';
 import type { LocalCloud } from '../../local/cloud/cloud.js';
 import { describePrefix } from '../../local/compare/s3-prefix.js';
 import { newJob } from '../helpers/jobs.js';
@@ -77,4 +84,62 @@ export async function restoreInto(cloud: LocalCloud, backupId: string, bucket: s
   const run = await cloud.workflows.run('restore', { restore_id: restore.restore_id });
   assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
   return describePrefix(bucket, prefix);
+}
+
+/** What {@link writeSyntheticBackups} wrote: per snapshot, its id and its packs (id → size), and the index objects. */
+export interface SyntheticVault {
+  snapshots: Array<{ id: string; packs: Map<string, number> }>;
+  indexIds: string[];
+}
+
+/**
+ * Writes `snapshots` synthetic backups straight into the vault with its own
+ * writers (no source, no workflow): each has `packsEach` packs of
+ * `blobsPerPack` distinct small blobs (real sealed blobs, so the checker
+ * can read them), an index object per `packsPerIndex` packs, and a snapshot
+ * listing every blob. Nothing is shared between snapshots.
+ */
+export async function writeSyntheticBackups(vault: Vault, shape: { snapshots: number; packsEach: number; blobsPerPack: number; packsPerIndex: number }): Promise<SyntheticVault> {
+  const out: SyntheticVault = { snapshots: [], indexIds: [] };
+  const key = vault.keyring.current;
+  for (let s = 0; s < shape.snapshots; s += 1) {
+    const entries: PackEntry[] = [];
+    const blobs: string[] = [];
+    for (let p = 0; p < shape.packsEach; p += 1) {
+      const builder = new PackBuilder();
+      for (let b = 0; b < shape.blobsPerPack; b += 1) {
+        const plaintext = randomBytes(12);
+        const id = chunkId(vault.keyring.secrets.macKey, plaintext);
+        builder.add(id.toString('hex'), Compression.None, plaintext.length, sealBlob(key, id, Compression.None, plaintext));
+        blobs.push(id.toString('hex'));
+      }
+      const finished = await builder.finish(key);
+      await vault.store.put(packKey(finished.entry.id), finished.bytes);
+      entries.push(finished.entry);
+    }
+    const indexIds: string[] = [];
+    for (let i = 0; i < entries.length; i += shape.packsPerIndex) indexIds.push(await vault.writeIndex(entries.slice(i, i + shape.packsPerIndex)));
+    out.indexIds.push(...indexIds);
+    const id = await vault.writeSnapshot({
+      format_version: FORMAT_VERSION,
+      backup_id: `synthetic-${s}`,
+      job_id: 'synthetic',
+      source: { type: 'synthetic' },
+      created_at: new Date().toISOString(),
+      type: 'full',
+      parent: null,
+      partitions: [{ name: 'data', blobs, size: blobs.length * 12, sha256: '0'.repeat(64), records: 0 }],
+      stats: makeStats({ bytes_read: 0, bytes_new: 0, bytes_stored: 0, blobs_total: blobs.length, blobs_new: blobs.length, packs_written: entries.length }),
+      index_ids: indexIds,
+    });
+    out.snapshots.push({ id, packs: new Map(entries.map((e) => [e.id, e.size])) });
+  }
+  return out;
+}
+
+/** Every blob entry the vault's index objects list, as `pack/blob` strings, sorted, unique. */
+export async function indexedEntries(vault: Vault): Promise<string[]> {
+  const entries = new Set<string>();
+  for (const id of await vault.listIndexIds()) for (const pack of await vault.readIndex(id)) for (const blob of pack.blobs) entries.add(`${pack.id}/${blob.id}`);
+  return [...entries].sort();
 }

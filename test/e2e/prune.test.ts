@@ -26,7 +26,7 @@ import { backup, createJob, newestBackup, packBytes, packExists, packsOf, putRan
  * the hold is a delay inside Commit's container (within its timeout) long enough for a prune to run meanwhile; each test
  * checks the backup was still uncommitted when its prune ended.
  */
-const COMMIT_HOLD_MS = 10_000;
+const COMMIT_HOLD_MS = 45_000;
 
 /** A cloud granting `bucket` whose next backup Commit, once armed, is held for {@link COMMIT_HOLD_MS}. */
 async function cloudWithCommitHold(bucket: string) {

@@ -19,40 +19,85 @@ import { EVENTS, workflowFixture, type StateMachineProps } from './support/workf
 
 const synth = synthHaven();
 const { stack, template } = synth;
-const { resources, vaultBucketId, vaultKeyId, NOTIFY, catalog, vaultPrune, logsOf, fnOf } = workflowFixture(synth);
+const { resources, vaultBucketId, vaultKeyId, NOTIFY, catalog, VAULT_WRITE, CLEAR_STAGING, vaultPrune, logsOf, fnOf } = workflowFixture(synth);
 
 /** What each step needs, written out independently of PRUNE_STEP_SPECS. */
-const EXPECTED: Record<PruneStep, { memory: number; timeout: number; catalog: 'read' | 'readWrite'; prune: boolean; events: boolean; rerunnable: boolean }> = {
+const EXPECTED: Record<PruneStep, { memory: number; timeout: number; catalog: 'none' | 'read' | 'readWrite'; vault: 'write' | 'clearStaging' | 'prune' | 'none'; events: boolean; rerunnable: boolean }> = {
   // Opens the run's record, lists jobs.
-  listJobs: { memory: 256, timeout: 300, catalog: 'readWrite', prune: false, events: false, rerunnable: true },
+  listJobs: { memory: 256, timeout: 300, catalog: 'readWrite', vault: 'none', events: false, rerunnable: true },
   // Annotates forgotten and kept backups.
-  applyRetention: { memory: 512, timeout: 900, catalog: 'readWrite', prune: true, events: true, rerunnable: false },
-  // Reads executions (staging owners, retention dates), completes the run's record.
-  prune: { memory: 3008, timeout: 900, catalog: 'readWrite', prune: true, events: true, rerunnable: false },
+  applyRetention: { memory: 512, timeout: 900, catalog: 'readWrite', vault: 'prune', events: true, rerunnable: false },
+  // Reads executions (staging owners), stages the plan and item lists.
+  planPrune: { memory: 1024, timeout: 900, catalog: 'read', vault: 'write', events: false, rerunnable: false },
+  // Reads backups' retention dates, stages used blob ids.
+  mark: { memory: 1024, timeout: 900, catalog: 'read', vault: 'write', events: false, rerunnable: true },
+  // Stages per-pack counters.
+  join: { memory: 2048, timeout: 900, catalog: 'none', vault: 'write', events: false, rerunnable: true },
+  // Writes repacked packs and index objects, extends Object Lock.
+  settle: { memory: 3008, timeout: 900, catalog: 'none', vault: 'prune', events: false, rerunnable: false },
+  // Reads executions (staging owners), writes and deletes index objects.
+  compact: { memory: 2048, timeout: 900, catalog: 'read', vault: 'prune', events: false, rerunnable: false },
+  // Reads executions (staging owners), writes an index object, stages the sweep.
+  recheck: { memory: 1024, timeout: 900, catalog: 'read', vault: 'write', events: false, rerunnable: false },
+  // Deletes packs.
+  sweep: { memory: 512, timeout: 900, catalog: 'none', vault: 'prune', events: false, rerunnable: true },
+  // Sweeps staging areas, completes the run's record.
+  prune: { memory: 512, timeout: 900, catalog: 'readWrite', vault: 'clearStaging', events: true, rerunnable: false },
   // Fails the run's record (creating it if List jobs never did), publishes Prune Failed.
-  markFailed: { memory: 256, timeout: 60, catalog: 'readWrite', prune: false, events: true, rerunnable: true },
+  markFailed: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'none', events: true, rerunnable: true },
 };
 const STEPS = Object.keys(EXPECTED) as PruneStep[];
+/** A vault access level's permissions. */
+const vaultOf = (access: (typeof EXPECTED)[PruneStep]['vault']): string[] =>
+  ({ none: [], write: VAULT_WRITE, clearStaging: [...VAULT_WRITE, ...CLEAR_STAGING], prune: vaultPrune(false) })[access];
 const fn = (step: PruneStep) => fnOf(stack.pruneFunctions.functions[step]);
 const machineId = logicalId(stack, stack.pruneWorkflow.stateMachine);
 const machine = resources[machineId]?.Properties as unknown as StateMachineProps;
 
-test('four prune functions with their own roles; one entry, each calling the export named as its step', () => {
+test('the prune functions beside the prune state machine, with their own roles', () => {
+  // Act
+  const roles = new Set(STEPS.map((step) => fn(step).roleId));
+
+  // Assess
   assert.equal(resources[machineId]?.Type, 'AWS::StepFunctions::StateMachine');
-  assert.equal(new Set(STEPS.map((step) => fn(step).roleId)).size, STEPS.length);
+  assert.equal(roles.size, STEPS.length);
+});
+
+test('one entry, each prune function calling the export named as its step', () => {
+  // Act
+  const handlers = STEPS.map((step) => [step, PRUNE_STEP_SPECS[step].entry, fn(step).props.Handler] as const);
+
+  // Assess
   assert.equal(PRUNE_ENTRY, functionEntry('prune', 'handlers'));
-  for (const step of STEPS) {
-    const { props } = fn(step);
-    assert.equal(PRUNE_STEP_SPECS[step].entry, PRUNE_ENTRY, step);
-    assert.equal(props.Handler, `index.${step}`, step);
-    assert.equal(props.Runtime, 'nodejs22.x', step);
-    assert.equal(props.MemorySize, EXPECTED[step].memory, step);
-    assert.equal(props.Timeout, EXPECTED[step].timeout, step);
-    assert.equal(props.Environment.Variables[HavenEnv.ObjectLockMode], undefined, step);
+  for (const [step, entry, handler] of handlers) {
+    assert.equal(entry, PRUNE_ENTRY, step);
+    assert.equal(handler, `index.${step}`, step);
   }
 });
 
-test('only the steps a second attempt may run beside (List jobs opens the run record idempotently, Mark failed transitions it conditionally) are rerunnable', () => {
+test('each prune function runs nodejs22.x with the memory and timeout its step needs', () => {
+  for (const step of STEPS) {
+    // Act
+    const { props } = fn(step);
+
+    // Assess
+    assert.equal(props.Runtime, 'nodejs22.x', step);
+    assert.equal(props.MemorySize, EXPECTED[step].memory, step);
+    assert.equal(props.Timeout, EXPECTED[step].timeout, step);
+  }
+});
+
+test('without Object Lock no prune function is told a mode', () => {
+  for (const step of STEPS) {
+    // Act
+    const env = fn(step).props.Environment.Variables;
+
+    // Assess
+    assert.equal(env[HavenEnv.ObjectLockMode], undefined, step);
+  }
+});
+
+test('only the steps a second attempt may run beside (List jobs opens the run record idempotently, Mark and Join rewrite the same staged objects, Sweep deletes again, Mark failed transitions it conditionally) are rerunnable', () => {
   // Prepare
   const expected = STEPS.filter((step) => EXPECTED[step].rerunnable);
 
@@ -65,64 +110,151 @@ test('only the steps a second attempt may run beside (List jobs opens the run re
 
 test('each role has exactly: its log group, the catalog, the prune vault grant where needed, PutEvents and publish on the notification topic where needed', () => {
   for (const step of STEPS) {
+    // Prepare
     const { roleId, logGroupId } = fn(step);
-    const expected = [...logsOf(logGroupId), ...catalog(EXPECTED[step].catalog), ...(EXPECTED[step].prune ? vaultPrune(false) : []), ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])].sort();
-    assert.deepEqual(permissionsOf(template, roleId), expected, step);
+    const expected = [...logsOf(logGroupId), ...(EXPECTED[step].catalog === 'none' ? [] : catalog(EXPECTED[step].catalog)), ...vaultOf(EXPECTED[step].vault), ...(EXPECTED[step].events ? [...EVENTS, ...NOTIFY] : [])].sort();
+
+    // Act
+    const permissions = permissionsOf(template, roleId);
+
+    // Assess
+    assert.deepEqual(permissions, expected, step);
   }
 });
 
-test('only the prune roles may delete vault objects outside staging/; the API deletes only snapshots; nothing else deletes from the vault bucket, and only cleanup-scratch deletes scratch objects (in their own bucket)', () => {
-  const pruneRoles = new Set([fn('applyRetention').roleId, fn('prune').roleId]);
+const pruneRoles = new Set(STEPS.filter((step) => EXPECTED[step].vault === 'prune').map((step) => fn(step).roleId));
+const scratchBucketId = logicalId(stack, stack.verifyFunctions.scratchBucket);
+/** Each role's deletes in the vault bucket or the verify scratch bucket, but the prune roles'. */
+const otherDeletes = () =>
+  Object.entries(resources)
+    .filter(([id, r]) => r.Type === 'AWS::IAM::Role' && !pruneRoles.has(id))
+    .map(([id]) => [id, permissionsOf(template, id).filter((p) => p.startsWith('s3:DeleteObject') && (p.includes(vaultBucketId) || p.includes(scratchBucketId)))] as const);
+
+test('the prune roles may delete vault objects outside staging/', () => {
+  for (const roleId of pruneRoles) {
+    // Act
+    const deletes = permissionsOf(template, roleId).filter((p) => p.startsWith('s3:DeleteObject'));
+
+    // Assess
+    assert.deepEqual(deletes, [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/*`], roleId);
+  }
+});
+
+test('the API deletes only snapshots from the vault bucket', () => {
+  // Act
+  const api = otherDeletes().filter(([id]) => id.startsWith('ApiFunction'));
+
+  // Assess
+  assert.ok(api.length > 0);
+  // DELETE /backup/backups/{id} forgets one backup: its snapshot object, nothing else.
+  for (const [id, deletes] of api) assert.deepEqual(deletes, [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/snapshots/*`], id);
+});
+
+test('only cleanup-scratch deletes scratch objects (in their own bucket), from a role of its own', () => {
+  // Prepare
+  const cleanupScratchRole = fnOf(stack.verifyFunctions.functions.cleanupScratch).roleId;
+
+  // Act
+  const scratchDeleters = otherDeletes().filter(([, deletes]) => deletes.some((p) => p.includes(scratchBucketId)));
+
+  // Assess
+  // Scratch targets of test restores live in the scratch bucket: the role may delete their objects and versions, nothing of the vault bucket.
+  assert.deepEqual(scratchDeleters, [[cleanupScratchRole, [`s3:DeleteObject on <${scratchBucketId}.Arn>/haven-verify-*`, `s3:DeleteObjectVersion on <${scratchBucketId}.Arn>/haven-verify-*`]]], 'cleanup-scratch has a role of its own');
+});
+
+test('every other role deletes from the vault bucket under staging/ only', () => {
+  // Prepare
   const cleanupScratchRole = fnOf(stack.verifyFunctions.functions.cleanupScratch).roleId;
   const staging = `s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`;
-  const scratchBucketId = logicalId(stack, stack.verifyFunctions.scratchBucket);
-  const scratch = [`s3:DeleteObject on <${scratchBucketId}.Arn>/haven-verify-*`, `s3:DeleteObjectVersion on <${scratchBucketId}.Arn>/haven-verify-*`];
-  let scratchDeleters = 0;
-  for (const [id, r] of Object.entries(resources)) {
-    if (r.Type !== 'AWS::IAM::Role' || pruneRoles.has(id)) continue;
-    const deletes = permissionsOf(template, id).filter((p) => p.startsWith('s3:DeleteObject') && (p.includes(vaultBucketId) || p.includes(scratchBucketId)));
-    if (id.startsWith('ApiFunction')) {
-      // DELETE /backup/backups/{id} forgets one backup: its snapshot object, nothing else.
-      assert.deepEqual(deletes, [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/snapshots/*`], id);
-      continue;
-    }
-    if (id === cleanupScratchRole) {
-      // Scratch targets of test restores live in the scratch bucket: the role may delete their objects and versions, nothing of the vault bucket.
-      assert.deepEqual(deletes, scratch, id);
-      scratchDeleters += 1;
-      continue;
-    }
+
+  // Act
+  const others = otherDeletes().filter(([id]) => !id.startsWith('ApiFunction') && id !== cleanupScratchRole);
+
+  // Assess
+  for (const [id, deletes] of others) {
     for (const permission of deletes) assert.equal(permission, staging, `${id}: ${permission}`);
   }
-  assert.equal(scratchDeleters, 1, 'cleanup-scratch has a role of its own');
-  for (const roleId of pruneRoles) {
-    assert.deepEqual(permissionsOf(template, roleId).filter((p) => p.startsWith('s3:DeleteObject')), [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/*`], roleId);
-  }
-  assert.ok(permissionsOf(template, fn('listJobs').roleId).every((p) => !p.includes(vaultBucketId) && !p.includes(vaultKeyId)));
 });
 
-test('the state machine substitutes each placeholder and may invoke exactly its functions', () => {
-  assert.deepEqual(Object.keys(machine.DefinitionSubstitutions).sort(), STEPS.map((step) => PRUNE_STEP_SPECS[step].substitution).sort());
+test('List jobs touches neither the vault bucket nor the vault key', () => {
+  // Act
+  const permissions = permissionsOf(template, fn('listJobs').roleId);
+
+  // Assess
+  assert.ok(permissions.every((p) => !p.includes(vaultBucketId) && !p.includes(vaultKeyId)));
+});
+
+test('the state machine substitutes each placeholder', () => {
+  // Act
+  const substitutions = machine.DefinitionSubstitutions;
+
+  // Assess
+  assert.deepEqual(Object.keys(substitutions).sort(), STEPS.map((step) => PRUNE_STEP_SPECS[step].substitution).sort());
   for (const step of STEPS) {
-    assert.deepEqual(machine.DefinitionSubstitutions[PRUNE_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
+    assert.deepEqual(substitutions[PRUNE_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [fn(step).id, 'Arn'] }, step);
   }
+});
+
+test('the state machine may invoke exactly its functions', () => {
+  // Act
   const permissions = permissionsOf(template, machine.RoleArn['Fn::GetAtt'][0]);
+
+  // Assess
   assert.deepEqual(permissions.filter((p) => p.startsWith('lambda:')), pairs(['lambda:InvokeFunction'], STEPS.map((step) => `<${fn(step).id}.Arn>`)).sort());
+});
+
+test('the stack outputs the prune state machine ARN', () => {
+  // Act
+  const outputs = template.findOutputs('PruneStateMachineArn');
+
+  // Assess
+  assert.equal(Object.keys(outputs).length, 1);
   template.hasOutput('PruneStateMachineArn', { Value: { Ref: machineId } });
 });
 
-test('with Object Lock: the mode reaches the functions, only prune roles may read and extend retention dates (beside their notification grants); nag-clean', () => {
-  const locked = synthHaven({ context: { [HavenContextKey.ObjectLockMode]: 'COMPLIANCE', [HavenContextKey.ObjectLockDays]: '30' } });
-  const fixture = workflowFixture(locked);
+/** The stack with Object Lock on: synthesized once, only read by the tests below. */
+const locked = synthHaven({ context: { [HavenContextKey.ObjectLockMode]: 'COMPLIANCE', [HavenContextKey.ObjectLockDays]: '30' } });
+const lockedFixture = workflowFixture(locked);
+
+test('with Object Lock: the mode reaches the prune functions', () => {
   for (const step of STEPS) {
-    const { props, roleId, logGroupId } = fixture.fnOf(locked.stack.pruneFunctions.functions[step]);
+    // Act
+    const { props } = lockedFixture.fnOf(locked.stack.pruneFunctions.functions[step]);
+
+    // Assess
     assert.equal(props.Environment.Variables[HavenEnv.ObjectLockMode], 'COMPLIANCE', step);
-    const expected = [...fixture.logsOf(logGroupId), ...fixture.catalog(EXPECTED[step].catalog), ...(EXPECTED[step].prune ? fixture.vaultPrune(true) : []), ...(EXPECTED[step].events ? [...EVENTS, ...fixture.NOTIFY] : [])].sort();
-    assert.deepEqual(permissionsOf(locked.template, roleId), expected, step);
   }
-  for (const haven of [...Object.values(locked.stack.backupFunctions.functions), ...Object.values(locked.stack.restoreFunctions.functions)]) {
-    assert.ok(!permissionsOf(locked.template, fixture.fnOf(haven).roleId).some((p) => /ObjectRetention|BypassGovernance/.test(p)), haven.node.path);
+});
+
+test('with Object Lock: prune roles may read and extend retention dates (beside their notification grants)', () => {
+  for (const step of STEPS) {
+    // Prepare
+    const { roleId, logGroupId } = lockedFixture.fnOf(locked.stack.pruneFunctions.functions[step]);
+    const expected = [...lockedFixture.logsOf(logGroupId), ...(EXPECTED[step].catalog === 'none' ? [] : lockedFixture.catalog(EXPECTED[step].catalog)), ...(EXPECTED[step].vault === 'prune' ? lockedFixture.vaultPrune(true) : vaultOf(EXPECTED[step].vault)), ...(EXPECTED[step].events ? [...EVENTS, ...lockedFixture.NOTIFY] : [])].sort();
+
+    // Act
+    const permissions = permissionsOf(locked.template, roleId);
+
+    // Assess
+    assert.deepEqual(permissions, expected, step);
   }
+});
+
+test('with Object Lock: no backup or restore role touches retention dates, and nobody may bypass governance', () => {
+  // Act
+  const retention = [...Object.values(locked.stack.backupFunctions.functions), ...Object.values(locked.stack.restoreFunctions.functions)].map(
+    (haven) => [haven.node.path, permissionsOf(locked.template, lockedFixture.fnOf(haven).roleId).filter((p) => /ObjectRetention|BypassGovernance/.test(p))] as const,
+  );
+
+  // Assess
+  for (const [path, permissions] of retention) assert.deepEqual(permissions, [], path);
   assert.ok(!flat(locked.template.toJSON()).includes('s3:BypassGovernanceRetention'));
-  assert.deepEqual(locked.nag.validateScope(locked.stack).violations.map((v) => v.ruleName), []);
+});
+
+test('with Object Lock: nag-clean', () => {
+  // Act
+  const report = locked.nag.validateScope(locked.stack);
+
+  // Assess
+  assert.deepEqual(report.violations.map((v) => v.ruleName), []);
 });

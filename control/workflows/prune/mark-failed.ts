@@ -8,6 +8,12 @@
  * then ends FAILED. Nothing is undone: what retention forgot stays
  * forgotten, and a prune interrupted between its writes and deletes is safe
  * to run again (docs/RETENTION.md).
+ *
+ * A failed Distributed Map child (Mark, Join, Sweep) calls it itself
+ * (`from_item`, with its batch's context), since the parent Map only sees
+ * `States.ExceedToleratedFailureThreshold`: that records the item's code and
+ * announces it; the parent's Mark failed then finds the record ended and
+ * neither records nor announces again.
  */
 import { HavenEventType } from '../../notifications/event-types.js';
 import { InvalidTransitionError } from '../../catalog/errors.js';
@@ -16,7 +22,7 @@ import type { RecordError } from '../../catalog/types.js';
 import type { WorkflowDeps } from '../deps.js';
 import { failureOfCause } from '../errors.js';
 import { openPruneRun } from './run-record.js';
-import type { PruneFailure } from './types.js';
+import type { PruneFailure, PruneItemFailedInput } from './types.js';
 
 /** The `Prune Failed` outcome event's detail type. */
 export const PRUNE_FAILED = HavenEventType.PruneFailed;
@@ -27,13 +33,14 @@ export interface FailedPruneState {
   error?: { Error?: string; Cause?: string };
 }
 
-/** Runs the prune Mark failed step. */
-export async function markPruneFailed(deps: WorkflowDeps, state: FailedPruneState): Promise<PruneFailure> {
+/** Runs the prune Mark failed step (the parent's, or a failed Map child's with `from_item`). */
+export async function markPruneFailed(deps: WorkflowDeps, state: FailedPruneState | PruneItemFailedInput): Promise<PruneFailure> {
   const error: RecordError = failureOfCause(state.error?.Cause);
-  const run = await openPruneRun(deps, state.execution);
+  const run = 'from_item' in state ? await deps.catalog.pruneRuns.get(state.context.prune_run_id) : await openPruneRun(deps, state.execution);
+  const execution = run.execution_name;
   const failed = !isTerminal(run.status) && (await transitionToFailed(deps, run.prune_run_id, error));
-  if (failed) await deps.publish({ detailType: PRUNE_FAILED, detail: { execution: state.execution, error_code: error.code, error_message: error.message } });
-  return { execution: state.execution, prune_run_id: run.prune_run_id, ...error, failed_at: deps.now().toISOString() };
+  if (failed) await deps.publish({ detailType: PRUNE_FAILED, detail: { execution, error_code: error.code, error_message: error.message } });
+  return { execution, prune_run_id: run.prune_run_id, ...error, failed_at: deps.now().toISOString() };
 }
 
 /** Moves the run to FAILED; false when a concurrent call ended it first. */

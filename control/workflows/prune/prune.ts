@@ -1,27 +1,22 @@
 /**
- * Prune (after every job's retention): delete and repack packs, rewrite index
- * objects, sweep staging (`vault/prune/`); emit `Prune Completed` (not for a
- * dry run); then complete the run's record with what the run did,
- * retention's forgotten backups included.
+ * Prune (the last step, after the phases of `phases.ts`): sum what the
+ * phases staged, sweep stale staging areas and the run's own
+ * (`vault/prune/`); emit `Prune Completed` (not for a dry run); then
+ * complete the run's record with what the run did, retention's forgotten
+ * backups included.
  */
 import { InvalidTransitionError } from '../../catalog/errors.js';
 import { RecordStatus } from '../../catalog/status.js';
 import type { PruneRunResult } from '../../catalog/types.js';
 import { HavenEventType } from '../../notifications/event-types.js';
-import { pruneContext } from '../../retention/prune-context.js';
-import { pruneVault, type PruneResult } from '../../../vault/prune/prune.js';
+import { finishPrune, type PruneResult } from '../../../vault/prune/prune.js';
 import type { WorkflowDeps } from '../deps.js';
 import type { PruneStepInput } from './types.js';
 
 /** Runs the Prune step; returns what the run's record holds as its result. */
 export async function pruneStep(deps: WorkflowDeps, input: PruneStepInput): Promise<PruneRunResult> {
   const { settings } = input;
-  const pruned = await pruneVault(await pruneContext(deps), {
-    graceSeconds: settings.grace_seconds,
-    repackThreshold: settings.repack_threshold,
-    compactAbove: settings.compact_above,
-    dryRun: settings.dry_run,
-  });
+  const pruned = await finishPrune(await deps.vault(), input.prune_run_id, settings.dry_run);
   if (!pruned.dry_run) await deps.publish({ detailType: HavenEventType.PruneCompleted, detail: { ...pruned } });
   const result = pruneRunResult(pruned, input.forgotten);
   await completeRun(deps, input.prune_run_id, result);

@@ -1,5 +1,6 @@
 /** Payloads of the prune workflow: settings and counts, never data. */
 import type { PruneRunSettings } from '../../catalog/types.js';
+import type { StagedItemList } from '../../../vault/staging/item-list.js';
 
 /** What starts a prune (the daily system schedule, the API or the CLI); every field optional. */
 export interface PruneStartInput {
@@ -64,4 +65,49 @@ export interface PruneFailure {
   code: string;
   message: string;
   failed_at: string;
+}
+
+/** What every phase after List jobs gets: the run (whose id names its staging area) and its settings. */
+export interface PruneRunContext {
+  prune_run_id: string;
+  settings: PruneSettings;
+}
+
+/** Input of a step that runs once (Plan prune, Settle packs, Compact index, Re-check). */
+export interface PrunePhaseInput {
+  context: PruneRunContext;
+}
+
+/** One Distributed Map child's batch: item numbers (snapshot batches, shards, sweep batches) and the run. */
+export interface PruneItemBatch {
+  Items: number[];
+  BatchInput: { context: PruneRunContext };
+}
+
+/** A Distributed Map's fan-out: its item list, items per child, children at once. */
+export interface PruneFanOut {
+  items: StagedItemList;
+  per_child: number;
+  concurrency: number;
+}
+
+/** Output of Plan prune. */
+export interface PrunePlanOutput {
+  context: PruneRunContext;
+  /** Mark: one item per batch of snapshots. */
+  mark: PruneFanOut;
+  /** Join: one item per blob shard. */
+  join: PruneFanOut;
+}
+
+/** Output of Re-check: the sweep's batches of pack ids. */
+export interface PruneRecheckOutput {
+  sweep: PruneFanOut;
+}
+
+/** What a failed Distributed Map child's Record failure sends to Mark failed. */
+export interface PruneItemFailedInput {
+  context: Pick<PruneRunContext, 'prune_run_id'>;
+  error?: { Error?: string; Cause?: string };
+  from_item: true;
 }
