@@ -65,10 +65,3 @@ export function shardDigitsFor(indexBytes: number): number {
 export function shardOf(id: string, digits: number): number {
   return Number.parseInt(id.slice(0, digits), 16);
 }
-
-/** The listing prefix of the pack objects of shard `shard` (`data/xx/<id>`). */
-export function packShardPrefix(shard: number, digits: number): string {
-  const hex = shard.toString(16).padStart(digits, '0');
-  if (digits === 1) return `data/${hex}`;
-  return `data/${hex.slice(0, 2)}/${digits === 2 ? '' : hex}`;
-}

@@ -105,8 +105,3 @@ export async function recheckSweep(vault: Vault, area: string, plan: MarkPlan, s
   await writeStaged(vault, area, PruneStaged.recheck, outcome);
   return outcome;
 }
-
-/** The staged re-check outcome. */
-export function readRecheck(vault: Vault, area: string): Promise<RecheckOutcome> {
-  return readRequiredStaged<RecheckOutcome>(vault, area, PruneStaged.recheck);
-}

@@ -27,14 +27,6 @@ import { listPackObjects } from './vault-state.js';
 
 const READS = 8;
 
-/** Why a pack is left alone although it holds unused data. */
-export const KeepPackReason = {
-  Young: 'younger than the grace period',
-  Staged: 'listed by an in-progress backup',
-  Locked: 'under Object Lock',
-} as const;
-export type KeepPackReason = (typeof KeepPackReason)[keyof typeof KeepPackReason];
-
 /** A pack about to go (deleted, or repacked then deleted), with the index objects that listed it. */
 export interface DoomedPack {
   id: string;
@@ -116,8 +108,8 @@ export async function settlePacks(vault: Vault, area: string, plan: MarkPlan, op
     result.bytes_unused += unusedBytes;
     const fullyUnused = !row || row.used === 0;
     if (!fullyUnused && unusedBytes / object.size < options.repackThreshold) continue;
-    if (row?.held) result.packs_untouchable += 1;
-    else if (young(object.lastModified)) result.packs_untouchable += 1;
+    // Held by a running backup's staging or a young index object, or young itself: left alone.
+    if (row?.held || young(object.lastModified)) result.packs_untouchable += 1;
     else candidates.push({ object, row });
   }
   const locked = await findLocked(options.locking, candidates.map((c) => c.object.id), now);
