@@ -23,14 +23,16 @@ type Reading = RunProgress & { status: string };
 describe('progress: a backup observed while it runs', () => {
   let api: ApiFixture;
   const table = uniqueName('progress');
+  const restored = `${table}-restored`;
   /** The job whose exports are held back (set once it exists). */
   let heldJob = '';
   /** The run's status answers in polling order, and the last one; read-only once beforeAll is done. */
-  const observed = { readings: [] as Reading[], final: {} as Reading & { execution_id: string } };
+  const observed = { readings: [] as Reading[], final: {} as Reading & { execution_id: string; result: { backup_id?: string } | null } };
 
   beforeAll(async () => {
     api = await startApiFixture({
       sourceTables: [table],
+      restoreTables: [restored],
       // Each export child of the held job sleeps in its function before it runs, longer the later its partition, so children end apart.
       faults: ({ fn, event }) => {
         if (!heldJob || !/ExportPartition/.test(fn.path) || !JSON.stringify(event).includes(heldJob)) return undefined;
@@ -124,5 +126,28 @@ describe('progress: a backup observed while it runs', () => {
     assert.equal(event.detail.items_done, PARTITIONS);
     assert.equal(event.detail.items_total, PARTITIONS);
     assert.equal(event.detail.bytes_done, observed.final.bytes_done);
+  });
+
+  test('a restore of the backup counts every partition, and its Restore Succeeded event carries the final counts', async () => {
+    // Prepare
+    const backupId = observed.final.result?.backup_id;
+    assert.ok(backupId, 'the backup has a result');
+    const created = await api.call('POST', '/backup/restores', { restore_name: 'progress', backup_id: backupId, destination: { type: 'dynamodb', table_name: restored, create_missing_tables: true } });
+    assert.equal(created.status, 202, created.text);
+
+    // Act
+    const final = await eventually(async () => {
+      const res = await api.call('GET', `/backup/restores/${created.body.restore_id}/status`);
+      return TERMINAL.includes(res.body.status) ? (res.body as Reading) : undefined;
+    }, 120_000);
+    const event = await eventually(async () => api.cloud.events.find((e) => e.detailType === 'Restore Succeeded' && e.detail.restore_id === created.body.restore_id), 30_000);
+
+    // Assess
+    assert.equal(final.status, 'completed');
+    assert.equal(final.items_total, PARTITIONS);
+    assert.equal(final.items_done, PARTITIONS);
+    assert.ok((final.bytes_done ?? 0) > 0);
+    assert.equal(event.detail.items_done, PARTITIONS);
+    assert.equal(event.detail.bytes_done, final.bytes_done);
   });
 });
