@@ -5,8 +5,8 @@
  * as several Distributed Map children per phase, frees exactly the packs of
  * the forgotten snapshots, compacts the index objects, and leaves a vault
  * the checker passes reading every blob. A second test runs a backup whose
- * Plan stages between Mark and the sweep (Settle is held through the local
- * cloud's `faults` option while it starts) and keeps every pack its plan may reuse.
+ * Plan stages between Mark and the sweep (started when Mark runs; Settle,
+ * then the backup's Commit, are held through the local cloud's `faults` option) and keeps every pack its plan may reuse.
  *
  * Each test gets a cloud (a vault) of its own: prune works on the whole vault.
  */
@@ -16,13 +16,18 @@ import { checkVault } from '../../vault/checker/checker.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
 import { ExecutionStatus } from '../../local/cloud/workflows.js';
 import type { FaultInjector } from '../../local/functions/host.js';
+import { entriesOf } from './execution-history.js';
 import { createJob, indexedEntries, packBytes, packsOf, putRandom, sourceBucket, writeSyntheticBackups } from './prune-support.js';
 
 /** 10 snapshots × 30 packs × 1,000 blobs: 300,000 index entries in 150 index objects. */
 const SHAPE = { snapshots: 10, packsEach: 30, blobsPerPack: 1000, packsPerIndex: 2 } as const;
 const FORGOTTEN = 3;
-/** How long Settle is held while a backup starts and stages its plan (a delay in Settle's container, through the function host's fault seam). */
-const SETTLE_HOLD_MS = 20_000;
+/**
+ * How long Settle is held while a backup (started when Mark runs) stages its plan, and how long that backup's Commit is
+ * held so it is still running when the prune ends: delays in the functions' containers, through the function host's fault seam.
+ */
+const SETTLE_HOLD_MS = 30_000;
+const COMMIT_HOLD_MS = 90_000;
 
 /** Counts invocations per prune function through the function host's fault seam (it injects nothing). */
 function invocationCounter(): { faults: FaultInjector; count: (step: string) => number } {
@@ -80,10 +85,12 @@ test('a backup that stages its plan between Mark and the sweep keeps every pack 
     sourceBuckets: [bucket],
     restoreBuckets: [bucket],
     faults: ({ fn }) => {
-      if (!fn.path.endsWith('Prune/Settle') || hold.fired) return undefined;
-      hold.fired = true;
-      hold.start();
-      return { delayMs: SETTLE_HOLD_MS };
+      if (fn.path.endsWith('Prune/Mark') && !hold.fired) {
+        hold.fired = true;
+        hold.start();
+      }
+      if (fn.path.endsWith('Prune/Settle')) return { delayMs: SETTLE_HOLD_MS };
+      return fn.path.endsWith('Backup/Commit') && hold.fired ? { delayMs: COMMIT_HOLD_MS } : undefined;
     },
   });
   try {
@@ -104,6 +111,11 @@ test('a backup that stages its plan between Mark and the sweep keeps every pack 
     // Assess
     assert.equal(prune.status, 'SUCCEEDED', `${prune.error}: ${prune.cause}`);
     const running = await started;
+    const history = await cloud.workflows.history(running);
+    assert.ok(entriesOf(history, 'Commit snapshot').every((entry) => entry.succeeded === undefined), 'the backup was still uncommitted when the prune ended');
+    const planned = entriesOf(history, 'Plan')[0]?.succeeded?.timestamp;
+    const rechecked = entriesOf(prune.history, 'Re-check')[0]?.scheduled[0]?.timestamp;
+    assert.ok(planned && rechecked && planned < rechecked, `the backup staged its plan (${planned?.toISOString()}) before the prune's Re-check (${rechecked?.toISOString()})`);
     const stored = (await packBytes(cloud)).ids;
     for (const id of reusable.keys()) assert.ok(stored.has(id), `pack ${id} of the forgotten backup, named by the running backup's plan, is kept`);
     const done = await cloud.workflows.wait(running);
