@@ -3,7 +3,8 @@
  * cloud: a run that succeeds leaves a `completed` record holding what it did
  * (the backups retention forgot, the packs it deleted, the bytes it freed);
  * one whose Prune step fails leaves a `failed` record with the error's code
- * and redacted message, and `Prune Failed` is published exactly once.
+ * and redacted message, and `Prune Failed` is published exactly once; so
+ * does one whose Distributed Map child (Join) fails, with the child's code.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -26,11 +27,13 @@ describe('prune: the run record', () => {
   let bucket: string;
   /** The Prune step's fault while a test sets it (the emulator cannot make the vault fail by itself). */
   let pruneFault: Fault | undefined;
+  /** The Join children's fault while a test sets it. */
+  let joinFault: Fault | undefined;
 
   beforeAll(async () => {
     bucket = uniqueName('prune-record');
     await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
-    cloud = await LocalCloud.start({ sourceBuckets: [bucket], faults: ({ fn }) => (fn.path.endsWith('Prune/Prune') ? pruneFault : undefined) });
+    cloud = await LocalCloud.start({ sourceBuckets: [bucket], faults: ({ fn }) => (fn.path.endsWith('Prune/Prune') ? pruneFault : fn.path.endsWith('Prune/Join') ? joinFault : undefined) });
   });
   afterAll(() => cloud.close());
 
@@ -88,5 +91,23 @@ describe('prune: the run record', () => {
     const failures = cloud.events.slice(before).filter((e) => e.detailType === PRUNE_FAILED);
     assert.equal(failures.length, 1, 'published once');
     assert.deepEqual(failures[0]!.detail, { execution: 'prune-record-fails', error_code: record.error?.code, error_message: record.error?.message });
+  });
+
+  test('a Join child that fails records its own code on the run, not the Map\'s, and Prune Failed once', async () => {
+    // Prepare: an error type the Join child does not retry.
+    joinFault = stepFault(new CorruptedBackupError('injected: index object unreadable'));
+    const before = cloud.events.length;
+
+    // Act
+    const run = await cloud.workflows.run('prune', { grace_seconds: 0 }, 'prune-record-join-fails').finally(() => (joinFault = undefined));
+
+    // Assess
+    assert.equal(run.status, ExecutionStatus.Failed);
+    const record = await cloud.catalog.pruneRuns.get(pruneRunIdOf('prune-record-join-fails'));
+    assert.equal(record.status, RecordStatus.Failed);
+    assert.deepEqual([record.error?.code, record.error?.message], ['CorruptedBackup', 'injected: index object unreadable']);
+    const failures = cloud.events.slice(before).filter((e) => e.detailType === PRUNE_FAILED);
+    assert.equal(failures.length, 1, 'published once');
+    assert.equal(failures[0]!.detail.error_code, 'CorruptedBackup');
   });
 });
