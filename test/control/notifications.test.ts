@@ -13,7 +13,7 @@ import { SubscribeCommand } from '@aws-sdk/client-sns';
 import { secretsManagerClient, snsClient } from '../../vault/aws/clients.js';
 import { backupFailed } from '../../control/notifications/details.js';
 import { EVENT_FIELDS, isHavenEventType } from '../../control/notifications/event-types.js';
-import type { ExportInput } from '../../control/workflows/backup/types.js';
+import type { ExportBatchInput } from '../../control/workflows/backup/types.js';
 import { Notifier } from '../../control/notifications/notifier.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
 import { seedTable } from '../../local/demo/seed-data.js';
@@ -56,7 +56,7 @@ describe('notifications: SNS to SQS, EventBridge to SQS', () => {
       restoreTables: [`${table}-restored`],
       // A failure whose message quotes a connection string (a PostgreSQL source's, say): the emulator's DynamoDB cannot produce one.
       faults: ({ fn, event }) =>
-        fn.path.endsWith('Backup/ExportPartition') && (event as ExportInput).context?.job_id === ids.leaky
+        fn.path.endsWith('Backup/ExportPartition') && (event as ExportBatchInput).BatchInput?.context?.job_id === ids.leaky
           ? { error: { errorType: 'StorageAccessDeniedError', errorMessage: LEAKY_MESSAGE } }
           : undefined,
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
-import type { ExportInput } from '../../control/workflows/backup/types.js';
+import type { ExportBatchInput } from '../../control/workflows/backup/types.js';
 import { HavenContextKey } from '../../infra/config.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
 import { createSampleDatabase, EXCLUDED_TABLES } from '../../local/postgres/sample-database.js';
@@ -41,8 +41,8 @@ describe('backup and restore workflows: PostgreSQL', () => {
       // committed meanwhile would show up in that table but not the other if partitions read at their own time instead of
       // the exported snapshot. The emulator cannot slow one Map iteration by itself.
       faults: ({ fn, event }) => {
-        const input = event as ExportInput;
-        return fn.path.endsWith('Backup/ExportPartition') && input.context.job_id === heldJob && input.index === 1 ? { delayMs: 1500 } : undefined;
+        const input = event as ExportBatchInput;
+        return fn.path.endsWith('Backup/ExportPartition') && input.BatchInput.context.job_id === heldJob && input.Items[0] === 1 ? { delayMs: 1500 } : undefined;
       },
     });
   });

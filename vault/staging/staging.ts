@@ -65,10 +65,10 @@ export interface StagedPlan<Source = unknown> {
   index_ids: string[];
 }
 
-/** What one partition worker staged. */
+/** What one export batch staged: its partitions' records, its index ids and byte counts. */
 export type StagedPartition = Pick<SessionResult, 'partitions' | 'index_ids' | 'counts'>;
 
-/** The staged name of partition number `n`. */
+/** The staged name of the manifest of the export batch whose first partition is number `n`. */
 export function partitionManifestName(n: number): string {
   return `partition-${String(n).padStart(5, '0')}`;
 }

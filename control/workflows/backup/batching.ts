@@ -54,7 +54,7 @@ export interface Batching {
  * concurrency, and 1 … {@link MAX_ITEMS_PER_BATCH}; the concurrency never
  * exceeds the batch count. Small items get big batches: 20,000 empty
  * partitions at concurrency 40 make 40 batches of 500; 1,000 partitions of
- * 128 MiB make batches of 55.
+ * 128 MiB make batches of 54.
  *
  * @param input - the items, their estimated bytes, the throughput and the requested concurrency
  * @returns items per batch and the Map's concurrency

@@ -16,11 +16,13 @@ import type { BackupContext, CommitOutput } from './types.js';
 /** Runs the Commit snapshot step. */
 export async function commitBackup(deps: WorkflowDeps, context: BackupContext): Promise<CommitOutput> {
   const vault = await deps.vault();
+  // One manifest per export batch, named by its first partition: in partition order once sorted.
   const names = (await listStaged(vault, context.backup_id)).filter((n) => n.startsWith('partition-')).sort();
-  if (names.length !== context.partitions.count) {
-    throw new IncompleteBackupError(`backup ${context.backup_id}: ${names.length} of ${context.partitions.count} partitions were staged`);
-  }
   const staged = await mapLimit(names, 8, async (name) => (await readStaged<StagedPartition>(vault, context.backup_id, name))!);
+  const exported = new Set(staged.flatMap((s) => s.partitions.map((p) => p.name))).size;
+  if (exported !== context.partitions.count) {
+    throw new IncompleteBackupError(`backup ${context.backup_id}: ${exported} of ${context.partitions.count} partitions were staged`);
+  }
   const plan = await readRequiredStaged<StagedPlan<SourceConfig>>(vault, context.backup_id, 'plan');
   const results: SessionResult[] = staged.map((s) => ({ ...s, packs: [] }));
   const stored = await commitSnapshot(

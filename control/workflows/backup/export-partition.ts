@@ -1,12 +1,15 @@
 /**
  * Export partitions (one Distributed Map child: a batch of partition
- * indexes): for each, read the partition's spec from the staged list by
- * index, stream the partition through chunk → compress → encrypt → pack
- * upload in one pass, write the packs' index, and stage the partition's
- * manifest. Idempotent: a partition whose manifest exists is skipped (a
- * retried batch redoes only what it had not finished); one running twice at
- * once writes its own packs and the same manifest, so either copy commits a
- * complete partition.
+ * indexes): one engine session for the batch streams each partition (its
+ * spec read from the staged list by index) through chunk → compress →
+ * encrypt → pack upload, writes one index object for the batch's packs, and
+ * stages one manifest for the batch (`partition-<first index>`, FORMAT.md
+ * §10) holding each partition's record. Idempotent: a batch whose manifest
+ * exists is skipped, so a retried batch that had finished is cheap; one
+ * running twice at once writes its own packs and the same manifest, so
+ * either copy commits complete partitions. One object per batch, not per
+ * partition: at 20,000 partitions, per-partition objects would cost Commit
+ * 40,000 requests and the vault 20,000 index objects.
  */
 import type { SourceConfig } from '../../catalog/types.js';
 import { openSession } from '../../../vault/backup/run-backup.js';
@@ -16,28 +19,14 @@ import type { WorkflowDeps } from '../deps.js';
 import { readListItem } from '../../../vault/staging/staged-list.js';
 import { reportDone } from '../../catalog/progress-report.js';
 import { partitionManifestName, readRequiredStaged, readStaged, writeStaged, type StagedPartition, type StagedPlan } from '../../../vault/staging/staging.js';
-import type { BackupContext, BatchOutput, ExportBatchInput, ExportInput } from './types.js';
-
-/** What one partition read and stored. */
-export interface ExportOutput {
-  /** Records. */
-  r: number;
-  /** Bytes read. */
-  b: number;
-  /** New bytes. */
-  n: number;
-  /** Bytes stored. */
-  s: number;
-  /** Set when the partition was exported by an earlier attempt. */
-  skipped?: true;
-}
+import type { BackupContext, BatchOutput, ExportBatchInput } from './types.js';
 
 /**
- * The planned partition of an export iteration.
+ * The planned partition of an index.
  *
  * @param vault - the vault
  * @param context - the backup's context (names the staged list)
- * @param index - the iteration's index
+ * @param index - the partition's index
  * @returns the partition's name and spec
  * @throws StagingError for an index outside the plan, or a plan no longer staged
  */
@@ -45,41 +34,33 @@ export function plannedPartition(vault: Vault, context: BackupContext, index: nu
   return readListItem<PartitionPlan>(vault, context.partitions, index);
 }
 
-/** Runs one Export partitions child: every partition of its batch, in order, then counts the batch in the run's progress. */
+/** Runs one Export partitions child: the batch's partitions in one session, its manifest, then one progress count for the batch. */
 export async function exportBatch(deps: WorkflowDeps, input: ExportBatchInput): Promise<BatchOutput> {
   const { context } = input.BatchInput;
-  let skipped = 0;
-  let bytes = 0;
-  for (const index of input.Items) {
-    const exported = await exportPartition(deps, { context, index });
-    if (exported.skipped) skipped += 1;
-    bytes += exported.b;
-  }
-  // One atomic count per child, marked by its first partition (control/catalog/progress-counts.ts): a retried batch counts once.
   const first = input.Items[0];
-  if (first !== undefined) await reportDone(deps.catalog.executions, context.execution_id, { unit: first, items: input.Items.length, bytes });
-  return { items: input.Items.length, skipped };
+  if (first === undefined) return { items: 0, skipped: 0 };
+  const vault = await deps.vault();
+  const manifestName = partitionManifestName(first);
+  const existing = await readStaged<StagedPartition>(vault, context.backup_id, manifestName);
+  const staged = existing ?? (await exportPartitions(deps, vault, context, input.Items));
+  if (!existing) await writeStaged(vault, context.backup_id, manifestName, staged);
+  // One atomic count per child, marked by its first partition (control/catalog/progress-counts.ts): a retried batch counts once.
+  await reportDone(deps.catalog.executions, context.execution_id, { unit: first, items: input.Items.length, bytes: staged.counts.bytes_read });
+  return { items: input.Items.length, skipped: existing ? input.Items.length : 0 };
 }
 
-/** Exports one partition of a batch, unless its manifest is already staged. */
-export async function exportPartition(deps: WorkflowDeps, input: ExportInput): Promise<ExportOutput> {
-  const { context } = input;
-  const vault = await deps.vault();
-  const partition = await plannedPartition(vault, context, input.index);
-  const manifestName = partitionManifestName(input.index);
-  const existing = await readStaged<StagedPartition>(vault, context.backup_id, manifestName);
-  if (existing) {
-    return { ...pick(existing), skipped: true };
-  }
+/** Backs up the partitions of `indexes`, in order, in one session. */
+async function exportPartitions(deps: WorkflowDeps, vault: Vault, context: BackupContext, indexes: readonly number[]): Promise<StagedPartition> {
   const plan = await stagedPlan(vault, context.backup_id);
   const session = await openSession(vault, { type: context.type, baseFull: context.base_full, indexIds: plan.index_ids }, { compression: context.compression });
-  const counter: RecordCounter = { records: 0 };
   const source = deps.source(plan.source);
-  await session.backupPartition(partition.name, source.export(partition, counter), { records: () => counter.records });
+  for (const index of indexes) {
+    const partition = await plannedPartition(vault, context, index);
+    const counter: RecordCounter = { records: 0 };
+    await session.backupPartition(partition.name, source.export(partition, counter), { records: () => counter.records });
+  }
   const result = await session.finish();
-  const staged: StagedPartition = { partitions: result.partitions, index_ids: result.index_ids, counts: result.counts };
-  await writeStaged(vault, context.backup_id, manifestName, staged);
-  return pick(staged);
+  return { partitions: result.partitions, index_ids: result.index_ids, counts: result.counts };
 }
 
 const plans = new Map<string, Promise<StagedPlan<SourceConfig>>>();
@@ -94,13 +75,4 @@ function stagedPlan(vault: Vault, backupId: string): Promise<StagedPlan<SourceCo
     plan.catch(() => plans.delete(backupId));
   }
   return plan;
-}
-
-function pick(staged: StagedPartition): ExportOutput {
-  return {
-    r: staged.partitions.reduce((n, p) => n + p.records, 0),
-    b: staged.counts.bytes_read,
-    n: staged.counts.bytes_new,
-    s: staged.counts.bytes_stored,
-  };
 }

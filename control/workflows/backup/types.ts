@@ -40,12 +40,6 @@ export interface PlanOutput extends Batching {
   items: StagedItemList;
 }
 
-/** One partition of an export batch: its index in the staged list. */
-export interface ExportInput {
-  context: BackupContext;
-  index: number;
-}
-
 /** What one Export partitions child receives: its batch of partition indexes and the Map's `BatchInput`. */
 export interface ExportBatchInput {
   Items: number[];

@@ -3,9 +3,13 @@
  * indexes): for each, read the partition's name from the staged list by
  * index and the destination from the staged plan, then stream the partition
  * out of the vault, verified blob by blob and against the partition's size
- * and SHA-256, into the target, and stage what it restored
- * (`restored-<n>`, which Validate sums). A partition whose result is staged
- * is skipped, so a retried batch redoes only what it had not finished.
+ * and SHA-256, into the target; then stage what the batch restored
+ * (`restored-<first index>`, which Validate sums: one object per batch, not
+ * per partition, so 20,000 partitions cost 40,000 fewer requests). A batch
+ * whose result is staged is skipped, so a retried batch that had finished is
+ * cheap; one that failed midway restores its partitions again (targets
+ * write idempotently under every conflict policy but `fail_if_exists`, which
+ * Plan checked on an empty target).
  */
 import { openSnapshot, restorePartition, type OpenedSnapshot } from '../../../vault/restore/restorer.js';
 import type { Vault } from '../../../vault/repository/vault.js';
@@ -15,35 +19,37 @@ import { readStaged, writeStaged } from '../../../vault/staging/staging.js';
 import { reportDone } from '../../catalog/progress-report.js';
 import { readRestorePlan } from './staged-plan.js';
 import type { BatchOutput } from '../backup/types.js';
-import type { PartitionRestored, RestoreBatchInput, RestoreContext, RestorePartitionInput } from './types.js';
+import type { PartitionRestored, RestoreBatchInput, RestoreContext, RestoredBatch, RestorePartitionInput } from './types.js';
 
 /**
- * The staged name of what partition `index` of a restore restored.
+ * The staged name of what the restore batch whose first partition is `first` restored.
  *
- * @param index - the partition's index in the staged list
- * @returns `restored-<index, five digits>`
+ * @param first - the batch's first partition index in the staged list
+ * @returns `restored-<first, five digits>`
  */
-export function restoredName(index: number): string {
-  return `restored-${String(index).padStart(5, '0')}`;
+export function restoredName(first: number): string {
+  return `restored-${String(first).padStart(5, '0')}`;
 }
 
 /** Runs one Restore partitions child: every partition of its batch not restored yet, in order. */
 export async function restoreBatch(deps: WorkflowDeps, input: RestoreBatchInput): Promise<BatchOutput> {
   const { context } = input.BatchInput;
+  const first = input.Items[0];
+  if (first === undefined) return { items: 0, skipped: 0 };
   const vault = await deps.vault();
-  let skipped = 0;
-  let bytes = 0;
-  for (const index of input.Items) {
-    const earlier = await readStaged<PartitionRestored>(vault, context.restore_id, restoredName(index));
-    if (earlier) skipped += 1;
-    const restored = earlier ?? (await restoreOnePartition(deps, { context, index }));
-    if (!earlier) await writeStaged(vault, context.restore_id, restoredName(index), restored);
-    bytes += restored.b;
+  const earlier = await readStaged<RestoredBatch>(vault, context.restore_id, restoredName(first));
+  let restored = earlier;
+  if (!restored) {
+    restored = { items: 0, r: 0, s: 0, b: 0 };
+    for (const index of input.Items) {
+      const partition = await restoreOnePartition(deps, { context, index });
+      restored = { items: restored.items + 1, r: restored.r + partition.r, s: restored.s + partition.s, b: restored.b + partition.b };
+    }
+    await writeStaged(vault, context.restore_id, restoredName(first), restored);
   }
   // Run progress: one atomic count per child, marked by its first partition (control/catalog/progress-counts.ts), so a retried batch counts once.
-  const first = input.Items[0];
-  if (first !== undefined) await reportDone(deps.catalog.restores, context.restore_id, { unit: first, items: input.Items.length, bytes });
-  return { items: input.Items.length, skipped };
+  await reportDone(deps.catalog.restores, context.restore_id, { unit: first, items: input.Items.length, bytes: restored.b });
+  return { items: input.Items.length, skipped: earlier ? input.Items.length : 0 };
 }
 
 /** Restores one partition (the restore workflow's batches and verify's test restore). */

@@ -67,7 +67,12 @@ export interface RestoreBatchInput {
   BatchInput: { context: RestoreContext };
 }
 
-/** What one partition restored (staged as `restored-<n>`; verify's test restore stages it too). */
+/** What one restore batch restored, staged as `restored-<first index>`: its partition count and their summed counts. */
+export interface RestoredBatch extends PartitionRestored {
+  items: number;
+}
+
+/** What one partition restored (summed per batch; verify's test restore stages it per partition). */
 export interface PartitionRestored {
   r: number;
   s: number;

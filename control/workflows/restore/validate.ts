@@ -1,7 +1,7 @@
 /**
  * Validate: every partition's bytes were already checked against its SHA-256
- * while restoring; here every partition must have staged what it restored
- * (`restored-<n>`), and the record counts must add up (restored + skipped =
+ * while restoring; here every batch must have staged what it restored
+ * (`restored-<first index>`, covering every partition), and the record counts must add up (restored + skipped =
  * the snapshot's records), unless a key filter made the restore partial.
  */
 import type { WorkflowDeps } from '../deps.js';
@@ -9,7 +9,7 @@ import { VerificationFailedError } from '../errors.js';
 import { listStaged, readRequiredStaged } from '../../../vault/staging/staging.js';
 import { mapLimit } from '../../../vault/util/concurrency.js';
 import { readRestorePlan } from './staged-plan.js';
-import type { PartitionRestored, RestoreContext } from './types.js';
+import type { PartitionRestored, RestoreContext, RestoredBatch } from './types.js';
 
 /** Staged results read at once. */
 const READS = 16;
@@ -24,10 +24,11 @@ export async function validateStagedRestore(deps: WorkflowDeps, input: { context
   const { context } = input;
   const vault = await deps.vault();
   const names = (await listStaged(vault, context.restore_id)).filter((name) => name.startsWith('restored-'));
-  if (names.length !== context.partitions.count) {
-    throw new VerificationFailedError(`restore ${context.restore_id}: ${names.length} of ${context.partitions.count} partitions staged what they restored`);
+  const restored = await mapLimit(names, READS, (name) => readRequiredStaged<RestoredBatch>(vault, context.restore_id, name));
+  const partitions = restored.reduce((n, batch) => n + batch.items, 0);
+  if (partitions !== context.partitions.count) {
+    throw new VerificationFailedError(`restore ${context.restore_id}: ${partitions} of ${context.partitions.count} partitions staged what they restored`);
   }
-  const restored = await mapLimit(names, READS, (name) => readRequiredStaged<PartitionRestored>(vault, context.restore_id, name));
   return validateRestore(deps, { context, restored });
 }
 

@@ -1,0 +1,54 @@
+/**
+ * The Distributed Map batching rule (control/workflows/backup/batching.ts):
+ * small items get big batches, big items small ones, batches spread over the
+ * concurrency, and the bounds hold.
+ */
+import { test } from 'vitest';
+import assert from 'node:assert/strict';
+import { batchingFor, BATCH_BUDGET_SECONDS, EXPORT_BYTES_PER_SECOND, MAX_CONCURRENCY, MAX_ITEMS_PER_BATCH } from '../../control/workflows/backup/batching.js';
+
+test('20,000 empty partitions at concurrency 4 make 20 batches of the 1,000-item maximum', () => {
+  // Act
+  const batching = batchingFor({ items: 20_000, bytes: 0, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: 4 });
+
+  // Assess
+  assert.deepEqual(batching, { items_per_batch: MAX_ITEMS_PER_BATCH, max_concurrency: 4 });
+});
+
+test('big partitions get batches that fit the time budget at the planned throughput', () => {
+  // Prepare
+  const perItem = 1_000_000_000;
+
+  // Act
+  const batching = batchingFor({ items: 1_000, bytes: 1_000 * perItem, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: 4 });
+
+  // Assess
+  assert.equal(batching.items_per_batch, 7, '40 s each: 7 fit 300 s');
+  assert.ok(batching.items_per_batch * (perItem / EXPORT_BYTES_PER_SECOND) <= BATCH_BUDGET_SECONDS);
+});
+
+test('a few partitions spread one per child, and the concurrency never exceeds the batches', () => {
+  // Act
+  const batching = batchingFor({ items: 3, bytes: 0, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: 10 });
+
+  // Assess
+  assert.deepEqual(batching, { items_per_batch: 1, max_concurrency: 3 });
+});
+
+test('a requested concurrency outside 1 … 40 or not a number is clamped or defaulted', () => {
+  // Act
+  const high = batchingFor({ items: 10_000, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: 500 });
+  const junk = batchingFor({ items: 10_000, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: 'many' });
+
+  // Assess
+  assert.equal(high.max_concurrency, MAX_CONCURRENCY);
+  assert.equal(junk.max_concurrency, 4);
+});
+
+test('unknown sizes are planned as 128 MiB partitions', () => {
+  // Act
+  const batching = batchingFor({ items: 1_000, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: 4 });
+
+  // Assess
+  assert.equal(batching.items_per_batch, 54);
+});
