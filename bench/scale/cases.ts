@@ -21,6 +21,8 @@ export interface DynamoDbInput {
   item_bytes: number;
   /** The table's read capacity (read units per second): on demand, its maximum read throughput. */
   read_capacity_units: number;
+  /** The job's scan segments, when it sets them (else one per 128 MiB, as planned). */
+  segments?: number;
 }
 
 /** An S3 prefix as its listing would show it: `objects` keys, one of every `large_every` of `large_object_bytes`, the rest of `small_object_bytes`. */

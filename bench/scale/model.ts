@@ -15,6 +15,7 @@ import type { Batching } from './batching.js';
 import { CaseKind, type ScaleCase } from './cases.js';
 import { AWS_LIMITS } from './limits.js';
 import type { PartitionLoad, PlannedCase } from './plan-case.js';
+import { countRequests, type S3Requests } from './requests.js';
 import type { StepSizing } from './steps.js';
 
 /** The engine's rates on one vCPU, as measured (`measure.ts`). */
@@ -47,14 +48,6 @@ export interface ModelInput {
   vault: VaultConstants;
   engine: EngineRates;
   batching: Batching;
-}
-
-/** S3 requests by type. */
-export interface S3Requests {
-  put: number;
-  get: number;
-  list: number;
-  delete: number;
 }
 
 /** A rate on one prefix. */
@@ -194,15 +187,15 @@ export function modelCase(input: ModelInput): CaseFigures {
   const stored = (p: PartitionLoad): number => p.new_bytes * ASSUMPTIONS.storedPerNewByte.value;
 
   // Batches: consecutive partitions, `items_per_batch` each (the item reader keeps the list's order).
-  const perBatch = shape.map.batched ? batching.items_per_batch : 1;
+  const itemsPerBatch = shape.map.batched ? batching.items_per_batch : 1;
   const batches: PartitionLoad[][] = [];
-  for (let i = 0; i < parts.length; i += perBatch) batches.push(parts.slice(i, i + perBatch));
+  for (let i = 0; i < parts.length; i += itemsPerBatch) batches.push(parts.slice(i, i + itemsPerBatch));
   const concurrency = Math.min(batching.max_concurrency, batches.length);
 
   // The dedup index an incremental export loads: every blob of the vault (one earlier full of the same data).
   const bytes = parts.reduce((n, p) => n + p.bytes, 0);
   const vaultBlobs = incremental ? bytes / vault.avg_chunk_bytes : 0;
-  const indexObjects = incremental ? parts.length : 0;
+  const indexObjects = incremental ? batches.length : 0;
   const indexBytes = vaultBlobs * ASSUMPTIONS.indexBytesPerBlob.value;
   const exportCpu = vcpus(exportStep.memory_mb);
   const partitionSeconds = (p: PartitionLoad): number => {
@@ -213,34 +206,37 @@ export function modelCase(input: ModelInput): CaseFigures {
   const batchSeconds = batches.map((b) => ASSUMPTIONS.invocationOverheadSeconds.value + indexLoadSeconds + b.reduce((n, p) => n + partitionSeconds(p), 0));
   const exportSeconds = makespan(batchSeconds, concurrency);
 
-  // S3 requests.
-  let put = 0;
-  let get = 0;
-  let list = 0;
-  let del = 0;
-  let packs = 0;
-  const perPartition = parts.map((p) => {
-    const pk = packPutRequests(stored(p), vault);
-    packs += pk.packs;
-    put += pk.requests + (pk.packs > 0 ? 1 : 0) + 1; // packs, its index object, its staged manifest
-    get += sourceGets(scale, p) + 1; // source objects, the staged list chunk holding its spec
-    if (scale.source.kind === CaseKind.S3) list += Math.ceil(p.objects / AWS_LIMITS.s3ListPageKeys.value);
-    return { seconds: partitionSeconds(p), packRequests: pk.requests, gets: sourceGets(scale, p), readUnits: p.bytes / 4096 / 2 };
+  // S3 requests (requests.ts follows the code paths): one backup session, so one set of packs and one index object, per batch.
+  const perPartition = parts.map((p) => ({ seconds: partitionSeconds(p), gets: sourceGets(scale, p), readUnits: p.bytes / 4096 / 2, packRequests: packPutRequests(stored(p), vault).requests }));
+  const perBatch = batches.map((batch, b) => {
+    const pk = packPutRequests(batch.reduce((n, p) => n + stored(p), 0), vault);
+    const first = b * itemsPerBatch;
+    return {
+      items: batch.map((_, i) => first + i),
+      packs: pk.packs,
+      pack_requests: pk.requests,
+      source_gets: batch.reduce((n, p) => n + sourceGets(scale, p), 0),
+      source_lists: scale.source.kind === CaseKind.S3 ? batch.reduce((n, p) => n + Math.ceil(p.objects / AWS_LIMITS.s3ListPageKeys.value), 0) : 0,
+    };
   });
-  const vaultOpen = 2; // config and key records, in every invocation
-  const invocationsOfParent = taskStates(shape.parentStates).length;
-  get += (invocationsOfParent + batches.length) * vaultOpen + batches.length * (1 + indexObjects); // staged plan, index objects
-  get += shape.map.itemReader ? 1 : 0;
+  const packs = perBatch.reduce((n, b) => n + b.packs, 0);
   const snapshotBlobs = bytes / vault.avg_chunk_bytes;
   const snapshotBytes = snapshotBlobs * ASSUMPTIONS.snapshotBytesPerBlob.value;
-  const snapshotPut = snapshotBytes >= vault.multipart_threshold ? 2 + Math.ceil(snapshotBytes / vault.part_bytes) : 1;
-  put += 2 + (shape.map.itemReader ? 1 : 0) + Math.ceil(parts.length / 100) + snapshotPut; // staged plan, item list, spec chunks, snapshot
-  list += 1 + (incremental ? Math.ceil(indexObjects / 1000) : 0) + planned.plan_source_lists; // snapshots, index ids, the source
-  get += parts.length; // Commit reads every manifest
-  const totalPacks = packs * (incremental ? 2 : 1);
-  get += 1 + parts.length + packs; // Verify: snapshot, own index objects, own packs (checksum verification)
-  list += Math.ceil(totalPacks / 1000) + 2; // Verify lists data/; Commit and Finalize list the staging area
-  del += 2 + parts.length + Math.ceil(parts.length / 100); // staging cleared
+  const earlierPacks = incremental ? Math.ceil(bytes / vault.pack_bytes) : 0;
+  const totalPacks = earlierPacks + packs;
+  const requests = countRequests({
+    partitions: parts.length,
+    batches: perBatch,
+    parent_vault_openers: taskStates(shape.parentStates).filter((s) => sizing(s).opens_vault).length,
+    item_reader: shape.map.itemReader,
+    incremental,
+    earlier_snapshots: incremental ? 1 : 0,
+    earlier_index_objects: indexObjects,
+    earlier_packs: earlierPacks,
+    snapshot_requests: snapshotBytes >= vault.multipart_threshold ? 2 + Math.ceil(snapshotBytes / vault.part_bytes) : 1,
+    plan_source_lists: planned.plan_source_lists,
+    checksum_verification: true,
+  });
 
   // Rates: every child at its partition's pace, all at once.
   const meanSeconds = perPartition.reduce((n, p) => n + p.seconds, 0) / Math.max(1, perPartition.length);
@@ -266,7 +262,7 @@ export function modelCase(input: ModelInput): CaseFigures {
   const parentState = { job_id: context.job_id, trigger: 'schedule', plan: planOutput };
   const lastIndex = Math.max(0, parts.length - 1);
   const childInput = shape.map.batched
-    ? { Items: Array.from({ length: Math.min(perBatch, parts.length) }, (_, i) => lastIndex - i), BatchInput: { context } }
+    ? { Items: Array.from({ length: Math.min(itemsPerBatch, parts.length) }, (_, i) => lastIndex - i), BatchInput: { context } }
     : { context, index: lastIndex };
   const planOutputBytes = Buffer.byteLength(JSON.stringify(parentState));
   const childInputBytes = Buffer.byteLength(JSON.stringify(childInput));
@@ -323,7 +319,7 @@ export function modelCase(input: ModelInput): CaseFigures {
   return {
     partitions: parts.length,
     map_items: parts.length,
-    items_per_batch: perBatch,
+    items_per_batch: itemsPerBatch,
     batches: batches.length,
     max_concurrency: concurrency,
     map_max_concurrency: batching.max_concurrency,
@@ -334,7 +330,7 @@ export function modelCase(input: ModelInput): CaseFigures {
     lambda_invocations: lambdaSteps.reduce((n, s) => n + s.invocations, 0),
     lambda_gb_seconds: lambdaSteps.reduce((n, s) => n + s.gb_seconds, 0),
     state_transitions: { parent: parentTransitions, children: childTransitions, total: parentTransitions + childTransitions },
-    s3_requests: { put, get, list, delete: del },
+    s3_requests: requests,
     peak_put_per_prefix: peak(putRates),
     peak_get_per_prefix: peak(getRates),
     dynamodb_read_units: scale.source.kind === CaseKind.DynamoDb ? bytes / 4096 / 2 : 0,

@@ -45,7 +45,7 @@ function newBytes(scale: ScaleCase, bytes: number, records: number, avgChunk: nu
 
 async function planDynamoDb(scale: ScaleCase, input: DynamoDbInput, avgChunk: number): Promise<PlannedCase> {
   const source = new DynamoDbSource({ table: 'scale-model' }, { client: describedTableClient('scale-model', input) });
-  const plans = await source.plan({});
+  const plans = await source.plan(input.segments !== undefined ? { segments: input.segments } : {});
   const bytes = input.table_bytes / plans.length;
   const records = bytes / input.item_bytes;
   return {

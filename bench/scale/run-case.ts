@@ -82,7 +82,7 @@ export async function runCase(scale: ScaleCase, context: CaseContext): Promise<C
     margin_ok: checks.every((c) => c.margin_ok),
     cost,
     cost_usd: cost.total,
-    target: judgeTarget(scale, figures, checks, null),
+    target: judgeTarget(scale, figures, checks, BATCHING.maxConcurrency),
     batching_source: BATCHING.source,
   };
 }

@@ -1,0 +1,105 @@
+/**
+ * S3 requests of one backup, by billing type, following the code paths a
+ * run takes (checked against a local run in test/e2e/scale-model.test.ts):
+ *
+ * - every function with vault access opens the vault once (`Vault.open`:
+ *   GET config, LIST keys/, GET the key record);
+ * - Plan: LIST snapshots/ and GET every snapshot (resolving the parent), LIST
+ *   index/ for an incremental, the source's
+ *   listings, PUT the staged plan, the spec chunks (`DEFAULT_ITEMS_PER_OBJECT`
+ *   specs each) and the Map's item list; the Map's item reader GETs the list;
+ * - each export invocation (one batch, one backup session): HEAD of the
+ *   batch's manifest (absent), one HeadBucket (the store's first miss),
+ *   HEAD+GET of the staged plan and of each spec chunk the batch touches, the
+ *   vault's index objects for an incremental, the source's GETs and LISTs of
+ *   each partition, the session's packs (multipart for a full one), one index
+ *   object and the batch's manifest;
+ * - Commit: LIST staging twice, HEAD+GET of every manifest and the plan, PUT
+ *   the snapshot, DELETE every staged object;
+ * - Verify: the snapshot twice, its index objects, then every index object
+ *   of the vault, LIST index/ and data/, and (checksum verification) GET
+ *   every new pack.
+ *
+ * HEAD and HeadBucket are billed as GETs; DeleteObject as a DELETE.
+ */
+import { DEFAULT_ITEMS_PER_OBJECT } from '../../vault/staging/staged-list.js';
+import { AWS_LIMITS } from './limits.js';
+
+/** S3 requests by type. */
+export interface S3Requests {
+  put: number;
+  get: number;
+  list: number;
+  delete: number;
+}
+
+/** What one batch (one export invocation, one backup session) costs in requests. */
+export interface BatchRequests {
+  /** The partition indexes of the batch. */
+  items: readonly number[];
+  /** Its session's packs. */
+  packs: number;
+  /** PUT-class requests of those packs (a multipart pack costs several). */
+  pack_requests: number;
+  /** GETs and LISTs its partitions send the source (S3 sources). */
+  source_gets: number;
+  source_lists: number;
+}
+
+/** The run's shape, as far as requests go. */
+export interface RequestInput {
+  /** Partitions in the plan. */
+  partitions: number;
+  batches: readonly BatchRequests[];
+  /** Functions of the parent that open the vault (Plan, Commit, Verify). */
+  parent_vault_openers: number;
+  /** The Map reads its items from S3. */
+  item_reader: boolean;
+  incremental: boolean;
+  /** Snapshots, index objects and packs already in the vault (an incremental's earlier full). */
+  earlier_snapshots: number;
+  earlier_index_objects: number;
+  earlier_packs: number;
+  /** PUT-class requests of the snapshot (multipart when large). */
+  snapshot_requests: number;
+  /** LISTs the Plan sends the source. */
+  plan_source_lists: number;
+  /** Verify reads every new pack back. */
+  checksum_verification: boolean;
+}
+
+const pages = (keys: number): number => Math.ceil(keys / AWS_LIMITS.s3ListPageKeys.value);
+
+/** Counts a run's S3 requests. */
+export function countRequests(input: RequestInput): S3Requests {
+  const n = input.partitions;
+  const b = input.batches.length;
+  const chunks = Math.ceil(n / DEFAULT_ITEMS_PER_OBJECT);
+  const sum = (f: (batch: BatchRequests) => number): number => input.batches.reduce((total, batch) => total + f(batch), 0);
+  const packs = sum((batch) => batch.packs);
+  const ownIndexes = input.batches.filter((batch) => batch.packs > 0).length;
+  const openers = input.parent_vault_openers + b;
+  const touched = sum((batch) => new Set(batch.items.map((i) => Math.floor(i / DEFAULT_ITEMS_PER_OBJECT))).size);
+  const incrementalIndexes = input.incremental ? input.earlier_index_objects : 0;
+
+  const put = 1 + chunks + (input.item_reader ? 1 : 0) + sum((batch) => batch.pack_requests + (batch.packs > 0 ? 1 : 0) + 1) + input.snapshot_requests;
+  const get =
+    2 * openers +
+    input.earlier_snapshots +
+    (input.item_reader ? 1 : 0) +
+    2 * touched +
+    b * (1 + 1 + 2 + incrementalIndexes) +
+    sum((batch) => batch.source_gets) +
+    (2 * b + 2) +
+    (2 + ownIndexes + input.earlier_index_objects + ownIndexes + (input.checksum_verification ? packs : 0));
+  const list =
+    openers +
+    1 +
+    (input.incremental ? pages(input.earlier_index_objects) : 0) +
+    input.plan_source_lists +
+    sum((batch) => batch.source_lists) +
+    2 +
+    Math.max(1, pages(input.earlier_index_objects + ownIndexes)) +
+    pages(input.earlier_packs + packs);
+  return { put, get, list, delete: 2 + b + chunks };
+}
