@@ -9,6 +9,7 @@
 import { DEFAULT_READ_AHEAD, DEFAULT_RANGE_SIZE } from '../../sources/s3/source.js';
 import type { BackupContext } from '../../control/workflows/backup/types.js';
 import { READ_CONCURRENCY } from '../../vault/repository/vault.js';
+import { DEFAULT_ITEMS_PER_OBJECT } from '../../vault/staging/staged-list.js';
 import { ASSUMPTIONS } from './assumptions.js';
 import { HISTORY_EVENTS, stateEvents, type PathState, type WorkflowShape } from './asl.js';
 import type { Batching } from './batching.js';
@@ -162,7 +163,7 @@ function sampleContext(partitions: number): BackupContext {
     base_full: 'f'.repeat(64),
     parent: 'e'.repeat(64),
     compression: { algorithm: 'zstd', level: 19 } as BackupContext['compression'],
-    partitions: { area: 'backup_01JB2Q0F6N7X4K8M9P3R5T7V9W', name: 'partitions', count: partitions, per_object: 100 },
+    partitions: { area: 'backup_01JB2Q0F6N7X4K8M9P3R5T7V9W', name: 'partitions', count: partitions, per_object: DEFAULT_ITEMS_PER_OBJECT },
     skip_verification: false,
   };
 }
