@@ -6,6 +6,8 @@
  * share.
  */
 
+import { DELETE_OBJECTS_MAX } from '../storage/s3-store.js';
+
 /** Limits of a sharded prune. */
 export const PRUNE_LAYOUT = {
   /** Blobs one shard should hold at most (a join's working set): the shard count grows by 16 until it does. */
@@ -21,7 +23,7 @@ export const PRUNE_LAYOUT = {
   /** Blobs per rewritten index object. */
   blobsPerIndex: 200_000,
   /** Pack ids per sweep batch: one S3 DeleteObjects call. */
-  packsPerDeleteBatch: 1000,
+  packsPerDeleteBatch: DELETE_OBJECTS_MAX,
 } as const;
 
 /** Staging areas of prune runs start with this (a prune run's id, `prune_<execution>`). */

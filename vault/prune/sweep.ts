@@ -15,8 +15,7 @@ import type { MarkPlan } from './mark.js';
 export async function sweepBatch(vault: Vault, area: string, batch: number): Promise<number> {
   const ids = await readRequiredStaged<string[]>(vault, area, listChunkName(PruneStaged.deleteList, batch));
   const keys = ids.map(packKey);
-  const store = vault.store as typeof vault.store & { deleteMany?: (keys: readonly string[]) => Promise<void> };
-  if (store.deleteMany) await store.deleteMany(keys);
+  if (vault.store.deleteMany) await vault.store.deleteMany(keys);
   else await mapLimit(keys, 16, (key) => vault.store.delete(key));
   return ids.length;
 }

@@ -51,4 +51,6 @@ export interface ObjectStore {
   list(prefix: string): AsyncIterable<ObjectInfo>;
   /** Deletes an object; deleting a missing object is not an error. */
   delete(key: string): Promise<void>;
+  /** Deletes many objects in few requests (S3 DeleteObjects), where the store can; missing objects are not an error. */
+  deleteMany?(keys: readonly string[]): Promise<void>;
 }

@@ -7,6 +7,7 @@
  */
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -21,6 +22,8 @@ import { httpStatusOf, mapS3Error } from './s3-errors.js';
 import { writeS3Object, type S3WriteSettings } from './s3-multipart.js';
 
 const MiB = 1024 * 1024;
+/** Keys one DeleteObjects call takes at most (S3's limit). */
+export const DELETE_OBJECTS_MAX = 1000;
 
 /** How an `S3ObjectStore` writes unless told otherwise: bodies from `multipartThreshold` bytes go up in parts of `partSize`, `partConcurrency` at once. */
 export const DEFAULT_S3_WRITE_SETTINGS = { multipartThreshold: 16 * MiB, partSize: 8 * MiB, partConcurrency: 4 } as const;
@@ -169,6 +172,28 @@ export class S3ObjectStore implements ObjectStore {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
     } catch (error) {
       throw mapS3Error(error, this.context('DeleteObject', key));
+    }
+  }
+
+  /**
+   * Deletes objects with DeleteObjects, up to 1,000 keys a call (S3 does not mind missing ones).
+   * @throws the typed error of the first key S3 could not delete
+   */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    keys.forEach(assertValidKey);
+    for (let start = 0; start < keys.length; start += DELETE_OBJECTS_MAX) {
+      const batch = keys.slice(start, start + DELETE_OBJECTS_MAX);
+      let failed;
+      try {
+        const answer = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((key) => ({ Key: this.prefix + key })), Quiet: true } }));
+        failed = answer.Errors?.[0];
+      } catch (error) {
+        throw mapS3Error(error, this.context('DeleteObjects', batch[0]!));
+      }
+      if (failed) {
+        const key = failed.Key?.slice(this.prefix.length) ?? batch[0]!;
+        throw mapS3Error(Object.assign(new Error(failed.Message ?? failed.Code ?? 'DeleteObjects failed'), { name: failed.Code ?? 'Error' }), this.context('DeleteObjects', key));
+      }
     }
   }
 
