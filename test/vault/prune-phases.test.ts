@@ -8,7 +8,8 @@ import { ErrorCode } from '../../vault/errors.js';
 import { checkVault } from '../../vault/checker/checker.js';
 import { compactIndexes } from '../../vault/prune/compact.js';
 import { joinShards } from '../../vault/prune/join.js';
-import { PRUNE_LAYOUT, shardDigitsFor } from '../../vault/prune/layout.js';
+import { isPruneArea, PRUNE_LAYOUT, shardDigitsFor } from '../../vault/prune/layout.js';
+import { pruneRunIdOf } from '../../control/catalog/ids.js';
 import { markItem, planMark } from '../../vault/prune/mark.js';
 import { localPruneArea, pruneVault } from '../../vault/prune/prune.js';
 import { recheckSweep } from '../../vault/prune/recheck.js';
@@ -21,6 +22,15 @@ import { backupBytes, randomData, tempVault } from '../helpers/engine.js';
 const notRunning = async () => false;
 
 describe('prune phases', () => {
+  test("a prune run's id (its staging area in the workflow) is what the vault takes for a prune's area", () => {
+    // Act
+    const ids = ['daily-2026-06-01', 'odd.name'].map(pruneRunIdOf);
+
+    // Assess
+    assert.ok(ids.every(isPruneArea), ids.join(', '));
+    assert.ok(!isPruneArea('backup_01ARZ3NDEKTSV4RRFFQ69G5FAV'));
+  });
+
   test('16 shards until one would hold more than 250,000 blobs, then 256, at most 4,096', () => {
     // Prepare
     const bytesOf = (blobs: number) => blobs * PRUNE_LAYOUT.indexBytesPerBlob;

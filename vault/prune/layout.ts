@@ -26,7 +26,11 @@ export const PRUNE_LAYOUT = {
   packsPerDeleteBatch: DELETE_OBJECTS_MAX,
 } as const;
 
-/** Staging areas of prune runs start with this (a prune run's id, `prune_<execution>`). */
+/**
+ * Staging areas of prune runs start with this: the workflow's area is the
+ * run's catalog id, `prune_<execution>` (test/vault/prune-phases.test.ts
+ * holds the two together); `pruneVault` makes its own.
+ */
 export const PRUNE_AREA_PREFIX = 'prune_';
 
 /** Names of a prune's staged objects, relative to its area. */
