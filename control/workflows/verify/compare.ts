@@ -4,10 +4,11 @@
  * snapshot's, see the restore workflow's Validate) and then the scratch
  * target read back through the backup source, whose record count must equal
  * the snapshot's. A partition that failed to restore fails the comparison.
- * The partitions' results are the ones Restore into scratch staged.
+ * The partitions' results are the ones Restore into scratch staged, one
+ * object per batch.
  */
 import { sourceConfigOf } from '../../../sources/config.js';
-import type { RestoreContext, PartitionRestored } from '../restore/types.js';
+import type { RestoreContext } from '../restore/types.js';
 import { readScratchResults } from './staged.js';
 import type { VerifyRun } from './types.js';
 import { validateRestore } from '../restore/validate.js';
@@ -30,13 +31,16 @@ async function countRecords(deps: WorkflowDeps, destination: Record<string, unkn
 /** Runs the Compare step. */
 export async function compareScratch(deps: WorkflowDeps, input: { context: RestoreContext; run: VerifyRun }): Promise<CompareOutput> {
   const vault = await deps.vault();
-  const results = await readScratchResults(vault, input.run.run_id, input.context.partitions.count);
-  const failed = results.flatMap((p) => ('failed' in p ? [p.failed] : []));
+  const results = await readScratchResults(vault, input.run.run_id);
+  const count = input.context.partitions.count;
+  const ended = results.reduce((n, batch) => n + batch.items, 0);
+  if (ended !== count) throw new VerificationFailedError(`test restore of ${input.context.backup_id}: ${ended} of ${count} partitions staged what they restored (was the staging area cleared?)`);
+  const failed = results.flatMap((batch) => batch.failed);
   if (failed.length > 0) {
     const names = [...new Set(failed)].join(', ');
-    throw new VerificationFailedError(`test restore of ${input.context.backup_id}: ${failed.length} of ${results.length} partitions failed to restore (${names})`);
+    throw new VerificationFailedError(`test restore of ${input.context.backup_id}: ${failed.length} of ${count} partitions failed to restore (${names})`);
   }
-  const validation = await validateRestore(deps, { context: input.context, restored: results as PartitionRestored[] });
+  const validation = await validateRestore(deps, { context: input.context, restored: results });
   const { destination } = await readRestorePlan(vault, input.context);
   const counted = await countRecords(deps, destination);
   if (counted !== input.context.records_expected) {

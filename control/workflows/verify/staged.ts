@@ -1,18 +1,20 @@
 /**
  * A verify run's staged objects (`staging/<run id>/…` in the vault): the
- * plan, each pack batch's result and each scratch partition's result. A
+ * plan, each pack batch's result and each scratch restore batch's result. A
  * Distributed Map's children record their items' results here, never in
  * the Map's output, so the state stays the same size whatever the run's.
  */
 import type { Vault } from '../../../vault/repository/vault.js';
 import { mapLimit } from '../../../vault/util/concurrency.js';
-import { readStaged, writeStaged } from '../../../vault/staging/staging.js';
+import { listStaged, readRequiredStaged, readStaged, writeStaged } from '../../../vault/staging/staging.js';
 import { VerificationFailedError } from '../errors.js';
-import type { ScratchPartitionResult, StagedBatchResult, StagedVerifyPlan } from './types.js';
+import type { ScratchBatchResult, StagedBatchResult, StagedVerifyPlan } from './types.js';
 
 const PLAN = 'plan';
 const BATCH = 'batch-';
 const SCRATCH = 'scratch-';
+/** A scratch restore batch's result (not `scratch-plan`). */
+const SCRATCH_RESULT = /^scratch-\d+$/;
 /** Staged results read at once. */
 const READS = 16;
 
@@ -46,14 +48,14 @@ export function findBatchResult(vault: Vault, runId: string, batch: number): Pro
   return readStaged<StagedBatchResult>(vault, runId, itemName(BATCH, batch));
 }
 
-/** Stages what scratch partition `index` did (its counts, or the error that failed it). */
-export function writeScratchResult(vault: Vault, runId: string, index: number, result: ScratchPartitionResult): Promise<void> {
-  return writeStaged(vault, runId, itemName(SCRATCH, index), result);
+/** Stages what the scratch restore batch whose first partition is `first` did. */
+export function writeScratchResult(vault: Vault, runId: string, first: number, result: ScratchBatchResult): Promise<void> {
+  return writeStaged(vault, runId, itemName(SCRATCH, first), result);
 }
 
-/** What scratch partition `index` staged, or undefined when it has not run yet. */
-export function findScratchResult(vault: Vault, runId: string, index: number): Promise<ScratchPartitionResult | undefined> {
-  return readStaged<ScratchPartitionResult>(vault, runId, itemName(SCRATCH, index));
+/** What the scratch restore batch whose first partition is `first` staged, or undefined when it has not finished. */
+export function findScratchResult(vault: Vault, runId: string, first: number): Promise<ScratchBatchResult | undefined> {
+  return readStaged<ScratchBatchResult>(vault, runId, itemName(SCRATCH, first));
 }
 
 /** The results of items `0 … count-1`, in order; throws naming the first item that staged none. */
@@ -69,7 +71,8 @@ export function readBatchResults(vault: Vault, runId: string, count: number): Pr
   return readAll(count, `verify run ${runId}: pack batch`, (n) => findBatchResult(vault, runId, n));
 }
 
-/** Every scratch partition's result, in partition order. */
-export function readScratchResults(vault: Vault, runId: string, count: number): Promise<ScratchPartitionResult[]> {
-  return readAll(count, `verify run ${runId}: scratch partition`, (n) => findScratchResult(vault, runId, n));
+/** What every scratch restore batch staged (one object per batch: the batches' first partitions are not known here). */
+export async function readScratchResults(vault: Vault, runId: string): Promise<ScratchBatchResult[]> {
+  const names = (await listStaged(vault, runId)).filter((name) => SCRATCH_RESULT.test(name));
+  return mapLimit(names, READS, (name) => readRequiredStaged<ScratchBatchResult>(vault, runId, name));
 }

@@ -1,7 +1,7 @@
 /** Payloads of the verify workflow's steps: ids, counts and small settings, never pack lists. */
 import type { VerificationLevel } from '../../verification/levels.js';
 import type { ScratchTarget } from '../../verification/scratch.js';
-import type { PartitionRestored, RestoreContext } from '../restore/types.js';
+import type { RestoreContext, RestoredBatch } from '../restore/types.js';
 import type { StagedList } from '../../../vault/staging/staged-list.js';
 import type { StagedItemList } from '../../../vault/staging/item-list.js';
 import type { PackProblem } from '../../verification/pack-state.js';
@@ -122,8 +122,14 @@ export interface PrepareScratchOutput extends MapFanOut {
 /** Input of one Restore into scratch child: partition indexes of the scratch restore's staged list, the run (`context`, as every child's Record failure takes it) and the restore's context. */
 export type ScratchBatchInput = MapBatch<{ context: VerifyRun; restore: RestoreContext }>;
 
-/** What one scratch partition staged (`scratch-<n>`): its counts, or the name of the error that failed it. */
-export type ScratchPartitionResult = PartitionRestored | { failed: string };
+/**
+ * What one Restore into scratch child staged (`scratch-<first partition>`):
+ * its partitions' summed counts, and the error names of those that failed.
+ */
+export interface ScratchBatchResult extends RestoredBatch {
+  /** The error name of each partition that failed to restore. */
+  failed: string[];
+}
 
 /** Output of Compare. */
 export interface CompareOutput {
