@@ -23,7 +23,8 @@ describe('verify workflow: sample rotation covers every pack over repeated runs'
   beforeAll(async () => {
     cloud = await LocalCloud.start({ sourceTables: [table] });
     await seedTable(table, 400);
-    backupId = await backUp(cloud, { type: 'dynamodb', table_name: table, segments: 8 });
+    // One child per partition, so each partition's engine session writes packs of its own.
+    backupId = await backUp(cloud, { type: 'dynamodb', table_name: table, segments: 8 }, { max_concurrency: 8 });
     packs = [...(await packsOf(cloud, backupId))];
     assert.ok(packs.length >= 6, `enough packs to sample (${packs.length})`);
   });

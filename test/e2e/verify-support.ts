@@ -16,9 +16,9 @@ export interface VerifyRunResult {
 }
 
 /** Creates a job for `source`, runs the deployed `backup` workflow (which must succeed) and returns the backup's id. */
-export async function backUp(cloud: LocalCloud, source: Parameters<typeof newJob>[0]): Promise<string> {
+export async function backUp(cloud: LocalCloud, source: Parameters<typeof newJob>[0], customParameters?: Record<string, unknown>): Promise<string> {
   const job = await cloud.catalog.createJob(newJob(source));
-  const run = await cloud.workflows.run('backup', { job_id: job.job_id });
+  const run = await cloud.workflows.run('backup', { job_id: job.job_id, ...(customParameters ? { custom_parameters: customParameters } : {}) });
   assert.equal(run.status, 'SUCCEEDED', `${run.error}: ${run.cause}`);
   return (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!.backup_id;
 }

@@ -100,7 +100,7 @@ function workflowFunctionAcks(path: string, vault: boolean, staging = false): st
 }
 const backupFunctionAcks = (id: string, vault: boolean, staging = false) => workflowFunctionAcks(`Backup/${id}`, vault, staging);
 const restoreFunctionAcks = (id: string, vault: boolean, staging = false) => workflowFunctionAcks(`Restore/${id}`, vault, staging);
-const pruneFunctionAcks = (id: string, vault: boolean) => workflowFunctionAcks(`Prune/${id}`, vault);
+const pruneFunctionAcks = (id: string, vault: boolean, staging = false) => workflowFunctionAcks(`Prune/${id}`, vault, staging);
 /** A verify function's acknowledgments, plus the scratch wildcards (`haven-verify-*` tables and vault-bucket keys) it is granted. */
 const verifyFunctionAcks = (id: string, vault: boolean, scratch: { table?: boolean; objects?: boolean } = {}, staging = false) => [
   ...workflowFunctionAcks(`Verify/${id}`, vault, staging),
@@ -161,7 +161,14 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...mapAcks('VerifyWorkflow', VERIFY_DEFINITION_FILE),
       ...pruneFunctionAcks('ListJobs', false),
       ...pruneFunctionAcks('ApplyRetention', true),
-      ...pruneFunctionAcks('Prune', true),
+      ...pruneFunctionAcks('PlanPrune', true),
+      ...pruneFunctionAcks('Mark', true),
+      ...pruneFunctionAcks('Join', true),
+      ...pruneFunctionAcks('Settle', true),
+      ...pruneFunctionAcks('Compact', true),
+      ...pruneFunctionAcks('Recheck', true),
+      ...pruneFunctionAcks('Sweep', true),
+      ...pruneFunctionAcks('Prune', true, true),
       ...pruneFunctionAcks('MarkFailed', false),
       'PruneWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       ...mapAcks('PruneWorkflow', PRUNE_DEFINITION_FILE),
