@@ -9,13 +9,15 @@ import { DeleteObjectsCommand, ListObjectVersionsCommand } from '@aws-sdk/client
 import { dynamoDbClient, s3Client } from '../../vault/aws/clients.js';
 import { mapDynamoDbError } from '../../sources/dynamodb/errors.js';
 import { mapS3Error } from '../../vault/storage/s3-errors.js';
+import type { DynamoDbDestination } from '../../sources/dynamodb/config.js';
+import type { S3Destination } from '../../sources/s3/config.js';
 import { InvalidVerificationError } from './errors.js';
 
 /** The name prefix of every scratch table and key prefix. */
 export const SCRATCH_PREFIX = 'haven-verify-';
 
-/** A scratch target: a restore destination (same shape as a restore's). */
-export type ScratchTarget = { type: 'dynamodb'; table_name: string } | { type: 's3'; bucket: string; prefix: string };
+/** A scratch target: the where of a restore destination (each kind's schema owns the shape, sources/<kind>/config.ts). */
+export type ScratchTarget = Pick<DynamoDbDestination, 'type' | 'table_name'> | Required<Pick<S3Destination, 'type' | 'bucket' | 'prefix'>>;
 
 /**
  * The scratch name of a verification: `haven-verify-` and its id in lower
