@@ -4,12 +4,10 @@
  * real (or emulated) services.
  */
 import type { SourceConfig } from '../catalog/types.js';
-import type { OutcomeEvent } from '../notifications/event-types.js';
 import type { RetentionDeps } from '../retention/deps.js';
 import type { BackupSource, RestoreTarget } from '../../sources/source.js';
 
 /** Declared by notifications, which own outcome events; re-exported for the steps' wiring. */
-export type { OutcomeEvent };
 
 /** Services and settings of the workflow steps: the catalog, vault, clock, events and Object Lock of retention, and more. */
 export interface WorkflowDeps extends RetentionDeps {

@@ -7,7 +7,7 @@
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { JOB_DIMENSION, METRIC_NAMESPACE, METRICS_SERVICE, outcomeMetrics } from '../../control/metrics/outcome-metrics.js';
-import type { OutcomeEvent } from '../../control/workflows/deps.js';
+import type { OutcomeEvent } from '../../control/notifications/event-types.js';
 
 /** A Metrics instance with Haven's namespace and service. */
 export function havenMetrics(): Metrics {

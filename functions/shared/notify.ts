@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Catalog } from '../../control/catalog/catalog.js';
 import { Notifier } from '../../control/notifications/notifier.js';
-import type { OutcomeEvent } from '../../control/workflows/deps.js';
+import type { OutcomeEvent } from '../../control/notifications/event-types.js';
 import type { FunctionSettings } from './env.js';
 import { recordOutcome } from './metrics.js';
 

@@ -8,7 +8,8 @@
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import type { OutcomeEvent, WorkflowDeps } from '../../control/workflows/deps.js';
+import type { OutcomeEvent } from '../../control/notifications/event-types.js';
+import type { WorkflowDeps } from '../../control/workflows/deps.js';
 import { markBackupFailed, markBackupItemFailed } from '../../control/workflows/backup/mark-failed.js';
 import { markRestoreFailed } from '../../control/workflows/restore/mark-failed.js';
 import { freshCatalog, executionInput, jobInput } from './catalog/table.js';

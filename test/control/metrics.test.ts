@@ -6,7 +6,7 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { backupFailed, backupSucceeded, restoreSucceeded } from '../../control/notifications/details.js';
 import type { ExecutionRecord, RestoreRecord } from '../../control/catalog/types.js';
-import type { OutcomeEvent } from '../../control/workflows/deps.js';
+import type { OutcomeEvent } from '../../control/notifications/event-types.js';
 import { havenMetrics, recordOutcome } from '../../functions/shared/metrics.js';
 
 interface Emf {
