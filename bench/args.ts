@@ -10,6 +10,8 @@ export interface BenchArgs {
   /** Keep the temp directories (data, vault, repository, restores). */
   keep: boolean;
   skipRestic: boolean;
+  /** Leave rustic out (it takes about 20 minutes to build once per machine). */
+  skipRustic: boolean;
   /** Repetitions of the full backup and of the restore, tools interleaved; the median counts. */
   runs: number;
   /** Data set size in bytes. */
@@ -21,7 +23,7 @@ export interface BenchArgs {
 const MiB = 1024 * 1024;
 
 /**
- * Parses `--quick`, `--json FILE`, `--keep`, `--skip-restic`, `--runs N` (default 3).
+ * Parses `--quick`, `--json FILE`, `--keep`, `--skip-restic`, `--skip-rustic`, `--runs N` (default 3).
  * @throws TypeError on an unknown flag
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -32,6 +34,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       json: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'skip-restic': { type: 'boolean', default: false },
+      'skip-rustic': { type: 'boolean', default: false },
       runs: { type: 'string', default: '3' },
     },
   });
@@ -43,6 +46,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     ...(values.json ? { json: values.json } : {}),
     keep: values.keep ?? false,
     skipRestic: values['skip-restic'] ?? false,
+    skipRustic: values['skip-rustic'] ?? false,
     runs,
     datasetBytes: (quick ? 200 : 1024) * MiB,
     stageSampleBytes: (quick ? 64 : 256) * MiB,

@@ -1,11 +1,11 @@
 /**
- * `npm run bench`: Haven against restic on the same synthetic data, every
- * step in its own child process (wall time and peak RSS per step), then a
- * per-stage breakdown of Haven's pipeline. Full backups and restores are
- * repeated (`--runs N`, default 3) with the tools taking turns; the median
- * counts. Prints markdown tables; writes
- * JSON with `--json FILE`. Flags: `--quick`, `--json FILE`, `--keep`,
- * `--skip-restic`, `--runs N`.
+ * `npm run bench`: Haven against restic and rustic (the versions pinned in
+ * `peers.ts`) on the same synthetic data, every step in its own child
+ * process (wall time and peak RSS per step), then a per-stage breakdown of
+ * Haven's pipeline. Full backups and restores are repeated (`--runs N`,
+ * default 3) with the tools taking turns; the median counts. Prints
+ * markdown tables; writes JSON with `--json FILE`. Flags: `--quick`,
+ * `--json FILE`, `--keep`, `--skip-restic`, `--skip-rustic`, `--runs N`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,11 +16,12 @@ import { assertNodeVersion } from '../local/node-version.js';
 import { parseBenchArgs } from './args.js';
 import { generateDataset, mutateRecords, type Dataset } from './dataset.js';
 import { HavenTool } from './haven-tool.js';
-import { ensureGnuTime, ensureRestic } from './install.js';
+import { ensureGnuTime, ensureRestic, ensureRustic } from './install.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { directoryBytes, type MeasuredRun } from './measure.js';
-import { limitingStage, mainThreadLine, ratios, ratiosTable, stagesTable, stepsTable } from './report.js';
+import { limitingStage, limits, mainThreadLine, ratios, ratiosTable, stagesTable, stepsTable } from './report.js';
 import { ResticTool, resticSummary } from './restic-tool.js';
+import { RusticTool } from './rustic-tool.js';
 import { measureStages } from './stages.js';
 import { Step, Tool, type BenchTool, type StepResult } from './types.js';
 import { fileSha256, verifyRestore } from './verify.js';
@@ -34,8 +35,13 @@ function lastJsonLine(stdout: string): unknown {
 
 function details(tool: BenchTool, step: Step, run: MeasuredRun): unknown {
   if (tool.tool === Tool.Haven) return lastJsonLine(run.stdout);
-  if (step === Step.Full || step === Step.Incremental) return resticSummary(run.stdout);
-  return undefined;
+  if (step !== Step.Full && step !== Step.Incremental) return undefined;
+  if (tool.tool === Tool.Restic) return resticSummary(run.stdout);
+  try {
+    return JSON.parse(run.stdout) as unknown; // rustic prints the snapshot, its summary included
+  } catch {
+    return undefined;
+  }
 }
 
 async function measure(tool: BenchTool, step: Step, inputBytes: number, run: () => Promise<MeasuredRun>): Promise<StepResult> {
@@ -91,7 +97,8 @@ async function main(): Promise<void> {
   assertNodeVersion();
   const args = parseBenchArgs(process.argv.slice(2));
   ensureGnuTime();
-  if (!args.skipRestic) ensureRestic();
+  const restic = args.skipRestic ? undefined : ensureRestic();
+  const rustic = args.skipRustic ? undefined : ensureRustic();
   const loadAtStart = loadAverage();
   const base = mkdtempSync(join(tmpdir(), 'haven-bench-'));
   log(`working in ${base}${args.keep ? ' (kept)' : ''}`);
@@ -103,16 +110,17 @@ async function main(): Promise<void> {
     log(`records.jsonl: ${dataset.records.count} records, ${(dataset.records.bytes / 1e6).toFixed(1)} MB; blobs.bin: ${(dataset.blobs.bytes / 1e6).toFixed(1)} MB`);
 
     const tools: BenchTool[] = [new HavenTool(join(base, 'haven'), dataset)];
-    if (!args.skipRestic) tools.push(new ResticTool(join(base, 'restic'), dataDir));
+    if (restic) tools.push(new ResticTool(restic, join(base, 'restic'), dataDir));
+    if (rustic) tools.push(new RusticTool(rustic, join(base, 'rustic'), dataDir));
     for (const tool of tools) await mkdir(join(base, tool.tool), { recursive: true });
     const descriptions = await Promise.all(tools.map((t) => t.describe()));
     for (const tool of tools) await tool.prepare?.();
 
     const results: StepResult[] = [];
-    // Full backups and restores run `runs` times, the tools taking turns (who goes first alternates),
-    // so both see the same machine; the median counts. Each full backup after the first starts from
+    // Full backups and restores run `runs` times, the tools taking turns (who goes first rotates),
+    // so all see the same machine; the median counts. Each full backup after the first starts from
     // a new repository.
-    const turnOrder = (rep: number): BenchTool[] => (rep % 2 === 0 ? tools : [...tools].reverse());
+    const turnOrder = (rep: number): BenchTool[] => tools.map((_, i) => tools[(i + rep) % tools.length]!);
     const fullRuns = new Map<Tool, StepResult[]>(tools.map((t) => [t.tool, []]));
     for (let rep = 0; rep < args.runs; rep++) {
       for (const tool of turnOrder(rep)) {
@@ -153,11 +161,11 @@ async function main(): Promise<void> {
       workDir: join(base, 'stages'),
     });
     const limit = limitingStage(stages);
-    const comparisons = ratios(results);
+    const comparisons = [...ratios(results), ...limits(results, args.quick)];
     const machine = machineInfo(base);
 
     const markdown = [
-      `## ${args.skipRestic ? 'Haven' : 'Haven vs restic'} (${args.quick ? 'quick, ~200 MiB' : 'full, ~1 GiB'})`,
+      `## ${tools.map((t) => t.tool).join(' vs ')} (${args.quick ? 'quick, ~200 MiB' : 'full, ~1 GiB'})`,
       '',
       `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, Node.js ${machine.node}, disk ${machine.disk}; load average ${loadAtStart} at start, ${machine.loadAverage} at end`,
       ...descriptions.map((d) => `- ${d}`),

@@ -5,6 +5,7 @@ import type { MeasuredRun } from './measure.js';
 export const Tool = {
   Haven: 'haven',
   Restic: 'restic',
+  Rustic: 'rustic',
 } as const;
 export type Tool = (typeof Tool)[keyof typeof Tool];
 
