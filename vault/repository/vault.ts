@@ -18,7 +18,7 @@ import { mapLimit } from '../util/concurrency.js';
 import { FORMAT_VERSION } from '../format/version.js';
 import { CHUNKER_ALGORITHM, DEFAULT_PACK_SIZE, parseConfig, type VaultConfig } from './config.js';
 import { AmbiguousSnapshotIdError, SnapshotNotFoundError, VaultExistsError, VaultNotFoundError } from './errors.js';
-import { createKeyRecord, newVaultSecrets, openKeyring, parseKeyRecord, type KeyProviderResolver, type KeyRecord, type Keyring } from './keyring.js';
+import { createKeyRecord, newVaultSecrets, openKeyring, parseKeyRecord, type KeyProviderResolver, type KeyRecord, type Keyring, type VaultSecrets } from './keyring.js';
 
 /** Chunker sizes recorded at init. */
 export interface ChunkerSizes {
@@ -31,6 +31,8 @@ export interface ChunkerSizes {
 export interface VaultInitOptions {
   chunker: ChunkerSizes;
   packSize?: number;
+  /** The vault secrets (MAC key, chunker secret) to seal; fresh ones by default. A copy vault takes its source's, so chunk ids agree (`vault/copy/copy-vault.ts`). */
+  secrets?: VaultSecrets;
 }
 
 /** A snapshot with the id (object name) it is stored under. */
@@ -70,7 +72,7 @@ export class Vault {
       cipher: 'aes-256-gcm',
       mac: 'hmac-sha256',
     };
-    const { record } = await createKeyRecord(config.id, provider, newVaultSecrets());
+    const { record } = await createKeyRecord(config.id, provider, options.secrets ?? newVaultSecrets());
     await store.put(`keys/${record.id}`, Buffer.from(JSON.stringify(record, null, 2)), { ifNotExists: true });
     await store.put('config', Buffer.from(JSON.stringify(config, null, 2)), { ifNotExists: true });
     return Vault.open(store, provider);

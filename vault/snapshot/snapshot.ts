@@ -57,6 +57,16 @@ export interface Snapshot {
   stats: SnapshotStats;
   /** Index objects written by this backup. */
   index_ids: string[];
+  /** Set on a copy (FORMAT.md §9.1): the vault and snapshot the backup was first committed in. */
+  origin?: SnapshotOrigin;
+}
+
+/** Where a copied snapshot's backup was first committed. */
+export interface SnapshotOrigin {
+  /** Config id of the vault. */
+  vault: string;
+  /** Snapshot id in that vault. */
+  snapshot: string;
 }
 
 /** Validates a decrypted snapshot payload. */
