@@ -1,77 +1,40 @@
 /**
- * `npm run bench:postgres [-- --quick]`: the PostgreSQL case. Builds the
- * sample database (local/postgres/sample-database.ts) with a 1,000,000-row
- * `events` table (200,000 with `--quick`) on a throwaway server, then backs
- * it up with Haven (bench/postgres-step.ts, file vault) and with
- * `pg_dump -Fc`, each in its own process under GNU time, and prints wall
- * time, CPU time, peak RSS, throughput over the COPY text size and output
- * size side by side.
+ * `npm run bench:postgres [-- --quick] [-- --json FILE] [-- --runs N]`: the
+ * PostgreSQL case (bench/postgres-run.ts). Builds the sample database with a
+ * 1,000,000-row `events` table (200,000 with `--quick`) on a throwaway
+ * server, then measures backup and restore, wall time and the CPU of both
+ * sides (the tool's process and the server's), for Haven, `pg_dump -Fc`,
+ * `pg_dump -Fd -j 2`, `pg_restore -j 2` and `pg_restore`, median of 3 runs
+ * with the tools taking turns; every restore is checked against the source.
+ * `--json FILE` writes every figure and the `ratios` (Haven's speed over each
+ * peer's, above 1 when Haven is faster).
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { assertNodeVersion } from '../local/node-version.js';
-import { postgresBinDir, PostgresServer } from '../local/postgres/server.js';
-import { createSampleDatabase } from '../local/postgres/sample-database.js';
-import { directoryBytes, runMeasured, type MeasuredRun } from './measure.js';
-import { loadAverage } from './machine.js';
-
-const log = (message: string): void => void process.stderr.write(`[bench:postgres] ${message}\n`);
+import { pgRatiosTable, pgResultsTable } from './postgres-report.js';
+import { runPostgresBench } from './postgres-run.js';
 
 assertNodeVersion();
-const quick = process.argv.includes('--quick');
-const rows = quick ? 200_000 : 1_000_000;
-const dir = mkdtempSync(join(tmpdir(), 'haven-bench-pg-'));
-const server = new PostgresServer();
-try {
-  const endpoint = await server.start();
-  const client = new pg.Client(endpoint);
-  await client.connect();
-  await client.query('CREATE DATABASE bench');
-  await client.end();
-  const db = new pg.Client({ ...endpoint, database: 'bench' });
-  await db.connect();
-  log(`building the sample database (events: ${rows} rows)…`);
-  await createSampleDatabase(db, rows);
-  await db.query('VACUUM ANALYZE');
-  const size = Number((await db.query<{ n: string }>("SELECT pg_database_size('bench')::text AS n")).rows[0]!.n);
-  await db.end();
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, json: { type: 'string' }, runs: { type: 'string', default: '3' }, rows: { type: 'string' }, lanes: { type: 'string', default: '2' } },
+});
+const runs = Number(values.runs);
+const rows = Number(values.rows ?? (values.quick ? 200_000 : 1_000_000));
+const lanes = Number(values.lanes);
+if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new TypeError(`--runs must be a whole number from 1 to 20, got ${values.runs}`);
+if (!Number.isInteger(rows) || rows < 1) throw new TypeError(`--rows must be a positive whole number, got ${values.rows}`);
+if (!Number.isInteger(lanes) || lanes < 1 || lanes > 16) throw new TypeError(`--lanes must be a whole number from 1 to 16, got ${values.lanes}`);
 
-  log(`haven backup… (load ${loadAverage()})`);
-  const connection = { host: endpoint.host, port: endpoint.port, database: 'bench', user: endpoint.user, password: endpoint.password, ssl: false };
-  const haven = await runMeasured({
-    label: 'haven',
-    command: process.execPath,
-    args: ['--import', 'tsx', 'bench/postgres-step.ts', '--vault', join(dir, 'vault'), '--key', join(dir, 'key')],
-    env: { ...process.env, HAVEN_BENCH_POSTGRES: JSON.stringify(connection) },
-    rssFile: join(dir, 'haven.rss'),
-  });
-  const result = JSON.parse(haven.stdout.trim().split('\n').pop()!) as { records: number; partitions: number; stats: { bytes_read: number; bytes_stored: number } };
-  log(`pg_dump -Fc… (load ${loadAverage()})`);
-  const dump = join(dir, 'bench.dump');
-  const pgDump = await runMeasured({
-    label: 'pg_dump',
-    command: join(postgresBinDir()!, 'pg_dump'),
-    args: ['-h', endpoint.host, '-p', String(endpoint.port), '-U', endpoint.user, '-Fc', '-f', dump, 'bench'],
-    env: { ...process.env, PGPASSWORD: endpoint.password },
-    rssFile: join(dir, 'pg_dump.rss'),
-  });
-  const copyBytes = result.stats.bytes_read;
-  const row = (tool: string, run: MeasuredRun, output: number) =>
-    `| ${tool} | ${run.wallSeconds.toFixed(2)} | ${run.cpuSeconds.toFixed(2)} | ${run.peakRssMiB.toFixed(0)} | ${(copyBytes / 1e6 / run.wallSeconds).toFixed(1)} | ${(output / 1e6).toFixed(1)} |`;
-  process.stdout.write(
-    [
-      `PostgreSQL case: ${result.records} rows in ${result.partitions} partitions; database ${(size / 1e6).toFixed(0)} MB on disk, ${(copyBytes / 1e6).toFixed(1)} MB of COPY text; load ${loadAverage()}`,
-      '',
-      '| tool | wall s | CPU s | peak RSS MiB | MB/s (COPY text) | output MB |',
-      '|---|---|---|---|---|---|',
-      row('haven (zstd 3, encrypted, file vault)', haven, directoryBytes(join(dir, 'vault'))),
-      row('pg_dump -Fc (zlib, default level; not encrypted)', pgDump, statSync(dump).size),
-      '',
-    ].join('\n'),
-  );
-} finally {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-}
+const result = await runPostgresBench({ rows, runs, lanes, log: (m) => void process.stderr.write(`[bench:postgres] ${m}\n`) });
+process.stdout.write(
+  [
+    `PostgreSQL case: ${result.records} rows in ${result.partitions} partitions; database ${(result.database_bytes / 1e6).toFixed(0)} MB on disk, ${(result.copy_bytes / 1e6).toFixed(1)} MB of COPY text; medians of ${runs} runs, tools interleaved; load ${result.load_average.before} before, ${result.load_average.after} after`,
+    '',
+    pgResultsTable(result.results),
+    '',
+    pgRatiosTable(result.ratios),
+    '',
+  ].join('\n'),
+);
+if (values.json) writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
