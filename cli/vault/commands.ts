@@ -4,29 +4,21 @@
  * catalog, no deployed stack.
  */
 import { Command, Option } from 'commander';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
 import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
 import { checkVault } from '../../vault/checker/checker.js';
 import { COMPRESSION_ALGORITHMS, DEFAULT_COMPRESSION_ALGORITHM, describeCompressionLevels, type CompressionAlgorithm } from '../../vault/compression/settings.js';
 import { runBackup } from '../../vault/backup/run-backup.js';
 import { FileKeyProvider, createKeyFile } from '../../vault/keys/file-key-provider.js';
 import { KmsKeyProvider } from '../../vault/keys/kms-key-provider.js';
-import { openSnapshot, restorePartition } from '../../vault/restore/restorer.js';
 import { BackupType } from '../../vault/snapshot/snapshot.js';
 import { openObjectStore } from '../../vault/storage/open-store.js';
 import { Vault } from '../../vault/repository/vault.js';
 import { UsageError } from '../api/errors.js';
 import { formatBytes, progressLine, table } from '../output.js';
-import { openVault, type KeyOptions } from './open.js';
-
-function keyOptions(command: Command): Command {
-  return command
-    .option('--key-file <path>', 'local key file (vaults created with --key-file)')
-    .option('--kms-key <id>', 'KMS key id, ARN or alias (overrides the one recorded in the vault)');
-}
+import { keyOptions, openVault, type KeyOptions } from './open.js';
+import { restoreCommand } from './restore-command.js';
+import { copyCommand } from './copy.js';
 
 /** Builds the `vault` command group. */
 export function vaultCommand(): Command {
@@ -77,29 +69,8 @@ export function vaultCommand(): Command {
       if (!report.ok) process.exitCode = 1;
     });
 
-  keyOptions(vault.command('restore').argument('<uri>').argument('<snapshot>', 'snapshot id, unique prefix, or latest').argument('<partition>'))
-    .requiredOption('--to <file>', "output file, or '-' for standard output")
-    .description('restore one partition, verified blob by blob; a file appears only when complete and correct')
-    .action(async (uri: string, ref: string, partition: string, opts: KeyOptions & { to: string }) => {
-      const v = await openVault(uri, opts);
-      const opened = await openSnapshot(v, ref);
-      const progress = progressLine(`restoring ${partition}`);
-      const stream = Readable.from(restorePartition(v, opened.index, opened.snapshot, partition, { onProgress: (n) => progress.update(formatBytes(n)) }));
-      if (opts.to === '-') {
-        await pipeline(stream, process.stdout);
-        return;
-      }
-      const partial = `${opts.to}.partial-${process.pid}`;
-      try {
-        await pipeline(stream, createWriteStream(partial, { flags: 'wx' }));
-        await rename(partial, opts.to);
-      } catch (error) {
-        await rm(partial, { force: true });
-        throw error;
-      }
-      progress.done();
-      process.stdout.write(`restored ${partition} of ${opened.id.slice(0, 12)} to ${opts.to}\n`);
-    });
+  vault.addCommand(restoreCommand());
+  vault.addCommand(copyCommand());
 
   keyOptions(vault.command('backup').argument('<uri>').argument('<file>', "input file, or '-' for standard input"))
     .requiredOption('--job <id>', 'job id recorded in the snapshot')

@@ -19,12 +19,15 @@ import { ident, qualified } from './connection.js';
 import { parsePostgresConfig, type PostgresConfig } from './config.js';
 import { addConstraint, createEnum, createIndex, createSequence, createTable, ownSequence, setSequence } from './ddl.js';
 import { PostgresEndpoint } from './endpoint.js';
+import type { PostgresConnection } from './secret.js';
 import { postgresError, TableValidationError } from './errors.js';
 import { rangeCondition } from './partitions.js';
 import type { PostgresDescription, TableSchema } from './schema.js';
 import { columnList, countRows, decodeHeader, MAX_HEADER_BYTES, rangeChecksum, type TableDataHeader } from './table-data.js';
 
 const READ_CHUNK = 1024 * 1024;
+/** Stands in for `secret_arn` when the connection is given: never read (the endpoint has the connection). */
+const UNREAD_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:haven-connection-given';
 
 function parseDescription(described: Record<string, unknown>): PostgresDescription {
   if (described.kind !== 'postgresql' || !Array.isArray(described.tables)) throw new InvalidSourceConfigError('the backup is not of a PostgreSQL source');
@@ -49,10 +52,13 @@ export class PostgresRestoreTarget implements RestoreTarget {
   readonly config: PostgresConfig;
   private readonly endpoint: PostgresEndpoint;
 
-  /** @throws InvalidSourceConfigError for a missing secret ARN */
-  constructor(config: Record<string, unknown>) {
-    this.config = parsePostgresConfig(config);
-    this.endpoint = new PostgresEndpoint(this.config);
+  /**
+   * @param options.connection - connection settings to use instead of reading the secret (the DR CLI's `PG*` variables); `config` then needs no `secret_arn`
+   * @throws InvalidSourceConfigError for a missing secret ARN
+   */
+  constructor(config: Record<string, unknown>, options: { connection?: PostgresConnection } = {}) {
+    this.config = parsePostgresConfig(options.connection && config.secret_arn === undefined ? { ...config, secret_arn: UNREAD_SECRET_ARN } : config);
+    this.endpoint = new PostgresEndpoint(this.config, options.connection);
   }
 
   private async session<T>(what: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
