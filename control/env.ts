@@ -18,6 +18,13 @@ export const HavenEnv = {
   VaultUri: 'HAVEN_VAULT_URI',
   /** The KMS key (id, ARN or alias) wrapping the vault's keys. Set on the workflow functions and the API. */
   KmsKeyId: 'HAVEN_KMS_KEY_ID',
+  /**
+   * The deployment's additional vault buckets, a JSON array of `{bucket,
+   * region, default_prefix, kms_key_arn, storage_class?, object_lock_mode?}`
+   * (control/vaults/registry.ts); the primary is HAVEN_VAULT_URI's. Set on the
+   * workflow functions and the API when the deployment has more buckets.
+   */
+  VaultBuckets: 'HAVEN_VAULT_BUCKETS',
   /** A key file wrapping the vault's keys instead of KMS (offline runs). Never deployed. */
   KeyFile: 'HAVEN_KEY_FILE',
   /** `off` stops outcome events (metrics are still written). Never deployed: events are on. */
@@ -50,6 +57,8 @@ export const HavenEnv = {
    * function, the emulator's launcher reads it, and the function never sees it.
    */
   LocalFunctionHost: 'HAVEN_LOCAL_FUNCTION_HOST',
+  /** Milliseconds a backup's snapshot holder may hold at most, below its function's time (tests of a holder that ends early). Never deployed. */
+  SnapshotHolderBudgetMs: 'HAVEN_SNAPSHOT_HOLDER_BUDGET_MS',
 } as const;
 
 /** A variable's name. */
@@ -65,4 +74,6 @@ export const UNDEPLOYED_ENV: Readonly<Partial<Record<HavenEnvName, string>>> = {
   [HavenEnv.ApiRateLimits]: 'the local cloud\'s API tests, which create more jobs an hour than one caller may',
   [HavenEnv.Workers]: 'benches and tests; deployed functions run one blob worker per core',
   [HavenEnv.LocalFunctionHost]: 'the local cloud, on the emulator\'s copy of each function',
+  [HavenEnv.SnapshotHolderBudgetMs]: 'tests of a snapshot holder that ends early; deployed holders hold for their function\'s time',
+  [HavenEnv.VaultBuckets]: 'deployments with vault buckets besides the primary (infra config vaultBuckets, being added)',
 };

@@ -22,6 +22,7 @@ import * as catalog from './catalog/errors.js';
 import * as notifications from './notifications/errors.js';
 import * as retention from './retention/errors.js';
 import * as schedules from './schedules/errors.js';
+import * as vaults from './vaults/errors.js';
 import * as verification from './verification/errors.js';
 import * as workflows from './workflows/errors.js';
 import { isHavenErrorClass, type HavenErrorClass } from '../vault/errors.js';
@@ -45,6 +46,7 @@ const ERROR_MODULES: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   'control/notifications': notifications,
   'control/retention': retention,
   'control/schedules': schedules,
+  'control/vaults': vaults,
   'control/verification': verification,
   'control/workflows': workflows,
 };
