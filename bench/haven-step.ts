@@ -5,8 +5,10 @@
  * - `init --vault DIR --key FILE`: creates the key file and the vault.
  * - `backup --vault DIR --key FILE --type full|incremental --input NAME=PATH…`:
  *   one snapshot, each input file a partition read with a 1 MiB stream.
- * - `restore --vault DIR --key FILE --out DIR`: restores every partition of
- *   the latest snapshot to `DIR/<partition name>`, one after another.
+ * - `restore --vault DIR --key FILE --out DIR [--verify-chunk-ids]`: restores
+ *   every partition of the latest snapshot to `DIR/<partition name>`, side
+ *   by side; `--verify-chunk-ids` also recomputes every chunk id (the
+ *   restore's `verifyChunkIds`, off by default, for comparison).
  *
  * Prints one JSON line describing what it did on standard output.
  */
@@ -35,6 +37,7 @@ const { positionals, values } = parseArgs({
     type: { type: 'string' },
     input: { type: 'string', multiple: true },
     out: { type: 'string' },
+    'verify-chunk-ids': { type: 'boolean', default: false },
   },
 });
 
@@ -70,7 +73,7 @@ async function backup(vault: Vault, type: string, inputs: readonly string[]): Pr
   return { snapshot: stored.id, stats: stored.snapshot.stats };
 }
 
-async function restore(vault: Vault, outDir: string): Promise<Record<string, unknown>> {
+async function restore(vault: Vault, outDir: string, verifyChunkIds: boolean): Promise<Record<string, unknown>> {
   await mkdir(outDir, { recursive: true });
   const opened = await openSnapshot(vault, 'latest');
   const files: Record<string, string> = {};
@@ -78,7 +81,7 @@ async function restore(vault: Vault, outDir: string): Promise<Record<string, unk
   await Promise.all(
     opened.snapshot.partitions.map(async (partition) => {
       const path = join(outDir, partition.name);
-      await pipeline(Readable.from(restorePartition(vault, opened.index, opened.snapshot, partition.name)), createWriteStream(path));
+      await pipeline(Readable.from(restorePartition(vault, opened.index, opened.snapshot, partition.name, { verifyChunkIds })), createWriteStream(path));
       files[partition.name] = path;
     }),
   );
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
   else {
     const vault = await Vault.open(new FileObjectStore(vaultDir), new FileKeyProvider(keyFile));
     if (step === 'backup') result = await backup(vault, required(values.type, 'type'), values.input ?? []);
-    else if (step === 'restore') result = await restore(vault, required(values.out, 'out'));
+    else if (step === 'restore') result = await restore(vault, required(values.out, 'out'), values['verify-chunk-ids'] ?? false);
     else throw new Error(`haven-step: unknown step ${String(step)} (init, backup, restore)`);
   }
   process.stdout.write(`${JSON.stringify({ step, ...result })}\n`);

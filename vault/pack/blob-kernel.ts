@@ -22,8 +22,8 @@
  *   only when computed).
  * - `open`: for each blob of a ranged pack read (`bytes`), open the sealed
  *   bytes at `at`/`length` with `aad`, decompress them (`method`/`options`,
- *   zlib `info` mode) and HMAC-SHA256 the plaintext under `macKey` against
- *   `id`. Plaintexts of the expected length (`rawLength`) are copied into
+ *   zlib `info` mode) and, when the task has a `macKey`, HMAC-SHA256 the
+ *   plaintext under it against `id` (without one, `idOk` is true). Plaintexts of the expected length (`rawLength`) are copied into
  *   one output buffer, blob after blob (each at the sum of the `rawLength`s
  *   before it), so the whole read comes back as one transferred buffer.
  *   Returns that `buffer` and per blob `{ status: 'auth', short | message }`,
@@ -98,8 +98,8 @@ export interface OpenTask {
   op: 'open';
   /** 32-byte AES-256-GCM key of the pack. */
   key: Uint8Array;
-  /** 32-byte HMAC key of chunk ids. */
-  macKey: Uint8Array;
+  /** 32-byte HMAC key of chunk ids, to recompute each plaintext's id; absent: ids are not recomputed. */
+  macKey?: Uint8Array;
   /** The ranged read; its buffer is transferred to the worker. */
   bytes: Uint8Array;
   blobs: OpenItem[];
@@ -238,7 +238,7 @@ export const BLOB_KERNEL_SOURCE = String.raw`(() => {
         return { status: 'inflate', message: String(error && error.message), code: error && typeof error.code === 'string' ? error.code : undefined };
       }
     }
-    const idOk = crypto.createHmac('sha256', macKey).update(plaintext).digest().equals(blob.id);
+    const idOk = macKey === undefined || crypto.createHmac('sha256', macKey).update(plaintext).digest().equals(blob.id);
     if (plaintext.length === blob.rawLength) out.set(plaintext, at);
     return { status: 'ok', length: plaintext.length, bodyLength: body.length, consumed, idOk };
   };

@@ -220,21 +220,22 @@ export interface BlobToOpen {
 }
 
 /**
- * Opens, decompresses and checks the blobs of one ranged read on a worker.
+ * Opens, decompresses and checks the blobs of one ranged read on a worker
+ * (recomputing each chunk id when `macKey` is given).
  * `bytes` is moved to the worker when it owns its whole buffer (else copied),
  * so the caller must not use it after the call unless the result is undefined.
  * @returns the plaintexts (blob after blob, each at the sum of the `rawLength`s
  *   before it) and one outcome per blob, or undefined when no worker runs (nothing was moved)
  * @throws WorkerCrashedError when the worker stopped with the task
  */
-export async function openOnWorkers(key: SealingKey, macKey: Uint8Array, bytes: Uint8Array, blobs: readonly BlobToOpen[]): Promise<OpenResult | undefined> {
+export async function openOnWorkers(key: SealingKey, macKey: Uint8Array | undefined, bytes: Uint8Array, blobs: readonly BlobToOpen[]): Promise<OpenResult | undefined> {
   const pool = blobPool();
   if (!pool) return undefined;
   const moved = isTransferable(bytes) ? bytes : ownCopy(bytes);
   const task: OpenTask = {
     op: 'open',
     key: key.key,
-    macKey,
+    ...(macKey ? { macKey } : {}),
     bytes: moved,
     blobs: blobs.map((blob) => ({ at: blob.at, length: blob.length, rawLength: blob.rawLength, aad: blob.aad, id: blob.id, method: blob.method, options: blob.options })),
   };

@@ -1,6 +1,6 @@
 /**
  * Reads blobs back: ranged reads of packs, then authenticate, decrypt,
- * decompress and check the chunk id. A blob that fails at one location is
+ * decompress and (unless told not to) recompute the chunk id. A blob that fails at one location is
  * tried at its other locations before the read fails. A whole ranged read
  * is decoded on a blob worker (`pack/blob-workers.ts`) when one runs; the
  * errors are the same either way.
@@ -36,8 +36,26 @@ function where(location: BlobLocation): { pack: string; blob: string } {
   return { pack: location.pack.id, blob: location.blob.id };
 }
 
+/**
+ * Which checks a blob gets beyond authentication (AES-GCM, whose additional
+ * data binds the chunk id, key id and compression flag) and its exact
+ * plaintext length, which every read makes.
+ */
+export interface BlobChecks {
+  /**
+   * Recompute the chunk id (HMAC-SHA256 of the plaintext) and compare it with
+   * the id asked for. It catches a writer that sealed the wrong chunk under
+   * an id, which authentication cannot (FORMAT.md §12); `check --read-data`
+   * does it, a restore leaves it to the partition's SHA-256.
+   */
+  chunkIds: boolean;
+}
+
+/** Every check: what a blob read on its own (`vault check --read-data`) gets. */
+export const ALL_BLOB_CHECKS: BlobChecks = { chunkIds: true };
+
 /** Decrypts, decompresses and verifies one stored blob already read from its pack. */
-export async function decodeBlob(vault: Vault, location: BlobLocation, stored: Uint8Array): Promise<Uint8Array> {
+export async function decodeBlob(vault: Vault, location: BlobLocation, stored: Uint8Array, checks: BlobChecks = ALL_BLOB_CHECKS): Promise<Uint8Array> {
   const { pack, blob } = location;
   if (stored.length !== blob.length) throw blobErrors.truncated(location, stored.length);
   const id = Buffer.from(blob.id, 'hex');
@@ -54,7 +72,7 @@ export async function decodeBlob(vault: Vault, location: BlobLocation, stored: U
   } catch (error) {
     throw blobErrors.decompression(location, error);
   }
-  if (plaintext.length !== blob.rawLength || !chunkId(vault.keyring.secrets.macKey, plaintext).equals(id)) throw blobErrors.id(location);
+  if (plaintext.length !== blob.rawLength || (checks.chunkIds && !chunkId(vault.keyring.secrets.macKey, plaintext).equals(id))) throw blobErrors.id(location);
   return plaintext;
 }
 
@@ -71,7 +89,7 @@ export type DecodedBlob = Uint8Array | CorruptedBackupError;
  * @returns per location its plaintext or its `CorruptedBackupError`
  * @throws anything but a `CorruptedBackupError` (an unknown key, a storage failure…)
  */
-export async function decodeBlobs(vault: Vault, locations: readonly BlobLocation[], bytes: Uint8Array, start: number): Promise<DecodedBlob[]> {
+export async function decodeBlobs(vault: Vault, locations: readonly BlobLocation[], bytes: Uint8Array, start: number, checks: BlobChecks = ALL_BLOB_CHECKS): Promise<DecodedBlob[]> {
   const results = new Array<DecodedBlob | undefined>(locations.length);
   const onWorker: Array<{ index: number; location: BlobLocation; item: BlobToOpen }> = [];
   let key: SealingKey | undefined;
@@ -86,7 +104,7 @@ export async function decodeBlobs(vault: Vault, locations: readonly BlobLocation
       method = undefined; // an odd blob: decodeBlob below raises its exact error
     }
     if (stored.length !== blob.length || method === undefined) {
-      results[index] = await settle(decodeBlob(vault, location, stored)); // before the bytes may move
+      results[index] = await settle(decodeBlob(vault, location, stored, checks)); // before the bytes may move
       continue;
     }
     key ??= vault.keyring.get(location.pack.keyId);
@@ -102,7 +120,7 @@ export async function decodeBlobs(vault: Vault, locations: readonly BlobLocation
     let opened: OpenResult | undefined;
     let moved: boolean;
     try {
-      opened = await openOnWorkers(key, vault.keyring.secrets.macKey, bytes, onWorker.map((w) => w.item));
+      opened = await openOnWorkers(key, checks.chunkIds ? vault.keyring.secrets.macKey : undefined, bytes, onWorker.map((w) => w.item));
       moved = opened !== undefined;
     } catch (error) {
       if (!(error instanceof WorkerPoolError)) throw error;
@@ -116,7 +134,7 @@ export async function decodeBlobs(vault: Vault, locations: readonly BlobLocation
       else {
         // No worker ran (decode here, all at once as before workers) or one stopped holding the bytes (read again).
         const at = location.blob.offset - start;
-        const decoding = moved ? readBlobAt(vault, location) : decodeBlob(vault, location, bytes.subarray(at, at + location.blob.length));
+        const decoding = moved ? readBlobAt(vault, location, checks) : decodeBlob(vault, location, bytes.subarray(at, at + location.blob.length), checks);
         pending.push(settle(decoding).then((result) => void (results[index] = result)));
       }
       offset += item.rawLength;
@@ -164,7 +182,7 @@ function fromOutcome(location: BlobLocation, method: InflateMethod, outcome: Ope
 }
 
 /** Reads one blob from one location. */
-export async function readBlobAt(vault: Vault, location: BlobLocation): Promise<Uint8Array> {
+export async function readBlobAt(vault: Vault, location: BlobLocation, checks: BlobChecks = ALL_BLOB_CHECKS): Promise<Uint8Array> {
   const { pack, blob } = location;
   let stored: Uint8Array;
   try {
@@ -175,20 +193,29 @@ export async function readBlobAt(vault: Vault, location: BlobLocation): Promise<
     }
     throw error;
   }
-  return decodeBlob(vault, location, stored);
+  return decodeBlob(vault, location, stored, checks);
+}
+
+/** Where {@link readBlobAnywhere} already looked, and the checks it makes. */
+export interface ReadAnywhereOptions {
+  /** A location already tried. */
+  skip?: BlobLocation;
+  /** What that location failed with. */
+  firstError?: unknown;
+  checks?: BlobChecks;
 }
 
 /**
  * Reads a blob from any location that yields authentic bytes.
- * @param skip - a location already tried
  * @throws CorruptedBackupError naming the first failing pack when no location works
  */
-export async function readBlobAnywhere(vault: Vault, index: MasterIndex, blobId: string, skip?: BlobLocation, firstError?: unknown): Promise<Uint8Array> {
+export async function readBlobAnywhere(vault: Vault, index: MasterIndex, blobId: string, options: ReadAnywhereOptions = {}): Promise<Uint8Array> {
+  const { skip, firstError, checks = ALL_BLOB_CHECKS } = options;
   let failure = firstError;
   for (const location of index.locate(blobId)) {
     if (skip && location.pack.id === skip.pack.id && location.blob.offset === skip.blob.offset) continue;
     try {
-      return await readBlobAt(vault, location);
+      return await readBlobAt(vault, location, checks);
     } catch (error) {
       if (!(error instanceof CorruptedBackupError)) throw error;
       failure ??= error;

@@ -3,9 +3,15 @@
  * stored side by side in one pack are fetched with one ranged read (at most
  * 2 MiB of plaintext by default); several reads are in flight at once, each
  * decoded on a blob worker thread when one runs; bytes are emitted strictly
- * in order and only after their blob authenticated and matched its id, so a
- * damaged vault yields a `CorruptedBackupError`, never wrong bytes. The
- * partition's SHA-256 is computed here, on the calling thread, in order.
+ * in order and only after their blob authenticated (AES-GCM over the chunk
+ * id) and decompressed to its recorded length, so a damaged or altered
+ * vault yields a `CorruptedBackupError`, never a byte the vault's writer did
+ * not seal under that id. The end-to-end check, which also catches a
+ * writer's own mistakes (a wrong chunk sealed under an id, blobs listed in
+ * the wrong order), is the partition's size and SHA-256, computed here on
+ * the calling thread, in order, and compared at the end: consumers must not
+ * treat a partition as restored before the stream ends without an error
+ * (FORMAT.md §12).
  */
 import { createHash } from 'node:crypto';
 import { CorruptedBackupError } from '../format/errors.js';
@@ -17,7 +23,7 @@ import type { PartitionRecord, Snapshot } from '../snapshot/snapshot.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
 import { SnapshotNotFoundError } from '../repository/errors.js';
 import type { Vault } from '../repository/vault.js';
-import { decodeBlobs, readBlobAnywhere, type DecodedBlob } from './blob-reader.js';
+import { decodeBlobs, readBlobAnywhere, type BlobChecks, type DecodedBlob } from './blob-reader.js';
 
 /** How a restore reads. */
 export interface RestoreOptions {
@@ -32,6 +38,13 @@ export interface RestoreOptions {
   maxReadPlaintextBytes?: number;
   /** Called with plaintext bytes emitted so far. */
   onProgress?: (bytesRestored: number) => void;
+  /**
+   * Also recompute every chunk id (HMAC-SHA256) before its bytes are
+   * emitted (default false): a writer's wrong chunk under an id is then
+   * caught at that chunk rather than by the partition's SHA-256 at the end,
+   * for one more hash of every byte (FORMAT.md §12).
+   */
+  verifyChunkIds?: boolean;
 }
 
 interface ReadGroup {
@@ -80,7 +93,7 @@ function* readGroups(index: MasterIndex, snapshot: Snapshot, partition: Partitio
   if (group) yield group;
 }
 
-async function readGroup(vault: Vault, index: MasterIndex, group: ReadGroup): Promise<Uint8Array[]> {
+async function readGroup(vault: Vault, index: MasterIndex, group: ReadGroup, checks: BlobChecks): Promise<Uint8Array[]> {
   let decoded: DecodedBlob[] = [];
   let bytes: Uint8Array | undefined;
   try {
@@ -90,13 +103,13 @@ async function readGroup(vault: Vault, index: MasterIndex, group: ReadGroup): Pr
     const missing = new CorruptedBackupError(`pack ${group.pack.id} is missing`, { pack: group.pack.id }, { cause: error });
     decoded = group.locations.map(() => missing);
   }
-  if (bytes) decoded = await decodeBlobs(vault, group.locations, bytes, group.start);
+  if (bytes) decoded = await decodeBlobs(vault, group.locations, bytes, group.start, checks);
   // A damaged blob is read again from its other locations, if any.
   const chunks = await Promise.all(
     decoded.map((result, i) => {
       if (!(result instanceof CorruptedBackupError)) return result;
       const location = group.locations[i]!;
-      return readBlobAnywhere(vault, index, location.blob.id, location, result);
+      return readBlobAnywhere(vault, index, location.blob.id, { skip: location, firstError: result, checks });
     }),
   );
   return coalesce(chunks);
@@ -126,8 +139,9 @@ export function findPartition(snapshot: Snapshot, name: string): PartitionRecord
 }
 
 /**
- * Streams a partition's plaintext, verified blob by blob and, at the end,
- * against the partition's size and SHA-256.
+ * Streams a partition's plaintext, authenticated blob by blob and, at the
+ * end, checked against the partition's size and SHA-256: the stream fails
+ * with `CorruptedBackupError` instead of ending when they differ.
  */
 export async function* restorePartition(
   vault: Vault,
@@ -139,13 +153,14 @@ export async function* restorePartition(
   const partition = findPartition(snapshot, partitionName);
   warmBlobPool();
   const concurrency = options.concurrency ?? 4;
+  const checks: BlobChecks = { chunkIds: options.verifyChunkIds ?? false };
   const groups = readGroups(index, snapshot, partition, options.maxReadBytes ?? 8 * 1024 * 1024, options.maxReadPlaintextBytes ?? 2 * 1024 * 1024);
   const window: Array<Promise<Uint8Array[]>> = [];
   const fill = () => {
     while (window.length < concurrency) {
       const next = groups.next();
       if (next.done) return;
-      const pending = readGroup(vault, index, next.value);
+      const pending = readGroup(vault, index, next.value, checks);
       pending.catch(() => {}); // surfaced when awaited in order below
       window.push(pending);
     }
