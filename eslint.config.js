@@ -24,7 +24,7 @@ const NO_CONTROL = { group: ['**/control/**'], message: 'vault/ and sources/ nev
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.venv/', '.haven/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.venv/', '.haven/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,13 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `haven` command line. Exit codes are listed in docs/CLI.md and
- * `cli/api/exit-codes.ts`.
+ * The `haven` command line, run from a checkout (`npm run haven`). The
+ * installed command's entry is cli/bin.ts. Exit codes are listed in
+ * docs/CLI.md and `cli/api/exit-codes.ts`.
  */
-import { reportError } from './output.js';
-import { buildProgram } from './program.js';
+import { runHaven } from './run.js';
 
-try {
-  await buildProgram().parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = reportError(error);
-}
+await runHaven(process.argv);

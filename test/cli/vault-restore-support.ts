@@ -17,8 +17,7 @@ import { Vault } from '../../vault/repository/vault.js';
 import { BackupType } from '../../vault/snapshot/snapshot.js';
 import { openObjectStore } from '../../vault/storage/open-store.js';
 import type { BackupSource, PlanOptions, RecordCounter } from '../../sources/source.js';
-import { buildProgram } from '../../cli/program.js';
-import { reportError } from '../../cli/output.js';
+import { runHaven } from '../../cli/run.js';
 import { createKey } from '../helpers/kms.js';
 import { uniqueName } from '../helpers/names.js';
 
@@ -30,7 +29,7 @@ export interface ProgramResult {
 }
 
 /**
- * Runs `haven <args>` through its program entry as `cli/haven.ts` does, with
+ * Runs `haven <args>` through its program entry (`runHaven`, as `cli/haven.ts` does), with
  * `env` set for the run, capturing what it writes on stdout and stderr.
  */
 export async function runProgram(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<ProgramResult> {
@@ -54,10 +53,8 @@ export async function runProgram(args: readonly string[], env: Record<string, st
   process.exitCode = undefined;
   let code: number;
   try {
-    await buildProgram().parseAsync(['node', 'haven', ...args]);
+    await runHaven(['node', 'haven', ...args]);
     code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    code = reportError(error);
   } finally {
     process.stdout.write = writes.stdout;
     process.stderr.write = writes.stderr;
