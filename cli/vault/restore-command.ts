@@ -115,7 +115,9 @@ async function restoreToTarget(v: Vault, opened: OpenedSnapshot, names: string[]
     const rate = p.bytesDone > 0 ? (p.bytesDone * 1000) / Math.max(1, now - started) : undefined;
     const eta = rate ? new Date(now + ((p.bytes - p.bytesDone) * 1000) / rate).toISOString() : undefined;
     const progress = p.bytes > 0 ? (100 * p.bytesDone) / p.bytes : (100 * p.partitionsDone) / Math.max(1, p.partitions);
-    view.update({ status: 'running', phase: `${p.phase} ${p.partitionsDone}/${p.partitions} partitions`, progress, ...(rate ? { rate } : {}), ...(eta ? { eta } : {}), record: {} });
+    // Partition counts on a terminal only: a log gets a line per phase and every 10 %, not one per partition.
+    const phase = process.stderr.isTTY ? `${p.phase} ${p.partitionsDone}/${p.partitions} partitions` : p.phase;
+    view.update({ status: 'running', phase, progress, ...(rate ? { rate } : {}), ...(eta ? { eta } : {}), record: {} });
   };
   let summary;
   try {

@@ -90,6 +90,19 @@ describe('vault restore of an S3 backup', () => {
     assert.equal(entries.size, OBJECTS.length);
   });
 
+  test('shows progress on stderr (a line per phase when not on a terminal) and only the summary on stdout', async () => {
+    // Prepare
+    const dir = join(scratch, 'progress');
+
+    // Act
+    const run = await runProgram(['vault', 'restore', vault.storeDir, 'latest', '--key-file', vault.keyFile, '--to-dir', dir, '--json']);
+
+    // Assess
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^restore [0-9a-f]{12}: running preparing 0%\n(.*\n)*restore [0-9a-f]{12}: running restoring .*\n(.*\n)*restore [0-9a-f]{12}: running finishing 100%/);
+    assert.equal((JSON.parse(run.stdout) as { verified: boolean }).verified, true);
+  });
+
   test('--to-dir refuses a directory that holds anything under the default fail_if_exists (exit 4)', async () => {
     // Prepare
     const dir = join(scratch, 'not-empty');
