@@ -8,6 +8,7 @@
 import * as vaultRoot from '../vault/errors.js';
 import * as chunker from '../vault/chunker/errors.js';
 import * as compression from '../vault/compression/errors.js';
+import * as copy from '../vault/copy/errors.js';
 import * as format from '../vault/format/errors.js';
 import * as keys from '../vault/keys/errors.js';
 import * as repository from '../vault/repository/errors.js';
@@ -32,6 +33,7 @@ const ERROR_MODULES: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   vault: vaultRoot,
   'vault/chunker': chunker,
   'vault/compression': compression,
+  'vault/copy': copy,
   'vault/format': format,
   'vault/keys': keys,
   'vault/repository': repository,
