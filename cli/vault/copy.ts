@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { kmsClient, s3Client } from '../../vault/aws/clients.js';
 import { VaultCopier, type CopyResult } from '../../vault/copy/copier.js';
 import { initCopyVault } from '../../vault/copy/copy-vault.js';
+import { CopyTargetMismatchError, SameVaultError } from '../../vault/copy/errors.js';
 import { createKeyFile, FileKeyProvider } from '../../vault/keys/file-key-provider.js';
 import type { KeyProvider } from '../../vault/keys/key-provider.js';
 import { KmsKeyProvider } from '../../vault/keys/kms-key-provider.js';
@@ -104,6 +105,16 @@ function summary(result: CopyResult): string {
   );
 }
 
+/** Runs `make`; a target that cannot take copies of the source is a usage error (exit 2). */
+function usable<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof CopyTargetMismatchError || error instanceof SameVaultError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+}
+
 /** Builds `vault copy`. */
 export function copyCommand(): Command {
   return new Command('copy')
@@ -128,10 +139,10 @@ export function copyCommand(): Command {
       const { vault: target, created } = await openTarget(dst, to, source, flags);
       const refs = flags.snapshot === 'all' ? (await source.listSnapshots()).map((s) => s.id) : [flags.snapshot];
       const progress = progressLine('copying');
-      const copier = new VaultCopier(source, target, {
+      const copier = usable(() => new VaultCopier(source, target, {
         readData: Boolean(flags.readData),
         onProgress: (p) => progress.update(`${p.snapshot.slice(0, 12)}: ${p.blobs}/${p.blobsToCopy} chunks, ${formatBytes(p.bytesWritten)} written`),
-      });
+      }));
       const results: CopyResult[] = [];
       for (const ref of refs) {
         const result = await copier.copy(ref);

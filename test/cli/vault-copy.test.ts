@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { jsonLines, randomData } from '../helpers/engine.js';
+import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
+import { Vault } from '../../vault/repository/vault.js';
+import { backupBytes, jsonLines, randomData } from '../helpers/engine.js';
 import { regionalPlace, REGIONS, type RegionalPlace } from '../vault/copy-fixture.js';
 import { runCli, type CliResult } from './run-cli.js';
 
@@ -14,27 +13,21 @@ interface CopySummary {
 }
 
 describe('haven vault copy, end to end (moto: a vault in us-east-1 copied into eu-west-1)', () => {
-  /** A source vault backed up by the CLI, and the first `vault copy --init` into a new copy vault: built once, only read by the tests. */
-  let dir: string;
+  /** A source vault with one backup, and the first `vault copy --init` into a new copy vault: built once, only read by the tests. */
   let there: RegionalPlace;
   let src: string;
   let dst: string;
   let first: CliResult;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'haven-copy-cli-'));
     const here = await regionalPlace(REGIONS.primary, 'cli-copy-src');
     there = await regionalPlace(REGIONS.copy, 'cli-copy-dst');
     src = `s3://${here.bucket}/vault`;
     dst = `s3://${there.bucket}/dr`;
-    const input = join(dir, 'export.jsonl');
-    writeFileSync(input, Buffer.concat([jsonLines(10_000), randomData(1024 * 1024, 5)]));
-    const init = await runCli(['vault', 'init', src, '--kms-key', here.keyArn]);
-    assert.equal(init.code, 0, init.stderr);
-    const backup = await runCli(['vault', 'backup', src, input, '--job', 'job_cli_copy']);
-    assert.equal(backup.code, 0, backup.stderr);
+    // The source is made with the engine; the CLI under test is `vault copy`.
+    const source = await Vault.init(here.store(), here.provider(), { chunker: { ...DEFAULT_CHUNKER_PARAMS } });
+    await backupBytes(source, Buffer.concat([jsonLines(10_000), randomData(1024 * 1024, 5)]), { jobId: 'job_cli_copy' });
     first = await runCli(['vault', 'copy', src, dst, '--init', '--to-kms-key', there.keyArn, '--to-region', REGIONS.copy, '--read-data', '--json']);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('copy --init creates the copy vault, copies the snapshot, reads it back and prints a JSON summary', () => {
     // Assess
@@ -71,5 +64,18 @@ describe('haven vault copy, end to end (moto: a vault in us-east-1 copied into e
     // Assess
     assert.equal(missing.code, 3);
     assert.match(missing.stderr, /--init/);
+  });
+
+  test('a vault initialized on its own is refused as the target with exit 2', async () => {
+    // Prepare
+    const other = `s3://${there.bucket}/independent`;
+    await Vault.init(there.store('independent'), there.provider(), { chunker: { ...DEFAULT_CHUNKER_PARAMS } });
+
+    // Act
+    const refused = await runCli(['vault', 'copy', src, other, '--to-region', REGIONS.copy]);
+
+    // Assess
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /not a copy vault/);
   });
 });
