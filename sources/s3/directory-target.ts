@@ -97,13 +97,19 @@ export class DirectoryRestoreTarget implements RestoreTarget {
 
   /**
    * Creates the directory when missing; for `fail_if_exists`, refuses one that holds anything.
-   * @throws InvalidSourceConfigError when `described` is not an S3 source's description
+   * @throws InvalidSourceConfigError when `described` is not an S3 source's description, or the directory cannot be made or read
    * @throws RestoreConflictError for `fail_if_exists` and a non-empty directory (nothing was written)
    */
   async prepare(options: RestorePrepareOptions, described: Record<string, unknown>): Promise<void> {
     if (described.kind !== 's3') throw new InvalidSourceConfigError(`cannot restore a ${String(described.kind ?? 'non-S3')} backup into a directory of objects`);
-    await mkdir(this.config.dir, { recursive: true });
-    if (options.conflict_policy === ConflictPolicy.FailIfExists && (await readdir(this.config.dir)).length > 0) {
+    let entries: string[];
+    try {
+      await mkdir(this.config.dir, { recursive: true });
+      entries = await readdir(this.config.dir);
+    } catch (error) {
+      throw new InvalidSourceConfigError(`cannot restore into ${this.config.dir}: ${(error as Error).message}`, { cause: error });
+    }
+    if (options.conflict_policy === ConflictPolicy.FailIfExists && entries.length > 0) {
       throw new RestoreConflictError(`directory ${this.config.dir} is not empty and the conflict policy is fail_if_exists`);
     }
   }
