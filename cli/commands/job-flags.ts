@@ -4,6 +4,8 @@
  */
 import { Option, type Command } from 'commander';
 import { COMPRESSION_ALGORITHMS, describeCompressionLevels } from '../../vault/compression/settings.js';
+import { PACK_STORAGE_CLASSES } from '../../vault/storage/storage-class.js';
+import { UsageError } from '../api/errors.js';
 import { positiveInt } from './context.js';
 import { collect, commaList } from './input-file.js';
 
@@ -19,7 +21,8 @@ export interface JobFlags {
   bucket?: string;
   prefix?: string;
   secretArn?: string;
-  schedule?: string;
+  /** A frequency, or false for `--no-schedule` (on demand only). */
+  schedule?: string | false;
   at?: string;
   timezone?: string;
   scheduleEnabled?: boolean;
@@ -31,6 +34,9 @@ export interface JobFlags {
   compressionLevel?: number;
   kmsKey?: string;
   storageClass?: string;
+  vaultBucket?: string;
+  vaultPath?: string;
+  vaultRegion?: string;
   verify?: boolean;
   notify?: string[];
   createdBy?: string;
@@ -50,6 +56,7 @@ export function jobDefinitionOptions(command: Command): Command {
     .option('--prefix <prefix>', 'source.prefix (S3)')
     .option('--secret-arn <arn>', "source.secret_arn: the Secrets Manager secret with the source's credentials")
     .option('--schedule <frequency>', 'schedule.frequency (hourly, daily, weekly, monthly, or a cron expression)')
+    .option('--no-schedule', 'no schedule: the job runs only on demand (haven jobs run); on update, removes its schedule')
     .option('--at <HH:MM>', 'schedule.time')
     .option('--timezone <tz>', 'schedule.timezone (IANA, e.g. Europe/Paris)')
     .option('--schedule-enabled', 'schedule.enabled = true')
@@ -61,7 +68,10 @@ export function jobDefinitionOptions(command: Command): Command {
     .addOption(new Option('--compression <algorithm>', 'compression.algorithm').choices(COMPRESSION_ALGORITHMS))
     .option('--compression-level <n>', `compression.level: ${describeCompressionLevels()}`, positiveInt('--compression-level'))
     .option('--kms-key <id>', 'encryption.key_id')
-    .addOption(new Option('--storage-class <class>', 'destination.storage_class of the vault objects').choices(['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR']))
+    .option('--vault-bucket <name>', "destination.bucket: one of the deployment's vault buckets (default: the stack's own)")
+    .option('--vault-path <prefix>', "destination.path: the vault's key prefix in that bucket (default: the bucket's default vault)")
+    .option('--vault-region <region>', "destination.region: the vault bucket's region (checked)")
+    .addOption(new Option('--storage-class <class>', "destination.storage_class of the packs the job's backups write").choices(PACK_STORAGE_CLASSES))
     .option('--verify', 'verification.enabled = true')
     .option('--no-verify', 'verification.enabled = false')
     .option('--notify <emails>', 'notifications.recipients (comma-separated; on success and failure)', commaList)
@@ -70,11 +80,18 @@ export function jobDefinitionOptions(command: Command): Command {
 
 /**
  * @param flags - parsed flag values
- * @returns dotted field path → value, for the flags given
+ * @returns dotted field path → value, for the flags given (`--no-schedule`: `schedule: null`)
+ * @throws UsageError for `--no-schedule` with schedule settings
  */
 export function jobFields(flags: JobFlags): Record<string, unknown> {
   const compression = flags.compression === undefined ? undefined : flags.compression !== 'none';
+  const frequency = typeof flags.schedule === 'string' ? flags.schedule : undefined;
+  if (flags.schedule === false && [flags.at, flags.timezone, flags.scheduleEnabled].some((v) => v !== undefined)) {
+    throw new UsageError('--no-schedule takes no --at, --timezone or --schedule-enabled');
+  }
+  const destination = [flags.vaultBucket, flags.vaultPath, flags.vaultRegion, flags.storageClass].some((v) => v !== undefined);
   return {
+    schedule: flags.schedule === false ? null : undefined,
     job_name: flags.name,
     description: flags.description,
     backup_type: flags.type,
@@ -83,10 +100,10 @@ export function jobFields(flags: JobFlags): Record<string, unknown> {
     'source.bucket': flags.bucket,
     'source.prefix': flags.prefix,
     'source.secret_arn': flags.secretArn,
-    'schedule.frequency': flags.schedule,
+    'schedule.frequency': frequency,
     'schedule.time': flags.at,
     'schedule.timezone': flags.timezone,
-    'schedule.enabled': flags.scheduleEnabled ?? (flags.schedule !== undefined ? true : undefined),
+    'schedule.enabled': flags.scheduleEnabled ?? (frequency !== undefined ? true : undefined),
     'retention.days': flags.keepDays,
     'retention.weeks': flags.keepWeeks,
     'retention.months': flags.keepMonths,
@@ -96,7 +113,10 @@ export function jobFields(flags: JobFlags): Record<string, unknown> {
     'compression.level': flags.compressionLevel,
     'encryption.key_id': flags.kmsKey,
     'encryption.enabled': flags.kmsKey !== undefined ? true : undefined,
-    'destination.type': flags.storageClass ? 'vault' : undefined,
+    'destination.type': destination ? 'vault' : undefined,
+    'destination.bucket': flags.vaultBucket,
+    'destination.path': flags.vaultPath,
+    'destination.region': flags.vaultRegion,
     'destination.storage_class': flags.storageClass,
     'verification.enabled': flags.verify,
     'notifications.recipients': flags.notify,

@@ -138,7 +138,7 @@ export class UnsupportedMediaTypeError extends ApiError {
   }
 }
 
-/** 422: well-formed but semantically wrong (bad cron, unknown table, raw key material, a secret). */
+/** 422: well-formed but semantically wrong (bad cron, unknown table, a key_id that is no KMS key reference, a secret). */
 export class ValidationFailedError extends ApiError {
   override readonly name = 'ValidationFailedError';
   /**

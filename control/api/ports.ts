@@ -45,3 +45,24 @@ export interface BackupsPort {
   /** What the job's retention policy would keep and forget now, changing nothing. */
   planRetention(jobId: string): Promise<JobRetentionPlan>;
 }
+
+/** What DescribeKey said of a key a job names. */
+export type KeyLookup =
+  /** The key exists and this deployment may describe it. */
+  | { readonly found: true; readonly arn: string; readonly state: string }
+  /** No such key (or alias) in that account and region. */
+  | { readonly found: false; readonly reason: 'not_found' }
+  /** The key exists but its policy or Haven's role does not let Haven use it. */
+  | { readonly found: false; readonly reason: 'denied' }
+  /** KMS does not read the value as a key reference. */
+  | { readonly found: false; readonly reason: 'invalid' };
+
+/** Looks up the KMS key a job's `encryption.key_id` names (`kms:DescribeKey`, metadata only). */
+export interface KeyChecker {
+  /**
+   * @param keyId - a key id, key ARN, `alias/…` name or alias ARN
+   * @param region - the region to ask (an ARN's own, else the destination bucket's)
+   * @throws ServiceUnavailableApiError when KMS cannot answer
+   */
+  describe(keyId: string, region: string): Promise<KeyLookup>;
+}

@@ -47,7 +47,9 @@ const JOB_RULES = [
   'schedule is not one the schedules module accepts (an unknown frequency, a bad cron or rate expression, a time, day_of_week or day_of_month that does not fit the frequency, an unknown IANA time zone; docs/SCHEDULES.md)',
   `retention: a count outside 0 to its maximum (${Object.entries(RETENTION_MAX).map(([k, v]) => `${k} ${v}`).join(', ')}), a keep_within Haven cannot read, or no rule that keeps a backup`,
   "compression.level is not one of its algorithm's levels",
-  'encryption.enabled is false (Haven always encrypts), or encryption.key_id does not name a KMS key (key id, key ARN, alias or alias ARN)',
+  "destination.bucket is not one of the deployment's vault buckets (the issue lists them), destination.region is not the bucket's region, or destination.path is not a usable key prefix (`..`, empty segments, wildcards, over 512 characters) or nests in another vault",
+  'encryption.enabled is false (Haven always encrypts)',
+  "encryption.key_id: not a KMS key reference (a key id, key ARN, alias name with or without alias/, or alias ARN), no such KMS key, or not usable by Haven (not the destination bucket's key, not enabled, or not describable; the issue names the key Haven uses)",
   'source does not exist, is not granted to this deployment, or its settings do not fit its type',
 ] as const;
 
@@ -96,7 +98,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     success: { status: 202, description: 'The run, queued', schema: ExecutionSchema }, errors: [404, 409, 503], rateLimitPerHour: RATE_LIMITS.execute,
     unprocessable: [
       "custom_parameters.compression_level is not one of the job's compression algorithm's levels",
-      'custom_parameters.encryption_key does not name a KMS key (key id, key ARN, alias or alias ARN)',
+      'custom_parameters.encryption_key is not a KMS key reference (key id, key ARN, alias name with or without alias/, or alias ARN)',
       "custom_parameters.tables names a table the job's source does not back up, or the source has no tables to choose from",
     ],
     handle: (deps, { params, body, caller }) => executeJob(deps, params.job_id, body, caller),

@@ -6,7 +6,7 @@ import { JobStatus, type JobRecord, type ScheduleConfig } from '../catalog/types
 import { SCHEDULE_ENV } from './env.js';
 import { nextRun, type NextRunOptions } from './next-run.js';
 import type { SchedulerSync} from './sync.js';
-import { type ScheduledJob, type SchedulerSyncOptions, type UpsertResult } from './sync.js';
+import { type ScheduledJob, type SchedulerSyncOptions, type SyncedJob, type UpsertResult } from './sync.js';
 import { validateSchedule, type ValidSchedule } from './validate.js';
 
 /** The schedules port the API helper uses. */
@@ -17,16 +17,18 @@ export interface SchedulePort {
   nextRun(schedule: ScheduleConfig | ValidSchedule, from: Date, options?: NextRunOptions): Date | null;
   /** Creates or updates the job's schedule (DISABLED when the schedule is disabled or the job paused). */
   upsert(job: ScheduledJob): Promise<UpsertResult>;
+  /** Creates or updates the job's schedule when it has one, deletes it when the job is on demand (null when none is left). */
+  sync(job: SyncedJob): Promise<UpsertResult | null>;
   /** Deletes the job's schedule; false when there was none. */
   remove(jobId: string): Promise<boolean>;
-  /** A job's `next_run`: {@link nextRun} of its schedule, null when the job is paused. */
+  /** A job's `next_run`: {@link nextRun} of its schedule, null when the job is paused or on demand. */
   jobNextRun(job: Pick<JobRecord, 'schedule'> & Partial<Pick<JobRecord, 'status'>>, from: Date, options?: NextRunOptions): Date | null;
 }
 
 /**
  * A job's `next_run`: the next run of its schedule, or null when the
  * schedule is disabled or the job paused (its Scheduler schedule is
- * DISABLED then).
+ * DISABLED then), or the job has no schedule (it runs on demand only).
  *
  * @param job - the job's schedule and status
  * @param from - the instant to look after
@@ -35,6 +37,7 @@ export interface SchedulePort {
  * @throws ScheduleError when the schedule is invalid
  */
 export function jobNextRun(job: Pick<JobRecord, 'schedule'> & Partial<Pick<JobRecord, 'status'>>, from: Date, options: NextRunOptions = {}): Date | null {
+  if (!job.schedule) return null;
   const next = nextRun(job.schedule, from, options);
   return job.status === JobStatus.Paused ? null : next;
 }
@@ -52,6 +55,7 @@ export function schedulePort(sync: SchedulerSync): SchedulePort {
     validate: validateSchedule,
     nextRun,
     upsert: (job) => sync.upsert(job),
+    sync: (job) => sync.sync(job),
     remove: (jobId) => sync.remove(jobId),
     jobNextRun,
   };

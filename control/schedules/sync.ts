@@ -13,7 +13,7 @@ import {
   type UpdateScheduleCommandInput,
 } from '@aws-sdk/client-scheduler';
 import { schedulerClient } from '../../vault/aws/clients.js';
-import { JobStatus, type JobRecord } from '../catalog/types.js';
+import { JobStatus, type JobRecord, type ScheduleConfig } from '../catalog/types.js';
 import { jobScheduleName } from './names.js';
 import { scheduledRunInput } from './target.js';
 import { validateSchedule, type ValidSchedule } from './validate.js';
@@ -31,7 +31,10 @@ export interface SchedulerSyncOptions {
 }
 
 /** The job fields a schedule is built from. */
-export type ScheduledJob = Pick<JobRecord, 'job_id' | 'schedule'> & Partial<Pick<JobRecord, 'job_name' | 'status'>>;
+export type ScheduledJob = Pick<JobRecord, 'job_id'> & { schedule: ScheduleConfig } & Partial<Pick<JobRecord, 'job_name' | 'status'>>;
+
+/** A job as {@link SchedulerSync.sync} takes it: an on-demand job has no schedule (null). */
+export type SyncedJob = Pick<JobRecord, 'job_id' | 'schedule'> & Partial<Pick<JobRecord, 'job_name' | 'status'>>;
 
 /** What {@link SchedulerSync.upsert} did. */
 export interface UpsertResult {
@@ -122,6 +125,21 @@ export class SchedulerSync {
         if (errorName(error) !== 'ResourceNotFoundException' || attempt > 0) throw error;
       }
     }
+  }
+
+  /**
+   * Makes the job's Scheduler schedule what the job says: created or
+   * updated when the job has a schedule ({@link upsert}), deleted when it is
+   * on demand only (no schedule; {@link remove}).
+   *
+   * @param job - the job
+   * @returns what the upsert did, or null when the job has no schedule (and now none in Scheduler)
+   * @throws ScheduleError when the job's schedule is invalid (nothing is written)
+   */
+  async sync(job: SyncedJob): Promise<UpsertResult | null> {
+    if (job.schedule) return this.upsert({ ...job, schedule: job.schedule });
+    await this.remove(job.job_id);
+    return null;
   }
 
   /**

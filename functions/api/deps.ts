@@ -4,11 +4,12 @@ import type { ApiDeps } from '../../control/api/deps.js';
 import { InternalApiError } from '../../control/api/errors.js';
 import { CatalogRateLimiter } from '../../control/api/rate-limit.js';
 import { SfnWorkflowStarter } from '../../control/api/sfn-workflows.js';
+import { AwsKeyChecker } from '../../control/api/services/key-checker.js';
 import { AwsSourceChecker } from '../../control/api/services/source-checker.js';
 import { Catalog } from '../../control/catalog/catalog.js';
 import { HavenEnv } from '../../control/env.js';
 import { schedulePort, scheduleOptionsFromEnv, SCHEDULE_ENV, SchedulerSync } from '../../control/schedules/index.js';
-import type { WorkflowDeps } from '../../control/workflows/deps.js';
+import { VaultRegistry } from '../../control/vaults/registry.js';
 import { workflowDeps } from '../shared/deps.js';
 import { MissingSettingError, readSettings, required } from '../shared/env.js';
 
@@ -19,8 +20,8 @@ function scheduleOptions(env: NodeJS.ProcessEnv) {
 }
 
 /** Builds on first use; a missing vault setting is the deployment's fault (500), never the caller's. */
-function lazy(build: () => WorkflowDeps): () => WorkflowDeps {
-  let built: WorkflowDeps | undefined;
+function lazy<T>(build: () => T): () => T {
+  let built: T | undefined;
   return () => {
     try {
       return (built ??= build());
@@ -42,6 +43,8 @@ export function apiDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDeps {
     }),
     schedules: schedulePort(new SchedulerSync(scheduleOptions(env))),
     sources: new AwsSourceChecker(),
+    keys: new AwsKeyChecker(),
+    vaults: lazy(() => VaultRegistry.fromEnv(env)),
     // The vault's settings (HavenEnv.VaultUri, HavenEnv.KmsKeyId…) are read on the first delete or retention dry run.
     backups: backupsPort(lazy(() => workflowDeps(readSettings(env)))),
     now: () => new Date(),

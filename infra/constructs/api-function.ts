@@ -3,7 +3,8 @@
  * read, write and list the catalog and delete jobs from it, start the backup, restore and verify
  * workflows and stop backup and restore executions, manage the jobs'
  * schedules in Haven's schedule group, check that source tables and buckets
- * (and restore buckets) exist, and delete single backups: read the vault
+ * (and restore buckets) exist, look up the KMS key a job names
+ * (kms:DescribeKey), and delete single backups: read the vault
  * (decrypting with the vault key) and delete its snapshot objects only
  * (packs and index objects are prune's), reading Object Lock retention
  * when the bucket has it.
@@ -30,6 +31,12 @@ function executionsArn(machine: sfn.IStateMachine): string {
   return stack.formatArn({ resource: 'execution', service: 'states', resourceName: `${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }
 
+/** Every KMS key ARN of the stack's account in the given regions (`arn:…:kms:<region>:<account>:key/*`), once per region. */
+function keyArnsIn(scope: Construct, regions: readonly string[]): string[] {
+  const stack = Stack.of(scope);
+  return [...new Set(regions)].map((region) => stack.formatArn({ service: 'kms', region, resource: 'key', resourceName: '*' }));
+}
+
 /** Props of {@link ApiFunction}. */
 export interface ApiFunctionProps {
   readonly catalog: CatalogTable;
@@ -50,6 +57,11 @@ export interface ApiFunctionProps {
   readonly sourceTableArns?: readonly string[];
   /** Buckets jobs may back up or restores may write: the API checks they exist (HeadBucket). */
   readonly bucketArns?: readonly string[];
+  /**
+   * Regions of the deployment's other vault buckets: a job's `encryption.key_id`
+   * is looked up there too (kms:DescribeKey). The stack's own region is always one.
+   */
+  readonly keyRegions?: readonly string[];
   readonly logLevel?: HavenLogLevel;
   readonly logRetention?: logs.RetentionDays;
 }
@@ -92,11 +104,18 @@ export class ApiFunction extends Construct {
     props.restoreStateMachine.grantExecution(role, 'states:StopExecution');
     if (props.sourceTableArns?.length) role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:DescribeTable'], resources: [...props.sourceTableArns] }));
     if (props.bucketArns?.length) role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [...new Set(props.bucketArns)] }));
+    // A job's encryption.key_id is checked when the job is saved: DescribeKey (metadata only, no key use) on
+    // the account's keys in the vault buckets' regions. Any key, not only the vault keys: KMS must be able to
+    // answer NotFoundException for a key or alias that does not exist, and describe another key so the API can
+    // say it is not the vault's, rather than AccessDenied for both.
+    const keyArns = keyArnsIn(this, [Stack.of(this).region, ...(props.keyRegions ?? [])]);
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:DescribeKey'], resources: keyArns }));
     acknowledgeWildcardResources(
       role,
       [props.backupStateMachine, props.restoreStateMachine].map((m) => executionsArn(m)),
       'Scoped wildcard: executions of the two Haven state machines, named by record ids not known at deploy time (StopExecution only).',
     );
+    acknowledgeWildcardResources(role, keyArns, 'Scoped wildcard: kms:DescribeKey (metadata only) on the account\'s keys in the vault regions, so a job\'s key_id that names no key is told apart from one that is not the vault\'s.');
     acknowledgeWildcardResources(
       role,
       [props.vault.bucket.arnForObjects(`${vaultPrefix}/*`), props.vault.bucket.arnForObjects(`${vaultPrefix}/snapshots/*`)],

@@ -4,7 +4,7 @@
  * except for per-item authorizations (DeleteObjects keys), which deny only
  * their item.
  */
-import { IamProxyError } from './errors.js';
+import { IamProxyError, NoSuchAliasError } from './errors.js';
 import type { IamEvaluator } from './evaluator.js';
 import { authorizationsFor } from './operations/index.js';
 import type { ParsedCall } from './request/call.js';
@@ -30,6 +30,7 @@ export async function authorizeCall(call: ParsedCall, principal: Principal, worl
       world,
     });
   } catch (error) {
+    if (error instanceof NoSuchAliasError) return { ...refusal(call, error.message), notFound: error.message };
     if (error instanceof IamProxyError) return refusal(call, error.message);
     throw error;
   }

@@ -40,6 +40,19 @@ export class MissingParameterError extends IamProxyError {
   }
 }
 
+/**
+ * An alias of the account that the world does not know (the world holds every
+ * alias the deployment made): KMS answers NotFoundException before it
+ * authorizes anything, since there is no key to authorize, and so does the proxy.
+ */
+export class NoSuchAliasError extends IamProxyError {
+  override readonly name = 'NoSuchAliasError';
+  /** @param aliasArn - the alias's ARN, as KMS names it in the message */
+  constructor(readonly aliasArn: string) {
+    super(`Alias ${aliasArn} is not found.`);
+  }
+}
+
 /** A KMS key id or alias the world does not know: the proxy cannot tell which key's policies apply. */
 export class UnknownKeyError extends IamProxyError {
   override readonly name = 'UnknownKeyError';

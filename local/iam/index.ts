@@ -9,5 +9,5 @@ export { startIamProxy, type IamProxy, type IamProxyOptions } from './proxy.js';
 export { IamEvaluator, type EvaluatorStats } from './evaluator.js';
 export { OPERATION_MAP, authorizationsFor } from './operations/index.js';
 export { parseRequest, needsBody } from './request/parse.js';
-export { IamProxyError, ProxyOptionsError, RequestParseError, UnmappedOperationError, MissingParameterError, UnknownKeyError } from './errors.js';
+export { IamProxyError, ProxyOptionsError, RequestParseError, UnmappedOperationError, MissingParameterError, NoSuchAliasError, UnknownKeyError } from './errors.js';
 export * from './types.js';

@@ -208,8 +208,8 @@ class ProxyHandler {
         errorResponse({
           protocol: callProtocol,
           service,
-          failure: Failure.AccessDenied,
-          message: accessDeniedMessage(principal.arn, check, callProtocol),
+          failure: decision.notFound ? Failure.NotFound : Failure.AccessDenied,
+          message: decision.notFound ?? accessDeniedMessage(principal.arn, check, callProtocol),
           method,
           jsonContentType: headerValue(req.headers, 'content-type'),
         }),

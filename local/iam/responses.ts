@@ -8,6 +8,9 @@
  * | JSON (`X-Amz-Target`) | 400 `AccessDeniedException` | 400 `UnrecognizedClientException` |
  * | REST-JSON (Lambda, Scheduler) | 403 `AccessDeniedException` | 403 `UnrecognizedClientException` |
  * | query (SNS, IAM; SQS from old clients) | 403 `AuthorizationError` (SNS) / `AccessDenied` | 403 `InvalidClientTokenId` |
+ *
+ * A call naming a KMS alias that does not exist is answered as KMS answers
+ * it, before any authorization: 400 `NotFoundException` (JSON).
  */
 import { randomUUID } from 'node:crypto';
 import { Protocol, QUERY_ONLY, Service, REST_PROTOCOL } from './services.js';
@@ -19,6 +22,8 @@ export const Failure = {
   AccessDenied: 'AccessDenied',
   UnknownAccessKey: 'UnknownAccessKey',
   Unsigned: 'Unsigned',
+  /** What the call names does not exist (a KMS alias). */
+  NotFound: 'NotFound',
 } as const;
 export type Failure = (typeof Failure)[keyof typeof Failure];
 
@@ -45,21 +50,25 @@ const CODES: Record<Protocol, Record<Failure, { status: number; code: string }>>
     AccessDenied: { status: 403, code: 'AccessDenied' },
     UnknownAccessKey: { status: 403, code: 'InvalidAccessKeyId' },
     Unsigned: { status: 403, code: 'AccessDenied' },
+    NotFound: { status: 404, code: 'NoSuchKey' },
   },
   [Protocol.Json]: {
     AccessDenied: { status: 400, code: 'AccessDeniedException' },
     UnknownAccessKey: { status: 400, code: 'UnrecognizedClientException' },
     Unsigned: { status: 400, code: 'MissingAuthenticationTokenException' },
+    NotFound: { status: 400, code: 'NotFoundException' },
   },
   [Protocol.RestJson]: {
     AccessDenied: { status: 403, code: 'AccessDeniedException' },
     UnknownAccessKey: { status: 403, code: 'UnrecognizedClientException' },
     Unsigned: { status: 403, code: 'MissingAuthenticationTokenException' },
+    NotFound: { status: 404, code: 'ResourceNotFoundException' },
   },
   [Protocol.Query]: {
     AccessDenied: { status: 403, code: 'AccessDenied' },
     UnknownAccessKey: { status: 403, code: 'InvalidClientTokenId' },
     Unsigned: { status: 403, code: 'MissingAuthenticationToken' },
+    NotFound: { status: 404, code: 'NotFound' },
   },
 };
 

@@ -99,6 +99,8 @@ export interface Decision {
   denied?: Check;
   /** Items denied one by one (DeleteObjects keys) while the rest of the call goes on. */
   deniedItems?: readonly Check[];
+  /** Set when the call names something that does not exist (an alias): AWS's NotFound message, answered before any authorization. */
+  notFound?: string;
 }
 
 /** What the proxy reports for every call it sees. */

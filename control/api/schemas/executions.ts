@@ -15,7 +15,7 @@ export const ExecutionOptionsSchema = z.strictObject({
 export const CustomParametersSchema = z.strictObject({
   tables: z.array(z.string().min(1).max(255)).min(1).max(1000).optional().meta({ description: "A subset of the job's source tables" }),
   compression_level: z.number().int().optional().meta({ description: `This run's level for the job's algorithm: ${describeCompressionLevels()}` }),
-  encryption_key: z.string().max(2048).optional().meta({ description: 'A KMS key id, key ARN, alias or alias ARN; raw key material is refused (422)' }),
+  encryption_key: z.string().max(2048).optional().meta({ description: 'A KMS key id, key ARN, alias name (with or without alias/) or alias ARN; anything else is not a KMS key reference (422, never echoed)' }),
   segments: z.number().int().min(1).max(1000).optional(),
   max_concurrency: z.number().int().min(1).max(40).optional(),
 });

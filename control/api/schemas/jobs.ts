@@ -1,11 +1,19 @@
 /** Job definitions: what `POST /backup/jobs` and `PUT /backup/jobs/{job_id}` take and what job responses hold. */
 import { z } from 'zod';
 import { CompressionChangeSchema, CompressionSettingSchema } from '../../../vault/compression/settings.js';
+import { PACK_STORAGE_CLASSES } from '../../../vault/storage/storage-class.js';
 import { JobStatus } from '../../catalog/types.js';
 import { Actor, BackupTypeSchema, DateQuery, Description, Name, NotificationsSchema, PageFields, PageQuery, Timestamp } from './common.js';
 import { SourceSchema } from './sources.js';
 
 const Day = z.union([z.number().int(), z.string().max(16)]);
+
+/** A job destination's `type` values. */
+export const DESTINATION_TYPES = ['vault', 's3'] as const;
+/** A job destination's `encryption` values: both mean the vault's own encryption, never weaker. */
+export const DESTINATION_ENCRYPTIONS = ['AES256', 'aws:kms'] as const;
+/** An AWS region name. */
+const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
 /** When a job runs; the schedules module checks the frequency, expression, time and time zone (422). See docs/SCHEDULES.md. */
 export const ScheduleSchema = z
@@ -51,7 +59,15 @@ export const CompressionSchema = CompressionChangeSchema.meta({ id: 'Compression
 export const EncryptionSchema = z.strictObject({
   enabled: z.boolean().default(true),
   algorithm: z.enum(['AES-256-GCM', 'AES-256']).optional(),
-  key_id: z.string().max(2048).optional().meta({ description: 'KMS key id, key ARN, alias name or alias ARN' }),
+  key_id: z
+    .string()
+    .max(2048)
+    .optional()
+    .meta({
+      description:
+        "The KMS key of the destination's vault bucket: a key id, key ARN, alias name (with or without `alias/`) or alias ARN. Checked with kms:DescribeKey when the job is saved (422: no such KMS key, not usable by Haven, or not a KMS key reference); never key material.",
+      examples: ['alias/haven-vault', 'haven-vault'],
+    }),
 });
 
 /** Checks after each backup. */
@@ -62,19 +78,25 @@ export const VerificationSettingsSchema = z.strictObject({
   test_restore: z.boolean().optional(),
 });
 
-/** Where backups go: the deployment's vault. */
-export const DestinationSchema = z.strictObject({
-  type: z.literal('vault'),
-  storage_class: z.enum(['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR']).optional(),
-});
+/** Where backups go (seed 001's shape): a vault in one of the deployment's vault buckets. */
+export const DestinationSchema = z
+  .strictObject({
+    type: z.enum(DESTINATION_TYPES).default('vault').meta({ description: '`vault`, or `s3` as seed 001 writes it (the same: a Haven vault in an S3 bucket)' }),
+    bucket: z.string().min(1).max(63).optional().meta({ description: "One of the deployment's vault buckets (default: the stack's own); another is a 422 listing them" }),
+    path: z.string().max(1024).optional().meta({ description: "The vault's key prefix in the bucket (default: the bucket's default vault); normalized to no leading and one trailing `/`; `..`, empty segments, wildcards, or a prefix that nests in another vault are a 422", example: 'database/daily/' }),
+    region: z.string().regex(AWS_REGION).optional().meta({ description: "The bucket's region (another is a 422)", example: 'us-east-1' }),
+    encryption: z.enum(DESTINATION_ENCRYPTIONS).default('AES256').meta({ description: "`AES256`: the vault's AES-256-GCM (per-object data keys wrapped by the bucket's KMS key); `aws:kms` names the same envelope encryption" }),
+    storage_class: z.enum(PACK_STORAGE_CLASSES).optional().meta({ description: "S3 storage class of the packs the job's backups write (metadata objects stay STANDARD)" }),
+  })
+  .meta({ id: 'JobDestination' });
 
 const jobFields = {
   job_name: Name,
   description: Description.optional(),
   backup_type: BackupTypeSchema,
   source: SourceSchema,
-  destination: DestinationSchema.optional(),
-  schedule: ScheduleSchema,
+  destination: DestinationSchema.optional().meta({ description: "Where backups go; left out: the stack's own vault bucket's default vault" }),
+  schedule: ScheduleSchema.nullable().optional().meta({ description: 'When the job runs; left out or null: on demand only (no EventBridge schedule, `next_run` null)' }),
   retention: RetentionSchema,
   compression: CompressionSchema.optional(),
   encryption: EncryptionSchema.optional(),
@@ -96,7 +118,7 @@ export const UpdateJobBody = z
     backup_type: jobFields.backup_type.optional(),
     source: jobFields.source.optional(),
     destination: jobFields.destination,
-    schedule: jobFields.schedule.optional(),
+    schedule: jobFields.schedule.meta({ description: 'A new schedule, or null to make the job on demand only (its EventBridge schedule is deleted)' }),
     retention: jobFields.retention.optional(),
     compression: jobFields.compression,
     encryption: jobFields.encryption,
@@ -109,6 +131,18 @@ export const UpdateJobBody = z
 /** What `PUT /backup/jobs/{job_id}` takes. */
 export type UpdateJobBody = z.output<typeof UpdateJobBody>;
 
+/** A job's destination as stored and shown: the vault it selects, normalized (a job saved before destinations had fields shows only `type`). */
+const StoredDestinationSchema = z
+  .looseObject({
+    type: z.string(),
+    bucket: z.string().optional(),
+    path: z.string().optional(),
+    region: z.string().optional(),
+    encryption: z.string().optional(),
+    storage_class: z.string().optional(),
+  })
+  .meta({ id: 'StoredJobDestination' });
+
 /** A job as the API shows it. */
 export const JobSchema = z
   .object({
@@ -117,8 +151,8 @@ export const JobSchema = z
     description: z.string(),
     backup_type: BackupTypeSchema,
     source: SourceSchema,
-    destination: z.record(z.string(), z.unknown()),
-    schedule: z.record(z.string(), z.unknown()),
+    destination: StoredDestinationSchema,
+    schedule: z.record(z.string(), z.unknown()).nullable().meta({ description: 'null: the job runs on demand only' }),
     retention: z.record(z.string(), z.union([z.number(), z.string()])),
     compression: CompressionSettingSchema,
     encryption: z.record(z.string(), z.unknown()),

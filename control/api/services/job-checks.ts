@@ -1,17 +1,19 @@
 /**
  * Semantic checks of a job definition (422s): retention ranges, compression
  * (merged and normalized by vault/compression/settings.ts, with its levels
- * per algorithm), encryption naming a KMS key, the schedule (through the
- * schedule port) and the source (through the source checker).
+ * per algorithm), the destination (one of the deployment's vaults) and the
+ * KMS key it names (job-destination.ts), the schedule (through the schedule
+ * port) and the source (through the source checker).
  */
 import { CompressionSettingSchema, compressionLevelProblem, mergeCompression, parseCompressionSetting, type CompressionChange, type CompressionSetting } from '../../../vault/compression/settings.js';
-import type { RetentionPolicy, ScheduleConfig, SourceConfig } from '../../catalog/types.js';
+import type { DestinationConfig, RetentionPolicy, ScheduleConfig, SourceConfig } from '../../catalog/types.js';
 import { InvalidRetentionPolicyError } from '../../retention/errors.js';
 import { isEmptyPolicy, normalizePolicy } from '../../retention/policy.js';
-import { isKmsKeyName } from '../kms-key-id.js';
+import { isKmsKeyName, NOT_A_KEY_REFERENCE } from '../kms-key-id.js';
 import type { ApiDeps } from '../deps.js';
 import type { Issues } from './issues.js';
 import { isInputFault } from '../error-mapping.js';
+import { checkDestination, checkKeyId, type DestinationInput } from './job-destination.js';
 
 /** The largest value of each retention count (the seed's periods and the engine's rules). */
 export const RETENTION_MAX = {
@@ -68,9 +70,9 @@ export function checkCompression(change: CompressionChange, stored: unknown, iss
   return undefined;
 }
 
-/** A key name: a KMS key id, key ARN, alias or alias ARN, never key material (the value is not echoed). */
+/** A key name: a KMS key id, key ARN, alias name or alias ARN, never key material (the value is not echoed). */
 export function checkKeyName(value: string | undefined, field: string, issues: Issues): void {
-  if (value !== undefined) issues.check(isKmsKeyName(value), field, 'must name a KMS key (key id, key ARN, alias/… or alias ARN); raw key material is never accepted');
+  if (value !== undefined) issues.check(isKmsKeyName(value), field, NOT_A_KEY_REFERENCE);
 }
 
 /** What a job definition's semantic checks look at. */
@@ -81,28 +83,39 @@ export interface JobParts {
   retention?: RetentionPolicy;
   /** A compression change and the setting it changes (none on a create). */
   compression?: { change: CompressionChange; stored?: unknown };
-  encryption?: { enabled?: boolean; key_id?: string };
+  encryption?: { enabled?: boolean };
+  /**
+   * The destination to check (undefined in it: the primary bucket's default
+   * vault), and the job it belongs to on an update (its own vault is no clash).
+   * Checked when given, or when a key is to be checked against its bucket.
+   */
+  destination?: { given: DestinationInput | undefined; jobId?: string };
+  /** The `encryption.key_id` to check against the destination's bucket. */
+  keyId?: string;
 }
 
 /** The parts of a job as they are to be stored, normalized (those that were given). */
 export interface CheckedJobParts {
   schedule?: ScheduleConfig;
   compression?: CompressionSetting;
+  destination?: DestinationConfig;
 }
 
 /**
  * Checks the parts of a job that are present; throws one 422 naming every problem.
  *
- * @returns the schedule as the schedules module normalised it and the merged, normalized compression setting (when given)
+ * @returns the schedule as the schedules module normalised it, the merged, normalized compression setting and the normalized destination (when given)
  * @throws ValidationFailedError
  */
 export async function checkJobParts(deps: ApiDeps, parts: JobParts, issues: Issues): Promise<CheckedJobParts> {
   let schedule: ScheduleConfig | undefined;
   if (parts.retention) checkRetention(parts.retention, issues);
   const compression = parts.compression ? checkCompression(parts.compression.change, parts.compression.stored, issues) : undefined;
-  if (parts.encryption) {
-    issues.check(parts.encryption.enabled !== false, 'encryption.enabled', 'Haven always encrypts backups');
-    checkKeyName(parts.encryption.key_id, 'encryption.key_id', issues);
+  if (parts.encryption) issues.check(parts.encryption.enabled !== false, 'encryption.enabled', 'Haven always encrypts backups');
+  const destination = parts.destination ? await checkDestination(deps, parts.destination.given, parts.destination.jobId, issues) : undefined;
+  if (parts.keyId !== undefined) {
+    if (destination) await checkKeyId(deps, parts.keyId, destination.bucket, issues);
+    else checkKeyName(parts.keyId, 'encryption.key_id', issues);
   }
   if (parts.schedule !== undefined) {
     try {
@@ -121,5 +134,5 @@ export async function checkJobParts(deps: ApiDeps, parts: JobParts, issues: Issu
     }
   }
   issues.throwIfAny('the job definition is not valid');
-  return { ...(schedule ? { schedule } : {}), ...(compression ? { compression } : {}) };
+  return { ...(schedule ? { schedule } : {}), ...(compression ? { compression } : {}), ...(destination ? { destination: destination.stored } : {}) };
 }

@@ -1,19 +1,21 @@
 /**
  * Jobs: create, read, list, update, delete. Every change is checked first
  * (400s by the schemas, 422s here), then written, then the job's schedule
- * is synced (EventBridge Scheduler, see docs/SCHEDULES.md); a create whose
- * schedule cannot be synced is undone.
+ * is synced (EventBridge Scheduler, see docs/SCHEDULES.md: created or
+ * updated when the job has a schedule, deleted when it runs on demand
+ * only); a create whose schedule cannot be synced is undone.
  */
 import type { JobListQuery } from '../../catalog/jobs.js';
-import { JobStatus, type EncryptionSettings, type JobPatch, type NewJob, type ScheduleConfig } from '../../catalog/types.js';
+import { JobStatus, type DestinationConfig, type EncryptionSettings, type JobPatch, type NewJob, type ScheduleConfig } from '../../catalog/types.js';
 import type { ApiDeps, Caller } from '../deps.js';
 import { ServiceUnavailableApiError } from '../errors.js';
 import type { CreateJobBody, ListJobsQuery, UpdateJobBody } from '../schemas/jobs.js';
 import { jobView, listView } from '../views.js';
 import { checkJobParts } from './job-checks.js';
+import type { DestinationInput } from './job-destination.js';
 import { Issues } from './issues.js';
 
-function nextRun(deps: ApiDeps, schedule: ScheduleConfig, status: JobStatus): string | null {
+function nextRun(deps: ApiDeps, schedule: ScheduleConfig | null, status: JobStatus): string | null {
   return deps.schedules.jobNextRun({ schedule, status }, deps.now())?.toISOString() ?? null;
 }
 
@@ -25,14 +27,15 @@ function encryptionOf(encryption: CreateJobBody['encryption']): EncryptionSettin
 /** `POST /backup/jobs` */
 export async function createJob(deps: ApiDeps, body: CreateJobBody, caller: Caller): Promise<Record<string, unknown>> {
   const { source, retention, encryption } = body;
-  const checked = await checkJobParts(deps, { source, schedule: body.schedule, retention, compression: { change: body.compression ?? {} }, encryption }, new Issues());
-  const schedule = checked.schedule!;
+  const parts = { source, schedule: body.schedule ?? undefined, retention, compression: { change: body.compression ?? {} }, encryption, destination: { given: body.destination }, keyId: encryption?.key_id };
+  const checked = await checkJobParts(deps, parts, new Issues());
+  const schedule = checked.schedule ?? null;
   const input: NewJob = {
     job_name: body.job_name,
     description: body.description ?? '',
     backup_type: body.backup_type,
     source,
-    destination: body.destination ?? { type: 'vault' },
+    destination: checked.destination!,
     schedule,
     retention,
     compression: checked.compression!,
@@ -44,7 +47,7 @@ export async function createJob(deps: ApiDeps, body: CreateJobBody, caller: Call
   };
   const job = await deps.catalog.createJob(input);
   try {
-    await deps.schedules.upsert(job);
+    await deps.schedules.sync(job);
   } catch (error) {
     await deps.catalog.deleteJob(job.job_id).catch(() => {});
     throw new ServiceUnavailableApiError('the job could not be scheduled; nothing was created', { cause: error });
@@ -66,28 +69,43 @@ export async function listJobs(deps: ApiDeps, query: ListJobsQuery): Promise<Rec
 }
 
 /**
- * `PUT /backup/jobs/{job_id}`: changes the given fields; the schedule is re-synced.
- * A compression change is merged into the stored setting and normalized
- * before it is checked, and the patch holds exactly what was checked.
+ * `PUT /backup/jobs/{job_id}`: changes the given fields; the schedule is
+ * re-synced (`schedule: null` makes the job on demand only and deletes its
+ * Scheduler schedule). A compression change is merged into the stored
+ * setting and normalized before it is checked, and the patch holds exactly
+ * what was checked. The job's key is checked against its destination's
+ * bucket whenever either changes.
  */
 export async function updateJob(deps: ApiDeps, jobId: string, body: UpdateJobBody): Promise<Record<string, unknown>> {
   const current = await deps.catalog.getJob(jobId);
-  const { schedule: givenSchedule, compression: givenCompression, encryption, ...given } = body;
+  const { schedule: givenSchedule, compression: givenCompression, encryption, destination: givenDestination, ...given } = body;
   const compression = givenCompression ? { change: givenCompression, stored: current.compression } : undefined;
-  const checked = await checkJobParts(deps, { source: given.source, schedule: givenSchedule, retention: given.retention, compression, encryption }, new Issues());
+  const keyId = encryption ? encryption.key_id : givenDestination ? current.encryption.key_id : undefined;
+  const destination = givenDestination ?? (keyId !== undefined ? storedDestination(current.destination) : undefined);
+  const parts = { source: given.source, schedule: givenSchedule ?? undefined, retention: given.retention, compression, encryption, keyId, ...(destination ? { destination: { given: destination, jobId } } : {}) };
+  const checked = await checkJobParts(deps, parts, new Issues());
+  const schedule = givenSchedule === null ? null : (checked.schedule ?? current.schedule);
   const patch: JobPatch = {
     ...given,
-    ...checked,
+    ...(checked.compression ? { compression: checked.compression } : {}),
+    ...(givenDestination ? { destination: checked.destination! } : {}),
+    ...(givenSchedule !== undefined ? { schedule } : {}),
     ...(encryption ? { encryption: encryptionOf(encryption) } : {}),
-    next_run: nextRun(deps, checked.schedule ?? current.schedule, body.status ?? current.status),
+    next_run: nextRun(deps, schedule, body.status ?? current.status),
   };
   const job = await deps.catalog.updateJob(jobId, patch);
   try {
-    await deps.schedules.upsert(job);
+    await deps.schedules.sync(job);
   } catch (error) {
     throw new ServiceUnavailableApiError('the job was updated but its schedule could not be synced; retry the update', { cause: error });
   }
   return jobView(job);
+}
+
+/** A stored destination as a request would give it (a job stored before destinations had fields selects the primary bucket's default vault). */
+function storedDestination(stored: DestinationConfig): DestinationInput {
+  const { type, bucket, path, region, encryption, storage_class } = stored;
+  return { type, encryption: encryption ?? 'AES256', ...(bucket ? { bucket } : {}), ...(path !== undefined ? { path } : {}), ...(region ? { region } : {}), ...(storage_class ? { storage_class } : {}) };
 }
 
 /** `DELETE /backup/jobs/{job_id}`: refused (409) while the job runs; its backups stay. */

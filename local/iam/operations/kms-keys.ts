@@ -1,6 +1,6 @@
 /** Which KMS key a request names, and the authorization AWS makes on it with the KMS condition keys. */
 import { Arn, isArn } from '../arns.js';
-import { UnknownKeyError } from '../errors.js';
+import { NoSuchAliasError, UnknownKeyError } from '../errors.js';
 import type { AuthorizationRequest } from '../types.js';
 import { authorization, type OperationInput } from './rule.js';
 
@@ -10,20 +10,23 @@ export interface ResolvedKey {
   alias?: string;
 }
 
-const ALIAS_ARN = /^arn:[^:]+:kms:[^:]*:[^:]*:(alias\/.+)$/;
+const ALIAS_ARN = /^arn:[^:]+:kms:[^:]*:([^:]*):(alias\/.+)$/;
 
 /**
- * The key a `KeyId` names: key id, key ARN, alias name or alias ARN. An
- * alias must be known to the world (AWS authorizes the key it points to); a
- * key id or ARN the world does not know stands for itself.
- * @throws UnknownKeyError for an alias the world cannot resolve
+ * The key a `KeyId` names: key id, key ARN, alias name or alias ARN. AWS
+ * authorizes the key an alias points to, so an alias must be known to the
+ * world; one of the account that it does not know names no key (KMS answers
+ * NotFoundException). A key id or ARN the world does not know stands for itself.
+ * @throws NoSuchAliasError for an alias of the account the world does not know; UnknownKeyError for another account's
  */
 export function resolveKey(input: OperationInput, keyId: string): ResolvedKey {
-  const aliasName = keyId.startsWith('alias/') ? keyId : ALIAS_ARN.exec(keyId)?.[1];
+  const aliasArn = ALIAS_ARN.exec(keyId);
+  const aliasName = keyId.startsWith('alias/') ? keyId : aliasArn?.[2];
   const known = input.world.keyArnOf(keyId);
   if (aliasName) {
-    if (!known) throw new UnknownKeyError(keyId);
-    return { keyArn: known, alias: aliasName };
+    if (known) return { keyArn: known, alias: aliasName };
+    if (aliasArn && aliasArn[1] !== input.scope.accountId) throw new UnknownKeyError(keyId);
+    throw new NoSuchAliasError(Arn.alias(input.scope, aliasName));
   }
   return { keyArn: known ?? (isArn(keyId) ? keyId : Arn.key(input.scope, keyId)) };
 }

@@ -59,7 +59,7 @@ describe('API: jobs', () => {
     assert.match(job.job_id, /^job_[0-9a-z]{26}$/);
     assert.equal(job.status, 'active');
     assert.equal(job.last_run, null);
-    assert.deepEqual(job.destination, { type: 'vault' });
+    assert.deepEqual([job.destination.type, job.destination.bucket], ['vault', api.cloud.bucket], "the stack's own vault");
     assert.equal(job.encryption.enabled, true);
     assert.equal(job.created_by, 'admin_1');
     assert.equal(job.lease_owner, undefined);

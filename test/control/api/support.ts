@@ -4,8 +4,9 @@
  * small client for tests.
  */
 import { request as httpRequest } from 'node:http';
+import { ListAliasesCommand } from '@aws-sdk/client-kms';
 import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
-import { schedulerClient } from '../../../vault/aws/clients.js';
+import { kmsClient, schedulerClient } from '../../../vault/aws/clients.js';
 import type { LocalApiServer } from '../../../local/cloud/api-gateway.js';
 import { LocalCloud, type LocalCloudOptions } from '../../../local/cloud/cloud.js';
 import { HavenEnv } from '../../../control/env.js';
@@ -107,4 +108,12 @@ export function jobBody(table: string, overrides: Record<string, unknown> = {}):
     created_by: 'admin_1',
     ...overrides,
   };
+}
+
+/** The vault key's alias in the fixture's deployment (`alias/<stack>-vault`), read from the emulator. */
+export async function vaultKeyAlias(api: ApiFixture): Promise<string> {
+  const out = await kmsClient().send(new ListAliasesCommand({ KeyId: api.cloud.kmsKeyArn }));
+  const alias = out.Aliases?.find((a) => a.AliasName?.endsWith('-vault'))?.AliasName;
+  if (!alias) throw new Error(`the vault key ${api.cloud.kmsKeyArn} has no -vault alias`);
+  return alias;
 }

