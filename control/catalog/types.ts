@@ -40,9 +40,26 @@ export type { SourceConfig } from '../../sources/config.js';
 /** Where a restore writes (each source kind's destination schema, sources/config.ts). */
 export type { RestoreDestination } from '../../sources/config.js';
 
-/** Where a job's backups go (the vault). */
+/**
+ * Where a job's backups go: a vault of the deployment (control/vaults/registry.ts),
+ * stored as the API normalized it (`bucket`, `path` and `region` of the vault
+ * it selects). A job stored before destinations had fields holds `{type: 'vault'}`:
+ * the primary bucket's default vault.
+ */
 export interface DestinationConfig {
+  /** `vault`, or `s3` as seed 001 writes it (the same: a vault in an S3 bucket). */
   type: string;
+  /** One of the deployment's vault buckets. */
+  bucket?: string;
+  /** The vault's key prefix in the bucket (`''` or ending in `/`). */
+  path?: string;
+  /** The bucket's region. */
+  region?: string;
+  /** `AES256` (the vault's AES-256-GCM) or `aws:kms`; both mean the vault's envelope encryption under the bucket's KMS key. */
+  encryption?: string;
+  /** The S3 storage class of the packs the job's backups write. */
+  storage_class?: string;
+  /** Fields of records written before (never written now). */
   [key: string]: unknown;
 }
 
@@ -113,7 +130,8 @@ export interface JobRecord {
   backup_type: BackupType;
   source: SourceConfig;
   destination: DestinationConfig;
-  schedule: ScheduleConfig;
+  /** When the job runs; null for a job that runs only on demand (`POST /backup/jobs/{job_id}/execute`). */
+  schedule: ScheduleConfig | null;
   retention: RetentionPolicy;
   compression: CompressionSettings;
   encryption: EncryptionSettings;
