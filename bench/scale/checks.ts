@@ -35,7 +35,9 @@ const TIMEOUT_CHANGES: Readonly<Record<string, string>> = {
   plan: 'plan without reading the whole source in one function: an S3 Inventory or a listing fanned out by key prefix instead of two full listings; fewer catalog queries',
   exportPartition: 'smaller batches (items_per_batch) or more, smaller partitions (maxPartitions, bytes per segment/range); more read-ahead for small objects',
   commit: 'a snapshot that does not list every blob id (per-partition blob lists staged as their own objects)',
-  verify: 'verify the new packs in a fanned-out Map (as the verify workflow does) instead of one function, or check existence only (checksum_verification off)',
+  planVerify: 'an existence check that does not list data/ and read every index object in one function (the snapshot\'s own index objects and HEADs fanned out)',
+  verifyPacks: 'fewer pack batches per child (packCheckBatching\'s budget) or more function memory (CPU)',
+  recordVerification: 'fewer, larger pack batches (PACKS_PER_CHECK_BATCH), or results gathered per child',
   finalize: 'nothing scales here; look for a slow catalog',
 };
 

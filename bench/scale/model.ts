@@ -11,8 +11,9 @@ import type { BackupContext } from '../../control/workflows/backup/types.js';
 import { READ_CONCURRENCY } from '../../vault/repository/vault.js';
 import { DEFAULT_ITEMS_PER_OBJECT } from '../../vault/staging/staged-list.js';
 import { ASSUMPTIONS } from './assumptions.js';
-import { HISTORY_EVENTS, stateEvents, type PathState, type WorkflowShape } from './asl.js';
-import type { Batching } from './batching.js';
+import { HEAD_CONCURRENCY } from '../../control/workflows/verify/check-batch.js';
+import { HISTORY_EVENTS, stateEvents, type MapShape, type PathState, type WorkflowShape } from './asl.js';
+import { BATCHING, type Batching } from './batching.js';
 import { CaseKind, type ScaleCase } from './cases.js';
 import { AWS_LIMITS } from './limits.js';
 import type { PartitionLoad, PlannedCase } from './plan-case.js';
@@ -68,6 +69,24 @@ export interface StepFigures {
   gb_seconds: number;
 }
 
+/** The backup's Verify packs Map (checksum verification): pack batches read back by children. */
+export interface VerifyFigures {
+  /** New packs the backup wrote, each read back. */
+  packs: number;
+  /** Staged pack batches (the Map's items). */
+  pack_batches: number;
+  /** Pack batches per child. */
+  batches_per_child: number;
+  /** Child executions. */
+  children: number;
+  /** Children at once. */
+  max_concurrency: number;
+  /** The longest child. */
+  max_child_seconds: number;
+  /** Plan verify (existence of every referenced pack, staging), the Map, Record verification. */
+  phases: { plan: number; map: number; record: number };
+}
+
 /** What the model computes for a case. */
 export interface CaseFigures {
   partitions: number;
@@ -97,6 +116,8 @@ export interface CaseFigures {
   max_history_events: number;
   export_memory_mb: number;
   snapshot_bytes: number;
+  /** The Verify packs Map (null when the workflow has none). */
+  verify: VerifyFigures | null;
   /** Seconds of each phase. */
   phases: { plan: number; export: number; commit: number; verify: number; finalize: number };
   wall_seconds: number;
@@ -180,15 +201,22 @@ export function modelCase(input: ModelInput): CaseFigures {
     if (!found) throw new RangeError(`state ${state.name}: no step table declares ${state.resource}`);
     return found;
   };
+  const mapStep = (map: MapShape): StepSizing => {
+    const task = taskStates(map.itemStates)[0];
+    if (!task) throw new RangeError(`Map ${map.name} runs no Lambda task`);
+    if (map.declaredMode !== 'DISTRIBUTED' || !map.itemReader || !map.batched) throw new RangeError(`Map ${map.name}: the model follows Distributed Maps that read a staged item list in batches`);
+    return sizing(task);
+  };
   const parts = planned.partitions;
-  const exportState = taskStates(shape.map.itemStates)[0];
-  if (!exportState) throw new RangeError(`Map ${shape.map.name} runs no Lambda task`);
-  const exportStep = sizing(exportState);
+  const exportMap = shape.maps.find((m) => mapStep(m).step === 'exportPartition');
+  if (!exportMap) throw new RangeError('no Map runs exportPartition');
+  const exportStep = mapStep(exportMap);
+  const verifyMap = shape.maps.find((m) => mapStep(m).step === 'verifyPacks');
   const incremental = scale.backup === 'incremental';
   const stored = (p: PartitionLoad): number => p.new_bytes * ASSUMPTIONS.storedPerNewByte.value;
 
   // Batches: consecutive partitions, `items_per_batch` each (the item reader keeps the list's order).
-  const itemsPerBatch = shape.map.batched ? batching.items_per_batch : 1;
+  const itemsPerBatch = batching.items_per_batch;
   const batches: PartitionLoad[][] = [];
   for (let i = 0; i < parts.length; i += itemsPerBatch) batches.push(parts.slice(i, i + itemsPerBatch));
   const concurrency = Math.min(batching.max_concurrency, batches.length);
@@ -221,6 +249,8 @@ export function modelCase(input: ModelInput): CaseFigures {
     };
   });
   const packs = perBatch.reduce((n, b) => n + b.packs, 0);
+  const ownIndexes = perBatch.filter((b) => b.packs > 0).length;
+  const verify = verifyMap ? verifyFigures(mapStep(verifyMap), packs, ownIndexes, parts.reduce((n, p) => n + stored(p), 0), engine) : null;
   const snapshotBlobs = bytes / vault.avg_chunk_bytes;
   const snapshotBytes = snapshotBlobs * ASSUMPTIONS.snapshotBytesPerBlob.value;
   const earlierPacks = incremental ? Math.ceil(bytes / vault.pack_bytes) : 0;
@@ -229,14 +259,13 @@ export function modelCase(input: ModelInput): CaseFigures {
     partitions: parts.length,
     batches: perBatch,
     parent_vault_openers: taskStates(shape.parentStates).filter((s) => sizing(s).opens_vault).length,
-    item_reader: shape.map.itemReader,
     incremental,
     earlier_snapshots: incremental ? 1 : 0,
     earlier_index_objects: indexObjects,
     earlier_packs: earlierPacks,
     snapshot_requests: snapshotBytes >= vault.multipart_threshold ? 2 + Math.ceil(snapshotBytes / vault.part_bytes) : 1,
     plan_source_lists: planned.plan_source_lists,
-    checksum_verification: true,
+    verify: verify ? { batches: verify.figures.pack_batches, children: verify.figures.children, index_reads: verify.index_reads } : null,
   });
 
   // Rates: every child at its partition's pace, all at once.
@@ -257,63 +286,56 @@ export function modelCase(input: ModelInput): CaseFigures {
 
   // Payloads: the Plan's output in the parent's state; a child's batch.
   const context = sampleContext(parts.length);
-  const planOutput = shape.map.itemReader
-    ? { execution_id: context.execution_id, context, items: { bucket: 'haven-vault-123456789012-us-east-1', key: `vault/staging/${context.backup_id}/lists/partitions.json`, count: parts.length }, ...batching }
-    : { execution_id: context.execution_id, context, partition_indexes: parts.map((_, i) => i), max_concurrency: batching.max_concurrency };
+  const planOutput = { execution_id: context.execution_id, context, items: { bucket: 'haven-vault-123456789012-us-east-1', key: `vault/staging/${context.backup_id}/lists/partitions.json`, count: parts.length }, ...batching };
   const parentState = { job_id: context.job_id, trigger: 'schedule', plan: planOutput };
   const lastIndex = Math.max(0, parts.length - 1);
-  const childInput = shape.map.batched
-    ? { Items: Array.from({ length: Math.min(itemsPerBatch, parts.length) }, (_, i) => lastIndex - i), BatchInput: { context } }
-    : { context, index: lastIndex };
+  const childInput = { Items: Array.from({ length: Math.min(itemsPerBatch, parts.length) }, (_, i) => lastIndex - i), BatchInput: { context } };
   const planOutputBytes = Buffer.byteLength(JSON.stringify(parentState));
   const childInputBytes = Buffer.byteLength(JSON.stringify(childInput));
 
   // Histories and transitions.
-  const distributed = shape.map.declaredMode === 'DISTRIBUTED';
-  const itemEvents = stateEvents(shape.map.itemStates.slice(0, 1));
-  const parentEvents =
-    HISTORY_EVENTS.execution + stateEvents(shape.parentStates) + HISTORY_EVENTS.map + (distributed ? HISTORY_EVENTS.distributedMapRun : batches.length * (HISTORY_EVENTS.inlineIteration + itemEvents));
-  const childEvents = distributed ? HISTORY_EVENTS.execution + itemEvents : 0;
-  const parentTransitions = shape.parentStates.length + 1 + (distributed ? 0 : batches.length);
-  const childTransitions = distributed ? batches.length : 0;
+  // A child runs its Map's Lambda task once (the happy path); each Map adds its own events to the parent.
+  const itemEvents = stateEvents(exportMap.itemStates.slice(0, 1));
+  const parentEvents = HISTORY_EVENTS.execution + stateEvents(shape.parentStates) + shape.maps.length * (HISTORY_EVENTS.map + HISTORY_EVENTS.distributedMapRun);
+  const childEvents = HISTORY_EVENTS.execution + itemEvents;
+  const parentTransitions = shape.parentStates.length + shape.maps.length;
+  const childTransitions = batches.length + (verify?.figures.children ?? 0);
 
   // Steps: Plan, the export batches, Commit, Verify, Finalize.
   const newBytes = parts.reduce((n, p) => n + p.new_bytes, 0);
   const overhead = ASSUMPTIONS.invocationOverheadSeconds.value;
   const phaseSeconds = new Map<string, number>();
-  let checksumSeconds = 0;
+  const request = ASSUMPTIONS.s3RequestSeconds.value;
   for (const state of taskStates(shape.parentStates)) {
     const step = sizing(state);
     const cpu = vcpus(step.memory_mb);
     let seconds = overhead;
-    if (step.step === 'plan') seconds += planned.plan_source_seconds + (parts.length / 100 / 16) * ASSUMPTIONS.s3RequestSeconds.value;
-    if (step.step === 'commit') seconds += (parts.length * ASSUMPTIONS.s3RequestSeconds.value) / READ_CONCURRENCY + snapshotBytes / (engine.full_mb_per_cpu_second * cpu * MB);
-    if (step.step === 'verify') {
-      checksumSeconds = newBytes / (engine.verify_mb_per_cpu_second * cpu * MB);
-      seconds += checksumSeconds + Math.ceil(totalPacks / 1000) * ASSUMPTIONS.s3RequestSeconds.value;
-    }
+    if (step.step === 'plan') seconds += planned.plan_source_seconds + (parts.length / 100 / 16) * request;
+    if (step.step === 'commit') seconds += (parts.length * request) / READ_CONCURRENCY + snapshotBytes / (engine.full_mb_per_cpu_second * cpu * MB);
+    // Existence: list data/, read every index object (8 at once), then stage the pack batches (16 at once).
+    if (step.step === 'planVerify') seconds += Math.ceil(totalPacks / 1000) * request + ((indexObjects + 2 * ownIndexes) / 8) * request + ((verify?.figures.pack_batches ?? 0) / 16) * request;
+    // The holder (a Parallel branch beside the export) holds the source's snapshot until the partitions are exported.
+    if (step.step === 'holdSnapshot') seconds += exportSeconds;
+    // Every batch's result (a HEAD and a GET, 16 at once), then its staged objects deleted (16 at once).
+    if (step.step === 'recordVerification') seconds += ((verify?.figures.pack_batches ?? 0) * (2 + 2)) / 16 * request;
     phaseSeconds.set(step.step, seconds);
   }
+  if (verify) verify.figures.phases = { plan: phaseSeconds.get('planVerify') ?? 0, map: verify.figures.phases.map, record: phaseSeconds.get('recordVerification') ?? 0 };
   const lambdaSteps: StepFigures[] = [
     ...taskStates(shape.parentStates).map((state) => {
       const step = sizing(state);
       const seconds = phaseSeconds.get(step.step) ?? overhead;
       return { step: step.step, memory_mb: step.memory_mb, timeout_seconds: step.timeout_seconds, invocations: 1, max_seconds: seconds, gb_seconds: (seconds * step.memory_mb) / 1024 };
     }),
-    {
-      step: exportStep.step,
-      memory_mb: exportStep.memory_mb,
-      timeout_seconds: exportStep.timeout_seconds,
-      invocations: batches.length,
-      max_seconds: Math.max(0, ...batchSeconds),
-      gb_seconds: (batchSeconds.reduce((n, s) => n + s, 0) * exportStep.memory_mb) / 1024,
-    },
+    mapStepFigures(exportStep, batchSeconds),
+    ...(verify ? [mapStepFigures(verify.step, verify.child_seconds)] : []),
   ];
+  const verifyPhases = verify?.figures.phases ?? { plan: phaseSeconds.get('planVerify') ?? 0, map: 0, record: 0 };
   const phases = {
     plan: phaseSeconds.get('plan') ?? 0,
     export: exportSeconds,
     commit: phaseSeconds.get('commit') ?? 0,
-    verify: phaseSeconds.get('verify') ?? 0,
+    verify: verifyPhases.plan + verifyPhases.map + verifyPhases.record,
     finalize: phaseSeconds.get('finalize') ?? 0,
   };
   const packBuffers = ASSUMPTIONS.packsInMemory.value * (vault.pack_bytes + vault.avg_chunk_bytes);
@@ -343,14 +365,73 @@ export function modelCase(input: ModelInput): CaseFigures {
     max_history_events: Math.max(parentEvents, childEvents),
     export_memory_mb: (vaultBlobs * engine.index_heap_bytes_per_blob + packBuffers) / (1024 * 1024) + ASSUMPTIONS.exportBaselineMb.value,
     snapshot_bytes: snapshotBytes,
+    verify: verify?.figures ?? null,
     phases,
     wall_seconds: phases.plan + phases.export + phases.commit + phases.verify + phases.finalize,
-    wall_seconds_existence_verify: phases.plan + phases.export + phases.commit + phases.verify - checksumSeconds + phases.finalize,
+    // Existence only: Plan verify's outcome is final, no Map, no Record verification.
+    wall_seconds_existence_verify: phases.plan + phases.export + phases.commit + verifyPhases.plan + phases.finalize,
     per_child: {
       seconds: meanSeconds,
       put_per_second: putPerChild,
       source_get_per_second: getPerChild,
       read_units_per_second: rcuPerChild,
     },
+  };
+}
+
+/** A Map's Lambda step: one invocation per child. */
+function mapStepFigures(step: StepSizing, childSeconds: readonly number[]): StepFigures {
+  return {
+    step: step.step,
+    memory_mb: step.memory_mb,
+    timeout_seconds: step.timeout_seconds,
+    invocations: childSeconds.length,
+    max_seconds: Math.max(0, ...childSeconds),
+    gb_seconds: (childSeconds.reduce((n, s) => n + s, 0) * step.memory_mb) / 1024,
+  };
+}
+
+/**
+ * The Verify packs Map: Plan verify stages the backup's new packs in batches
+ * of `BATCHING.packsPerCheckBatch` (in index order), batches them with
+ * `BATCHING.verifyRule`, and each child reads its batches back at the
+ * measured verification rate on its function's vCPU share, plus each
+ * batch's requests (its staged result and chunk, a version listing per pack
+ * `HEAD_CONCURRENCY` at once, the index objects it touches, the result it stages).
+ */
+function verifyFigures(step: StepSizing, packs: number, ownIndexes: number, storedBytes: number, engine: EngineRates): { figures: VerifyFigures; step: StepSizing; child_seconds: number[]; index_reads: number } {
+  const perBatch = BATCHING.packsPerCheckBatch;
+  const packBatches = Math.ceil(packs / perBatch);
+  const batching = packBatches > 0 ? BATCHING.verifyRule(packBatches, storedBytes) : { items_per_batch: 1, max_concurrency: 0 };
+  const packsIn = (batch: number): number => Math.min(perBatch, packs - batch * perBatch);
+  // A batch of consecutive packs touches the index objects they span (packs are spread evenly over the backup's index objects).
+  const indexReads = (batch: number): number => Math.min(ownIndexes, Math.ceil((packsIn(batch) * ownIndexes) / Math.max(1, packs)) + (packsIn(batch) < packs && ownIndexes > 1 ? 1 : 0));
+  const request = ASSUMPTIONS.s3RequestSeconds.value;
+  const rate = engine.verify_mb_per_cpu_second * vcpus(step.memory_mb) * MB;
+  const childSeconds: number[] = [];
+  let reads = 0;
+  for (let first = 0; first < packBatches; first += batching.items_per_batch) {
+    let seconds = ASSUMPTIONS.invocationOverheadSeconds.value;
+    for (let b = first; b < Math.min(packBatches, first + batching.items_per_batch); b++) {
+      const n = packsIn(b);
+      reads += indexReads(b);
+      seconds += (storedBytes * (n / packs)) / rate + (4 + indexReads(b) + Math.ceil(n / HEAD_CONCURRENCY)) * request;
+    }
+    childSeconds.push(seconds);
+  }
+  const concurrency = Math.min(batching.max_concurrency, childSeconds.length);
+  return {
+    figures: {
+      packs,
+      pack_batches: packBatches,
+      batches_per_child: batching.items_per_batch,
+      children: childSeconds.length,
+      max_concurrency: concurrency,
+      max_child_seconds: Math.max(0, ...childSeconds),
+      phases: { plan: 0, map: makespan(childSeconds, Math.max(1, concurrency)), record: 0 },
+    },
+    step,
+    child_seconds: childSeconds,
+    index_reads: reads,
   };
 }

@@ -16,9 +16,16 @@
  *   object and the batch's manifest;
  * - Commit: LIST staging twice, HEAD+GET of every manifest and the plan, PUT
  *   the snapshot, DELETE every staged object;
- * - Verify: the snapshot twice, its index objects, then every index object
- *   of the vault, LIST index/ and data/, and (checksum verification) GET
- *   every new pack.
+ * - Plan verify: the snapshot twice, every index object of the vault, the
+ *   snapshot's own index objects again, LIST index/ and data/; with checksum
+ *   verification, PUT each pack batch (one staged object each) and the item
+ *   list, which the Verify packs Map's item reader GETs;
+ * - each Verify packs child: one HeadBucket (the store's first miss), per
+ *   batch a HEAD of its result (absent), HEAD+GET of its staged chunk, the
+ *   index objects it touches, one ListObjectVersions (a LIST) and one GET
+ *   per pack, PUT its result;
+ * - Record verification: HEAD+GET of every batch's result, LIST the staging
+ *   area and DELETE its objects.
  *
  * HEAD and HeadBucket are billed as GETs; DeleteObject as a DELETE.
  */
@@ -51,10 +58,8 @@ export interface RequestInput {
   /** Partitions in the plan. */
   partitions: number;
   batches: readonly BatchRequests[];
-  /** Functions of the parent that open the vault (Plan, Commit, Verify). */
+  /** Functions of the parent that open the vault (Plan, Commit, Plan verify, Record verification). */
   parent_vault_openers: number;
-  /** The Map reads its items from S3. */
-  item_reader: boolean;
   incremental: boolean;
   /** Snapshots, index objects and packs already in the vault (an incremental's earlier full). */
   earlier_snapshots: number;
@@ -64,8 +69,8 @@ export interface RequestInput {
   snapshot_requests: number;
   /** LISTs the Plan sends the source. */
   plan_source_lists: number;
-  /** Verify reads every new pack back. */
-  checksum_verification: boolean;
+  /** Verify packs (checksum verification): pack batches, children, and the index objects the batches read; null without the Map. */
+  verify: { batches: number; children: number; index_reads: number } | null;
 }
 
 const pages = (keys: number): number => Math.ceil(keys / AWS_LIMITS.s3ListPageKeys.value);
@@ -78,20 +83,28 @@ export function countRequests(input: RequestInput): S3Requests {
   const sum = (f: (batch: BatchRequests) => number): number => input.batches.reduce((total, batch) => total + f(batch), 0);
   const packs = sum((batch) => batch.packs);
   const ownIndexes = input.batches.filter((batch) => batch.packs > 0).length;
-  const openers = input.parent_vault_openers + b;
+  const v = input.verify ?? { batches: 0, children: 0, index_reads: 0 };
+  const verifyPacks = v.batches > 0 ? packs : 0;
+  const openers = input.parent_vault_openers + b + v.children;
   const touched = sum((batch) => new Set(batch.items.map((i) => Math.floor(i / DEFAULT_ITEMS_PER_OBJECT))).size);
   const incrementalIndexes = input.incremental ? input.earlier_index_objects : 0;
 
-  const put = 1 + chunks + (input.item_reader ? 1 : 0) + sum((batch) => batch.pack_requests + (batch.packs > 0 ? 1 : 0) + 1) + input.snapshot_requests;
+  const itemLists = 1 + (v.batches > 0 ? 1 : 0);
+  const put = 1 + chunks + 1 + sum((batch) => batch.pack_requests + (batch.packs > 0 ? 1 : 0) + 1) + input.snapshot_requests + (v.batches > 0 ? 2 * v.batches + 1 : 0);
   const get =
     2 * openers +
     input.earlier_snapshots +
-    (input.item_reader ? 1 : 0) +
+    itemLists +
     2 * touched +
     b * (1 + 1 + 2 + incrementalIndexes) +
     sum((batch) => batch.source_gets) +
     (2 * b + 2) +
-    (2 + ownIndexes + input.earlier_index_objects + ownIndexes + (input.checksum_verification ? packs : 0));
+    (2 + ownIndexes + input.earlier_index_objects + ownIndexes) +
+    v.children +
+    v.batches * (1 + 2) +
+    v.index_reads +
+    verifyPacks +
+    2 * v.batches;
   const list =
     openers +
     1 +
@@ -100,6 +113,8 @@ export function countRequests(input: RequestInput): S3Requests {
     sum((batch) => batch.source_lists) +
     2 +
     Math.max(1, pages(input.earlier_index_objects + ownIndexes)) +
-    pages(input.earlier_packs + packs);
-  return { put, get, list, delete: 2 + b + chunks };
+    pages(input.earlier_packs + packs) +
+    verifyPacks +
+    (v.batches > 0 ? pages(2 * v.batches + 1) : 0);
+  return { put, get, list, delete: 2 + b + chunks + (v.batches > 0 ? 2 * v.batches + 1 : 0) };
 }

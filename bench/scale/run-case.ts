@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
 import { DEFAULT_PACK_SIZE } from '../../vault/repository/config.js';
 import { DEFAULT_S3_WRITE_SETTINGS } from '../../vault/storage/s3-store.js';
-import { readWorkflowShape, type WorkflowShape } from './asl.js';
+import { DynamoDbSource } from '../../sources/dynamodb/source.js';
+import { PostgresSource } from '../../sources/postgres/source.js';
+import { S3Source } from '../../sources/s3/source.js';
+import { readWorkflowShape, type ChoiceFacts, type WorkflowShape } from './asl.js';
 import { BATCHING } from './batching.js';
 import type { ScaleCase } from './cases.js';
 import { checkCase, type LimitCheck } from './checks.js';
@@ -26,6 +29,20 @@ export const VAULT_CONSTANTS: VaultConstants = {
   multipart_threshold: DEFAULT_S3_WRITE_SETTINGS.multipartThreshold,
   part_bytes: DEFAULT_S3_WRITE_SETTINGS.partSize,
 };
+
+/** Each kind's source class: whether it holds a snapshot for its partitions (`BackupSource.holdSnapshot`) decides the holder branch. */
+const SOURCES = { dynamodb: DynamoDbSource, s3: S3Source, postgres: PostgresSource } as const;
+
+/**
+ * What a run of the case holds where the backup ASL's Choices look: a
+ * holder plan when the source holds a snapshot for its partitions, and
+ * Plan verify's `read_packs` (checksum verification of the new packs, the
+ * job default).
+ */
+export function backupChoiceFacts(scale: ScaleCase): ChoiceFacts {
+  const holds = 'holdSnapshot' in SOURCES[scale.source.kind].prototype;
+  return { plan: holds ? { holder: {} } : {}, verify_plan: { read_packs: true } };
+}
 
 /** A case's result, as printed and written to JSON. */
 export interface CaseResult extends CaseFigures {
@@ -64,7 +81,7 @@ export async function runCase(scale: ScaleCase, context: CaseContext): Promise<C
   const figures = modelCase({
     scale,
     planned,
-    shape: context.shape ?? readWorkflowShape(BACKUP_ASL),
+    shape: context.shape ?? readWorkflowShape(BACKUP_ASL, backupChoiceFacts(scale)),
     steps: context.steps ?? backupStepSizing(),
     vault,
     engine: context.engine,

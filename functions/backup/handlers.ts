@@ -9,7 +9,7 @@ import { finalizeBackup } from '../../control/workflows/backup/finalize.js';
 import { markBackupFailed, markBackupItemFailed, type FailedState, type ItemFailedInput } from '../../control/workflows/backup/mark-failed.js';
 import { planBackup } from '../../control/workflows/backup/plan.js';
 import type { BackupContext } from '../../control/workflows/backup/types.js';
-import { verifyBackup } from '../../control/workflows/backup/verify.js';
+import { planBackupVerification, recordBackupVerification, verifyPackBatches } from '../../control/workflows/backup/verify.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** Plan. */
@@ -18,8 +18,12 @@ export const plan = stepHandler('plan', planBackup);
 export const exportPartition = stepHandler('export-partition', exportBatch);
 /** Commit the snapshot. */
 export const commit = stepHandler('commit', (deps, event: { context: BackupContext }) => commitBackup(deps, event.context));
-/** Verify the snapshot's packs. */
-export const verify = stepHandler('verify', verifyBackup);
+/** Plan verify: check every referenced pack exists; with checksum verification, stage the new packs in batches. */
+export const planVerify = stepHandler('plan-verify', planBackupVerification);
+/** Verify packs (one Distributed Map child: a few pack batches read back and authenticated). */
+export const verifyPacks = stepHandler('verify-packs', verifyPackBatches);
+/** Record verification: gather the pack batches' results. */
+export const recordVerification = stepHandler('record-verification', recordBackupVerification);
 /** Finalize. */
 export const finalize = stepHandler('finalize', finalizeBackup);
 /** Mark failed: the workflow's (`{state}`), or a failed item's batch (`{context, error, from_item}`, the Map child's Record failure). */

@@ -1,5 +1,5 @@
 /**
- * The backup workflow's six Lambda functions: one entry file,
+ * The backup workflow's eight Lambda functions: one entry file,
  * `functions/backup/handlers.ts`, one export per state. The step table
  * below declares each step once (its name, which is its export; its ASL
  * placeholder; its sizing; and exactly the access its engine code,
@@ -11,18 +11,24 @@
  * publishes `Backup Failed`, so it publishes events like finalize and
  * mark-failed. The S3 source's plan heads and lists the bucket; its export
  * lists the partition's key range again before getting each object.
- * Commit never opens a catalog record; verify only reads the job.
+ * Commit never opens a catalog record; Plan verify only reads the job.
  *
  * Export partitions is a Distributed Map: each child runs exportPartition
  * over a batch, and a failed batch calls markFailed itself (its Record
  * failure state, so `${MarkFailedFunctionArn}` appears twice in the ASL).
+ * Verify packs is another: each child runs verifyPacks over a few pack
+ * batches Plan verify staged, and its Record check failure calls markFailed
+ * too (a third time); Record verification gathers their staged results and
+ * clears the staging area.
  */
 import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 // Types only (erased at runtime): the compiler holds the step table to the entry's exports.
 import type * as BackupHandlers from '../../functions/backup/handlers.js';
 import { functionEntry } from '../paths.js';
 import type { DatabaseAccess } from './database-access.js';
+import { DEFAULT_VAULT_PREFIX } from './vault-bucket.js';
 import { CatalogAccess, VaultAccess, WorkflowFunctions, workflowSteps, type StepDeclaration, type SubstitutionKeyOf, type WorkflowResources } from './workflow-functions.js';
 
 /** The one entry file of every backup function. */
@@ -66,13 +72,33 @@ const BACKUP_STEPS = {
     clearsStaging: true,
     events: false,
   },
-  verify: {
-    substitution: 'VerifyFunctionArn',
-    rerunnable: 'Reads only.',
-    description: 'Haven backup: verify the snapshot\'s packs',
+  planVerify: {
+    substitution: 'PlanVerifyFunctionArn',
+    rerunnable: 'Reads, and stages the same pack batches and item list under the same names.',
+    description: 'Haven backup: check the snapshot\'s packs exist, stage the new packs to read back',
     ...FULL_STEP,
     catalog: CatalogAccess.Read,
-    vault: VaultAccess.Read,
+    vault: VaultAccess.Write,
+    events: false,
+  },
+  verifyPacks: {
+    substitution: 'VerifyPacksFunctionArn',
+    rerunnable: 'Reads, and stages each pack batch\'s result under the batch\'s own name; a batch already staged is skipped.',
+    description: 'Haven backup: read back and authenticate the pack batches of one Distributed Map child',
+    ...FULL_STEP,
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.Write,
+    events: false,
+  },
+  recordVerification: {
+    substitution: 'RecordVerificationFunctionArn',
+    description: 'Haven backup: gather the pack batches\' results',
+    memorySize: 512,
+    // Clearing the staging area deletes two objects per pack batch, one after the other.
+    timeout: Duration.minutes(15),
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.Write,
+    clearsStaging: true,
     events: false,
   },
   finalize: {
@@ -116,7 +142,7 @@ export interface BackupFunctionsProps extends WorkflowResources {
   readonly database?: DatabaseAccess;
 }
 
-/** The six backup functions and their grants. */
+/** The eight backup functions and their grants. */
 export class BackupFunctions extends WorkflowFunctions<BackupStep, BackupSubstitutionKey> {
   /**
    * @param scope - the parent construct
@@ -131,5 +157,9 @@ export class BackupFunctions extends WorkflowFunctions<BackupStep, BackupSubstit
       steps: BACKUP_STEP_SPECS,
       data: { label: 'source', setting: 'haven:source*Arns', tableArns: sourceTableArns, bucketArns: sourceBucketArns, kmsKeyArns: sourceKmsKeyArns },
     });
+    // Verify packs lists a pack's versions to see it was never overwritten (as the verify workflow's Check packs does).
+    this.functions.verifyPacks.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [props.vault.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${props.vaultPrefix ?? DEFAULT_VAULT_PREFIX}/data/*`] } } }),
+    );
   }
 }

@@ -5,34 +5,49 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
-import { workflowShape, type WorkflowShape } from '../../bench/scale/asl.js';
+import { readWorkflowShape, workflowShape, type WorkflowShape } from '../../bench/scale/asl.js';
+import { BATCHING } from '../../bench/scale/batching.js';
 import { CaseKind, type ScaleCase } from '../../bench/scale/cases.js';
 import { AWS_LIMITS } from '../../bench/scale/limits.js';
 import { makespan, packPutRequests, type EngineRates } from '../../bench/scale/model.js';
 import { costOf, PRICES } from '../../bench/scale/prices.js';
-import { runCase, VAULT_CONSTANTS } from '../../bench/scale/run-case.js';
+import { BACKUP_ASL, runCase, VAULT_CONSTANTS } from '../../bench/scale/run-case.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 const ENGINE: EngineRates = { full_mb_per_cpu_second: 100, dedup_mb_per_cpu_second: 500, verify_mb_per_cpu_second: 300, index_heap_bytes_per_blob: 450 };
 
-/** A Distributed Map workflow with one Lambda step per batch, as the backup ASL has. */
+/** A Distributed Map state whose children run one Lambda task. */
+function distributedMap(task: string, resource: string, next: string) {
+  return { Type: 'Map', ItemReader: {}, ItemBatcher: {}, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: task, States: { [task]: { Type: 'Task', Resource: resource, End: true } } }, Next: next };
+}
+
+/** A Distributed Map workflow with one Lambda step per batch, as the backup ASL's export has. */
 const SHAPE: WorkflowShape = workflowShape({
   StartAt: 'Plan',
   States: {
     Plan: { Type: 'Task', Resource: '${PlanFunctionArn}', Next: 'Export partitions' },
-    'Export partitions': {
-      Type: 'Map',
-      ItemReader: {},
-      ItemBatcher: {},
-      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'Export partition', States: { 'Export partition': { Type: 'Task', Resource: '${ExportPartitionFunctionArn}', End: true } } },
-      Next: 'Commit snapshot',
-    },
+    'Export partitions': distributedMap('Export partition', '${ExportPartitionFunctionArn}', 'Commit snapshot'),
     'Commit snapshot': { Type: 'Task', Resource: '${CommitFunctionArn}', Next: 'Finalize' },
     Finalize: { Type: 'Task', Resource: '${FinalizeFunctionArn}', End: true },
   },
 });
+
+/** The same with the backup's Verify: Plan verify, a Choice, the Verify packs Distributed Map, Record verification. */
+const VERIFY_SHAPE: WorkflowShape = workflowShape({
+  StartAt: 'Plan',
+  States: {
+    Plan: { Type: 'Task', Resource: '${PlanFunctionArn}', Next: 'Export partitions' },
+    'Export partitions': distributedMap('Export partition', '${ExportPartitionFunctionArn}', 'Commit snapshot'),
+    'Commit snapshot': { Type: 'Task', Resource: '${CommitFunctionArn}', Next: 'Plan verify' },
+    'Plan verify': { Type: 'Task', Resource: '${PlanVerifyFunctionArn}', Next: 'Read packs back?' },
+    'Read packs back?': { Type: 'Choice', Choices: [{ Variable: '$.verify_plan.read_packs', BooleanEquals: true, Next: 'Verify packs' }], Default: 'Finalize' },
+    'Verify packs': distributedMap('Check packs', '${VerifyPacksFunctionArn}', 'Record verification'),
+    'Record verification': { Type: 'Task', Resource: '${RecordVerificationFunctionArn}', Next: 'Finalize' },
+    Finalize: { Type: 'Task', Resource: '${FinalizeFunctionArn}', End: true },
+  },
+}, { verify_plan: { read_packs: true } });
 
 function smallTable(requestedConcurrency = 4): ScaleCase {
   return {
@@ -134,5 +149,40 @@ describe('capacity model', () => {
     const result = await runCase(scale, { engine: ENGINE, shape: SHAPE, forceConcurrency: 20_000 });
     // Assess
     assert.deepEqual(result.checks.filter((c) => !c.ok).map((c) => c.limit), [AWS_LIMITS.distributedMapConcurrency.name]);
+  });
+
+  it('follows the backup ASL through both of its Distributed Maps: the export, then Verify packs', () => {
+    // Act
+    const shape = readWorkflowShape(BACKUP_ASL, { verify_plan: { read_packs: true } });
+    // Assess
+    assert.deepEqual(shape.maps.map((m) => m.name), ['Export partitions', 'Verify packs']);
+  });
+
+  it('stages the new packs in batches of the pack-check batch size for Verify packs', async () => {
+    // Prepare
+    const scale = smallTable();
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: VERIFY_SHAPE });
+    // Assess
+    assert.equal(result.verify?.pack_batches, Math.ceil(result.verify!.packs / BATCHING.packsPerCheckBatch));
+  });
+
+  it('invokes Lambda once per export batch, once per Verify packs child and once per parent task', async () => {
+    // Prepare
+    const scale = smallTable();
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: VERIFY_SHAPE });
+    // Assess
+    assert.equal(result.lambda_invocations, result.batches + result.verify!.children + 5);
+  });
+
+  it('times Verify packs as its children run at the Map\'s concurrency, not as one function reading every pack', async () => {
+    // Prepare
+    const scale = smallTable();
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: VERIFY_SHAPE });
+    // Assess
+    const oneFunction = result.stored_bytes / (ENGINE.verify_mb_per_cpu_second * (1024 / 1769) * 1e6);
+    assert.ok(result.verify!.children > 1 && result.verify!.phases.map < oneFunction, JSON.stringify(result.verify));
   });
 });

@@ -5,7 +5,7 @@
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { batchingFor, BATCH_BUDGET_SECONDS, EXPORT_BYTES_PER_SECOND, MAX_CONCURRENCY, MAX_ITEMS_PER_BATCH } from '../../control/workflows/backup/batching.js';
+import { batchingFor, BATCH_BUDGET_SECONDS, CHECK_BYTES_PER_SECOND, EXPORT_BYTES_PER_SECOND, MAX_CONCURRENCY, MAX_ITEMS_PER_BATCH, PACKS_PER_CHECK_BATCH, packCheckBatching } from '../../control/workflows/backup/batching.js';
 
 test('20,000 empty partitions at concurrency 4 make 20 batches of the 1,000-item maximum', () => {
   // Act
@@ -51,4 +51,18 @@ test('unknown sizes are planned as 128 MiB partitions', () => {
 
   // Assess
   assert.equal(batching.items_per_batch, 54);
+});
+
+test('a backup\'s Verify packs of 1 TiB of new packs: children that each read within the budget, at the full concurrency', () => {
+  // Prepare
+  const packBytes = 16 * 1024 * 1024;
+  const packs = (1024 ** 4) / packBytes;
+  const batches = Math.ceil(packs / PACKS_PER_CHECK_BATCH.data);
+
+  // Act
+  const batching = packCheckBatching(batches, packs * packBytes);
+
+  // Assess
+  assert.equal(batching.max_concurrency, MAX_CONCURRENCY);
+  assert.ok(batching.items_per_batch * ((PACKS_PER_CHECK_BATCH.data * packBytes) / CHECK_BYTES_PER_SECOND) <= BATCH_BUDGET_SECONDS, JSON.stringify(batching));
 });

@@ -36,6 +36,7 @@ const S3_TYPES: Readonly<Record<string, keyof S3Requests>> = {
   HeadBucket: 'get',
   ListObjectsV2: 'list',
   ListObjects: 'list',
+  ListObjectVersions: 'list',
   DeleteObject: 'delete',
   DeleteObjects: 'delete',
 };

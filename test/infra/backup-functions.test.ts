@@ -1,5 +1,5 @@
 /**
- * The backup workflow's six functions: runtime, sizing, environment, exactly
+ * The backup workflow's functions: runtime, sizing, environment, exactly
  * the permissions each step needs, the source grants driven by context, and
  * the state machine wiring (substitutions and invoke permission).
  */
@@ -34,14 +34,18 @@ type Vault = 'none' | 'read' | 'write';
  * (control/workflows/backup/*): plan creates the vault, stages the plan, and on
  * failure records it, clears staging and publishes Backup Failed; export writes
  * packs and a staged manifest and updates progress; commit writes the snapshot
- * and clears staging without opening a record; verify reads the job and the
- * vault; finalize and mark-failed record the outcome and publish it.
+ * and clears staging without opening a record; plan-verify reads the job and
+ * the vault and stages the packs to read back; verify-packs stages each pack
+ * batch's result; record-verification reads those and clears staging;
+ * finalize and mark-failed record the outcome and publish it.
  */
 const EXPECTED: Record<BackupStep, { memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean }> = {
   plan: { memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: true, events: true },
   exportPartition: { memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
   commit: { memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: true, events: false },
-  verify: { memory: 1024, timeout: 900, catalog: 'read', vault: 'read', clearsStaging: false, events: false },
+  planVerify: { memory: 1024, timeout: 900, catalog: 'read', vault: 'write', clearsStaging: false, events: false },
+  verifyPacks: { memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: false, events: false },
+  recordVerification: { memory: 512, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: true, events: false },
   finalize: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'none', clearsStaging: false, events: true },
   markFailed: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
 };
@@ -50,7 +54,7 @@ const STEPS = Object.keys(EXPECTED) as BackupStep[];
 const fn = (step: BackupStep) => fnOf(stack.backupFunctions.functions[step]);
 const backupMachineId = logicalId(stack, stack.backupWorkflow.stateMachine);
 
-test('six backup functions (besides the other workflows\' and the API function)', () => {
+test('as many backup functions as steps (besides the other workflows\' and the API function)', () => {
   // Prepare
   const others = [stack.restoreFunctions, stack.verifyFunctions, stack.pruneFunctions].reduce((n, f) => n + Object.keys(f.functions).length, 1);
 
@@ -58,7 +62,7 @@ test('six backup functions (besides the other workflows\' and the API function)'
   const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
 
   // Assess
-  assert.equal(functions.length, 6 + others);
+  assert.equal(functions.length, STEPS.length + others);
 });
 
 test('each backup function has its own role and log group', () => {
@@ -67,8 +71,8 @@ test('each backup function has its own role and log group', () => {
   const groups = new Set(STEPS.map((step) => fn(step).logGroupId));
 
   // Assess
-  assert.equal(roles.size, 6);
-  assert.equal(groups.size, 6);
+  assert.equal(roles.size, STEPS.length);
+  assert.equal(groups.size, STEPS.length);
 });
 
 test('each runs functions/backup/handlers.ts, calling the export named as its step', () => {
@@ -213,7 +217,7 @@ test('context haven:sourceTableArns / haven:sourceBucketArns: export-partition m
 });
 
 test('context haven:sourceTableArns / haven:sourceBucketArns: no other backup step may touch the sources', () => {
-  for (const step of ['commit', 'verify', 'finalize', 'markFailed'] as const) {
+  for (const step of ['commit', 'planVerify', 'verifyPacks', 'recordVerification', 'finalize', 'markFailed'] as const) {
     // Act
     const permissions = sourcePermissions(step);
 
@@ -273,14 +277,14 @@ test('each ASL placeholder is substituted with its own function\'s ARN', () => {
   const machine = resources[backupMachineId]?.Properties as unknown as StateMachineProps;
 
   // Assess
-  assert.equal(Object.keys(machine.DefinitionSubstitutions).length, 6);
+  assert.equal(Object.keys(machine.DefinitionSubstitutions).length, STEPS.length);
   for (const step of STEPS) {
     const { id } = fn(step);
     assert.deepEqual(machine.DefinitionSubstitutions[BACKUP_STEP_SPECS[step].substitution], { 'Fn::GetAtt': [id, 'Arn'] }, step);
   }
 });
 
-test('the state machine role may invoke exactly the six functions (unqualified ARNs), and nothing else in Lambda', () => {
+test('the state machine role may invoke exactly its functions (unqualified ARNs), and nothing else in Lambda', () => {
   // Prepare
   const roleId = (resources[backupMachineId]?.Properties as unknown as StateMachineProps).RoleArn['Fn::GetAtt'][0];
 

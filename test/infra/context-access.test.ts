@@ -59,7 +59,7 @@ test('source keys: export-partition may decrypt through DynamoDB and S3 (it scan
 
 test('source keys: no other function may use them', () => {
   // Act
-  const others = [backup.verify, backup.finalize, ...Object.values(restore), stack.apiFunction.fn].map((fn) => [fn.node.path, keyPermissions(fn, SOURCE_KEY)] as const);
+  const others = [backup.planVerify, backup.verifyPacks, backup.recordVerification, backup.finalize, ...Object.values(restore), stack.apiFunction.fn].map((fn) => [fn.node.path, keyPermissions(fn, SOURCE_KEY)] as const);
 
   // Assess
   for (const [path, permissions] of others) assert.deepEqual(permissions, [], path);
@@ -104,7 +104,7 @@ const vpcConfigOf = (fn: HavenFunction) => (template.toJSON().Resources[logicalI
 test('PostgreSQL from context: the database steps, and no other function, run in the VPC\'s listed subnets with the listed group', () => {
   // Act
   const database = DATABASE_STEPS.map((fn) => [fn.node.path, vpcConfigOf(fn)] as const);
-  const others = [backup.verify, backup.finalize, restore.finalize, stack.apiFunction.fn].map((fn) => [fn.node.path, vpcConfigOf(fn)] as const);
+  const others = [backup.planVerify, backup.verifyPacks, backup.recordVerification, backup.finalize, restore.finalize, stack.apiFunction.fn].map((fn) => [fn.node.path, vpcConfigOf(fn)] as const);
 
   // Assess
   for (const [path, config] of database) assert.deepEqual(config, { SubnetIds: SUBNETS, SecurityGroupIds: [GROUP] }, path);

@@ -46,7 +46,7 @@ const database: Array<[string, HavenFunction]> = [
   ...(['plan', 'safetyBackup', 'restorePartition', 'validate'] as const).map((s) => [`restore ${s}`, stack.restoreFunctions.functions[s]] as [string, HavenFunction]),
 ];
 const others: Array<[string, HavenFunction]> = [
-  ...(['verify', 'finalize'] as const).map((s) => [`backup ${s}`, stack.backupFunctions.functions[s]] as [string, HavenFunction]),
+  ...(['planVerify', 'verifyPacks', 'recordVerification', 'finalize'] as const).map((s) => [`backup ${s}`, stack.backupFunctions.functions[s]] as [string, HavenFunction]),
   ...(['finalize', 'markFailed'] as const).map((s) => [`restore ${s}`, stack.restoreFunctions.functions[s]] as [string, HavenFunction]),
   ['api', stack.apiFunction.fn],
 ];

@@ -9,6 +9,7 @@ import { ObjectType, openObject, sealObject } from '../format/sealed-object.js';
 import type { SessionResult } from '../backup/backup-session.js';
 import type { Vault } from '../repository/vault.js';
 import { StagingError } from './errors.js';
+import { mapLimit } from '../util/concurrency.js';
 
 /** Prefix of a staging area's objects. */
 export function stagingPrefix(area: string): string {
@@ -48,9 +49,12 @@ export async function listStaged(vault: Vault, area: string): Promise<string[]> 
   return names;
 }
 
+/** Staged objects deleted at once when an area is cleared (a run's area holds two objects per pack batch or partition chunk). */
+const DELETE_CONCURRENCY = 16;
+
 /** Removes a staging area's objects (after a commit or a run's end, or after a failure). */
 export async function clearStaged(vault: Vault, area: string): Promise<void> {
-  for (const name of await listStaged(vault, area)) await vault.store.delete(`${stagingPrefix(area)}${name}`);
+  await mapLimit(await listStaged(vault, area), DELETE_CONCURRENCY, (name) => vault.store.delete(`${stagingPrefix(area)}${name}`));
 }
 
 /**
@@ -63,6 +67,8 @@ export interface StagedPlan<Source = unknown> {
   source: Source;
   planned_at: string;
   index_ids: string[];
+  /** The vault the backup goes to, as its catalog record names it (absent in plans staged before vaults were recorded). */
+  vault_uri?: string;
 }
 
 /** What one export batch staged: its partitions' records, its index ids and byte counts. */

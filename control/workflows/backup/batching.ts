@@ -29,6 +29,23 @@ export const MAX_CONCURRENCY = 40;
 /** Children at once unless the run asks otherwise (`custom_parameters.max_concurrency`). */
 export const DEFAULT_MAX_CONCURRENCY = 4;
 
+/**
+ * Packs per staged pack batch (one item of a pack-checking Map: the verify
+ * workflow's Check packs and the backup's Verify packs). HEAD-only checks
+ * are cheap; checks that read data read up to 25 × 16 MiB per batch.
+ */
+export const PACKS_PER_CHECK_BATCH = { quick: 500, data: 25 } as const;
+/** Pack batches one child of the verify workflow's Check packs checks in turn, well within its function's 15 minutes. */
+export const CHECK_BATCHES_PER_CHILD = { quick: 4, data: 2 } as const;
+/** Children of the verify workflow's Check packs at once. */
+export const CHECK_MAX_CONCURRENCY = 10;
+/**
+ * Bytes per second one function reads back and authenticates when it checks
+ * pack data: the engine checks ~170 MB per CPU-second (docs/SCALE.md), a
+ * 1,024 MB function gets 0.58 vCPU, and the rule plans for half of that.
+ */
+export const CHECK_BYTES_PER_SECOND = 50_000_000;
+
 /** What the rule needs to know about a fan-out. */
 export interface BatchingInput {
   /** How many items. */
@@ -39,6 +56,20 @@ export interface BatchingInput {
   bytesPerSecond: number;
   /** Children at once the run asks for (clamped to 1 … {@link MAX_CONCURRENCY}); @default {@link DEFAULT_MAX_CONCURRENCY} */
   concurrency?: unknown;
+}
+
+/**
+ * The batching of the backup's Verify packs Map: the rule over the staged
+ * pack batches and their bytes at {@link CHECK_BYTES_PER_SECOND}, at up to
+ * {@link MAX_CONCURRENCY} children (it reads the vault only, never the
+ * source, so the job's concurrency does not bound it).
+ *
+ * @param batches - staged pack batches ({@link PACKS_PER_CHECK_BATCH}`.data` packs each)
+ * @param bytes - the packs' bytes together
+ * @returns pack batches per child and children at once
+ */
+export function packCheckBatching(batches: number, bytes: number): Batching {
+  return batchingFor({ items: batches, bytes, bytesPerSecond: CHECK_BYTES_PER_SECOND, concurrency: MAX_CONCURRENCY });
 }
 
 /** The Map's batching, as the Plan's output carries it. */
