@@ -4,7 +4,7 @@
  * (default `localhost`), `PGPORT` (5432), `PGDATABASE` (default: the user
  * name), `PGUSER` (default: the login name), `PGPASSWORD`, `PGSSLMODE`
  * (`disable`, `require` or `verify-full`, as Haven's secrets; default
- * `verify-full`) and `PGSSLROOTCERT` (a PEM file of the CA to trust). The
+ * `verify-full`, or `disable` when `PGHOST` is a Unix socket directory) and `PGSSLROOTCERT` (a PEM file of the CA to trust). The
  * password is never taken from the command line, never printed.
  */
 import { readFileSync } from 'node:fs';
@@ -34,7 +34,9 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env, database
   const user = get(PgEnv.User) ?? userInfo().username;
   const port = Number(get(PgEnv.Port) ?? 5432);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${PgEnv.Port} must be a port number, got ${JSON.stringify(env[PgEnv.Port])}`);
-  const mode = get(PgEnv.SslMode) ?? SslMode.VerifyFull;
+  const host = get(PgEnv.Host) ?? 'localhost';
+  // A Unix socket directory carries no TLS.
+  const mode = get(PgEnv.SslMode) ?? (host.startsWith('/') ? SslMode.Disable : SslMode.VerifyFull);
   if (!(Object.values(SslMode) as string[]).includes(mode)) throw new UsageError(`${PgEnv.SslMode} must be one of ${Object.values(SslMode).join(', ')}, got ${JSON.stringify(mode)}`);
   const caFile = get(PgEnv.SslRootCert);
   let ca: string | undefined;
@@ -44,7 +46,7 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env, database
     throw new UsageError(`cannot read ${PgEnv.SslRootCert} ${caFile}: ${(error as Error).message}`);
   }
   return {
-    host: get(PgEnv.Host) ?? 'localhost',
+    host,
     port,
     database: database ?? get(PgEnv.Database) ?? user,
     user,
