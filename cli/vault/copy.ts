@@ -94,14 +94,18 @@ async function openTarget(uri: string, side: SideOptions, source: Vault, flags: 
   return { vault: await initCopyVault(store, provider, source), created: true };
 }
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function summary(result: CopyResult): string {
   const src = result.sourceSnapshotId.slice(0, 12);
   const dst = result.targetSnapshotId.slice(0, 12);
   if (result.alreadyCopied) return `${src} already copied as ${dst}\n`;
   return (
-    `${src} → ${dst}: ${result.blobsCopied} chunks copied (${formatBytes(result.plaintextBytesCopied)}), ${result.blobsPresent} already there; ` +
-    `read ${formatBytes(result.bytesRead)}, wrote ${formatBytes(result.bytesWritten)} in ${result.packsWritten} packs, ${(result.durationMs / 1000).toFixed(1)} s` +
-    `${result.packsVerified > 0 ? `; ${result.packsVerified} packs read back` : ''}\n`
+    `${src} → ${dst}: ${count(result.blobsCopied, 'chunk')} copied (${formatBytes(result.plaintextBytesCopied)}), ${result.blobsPresent} already there; ` +
+    `read ${formatBytes(result.bytesRead)}, wrote ${formatBytes(result.bytesWritten)} in ${count(result.packsWritten, 'pack')}, ${(result.durationMs / 1000).toFixed(1)} s` +
+    `${result.packsVerified > 0 ? `; ${count(result.packsVerified, 'pack')} read back` : ''}\n`
   );
 }
 
