@@ -53,9 +53,11 @@ async function onLanes<T, R>(items: readonly T[], lanes: number, open: () => Pro
 
 async function backup(vault: Vault, connection: PostgresConnection, lanes: number): Promise<Record<string, unknown>> {
   const source = new PostgresSource({ type: 'postgresql', secret_arn: BENCH_SECRET_ARN }, { connection });
+  const started = performance.now();
   const description = await source.describe();
   try {
     const partitions = await source.plan();
+    const planned = performance.now();
     const counters = new Map<string, RecordCounter>();
     const plan = { type: BackupType.Full, baseFull: null };
     const sessions = await onLanes(
@@ -73,7 +75,8 @@ async function backup(vault: Vault, connection: PostgresConnection, lanes: numbe
     const request = { backupId: 'backup_bench_pg', jobId: 'job_bench_pg', source: { kind: 'postgresql', description } };
     const stored = await commitSnapshot(vault, request, { type: BackupType.Full, parent: null }, results);
     const records = [...counters.values()].reduce((n, c) => n + c.records, 0);
-    return { records, partitions: partitions.length, stats: stored.snapshot.stats };
+    const seconds = (from: number, to: number) => Math.round(to - from) / 1000;
+    return { records, partitions: partitions.length, stats: stored.snapshot.stats, seconds: { plan: seconds(started, planned), partitions: seconds(planned, performance.now()) } };
   } finally {
     await source.release(description);
   }
@@ -83,7 +86,9 @@ async function restore(vault: Vault, connection: PostgresConnection, lanes: numb
   const opened = await openSnapshot(vault, 'latest');
   const description = (opened.snapshot.source.description ?? {}) as Record<string, unknown>;
   const target = new PostgresRestoreTarget({ type: 'postgresql', secret_arn: BENCH_SECRET_ARN }, { connection });
+  const started = performance.now();
   await target.prepare({ conflict_policy: ConflictPolicy.FailIfExists, create_missing_tables: true }, description);
+  const prepared = performance.now();
   let records = 0;
   await onLanes(
     opened.snapshot.partitions,
@@ -91,11 +96,14 @@ async function restore(vault: Vault, connection: PostgresConnection, lanes: numb
     async () => undefined,
     async (_, partition) => {
       const stream = restorePartition(vault, opened.index, opened.snapshot, partition.name);
-      records += (await target.restore(stream, { conflict_policy: ConflictPolicy.FailIfExists })).records;
+      const restored = await target.restore(stream, { conflict_policy: ConflictPolicy.FailIfExists });
+      records += restored.records;
     },
   );
+  const loaded = performance.now();
   await target.finish({}, description);
-  return { records, partitions: opened.snapshot.partitions.length };
+  const seconds = (from: number, to: number) => Math.round(to - from) / 1000;
+  return { records, partitions: opened.snapshot.partitions.length, seconds: { prepare: seconds(started, prepared), partitions: seconds(prepared, loaded), finish: seconds(loaded, performance.now()) } };
 }
 
 async function main(): Promise<void> {

@@ -2,8 +2,10 @@
  * Partition planning: one partition per table, and tables with more rows
  * than `rowsPerPartition` and a one-column primary key split into key
  * ranges (`key >= lo AND key < hi`, the first open below and the last open
- * above, so together they cover every value). Boundaries are read in the
- * backup's snapshot and travel as text, cast back to the key's type.
+ * above, so together they cover every value). Row counts are the planner's
+ * estimates and boundaries come from the key's histogram (no scan); a table
+ * never analyzed is counted and its keys scanned instead. Boundaries travel
+ * as text, cast back to the key's type.
  */
 import type pg from 'pg';
 import type { PartitionPlan } from '../source.js';
@@ -48,14 +50,46 @@ export function rangeCondition(spec: Pick<PostgresPartitionSpec, 'k' | 'kt' | 'l
   return parts.length > 0 ? parts.join(' AND ') : 'TRUE';
 }
 
-async function rowCount(client: pg.Client, table: TableSchema): Promise<number> {
-  const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${qualified(table.schema, table.name)}`);
+/**
+ * The planner's row estimate (`pg_class.reltuples`, kept by VACUUM and ANALYZE), or an exact
+ * `count(*)` when the table has never been analyzed. It only decides how many ranges a table
+ * gets, so an estimate is enough and spares a scan of every table.
+ */
+async function rowEstimate(client: pg.Client, table: TableSchema): Promise<number> {
+  const name = qualified(table.schema, table.name);
+  const { rows: estimated } = await client.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_catalog.pg_class WHERE oid = ${literal(name)}::pg_catalog.regclass`);
+  const n = Number(estimated[0]?.n ?? -1);
+  if (n > 0) return Math.round(n);
+  const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${name}`);
   return Number(rows[0]!.n);
 }
 
-async function boundaries(client: pg.Client, table: TableSchema, key: string, step: number): Promise<string[]> {
+/**
+ * `parts - 1` key values that split the table into about equal ranges, from the column's
+ * histogram in `pg_stats` (equal-frequency bounds ANALYZE keeps): no scan. Empty when the
+ * column has no histogram yet. The ranges stay complete whatever the bounds (the first is
+ * open below and the last open above), so stale statistics only make them uneven.
+ */
+async function histogramBoundaries(client: pg.Client, table: TableSchema, key: { name: string; type: string }, parts: number): Promise<string[]> {
   const { rows } = await client.query<{ b: string }>(
-    `SELECT b FROM (SELECT ${ident(key)}::text AS b, row_number() OVER (ORDER BY ${ident(key)}) AS n FROM ${qualified(table.schema, table.name)}) r
+    `SELECT h.b::text AS b FROM pg_catalog.pg_stats s, unnest(s.histogram_bounds::text::${key.type}[]) WITH ORDINALITY h(b, i)
+      WHERE s.schemaname = $1 AND s.tablename = $2 AND s.attname = $3 ORDER BY h.i`,
+    [table.schema, table.name, key.name],
+  );
+  const bounds = rows.map((r) => r.b);
+  if (bounds.length < parts) return [];
+  const picked: string[] = [];
+  for (let i = 1; i < parts; i++) {
+    const bound = bounds[Math.round((i * (bounds.length - 1)) / parts)]!;
+    if (picked[picked.length - 1] !== bound) picked.push(bound);
+  }
+  return picked;
+}
+
+/** Exact boundaries: every `step`-th key value in key order (a scan of the key's index). */
+async function scannedBoundaries(client: pg.Client, table: TableSchema, key: string, step: number): Promise<string[]> {
+  const { rows } = await client.query<{ b: string }>(
+    `SELECT b::text AS b FROM (SELECT ${ident(key)} AS b, row_number() OVER (ORDER BY ${ident(key)}) AS n FROM ${qualified(table.schema, table.name)}) r
       WHERE n % ${step} = 1 AND n > 1 ORDER BY n`,
   );
   return rows.map((r) => r.b);
@@ -67,12 +101,14 @@ export async function planPartitions(client: pg.Client, tables: TableSchema[], s
   for (const table of tables) {
     const base: PostgresPartitionSpec = { s: table.schema, t: table.name, x: snapshot };
     const key = table.primary_key.length === 1 ? table.columns.find((c) => c.name === table.primary_key[0]) : undefined;
-    const rows = key ? await rowCount(client, table) : 0;
+    const rows = key ? await rowEstimate(client, table) : 0;
     if (!key || rows <= rowsPerPartition) {
       plans.push({ name: partitionName('table', plans.length), spec: { ...base } });
       continue;
     }
-    const bounds = await boundaries(client, table, key.name, Math.ceil(rows / Math.ceil(rows / rowsPerPartition)));
+    const parts = Math.ceil(rows / rowsPerPartition);
+    const fromHistogram = await histogramBoundaries(client, table, key, parts);
+    const bounds = fromHistogram.length > 0 ? fromHistogram : await scannedBoundaries(client, table, key.name, Math.ceil(rows / parts));
     for (let i = 0; i <= bounds.length; i++) {
       const spec: PostgresPartitionSpec = { ...base, k: key.name, kt: key.type, ...(i > 0 ? { lo: bounds[i - 1]! } : {}), ...(i < bounds.length ? { hi: bounds[i]! } : {}) };
       plans.push({ name: partitionName('table', plans.length), spec: { ...spec } });

@@ -6,7 +6,6 @@
  * a header line with the range's row count and checksum read in the same
  * snapshot (see `table-data.ts`).
  */
-import { to as copyTo } from 'pg-copy-streams';
 import type pg from 'pg';
 import { SourceNotFoundError } from '../errors.js';
 import type { BackupSource, PartitionPlan, PlanOptions, RecordCounter } from '../source.js';
@@ -20,7 +19,8 @@ import { DEFAULT_ROWS_PER_PARTITION, parsePartitionSpec, planPartitions } from '
 import { captureSchema, type PostgresDescription } from './schema.js';
 import { tableFilter } from './selection.js';
 import { closeSnapshotHolder, heldSnapshots, holdSnapshot, useSnapshot } from './snapshot-holder.js';
-import { copyableColumns, copyOutStatement, countRows, encodeHeader, rangeChecksum, type TableDataHeader } from './table-data.js';
+import { CopyOut } from './copy-out.js';
+import { copyOutStatement, encodeHeader, exportColumns, rangeChecksum, type TableDataHeader } from './table-data.js';
 import { TableValidationError } from './errors.js';
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -140,22 +140,21 @@ export class PostgresSource implements BackupSource {
     let client: pg.Client | undefined;
     try {
       client = await this.endpoint.open();
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SET TRANSACTION SNAPSHOT ${literal(spec.x)}`);
-      const columns = await copyableColumns(client, spec.s, spec.t);
-      const range = { s: spec.s, t: spec.t, ...(spec.k ? { k: spec.k, kt: spec.kt } : {}), ...(spec.lo !== undefined ? { lo: spec.lo } : {}), ...(spec.hi !== undefined ? { hi: spec.hi } : {}), columns };
+      await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${literal(spec.x)}`);
+      const columns = await exportColumns(client, spec.s, spec.t);
+      const range = { s: spec.s, t: spec.t, ...(spec.k ? { k: spec.k, kt: spec.kt } : {}), ...(spec.lo !== undefined ? { lo: spec.lo } : {}), ...(spec.hi !== undefined ? { hi: spec.hi } : {}), ...columns };
       const sum = await rangeChecksum(client, range);
       const header: TableDataHeader = { v: 1, ...range, rows: sum.rows, checksum: sum.checksum };
       yield encodeHeader(header);
-      let rows = 0;
-      for await (const chunk of client.query(copyTo(copyOutStatement(header))) as AsyncIterable<Buffer>) {
-        const n = countRows(chunk);
-        rows += n;
-        counter.records += n;
+      const copy = client.query(new CopyOut(copyOutStatement(header)));
+      const before = counter.records;
+      for await (const chunk of copy as AsyncIterable<Buffer>) {
+        counter.records = before + copy.rows;
         yield chunk;
       }
+      counter.records = before + copy.rows;
       await client.query('COMMIT');
-      if (rows !== header.rows) throw new TableValidationError(`${what}: COPY wrote ${rows} rows, the snapshot holds ${header.rows}`);
+      if (copy.rows !== header.rows) throw new TableValidationError(`${what}: COPY wrote ${copy.rows} rows, the snapshot holds ${header.rows}`);
     } catch (error) {
       throw postgresError(error, what);
     } finally {

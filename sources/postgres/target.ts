@@ -22,7 +22,7 @@ import { PostgresEndpoint } from './endpoint.js';
 import type { PostgresConnection } from './secret.js';
 import { postgresError, TableValidationError } from './errors.js';
 import { rangeCondition } from './partitions.js';
-import type { PostgresDescription, TableSchema } from './schema.js';
+import type { ConstraintSchema, PostgresDescription, TableSchema } from './schema.js';
 import { columnList, countRows, decodeHeader, MAX_HEADER_BYTES, rangeChecksum, type TableDataHeader } from './table-data.js';
 
 const READ_CHUNK = 1024 * 1024;
@@ -121,7 +121,8 @@ export class PostgresRestoreTarget implements RestoreTarget {
     const header = decodeHeader(await reader.readLine(MAX_HEADER_BYTES));
     const table = qualified(header.s, header.t);
     return this.session(`table ${header.s}.${header.t}`, async (client) => {
-      await client.query('BEGIN');
+      // The partition's commit need not wait for the disk: finish's statements commit after it, with the server's setting, and flush it too.
+      await client.query('BEGIN; SET LOCAL synchronous_commit = off');
       await withoutForeignKeyChecks(client);
       await emptyRange(client, header);
       let rows = 0;
@@ -143,24 +144,89 @@ export class PostgresRestoreTarget implements RestoreTarget {
     });
   }
 
-  /** Adds constraints (foreign keys last) and indexes that are missing, unless skipped, and sets sequence values. */
+  /**
+   * Adds constraints and indexes that are missing, unless skipped, and sets sequence values,
+   * on {@link FINISH_SESSIONS} sessions at once, the biggest tables first: every index build
+   * (the tables' indexes, and the unique indexes plain primary keys and unique constraints
+   * adopt), any two at once; then each table's primary key, unique, check and exclusion
+   * constraints; then foreign keys (they need the referenced keys); then sequence values,
+   * and a last commit that
+   * flushes the WAL, so what the partitions committed without waiting for the disk
+   * (`synchronous_commit = off`) is durable once this returns.
+   */
   async finish(options: RestoreFinishOptions, described: Record<string, unknown>): Promise<void> {
     const description = parseDescription(described);
-    await this.session('restore target', async (client) => {
-      const constraintExists = (table: TableSchema, name: string, type: string) =>
-        exists(client, `SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = $1::pg_catalog.regclass AND (conname = $2 OR ($3 = 'p' AND contype = 'p'))`, [qualified(table.schema, table.name), name, type]);
-      const add = async (types: string[]) => {
-        for (const table of description.tables) {
-          for (const constraint of table.constraints.filter((c) => types.includes(c.type))) {
-            if (!(await constraintExists(table, constraint.name, constraint.type))) await client.query(addConstraint(table, constraint));
-          }
-        }
-      };
-      if (!options.skip_constraints) await add(['p', 'u', 'c', 'x']);
-      if (!options.skip_indexes) for (const table of description.tables) for (const index of table.indexes) await client.query(createIndex(index.definition));
-      if (!options.skip_constraints) await add(['f']);
-      for (const table of description.tables) for (const seq of table.sequences) await client.query(setSequence(table, seq));
+    const byName = new Map(description.tables.map((t) => [qualified(t.schema, t.name), t]));
+    const { tables, keyed } = await this.session('restore target', async (client) => {
+      const { rows } = await client.query<{ name: string; keys: string[] }>(
+        `SELECT t.name, ARRAY(SELECT c.conname::text || '/' || c.contype::text FROM pg_catalog.pg_constraint c WHERE c.conrelid = t.name::pg_catalog.regclass) AS keys
+           FROM unnest($1::text[]) WITH ORDINALITY t(name, i) ORDER BY pg_catalog.pg_relation_size(t.name::pg_catalog.regclass) DESC, t.i`,
+        [[...byName.keys()]],
+      );
+      return { tables: rows.map((r) => byName.get(r.name)!), keyed: new Map(rows.map((r) => [byName.get(r.name)!, r.keys])) };
     });
+    // A constraint already there (same name; any primary key) needs no index built for it.
+    const missing = (table: TableSchema, c: ConstraintSchema) => !keyed.get(table)!.some((k) => k === `${c.name}/${c.type}` || (c.type === 'p' && k.endsWith('/p')));
+    const onSessions = <T>(items: readonly T[], work: (client: pg.Client, item: T) => Promise<void>) => this.sessions(FINISH_SESSIONS, items, work);
+    // Index builds first, any two at once (even of one table: CREATE INDEX locks it in SHARE mode, which does not conflict)…
+    const builds = tables.flatMap((table) => [
+      ...(options.skip_constraints ? [] : table.constraints.flatMap((c) => (missing(table, c) && adoptableIndex(table, c)) || [])),
+      ...(options.skip_indexes ? [] : table.indexes.map((index) => createIndex(index.definition))),
+    ]);
+    await onSessions(builds, async (client, statement) => void (await client.query(statement)));
+    // …then the constraints, which adopt those indexes, one table per session at a time (ALTER TABLE locks the table).
+    if (!options.skip_constraints) {
+      await onSessions(tables, (client, table) => addConstraints(client, table, ['p', 'u', 'c', 'x']));
+      await onSessions(tables, (client, table) => addConstraints(client, table, ['f']));
+    }
+    await this.session('restore target', async (client) => {
+      for (const table of description.tables) for (const seq of table.sequences) await client.query(setSequence(table, seq));
+      // A transaction with an id commits with a WAL flush, which makes every partition's earlier commit durable even when nothing above wrote.
+      await client.query('SELECT pg_catalog.txid_current()');
+    });
+  }
+
+  /** Runs `work` for every item on up to `count` sessions at once, each taking the next item when done. */
+  private async sessions<T>(count: number, items: readonly T[], work: (client: pg.Client, item: T) => Promise<void>): Promise<void> {
+    let next = 0;
+    const lanes = Math.max(1, Math.min(count, items.length));
+    await Promise.all(
+      Array.from({ length: lanes }, () =>
+        this.session('restore target', async (client) => {
+          while (next < items.length) await work(client, items[next++]!);
+        }),
+      ),
+    );
+  }
+}
+
+/** Sessions `finish` builds constraints and indexes on at once (pg_restore -j 2's parallelism). */
+export const FINISH_SESSIONS = 2;
+
+const PLAIN_KEY = /^(PRIMARY KEY|UNIQUE) (\([^()]*\))$/;
+
+/**
+ * For a plain primary key or unique constraint, the unique index it can adopt
+ * (`ADD CONSTRAINT … USING INDEX`), so the index builds alongside the table's other indexes;
+ * undefined for any other constraint (INCLUDE, WITH, DEFERRABLE… are added as they are).
+ */
+function adoptableIndex(table: TableSchema, constraint: ConstraintSchema): string | undefined {
+  const plain = PLAIN_KEY.exec(constraint.definition);
+  if (!plain || (constraint.type !== 'p' && constraint.type !== 'u')) return undefined;
+  return `CREATE UNIQUE INDEX IF NOT EXISTS ${ident(constraint.name)} ON ${qualified(table.schema, table.name)} ${plain[2]!}`;
+}
+
+/** Adds a table's constraints of the given types that are not there yet (same name; any primary key), adopting their built index when there is one. */
+async function addConstraints(client: pg.Client, table: TableSchema, types: readonly string[]): Promise<void> {
+  for (const constraint of table.constraints.filter((c) => types.includes(c.type))) {
+    const present = await exists(
+      client,
+      `SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = $1::pg_catalog.regclass AND (conname = $2 OR ($3 = 'p' AND contype = 'p'))`,
+      [qualified(table.schema, table.name), constraint.name, constraint.type],
+    );
+    if (present) continue;
+    const adopted = adoptableIndex(table, constraint) ? { ...constraint, definition: `${PLAIN_KEY.exec(constraint.definition)![1]!} USING INDEX ${ident(constraint.name)}` } : constraint;
+    await client.query(addConstraint(table, adopted));
   }
 }
 
