@@ -15,7 +15,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { runBackup } from '../vault/backup/run-backup.js';
@@ -81,7 +80,9 @@ async function restore(vault: Vault, outDir: string, verifyChunkIds: boolean): P
   await Promise.all(
     opened.snapshot.partitions.map(async (partition) => {
       const path = join(outDir, partition.name);
-      await pipeline(Readable.from(restorePartition(vault, opened.index, opened.snapshot, partition.name, { verifyChunkIds })), createWriteStream(path));
+      // The generator itself is the source, so nothing buffers ahead of the file's writes (a Readable.from
+      // would hold up to 16 chunks of up to 2 MiB each).
+      await pipeline(restorePartition(vault, opened.index, opened.snapshot, partition.name, { verifyChunkIds }), createWriteStream(path));
       files[partition.name] = path;
     }),
   );

@@ -14,7 +14,7 @@ import type { CompressionConfig } from '../compression/settings.js';
 import { SEAL_OVERHEAD } from '../crypto/aead.js';
 import { chunkId } from '../crypto/hash.js';
 import type { PackEntry } from '../index/types.js';
-import { PackBuilder, packKey } from '../pack/pack-builder.js';
+import { PackBuffers, PackBuilder, packKey } from '../pack/pack-builder.js';
 import { blobConcurrency, sealChunks, warmBlobPool } from '../pack/blob-workers.js';
 import type { PartitionRecord } from '../snapshot/snapshot.js';
 import type { Vault } from '../repository/vault.js';
@@ -72,6 +72,8 @@ export class BackupSession {
   /** Chunks enter packs in the order they were read. */
   private readonly packOrder = new TurnQueue();
   private pack: PackBuilder;
+  /** Pack buffers reused from pack to pack: one filling and one per upload in flight. */
+  private readonly packBuffers = new PackBuffers(UPLOADS_IN_FLIGHT + 1);
   private counts = { bytes_read: 0, bytes_new: 0, bytes_stored: 0, blobs_total: 0, blobs_new: 0, packs_written: 0 };
   private bytesUploaded = 0;
   private uploadFailure: unknown;
@@ -88,7 +90,7 @@ export class BackupSession {
 
   /** A pack builder sized for a full pack: the pack size, one more (largest) blob, and room for the header. */
   private newPack(): PackBuilder {
-    return new PackBuilder(this.vault.config.pack_size + this.vault.config.chunker.max + SEAL_OVERHEAD + 64 * 1024);
+    return new PackBuilder(this.vault.config.pack_size + this.vault.config.chunker.max + SEAL_OVERHEAD + 64 * 1024, this.packBuffers);
   }
 
   /**
@@ -229,6 +231,7 @@ export class BackupSession {
       await this.vault.store.put(packKey(finished.entry.id), finished.bytes, {
         onProgress: () => this.report(),
       });
+      finished.release();
       this.packs.push(finished.entry);
       this.counts.packs_written += 1;
       this.bytesUploaded += finished.bytes.length;

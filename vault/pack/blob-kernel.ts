@@ -23,11 +23,12 @@
  * - `open`: for each blob of a ranged pack read (`bytes`), open the sealed
  *   bytes at `at`/`length` with `aad`, decompress them (`method`/`options`,
  *   zlib `info` mode) and, when the task has a `macKey`, HMAC-SHA256 the
- *   plaintext under it against `id` (without one, `idOk` is true). Plaintexts of the expected length (`rawLength`) are copied into
- *   one output buffer, blob after blob (each at the sum of the `rawLength`s
- *   before it), so the whole read comes back as one transferred buffer.
- *   Returns that `buffer` and per blob `{ status: 'auth', short | message }`,
- *   `{ status: 'inflate', message, code }` or
+ *   plaintext under it against `id` (without one, `idOk` is true). Each
+ *   plaintext of the expected length (`rawLength`) comes back in an
+ *   ArrayBuffer of its own, transferred: zlib's (or the cipher's) output
+ *   itself when it owns its whole buffer, so no copy is made, else a copy.
+ *   Returns `buffers` (that buffer per blob, or null) and per blob
+ *   `{ status: 'auth', short | message }`, `{ status: 'inflate', message, code }` or
  *   `{ status: 'ok', length, bodyLength, consumed, idOk }`.
  * - `sha256`: the SHA-256 (hex) of `bytes[0, length)`; `bytes` comes back
  *   unchanged (transferred both ways, never copied).
@@ -115,8 +116,8 @@ export type OpenOutcome =
 
 /** What an `open` task returns. */
 export interface OpenResult {
-  /** Plaintexts, blob after blob at the sum of the `rawLength`s before each. */
-  buffer: ArrayBuffer;
+  /** Per blob, its plaintext when it opened to `rawLength` bytes, else null. */
+  buffers: Array<ArrayBuffer | null>;
   blobs: OpenOutcome[];
 }
 
@@ -205,27 +206,27 @@ export const BLOB_KERNEL_SOURCE = String.raw`(() => {
     return { value, transfer };
   };
 
+  // An ArrayBuffer holding exactly these bytes: their own when they span it, else a copy.
+  const ownBuffer = (bytes) => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : new Uint8Array(bytes).buffer);
+
   const openAll = ({ key, macKey, bytes, blobs }) => {
-    let total = 0;
-    for (const blob of blobs) total += blob.rawLength;
-    // Not zero-filled: each blob's range is written below, with its plaintext or with zeros.
-    const out = Buffer.allocUnsafeSlow(total);
     const outcomes = [];
-    let offset = 0;
+    const buffers = [];
+    const transfer = [];
     for (const blob of blobs) {
-      const at = offset;
-      offset += blob.rawLength;
-      const outcome = openOne(key, macKey, bytes, blob, out, at);
-      if (outcome.status !== 'ok' || outcome.length !== blob.rawLength) out.fill(0, at, at + blob.rawLength);
+      const { outcome, plaintext } = openOne(key, macKey, bytes, blob);
+      const buffer = outcome.status === 'ok' && outcome.length === blob.rawLength ? ownBuffer(plaintext) : null;
+      if (buffer) transfer.push(buffer);
+      buffers.push(buffer);
       outcomes.push(outcome);
     }
-    return { value: { buffer: out.buffer, blobs: outcomes }, transfer: [out.buffer] };
+    return { value: { buffers, blobs: outcomes }, transfer };
   };
 
-  // Opens one blob, writing its plaintext to out at 'at' when it has the expected length.
-  const openOne = (key, macKey, bytes, blob, out, at) => {
+  // Opens one blob: its outcome and, when it opened, its plaintext.
+  const openOne = (key, macKey, bytes, blob) => {
     const opened = open(key, bytes.subarray(blob.at, blob.at + blob.length), blob.aad);
-    if (opened.failed !== undefined) return opened.failed === 'short' ? { status: 'auth', short: true } : { status: 'auth', message: opened.failed };
+    if (opened.failed !== undefined) return { outcome: opened.failed === 'short' ? { status: 'auth', short: true } : { status: 'auth', message: opened.failed } };
     const body = opened.body;
     let plaintext = body;
     let consumed = body.length;
@@ -235,12 +236,11 @@ export const BLOB_KERNEL_SOURCE = String.raw`(() => {
         plaintext = inflated.buffer;
         consumed = inflated.engine.bytesWritten;
       } catch (error) {
-        return { status: 'inflate', message: String(error && error.message), code: error && typeof error.code === 'string' ? error.code : undefined };
+        return { outcome: { status: 'inflate', message: String(error && error.message), code: error && typeof error.code === 'string' ? error.code : undefined } };
       }
     }
     const idOk = macKey === undefined || crypto.createHmac('sha256', macKey).update(plaintext).digest().equals(blob.id);
-    if (plaintext.length === blob.rawLength) out.set(plaintext, at);
-    return { status: 'ok', length: plaintext.length, bodyLength: body.length, consumed, idOk };
+    return { outcome: { status: 'ok', length: plaintext.length, bodyLength: body.length, consumed, idOk }, plaintext };
   };
 
   const sha256 = ({ bytes, length }) => {

@@ -224,8 +224,8 @@ export interface BlobToOpen {
  * (recomputing each chunk id when `macKey` is given).
  * `bytes` is moved to the worker when it owns its whole buffer (else copied),
  * so the caller must not use it after the call unless the result is undefined.
- * @returns the plaintexts (blob after blob, each at the sum of the `rawLength`s
- *   before it) and one outcome per blob, or undefined when no worker runs (nothing was moved)
+ * @returns one outcome and one plaintext buffer (null when the blob did not
+ *   open to its `rawLength`) per blob, or undefined when no worker runs (nothing was moved)
  * @throws WorkerCrashedError when the worker stopped with the task
  */
 export async function openOnWorkers(key: SealingKey, macKey: Uint8Array | undefined, bytes: Uint8Array, blobs: readonly BlobToOpen[]): Promise<OpenResult | undefined> {
@@ -239,8 +239,10 @@ export async function openOnWorkers(key: SealingKey, macKey: Uint8Array | undefi
     bytes: moved,
     blobs: blobs.map((blob) => ({ at: blob.at, length: blob.length, rawLength: blob.rawLength, aad: blob.aad, id: blob.id, method: blob.method, options: blob.options })),
   };
+  // Garbage left in the worker: the read itself and the cipher's output of every blob (plaintexts move back).
+  const garbage = moved.byteLength + blobs.reduce((n, blob) => n + blob.length, 0);
   try {
-    return await pool.run<OpenResult>(task, [moved.buffer as ArrayBuffer]);
+    return await pool.run<OpenResult>(task, [moved.buffer as ArrayBuffer], garbage);
   } catch (error) {
     if (error instanceof WorkerUnavailableError) return undefined;
     throw error;

@@ -126,18 +126,16 @@ export async function decodeBlobs(vault: Vault, locations: readonly BlobLocation
       if (!(error instanceof WorkerPoolError)) throw error;
       moved = true; // the worker stopped with the bytes: read them again below
     }
-    let offset = 0;
     const pending: Array<Promise<void>> = [];
     for (const [n, { index, location, item }] of onWorker.entries()) {
       const outcome = opened?.blobs[n];
-      if (opened && outcome) results[index] = fromOutcome(location, item.method, outcome, opened.buffer, offset);
+      if (opened && outcome) results[index] = fromOutcome(location, item.method, outcome, opened.buffers[n] ?? null);
       else {
         // No worker ran (decode here, all at once as before workers) or one stopped holding the bytes (read again).
         const at = location.blob.offset - start;
         const decoding = moved ? readBlobAt(vault, location, checks) : decodeBlob(vault, location, bytes.subarray(at, at + location.blob.length), checks);
         pending.push(settle(decoding).then((result) => void (results[index] = result)));
       }
-      offset += item.rawLength;
     }
     await Promise.all(pending);
   }
@@ -155,7 +153,7 @@ async function settle(decoding: Promise<Uint8Array>): Promise<DecodedBlob> {
 }
 
 /** Applies `decodeBlob`'s checks and errors to what the blob kernel reported. */
-function fromOutcome(location: BlobLocation, method: InflateMethod, outcome: OpenOutcome, buffer: ArrayBuffer, offset: number): DecodedBlob {
+function fromOutcome(location: BlobLocation, method: InflateMethod, outcome: OpenOutcome, buffer: ArrayBuffer | null): DecodedBlob {
   const { blob } = location;
   switch (outcome.status) {
     case 'auth':
@@ -177,7 +175,7 @@ function fromOutcome(location: BlobLocation, method: InflateMethod, outcome: Ope
         if (error instanceof DecompressionError) return blobErrors.decompression(location, error);
         throw error;
       }
-      return outcome.idOk ? new Uint8Array(buffer, offset, blob.rawLength) : blobErrors.id(location);
+      return outcome.idOk && buffer?.byteLength === blob.rawLength ? new Uint8Array(buffer) : blobErrors.id(location);
   }
 }
 

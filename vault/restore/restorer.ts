@@ -112,20 +112,7 @@ async function readGroup(vault: Vault, index: MasterIndex, group: ReadGroup, che
       return readBlobAnywhere(vault, index, location.blob.id, { skip: location, firstError: result, checks });
     }),
   );
-  return coalesce(chunks);
-}
-
-/** Chunks that sit side by side in one buffer (as a worker returns a read's blobs) as one view, so they are hashed and written at once. */
-function coalesce(chunks: Uint8Array[]): Uint8Array[] {
-  const first = chunks[0];
-  if (!first || chunks.length === 1) return chunks;
-  let end = first.byteOffset + first.byteLength;
-  for (let i = 1; i < chunks.length; i++) {
-    const chunk = chunks[i]!;
-    if (chunk.buffer !== first.buffer || chunk.byteOffset !== end) return chunks;
-    end += chunk.byteLength;
-  }
-  return [new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset)];
+  return chunks;
 }
 
 /** The partition of a snapshot by name. */

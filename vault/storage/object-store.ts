@@ -32,6 +32,7 @@ export interface ObjectStore {
   /**
    * Writes a whole object atomically: readers see either nothing or all of it.
    * Large bodies go up in parts (S3 multipart) with bounded concurrency.
+   * Keeps no reference to `body` once settled: callers reuse the buffer.
    */
   put(key: string, body: Uint8Array, options?: PutOptions): Promise<void>;
   /**
