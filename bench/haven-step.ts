@@ -28,6 +28,9 @@ import { Vault } from '../vault/repository/vault.js';
 /** Read size of the input streams, as the CLI uses. */
 const READ_CHUNK = 1024 * 1024;
 
+/** Restored bytes a file's stream takes before it waits, so one `writev` carries a read's blobs (about 2 MiB). */
+const WRITE_BUFFER = 2 * 1024 * 1024;
+
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
@@ -82,7 +85,7 @@ async function restore(vault: Vault, outDir: string, verifyChunkIds: boolean): P
       const path = join(outDir, partition.name);
       // The generator itself is the source, so nothing buffers ahead of the file's writes (a Readable.from
       // would hold up to 16 chunks of up to 2 MiB each).
-      await pipeline(restorePartition(vault, opened.index, opened.snapshot, partition.name, { verifyChunkIds }), createWriteStream(path));
+      await pipeline(restorePartition(vault, opened.index, opened.snapshot, partition.name, { verifyChunkIds }), createWriteStream(path, { highWaterMark: WRITE_BUFFER }));
       files[partition.name] = path;
     }),
   );

@@ -108,7 +108,8 @@ export async function decodeBlobs(vault: Vault, locations: readonly BlobLocation
       continue;
     }
     key ??= vault.keyring.get(location.pack.keyId);
-    const id = Buffer.from(blob.id, 'hex');
+    // A buffer of its own: a view into Buffer's shared 8 KiB pool would be cloned whole to the worker.
+    const id = new Uint8Array(Buffer.from(blob.id, 'hex'));
     const aad = blobAad(id, key.id, blob.compression);
     onWorker.push({
       index,
