@@ -38,6 +38,7 @@ const TIMEOUT_CHANGES: Readonly<Record<string, string>> = {
   planVerify: 'an existence check that does not list data/ and read every index object in one function (the snapshot\'s own index objects and HEADs fanned out)',
   verifyPacks: 'fewer pack batches per child (packCheckBatching\'s budget) or more function memory (CPU)',
   recordVerification: 'fewer, larger pack batches (PACKS_PER_CHECK_BATCH), or results gathered per child',
+  holdSnapshot: 'a holder that outlives one invocation (a chain of holders handing the snapshot on, or a task with a heartbeat outside Lambda), or an export that ends within the holder\'s timeout: more children at once, batches sized from the partitions\' real sizes',
   finalize: 'nothing scales here; look for a slow catalog',
 };
 

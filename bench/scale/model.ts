@@ -12,6 +12,8 @@ import { READ_CONCURRENCY } from '../../vault/repository/vault.js';
 import { DEFAULT_ITEMS_PER_OBJECT } from '../../vault/staging/staged-list.js';
 import { ASSUMPTIONS } from './assumptions.js';
 import { HEAD_CONCURRENCY } from '../../control/workflows/verify/check-batch.js';
+import { STAGED_READ_CONCURRENCY } from '../../control/workflows/verify/staged.js';
+import { DELETE_CONCURRENCY } from '../../vault/staging/staging.js';
 import { HISTORY_EVENTS, stateEvents, type MapShape, type PathState, type WorkflowShape } from './asl.js';
 import { BATCHING, type Batching } from './batching.js';
 import { CaseKind, type ScaleCase } from './cases.js';
@@ -281,6 +283,7 @@ export function modelCase(input: ModelInput): CaseFigures {
   const getRates: PrefixRate[] = [
     { prefix: 'the source prefix', per_second: concurrency * getPerChild },
     ...(incremental ? [{ prefix: 'index/ (every child loads the index at start)', per_second: concurrency * (READ_CONCURRENCY / ASSUMPTIONS.s3RequestSeconds.value) }] : []),
+    ...(verify ? [{ prefix: 'data/ (Verify packs children reading packs back)', per_second: verify.figures.max_concurrency * (verify.figures.packs / Math.max(1, verify.figures.children) / Math.max(1e-9, verify.figures.max_child_seconds)) }] : []),
   ];
   const peak = (rates: PrefixRate[]): PrefixRate => rates.reduce((a, b) => (b.per_second > a.per_second ? b : a));
 
@@ -316,8 +319,8 @@ export function modelCase(input: ModelInput): CaseFigures {
     if (step.step === 'planVerify') seconds += Math.ceil(totalPacks / 1000) * request + ((indexObjects + 2 * ownIndexes) / 8) * request + ((verify?.figures.pack_batches ?? 0) / 16) * request;
     // The holder (a Parallel branch beside the export) holds the source's snapshot until the partitions are exported.
     if (step.step === 'holdSnapshot') seconds += exportSeconds;
-    // Every batch's result (a HEAD and a GET, 16 at once), then its staged objects deleted (16 at once).
-    if (step.step === 'recordVerification') seconds += ((verify?.figures.pack_batches ?? 0) * (2 + 2)) / 16 * request;
+    // Every batch's result (a HEAD and a GET), then its chunk and result deleted, each so many at once.
+    if (step.step === 'recordVerification') seconds += (verify?.figures.pack_batches ?? 0) * (2 / STAGED_READ_CONCURRENCY + 2 / DELETE_CONCURRENCY) * request;
     phaseSeconds.set(step.step, seconds);
   }
   if (verify) verify.figures.phases = { plan: phaseSeconds.get('planVerify') ?? 0, map: verify.figures.phases.map, record: phaseSeconds.get('recordVerification') ?? 0 };

@@ -50,7 +50,7 @@ export async function listStaged(vault: Vault, area: string): Promise<string[]> 
 }
 
 /** Staged objects deleted at once when an area is cleared (a run's area holds two objects per pack batch or partition chunk). */
-const DELETE_CONCURRENCY = 16;
+export const DELETE_CONCURRENCY = 64;
 
 /** Removes a staging area's objects (after a commit or a run's end, or after a failure). */
 export async function clearStaged(vault: Vault, area: string): Promise<void> {

@@ -15,8 +15,8 @@ const BATCH = 'batch-';
 const SCRATCH = 'scratch-';
 /** A scratch restore batch's result (not `scratch-plan`). */
 const SCRATCH_RESULT = /^scratch-\d+$/;
-/** Staged results read at once. */
-const READS = 16;
+/** Staged results read at once (a gathering step reads one per pack batch: thousands for a large backup). */
+export const STAGED_READ_CONCURRENCY = 64;
 
 /** `<prefix><n>`, `n` in five digits at least. */
 const itemName = (prefix: string, n: number): string => `${prefix}${String(n).padStart(5, '0')}`;
@@ -60,7 +60,7 @@ export function findScratchResult(vault: Vault, runId: string, first: number): P
 
 /** The results of items `0 … count-1`, in order; throws naming the first item that staged none. */
 async function readAll<T>(count: number, what: string, find: (n: number) => Promise<T | undefined>): Promise<T[]> {
-  const results = await mapLimit(Array.from({ length: count }, (_, n) => n), READS, find);
+  const results = await mapLimit(Array.from({ length: count }, (_, n) => n), STAGED_READ_CONCURRENCY, find);
   const missing = results.findIndex((r) => r === undefined);
   if (missing >= 0) throw new VerificationFailedError(`${what} ${missing} of ${count} staged no result (was the staging area cleared?)`);
   return results as T[];
@@ -74,5 +74,5 @@ export function readBatchResults(vault: Vault, runId: string, count: number): Pr
 /** What every scratch restore batch staged (one object per batch: the batches' first partitions are not known here). */
 export async function readScratchResults(vault: Vault, runId: string): Promise<ScratchBatchResult[]> {
   const names = (await listStaged(vault, runId)).filter((name) => SCRATCH_RESULT.test(name));
-  return mapLimit(names, READS, (name) => readRequiredStaged<ScratchBatchResult>(vault, runId, name));
+  return mapLimit(names, STAGED_READ_CONCURRENCY, (name) => readRequiredStaged<ScratchBatchResult>(vault, runId, name));
 }
