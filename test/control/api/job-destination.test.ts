@@ -4,12 +4,14 @@
  * shown normalized (the vault it selects), a path may not nest in another
  * job's vault, and `encryption.key_id` is looked up with kms:DescribeKey
  * when the job is saved: every form of a reference to the vault key is
- * accepted; an unknown alias, another key, and what is no key reference
- * are refused naming the field (and the key Haven uses), never echoing
- * the value.
+ * accepted; an unknown alias, another key, the vault key while disabled,
+ * and what is no key reference are refused naming the field (and the key
+ * Haven uses), never echoing the value.
  */
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
+import { DisableKeyCommand, EnableKeyCommand } from '@aws-sdk/client-kms';
+import { kmsClient } from '../../../vault/aws/clients.js';
 import { seedTable } from '../../../local/demo/seed-data.js';
 import { createKey } from '../../helpers/kms.js';
 import { uniqueName } from '../../helpers/names.js';
@@ -125,6 +127,20 @@ describe('API: job destination and key', () => {
     assert.deepEqual(res.body.details.fields, ['encryption.key_id']);
     assert.match(issuesOf(res), /not usable by Haven/);
     assert.ok(issuesOf(res).includes(`Haven uses ${api.cloud.kmsKeyArn}`));
+  });
+
+  test('the vault key while disabled is refused: 422 "not usable by Haven", saying it is Disabled', async () => {
+    // Prepare
+    const keyId = api.cloud.kmsKeyArn.split('/').pop()!;
+    await kmsClient().send(new DisableKeyCommand({ KeyId: keyId }));
+
+    // Act
+    const res = await create({ encryption: { key_id: alias } }).finally(() => kmsClient().send(new EnableKeyCommand({ KeyId: keyId })));
+
+    // Assess
+    assert.equal(res.status, 422, res.text);
+    assert.deepEqual(res.body.details.fields, ['encryption.key_id']);
+    assert.match(issuesOf(res), /not usable by Haven: the key is Disabled/);
   });
 
   test('key material is refused as "not a KMS key reference", never mentioning key material or echoing it', async () => {
