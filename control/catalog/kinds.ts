@@ -99,7 +99,7 @@ export const ExecutionKind: RecordKind<ExecutionTypes> = {
   parentField: 'job_id',
   filterFields: ['backup_type'],
   patchFields: ['phase', 'progress', 'backup_type', 'result', 'verification', 'error', 'retention_until', 'locked', 'estimated_completion'],
-  annotationFields: ['verification', 'retention_until', 'locked', 'deleted_at', 'deleted_by'],
+  annotationFields: ['verification', 'retention_until', 'locked', 'deleted_at', 'deleted_by', 'vault_uri'],
   build: (input, id, now) => ({
     ...newTracked(input, now),
     execution_id: id,

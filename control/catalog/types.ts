@@ -253,6 +253,8 @@ export interface ExecutionRecord extends TrackedFields {
   deleted_at?: Timestamp | null;
   /** Who forgot it: `retention` (a prune) or `api` (DELETE /backup/backups/{id}). */
   deleted_by?: string | null;
+  /** The vault the backup is in (`s3://bucket/prefix/`), set by the backup's Plan; absent on older records: the primary vault. */
+  vault_uri?: string | null;
 }
 
 /** Creation fields of a run that starts when requested (an execution, a verification). */
@@ -285,7 +287,7 @@ export interface NewExecution extends NewRun {
 export type ExecutionPatch = Partial<Pick<ExecutionRecord, 'phase' | 'progress' | 'backup_type' | 'result' | 'verification' | 'error' | 'retention_until' | 'locked' | 'estimated_completion'>>;
 
 /** What may change on an execution in any status (after a later verification, a retention change). */
-export type ExecutionAnnotation = Partial<Pick<ExecutionRecord, 'verification' | 'retention_until' | 'locked' | 'deleted_at' | 'deleted_by'>>;
+export type ExecutionAnnotation = Partial<Pick<ExecutionRecord, 'verification' | 'retention_until' | 'locked' | 'deleted_at' | 'deleted_by' | 'vault_uri'>>;
 
 /** What a restore restored. */
 export interface RestoreResult {

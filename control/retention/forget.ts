@@ -1,7 +1,8 @@
 /**
  * Forget: apply a job's retention policy. The plan (`planRetention`) is the
  * pure policy over the job's catalog records; applying it removes each
- * forgotten backup's snapshot from the vault and marks its record
+ * forgotten backup's snapshot from its vault (the one its record names;
+ * none: the primary) and marks its record
  * (`deleted_at`, `deleted_by`; the record stays). Packs are left to prune,
  * which deletes what no snapshot references any more.
  *
@@ -74,9 +75,10 @@ export async function forgetBackup(deps: RetentionDeps, record: ExecutionRecord,
   const snapshotId = record.result?.snapshot_id;
   if (snapshotId) {
     const key = snapshotKey(snapshotId);
-    const retention = deps.objectLock ? await deps.objectLock.retention(key) : undefined;
+    const location = deps.vaults.vaultOf(record.vault_uri);
+    const retention = await deps.objectLock(location)?.retention(key);
     if (isLocked(retention, deps.now())) throw new BackupLockedError(record.backup_id, `S3 Object Lock (${retention.mode})`, retention.until.toISOString());
-    const vault = await deps.vault();
+    const vault = await deps.vault(location);
     await vault.store.delete(key);
   }
   return deps.catalog.executions.annotate(record.execution_id, { deleted_at: deps.now().toISOString(), deleted_by: by });
@@ -100,12 +102,12 @@ export async function applyRetention(deps: RetentionDeps, jobId: string): Promis
       out.skipped.push({ backup_id: item.backup_id, reason: error.message });
     }
   }
-  const locker = deps.objectLock;
   for (const item of plan.keep) {
     const record = records.get(item.backup_id);
     if (!item.keep_until || !record?.result?.snapshot_id) continue;
     out.keep_until.push({ backup_id: item.backup_id, snapshot_id: record.result.snapshot_id, until: item.keep_until });
-    if (locker && (await lockKeptBackup({ ...deps, objectLock: locker }, record, item.keep_until))) out.locks_extended += 1;
+    const locker = deps.objectLock(deps.vaults.vaultOf(record.vault_uri));
+    if (locker && (await lockKeptBackup(deps, locker, record, item.keep_until))) out.locks_extended += 1;
   }
   await deps.publish({
     detailType: 'Retention Applied',

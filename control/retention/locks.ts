@@ -12,14 +12,14 @@ import { snapshotKey } from './backups.js';
 import type { RetentionDeps } from './deps.js';
 
 /**
- * Extends the snapshot's lock and records the date on the backup when the
+ * Extends the snapshot's lock (with its vault's locker) and records the date on the backup when the
  * policy keeps it longer than it is locked now.
  */
-export async function lockKeptBackup(deps: RetentionDeps & { objectLock: ObjectLocker }, record: ExecutionRecord, until: string): Promise<boolean> {
+export async function lockKeptBackup(deps: RetentionDeps, locker: ObjectLocker, record: ExecutionRecord, until: string): Promise<boolean> {
   const snapshotId = record.result?.snapshot_id;
   if (!snapshotId || Date.parse(until) <= deps.now().getTime()) return false;
   if (record.retention_until && Date.parse(record.retention_until) >= Date.parse(until)) return false;
-  await deps.objectLock.extend(snapshotKey(snapshotId), new Date(until));
+  await locker.extend(snapshotKey(snapshotId), new Date(until));
   await deps.catalog.executions.annotate(record.execution_id, { retention_until: until });
   return true;
 }

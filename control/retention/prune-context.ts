@@ -8,6 +8,7 @@ import { isTerminal } from '../catalog/status.js';
 import type { PruneContext } from '../../vault/prune/prune.js';
 import type { RetentionDeps } from './deps.js';
 import { pruneLocking } from './locks.js';
+import type { VaultLocation } from '../vaults/registry.js';
 
 /**
  * A backup runs while its execution's record is not terminal; a backup id
@@ -22,12 +23,18 @@ export function backupLiveness(catalog: Catalog): (backupId: string) => Promise<
   };
 }
 
-/** What a prune of the deployment's vault works with. */
-export async function pruneContext(deps: RetentionDeps): Promise<PruneContext> {
+/**
+ * What a prune of one of the deployment's vaults works with.
+ *
+ * @param deps - the catalog, vaults and clock
+ * @param location - the vault @default the primary
+ */
+export async function pruneContext(deps: RetentionDeps, location: VaultLocation = deps.vaults.primary()): Promise<PruneContext> {
+  const locker = deps.objectLock(location);
   return {
-    vault: await deps.vault(),
+    vault: await deps.vault(location),
     isRunning: backupLiveness(deps.catalog),
-    ...(deps.objectLock ? { locking: pruneLocking(deps.objectLock, deps.catalog) } : {}),
+    ...(locker ? { locking: pruneLocking(locker, deps.catalog) } : {}),
     now: () => deps.now(),
   };
 }

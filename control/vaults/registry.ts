@@ -45,6 +45,8 @@ export interface VaultLocation {
   readonly prefix: string;
   /** The bucket it lives in. */
   readonly bucket: VaultBucket;
+  /** The storage class packs written here take (the job destination's, else the bucket's); none: STANDARD. */
+  readonly storageClass?: PackStorageClass;
 }
 
 /** A job's destination, as far as the registry reads it. */
@@ -52,6 +54,8 @@ export interface VaultDestination {
   readonly bucket?: string;
   readonly path?: string;
   readonly region?: string;
+  /** The class of the packs the job's backups write (checked by the API; anything else is ignored here). */
+  readonly storage_class?: string;
 }
 
 /** The longest `destination.path` accepted. */
@@ -106,7 +110,7 @@ export class VaultRegistry {
     const uri = env[HavenEnv.VaultUri];
     if (!uri) throw new InvalidVaultSettingsError(`${HavenEnv.VaultUri} is not set`);
     const mode = env[HavenEnv.ObjectLockMode];
-    const primary = primaryBucket(uri, {
+    const primary = primaryVaultBucket(uri, {
       region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '',
       kmsKeyId: env[HavenEnv.KmsKeyId] ?? '',
       ...(mode ? { objectLockMode: objectLockMode(mode, HavenEnv.ObjectLockMode) } : {}),
@@ -148,7 +152,8 @@ export class VaultRegistry {
         throw new InvalidDestinationError('destination.path', `${JSON.stringify(prefix)} would nest with the vault at ${JSON.stringify(clash)} in bucket ${bucket.bucket}; vaults may not hold one another`);
       }
     }
-    return locationOf(bucket, prefix);
+    const storageClass = isPackStorageClass(destination.storage_class) ? destination.storage_class : bucket.storageClass;
+    return locationOf(bucket, prefix, storageClass);
   }
 
   /**
@@ -223,8 +228,8 @@ function nests(a: string, b: string): boolean {
   return a.startsWith(b) || b.startsWith(a);
 }
 
-function locationOf(bucket: VaultBucket, prefix: string): VaultLocation {
-  return { uri: `${rootOf(bucket)}/${prefix}`, prefix, bucket };
+function locationOf(bucket: VaultBucket, prefix: string, storageClass = bucket.storageClass): VaultLocation {
+  return { uri: `${rootOf(bucket)}/${prefix}`, prefix, bucket, ...(storageClass ? { storageClass } : {}) };
 }
 
 /** The URI of a bucket's root, without a trailing slash. */
@@ -242,8 +247,15 @@ function prefixOf(bucket: VaultBucket, uri: string): string | undefined {
   return isValidKey(rest.slice(0, -1)) ? rest : undefined;
 }
 
-/** The primary bucket of a vault URI. */
-function primaryBucket(uri: string, settings: Pick<VaultBucket, 'region' | 'kmsKeyId' | 'objectLockMode'>): VaultBucket {
+/**
+ * The primary bucket of a vault URI (`HAVEN_VAULT_URI`): an S3 location's
+ * bucket with its prefix as the default vault, or an offline directory.
+ *
+ * @param uri - the primary vault's URI
+ * @param settings - the bucket's region, key and Object Lock mode
+ * @throws InvalidVaultSettingsError when the URI is malformed
+ */
+export function primaryVaultBucket(uri: string, settings: Pick<VaultBucket, 'region' | 'kmsKeyId' | 'objectLockMode'>): VaultBucket {
   let location;
   try {
     location = parseStoreUri(uri);

@@ -11,8 +11,6 @@ import type { BackupSource, RestoreTarget } from '../../sources/source.js';
 
 /** Services and settings of the workflow steps: the catalog, vault, clock, events and Object Lock of retention, and more. */
 export interface WorkflowDeps extends RetentionDeps {
-  /** The vault's URI, recorded in results. */
-  vaultUri: string;
   /** A source for a job's source configuration. */
   source(config: SourceConfig): BackupSource;
   /** A restore target for a destination configuration. */

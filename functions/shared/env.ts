@@ -1,6 +1,7 @@
 /** Environment settings of Haven's functions (set by CDK, or by the local stack). */
 import { HavenEnv } from '../../control/env.js';
 import { ErrorCode, HavenError } from '../../vault/errors.js';
+import { parseVaultBuckets, type VaultBucket } from '../../control/vaults/registry.js';
 
 /** A required setting is missing. */
 export class MissingSettingError extends HavenError {
@@ -24,6 +25,10 @@ export interface FunctionSettings {
   objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
   /** The bucket test restores write S3 scratch prefixes to (`HAVEN_SCRATCH_BUCKET`, verify functions only). */
   scratchBucket?: string;
+  /** The deployment's vault buckets besides the primary (`HAVEN_VAULT_BUCKETS`). */
+  vaultBuckets?: VaultBucket[];
+  /** The primary vault bucket's region (`AWS_REGION`); unknown: the clients' default. */
+  region?: string;
 }
 
 /**
@@ -47,6 +52,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): FunctionSett
   if (!kmsKeyId && !keyFile) throw new MissingSettingError(`${HavenEnv.KmsKeyId} (or ${HavenEnv.KeyFile}) is not set`);
   const notificationTopicArn = env[HavenEnv.NotificationTopicArn];
   const scratchBucket = env[HavenEnv.ScratchBucket];
+  const vaultBuckets = parseVaultBuckets(env[HavenEnv.VaultBuckets]);
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   return {
     catalogTable: required(env, HavenEnv.CatalogTable),
     vaultUri: required(env, HavenEnv.VaultUri),
@@ -56,6 +63,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): FunctionSett
     ...(notificationTopicArn ? { notificationTopicArn } : {}),
     ...objectLockMode(env[HavenEnv.ObjectLockMode]),
     ...(scratchBucket ? { scratchBucket } : {}),
+    ...(vaultBuckets.length > 0 ? { vaultBuckets } : {}),
+    ...(region ? { region } : {}),
   };
 }
 

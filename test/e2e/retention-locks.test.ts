@@ -37,7 +37,7 @@ describe('retention with S3 Object Lock (governance)', () => {
     bucket = await sourceBucket();
     cloud = await LocalCloud.start({ sourceBuckets: [bucket], context: { [HavenContextKey.ObjectLockMode]: 'GOVERNANCE', [HavenContextKey.ObjectLockDays]: 1 } });
     deps = workflowDeps({ ...readSettings(cloud.fn('ApiFunction/Function').environment), events: 'off' });
-    assert.ok(deps.objectLock, 'the deployment tells its functions the vault has Object Lock');
+    assert.ok(deps.objectLock(), 'the deployment tells its functions the vault has Object Lock');
   });
   afterAll(() => cloud.close());
 
@@ -56,7 +56,7 @@ describe('retention with S3 Object Lock (governance)', () => {
 
   test('kept backups are locked to cover the policy and cannot be deleted; a backup is forgotten, and its packs freed, only once its lock ends', async () => {
     // Prepare
-    const locker = deps.objectLock!;
+    const locker = deps.objectLock()!;
     await putRandom(bucket, ['lock/a']);
     const job = await createJob(cloud, bucket, 'lock/', { keep_last: 1, daily: 3 });
     const first = await backup(cloud, job);
@@ -120,7 +120,7 @@ describe('retention with S3 Object Lock (governance)', () => {
     assert.equal(deleted.deleted_by, 'api');
     assert.ok(deleted.deleted_at);
     assert.equal((await deleteBackup(deps, record.backup_id)).deleted_at, deleted.deleted_at, 'deleting again changes nothing');
-    await deps.objectLock!.extend(packKey(packs[0]!), new Date(Date.now() + DAY));
+    await deps.objectLock()!.extend(packKey(packs[0]!), new Date(Date.now() + DAY));
 
     // Act
     const run = await cloud.workflows.run('prune', { grace_seconds: 0 });
@@ -137,7 +137,7 @@ describe('retention with S3 Object Lock (governance)', () => {
     await putRandom(bucket, ['lock2/a']);
     const job = await createJob(cloud, bucket, 'lock2/', {});
     const record = await backup(cloud, job);
-    await deps.objectLock!.extend(`snapshots/${record.result!.snapshot_id}`, new Date(Date.now() + DAY));
+    await deps.objectLock()!.extend(`snapshots/${record.result!.snapshot_id}`, new Date(Date.now() + DAY));
 
     // Act
     const deletion = deleteBackup(deps, record.backup_id);

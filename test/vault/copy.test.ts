@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkVault } from '../../vault/checker/checker.js';
 import { copySnapshot, type CopyResult } from '../../vault/copy/copier.js';
 import { initCopyVault } from '../../vault/copy/copy-vault.js';
-import { KeyAccessError } from '../../vault/keys/errors.js';
+import { KeyAccessError, KeyNotFoundError } from '../../vault/keys/errors.js';
 import { KmsKeyProvider } from '../../vault/keys/kms-key-provider.js';
 import { Vault } from '../../vault/repository/vault.js';
 import { kmsClient } from '../../vault/aws/clients.js';
@@ -85,7 +85,7 @@ describe('copying a backup into a copy vault in another region (moto: us-east-1 
     assert.ok(first.packsVerified >= 3 && first.packsVerified === first.packsWritten);
   });
 
-  test('the copy is sealed under the copy vault’s own KMS key, in its own region', async () => {
+  test("the source's KMS key cannot open the copy vault", async () => {
     // Prepare: the source's key cannot open the copy vault
     const sourceKey = new KmsKeyProvider(here.keyArn, { client: kmsClient({ region: REGIONS.primary }) });
 
@@ -94,6 +94,17 @@ describe('copying a backup into a copy vault in another region (moto: us-east-1 
 
     // Assess
     await assert.rejects(opening, KeyAccessError);
+  });
+
+  test("the copy vault's key lives only in its region: the same key called in us-east-1 is not found", async () => {
+    // Prepare
+    const wrongRegion = new KmsKeyProvider(there.keyArn, { client: kmsClient({ region: REGIONS.primary }) });
+
+    // Act
+    const opening = Vault.open(there.store(), wrongRegion);
+
+    // Assess
+    await assert.rejects(opening, KeyNotFoundError);
   });
 
   test('copying the same snapshot again writes nothing', async () => {

@@ -50,7 +50,7 @@ export type S3ErrorMapper = (error: unknown, context: S3ErrorContext) => Error;
 /** Content type, user metadata and content headers an object is written with. */
 export type S3ObjectAttributes = Pick<
   PutObjectCommandInput,
-  'ContentType' | 'Metadata' | 'CacheControl' | 'ContentDisposition' | 'ContentEncoding' | 'ContentLanguage'
+  'ContentType' | 'Metadata' | 'CacheControl' | 'ContentDisposition' | 'ContentEncoding' | 'ContentLanguage' | 'StorageClass'
 >;
 
 /** One object to write. */

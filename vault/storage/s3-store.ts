@@ -20,6 +20,7 @@ import { assertValidKey, assertValidPrefix, assertValidRange, isValidKey } from 
 import type { ByteRange, ObjectInfo, ObjectStore, PutOptions } from './object-store.js';
 import { httpStatusOf, mapS3Error } from './s3-errors.js';
 import { writeS3Object, type S3WriteSettings } from './s3-multipart.js';
+import { PACKS_PREFIX, type PackStorageClass } from './storage-class.js';
 
 const MiB = 1024 * 1024;
 /** Keys one DeleteObjects call takes at most (S3's limit). */
@@ -38,6 +39,8 @@ export interface S3ObjectStoreOptions {
   partSize?: number;
   /** Parts in flight at once (default 4). */
   partConcurrency?: number;
+  /** The storage class packs (`data/…`) are written in; every other object stays STANDARD. @default the bucket's default (STANDARD) */
+  packStorageClass?: PackStorageClass;
 }
 
 /** Normalizes a store prefix: no leading `/`, and a trailing `/` unless empty. */
@@ -55,6 +58,7 @@ export class S3ObjectStore implements ObjectStore {
   readonly prefix: string;
   private readonly client: S3Client;
   private readonly writeSettings: S3WriteSettings;
+  private readonly packStorageClass: PackStorageClass | undefined;
   private bucketChecked: Promise<void> | undefined;
 
   /**
@@ -69,6 +73,7 @@ export class S3ObjectStore implements ObjectStore {
     this.prefix = normalizePrefix(prefix);
     this.uri = this.prefix === '' ? `s3://${bucket}` : `s3://${bucket}/${this.prefix.slice(0, -1)}`;
     this.client = options.client ?? s3Client();
+    this.packStorageClass = options.packStorageClass;
     this.writeSettings = {
       multipartThreshold: options.multipartThreshold ?? DEFAULT_S3_WRITE_SETTINGS.multipartThreshold,
       partSize: options.partSize ?? DEFAULT_S3_WRITE_SETTINGS.partSize,
@@ -90,6 +95,7 @@ export class S3ObjectStore implements ObjectStore {
         ifNotExists: options.ifNotExists ?? false,
         onProgress: options.onProgress,
         mapError: mapS3Error,
+        ...(this.packStorageClass && key.startsWith(PACKS_PREFIX) ? { attributes: { StorageClass: this.packStorageClass } } : {}),
       },
       this.writeSettings,
     );

@@ -6,6 +6,9 @@
  * restore request before a GET).
  */
 
+/** The key prefix of a vault's packs (docs/FORMAT.md §1: `data/<2 hex>/<pack id>`): the only objects written in a chosen class. */
+export const PACKS_PREFIX = 'data/';
+
 /** The storage classes packs may be written in. */
 export const PACK_STORAGE_CLASSES = ['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'ONEZONE_IA'] as const;
 

@@ -12,10 +12,11 @@ import { IncompleteBackupError } from '../errors.js';
 import { clearStaged, listStaged, readRequiredStaged, readStaged, type StagedPartition, type StagedPlan } from '../../../vault/staging/staging.js';
 import { mapLimit } from '../../../vault/util/concurrency.js';
 import type { BackupContext, CommitOutput } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 /** Runs the Commit snapshot step. */
 export async function commitBackup(deps: WorkflowDeps, context: BackupContext): Promise<CommitOutput> {
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, context);
   // One manifest per export batch, named by its first partition: in partition order once sorted.
   const names = (await listStaged(vault, context.backup_id)).filter((n) => n.startsWith('partition-')).sort();
   const staged = await mapLimit(names, 8, async (name) => (await readStaged<StagedPartition>(vault, context.backup_id, name))!);

@@ -20,6 +20,7 @@ import { readListItem } from '../../../vault/staging/staged-list.js';
 import { reportDone } from '../../catalog/progress-report.js';
 import { partitionManifestName, readRequiredStaged, readStaged, writeStaged, type StagedPartition, type StagedPlan } from '../../../vault/staging/staging.js';
 import type { BackupContext, BatchOutput, ExportBatchInput } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 /**
  * The planned partition of an index.
@@ -39,7 +40,7 @@ export async function exportBatch(deps: WorkflowDeps, input: ExportBatchInput): 
   const { context } = input.BatchInput;
   const first = input.Items[0];
   if (first === undefined) return { items: 0, skipped: 0 };
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, input.BatchInput.context);
   const manifestName = partitionManifestName(first);
   const existing = await readStaged<StagedPartition>(vault, context.backup_id, manifestName);
   const staged = existing ?? (await exportPartitions(deps, vault, context, input.Items));

@@ -24,7 +24,7 @@ export async function finalizeBackup(deps: WorkflowDeps, input: { context: Backu
       backup_id: context.backup_id,
       snapshot_id: commit.snapshot_id,
       snapshot_sha256: commit.snapshot_id,
-      file_path: `${deps.vaultUri}/snapshots/${commit.snapshot_id}`,
+      file_path: `${deps.vaults.vaultOf(context.vault_uri).uri}snapshots/${commit.snapshot_id}`,
       file_size: commit.bytes_stored,
       bytes_read: commit.bytes_read,
       bytes_new: commit.bytes_new,

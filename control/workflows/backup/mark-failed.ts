@@ -20,6 +20,7 @@ import type { WorkflowDeps } from '../deps.js';
 import { failureMessage, failureOfCause } from '../errors.js';
 import { clearStaged, readStaged, type StagedPlan } from '../../../vault/staging/staging.js';
 import type { BackupContext, BackupStartInput, PlanOutput } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 /** The workflow state when a failure was caught. */
 export interface FailedState extends BackupStartInput {
@@ -83,14 +84,14 @@ export async function failExecution(deps: WorkflowDeps, executionId: string, cod
   const failed = isTerminal(record.status) ? undefined : await transitionToFailed(deps, executionId, { code, message });
   if (!options.fromItem) await deps.catalog.releaseLease(record.job_id, executionId);
   if (failed) await deps.publish(backupFailed(failed, { code, message }));
-  if (!options.fromItem) await cleanUp(deps, record.backup_id);
+  if (!options.fromItem) await cleanUp(deps, record);
   return failed ? { code, message } : ((await deps.catalog.executions.find(executionId))?.error ?? { code, message });
 }
 
 /** Ends what the source held open and drops the staging area: best effort (the vault may be what failed; a prune sweeps the area later). */
-async function cleanUp(deps: WorkflowDeps, backupId: string): Promise<void> {
+async function cleanUp(deps: WorkflowDeps, { backup_id: backupId, vault_uri }: ExecutionRecord): Promise<void> {
   try {
-    const vault = await deps.vault();
+    const vault = await vaultAt(deps, { vault_uri });
     await releaseSource(deps, await readStaged<StagedPlan<SourceConfig>>(vault, backupId, 'plan').catch(() => undefined));
     await clearStaged(vault, backupId);
   } catch {

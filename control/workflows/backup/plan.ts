@@ -19,7 +19,8 @@ import { BackupType } from '../../../vault/snapshot/snapshot.js';
 import type { WorkflowDeps } from '../deps.js';
 import { FailureRecordedError, InvalidJobError, stepFailureOf } from '../errors.js';
 import { failExecution } from './mark-failed.js';
-import { stageFanOut } from '../../../vault/staging/fan-out.js';
+import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
+import { stageItemList } from '../../../vault/staging/item-list.js';
 import { batchingFor, EXPORT_BYTES_PER_SECOND } from './batching.js';
 import { writeStaged, type StagedPlan } from '../../../vault/staging/staging.js';
 import { compressionFor } from './compression.js';
@@ -71,7 +72,11 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
   const compression = compressionFor(job, input);
   await catalog.acquireLease(job.job_id, execution.execution_id, LEASE_SECONDS);
 
-  const vault = await deps.vault();
+  // The job's destination selects the vault (a path in one of the deployment's buckets); the record and every later step name it.
+  const location = deps.vaults.resolve(job.destination ?? {});
+  const storageClass = job.destination?.storage_class;
+  if (execution.vault_uri !== location.uri) await catalog.executions.annotate(execution.execution_id, { vault_uri: location.uri });
+  const vault = await deps.vault(location);
   const requested = input.execution_options?.force_full_backup ? BackupType.Full : job.backup_type;
   const resolved = await resolvePlan(vault, job.job_id, requested);
   const source = deps.source(job.source);
@@ -79,8 +84,9 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
   const segments = Number(input.custom_parameters?.segments ?? (job.source.type === DYNAMODB_TYPE ? job.source.segments : undefined));
   const partitions = await source.plan(Number.isSafeInteger(segments) && segments > 0 ? { segments, maxPartitions: MAX_BACKUP_PARTITIONS } : {});
   const indexIds = resolved.type === BackupType.Full ? [] : await vault.listIndexIds();
-  await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds } satisfies StagedPlan);
-  const { list: staged, items } = await stageFanOut(vault, execution.backup_id, PARTITION_LIST, partitions);
+  await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds, vault_uri: location.uri } satisfies StagedPlan);
+  const staged = await stageList(vault, execution.backup_id, PARTITION_LIST, partitions);
+  const items = await stageItemList(vault, execution.backup_id, PARTITION_LIST, itemIndexes(staged));
   if (execution.status === RecordStatus.Queued) {
     await catalog.executions.transition(execution.execution_id, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: resolved.type });
   }
@@ -96,6 +102,8 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
     compression,
     partitions: staged,
     skip_verification: Boolean(input.execution_options?.skip_verification),
+    vault_uri: location.uri,
+    ...(storageClass ? { storage_class: storageClass } : {}),
   };
   const bytes = typeof description.size_bytes === 'number' ? description.size_bytes : undefined;
   return {

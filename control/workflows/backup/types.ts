@@ -30,6 +30,10 @@ export interface BackupContext {
   /** The planned partitions (`PartitionPlan`s), staged in the backup's area; `count` is the partition count. */
   partitions: StagedList;
   skip_verification: boolean;
+  /** The vault the backup goes to (its job's destination, resolved by Plan); absent: the primary. */
+  vault_uri?: string;
+  /** The class of the packs it writes (the destination's `storage_class`); absent: the bucket's default. */
+  storage_class?: string;
 }
 
 /** Output of Plan: references and the Map's batching, nothing that grows with the data. */

@@ -1,12 +1,13 @@
 /**
  * List jobs: open the run's catalog record (`running`; a retried List jobs
  * finds it), then every job (active or paused: retention applies to both)
- * and the run's settings. Bad settings are recorded as the run's absence of
+ * the run's settings and the vaults to prune. Bad settings are recorded as the run's absence of
  * settings and then fail the step, so Mark failed records the run FAILED.
  */
 import { PRUNE_DEFAULTS } from '../../../vault/prune/prune.js';
 import type { WorkflowDeps } from '../deps.js';
 import { InvalidJobError } from '../errors.js';
+import { UnknownVaultError } from '../../vaults/errors.js';
 import { openPruneRun } from './run-record.js';
 import type { PruneJobList, PruneListJobsInput, PruneSettings, PruneStartInput } from './types.js';
 
@@ -37,7 +38,29 @@ export async function listPruneJobs(deps: WorkflowDeps, state: PruneListJobsInpu
     jobIds.push(...page.items.map((job) => job.job_id));
     cursor = page.next_cursor;
   } while (cursor);
-  return { prune_run_id: run.prune_run_id, job_ids: jobIds, settings };
+  return { prune_run_id: run.prune_run_id, job_ids: jobIds, settings, vaults: await vaultsToPrune(deps) };
+}
+
+/**
+ * The vaults a prune passes over: the primary, then every other vault a
+ * backup record names (forgotten ones too: their packs are what prune
+ * frees), each once.
+ */
+export async function vaultsToPrune(deps: WorkflowDeps): Promise<string[]> {
+  const primary = deps.vaults.primary().uri;
+  const uris = new Set<string>([primary]);
+  let cursor: string | null = null;
+  do {
+    const page = await deps.catalog.listExecutions({ limit: 1000, cursor });
+    for (const record of page.items) {
+      if (!record.vault_uri) continue;
+      // A bucket the deployment no longer lists cannot be pruned; the others still are.
+      const uri = uriOf(deps, record.vault_uri);
+      if (uri) uris.add(uri);
+    }
+    cursor = page.next_cursor;
+  } while (cursor);
+  return [...uris];
 }
 
 /** The settings, or why they are refused. */
@@ -46,6 +69,16 @@ function settingsOrError(input: PruneStartInput | null | undefined): PruneSettin
     return pruneSettings(input);
   } catch (error) {
     if (error instanceof InvalidJobError) return error;
+    throw error;
+  }
+}
+
+/** The canonical URI of a recorded vault, or undefined when its bucket is not the deployment's any more. */
+function uriOf(deps: WorkflowDeps, vaultUri: string): string | undefined {
+  try {
+    return deps.vaults.locate(vaultUri).uri;
+  } catch (error) {
+    if (error instanceof UnknownVaultError) return undefined;
     throw error;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The prune workflow's phase steps (docs/RETENTION.md, "Prune at scale"):
  * each calls one phase of `vault/prune/` on the run's staging area
- * (`staging/<prune run id>/`); the three Distributed Maps (Mark, Join,
+ * (`staging/<prune run id>/`) in the vault the pass prunes (its context's
+ * `vault_uri`; the workflow passes over each vault in turn); the three Distributed Maps (Mark, Join,
  * Sweep) read their item lists, staged here, from the vault bucket. Every
  * result is small: what a phase found stays staged.
  */
@@ -15,7 +16,8 @@ import { stageItemList } from '../../../vault/staging/item-list.js';
 import type { Vault } from '../../../vault/repository/vault.js';
 import { pruneContext } from '../../retention/prune-context.js';
 import type { WorkflowDeps } from '../deps.js';
-import type { PruneFanOut, PruneItemBatch, PrunePhaseInput, PrunePlanOutput, PruneRecheckOutput } from './types.js';
+import type { VaultLocation } from '../../vaults/registry.js';
+import type { PruneFanOut, PruneItemBatch, PrunePhaseInput, PrunePlanOutput, PruneRecheckOutput, PruneRunContext } from './types.js';
 
 /** How a phase's items spread over a Distributed Map's children. */
 export const PRUNE_FAN_OUT = {
@@ -24,6 +26,11 @@ export const PRUNE_FAN_OUT = {
   /** Children running at once. */
   concurrency: 8,
 } as const;
+
+/** The vault a prune pass works on: its context's, or the primary. */
+export function vaultOfRun(deps: WorkflowDeps, context: Pick<PruneRunContext, 'vault_uri'>): VaultLocation {
+  return deps.vaults.vaultOf(context.vault_uri);
+}
 
 /** Stages `count` item numbers as a Map's item list and sizes its batches. */
 async function fanOut(vault: Vault, area: string, name: string, count: number): Promise<PruneFanOut> {
@@ -34,7 +41,7 @@ async function fanOut(vault: Vault, area: string, name: string, count: number): 
 /** Plan prune: the first look, and the Mark and Join item lists. */
 export async function planPruneStep(deps: WorkflowDeps, input: PrunePhaseInput): Promise<PrunePlanOutput> {
   const { context } = input;
-  const prune = await pruneContext(deps);
+  const prune = await pruneContext(deps, vaultOfRun(deps, input.context));
   const area = context.prune_run_id;
   const plan = await planMark(prune.vault, area, prune.isRunning, deps.now(), context.settings.grace_seconds * 1000);
   return { context, mark: await fanOut(prune.vault, area, 'mark', plan.items), join: await fanOut(prune.vault, area, 'join', plan.shards) };
@@ -42,7 +49,7 @@ export async function planPruneStep(deps: WorkflowDeps, input: PrunePhaseInput):
 
 /** Mark (a Distributed Map child): the used blobs of its snapshot batches. */
 export async function markStep(deps: WorkflowDeps, batch: PruneItemBatch): Promise<{ items: number }> {
-  const prune = await pruneContext(deps);
+  const prune = await pruneContext(deps, vaultOfRun(deps, batch.BatchInput.context));
   const area = batch.BatchInput.context.prune_run_id;
   const plan = await readMarkPlan(prune.vault, area);
   for (const item of batch.Items) await markItem(prune.vault, area, plan, item, prune.locking);
@@ -51,7 +58,7 @@ export async function markStep(deps: WorkflowDeps, batch: PruneItemBatch): Promi
 
 /** Join (a Distributed Map child): per-pack counters of its shards. */
 export async function joinStep(deps: WorkflowDeps, batch: PruneItemBatch): Promise<{ items: number }> {
-  const vault = await deps.vault();
+  const vault = await deps.vault(vaultOfRun(deps, batch.BatchInput.context));
   const area = batch.BatchInput.context.prune_run_id;
   await joinShards(vault, area, await readMarkPlan(vault, area), batch.Items);
   return { items: batch.Items.length };
@@ -59,7 +66,7 @@ export async function joinStep(deps: WorkflowDeps, batch: PruneItemBatch): Promi
 
 /** Settle packs: decide; write rescued and repacked packs and their index objects, extend locks (not in a dry run). */
 export async function settleStep(deps: WorkflowDeps, input: PrunePhaseInput): Promise<{ packs_deleted: number }> {
-  const prune = await pruneContext(deps);
+  const prune = await pruneContext(deps, vaultOfRun(deps, input.context));
   const { settings, prune_run_id: area } = input.context;
   const settled = await settlePacks(prune.vault, area, await readMarkPlan(prune.vault, area), {
     now: deps.now(),
@@ -73,7 +80,7 @@ export async function settleStep(deps: WorkflowDeps, input: PrunePhaseInput): Pr
 
 /** Compact index: new index objects without the packs about to go, then the old ones deleted. */
 export async function compactStep(deps: WorkflowDeps, input: PrunePhaseInput): Promise<{ indexes_written: number }> {
-  const prune = await pruneContext(deps);
+  const prune = await pruneContext(deps, vaultOfRun(deps, input.context));
   const area = input.context.prune_run_id;
   const compact = await compactIndexes(prune.vault, area, await readSettle(prune.vault, area), prune.isRunning, () => deps.now());
   return { indexes_written: compact.written.length };
@@ -81,7 +88,7 @@ export async function compactStep(deps: WorkflowDeps, input: PrunePhaseInput): P
 
 /** Re-check: rescue what was committed or staged since Plan; stage the sweep's batches. */
 export async function recheckStep(deps: WorkflowDeps, input: PrunePhaseInput): Promise<PruneRecheckOutput> {
-  const prune = await pruneContext(deps);
+  const prune = await pruneContext(deps, vaultOfRun(deps, input.context));
   const { vault } = prune;
   const area = input.context.prune_run_id;
   const [plan, settle, compact] = await Promise.all([readMarkPlan(vault, area), readSettle(vault, area), readCompact(vault, area)]);
@@ -91,7 +98,7 @@ export async function recheckStep(deps: WorkflowDeps, input: PrunePhaseInput): P
 
 /** Sweep (a Distributed Map child): delete its batches of packs. */
 export async function sweepStep(deps: WorkflowDeps, batch: PruneItemBatch): Promise<{ packs: number }> {
-  const vault = await deps.vault();
+  const vault = await deps.vault(vaultOfRun(deps, batch.BatchInput.context));
   const area = batch.BatchInput.context.prune_run_id;
   let packs = 0;
   for (const item of batch.Items) packs += await sweepBatch(vault, area, item);

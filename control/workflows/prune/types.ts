@@ -1,5 +1,5 @@
 /** Payloads of the prune workflow: settings and counts, never data. */
-import type { PruneRunSettings } from '../../catalog/types.js';
+import type { PruneRunResult, PruneRunSettings } from '../../catalog/types.js';
 import type { StagedItemList } from '../../../vault/staging/item-list.js';
 
 /** What starts a prune (the daily system schedule, the API or the CLI); every field optional. */
@@ -29,6 +29,8 @@ export interface PruneJobList {
   prune_run_id: string;
   job_ids: string[];
   settings: PruneSettings;
+  /** The vaults to prune, one after the other: the primary, then every other vault a backup records (`vault_uri`). */
+  vaults: string[];
 }
 
 /** Input of one Apply retention iteration. */
@@ -48,11 +50,25 @@ export interface JobRetentionOutput {
   error?: { code: string; message: string };
 }
 
-/** Input of Prune: the run, its settings and what each job's retention forgot (one count per job, in job order). */
+/** Input of Prune (once per vault): the run, its settings, what each job's retention forgot (one count per job, in job order), the vault and the sums so far. */
 export interface PruneStepInput {
   prune_run_id: string;
   settings: PruneSettings;
   forgotten: number[];
+  /** The vault pruned (absent: the primary). */
+  vault_uri?: string;
+  /** Where that vault is in the run's list, and how many the list has. @default 0 of 1 */
+  vault_index?: number;
+  vault_count?: number;
+  /** The result summed over the vaults pruned before (null for the first). */
+  sofar?: PruneRunResult | null;
+}
+
+/** Output of Prune: the result summed over the vaults so far, and the next vault (done after the last, when the record is completed). */
+export interface PruneVaultOutput {
+  result: PruneRunResult;
+  next: number;
+  done: boolean;
 }
 
 /** What the prune workflow's Mark failed recorded. */
@@ -71,6 +87,8 @@ export interface PruneFailure {
 export interface PruneRunContext {
   prune_run_id: string;
   settings: PruneSettings;
+  /** The vault this pass prunes (a backup's `vault_uri`); absent: the primary. */
+  vault_uri?: string;
 }
 
 /** Input of a step that runs once (Plan prune, Settle packs, Compact index, Re-check). */

@@ -11,6 +11,7 @@ import { clearStaged } from '../../../vault/staging/staging.js';
 import type { RestoreContext } from './types.js';
 import type { SafetyBackupOutput } from './safety-backup.js';
 import type { RestoreValidation } from './validate.js';
+import { vaultAt } from '../vault-opener.js';
 
 /** Runs the restore Finalize step. */
 export async function finalizeRestore(deps: WorkflowDeps, input: { context: RestoreContext; validation: RestoreValidation; safety?: SafetyBackupOutput | null }): Promise<RestoreRecord> {
@@ -27,7 +28,7 @@ export async function finalizeRestore(deps: WorkflowDeps, input: { context: Rest
         verification: { status: 'passed', data_integrity_verified: true, constraints_verified: validation.counts_verified, indexes_verified: validation.counts_verified, verified_at: now },
       });
   // Best effort: the restore is complete; a prune sweeps an area left behind.
-  await clearStaged(await deps.vault(), context.plan.area).catch(() => {});
+  await clearStaged(await vaultAt(deps, context), context.plan.area).catch(() => {});
   if (done) return record;
   await deps.publish(
     restoreSucceeded(record, { records_restored: validation.records_restored, records_skipped: validation.records_skipped, data_size: validation.data_size, safety_snapshot_id: input.safety?.snapshot_id ?? null }),

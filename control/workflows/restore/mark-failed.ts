@@ -16,6 +16,7 @@ import type { WorkflowDeps } from '../deps.js';
 import { failureOfCause } from '../errors.js';
 import { clearStaged } from '../../../vault/staging/staging.js';
 import type { FailureOutput } from '../backup/mark-failed.js';
+import { vaultAt } from '../vault-opener.js';
 
 /** The restore workflow's state when a failure was caught (or, `from_item`, a failed item's batch context and error). */
 export interface FailedRestoreState {
@@ -36,7 +37,9 @@ export async function markRestoreFailed(deps: WorkflowDeps, state: FailedRestore
   const failed = found && !isTerminal(found.status) ? await transitionToFailed(deps, id, { code, message }) : undefined;
   if (!state.from_item) {
     try {
-      await clearStaged(await deps.vault(), id);
+      // The restore staged in its backup's vault.
+      const backup = found ? await deps.catalog.getBackup(found.backup_id) : undefined;
+      await clearStaged(await vaultAt(deps, { vault_uri: backup?.vault_uri }), id);
     } catch {
       // The vault may be what failed; a prune sweeps the area later.
     }

@@ -20,6 +20,7 @@ import { reportDone } from '../../catalog/progress-report.js';
 import { readRestorePlan } from './staged-plan.js';
 import type { BatchOutput } from '../backup/types.js';
 import type { PartitionRestored, RestoreBatchInput, RestoreContext, RestoredBatch, RestorePartitionInput } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 /**
  * The staged name of what the restore batch whose first partition is `first` restored.
@@ -36,7 +37,7 @@ export async function restoreBatch(deps: WorkflowDeps, input: RestoreBatchInput)
   const { context } = input.BatchInput;
   const first = input.Items[0];
   if (first === undefined) return { items: 0, skipped: 0 };
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, context);
   const earlier = await readStaged<RestoredBatch>(vault, context.restore_id, restoredName(first));
   let restored = earlier;
   if (!restored) {
@@ -55,7 +56,7 @@ export async function restoreBatch(deps: WorkflowDeps, input: RestoreBatchInput)
 /** Restores one partition (the restore workflow's batches and verify's test restore). */
 export async function restoreOnePartition(deps: WorkflowDeps, input: RestorePartitionInput): Promise<PartitionRestored> {
   const { context } = input;
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, context);
   const name = await readListItem<string>(vault, context.partitions, input.index);
   const plan = await readRestorePlan(vault, context);
   const opened = await openedSnapshot(vault, context);

@@ -12,6 +12,7 @@ import { SourceNotFoundError } from '../../../sources/errors.js';
 import type { WorkflowDeps } from '../deps.js';
 import { readRestorePlan } from './staged-plan.js';
 import type { RestoreContext } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 /** What the safety backup wrote. */
 export interface SafetyBackupOutput {
@@ -21,7 +22,7 @@ export interface SafetyBackupOutput {
 
 /** Runs the Safety backup step. */
 export async function safetyBackup(deps: WorkflowDeps, context: RestoreContext): Promise<SafetyBackupOutput> {
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, context);
   const { destination } = await readRestorePlan(vault, context);
   const source = deps.source(sourceConfigOf(destination));
   let partitions;

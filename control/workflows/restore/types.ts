@@ -41,6 +41,8 @@ export interface RestoreContext {
   requested_partitions: number | null;
   records_expected: number;
   bytes_expected: number;
+  /** The vault the backup is in (its record's `vault_uri`); the restore stages its lists there. Absent: the primary. */
+  vault_uri?: string;
   /** `restore_options.skip_constraints` / `skip_indexes`, for targets that recreate them (PostgreSQL). */
   skip_constraints?: boolean;
   skip_indexes?: boolean;

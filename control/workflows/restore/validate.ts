@@ -10,6 +10,7 @@ import { listStaged, readRequiredStaged } from '../../../vault/staging/staging.j
 import { mapLimit } from '../../../vault/util/concurrency.js';
 import { readRestorePlan } from './staged-plan.js';
 import type { PartitionRestored, RestoreContext, RestoredBatch } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 /** Staged results read at once. */
 const READS = 16;
@@ -22,7 +23,7 @@ const READS = 16;
  */
 export async function validateStagedRestore(deps: WorkflowDeps, input: { context: RestoreContext }): Promise<RestoreValidation> {
   const { context } = input;
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, context);
   const names = (await listStaged(vault, context.restore_id)).filter((name) => name.startsWith('restored-'));
   const restored = await mapLimit(names, READS, (name) => readRequiredStaged<RestoredBatch>(vault, context.restore_id, name));
   const partitions = restored.reduce((n, batch) => n + batch.items, 0);
@@ -45,7 +46,7 @@ export async function validateRestore(deps: WorkflowDeps, input: { context: Rest
   const restored = input.restored.reduce((n, p) => n + p.r, 0);
   const skipped = input.restored.reduce((n, p) => n + p.s, 0);
   const size = input.restored.reduce((n, p) => n + p.b, 0);
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, input.context);
   const plan = await readRestorePlan(vault, input.context);
   const partial = plan.select !== null;
   if (!partial && restored + skipped !== input.context.records_expected) {

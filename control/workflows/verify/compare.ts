@@ -16,6 +16,7 @@ import { readRestorePlan } from '../restore/staged-plan.js';
 import type { WorkflowDeps } from '../deps.js';
 import { VerificationFailedError } from '../errors.js';
 import type { CompareOutput } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 async function countRecords(deps: WorkflowDeps, destination: Record<string, unknown>): Promise<number> {
   const source = deps.source(sourceConfigOf(destination, { consistent_read: true }));
@@ -30,7 +31,7 @@ async function countRecords(deps: WorkflowDeps, destination: Record<string, unkn
 
 /** Runs the Compare step. */
 export async function compareScratch(deps: WorkflowDeps, input: { context: RestoreContext; run: VerifyRun }): Promise<CompareOutput> {
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, input.run);
   const results = await readScratchResults(vault, input.run.run_id);
   const count = input.context.partitions.count;
   const ended = results.reduce((n, batch) => n + batch.items, 0);

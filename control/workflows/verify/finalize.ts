@@ -19,13 +19,14 @@ import { markDamaged, markFailed, markPassed } from './annotate.js';
 import { damagedDependents } from './dependents.js';
 import { readBatchResults, readVerifyPlan } from './staged.js';
 import type { TestRestoreState, VerifyOutcome, VerifyRun } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 const LISTED = 100;
 
 /** Runs the verify Finalize step. */
 export async function finalizeVerification(deps: WorkflowDeps, input: { run: VerifyRun; test: TestRestoreState | null; scratch?: ScratchTarget | null }): Promise<VerifyOutcome> {
   const { run } = input;
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, run);
   const plan = await readVerifyPlan(vault, run.run_id);
   const checked = await readBatchResults(vault, run.run_id, run.batches.count);
   const problems = checked.flatMap((batch) => batch.problems);

@@ -21,6 +21,7 @@ import type { FailureOutput } from '../backup/mark-failed.js';
 import { runIdOf } from './plan.js';
 import { findVerifyPlan } from './staged.js';
 import type { VerifyExecution, VerifyRun } from './types.js';
+import { vaultAt, type VaultRef } from '../vault-opener.js';
 
 /** What a Distributed Map child's Record failure sends: the run (its `BatchInput.context`). */
 export interface ItemFailure {
@@ -40,7 +41,7 @@ export async function markVerificationFailed(deps: WorkflowDeps, state: VerifyFa
   let ids: string[] = single ? [single] : [];
   let vault;
   try {
-    vault = await deps.vault();
+    vault = await vaultAt(deps, fromItem ? state.context : await runVaultOf(deps, state.input));
     const plan = await findVerifyPlan(vault, runId);
     if (plan) ids = plan.targets.map((t) => t.verification_id);
   } catch {
@@ -72,4 +73,11 @@ async function transitionToFailed(deps: WorkflowDeps, id: string, error: { code:
     if (caught instanceof InvalidTransitionError) return false;
     throw caught;
   }
+}
+
+/** The vault a run staged in: its verification's backup's, or its sweep's. */
+async function runVaultOf(deps: WorkflowDeps, input: VerifyExecution['input']): Promise<VaultRef> {
+  if (!input.verification_id) return { vault_uri: input.sweep?.vault_uri ?? null };
+  const record = await deps.catalog.verifications.get(input.verification_id);
+  return { vault_uri: (await deps.catalog.getBackup(record.backup_id)).vault_uri ?? null };
 }

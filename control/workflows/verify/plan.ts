@@ -13,7 +13,8 @@ import { choosePackSample } from '../../verification/sample.js';
 import { bucketOfUri, scratchTarget } from '../../verification/scratch.js';
 import { SnapshotNotFoundError } from '../../../vault/repository/errors.js';
 import type { WorkflowDeps } from '../deps.js';
-import { stageFanOut } from '../../../vault/staging/fan-out.js';
+import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
+import { stageItemList } from '../../../vault/staging/item-list.js';
 import { sampleCursor } from './cursor.js';
 import { snapshotReferences } from './references.js';
 import { writeVerifyPlan } from './staged.js';
@@ -21,7 +22,13 @@ import { singleScope, sweepScope } from './targets.js';
 import type { PlannedPack, StagedVerifyPlan, VerifyExecution, VerifyPlanOutput, VerifyRun } from './types.js';
 import { InvalidVerificationError } from '../../verification/errors.js';
 import { reportTotals } from '../../catalog/progress-report.js';
-import { CHECK_BATCHES_PER_CHILD, CHECK_MAX_CONCURRENCY, PACKS_PER_CHECK_BATCH } from '../backup/batching.js';
+
+/** Packs per batch (one item of Check packs): HEAD-only checks are cheap; data checks read up to 25 × 16 MiB. */
+const BATCH_SIZE = { quick: 500, data: 25 } as const;
+/** Batches one child execution of Check packs checks in turn, well within its function's 15 minutes. */
+const BATCHES_PER_CHILD = { quick: 4, data: 2 } as const;
+/** Check packs children at once. */
+const MAX_CONCURRENCY = 10;
 
 /** The staged list of a run's pack batches, and the name of the item list of their indexes. */
 export const BATCH_LIST = 'batches';
@@ -37,9 +44,11 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   const { input } = execution;
   const runId = runIdOf(execution);
   if (!input.verification_id && !input.sweep) throw new InvalidVerificationError('a verify run takes { verification_id } or { sweep: { level } }');
-  const scope = input.verification_id ? await singleScope(deps.catalog, input.verification_id) : await sweepScope(deps.catalog, input.sweep!, runId);
-
-  const vault = await deps.vault();
+  // A run checks one vault: its verification's backup's, or the sweep's (the primary unless it names one).
+  const sweepVault = deps.vaults.vaultOf(input.sweep?.vault_uri).uri;
+  const scope = input.verification_id ? await singleScope(deps.catalog, input.verification_id) : await sweepScope(deps.catalog, input.sweep!, runId, (b) => deps.vaults.vaultOf(b.vault_uri).uri === sweepVault);
+  const location = input.verification_id ? deps.vaults.vaultOf(scope.targets[0]?.vault_uri) : deps.vaults.vaultOf(input.sweep?.vault_uri);
+  const vault = await deps.vault(location);
   const index = await vault.loadIndex();
   const referenced = new Map<string, PlannedPack>();
   const issues: StagedVerifyPlan['issues'] = [];
@@ -69,13 +78,14 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   }
 
   const size = readsPackData(scope.level) ? 'data' : 'quick';
-  const perBatch = PACKS_PER_CHECK_BATCH[size];
+  const perBatch = BATCH_SIZE[size];
   const slices = Array.from({ length: Math.ceil(packs.length / perBatch) }, (_, n) => packs.slice(n * perBatch, (n + 1) * perBatch));
   // One batch per staged object: a batch is already up to 500 packs.
-  const { list: batches, items } = await stageFanOut(vault, runId, BATCH_LIST, slices, 1);
+  const batches = await stageList(vault, runId, BATCH_LIST, slices, 1);
+  const items = await stageItemList(vault, runId, BATCH_LIST, itemIndexes(batches));
   await writeVerifyPlan(vault, runId, { level: scope.level, targets: scope.targets, batch_size: perBatch, packs_total: all.length, issues, sample });
 
-  const run: VerifyRun = { run_id: runId, level: scope.level, verification_id: input.verification_id ?? null, batches };
+  const run: VerifyRun = { run_id: runId, level: scope.level, verification_id: input.verification_id ?? null, batches, ...(location.uri !== deps.vaults.primary().uri ? { vault_uri: location.uri } : {}) };
   // A snapshot that cannot be read is already a failure; there is nothing to restore.
   const testRestore = scope.level === VerificationLevel.TestRestore && sourceType !== '';
   if (run.verification_id) {
@@ -87,9 +97,9 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   return {
     context: run,
     items,
-    items_per_batch: CHECK_BATCHES_PER_CHILD[size],
-    max_concurrency: CHECK_MAX_CONCURRENCY,
+    items_per_batch: BATCHES_PER_CHILD[size],
+    max_concurrency: MAX_CONCURRENCY,
     test_restore: testRestore,
-    scratch: testRestore ? scratchTarget(sourceType, run.verification_id!, deps.scratchBucket ?? bucketOfUri(deps.vaultUri)) : null,
+    scratch: testRestore ? scratchTarget(sourceType, run.verification_id!, deps.scratchBucket ?? bucketOfUri(location.uri)) : null,
   };
 }

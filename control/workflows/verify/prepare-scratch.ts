@@ -10,10 +10,12 @@
 import { ConflictPolicy } from '../../../sources/source.js';
 import type { ScratchTarget } from '../../verification/scratch.js';
 import type { WorkflowDeps } from '../deps.js';
-import { stageFanOut } from '../../../vault/staging/fan-out.js';
+import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
+import { stageItemList } from '../../../vault/staging/item-list.js';
 import { stageRestorePlan } from '../restore/staged-plan.js';
 import { batchingFor, RESTORE_BYTES_PER_SECOND } from '../backup/batching.js';
 import { readVerifyPlan } from './staged.js';
+import { vaultAt } from '../vault-opener.js';
 import type { PrepareScratchOutput, VerifyRun } from './types.js';
 
 /** The staged name of the scratch restore's plan in the run's area. */
@@ -23,14 +25,15 @@ export const SCRATCH_PARTITION_LIST = 'scratch-partitions';
 
 /** Runs the Prepare scratch step. */
 export async function prepareScratch(deps: WorkflowDeps, input: { run: VerifyRun; scratch: ScratchTarget }): Promise<PrepareScratchOutput> {
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, input.run);
   const area = input.run.run_id;
   const plan = await readVerifyPlan(vault, area);
   const target = plan.targets[0]!;
   const snapshot = await vault.readSnapshot(target.snapshot_id);
   const destination: Record<string, unknown> = { ...input.scratch };
   await deps.target(destination).prepare({ conflict_policy: ConflictPolicy.FailIfExists, create_missing_tables: true }, (snapshot.source.description ?? {}) as Record<string, unknown>);
-  const { list: partitions, items } = await stageFanOut(vault, area, SCRATCH_PARTITION_LIST, snapshot.partitions.map((p) => p.name));
+  const partitions = await stageList(vault, area, SCRATCH_PARTITION_LIST, snapshot.partitions.map((p) => p.name));
+  const items = await stageItemList(vault, area, SCRATCH_PARTITION_LIST, itemIndexes(partitions));
   const restorePlan = await stageRestorePlan(vault, { area, name: SCRATCH_PLAN }, { destination, select: null });
   await deps.catalog.verifications.updateProgress(target.verification_id, { progress: 50, phase: 'test restore' });
   const bytes = snapshot.partitions.reduce((n, p) => n + p.size, 0);
@@ -43,6 +46,7 @@ export async function prepareScratch(deps: WorkflowDeps, input: { run: VerifyRun
       plan: restorePlan,
       partitions,
       requested_partitions: null,
+      ...(input.run.vault_uri ? { vault_uri: input.run.vault_uri } : {}),
       records_expected: snapshot.partitions.reduce((n, p) => n + p.records, 0),
       bytes_expected: bytes,
     },

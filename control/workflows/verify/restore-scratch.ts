@@ -20,13 +20,14 @@ import type { WorkflowDeps } from '../deps.js';
 import { findScratchResult, writeScratchResult } from './staged.js';
 import type { BatchOutput } from '../backup/types.js';
 import type { ScratchBatchInput, ScratchBatchResult } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 /** Runs one Restore into scratch child: its partitions, unless it staged what it did already. */
 export async function restoreScratchBatch(deps: WorkflowDeps, input: ScratchBatchInput): Promise<BatchOutput> {
   const { context: run, restore } = input.BatchInput;
   const first = input.Items[0];
   if (first === undefined) return { items: 0, skipped: 0 };
-  const vault = await deps.vault();
+  const vault = await vaultAt(deps, run);
   if (await findScratchResult(vault, run.run_id, first)) return { items: input.Items.length, skipped: input.Items.length };
   const result: ScratchBatchResult = { items: 0, r: 0, s: 0, b: 0, failed: [] };
   for (const index of input.Items) {

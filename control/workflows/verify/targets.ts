@@ -22,7 +22,7 @@ export interface RunScope {
 
 function targetOf(record: VerificationRecord, backup: ExecutionRecord): VerifyTarget {
   if (backup.status !== RecordStatus.Completed || !backup.result) throw new BackupNotVerifiableError(`backup ${backup.backup_id} is ${backup.status}; only completed backups can be verified`);
-  return { verification_id: record.verification_id, backup_id: backup.backup_id, snapshot_id: backup.result.snapshot_id };
+  return { verification_id: record.verification_id, backup_id: backup.backup_id, snapshot_id: backup.result.snapshot_id, ...(backup.vault_uri ? { vault_uri: backup.vault_uri } : {}) };
 }
 
 /**
@@ -66,12 +66,12 @@ function newestPerJob(backups: readonly ExecutionRecord[]): ExecutionRecord[] {
  *
  * @throws InvalidVerificationError for a bad level, scope or sample size (test restores are not swept)
  */
-export async function sweepScope(catalog: Catalog, sweep: SweepRequest, sweepId: string): Promise<RunScope> {
+export async function sweepScope(catalog: Catalog, sweep: SweepRequest, sweepId: string, inVault: (backup: ExecutionRecord) => boolean = () => true): Promise<RunScope> {
   const checked = checkVerificationRequest({ level: sweep.level, sample_percent: sweep.sample_percent, sample_bytes: sweep.sample_bytes });
   if (checked.level === VerificationLevel.TestRestore) throw new InvalidVerificationError('a sweep runs quick, sample or checksum; test restores are requested per backup');
   const scope = sweep.scope ?? SweepScope.All;
   if (!Object.values(SweepScope).includes(scope)) throw new InvalidVerificationError(`sweep scope must be one of ${Object.values(SweepScope).join(', ')}, not ${JSON.stringify(scope)}`);
-  const all = await completedBackups(catalog);
+  const all = (await completedBackups(catalog)).filter(inVault);
   const chosen = scope === SweepScope.Latest ? newestPerJob(all) : all;
   const targets: VerifyTarget[] = [];
   for (const backup of chosen.sort((a, b) => a.backup_id.localeCompare(b.backup_id))) {

@@ -20,6 +20,8 @@ export type SweepScope = (typeof SweepScope)[keyof typeof SweepScope];
 export interface SweepRequest {
   level: string;
   scope?: SweepScope;
+  /** The vault whose backups the sweep checks (a backup's `vault_uri`). @default the primary */
+  vault_uri?: string;
   sample_percent?: number;
   sample_bytes?: number;
 }
@@ -48,6 +50,8 @@ export interface VerifyRun {
   verification_id: string | null;
   /** The batches of packs to check (each item a `PlannedPack[]`), staged in the run's area. */
   batches: StagedList;
+  /** The vault the run checks (its backups' `vault_uri`) and stages in; absent: the primary. */
+  vault_uri?: string;
 }
 
 /**
@@ -80,6 +84,8 @@ export interface VerifyTarget {
   verification_id: string;
   backup_id: string;
   snapshot_id: string;
+  /** The backup's vault (its record's `vault_uri`); absent: the primary. */
+  vault_uri?: string;
 }
 
 /** A pack to check, with the index object that lists it. */
