@@ -19,8 +19,7 @@ import { BackupType } from '../../../vault/snapshot/snapshot.js';
 import type { WorkflowDeps } from '../deps.js';
 import { FailureRecordedError, InvalidJobError, stepFailureOf } from '../errors.js';
 import { failExecution } from './mark-failed.js';
-import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
-import { stageItemList } from '../../../vault/staging/item-list.js';
+import { stageFanOut } from '../../../vault/staging/fan-out.js';
 import { batchingFor, EXPORT_BYTES_PER_SECOND } from './batching.js';
 import { writeStaged, type StagedPlan } from '../../../vault/staging/staging.js';
 import { compressionFor } from './compression.js';
@@ -85,8 +84,7 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
   const partitions = await source.plan(Number.isSafeInteger(segments) && segments > 0 ? { segments, maxPartitions: MAX_BACKUP_PARTITIONS } : {});
   const indexIds = resolved.type === BackupType.Full ? [] : await vault.listIndexIds();
   await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds, vault_uri: location.uri } satisfies StagedPlan);
-  const staged = await stageList(vault, execution.backup_id, PARTITION_LIST, partitions);
-  const items = await stageItemList(vault, execution.backup_id, PARTITION_LIST, itemIndexes(staged));
+  const { list: staged, items } = await stageFanOut(vault, execution.backup_id, PARTITION_LIST, partitions);
   if (execution.status === RecordStatus.Queued) {
     await catalog.executions.transition(execution.execution_id, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: resolved.type });
   }

@@ -16,13 +16,12 @@ import type { KeySelection } from '../../../sources/key-filter.js';
 import { ConflictPolicy } from '../../../sources/source.js';
 import type { WorkflowDeps } from '../deps.js';
 import { InvalidJobError } from '../errors.js';
-import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
-import { stageItemList } from '../../../vault/staging/item-list.js';
+import { stageFanOut } from '../../../vault/staging/fan-out.js';
 import { batchingFor, RESTORE_BYTES_PER_SECOND } from '../backup/batching.js';
 import { RESTORE_PARTITION_LIST, RESTORE_PLAN, stageRestorePlan } from './staged-plan.js';
 import type { RestorePlanOutput, RestoreStartInput } from './types.js';
-import { vaultAt } from '../vault-opener.js';
 import { reportTotals } from '../../catalog/progress-report.js';
+import { vaultAt } from '../vault-opener.js';
 
 /** The newest completed backup of a job at or before a time. */
 export async function backupAt(catalog: Catalog, jobId: string, timestamp: string): Promise<ExecutionRecord> {
@@ -79,8 +78,7 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
   const target = deps.target(destination);
   await target.prepare({ conflict_policy: conflict, create_missing_tables: options.create_missing_tables !== false && destination.create_missing_tables !== false }, description);
 
-  const staged = await stageList(vault, restore.restore_id, RESTORE_PARTITION_LIST, partitions.map((p) => p.name));
-  const items = await stageItemList(vault, restore.restore_id, RESTORE_PARTITION_LIST, itemIndexes(staged));
+  const { list: staged, items } = await stageFanOut(vault, restore.restore_id, RESTORE_PARTITION_LIST, partitions.map((p) => p.name));
   const plan = await stageRestorePlan(vault, { area: restore.restore_id, name: RESTORE_PLAN }, { destination, select: selectionOf(options) });
   if (restore.status === RecordStatus.Queued) await catalog.restores.transition(restore.restore_id, RecordStatus.Running, { phase: 'restoring', progress: 5 });
   // Progress counts partitions and the snapshot's partition sizes (control/catalog/progress.ts).
@@ -96,9 +94,9 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
       plan,
       partitions: staged,
       requested_partitions: wanted ? wanted.length : null,
-      ...(backup.vault_uri ? { vault_uri: backup.vault_uri } : {}),
       records_expected: partitions.reduce((n, p) => n + p.records, 0),
       bytes_expected: bytes,
+      ...(backup.vault_uri ? { vault_uri: backup.vault_uri } : {}),
       ...(options.skip_constraints === true ? { skip_constraints: true } : {}),
       ...(options.skip_indexes === true ? { skip_indexes: true } : {}),
     },

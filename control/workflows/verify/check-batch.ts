@@ -21,26 +21,42 @@ import type { Vault } from '../../../vault/repository/vault.js';
 import { reportDone } from '../../catalog/progress-report.js';
 import { vaultAt } from '../vault-opener.js';
 
-const HEAD_CONCURRENCY = 16;
+/** Packs inspected at once (a version listing each). */
+export const HEAD_CONCURRENCY = 16;
 const READ_CONCURRENCY = 4;
 
 /** Runs one Check packs child: each of its pack batches not checked yet. */
 export async function checkPackBatches(deps: WorkflowDeps, input: CheckBatchInput): Promise<BatchOutput> {
   const run = input.BatchInput.context;
-  const vault = await vaultAt(deps, run);
+  const { bytes, skipped } = await checkStagedBatches(await vaultAt(deps, run), run, input.Items);
+  // One count per child, marked by its first batch: the record takes one write per child, however many batches it checked.
+  const first = input.Items[0];
+  if (run.verification_id && first !== undefined) await reportDone(deps.catalog.verifications, run.verification_id, { unit: first, items: input.Items.length, bytes });
+  return { items: input.Items.length, skipped };
+}
+
+/**
+ * Checks each of a run's pack batches `batches` that staged no result yet
+ * (a retried child redoes only the rest) and stages each one's result
+ * (`batch-<n>` in the run's staging area). The verify workflow's Check packs
+ * children and the backup workflow's Verify packs children run it.
+ *
+ * @param vault - the vault
+ * @param run - the run: its staging area, level and staged pack batches
+ * @param batches - indexes of the run's staged pack batches
+ * @returns the bytes the batches read, and how many had been checked already
+ */
+export async function checkStagedBatches(vault: Vault, run: VerifyRun, batches: readonly number[]): Promise<{ bytes: number; skipped: number }> {
   let bytes = 0;
   let skipped = 0;
-  for (const batch of input.Items) {
+  for (const batch of batches) {
     const found = await findBatchResult(vault, run.run_id, batch);
     if (found) skipped += 1;
     const result = found ?? (await checkBatch(vault, run, batch));
     if (!found) await writeBatchResult(vault, run.run_id, batch, result);
     bytes += result.b;
   }
-  // One count per child, marked by its first batch: the record takes one write per child, however many batches it checked.
-  const first = input.Items[0];
-  if (run.verification_id && first !== undefined) await reportDone(deps.catalog.verifications, run.verification_id, { unit: first, items: input.Items.length, bytes });
-  return { items: input.Items.length, skipped };
+  return { bytes, skipped };
 }
 
 /** Checks one pack batch. */

@@ -13,8 +13,7 @@ import { choosePackSample } from '../../verification/sample.js';
 import { bucketOfUri, scratchTarget } from '../../verification/scratch.js';
 import { SnapshotNotFoundError } from '../../../vault/repository/errors.js';
 import type { WorkflowDeps } from '../deps.js';
-import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
-import { stageItemList } from '../../../vault/staging/item-list.js';
+import { stageFanOut } from '../../../vault/staging/fan-out.js';
 import { sampleCursor } from './cursor.js';
 import { snapshotReferences } from './references.js';
 import { writeVerifyPlan } from './staged.js';
@@ -22,13 +21,7 @@ import { singleScope, sweepScope } from './targets.js';
 import type { PlannedPack, StagedVerifyPlan, VerifyExecution, VerifyPlanOutput, VerifyRun } from './types.js';
 import { InvalidVerificationError } from '../../verification/errors.js';
 import { reportTotals } from '../../catalog/progress-report.js';
-
-/** Packs per batch (one item of Check packs): HEAD-only checks are cheap; data checks read up to 25 × 16 MiB. */
-const BATCH_SIZE = { quick: 500, data: 25 } as const;
-/** Batches one child execution of Check packs checks in turn, well within its function's 15 minutes. */
-const BATCHES_PER_CHILD = { quick: 4, data: 2 } as const;
-/** Check packs children at once. */
-const MAX_CONCURRENCY = 10;
+import { CHECK_BATCHES_PER_CHILD, CHECK_MAX_CONCURRENCY, PACKS_PER_CHECK_BATCH } from '../backup/batching.js';
 
 /** The staged list of a run's pack batches, and the name of the item list of their indexes. */
 export const BATCH_LIST = 'batches';
@@ -78,11 +71,10 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   }
 
   const size = readsPackData(scope.level) ? 'data' : 'quick';
-  const perBatch = BATCH_SIZE[size];
+  const perBatch = PACKS_PER_CHECK_BATCH[size];
   const slices = Array.from({ length: Math.ceil(packs.length / perBatch) }, (_, n) => packs.slice(n * perBatch, (n + 1) * perBatch));
   // One batch per staged object: a batch is already up to 500 packs.
-  const batches = await stageList(vault, runId, BATCH_LIST, slices, 1);
-  const items = await stageItemList(vault, runId, BATCH_LIST, itemIndexes(batches));
+  const { list: batches, items } = await stageFanOut(vault, runId, BATCH_LIST, slices, 1);
   await writeVerifyPlan(vault, runId, { level: scope.level, targets: scope.targets, batch_size: perBatch, packs_total: all.length, issues, sample });
 
   const run: VerifyRun = { run_id: runId, level: scope.level, verification_id: input.verification_id ?? null, batches, ...(location.uri !== deps.vaults.primary().uri ? { vault_uri: location.uri } : {}) };
@@ -97,8 +89,8 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   return {
     context: run,
     items,
-    items_per_batch: BATCHES_PER_CHILD[size],
-    max_concurrency: MAX_CONCURRENCY,
+    items_per_batch: CHECK_BATCHES_PER_CHILD[size],
+    max_concurrency: CHECK_MAX_CONCURRENCY,
     test_restore: testRestore,
     scratch: testRestore ? scratchTarget(sourceType, run.verification_id!, deps.scratchBucket ?? bucketOfUri(location.uri)) : null,
   };

@@ -10,13 +10,12 @@
 import { ConflictPolicy } from '../../../sources/source.js';
 import type { ScratchTarget } from '../../verification/scratch.js';
 import type { WorkflowDeps } from '../deps.js';
-import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
-import { stageItemList } from '../../../vault/staging/item-list.js';
+import { stageFanOut } from '../../../vault/staging/fan-out.js';
 import { stageRestorePlan } from '../restore/staged-plan.js';
 import { batchingFor, RESTORE_BYTES_PER_SECOND } from '../backup/batching.js';
 import { readVerifyPlan } from './staged.js';
-import { vaultAt } from '../vault-opener.js';
 import type { PrepareScratchOutput, VerifyRun } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 /** The staged name of the scratch restore's plan in the run's area. */
 export const SCRATCH_PLAN = 'scratch-plan';
@@ -32,8 +31,7 @@ export async function prepareScratch(deps: WorkflowDeps, input: { run: VerifyRun
   const snapshot = await vault.readSnapshot(target.snapshot_id);
   const destination: Record<string, unknown> = { ...input.scratch };
   await deps.target(destination).prepare({ conflict_policy: ConflictPolicy.FailIfExists, create_missing_tables: true }, (snapshot.source.description ?? {}) as Record<string, unknown>);
-  const partitions = await stageList(vault, area, SCRATCH_PARTITION_LIST, snapshot.partitions.map((p) => p.name));
-  const items = await stageItemList(vault, area, SCRATCH_PARTITION_LIST, itemIndexes(partitions));
+  const { list: partitions, items } = await stageFanOut(vault, area, SCRATCH_PARTITION_LIST, snapshot.partitions.map((p) => p.name));
   const restorePlan = await stageRestorePlan(vault, { area, name: SCRATCH_PLAN }, { destination, select: null });
   await deps.catalog.verifications.updateProgress(target.verification_id, { progress: 50, phase: 'test restore' });
   const bytes = snapshot.partitions.reduce((n, p) => n + p.size, 0);
@@ -46,9 +44,9 @@ export async function prepareScratch(deps: WorkflowDeps, input: { run: VerifyRun
       plan: restorePlan,
       partitions,
       requested_partitions: null,
-      ...(input.run.vault_uri ? { vault_uri: input.run.vault_uri } : {}),
       records_expected: snapshot.partitions.reduce((n, p) => n + p.records, 0),
       bytes_expected: bytes,
+      ...(input.run.vault_uri ? { vault_uri: input.run.vault_uri } : {}),
     },
     items,
     // A restore's batching and default concurrency: a scratch target takes writes like any restore target.
