@@ -82,9 +82,9 @@ describe('backup Verify as a Distributed Map', () => {
         }
         const planned = event as { context: { job_id: string }; commit: CommitOutput };
         if (fn.path.endsWith(PLAN_VERIFY) && planned.context.job_id === damagedJob && !damage) {
-          // The packs are stored (Commit is done); the flip lands while Plan verify's container waits, before any pack is read back.
+          // The packs are stored (Commit is done); the flip lands while Plan verify's container waits (a few requests; 10 s leaves room on a loaded machine), before any pack is read back.
           damage = damageFirstPack(planned.commit.snapshot_id);
-          return { delayMs: 3000 };
+          return { delayMs: 10_000 };
         }
         return undefined;
       },
@@ -92,6 +92,7 @@ describe('backup Verify as a Distributed Map', () => {
     await s3Client().send(new CreateBucketCommand({ Bucket: bucket }));
     await seedObjects(bucket, 'clean/', OBJECTS);
     await seedObjects(bucket, 'damaged/', OBJECTS);
+    await seedObjects(bucket, 'existence/', 3);
     // One blob per pack: every object of the prefix becomes a pack of its own.
     await Vault.init(openObjectStore(cloud.vaultUri), new KmsKeyProvider(cloud.kmsKeyArn), { chunker: { ...DEFAULT_CHUNKER_PARAMS }, packSize: 1 });
   });
@@ -134,5 +135,22 @@ describe('backup Verify as a Distributed Map', () => {
     assert.match(record.error?.message ?? '', new RegExp(packId));
     assert.doesNotMatch(record.error?.message ?? '', /overwritten|missing|bytes, the index says/, 'found by reading the pack back, not by its listing');
     assert.ok((children.get(job.job_id) ?? []).length >= 2, 'the damage was found by the Map, not by the existence check');
+  });
+
+  test('existence only (checksum verification off) skips the Map: no pack is read back, and the backup records a verification without checksums', async () => {
+    // Prepare
+    const job = await cloud.catalog.createJob(
+      newJob({ type: 's3', bucket, prefix: 'existence/' }, { backup_type: 'full', verification: { enabled: true, checksum_verification: false, integrity_check: true, test_restore: false } }),
+    );
+
+    // Act
+    const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
+
+    // Assess
+    assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
+    const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
+    assert.equal(record.verification?.status, 'passed');
+    assert.equal(record.verification?.checksum_verified, false);
+    assert.equal(children.get(job.job_id), undefined, 'no Verify packs child ran');
   });
 });
