@@ -2,10 +2,12 @@
  * rustic as a bench tool, set up like restic (`restic-tool.ts`): a local
  * repository created with rustic's defaults (repository version 2, zstd at
  * its default level), its cache inside the bench's temp directory, the
- * repository and password from the environment, and no config profile: HOME
- * and the XDG and rustic config directories point at an empty folder in the
- * temp directory and each step runs there, so no `rustic.toml` of the
- * machine's user (or in the working directory) changes what is measured.
+ * repository and password from the environment, and no config profile:
+ * rustic looks for `<profile>.toml` in `~/.config/rustic`, `/etc/rustic`
+ * and the working directory, so HOME (and the XDG and rustic config
+ * directories) point at an empty folder in the temp directory, each step
+ * runs there, and the profile has a name no machine uses
+ * (`RUSTIC_USE_PROFILE`); rustic then says it uses no config file.
  * Progress bars are off, as restic turns them off without a terminal.
  */
 import { mkdirSync } from 'node:fs';
@@ -13,6 +15,9 @@ import { join } from 'node:path';
 import type { MeasuredRun } from './measure.js';
 import { PEER_PASSWORD, PeerTool, type PeerPaths } from './peer-tool.js';
 import { Tool } from './types.js';
+
+/** A profile name no machine has, so that no `rustic.toml` (not even `/etc/rustic/rustic.toml`) applies. */
+const NO_PROFILE = 'haven-bench-no-profile';
 
 /** rustic over a local directory repository. */
 export class RusticTool extends PeerTool {
@@ -29,6 +34,7 @@ export class RusticTool extends PeerTool {
       XDG_CONFIG_HOME: join(home, '.config'),
       XDG_CONFIG_DIRS: join(home, 'etc'),
       RUSTIC_HOME: home,
+      RUSTIC_USE_PROFILE: NO_PROFILE,
     };
   }
 
