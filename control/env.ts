@@ -75,5 +75,4 @@ export const UNDEPLOYED_ENV: Readonly<Partial<Record<HavenEnvName, string>>> = {
   [HavenEnv.Workers]: 'benches and tests; deployed functions run one blob worker per core',
   [HavenEnv.LocalFunctionHost]: 'the local cloud, on the emulator\'s copy of each function',
   [HavenEnv.SnapshotHolderBudgetMs]: 'tests of a snapshot holder that ends early; deployed holders hold for their function\'s time',
-  [HavenEnv.VaultBuckets]: 'deployments with vault buckets besides the primary (infra config vaultBuckets, being added)',
 };

@@ -7,6 +7,8 @@ import { InvalidContextError } from './errors.js';
 import { databaseAccessIdsProblem, type DatabaseAccessIds } from './constructs/database-access.js';
 import { ObjectLockMode, type ObjectLockSettings } from './constructs/vault-bucket.js';
 import { SourceKind, sourceArnsProblem } from './source-arns.js';
+import type { ExtraVaultBucket } from './constructs/vault-buckets.js';
+import { isPackStorageClass, PACK_STORAGE_CLASSES } from '../vault/storage/storage-class.js';
 
 /** The context keys Haven reads (infra/README.md documents each). */
 export const HavenContextKey = {
@@ -23,6 +25,7 @@ export const HavenContextKey = {
   PostgresSubnetIds: 'haven:postgresSubnetIds',
   PostgresSecurityGroupIds: 'haven:postgresSecurityGroupIds',
   ApiGatewayCloudWatchRole: 'haven:apiGatewayCloudWatchRole',
+  VaultBuckets: 'haven:vaultBuckets',
 } as const;
 export type HavenContextKey = (typeof HavenContextKey)[keyof typeof HavenContextKey];
 
@@ -46,6 +49,8 @@ export interface HavenContextConfig {
   readonly postgresIds?: DatabaseAccessIds;
   /** Whether the stack sets the account's API Gateway CloudWatch role; omitted when not set (on). */
   readonly apiGatewayCloudWatchRole?: boolean;
+  /** The deployment's other vault buckets; omitted when none. */
+  readonly vaultBuckets?: readonly ExtraVaultBucket[];
 }
 
 /**
@@ -67,6 +72,8 @@ export interface HavenContextConfig {
  *   `haven:postgresSubnetIds`); the network keys need `haven:postgresSecretArns`.
  * - `haven:apiGatewayCloudWatchRole` (true or false, default true): whether
  *   the stack sets the account's API Gateway CloudWatch role.
+ * - `haven:vaultBuckets`: the deployment's other vault buckets, a JSON array
+ *   of `{bucket, region, kmsKeyArn, defaultPrefix?, storageClass?, objectLockMode?}`.
  *
  * @param node - any construct's node (usually the app's)
  * @returns the validated settings
@@ -84,12 +91,49 @@ export function readHavenContext(node: Node): HavenContextConfig {
   const objectLock = readObjectLock(node);
   const postgresIds = readPostgres(node);
   const apiGatewayCloudWatchRole = readBoolean(node, HavenContextKey.ApiGatewayCloudWatchRole);
+  const vaultBuckets = readVaultBuckets(node);
   return {
     ...(objectLock ? { objectLock } : {}),
     ...Object.fromEntries(Object.entries(lists).filter(([, arns]) => arns.length > 0)),
     ...(postgresIds ? { postgresIds } : {}),
     ...(apiGatewayCloudWatchRole === undefined ? {} : { apiGatewayCloudWatchRole }),
+    ...(vaultBuckets.length > 0 ? { vaultBuckets } : {}),
   };
+}
+
+function readVaultBuckets(node: Node): ExtraVaultBucket[] {
+  const key = HavenContextKey.VaultBuckets;
+  let raw = present(node.tryGetContext(key));
+  if (raw === undefined) return [];
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw) as unknown;
+    } catch {
+      throw new InvalidContextError(key, 'must be a JSON array of vault buckets');
+    }
+  }
+  if (!Array.isArray(raw)) throw new InvalidContextError(key, 'must be a JSON array of vault buckets');
+  return raw.map((entry: unknown, i) => {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    const text = (field: string, optional = false): string | undefined => {
+      const value = e[field];
+      if (value === undefined && optional) return undefined;
+      if (typeof value !== 'string' || (!optional && value === '')) throw new InvalidContextError(key, `[${i}].${field} must be a string`);
+      return value;
+    };
+    const storageClass = text('storageClass', true);
+    if (storageClass !== undefined && !isPackStorageClass(storageClass)) throw new InvalidContextError(key, `[${i}].storageClass must be one of ${PACK_STORAGE_CLASSES.join(', ')}`);
+    const mode = text('objectLockMode', true);
+    const defaultPrefix = text('defaultPrefix', true);
+    return {
+      bucket: text('bucket')!,
+      region: text('region')!,
+      kmsKeyArn: text('kmsKeyArn')!,
+      ...(defaultPrefix !== undefined ? { defaultPrefix } : {}),
+      ...(storageClass !== undefined ? { storageClass } : {}),
+      ...(mode !== undefined ? { objectLockMode: parseMode(mode) } : {}),
+    };
+  });
 }
 
 /** The context key of each field of {@link DatabaseAccessIds}. */

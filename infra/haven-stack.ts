@@ -26,6 +26,7 @@ import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
 import { InvalidPropsError } from './errors.js';
 import { havenNames, type HavenNames } from './names.js';
 import { BACKUP_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from './paths.js';
+import type { ExtraVaultBucket } from './constructs/vault-buckets.js';
 
 /** When a system schedule runs. */
 export interface SystemScheduleTiming {
@@ -44,6 +45,8 @@ export const DEFAULT_VERIFICATION_SWEEP_SCHEDULE: SystemScheduleTiming = { expre
 export interface HavenStackProps extends StackProps {
   /** Object Lock default retention on the vault bucket; off when omitted. */
   readonly objectLock?: ObjectLockSettings;
+  /** The deployment's other vault buckets (made elsewhere), which jobs may name as `destination.bucket`. @default none */
+  readonly vaultBuckets?: readonly ExtraVaultBucket[];
   /** The vault key's alias. @default `alias/<stack name>-vault` (lower case; see infra/names.ts) */
   readonly vaultKeyAlias?: string;
   /** The catalog key's alias. @default `alias/<stack name>-catalog` */
@@ -177,6 +180,7 @@ export class HavenStack extends Stack {
     this.backupFunctions = new BackupFunctions(this, 'Backup', {
       vault: this.vault,
       vaultKey: this.vaultKey,
+      vaultBuckets: props.vaultBuckets,
       catalog: this.catalog,
       sourceTableArns: props.sourceTableArns,
       sourceBucketArns: props.sourceBucketArns,
@@ -196,6 +200,7 @@ export class HavenStack extends Stack {
     this.restoreFunctions = new RestoreFunctions(this, 'Restore', {
       vault: this.vault,
       vaultKey: this.vaultKey,
+      vaultBuckets: props.vaultBuckets,
       catalog: this.catalog,
       restoreTableArns: props.restoreTableArns,
       restoreBucketArns: props.restoreBucketArns,
@@ -213,6 +218,7 @@ export class HavenStack extends Stack {
     this.verifyFunctions = new VerifyFunctions(this, 'Verify', {
       vault: this.vault,
       vaultKey: this.vaultKey,
+      vaultBuckets: props.vaultBuckets,
       catalog: this.catalog,
       logLevel: props.logLevel,
       logRetention,
@@ -226,6 +232,7 @@ export class HavenStack extends Stack {
     this.pruneFunctions = new PruneFunctions(this, 'Prune', {
       vault: this.vault,
       vaultKey: this.vaultKey,
+      vaultBuckets: props.vaultBuckets,
       catalog: this.catalog,
       objectLockMode: props.objectLock?.mode,
       logLevel: props.logLevel,
@@ -264,6 +271,7 @@ export class HavenStack extends Stack {
       verifyStateMachine: this.verifyWorkflow.stateMachine,
       vault: this.vault,
       vaultKey: this.vaultKey,
+      vaultBuckets: props.vaultBuckets,
       objectLockMode: props.objectLock?.mode,
       scheduler: this.scheduler,
       sourceTableArns: props.sourceTableArns,

@@ -21,7 +21,8 @@ import { readHavenVersion } from '../version.js';
 import { CatalogAccess, type CatalogTable } from './catalog-table.js';
 import { HavenFunction, type HavenLogLevel } from './haven-function.js';
 import type { HavenScheduler } from './scheduler.js';
-import { DEFAULT_VAULT_PREFIX, type ObjectLockMode, type VaultBucket } from './vault-bucket.js';
+import { anyVaultKeys, DEFAULT_VAULT_PREFIX, VaultAccess, type ObjectLockMode, type VaultBucket } from './vault-bucket.js';
+import { grantVaultBuckets, vaultBucketsEnvironment, type ExtraVaultBucket } from './vault-buckets.js';
 import type { VaultKey } from './vault-key.js';
 
 /** The ARN of every execution of a state machine, as CDK's `grantExecution` writes it. */
@@ -62,6 +63,8 @@ export interface ApiFunctionProps {
    * is looked up there too (kms:DescribeKey). The stack's own region is always one.
    */
   readonly keyRegions?: readonly string[];
+  /** The deployment's other vault buckets (backup deletes read and delete snapshots there too). @default none */
+  readonly vaultBuckets?: readonly ExtraVaultBucket[];
   readonly logLevel?: HavenLogLevel;
   readonly logRetention?: logs.RetentionDays;
 }
@@ -88,6 +91,7 @@ export class ApiFunction extends Construct {
         [HavenEnv.VaultUri]: props.vault.vaultUri(vaultPrefix),
         [HavenEnv.KmsKeyId]: props.vaultKey.key.keyArn,
         ...(props.objectLockMode ? { [HavenEnv.ObjectLockMode]: props.objectLockMode } : {}),
+        ...vaultBucketsEnvironment(props.vaultBuckets),
         [HavenEnv.Version]: readHavenVersion(),
         ...props.scheduler.scheduleEnvironment(),
       },
@@ -99,6 +103,7 @@ export class ApiFunction extends Construct {
     props.restoreStateMachine.grantStartExecution(role);
     props.verifyStateMachine.grantStartExecution(role);
     props.vault.grantSnapshotDelete(role, vaultPrefix, props.objectLockMode !== undefined);
+    grantVaultBuckets(role, VaultAccess.Read, props.vaultBuckets, { deleteSnapshots: true });
     props.scheduler.grantManageSchedules(role);
     props.backupStateMachine.grantExecution(role, 'states:StopExecution');
     props.restoreStateMachine.grantExecution(role, 'states:StopExecution');
@@ -118,7 +123,7 @@ export class ApiFunction extends Construct {
     acknowledgeWildcardResources(role, keyArns, 'Scoped wildcard: kms:DescribeKey (metadata only) on the account\'s keys in the vault regions, so a job\'s key_id that names no key is told apart from one that is not the vault\'s.');
     acknowledgeWildcardResources(
       role,
-      [props.vault.bucket.arnForObjects(`${vaultPrefix}/*`), props.vault.bucket.arnForObjects(`${vaultPrefix}/snapshots/*`)],
+      [props.vault.bucket.arnForObjects(anyVaultKeys()), props.vault.bucket.arnForObjects(anyVaultKeys('snapshots'))],
       'Scoped wildcard: objects under the vault prefix (read) and its snapshots (deleted one by one by DELETE /backup/backups/{id}).',
     );
   }

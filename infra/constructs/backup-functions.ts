@@ -28,7 +28,7 @@ import type { Construct } from 'constructs';
 import type * as BackupHandlers from '../../functions/backup/handlers.js';
 import { functionEntry } from '../paths.js';
 import type { DatabaseAccess } from './database-access.js';
-import { DEFAULT_VAULT_PREFIX } from './vault-bucket.js';
+import { anyVaultKeys } from './vault-bucket.js';
 import { CatalogAccess, VaultAccess, WorkflowFunctions, workflowSteps, type StepDeclaration, type SubstitutionKeyOf, type WorkflowResources } from './workflow-functions.js';
 
 /** The one entry file of every backup function. */
@@ -159,7 +159,7 @@ export class BackupFunctions extends WorkflowFunctions<BackupStep, BackupSubstit
     });
     // Verify packs lists a pack's versions to see it was never overwritten (as the verify workflow's Check packs does).
     this.functions.verifyPacks.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [props.vault.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${props.vaultPrefix ?? DEFAULT_VAULT_PREFIX}/data/*`] } } }),
+      new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [props.vault.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [anyVaultKeys('data')] } } }),
     );
   }
 }

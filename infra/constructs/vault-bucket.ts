@@ -74,6 +74,19 @@ export interface VaultGrantOptions {
 /** The key prefix Haven's vault lives under in the vault bucket. */
 export const DEFAULT_VAULT_PREFIX = 'vault';
 
+/**
+ * The object keys grants name in a vault bucket: every vault in it, the
+ * default one (under its prefix) and any a job selects at run time with
+ * `destination.path` (control/vaults/registry.ts), so no grant can name one
+ * prefix. With a folder, that folder of each vault (`*\/staging/*`); a path
+ * vault is never at the bucket's root, nor is the primary's default vault.
+ *
+ * @param folder - a folder of the vault layout (docs/FORMAT.md §1), or none for every object
+ */
+export function anyVaultKeys(folder?: 'staging' | 'snapshots' | 'data'): string {
+  return folder ? `*/${folder}/*` : '*';
+}
+
 /** Default retention applied to every new object version when Object Lock is on. */
 export interface ObjectLockSettings {
   readonly mode: ObjectLockMode;
@@ -200,11 +213,11 @@ export class VaultBucket extends Construct {
       return undefined;
     }
     const objectActions = [...VAULT_OBJECT_ACTIONS[access], ...(access === VaultAccess.Prune && options.objectLock ? OBJECT_LOCK_ACTIONS : [])];
-    let grant = Grant.addToPrincipal({ grantee, actions: objectActions, resourceArns: [this.bucket.arnForObjects(`${prefix}/*`)] })
+    let grant = Grant.addToPrincipal({ grantee, actions: objectActions, resourceArns: [this.bucket.arnForObjects(anyVaultKeys())] })
       .combine(Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] }))
       .combine(this.encryptionKey.grant(grantee, ...VAULT_KEY_ACTIONS[access]));
     if (options.clearStaging && access !== VaultAccess.Prune) {
-      grant = grant.combine(Grant.addToPrincipal({ grantee, actions: ['s3:DeleteObject'], resourceArns: [this.bucket.arnForObjects(`${prefix}/staging/*`)] }));
+      grant = grant.combine(Grant.addToPrincipal({ grantee, actions: ['s3:DeleteObject'], resourceArns: [this.bucket.arnForObjects(anyVaultKeys('staging'))] }));
     }
     return grant;
   }
@@ -223,7 +236,7 @@ export class VaultBucket extends Construct {
    */
   grantSnapshotDelete(grantee: IGrantable, prefix: string = DEFAULT_VAULT_PREFIX, objectLock = false): Grant {
     const actions = ['s3:DeleteObject', ...(objectLock ? ['s3:GetObjectRetention'] : [])];
-    return this.grantVault(grantee, VaultAccess.Read, { prefix })!.combine(Grant.addToPrincipal({ grantee, actions, resourceArns: [this.bucket.arnForObjects(`${prefix}/snapshots/*`)] }));
+    return this.grantVault(grantee, VaultAccess.Read, { prefix })!.combine(Grant.addToPrincipal({ grantee, actions, resourceArns: [this.bucket.arnForObjects(anyVaultKeys('snapshots'))] }));
   }
 }
 

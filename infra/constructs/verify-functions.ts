@@ -32,7 +32,7 @@ import { SCRATCH_PREFIX } from '../../control/verification/scratch.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { KeyService, viaService } from '../via-service.js';
 import { functionEntry } from '../paths.js';
-import { DEFAULT_VAULT_PREFIX } from './vault-bucket.js';
+import { anyVaultKeys } from './vault-bucket.js';
 import { CatalogAccess, VaultAccess, WorkflowFunctions, workflowSteps, type StepDeclaration, type SubstitutionKeyOf, type WorkflowResources } from './workflow-functions.js';
 
 /** What a step may do to scratch targets. */
@@ -198,7 +198,6 @@ export class VerifyFunctions extends WorkflowFunctions<VerifyStep, VerifySubstit
   constructor(scope: Construct, id: string, props: VerifyFunctionsProps) {
     super(scope, id, { ...props, steps: VERIFY_STEP_SPECS });
     const bucket = props.vault.bucket;
-    const vaultPrefix = props.vaultPrefix ?? DEFAULT_VAULT_PREFIX;
     this.scratchBucket = new s3.Bucket(this, 'Scratch', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.vaultKey.key,
@@ -242,7 +241,7 @@ export class VerifyFunctions extends WorkflowFunctions<VerifyStep, VerifySubstit
     }
     // Quick checks list a pack's versions to see it was never overwritten.
     this.functions.checkPacks.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${vaultPrefix}/data/*`] } } }),
+      new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [anyVaultKeys('data')] } } }),
     );
   }
 }

@@ -32,7 +32,8 @@ import { KeyService, viaService } from '../via-service.js';
 import type { CatalogAccess, CatalogTable } from './catalog-table.js';
 import { grantDatabaseAccess, validateDatabaseAccess, type DatabaseAccess } from './database-access.js';
 import { HavenFunction, type HavenLogLevel } from './haven-function.js';
-import { DEFAULT_VAULT_PREFIX, VaultAccess, type VaultBucket } from './vault-bucket.js';
+import { anyVaultKeys, DEFAULT_VAULT_PREFIX, VaultAccess, type VaultBucket } from './vault-bucket.js';
+import { grantVaultBuckets, vaultBucketsEnvironment, type ExtraVaultBucket } from './vault-buckets.js';
 import type { VaultKey } from './vault-key.js';
 
 export { CatalogAccess } from './catalog-table.js';
@@ -152,6 +153,8 @@ export interface WorkflowResources {
   readonly catalog: CatalogTable;
   /** The vault's key prefix in the bucket. @default `vault` */
   readonly vaultPrefix?: string;
+  /** The deployment's other vault buckets: the steps get the same vault access on them. @default none */
+  readonly vaultBuckets?: readonly ExtraVaultBucket[];
   readonly logLevel?: HavenLogLevel;
   readonly logRetention?: logs.RetentionDays;
 }
@@ -202,6 +205,7 @@ export class WorkflowFunctions<S extends string, K extends string> extends Const
       [HavenEnv.VaultUri]: props.vault.vaultUri(vaultPrefix),
       [HavenEnv.KmsKeyId]: props.vaultKey.key.keyArn,
       ...(props.objectLockMode ? { [HavenEnv.ObjectLockMode]: props.objectLockMode } : {}),
+      ...vaultBucketsEnvironment(props.vaultBuckets),
     };
     const defaultBusArn = Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' });
 
@@ -223,10 +227,11 @@ export class WorkflowFunctions<S extends string, K extends string> extends Const
       props.catalog.grant(fn, spec.catalog);
       props.vault.grantVault(fn, spec.vault, { prefix: vaultPrefix, clearStaging: spec.clearsStaging, objectLock: props.objectLockMode !== undefined });
       const vaultWildcards = [
-        ...(spec.vault === VaultAccess.None ? [] : [props.vault.bucket.arnForObjects(`${vaultPrefix}/*`)]),
-        ...(spec.clearsStaging && spec.vault !== VaultAccess.Prune ? [props.vault.bucket.arnForObjects(`${vaultPrefix}/staging/*`)] : []),
+        ...(spec.vault === VaultAccess.None ? [] : [props.vault.bucket.arnForObjects(anyVaultKeys())]),
+        ...(spec.clearsStaging && spec.vault !== VaultAccess.Prune ? [props.vault.bucket.arnForObjects(anyVaultKeys('staging'))] : []),
       ];
-      acknowledgeWildcardResources(fn.role, vaultWildcards, 'Scoped wildcard: the objects under the vault prefix (or its staging area) of the vault bucket.');
+      acknowledgeWildcardResources(fn.role, vaultWildcards, 'Scoped wildcard: the objects of the vaults (or their staging areas) in the vault bucket; jobs choose a vault path at run time.');
+      grantVaultBuckets(fn.role, spec.vault, props.vaultBuckets, { clearStaging: spec.clearsStaging });
 
       if (spec.data) grantData(fn, spec.data, data);
       if (database) {

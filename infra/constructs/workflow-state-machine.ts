@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { InvalidPropsError } from '../errors.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { KeyService, viaService } from '../via-service.js';
-import { DEFAULT_VAULT_PREFIX, type VaultBucket } from './vault-bucket.js';
+import { anyVaultKeys, type VaultBucket } from './vault-bucket.js';
 import type { VaultKey } from './vault-key.js';
 
 /** Props of {@link WorkflowStateMachine}. */
@@ -171,7 +171,7 @@ export class WorkflowStateMachine<K extends string> extends Construct {
       wildcards.push(executions);
     }
     if (use.itemReader && itemLists) {
-      const staging = itemLists.vault.bucket.arnForObjects(`${itemLists.vaultPrefix ?? DEFAULT_VAULT_PREFIX}/staging/*`);
+      const staging = itemLists.vault.bucket.arnForObjects(anyVaultKeys('staging'));
       statements.push(
         new PolicyStatement({ actions: ['s3:GetObject'], resources: [staging] }),
         new PolicyStatement({

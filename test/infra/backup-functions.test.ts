@@ -316,7 +316,7 @@ test('no other principal may invoke the backup functions (no resource policies)'
 test('no statement anywhere allows a wildcard action, nor a wildcard resource other than reviewed scoped suffixes', () => {
   // Prepare
   const scratchBucketId = logicalId(stack, stack.verifyFunctions.scratchBucket);
-  const scopedSuffix = [`<${vaultBucketId}.Arn>/vault/*`, `<${vaultBucketId}.Arn>/vault/staging/*`, `<${scratchBucketId}.Arn>/haven-verify-*`, 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*'];
+  const scopedSuffix = [`<${vaultBucketId}.Arn>/*`, `<${vaultBucketId}.Arn>/*/staging/*`, `<${scratchBucketId}.Arn>/haven-verify-*`, 'arn:aws:dynamodb:us-east-1:123456789012:table/haven-verify-*'];
 
   // Act
   const policies = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy');
@@ -333,7 +333,7 @@ test('no statement anywhere allows a wildcard action, nor a wildcard resource ot
         const executions = api && list(s.Action).join() === 'states:StopExecution' && /:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"(Backup|Restore)WorkflowStateMachine[0-9A-F]{8}"\}\]\}\]\}:\*$/.test(target);
         const schedules = api && list(s.Action).every((a) => a.startsWith('scheduler:')) && target === 'arn:aws:scheduler:us-east-1:123456789012:schedule/haven/*';
         // …and delete single backups: their snapshot objects, nothing else under the vault prefix.
-        const snapshots = api && list(s.Action).includes('s3:DeleteObject') && target === `<${vaultBucketId}.Arn>/vault/snapshots/*`;
+        const snapshots = api && list(s.Action).includes('s3:DeleteObject') && target === `<${vaultBucketId}.Arn>/*/snapshots/*`;
         // A workflow's Distributed Map may describe and stop its own map runs' executions.
         const mapRuns = /WorkflowDistributedMapPolicy/.test(id) && /^arn:aws:states:us-east-1:123456789012:execution:<[A-Za-z]+WorkflowStateMachine[0-9A-F]{8}\.Name>\/\*$/.test(target);
         assert.ok(scopedSuffix.includes(target) || executions || schedules || snapshots || mapRuns, `${id}: wildcard resource ${target}`);

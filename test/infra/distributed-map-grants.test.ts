@@ -28,7 +28,7 @@ function expected(workflow: WorkflowStateMachine<string>): string[] {
   const name = `<${logicalId(stack, workflow.stateMachine)}.Name>`;
   return [
     `kms:Decrypt on <${keyId}.Arn>${via('s3')} and StringEquals kms:EncryptionContext:aws:s3:arn=<${bucketId}.Arn>`,
-    `s3:GetObject on <${bucketId}.Arn>/vault/staging/*`,
+    `s3:GetObject on <${bucketId}.Arn>/*/staging/*`,
     `states:DescribeExecution on arn:aws:states:us-east-1:123456789012:execution:${name}/*`,
     `states:StartExecution on arn:aws:states:us-east-1:123456789012:stateMachine:${name}`,
     `states:StopExecution on arn:aws:states:us-east-1:123456789012:execution:${name}/*`,

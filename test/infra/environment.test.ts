@@ -79,8 +79,12 @@ function namesRead(read: (env: NodeJS.ProcessEnv) => void, variables: Readonly<R
 const TABLE: ReadonlySet<string> = new Set(Object.values(HavenEnv));
 const UNDEPLOYED: ReadonlySet<string> = new Set(Object.keys(UNDEPLOYED_ENV));
 
-// Object Lock on: the one optional variable the default deployment leaves out.
-const deployments = [synthHaven(), synthHaven({ context: { [HavenContextKey.ObjectLockMode]: 'GOVERNANCE', [HavenContextKey.ObjectLockDays]: '30' } })];
+// Object Lock on and another vault bucket: the optional variables the default deployment leaves out.
+const OTHER_VAULT_BUCKET = { bucket: 'haven-other-vault', region: 'eu-central-1', kmsKeyArn: 'arn:aws:kms:eu-central-1:111122223333:key/other' };
+const deployments = [
+  synthHaven(),
+  synthHaven({ context: { [HavenContextKey.ObjectLockMode]: 'GOVERNANCE', [HavenContextKey.ObjectLockDays]: '30', [HavenContextKey.VaultBuckets]: JSON.stringify([OTHER_VAULT_BUCKET]) } }),
+];
 const functions = deployments.flatMap(({ template }) => functionsOf(template));
 
 test('every HAVEN_* variable the template sets on a function is in the table, and none the table says no deployment sets', () => {

@@ -209,7 +209,7 @@ test('API function role: its log group, the catalog, starting the backup, restor
   assert.ok(!start.includes(logicalId(stack, stack.pruneWorkflow.stateMachine)), 'never starts prune');
   const s3 = statements.filter((st) => list(st.Action).some((a) => a.startsWith('s3:')));
   assert.deepEqual([...new Set(s3.flatMap((st) => list(st.Action)))].sort(), ['s3:DeleteObject', 's3:GetObject', 's3:ListBucket']);
-  for (const st of s3.filter((x) => list(x.Action).includes('s3:DeleteObject'))) assert.match(JSON.stringify(st.Resource), /\/vault\/snapshots\/\*"/, 'deletes snapshots only');
+  for (const st of s3.filter((x) => list(x.Action).includes('s3:DeleteObject'))) assert.match(JSON.stringify(st.Resource), /\/\*\/snapshots\/\*"/, 'deletes snapshots only');
   const vaultKey = statements.filter((st) => JSON.stringify(st.Resource).includes('VaultKey'));
   assert.deepEqual([...new Set(vaultKey.flatMap((st) => list(st.Action)))], ['kms:Decrypt'], 'unwraps with the vault key, never wraps');
 });
@@ -246,7 +246,7 @@ function vaultProbe() {
   return { stack, vaultKey, vault, role };
 }
 
-test('VaultBucket.grantVault: each level\'s object actions under the prefix only, ListBucket on the bucket, its key actions; staging deletes only when asked', () => {
+test('VaultBucket.grantVault: each level\'s object actions on every vault of the bucket (jobs pick vault paths at run time), ListBucket on the bucket, its key actions; staging deletes only when asked', () => {
   // Prepare
   const { stack, vaultKey, vault, role } = vaultProbe();
   const reader = role('Reader');
@@ -267,11 +267,11 @@ test('VaultBucket.grantVault: each level\'s object actions under the prefix only
   const probe = Template.fromStack(stack);
   const bucket = `<${logicalId(stack, vault.bucket)}.Arn>`;
   const key = `<${logicalId(stack, vaultKey.key)}.Arn>`;
-  const objects = `${bucket}/vaults/main/*`;
+  const objects = `${bucket}/*`;
   const of = (r: iam.Role) => permissionsOf(probe, logicalId(stack, r));
   assert.deepEqual(of(reader), [`kms:Decrypt on ${key}`, `s3:GetObject on ${objects}`, `s3:ListBucket on ${bucket}`]);
   assert.deepEqual(of(writer), [...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [key]), ...pairs(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], [objects]), `s3:ListBucket on ${bucket}`].sort());
-  assert.deepEqual(of(stager), [`kms:Decrypt on ${key}`, `s3:DeleteObject on ${bucket}/vaults/main/staging/*`, `s3:GetObject on ${objects}`, `s3:ListBucket on ${bucket}`]);
+  assert.deepEqual(of(stager), [`kms:Decrypt on ${key}`, `s3:DeleteObject on ${bucket}/*/staging/*`, `s3:GetObject on ${objects}`, `s3:ListBucket on ${bucket}`]);
   assert.deepEqual(of(pruner), [...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [key]), ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObjectRetention', 's3:PutObject', 's3:PutObjectRetention'], [objects]), `s3:ListBucket on ${bucket}`].sort());
   assert.deepEqual(of(nobody), []);
 });

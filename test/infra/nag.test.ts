@@ -94,8 +94,8 @@ test('every acknowledgment names an AwsSolutions rule and gives a one-line reaso
 function workflowFunctionAcks(path: string, vault: boolean, staging = false): string[] {
   return [
     `${path}/Function AwsSolutions-L1`,
-    ...(vault ? [`${path}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/*]`] : []),
-    ...(staging ? [`${path}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/staging/*]`] : []),
+    ...(vault ? [`${path}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/*]`] : []),
+    ...(staging ? [`${path}/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/*/staging/*]`] : []),
   ];
 }
 const backupFunctionAcks = (id: string, vault: boolean, staging = false) => workflowFunctionAcks(`Backup/${id}`, vault, staging);
@@ -113,7 +113,7 @@ const mapAcks = (workflow: string, file: string): string[] => {
   const use = distributedMapUse(JSON.parse(readFileSync(file, 'utf8')));
   return [
     ...(use.distributed ? [`${workflow}/DistributedMapPolicy AwsSolutions-IAM5[Resource::arn:aws:states:us-east-1:123456789012:execution:<${workflow}StateMachine.Name>/*]`] : []),
-    ...(use.itemReader ? [`${workflow}/DistributedMapPolicy AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/staging/*]`] : []),
+    ...(use.itemReader ? [`${workflow}/DistributedMapPolicy AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/*/staging/*]`] : []),
   ];
 };
 
@@ -174,8 +174,8 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...mapAcks('PruneWorkflow', PRUNE_DEFINITION_FILE),
       'ApiFunction/Function/Function AwsSolutions-L1',
       // Backup delete: read the vault, delete its snapshot objects (one per backup, named at run time).
-      'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/*]',
-      'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/vault/snapshots/*]',
+      'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/*]',
+      'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/*/snapshots/*]',
       'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::arn:aws:scheduler:us-east-1:123456789012:schedule/haven/*]',
       // A job's encryption.key_id: DescribeKey on the account's keys, so "no such key" and "not the vault's" differ.
       'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::arn:aws:kms:us-east-1:123456789012:key/*]',

@@ -136,7 +136,7 @@ test('the prune roles may delete vault objects outside staging/', () => {
     const deletes = permissionsOf(template, roleId).filter((p) => p.startsWith('s3:DeleteObject'));
 
     // Assess
-    assert.deepEqual(deletes, [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/*`], roleId);
+    assert.deepEqual(deletes, [`s3:DeleteObject on <${vaultBucketId}.Arn>/*`], roleId);
   }
 });
 
@@ -147,7 +147,7 @@ test('the API deletes only snapshots from the vault bucket', () => {
   // Assess
   assert.ok(api.length > 0);
   // DELETE /backup/backups/{id} forgets one backup: its snapshot object, nothing else.
-  for (const [id, deletes] of api) assert.deepEqual(deletes, [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/snapshots/*`], id);
+  for (const [id, deletes] of api) assert.deepEqual(deletes, [`s3:DeleteObject on <${vaultBucketId}.Arn>/*/snapshots/*`], id);
 });
 
 test('only cleanup-scratch deletes scratch objects (in their own bucket), from a role of its own', () => {
@@ -165,7 +165,7 @@ test('only cleanup-scratch deletes scratch objects (in their own bucket), from a
 test('every other role deletes from the vault bucket under staging/ only', () => {
   // Prepare
   const cleanupScratchRole = fnOf(stack.verifyFunctions.functions.cleanupScratch).roleId;
-  const staging = `s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`;
+  const staging = `s3:DeleteObject on <${vaultBucketId}.Arn>/*/staging/*`;
 
   // Act
   const others = otherDeletes().filter(([id]) => !id.startsWith('ApiFunction') && id !== cleanupScratchRole);

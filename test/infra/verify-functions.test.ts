@@ -38,7 +38,7 @@ const VAULT_KEY = `<${vaultKeyId}.Arn>`;
  */
 const EXPECTED: Record<VerifyStep, { catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean; scratch: string[] }> = {
   plan: { catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false, scratch: [] },
-  checkPacks: { catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false, scratch: [`s3:ListBucketVersions on ${BUCKET} if StringLike s3:prefix=vault/data/*`] },
+  checkPacks: { catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false, scratch: [`s3:ListBucketVersions on ${BUCKET} if StringLike s3:prefix=*/data/*`] },
   prepareScratch: {
     catalog: 'readWrite',
     vault: 'write',
@@ -128,7 +128,7 @@ const statementsOf = (step: VerifyStep): Statement[] =>
     .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(`"${fn(step).roleId}"`))
     .flatMap((r) => list((r.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
 
-test('version listings are limited by prefix (scratch to haven-verify-*, packs to vault/data/*)', () => {
+test('version listings are limited by prefix (scratch to haven-verify-*, packs to data/* of every vault)', () => {
   for (const step of STEPS) {
     // Act
     const listings = statementsOf(step).filter((s) => list(s.Action).includes('s3:ListBucketVersions'));
@@ -136,7 +136,7 @@ test('version listings are limited by prefix (scratch to haven-verify-*, packs t
     // Assess
     for (const s of listings) {
       const prefixes = (s.Condition as { StringLike: Record<string, string[]> }).StringLike['s3:prefix'];
-      assert.deepEqual(prefixes, step === 'checkPacks' ? ['vault/data/*'] : ['haven-verify-*'], step);
+      assert.deepEqual(prefixes, step === 'checkPacks' ? ['*/data/*'] : ['haven-verify-*'], step);
     }
   }
 });

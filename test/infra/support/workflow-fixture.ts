@@ -66,21 +66,21 @@ export function workflowFixture({ stack, template }: Pick<SynthResult, 'stack' |
   ];
   /** Get and list under `vault/`, unwrap with the vault key. */
   const VAULT_READ = [
-    `s3:GetObject on <${vaultBucketId}.Arn>/vault/*`,
+    `s3:GetObject on <${vaultBucketId}.Arn>/*`,
     `s3:ListBucket on <${vaultBucketId}.Arn>`,
     `kms:Decrypt on <${vaultKeyId}.Arn>`,
   ];
   /** Read, write and list under `vault/` (never delete), wrap and unwrap with the vault key. */
   const VAULT_WRITE = [
-    ...pairs(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], [`<${vaultBucketId}.Arn>/vault/*`]),
+    ...pairs(['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], [`<${vaultBucketId}.Arn>/*`]),
     `s3:ListBucket on <${vaultBucketId}.Arn>`,
     ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${vaultKeyId}.Arn>`]),
   ];
   /** Delete what a run staged: under `vault/staging/` only. */
-  const CLEAR_STAGING = [`s3:DeleteObject on <${vaultBucketId}.Arn>/vault/staging/*`];
+  const CLEAR_STAGING = [`s3:DeleteObject on <${vaultBucketId}.Arn>/*/staging/*`];
   /** Prune: read, write, delete and list anywhere under `vault/` (and Object Lock dates with `lock`), wrap and unwrap. */
   const vaultPrune = (lock: boolean) => [
-    ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject', ...(lock ? ['s3:GetObjectRetention', 's3:PutObjectRetention'] : [])], [`<${vaultBucketId}.Arn>/vault/*`]),
+    ...pairs(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject', ...(lock ? ['s3:GetObjectRetention', 's3:PutObjectRetention'] : [])], [`<${vaultBucketId}.Arn>/*`]),
     `s3:ListBucket on <${vaultBucketId}.Arn>`,
     ...pairs(['kms:Decrypt', 'kms:GenerateDataKey'], [`<${vaultKeyId}.Arn>`]),
   ];
