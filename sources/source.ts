@@ -44,6 +44,25 @@ export interface BackupSource {
    * exported snapshot), once the backup committed or failed; `described` is what `describe` returned.
    */
   release?(described: Record<string, unknown>): Promise<void>;
+  /**
+   * Sources whose partitions must all read one instant that a process holds
+   * open (PostgreSQL: the session that exported its snapshot): opens that
+   * instant and returns it held. The backup workflow runs it in its own
+   * function, the holder, for as long as the partitions export.
+   */
+  holdSnapshot?(): Promise<HeldSnapshot>;
+  /** Makes `describe` and `plan` read the instant another process holds (`HeldSnapshot.ref`) instead of opening their own. */
+  importSnapshot?(ref: Record<string, unknown>): void;
+}
+
+/** An instant of a source held open by this process (see `BackupSource.holdSnapshot`). */
+export interface HeldSnapshot {
+  /** What other processes import it by (small, no secrets; PostgreSQL: the snapshot id and the holder's backend pid). */
+  ref: Record<string, unknown>;
+  /** Whether the holding session is still open (false once it dropped or was ended). */
+  alive(): Promise<boolean>;
+  /** Lets the instant go (ends the transaction and the session). */
+  close(): Promise<void>;
 }
 
 /** What a restore does with records that already exist in the target. */

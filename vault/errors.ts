@@ -43,6 +43,8 @@ export const ErrorCode = {
   StatementTimeout: 'StatementTimeout',
   /** The database snapshot a backup reads from is gone. */
   SnapshotExpired: 'SnapshotExpired',
+  /** A backup would take longer than its database snapshot can be held (the snapshot holder's window). */
+  SnapshotWindowExceeded: 'SnapshotWindowExceeded',
   /** The connection secret cannot be read or is not usable. */
   SecretUnavailable: 'SecretUnavailable',
 } as const;

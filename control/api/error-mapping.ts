@@ -33,6 +33,7 @@ export const HTTP_STATUS = {
   [ErrorCode.PermissionDenied]: 422,
   [ErrorCode.StatementTimeout]: 500,
   [ErrorCode.SnapshotExpired]: 500,
+  [ErrorCode.SnapshotWindowExceeded]: 422,
   [ErrorCode.SecretUnavailable]: 422,
 } as const satisfies Record<ErrorCode, number>;
 

@@ -37,6 +37,18 @@ export class IncompleteBackupError extends WorkflowError {
   override readonly name = 'IncompleteBackupError';
 }
 
+/** A backup's snapshot holder never published its snapshot, within the bounded wait of Plan partitions. */
+export class SnapshotHolderError extends WorkflowError {
+  override readonly name = 'SnapshotHolderError';
+  override readonly code = ErrorCode.SnapshotExpired;
+}
+
+/** A backup's estimated export time exceeds the time its snapshot holder can hold the snapshot (docs/POSTGRES.md, "Snapshot holder"). */
+export class SnapshotWindowError extends WorkflowError {
+  override readonly name = 'SnapshotWindowError';
+  override readonly code = ErrorCode.SnapshotWindowExceeded;
+}
+
 /** Verification after a backup or restore found damage or a mismatch. */
 export class VerificationFailedError extends WorkflowError {
   override readonly name = 'VerificationFailedError';

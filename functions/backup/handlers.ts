@@ -8,12 +8,22 @@ import { exportBatch } from '../../control/workflows/backup/export-partition.js'
 import { finalizeBackup } from '../../control/workflows/backup/finalize.js';
 import { markBackupFailed, markBackupItemFailed, type FailedState, type ItemFailedInput } from '../../control/workflows/backup/mark-failed.js';
 import { planBackup } from '../../control/workflows/backup/plan.js';
-import type { BackupContext } from '../../control/workflows/backup/types.js';
+import { holdBackupSnapshot, holderBudgetMs, planHeldPartitions, releaseBackupSnapshot } from '../../control/workflows/backup/hold-snapshot.js';
+import type { BackupContext, BackupStartInput, HolderPlan } from '../../control/workflows/backup/types.js';
+import { HavenEnv } from '../../control/env.js';
 import { planBackupVerification, recordBackupVerification, verifyPackBatches } from '../../control/workflows/backup/verify.js';
 import { stepHandler } from '../shared/step-handler.js';
 
-/** Plan. */
-export const plan = stepHandler('plan', planBackup);
+/** Plan; and Plan partitions (`{holder}`: the export branch of a backup whose snapshot the holder branch holds). */
+export const plan = stepHandler('plan', (deps, event: BackupStartInput | { holder: HolderPlan }) =>
+  'holder' in event && !('job_id' in event) ? planHeldPartitions(deps, event) : planBackup(deps, event as BackupStartInput),
+);
+/** Hold snapshot: the holder branch (holds the source's snapshot until Release snapshot, or its budget ends). */
+export const holdSnapshot = stepHandler('hold-snapshot', (deps, event: { holder: HolderPlan }, context) =>
+  holdBackupSnapshot(deps, event, holderBudgetMs(context.getRemainingTimeInMillis(), process.env[HavenEnv.SnapshotHolderBudgetMs])),
+);
+/** Release snapshot: lets the holder go once the last partition committed. */
+export const releaseSnapshot = stepHandler('release-snapshot', releaseBackupSnapshot);
 /** Export partitions (one Distributed Map child: a batch of partitions). */
 export const exportPartition = stepHandler('export-partition', exportBatch);
 /** Commit the snapshot. */

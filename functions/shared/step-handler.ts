@@ -19,14 +19,14 @@ import { containerDeps } from './deps.js';
 
 const logger = new Logger({ serviceName: 'haven' });
 
-/** Builds a middy handler for a step `(deps, event) => result`. */
-export function stepHandler<I, O>(name: string, step: (deps: WorkflowDeps, event: I) => Promise<O>, deps: () => WorkflowDeps = containerDeps) {
+/** Builds a middy handler for a step `(deps, event) => result` (the invocation's context third, for a step that watches its remaining time). */
+export function stepHandler<I, O>(name: string, step: (deps: WorkflowDeps, event: I, context: Context) => Promise<O>, deps: () => WorkflowDeps = containerDeps) {
   return middy<I, O, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async (event: I) => {
+    .handler(async (event: I, context: Context) => {
       logger.appendKeys({ step: name });
       try {
-        return await step(deps(), event);
+        return await step(deps(), event, context);
       } catch (error) {
         const failure = stepFailureOf(error);
         logger.error('step failed', { errorName: (error as Error)?.name, errorCode: failure.code, errorMessage: failure.message });

@@ -1,5 +1,5 @@
 /**
- * The backup workflow's eight Lambda functions: one entry file,
+ * The backup workflow's Lambda functions, one per step: one entry file,
  * `functions/backup/handlers.ts`, one export per state. The step table
  * below declares each step once (its name, which is its export; its ASL
  * placeholder; its sizing; and exactly the access its engine code,
@@ -20,6 +20,14 @@
  * batches Plan verify staged, and its Record check failure calls markFailed
  * too (a third time); Record verification gathers their staged results and
  * clears the staging area.
+ *
+ * A PostgreSQL backup exports beside a snapshot holder (a Parallel state,
+ * control/workflows/backup/hold-snapshot.ts): holdSnapshot holds the
+ * database snapshot with only the database access the partitions have,
+ * plus reading the job and staging the snapshot's reference; the export
+ * branch plans in that snapshot with the plan function (`{holder}`, so
+ * `${PlanFunctionArn}` appears twice) and releaseSnapshot stages the marker
+ * the holder waits for.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -28,6 +36,7 @@ import type { Construct } from 'constructs';
 import type * as BackupHandlers from '../../functions/backup/handlers.js';
 import { functionEntry } from '../paths.js';
 import type { DatabaseAccess } from './database-access.js';
+import { SNAPSHOT_HOLDER_TIMEOUT_SECONDS } from '../../control/workflows/backup/hold-snapshot.js';
 import { anyVaultKeys } from './vault-bucket.js';
 import { CatalogAccess, VaultAccess, WorkflowFunctions, workflowSteps, type StepDeclaration, type SubstitutionKeyOf, type WorkflowResources } from './workflow-functions.js';
 
@@ -50,6 +59,17 @@ const BACKUP_STEPS = {
     events: true,
     data: { tableActions: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'], bucketActions: ['s3:ListBucket'] },
   },
+  holdSnapshot: {
+    substitution: 'HoldSnapshotFunctionArn',
+    database: true,
+    description: 'Haven backup: hold the database snapshot while the partitions export',
+    memorySize: 256,
+    timeout: Duration.seconds(SNAPSHOT_HOLDER_TIMEOUT_SECONDS),
+    // Reads the job's source; stages the snapshot's reference and heads the release marker.
+    catalog: CatalogAccess.Read,
+    vault: VaultAccess.Write,
+    events: false,
+  },
   exportPartition: {
     substitution: 'ExportPartitionFunctionArn',
     rerunnable: 'A second export of a batch skips its staged partitions and writes its own packs and the same manifest for the rest; either commits a complete partition.',
@@ -61,6 +81,15 @@ const BACKUP_STEPS = {
     vault: VaultAccess.Write,
     events: false,
     data: { tableActions: ['dynamodb:Scan'], tableIndexes: true, bucketActions: ['s3:ListBucket'], objectActions: ['s3:GetObject'], keyActions: ['kms:Decrypt'] },
+  },
+  releaseSnapshot: {
+    substitution: 'ReleaseSnapshotFunctionArn',
+    rerunnable: 'Stages the same release marker.',
+    description: 'Haven backup: release the snapshot holder once the partitions are exported',
+    ...SHORT_STEP,
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.Write,
+    events: false,
   },
   commit: {
     substitution: 'CommitFunctionArn',
@@ -142,7 +171,7 @@ export interface BackupFunctionsProps extends WorkflowResources {
   readonly database?: DatabaseAccess;
 }
 
-/** The eight backup functions and their grants. */
+/** The backup functions (one per step) and their grants. */
 export class BackupFunctions extends WorkflowFunctions<BackupStep, BackupSubstitutionKey> {
   /**
    * @param scope - the parent construct

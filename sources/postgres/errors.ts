@@ -28,7 +28,7 @@ export class StatementTimeoutError extends SourceError {
   override readonly code = ErrorCode.StatementTimeout;
 }
 
-/** The exported snapshot a partition must read from no longer exists (its holder session ended). */
+/** The exported snapshot a partition must read from no longer exists (its holder session ended). Not transient: a retry cannot bring the instant back; the backup fails and a new run exports a new snapshot. */
 export class SnapshotUnavailableError extends SourceError {
   override readonly name = 'SnapshotUnavailableError';
   override readonly code = ErrorCode.SnapshotExpired;
@@ -71,7 +71,12 @@ export function postgresError(error: unknown, what: string): Error {
     case '55P03':
       return new StatementTimeoutError(`${what}: ${message}`, { cause: error });
     case '22023':
-      if (/snapshot/i.test(message)) return new SnapshotUnavailableError(`${what}: the backup's exported snapshot is gone (${message}); re-run the backup`, { cause: error });
+      if (/snapshot/i.test(message)) {
+        return new SnapshotUnavailableError(
+          `${what}: the backup's exported snapshot is gone (${message}): its holder ended before every partition had read it (its time ran out or its session dropped); nothing inconsistent was written, re-run the backup`,
+          { cause: error },
+        );
+      }
       break;
     case '57P01':
     case '57P03':

@@ -7,12 +7,122 @@
  * partitions read the same instant. The snapshot lives exactly as long as
  * this session's transaction.
  *
- * Holders live in the process that planned. They close when no partition
- * has used them for `idleMs` (refreshed on every use), or when
- * `closeSnapshotHolders` is called; see docs/POSTGRES.md for what that
- * means across Lambda invocations.
+ * Two ways to hold it (docs/POSTGRES.md, "Snapshot holder"):
+ * - in the backup workflow, a holder function opens the session with
+ *   {@link exportSnapshot} and {@link lockTables}, keeps it as a
+ *   {@link HeldSnapshot} ({@link heldSession}) until the partitions are done,
+ *   and Plan imports it ({@link parseSnapshotRef});
+ * - in one process (the bench, a restore's safety backup, tests), the
+ *   registry below: holders close when no partition has used them for
+ *   `idleMs` (refreshed on every use), or when `closeSnapshotHolders` is called.
  */
 import type pg from 'pg';
+import type { HeldSnapshot } from '../source.js';
+import { literal, qualified } from './connection.js';
+import { InvalidSourceConfigError } from '../errors.js';
+
+/** The `application_name` of snapshot-holding sessions (so `release` terminates only those). */
+export const HOLDER_APPLICATION = 'haven-snapshot-holder';
+
+/** An exported snapshot, as partitions import it and `release` ends it. */
+export interface SnapshotRef {
+  /** What `pg_export_snapshot()` returned. */
+  id: string;
+  /** The backend holding it (its session's pid). */
+  holder_pid: number;
+}
+
+/** How long {@link heldSession}'s liveness probe waits for the server. */
+const PROBE_TIMEOUT_MS = 5000;
+
+/**
+ * Names the session a holder, starts its REPEATABLE READ READ ONLY transaction and exports its snapshot.
+ * @returns the snapshot's id and the session's backend pid
+ */
+export async function exportSnapshot(client: pg.Client): Promise<SnapshotRef> {
+  await client.query(`SET application_name = ${literal(HOLDER_APPLICATION)}`);
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const { rows } = await client.query<{ id: string; pid: number }>('SELECT pg_catalog.pg_export_snapshot() AS id, pg_catalog.pg_backend_pid() AS pid');
+  return { id: rows[0]!.id, holder_pid: rows[0]!.pid };
+}
+
+/** Takes ACCESS SHARE locks on the tables (none is dropped, truncated or rewritten while the transaction lasts; DML goes on). */
+export async function lockTables(client: pg.Client, tables: ReadonlyArray<{ schema: string; name: string }>): Promise<void> {
+  if (tables.length === 0) return;
+  await client.query(`LOCK TABLE ${tables.map((t) => qualified(t.schema, t.name)).join(', ')} IN ACCESS SHARE MODE`);
+}
+
+/**
+ * The tables' bytes on disk (heap and TOAST, `pg_table_size`, no indexes):
+ * about what their COPY text weighs, known before a row is read.
+ */
+export async function tableBytes(client: pg.Client, tables: ReadonlyArray<{ schema: string; name: string }>): Promise<number> {
+  if (tables.length === 0) return 0;
+  const { rows } = await client.query<{ bytes: number }>(
+    `SELECT coalesce(sum(pg_catalog.pg_table_size(c.oid)), 0)::float8 AS bytes
+       FROM unnest($1::text[], $2::text[]) AS t(s, n)
+       JOIN pg_catalog.pg_namespace ns ON ns.nspname = t.s
+       JOIN pg_catalog.pg_class c ON c.relnamespace = ns.oid AND c.relname = t.n`,
+    [tables.map((t) => t.schema), tables.map((t) => t.name)],
+  );
+  return rows[0]!.bytes;
+}
+
+/**
+ * A session whose open transaction exported `ref`, as a {@link HeldSnapshot}:
+ * `alive` probes it (false once it dropped, was terminated or stopped
+ * answering), `close` rolls back and ends it.
+ */
+export function heldSession(client: pg.Client, ref: SnapshotRef): HeldSnapshot {
+  let closed = false;
+  return {
+    ref: { ...ref },
+    async alive() {
+      if (closed) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS)));
+      const probe = client.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
+      try {
+        return await Promise.race([probe, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.query('ROLLBACK').catch(() => {});
+      await client.end().catch(() => {});
+    },
+  };
+}
+
+/**
+ * The virtual transaction id (`pg_locks.virtualxid`, `backend/local`) of the
+ * transaction that exported a snapshot: PostgreSQL names an exported
+ * snapshot `%08X-%08X-%d` after them (backend id, local transaction id, count).
+ *
+ * @returns undefined for an id of another form
+ */
+export function exportingTransaction(snapshotId: string): string | undefined {
+  const parts = /^([0-9A-F]{8})-([0-9A-F]{8})-\d+$/i.exec(snapshotId);
+  return parts ? `${parseInt(parts[1]!, 16)}/${parseInt(parts[2]!, 16)}` : undefined;
+}
+
+/**
+ * A snapshot reference another process published.
+ * @throws InvalidSourceConfigError when it is not one
+ */
+export function parseSnapshotRef(ref: Record<string, unknown>): SnapshotRef {
+  const { id, holder_pid: pid } = ref;
+  if (typeof id !== 'string' || !/^[0-9A-Fa-f-]+$/.test(id) || typeof pid !== 'number' || !Number.isSafeInteger(pid)) {
+    throw new InvalidSourceConfigError(`not a PostgreSQL snapshot reference: ${JSON.stringify(ref).slice(0, 200)}`);
+  }
+  return { id, holder_pid: pid };
+}
 
 /** How long a holder waits for the next partition before it lets the snapshot go. */
 export const DEFAULT_HOLDER_IDLE_MS = 10 * 60 * 1000;

@@ -1,37 +1,42 @@
 /**
  * A PostgreSQL database as a backup source. `describe` and `plan` run in one
  * REPEATABLE READ transaction whose snapshot is exported and held (see
- * `snapshot-holder.ts`); each partition imports that snapshot and streams
+ * `snapshot-holder.ts`), or that imports the snapshot a holder in another
+ * process exported (`holdSnapshot` there, `importSnapshot` here); each partition imports that snapshot and streams
  * its table (or key range) with `COPY … TO STDOUT` in bounded memory, after
  * a header line with the range's row count and checksum read in the same
  * snapshot (see `table-data.ts`).
  */
 import type pg from 'pg';
 import { SourceNotFoundError } from '../errors.js';
-import type { BackupSource, PartitionPlan, PlanOptions, RecordCounter } from '../source.js';
+import type { BackupSource, HeldSnapshot, PartitionPlan, PlanOptions, RecordCounter } from '../source.js';
 import { DEFAULT_MAX_PARTITIONS } from '../source.js';
-import { literal, qualified } from './connection.js';
+import { literal } from './connection.js';
 import { parsePostgresConfig, type PostgresConfig } from './config.js';
 import { PostgresEndpoint } from './endpoint.js';
 import type { PostgresConnection } from './secret.js';
 import { postgresError } from './errors.js';
 import { DEFAULT_ROWS_PER_PARTITION, parsePartitionSpec, planPartitions } from './partitions.js';
-import { captureSchema, type PostgresDescription } from './schema.js';
+import { captureSchema, listTables, type PostgresDescription } from './schema.js';
 import { tableFilter } from './selection.js';
-import { closeSnapshotHolder, heldSnapshots, holdSnapshot, useSnapshot } from './snapshot-holder.js';
+import { closeSnapshotHolder, exportingTransaction, exportSnapshot, heldSession, heldSnapshots, holdSnapshot as registerHolder, HOLDER_APPLICATION, lockTables, parseSnapshotRef, tableBytes, useSnapshot, type SnapshotRef } from './snapshot-holder.js';
 import { CopyOut } from './copy-out.js';
 import { copyOutStatement, encodeHeader, exportColumns, rangeChecksum, type TableDataHeader } from './table-data.js';
 import { TableValidationError } from './errors.js';
 
 const GLOB_CHARS = /[*?[\]{}]/;
-/** The `application_name` of snapshot-holding sessions (so `release` terminates only those). */
-export const HOLDER_APPLICATION = 'haven-snapshot-holder';
+export { HOLDER_APPLICATION };
+
+/** What `describe` returns: the captured schema, the snapshot, and the selected tables' bytes on disk (the plan's size estimate). */
+export type SourceDescription = PostgresDescription & { size_bytes: number };
 
 /** A PostgreSQL database (a selection of its tables) that Haven can back up. */
 export class PostgresSource implements BackupSource {
   readonly config: PostgresConfig;
   private readonly endpoint: PostgresEndpoint;
-  private held: Promise<{ client: pg.Client; snapshot: string; description: PostgresDescription }> | undefined;
+  private held: Promise<{ client: pg.Client; snapshot: string; description: SourceDescription }> | undefined;
+  /** The snapshot another process holds, when `describe` and `plan` import it. */
+  private imported: SnapshotRef | undefined;
 
   /**
    * @param options.connection - connection settings to use instead of reading the secret (the bench)
@@ -48,25 +53,33 @@ export class PostgresSource implements BackupSource {
     return `PostgreSQL database ${settings.database} at ${settings.host}:${settings.port}`;
   }
 
-  /** Opens the snapshot-exporting transaction, locks and captures the selected tables. */
+  /**
+   * Opens the transaction `describe` and `plan` read in: one that exports its
+   * snapshot, held by this process, and locks the selected tables; or, after
+   * `importSnapshot`, one that imports the snapshot another process holds
+   * (which holds the locks). Captures the selected tables.
+   */
   private hold() {
     this.held ??= (async () => {
+      const imported = this.imported;
       const client = await this.endpoint.open();
-      let snapshot: string | undefined;
+      let snapshot: SnapshotRef | undefined;
       try {
-        await client.query(`SET application_name = ${literal(HOLDER_APPLICATION)}`);
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const exported = (await client.query<{ id: string; pid: number }>('SELECT pg_catalog.pg_export_snapshot() AS id, pg_catalog.pg_backend_pid() AS pid')).rows[0]!;
-        snapshot = exported.id;
-        holdSnapshot(snapshot, client);
-        const description: PostgresDescription = { ...(await captureSchema(client, tableFilter(this.config))), snapshot: { id: exported.id, holder_pid: exported.pid } };
-        this.assertNamedTablesExist(description);
-        if (description.tables.length > 0) {
-          await client.query(`LOCK TABLE ${description.tables.map((t) => qualified(t.schema, t.name)).join(', ')} IN ACCESS SHARE MODE`);
+        if (imported) {
+          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+          await client.query(`SET TRANSACTION SNAPSHOT ${literal(imported.id)}`);
+          snapshot = imported;
+        } else {
+          snapshot = await exportSnapshot(client);
+          registerHolder(snapshot.id, client);
         }
-        return { client, snapshot, description };
+        const schema = await captureSchema(client, tableFilter(this.config));
+        const description: SourceDescription = { ...schema, snapshot, size_bytes: await tableBytes(client, schema.tables) };
+        this.assertNamedTablesExist(description.tables, description.database);
+        if (!imported) await lockTables(client, description.tables);
+        return { client, snapshot: snapshot.id, description };
       } catch (error) {
-        if (snapshot) await closeSnapshotHolder(snapshot);
+        if (snapshot && !imported) await closeSnapshotHolder(snapshot.id);
         else await client.end().catch(() => {});
         throw postgresError(error, await this.where());
       }
@@ -75,18 +88,48 @@ export class PostgresSource implements BackupSource {
     return this.held;
   }
 
-  private assertNamedTablesExist(description: PostgresDescription): void {
+  private assertNamedTablesExist(tables: ReadonlyArray<{ schema: string; name: string }>, database: string): void {
     const missing = (this.config.tables ?? [])
       .filter((name) => !GLOB_CHARS.test(name))
-      .filter((name) => !description.tables.some((t) => (name.includes('.') ? `${t.schema}.${t.name}` : t.name) === name));
-    if (missing.length > 0) throw new SourceNotFoundError(`table ${missing.join(', ')} in ${description.database}`);
+      .filter((name) => !tables.some((t) => (name.includes('.') ? `${t.schema}.${t.name}` : t.name) === name));
+    if (missing.length > 0) throw new SourceNotFoundError(`table ${missing.join(', ')} in ${database}`);
+  }
+
+  /**
+   * Exports a snapshot for other processes and holds it: the holder session
+   * (`application_name` {@link HOLDER_APPLICATION}) starts REPEATABLE READ READ
+   * ONLY, exports its snapshot and takes ACCESS SHARE locks on the selected
+   * tables. Its `ref` is what `importSnapshot` takes.
+   * @throws DatabaseUnreachableError, DatabaseAuthError, SourceNotFoundError (database or a named table), StatementTimeoutError (a lock wait)
+   */
+  async holdSnapshot(): Promise<HeldSnapshot> {
+    const client = await this.endpoint.open();
+    try {
+      const ref = await exportSnapshot(client);
+      const tables = await listTables(client, tableFilter(this.config));
+      this.assertNamedTablesExist(tables, (await this.endpoint.settings()).database);
+      await lockTables(client, tables);
+      return heldSession(client, ref);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw postgresError(error, await this.where());
+    }
+  }
+
+  /**
+   * Makes `describe` and `plan` read the snapshot another process holds (`holdSnapshot`'s `ref`).
+   * @throws InvalidSourceConfigError when `ref` is not a PostgreSQL snapshot reference
+   */
+  importSnapshot(ref: Record<string, unknown>): void {
+    this.imported = parseSnapshotRef(ref);
+    this.held = undefined;
   }
 
   /**
    * The selected tables' definitions, read in the backup's snapshot (opens and holds it on first use).
    * @throws DatabaseUnreachableError, DatabaseAuthError, SourceNotFoundError (database or a named table), StatementTimeoutError
    */
-  async describe(): Promise<PostgresDescription> {
+  async describe(): Promise<SourceDescription> {
     return (await this.hold()).description;
   }
 
@@ -97,9 +140,15 @@ export class PostgresSource implements BackupSource {
       return await planPartitions(client, description.tables, snapshot, this.config.rows_per_partition ?? DEFAULT_ROWS_PER_PARTITION, options.maxPartitions ?? DEFAULT_MAX_PARTITIONS);
     } catch (error) {
       // No partition will ever read this snapshot: let it go now rather than when the holder idles out.
-      await closeSnapshotHolder(snapshot);
+      if (!this.imported) await closeSnapshotHolder(snapshot);
       this.held = undefined;
       throw postgresError(error, await this.where());
+    } finally {
+      // An importing session holds nothing the partitions need: the holder keeps the snapshot.
+      if (this.imported) {
+        this.held = undefined;
+        await client.end().catch(() => {});
+      }
     }
   }
 
@@ -115,13 +164,18 @@ export class PostgresSource implements BackupSource {
       await closeSnapshotHolder(snapshot.id);
       return;
     }
+    // The exporting transaction, named in the snapshot id: a later session that reuses the pid is never touched.
+    const transaction = exportingTransaction(snapshot.id);
+    if (!transaction) return;
     let client: pg.Client | undefined;
     try {
       client = await this.endpoint.open();
-      await client.query('SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE pid = $1 AND application_name = $2 AND datname = pg_catalog.current_database()', [
-        snapshot.holder_pid,
-        HOLDER_APPLICATION,
-      ]);
+      await client.query(
+        `SELECT pg_catalog.pg_terminate_backend(a.pid) FROM pg_catalog.pg_stat_activity a
+          WHERE a.pid = $1 AND a.application_name = $2 AND a.datname = pg_catalog.current_database()
+            AND EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.pid = a.pid AND l.locktype = 'virtualxid' AND l.virtualxid = $3)`,
+        [snapshot.holder_pid, HOLDER_APPLICATION, transaction],
+      );
     } catch (error) {
       throw postgresError(error, await this.where());
     } finally {

@@ -25,6 +25,7 @@ interface AslState {
   TimeoutSeconds?: number;
   Retry?: Array<{ ErrorEquals: string[] }>;
   ItemProcessor?: { States: Record<string, AslState> };
+  Branches?: Array<{ States: Record<string, AslState> }>;
 }
 
 interface TaskRef {
@@ -33,11 +34,12 @@ interface TaskRef {
   task: AslState;
 }
 
-/** Every Task state, with those inside Map states. */
+/** Every Task state, with those inside Map states and Parallel branches. */
 function tasks(machine: string, states: Record<string, AslState>): TaskRef[] {
   return Object.entries(states).flatMap(([state, task]): TaskRef[] => [
     ...(task.Type === 'Task' ? [{ machine, state, task }] : []),
     ...(task.ItemProcessor ? tasks(machine, task.ItemProcessor.States) : []),
+    ...(task.Branches ?? []).flatMap((branch) => tasks(machine, branch.States)),
   ]);
 }
 

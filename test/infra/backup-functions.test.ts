@@ -41,7 +41,9 @@ type Vault = 'none' | 'read' | 'write';
  */
 const EXPECTED: Record<BackupStep, { memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean }> = {
   plan: { memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: true, events: true },
+  holdSnapshot: { memory: 256, timeout: 900, catalog: 'read', vault: 'write', clearsStaging: false, events: false },
   exportPartition: { memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
+  releaseSnapshot: { memory: 256, timeout: 60, catalog: 'none', vault: 'write', clearsStaging: false, events: false },
   commit: { memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: true, events: false },
   planVerify: { memory: 1024, timeout: 900, catalog: 'read', vault: 'write', clearsStaging: false, events: false },
   verifyPacks: { memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: false, events: false },
@@ -217,7 +219,7 @@ test('context haven:sourceTableArns / haven:sourceBucketArns: export-partition m
 });
 
 test('context haven:sourceTableArns / haven:sourceBucketArns: no other backup step may touch the sources', () => {
-  for (const step of ['commit', 'planVerify', 'verifyPacks', 'recordVerification', 'finalize', 'markFailed'] as const) {
+  for (const step of ['holdSnapshot', 'releaseSnapshot', 'commit', 'planVerify', 'verifyPacks', 'recordVerification', 'finalize', 'markFailed'] as const) {
     // Act
     const permissions = sourcePermissions(step);
 

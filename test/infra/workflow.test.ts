@@ -39,13 +39,15 @@ interface AslState {
   Choices?: { Next: string }[];
   Default?: string;
   ItemProcessor?: { StartAt: string; States: Record<string, AslState> };
+  Branches?: Array<{ StartAt: string; States: Record<string, AslState> }>;
 }
 
-/** Every Task state's Resource, by state name, walking Map item processors too. */
+/** Every Task state's Resource, by state name, walking Map item processors and Parallel branches too. */
 function taskResources(states: Record<string, AslState>, found: Record<string, string> = {}): Record<string, string> {
   for (const [name, state] of Object.entries(states)) {
     if (state.Type === 'Task' && state.Resource) found[name] = state.Resource;
     if (state.ItemProcessor) taskResources(state.ItemProcessor.States, found);
+    for (const branch of state.Branches ?? []) taskResources(branch.States, found);
   }
   return found;
 }
@@ -166,6 +168,7 @@ for (const workflow of WORKFLOWS) {
         } else if (state.Next) assert.ok(states[state.Next], `${name}.Next names a state`);
         else assert.ok(['Succeed', 'Fail'].includes(state.Type) || state.End === true, `${name} ends or moves on`);
         if (state.ItemProcessor) check(state.ItemProcessor.StartAt, state.ItemProcessor.States);
+        for (const branch of state.Branches ?? []) check(branch.StartAt, branch.States);
       }
     };
     check(asl.StartAt, asl.States);

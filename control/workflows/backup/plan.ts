@@ -25,7 +25,9 @@ import { writeStaged, type StagedPlan } from '../../../vault/staging/staging.js'
 import { compressionFor } from './compression.js';
 import { DYNAMODB_TYPE } from '../../../sources/dynamodb/config.js';
 import { reportTotals } from '../../catalog/progress-report.js';
-import type { BackupContext, BackupStartInput, PlanOutput } from './types.js';
+import type { BackupSource } from '../../../sources/source.js';
+import type { BackupContext, BackupStartInput, HolderPlan, HoldingPlanOutput, PlanOutput } from './types.js';
+import { vaultAt } from '../vault-opener.js';
 
 /** How long a job's lease lasts if a run dies without releasing it. */
 export const LEASE_SECONDS = 4 * 60 * 60;
@@ -39,7 +41,7 @@ export const PARTITION_LIST = 'partitions';
 export const MAX_BACKUP_PARTITIONS = 100_000;
 
 /** Runs the Plan step. */
-export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): Promise<PlanOutput> {
+export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): Promise<PlanOutput | HoldingPlanOutput> {
   const { catalog } = deps;
   const job = await catalog.getJob(input.job_id);
   if (job.status !== JobStatus.Active) throw new InvalidJobError(`job ${job.job_id} is ${job.status}; only active jobs run`);
@@ -65,7 +67,7 @@ export async function planBackup(deps: WorkflowDeps, input: BackupStartInput): P
   }
 }
 
-async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: ExecutionRecord, input: BackupStartInput): Promise<PlanOutput> {
+async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: ExecutionRecord, input: BackupStartInput): Promise<PlanOutput | HoldingPlanOutput> {
   const { catalog } = deps;
   // A setting the engine would refuse fails the run here, before any work, not in every export.
   const compression = compressionFor(job, input);
@@ -79,35 +81,54 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
   const requested = input.execution_options?.force_full_backup ? BackupType.Full : job.backup_type;
   const resolved = await resolvePlan(vault, job.job_id, requested);
   const source = deps.source(job.source);
+  const holder: HolderPlan = {
+    context: {
+      execution_id: execution.execution_id,
+      backup_id: execution.backup_id,
+      job_id: job.job_id,
+      type: resolved.type,
+      base_full: resolved.baseFull,
+      parent: resolved.parent,
+      compression,
+      skip_verification: Boolean(input.execution_options?.skip_verification),
+      vault_uri: location.uri,
+      ...(storageClass ? { storage_class: storageClass } : {}),
+    },
+    custom_parameters: input.custom_parameters ?? {},
+    queued: execution.status === RecordStatus.Queued,
+  };
+  // Its partitions read one instant another function holds (PostgreSQL): the workflow's holder branch opens it, Plan partitions plans in it (hold-snapshot.ts).
+  if (source.holdSnapshot) return { execution_id: execution.execution_id, holder };
+  return planPartitions(deps, job, source, holder);
+}
+
+/**
+ * Plans the partitions of a planned run (Plan, or Plan partitions under a
+ * held snapshot): describes the source, stages the description, the specs
+ * and the Map's item list, marks the run running with its totals, and
+ * batches the Map.
+ */
+export async function planPartitions(deps: WorkflowDeps, job: JobRecord, source: BackupSource, planned: HolderPlan): Promise<PlanOutput> {
+  const { catalog } = deps;
+  const { execution_id: executionId, backup_id: backupId } = planned.context;
+  const vault = await vaultAt(deps, planned.context);
   const description = await source.describe();
-  const segments = Number(input.custom_parameters?.segments ?? (job.source.type === DYNAMODB_TYPE ? job.source.segments : undefined));
+  const segments = Number(planned.custom_parameters.segments ?? (job.source.type === DYNAMODB_TYPE ? job.source.segments : undefined));
   const partitions = await source.plan(Number.isSafeInteger(segments) && segments > 0 ? { segments, maxPartitions: MAX_BACKUP_PARTITIONS } : {});
-  const indexIds = resolved.type === BackupType.Full ? [] : await vault.listIndexIds();
-  await writeStaged(vault, execution.backup_id, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds, vault_uri: location.uri } satisfies StagedPlan);
-  const { list: staged, items } = await stageFanOut(vault, execution.backup_id, PARTITION_LIST, partitions);
-  if (execution.status === RecordStatus.Queued) {
-    await catalog.executions.transition(execution.execution_id, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: resolved.type });
+  const indexIds = planned.context.type === BackupType.Full ? [] : await vault.listIndexIds();
+  await writeStaged(vault, backupId, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds, ...(planned.context.vault_uri ? { vault_uri: planned.context.vault_uri } : {}) } satisfies StagedPlan);
+  const { list: staged, items } = await stageFanOut(vault, backupId, PARTITION_LIST, partitions);
+  if (planned.queued) {
+    await catalog.executions.transition(executionId, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: planned.context.type });
   }
   // Progress counts partitions, and the source's estimated size when it gives one (control/catalog/progress.ts).
-  await reportTotals(catalog.executions, execution.execution_id, { items: partitions.length, bytes: Math.max(0, Math.floor(Number(description.size_bytes) || 0)) });
-  const context: BackupContext = {
-    execution_id: execution.execution_id,
-    backup_id: execution.backup_id,
-    job_id: job.job_id,
-    type: resolved.type,
-    base_full: resolved.baseFull,
-    parent: resolved.parent,
-    compression,
-    partitions: staged,
-    skip_verification: Boolean(input.execution_options?.skip_verification),
-    vault_uri: location.uri,
-    ...(storageClass ? { storage_class: storageClass } : {}),
-  };
+  await reportTotals(catalog.executions, executionId, { items: partitions.length, bytes: Math.max(0, Math.floor(Number(description.size_bytes) || 0)) });
+  const context: BackupContext = { ...planned.context, partitions: staged };
   const bytes = typeof description.size_bytes === 'number' ? description.size_bytes : undefined;
   return {
-    execution_id: execution.execution_id,
+    execution_id: executionId,
     context,
     items,
-    ...batchingFor({ items: staged.count, bytes, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: input.custom_parameters?.max_concurrency }),
+    ...batchingFor({ items: staged.count, bytes, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: planned.custom_parameters.max_concurrency }),
   };
 }

@@ -42,6 +42,24 @@ export interface PlanOutput extends Batching {
   context: BackupContext;
   /** The item list the Export partitions Map reads: the indexes `0 … partitions.count-1` (the specs stay staged). */
   items: StagedItemList;
+  /** Set when the partitions read a snapshot the holder branch holds (Plan partitions' output): the branch releases it after the Map. */
+  holder?: HolderPlan;
+}
+
+/** A planned run whose source needs its snapshot held by the holder branch (hold-snapshot.ts): what Plan partitions and Hold snapshot take. */
+export interface HolderPlan {
+  /** The run's context but its partitions (planned in the held snapshot). */
+  context: Omit<BackupContext, 'partitions'>;
+  /** The run's `custom_parameters` (segments, max_concurrency). */
+  custom_parameters: NonNullable<BackupStartInput['custom_parameters']>;
+  /** Whether the record is still queued (Plan partitions marks it running). */
+  queued: boolean;
+}
+
+/** Output of Plan for a source whose snapshot the holder branch holds: the partitions are planned in that branch. */
+export interface HoldingPlanOutput {
+  execution_id: string;
+  holder: HolderPlan;
 }
 
 /** What one Export partitions child receives: its batch of partition indexes and the Map's `BatchInput`. */

@@ -1,0 +1,114 @@
+/**
+ * The PostgreSQL side of the snapshot holder (docs/POSTGRES.md, "Snapshot
+ * holder"), against a real server: one process holds the exported snapshot
+ * and its locks (`holdSnapshot`), another describes and plans in it
+ * (`importSnapshot`) without holding anything itself.
+ */
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import assert from 'node:assert/strict';
+import type pg from 'pg';
+import { HOLDER_APPLICATION, PostgresSource } from '../../sources/postgres/source.js';
+import { SnapshotUnavailableError } from '../../sources/postgres/errors.js';
+import type { HeldSnapshot } from '../../sources/source.js';
+import { connect, createConnectionSecret, createDatabase, sql } from '../helpers/postgres.js';
+
+describe('PostgreSQL snapshot holder', () => {
+  let db: string;
+  let secret: string;
+  let writer: pg.Client;
+
+  beforeAll(async () => {
+    db = await createDatabase('pgholder');
+    await sql(db, 'CREATE TABLE public.t (id int PRIMARY KEY, v text); INSERT INTO public.t SELECT g, repeat(\'x\', 100) FROM generate_series(1, 3000) g;');
+    secret = await createConnectionSecret(db);
+    writer = await connect(db);
+  });
+  afterAll(() => writer.end());
+
+  const holders = () => sql(db, 'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [HOLDER_APPLICATION]);
+
+  test('a held snapshot is what an importing source describes and plans: rows written after it are not planned, and the importer holds no session', async () => {
+    // Prepare
+    const importer = new PostgresSource({ type: 'postgresql', secret_arn: secret, tables: ['t'], rows_per_partition: 1000 });
+    const held = await new PostgresSource({ type: 'postgresql', secret_arn: secret }).holdSnapshot();
+    await writer.query("INSERT INTO public.t SELECT g, 'late' FROM generate_series(3001, 7000) g");
+
+    try {
+      // Act
+      importer.importSnapshot(held.ref);
+      const description = await importer.describe();
+      const partitions = await importer.plan();
+
+      // Assess
+      assert.deepEqual(description.snapshot, held.ref);
+      assert.ok(description.size_bytes > 3000 * 100, `size estimate ${description.size_bytes} bytes`);
+      assert.equal(partitions.length, 3, 'key ranges over the 3,000 rows of the snapshot, not the 7,000 there are since');
+      assert.deepEqual((await holders()).length, 1, 'only the holder holds a session');
+      assert.equal(await held.alive(), true);
+    } finally {
+      await held.close();
+    }
+  });
+
+  test('the holder locks the selected tables: a DROP waits until it closes', async () => {
+    // Prepare
+    await sql(db, 'CREATE TABLE public.doomed (id int)');
+    const held = await new PostgresSource({ type: 'postgresql', secret_arn: secret, tables: ['doomed'] }).holdSnapshot();
+    await writer.query("SET lock_timeout = '300ms'");
+
+    try {
+      // Act
+      const drop = writer.query('DROP TABLE public.doomed').then(
+        () => 'dropped',
+        (e: Error) => e.message,
+      );
+
+      // Assess
+      assert.match(await drop, /lock timeout/);
+    } finally {
+      await held.close();
+      await writer.query('RESET lock_timeout');
+    }
+    assert.deepEqual(await holders(), [], 'close ended the session');
+  });
+
+  test("release from another process ends the holder of the described snapshot, and not a session that only shares the holder's pid and name", async () => {
+    // Prepare
+    const held = await new PostgresSource({ type: 'postgresql', secret_arn: secret }).holdSnapshot();
+    const ref = held.ref as { id: string; holder_pid: number };
+    const [backend, local, count] = ref.id.split('-') as [string, string, string];
+    const otherTransaction = `${backend}-${(parseInt(local, 16) + 1).toString(16).toUpperCase().padStart(8, '0')}-${count}`;
+    const releaser = new PostgresSource({ type: 'postgresql', secret_arn: secret });
+
+    try {
+      // Act
+      await releaser.release({ snapshot: { ...ref, id: otherTransaction } });
+      const afterOther = await held.alive();
+      await releaser.release({ snapshot: ref });
+      const afterOwn = await held.alive();
+
+      // Assess
+      assert.equal(afterOther, true, 'a snapshot of another transaction on the same pid ends nothing');
+      assert.equal(afterOwn, false, "the snapshot's own transaction is ended");
+    } finally {
+      await held.close();
+    }
+  });
+
+  test('a holder whose session was ended says so, and importing its snapshot fails with SnapshotUnavailableError', async () => {
+    // Prepare
+    const held: HeldSnapshot = await new PostgresSource({ type: 'postgresql', secret_arn: secret }).holdSnapshot();
+    await sql(db, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [HOLDER_APPLICATION]);
+    const importer = new PostgresSource({ type: 'postgresql', secret_arn: secret });
+
+    // Act
+    const alive = await held.alive();
+    importer.importSnapshot(held.ref);
+    const described = importer.describe();
+
+    // Assess
+    assert.equal(alive, false);
+    await assert.rejects(described, (e: Error) => e instanceof SnapshotUnavailableError && /holder ended/.test(e.message));
+    await held.close();
+  });
+});
