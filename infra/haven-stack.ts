@@ -190,7 +190,7 @@ export class HavenStack extends Stack {
       logRetention,
     });
     // Every workflow's Distributed Maps read their item lists from the vault's staging area.
-    const itemLists = { vault: this.vault, vaultKey: this.vaultKey };
+    const itemLists = { vault: this.vault, vaultKey: this.vaultKey, vaultBuckets: props.vaultBuckets };
     this.backupWorkflow = new WorkflowStateMachine(this, 'BackupWorkflow', {
       definitionFile: BACKUP_DEFINITION_FILE,
       functions: this.backupFunctions.bySubstitution(),

@@ -50,6 +50,20 @@ export function vaultBucketsEnvironment(buckets: readonly ExtraVaultBucket[] | u
   return { [HavenEnv.VaultBuckets]: JSON.stringify(entries) };
 }
 
+/**
+ * The staging areas of every vault in the additional buckets, where the
+ * workflows' Distributed Maps read item lists (a prune of a vault there, a
+ * backup into one).
+ *
+ * @param scope - any construct of the stack
+ * @param buckets - the additional buckets
+ * @returns the object ARNs
+ */
+export function vaultBucketsStagingArns(scope: IConstruct, buckets: readonly ExtraVaultBucket[] | undefined): string[] {
+  const stack = Stack.of(scope);
+  return (buckets ?? []).flatMap((b) => [anyVaultKeys('staging'), ...(b.defaultPrefix === '' ? ['staging/*'] : [])].map((keys) => Arn.format({ service: 's3', region: '', account: '', resource: b.bucket, resourceName: keys }, stack)));
+}
+
 /** Options of {@link grantVaultBuckets}. */
 export interface VaultBucketsGrantOptions {
   /** Also delete under each vault's `staging/`. @default false */

@@ -16,6 +16,7 @@ import { InvalidPropsError } from '../errors.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { KeyService, viaService } from '../via-service.js';
 import { anyVaultKeys, type VaultBucket } from './vault-bucket.js';
+import { vaultBucketsStagingArns, type ExtraVaultBucket } from './vault-buckets.js';
 import type { VaultKey } from './vault-key.js';
 
 /** Props of {@link WorkflowStateMachine}. */
@@ -39,6 +40,8 @@ export interface ItemListLocation {
   readonly vaultKey: VaultKey;
   /** The vault's key prefix in the bucket. @default `vault` */
   readonly vaultPrefix?: string;
+  /** The deployment's other vault buckets: their vaults' staging areas hold item lists too. @default none */
+  readonly vaultBuckets?: readonly ExtraVaultBucket[];
 }
 
 /** What a definition's Map states need from the state machine's role. */
@@ -181,6 +184,15 @@ export class WorkflowStateMachine<K extends string> extends Construct {
         }),
       );
       wildcards.push(staging);
+      const others = vaultBucketsStagingArns(this, itemLists.vaultBuckets);
+      if (others.length > 0) {
+        statements.push(
+          new PolicyStatement({ actions: ['s3:GetObject'], resources: others }),
+          // Each key through S3 in its bucket's region.
+          ...(itemLists.vaultBuckets ?? []).map((b) => new PolicyStatement({ actions: ['kms:Decrypt'], resources: [b.kmsKeyArn], conditions: { StringEquals: { 'kms:ViaService': `s3.${b.region}.${stack.urlSuffix}` } } })),
+        );
+        wildcards.push(...others);
+      }
     }
     const policy = new Policy(this, 'DistributedMapPolicy', { statements, roles: [this.stateMachine.role] });
     acknowledgeWildcardResources(policy, wildcards, 'Scoped wildcard: the executions of this state machine\'s map runs, or the vault\'s staging area its Distributed Maps read item lists from.');
