@@ -39,14 +39,15 @@ type Vault = 'none' | 'read' | 'write';
  * batch's result; record-verification reads those and clears staging;
  * finalize and mark-failed record the outcome and publish it.
  */
-const EXPECTED: Record<BackupStep, { memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean }> = {
+const EXPECTED: Record<BackupStep, { memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean; extra?: string[] }> = {
   plan: { memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: true, events: true },
   holdSnapshot: { memory: 256, timeout: 900, catalog: 'read', vault: 'write', clearsStaging: false, events: false },
   exportPartition: { memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
   releaseSnapshot: { memory: 256, timeout: 60, catalog: 'none', vault: 'write', clearsStaging: false, events: false },
   commit: { memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: true, events: false },
   planVerify: { memory: 1024, timeout: 900, catalog: 'read', vault: 'write', clearsStaging: false, events: false },
-  verifyPacks: { memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: false, events: false },
+  // verify-packs reads each pack's versions (the verify workflow's pack check), on data/ only
+  verifyPacks: { memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: false, events: false, extra: [`s3:ListBucketVersions on <${vaultBucketId}.Arn> if StringLike s3:prefix=*/data/*`] },
   recordVerification: { memory: 512, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: true, events: false },
   finalize: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'none', clearsStaging: false, events: true },
   markFailed: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
@@ -120,13 +121,14 @@ test('each role has exactly: its log group, the catalog at its level, the vault 
   const vault: Record<Vault, string[]> = { none: [], read: VAULT_READ, write: VAULT_WRITE };
   for (const step of STEPS) {
     const { roleId, logGroupId } = fn(step);
-    const { catalog: level, clearsStaging, events } = EXPECTED[step];
+    const { catalog: level, clearsStaging, events, extra = [] } = EXPECTED[step];
     const expected = [
       ...logsOf(logGroupId),
       ...(level === 'none' ? [] : catalog(level)),
       ...vault[EXPECTED[step].vault],
       ...(clearsStaging ? CLEAR_STAGING : []),
       ...(events ? [...EVENTS, ...NOTIFY] : []),
+      ...extra,
     ].sort();
 
     // Act
@@ -338,7 +340,9 @@ test('no statement anywhere allows a wildcard action, nor a wildcard resource ot
         const snapshots = api && list(s.Action).includes('s3:DeleteObject') && target === `<${vaultBucketId}.Arn>/*/snapshots/*`;
         // A workflow's Distributed Map may describe and stop its own map runs' executions.
         const mapRuns = /WorkflowDistributedMapPolicy/.test(id) && /^arn:aws:states:us-east-1:123456789012:execution:<[A-Za-z]+WorkflowStateMachine[0-9A-F]{8}\.Name>\/\*$/.test(target);
-        assert.ok(scopedSuffix.includes(target) || executions || schedules || snapshots || mapRuns, `${id}: wildcard resource ${target}`);
+        // A job's encryption.key_id is checked at save: DescribeKey (metadata only) on the account's keys in the stack's region.
+        const describeKeys = api && list(s.Action).join() === 'kms:DescribeKey' && target === 'arn:aws:kms:us-east-1:123456789012:key/*';
+        assert.ok(scopedSuffix.includes(target) || executions || schedules || snapshots || mapRuns || describeKeys, `${id}: wildcard resource ${target}`);
       }
     }
   }

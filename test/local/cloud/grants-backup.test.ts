@@ -35,7 +35,7 @@ describe('backup under the synthesized policies', () => {
     assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
     assert.deepEqual(cloud.denials, []);
     const entered = execution.history.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
-    assert.deepEqual(entered.filter((name) => name !== 'Export partition'), ['Plan', 'Commit snapshot', 'Verify', 'Finalize'], 'Mark failed never runs');
+    assert.deepEqual(entered.filter((name) => name !== 'Export partition'), ['Plan', 'Commit snapshot', 'Plan verify', 'Record verification', 'Finalize'], 'Mark failed never runs');
     // The export runs in the Distributed Map's child executions, whose events are not in the parent's history.
     const exports = cloud.host.invocations.slice(firstInvocation).filter((i) => i.path.endsWith('Backup/ExportPartition'));
     assert.ok(exports.length >= 1, 'the Map ran its export children');
