@@ -24,6 +24,12 @@ so an upgrade that moves one fails loudly instead of silently running something 
    where moto started one thread per item, the tolerated failure threshold (moto never applied it: a
    failed child left ``null`` in the result and the Map succeeded), and a worker loop without recursion.
 5. ``default_user_config["stepfunctions"]["execute_state_machine"] = True``.
+6. ``moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branches_decl.CustomErrorName``: a
+   Parallel re-raises a failed branch's error under the branch's error name. moto wraps every name in
+   ``CustomErrorName``, which refuses the ``States.`` prefix, so a branch ending with a ``States.*`` error
+   (``States.ExceedToleratedFailureThreshold`` from a Distributed Map in the branch, ``States.Timeout``,
+   ``States.TaskFailed``) ended the whole execution with a ``States.Runtime`` ValueError instead of
+   reaching the Parallel's Catch. AWS propagates the branch's error as is.
 
 A role without the tag, and a function without the variable, fall back to moto's own behaviour for
 the interpreter's calls (this server) and to an error for Lambda (there is no Docker here).
@@ -80,6 +86,23 @@ def _role_route(role_arn):
     return None
 
 
+def _install_parallel_errors():
+    from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import (
+        ILLEGAL_CUSTOM_ERROR_PREFIX, CustomErrorName)
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+    from moto.stepfunctions.parser.asl.component.state.exec.state_parallel import branches_decl
+
+    if getattr(branches_decl, "CustomErrorName", None) is not CustomErrorName:
+        raise SystemExit("moto changed: branches_decl.CustomErrorName is gone")
+
+    def branch_error_name(error_name=None):
+        if error_name is not None and error_name.startswith(ILLEGAL_CUSTOM_ERROR_PREFIX):
+            return StatesErrorName.from_name(error_name)
+        return CustomErrorName(error_name=error_name)
+
+    branches_decl.CustomErrorName = branch_error_name
+
+
 def _install():
     import boto3
     from botocore.config import Config
@@ -124,6 +147,7 @@ def _install():
             raise SystemExit(f"moto changed: {module.__name__}.boto_client_for is gone")
         module.boto_client_for = boto_client_for
     _install_terminal_errors()
+    _install_parallel_errors()
     moto_distributed_map.install()
     default_user_config.setdefault("stepfunctions", {})["execute_state_machine"] = True
 

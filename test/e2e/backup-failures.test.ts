@@ -109,7 +109,7 @@ describe('backup workflow failures and conflicts', () => {
 
     // Assess
     assert.equal(failed.status, 'FAILED');
-    assert.equal(failed.error, 'BackupFailed');
+    assert.equal(failed.error, 'BackupFailed', String(failed.cause));
     const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
     assert.equal(record.status, 'failed');
     assert.equal(record.error?.code, 'SourceNotFound');
