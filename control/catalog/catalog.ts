@@ -108,10 +108,20 @@ export class Catalog {
    * @throws NotFoundError naming the backup
    */
   async getBackup(backupId: string): Promise<ExecutionRecord> {
-    const executionId = executionIdOf(backupId);
-    const execution = executionId === undefined ? undefined : await this.executions.find(executionId);
+    const execution = await this.findBackup(backupId);
     if (!execution) throw new NotFoundError('backup', backupId);
     return execution;
+  }
+
+  /**
+   * Reads a backup that may be gone.
+   *
+   * @param backupId - `backup_<ulid>`
+   * @returns the execution that produced it, or undefined
+   */
+  async findBackup(backupId: string): Promise<ExecutionRecord | undefined> {
+    const executionId = executionIdOf(backupId);
+    return executionId === undefined ? undefined : this.executions.find(executionId);
   }
 
   /** Moves an execution to another status (see {@link RecordStore.transition}). */

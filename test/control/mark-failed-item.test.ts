@@ -8,7 +8,9 @@
  */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
+import { HavenEnv } from '../../control/env.js';
 import type { OutcomeEvent } from '../../control/notifications/event-types.js';
+import { VaultRegistry } from '../../control/vaults/registry.js';
 import type { WorkflowDeps } from '../../control/workflows/deps.js';
 import { markBackupFailed, markBackupItemFailed } from '../../control/workflows/backup/mark-failed.js';
 import { markRestoreFailed } from '../../control/workflows/restore/mark-failed.js';
@@ -29,6 +31,7 @@ async function fixture() {
   const vaultUses = { count: 0 };
   const deps = {
     catalog,
+    vaults: VaultRegistry.fromEnv({ [HavenEnv.VaultUri]: 'file:///tmp/haven-mark-failed-vault', [HavenEnv.KeyFile]: '/tmp/haven-mark-failed-key' }),
     vault: () => {
       vaultUses.count += 1;
       return Promise.reject(new Error('no vault in this test'));

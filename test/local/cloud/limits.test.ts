@@ -117,7 +117,7 @@ describe('limits', () => {
 
   test('a state over 256 KiB fails the execution with States.DataLimitExceeded, which no Catch can catch', async (t) => {
     // Prepare
-    const jobId = await jobFaulted(t, { path: 'Backup/Verify', fault: { result: { blob: 'x'.repeat(StepFunctionsLimits.payloadBytes + 1) } } });
+    const jobId = await jobFaulted(t, { path: 'Backup/PlanVerify', fault: { result: { blob: 'x'.repeat(StepFunctionsLimits.payloadBytes + 1) } } });
 
     // Act
     const { execution } = await backupOf(jobId);
