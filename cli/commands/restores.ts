@@ -1,5 +1,6 @@
 /** `haven restores …`: start restores and follow them. */
 import { Command, Option } from 'commander';
+import { ConflictPolicySchema } from '../../sources/config-fields.js';
 import { UsageError } from '../api/errors.js';
 import { listAll } from '../api/paginate.js';
 import { ListField, Routes } from '../api/routes.js';
@@ -50,7 +51,7 @@ export function restoresCommand(): Command {
     .option('--table <name>', 'destination.table_name (DynamoDB)')
     .option('--bucket <name>', 'destination.bucket (S3)')
     .option('--prefix <prefix>', 'destination.prefix (S3)')
-    .addOption(new Option('--conflict <policy>', 'restore_options.conflict_policy: what to do with existing data').choices(['fail_if_exists', 'overwrite', 'skip_existing']))
+    .addOption(new Option('--conflict <policy>', 'restore_options.conflict_policy: what to do with existing data').choices(ConflictPolicySchema.options))
     .option('--no-create-tables', 'restore_options.create_missing_tables = false')
     .option('--no-safety-backup', 'with --conflict overwrite: skip backing the target up first')
     .option('--at <timestamp>', "restore_options.target_timestamp: the job's newest backup at or before this time")
