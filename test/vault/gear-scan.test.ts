@@ -41,7 +41,7 @@ describe('gear scan in WebAssembly', () => {
 
   it('runs here (so the chunker tests exercise it)', () => {
     // Act
-    const scanner = GearScanner.create(new Int32Array(256));
+    const scanner = GearScanner.for(new Int32Array(256));
 
     // Assess
     assert.ok(scanner);
@@ -96,5 +96,40 @@ describe('gear scan in WebAssembly', () => {
     // Assess
     assert.deepEqual(wasm, lengths(data, gear, params, 'js', 5 * 1024 * 1024));
     assert.ok(wasm.some((n) => n > 1024 * 1024 + 64 * 1024), 'some chunk spans more than one window');
+  });
+
+  it('serves every chunker of one gear table from one instance', () => {
+    // Prepare
+    const gear = Int32Array.from(gearTable(randomBytes(32)));
+
+    // Act
+    const first = GearScanner.for(gear);
+    const second = GearScanner.for(Int32Array.from(gear));
+
+    // Assess
+    assert.ok(first);
+    assert.equal(second, first);
+  });
+
+  it('cuts each of two interleaved chunkers of one table where each cuts alone (the shared instance keeps no chunker\'s state)', () => {
+    // Prepare
+    const params: ChunkerParams = { min: 256, avg: 1024, max: 4096 };
+    const gear = gearTable(randomBytes(32));
+    const [a, b] = [randomBytes(200_000), randomBytes(200_000)];
+    const [left, right] = [new Chunker(gear, params), new Chunker(gear, params)];
+    const cuts: [number[], number[]] = [[], []];
+
+    // Act
+    for (let at = 0; at < a.length; at += 777) {
+      for (const chunk of left.push(a.subarray(at, at + 777))) cuts[0].push(chunk.length);
+      for (const chunk of right.push(b.subarray(at, at + 777))) cuts[1].push(chunk.length);
+    }
+    for (const [i, chunker] of [left, right].entries()) {
+      const last = chunker.finish();
+      if (last) cuts[i]!.push(last.length);
+    }
+
+    // Assess
+    assert.deepEqual(cuts, [lengths(a, gear, params, 'js', 777), lengths(b, gear, params, 'js', 777)]);
   });
 });

@@ -75,7 +75,7 @@ export class Chunker {
     this.#max = max;
     this.#maskS = maskS | 0;
     this.#maskL = maskL | 0;
-    this.#scanner = options.scan === 'js' ? undefined : GearScanner.create(this.#gear);
+    this.#scanner = options.scan === 'js' ? undefined : GearScanner.for(this.#gear);
   }
 
   /**

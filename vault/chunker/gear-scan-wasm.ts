@@ -1,8 +1,11 @@
 /**
  * The gear-hash scan loop (`gear-scan.wat`) as WebAssembly: about 1.5 times
  * the speed of the JavaScript loop, copy into its memory included (bench
- * stage "chunking"). Each {@link GearScanner} owns an instance with its
- * chunker's gear table. Chunk boundaries are the same either way (the cut
+ * stage "chunking"). One instance (17 pages, about 1 MiB) serves every
+ * chunker of a gear table in a thread: a scan is synchronous and carries its
+ * hash in and out, so chunkers never see each other's state, and a backup of
+ * many small partitions does not build (and collect) an instance for each.
+ * Chunk boundaries are the same either way (the cut
  * rule is the vault format's); `test/unit/gear-scan.test.ts` checks both.
  */
 
@@ -32,6 +35,11 @@ const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: WasmModule | null | undefined;
 
+/** Scanners kept per gear table (a vault has one table; a few vaults may be open at once). */
+const KEPT_SCANNERS = 4;
+/** The kept scanners, by gear table bytes, least recently used first. */
+const scanners = new Map<string, GearScanner>();
+
 function module(): WasmModule | undefined {
   if (compiled === undefined) {
     try {
@@ -56,8 +64,23 @@ export class GearScanner {
     for (let i = 0; i < 256; i++) table.setInt32(i * 4, gear[i]!, true);
   }
 
-  /** A scanner for `gear` (256 entries), or undefined when WebAssembly cannot run. */
-  static create(gear: Int32Array): GearScanner | undefined {
+  /** The thread's scanner for `gear` (256 entries), or undefined when WebAssembly cannot run. */
+  static for(gear: Int32Array): GearScanner | undefined {
+    const key = Buffer.from(gear.buffer, gear.byteOffset, gear.byteLength).toString('base64');
+    const kept = scanners.get(key);
+    if (kept) {
+      scanners.delete(key);
+      scanners.set(key, kept);
+      return kept;
+    }
+    const created = GearScanner.#create(gear);
+    if (!created) return undefined;
+    scanners.set(key, created);
+    if (scanners.size > KEPT_SCANNERS) scanners.delete(scanners.keys().next().value!);
+    return created;
+  }
+
+  static #create(gear: Int32Array): GearScanner | undefined {
     const compiledModule = module();
     if (!compiledModule) return undefined;
     try {
