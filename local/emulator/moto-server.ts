@@ -22,10 +22,17 @@ export { reapOrphans, type PidRecord } from './pid-files.js';
 export { freePort, isPortFree } from './ports.js';
 
 /** How a server is started. */
+/**
+ * How long a start waits for moto's health check: importing moto and its
+ * patches takes about 5 s on a quiet 2-core machine and over 30 s under a
+ * load of 20 (several test runs at once); the wait ends as soon as it answers.
+ */
+const DEFAULT_START_TIMEOUT_MS = 120_000;
+
 export interface MotoServerOptions {
   /** Fixed port; by default a free one is picked. */
   port?: number;
-  /** Milliseconds to wait for the health check (default 30 s). */
+  /** Milliseconds to wait for the health check (default {@link DEFAULT_START_TIMEOUT_MS}). */
   startTimeoutMs?: number;
   /** Where pid files live (default `.haven/emulators`, or `HAVEN_STATE_DIR`). */
   stateDir?: string;
@@ -159,7 +166,7 @@ export class MotoServer {
   }
 
   private async waitHealthy(child: ChildProcess, port: number): Promise<void> {
-    const deadline = Date.now() + (this.options.startTimeoutMs ?? 30_000);
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) {
         if (/address already in use|is in use by another program/i.test(this.stderrTail)) throw new PortTakenWhileStarting();
