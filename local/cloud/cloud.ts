@@ -40,6 +40,8 @@ import { provision, type AccountSettings } from './provision.js';
 import type { SynthOptions } from './synth.js';
 import { LOCAL_ENV } from './env.js';
 import { loadTemplate, type GrantedResources } from './template-cache.js';
+import { copyVaultBuckets, joinCopyVaults, provisionCopyVaults, type CopyVaultRequest, type LocalCopyVault } from './copy-vaults.js';
+import { parseVaultBuckets } from '../../control/vaults/registry.js';
 
 /** The access key id of the harness's (and the operator's) own, unrestricted calls. */
 export const ADMIN_ACCESS_KEY = 'testing';
@@ -68,6 +70,12 @@ export interface LocalCloudOptions extends GrantedResources, Pick<SynthOptions, 
   environment?: Readonly<Record<string, string>>;
   /** What the account already holds (a fresh account by default). */
   account?: AccountSettings;
+  /**
+   * Copy vaults to deploy first, each in another region (the copy vault
+   * stack, infra/copy-vault-stack.ts); the Haven stack lists them in
+   * `haven:vaultBuckets`. See {@link LocalCloud.copyVaults}.
+   */
+  copyVaults?: readonly CopyVaultRequest[];
   /**
    * Enforce IAM (default true). `false` is for debugging only: the proxy
    * prints a loud warning and still reports every decision.
@@ -113,6 +121,8 @@ export class LocalCloud {
     readonly workflows: Workflows,
     /** The unique suffix of this cloud's names. */
     readonly suffix: string,
+    /** The copy vaults deployed with `copyVaults`, in the order asked. */
+    readonly copyVaults: readonly LocalCopyVault[],
   ) {}
 
   /**
@@ -124,19 +134,11 @@ export class LocalCloud {
     if (!upstream) throw new NoEmulatorError('AWS_ENDPOINT_URL must point at the emulator (npm test and npm run local start one)');
     const suffix = randomBytes(3).toString('hex');
     const stackName = `${options.name ?? 'haven'}-${suffix}`;
-    const synthesized = await loadTemplate({
-      stackName,
-      env: LOCAL_ENV,
-      granted: { sourceTables: options.sourceTables, sourceBuckets: options.sourceBuckets, restoreTables: options.restoreTables, restoreBuckets: options.restoreBuckets },
-      ...(options.context ? { context: options.context } : {}),
-      ...(options.props ? { props: options.props } : {}),
-      ...(options.extend ? { extend: options.extend } : {}),
-      ...(options.editTemplate ? { editTemplate: options.editTemplate } : {}),
-    });
     const host = new FunctionHost({ logDir: join(repoRoot, '.haven', 'cloud', 'logs', stackName), ...(options.faults ? { faults: options.faults } : {}) });
     const functionHostUrl = await host.start();
 
     let deployment: Deployment | undefined;
+    let copyVaults: LocalCopyVault[] = [];
     const empty = new Map<string, never>();
     const world: IamWorld = {
       accountId: LOCAL_ENV.account,
@@ -153,7 +155,7 @@ export class LocalCloud {
       get secretKeys() {
         return deployment?.secretKeys ?? empty;
       },
-      keyArnOf: (id) => keyArnOf(deployment, id),
+      keyArnOf: (id) => [deployment, ...copyVaults.map((c) => c.deployment)].reduce<string | undefined>((found, d) => found ?? keyArnOf(d, id), undefined),
     };
     const principals = new Map<string, Principal>();
     const events: OutcomeEvent[] = [];
@@ -174,7 +176,20 @@ export class LocalCloud {
       },
     });
     try {
-      deployment = await provision(synthesized, { proxyUrl: proxy.url, functionHostUrl }, LOCAL_ENV, options.account);
+      const targets = { proxyUrl: proxy.url, functionHostUrl };
+      copyVaults = await provisionCopyVaults(options.copyVaults ?? [], stackName, targets);
+      const synthesized = await loadTemplate({
+        stackName,
+        env: LOCAL_ENV,
+        granted: { sourceTables: options.sourceTables, sourceBuckets: options.sourceBuckets, restoreTables: options.restoreTables, restoreBuckets: options.restoreBuckets },
+        vaultBuckets: copyVaultBuckets(copyVaults),
+        ...(options.context ? { context: options.context } : {}),
+        ...(options.props ? { props: options.props } : {}),
+        ...(options.extend ? { extend: options.extend } : {}),
+        ...(options.editTemplate ? { editTemplate: options.editTemplate } : {}),
+      });
+      deployment = await provision(synthesized, targets, LOCAL_ENV, options.account);
+      joinCopyVaults(deployment, copyVaults);
     } catch (error) {
       await Promise.all([host.close(), proxy.close()]);
       throw error;
@@ -185,7 +200,7 @@ export class LocalCloud {
     for (const fn of deployment.functions) {
       host.register(hostedFunction({ ...fn, entry: bundles.get(fn.entry)!, environment: { ...fn.environment, ...options.environment } }, containerMain, proxy.url));
     }
-    return new LocalCloud(events, denials, deployment, host, proxy, new Workflows(deployment), suffix);
+    return new LocalCloud(events, denials, deployment, host, proxy, new Workflows(deployment), suffix, copyVaults);
   }
 
   /** A template output by name (`VaultBucketName`, `CatalogTableName`, …). */
@@ -239,7 +254,8 @@ export class LocalCloud {
    * tests that inspect or prepare the vault and catalog directly.
    */
   get deps(): WorkflowDeps {
-    this.depsInstance ??= workflowDeps({ catalogTable: this.catalogTable, vaultUri: this.vaultUri, kmsKeyId: this.kmsKeyArn, events: 'off' });
+    const vaultBuckets = parseVaultBuckets(this.deployment.functions.map((f) => f.environment[HavenEnv.VaultBuckets]).find(Boolean));
+    this.depsInstance ??= workflowDeps({ catalogTable: this.catalogTable, vaultUri: this.vaultUri, kmsKeyId: this.kmsKeyArn, events: 'off', region: LOCAL_ENV.region, ...(vaultBuckets.length > 0 ? { vaultBuckets } : {}) });
     return this.depsInstance;
   }
 

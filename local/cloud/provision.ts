@@ -14,6 +14,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand } from '@aws-sdk/client-kms';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
+  type BucketLocationConstraint,
   CreateBucketCommand,
   PutBucketEncryptionCommand,
   PutBucketVersioningCommand,
@@ -78,6 +79,9 @@ export const RECORDED_ONLY: Readonly<Record<string, string>> = {
   'AWS::EC2::SecurityGroupIngress': 'no VPC networking locally',
   'AWS::EC2::SecurityGroupEgress': 'no VPC networking locally',
 };
+
+/** The region whose buckets are created without a location constraint (S3 refuses one naming it). */
+const US_EAST_1 = 'us-east-1';
 
 /** A unique, bounded physical name: `<stack>-<part>` with a hash when it must be shortened. */
 export function physicalName(stackName: string, part: string, max: number, lower = false): string {
@@ -160,6 +164,9 @@ export async function provision(stack: SynthesizedStack, targets: ProvisionTarge
     conditions: template.Conditions ?? {},
     parameters: Object.fromEntries(Object.entries(template.Parameters ?? {}).map(([k, p]) => [k, p.Default])),
   };
+  // Keys and buckets are made in the stack's region (a copy vault stack deploys in another one).
+  const kms = kmsClient({ region: env.region });
+  const s3 = s3Client({ region: env.region });
   const iam = new IAMClient(baseClientConfig(AwsService.S3));
   const lambda = new LambdaClient(baseClientConfig(AwsService.S3));
   const pendingPolicies: Array<{ roles: string[]; document: PolicyDocument }> = [];
@@ -170,7 +177,7 @@ export async function provision(stack: SynthesizedStack, targets: ProvisionTarge
     const arnOf = (service: string, resourcePart: string) => `arn:aws:${service}:${env.region}:${env.account}:${resourcePart}`;
     switch (resource.Type) {
       case 'AWS::KMS::Key': {
-        const out = await kmsClient().send(
+        const out = await kms.send(
           new CreateKeyCommand({
             Description: p.Description as string | undefined,
             KeyUsage: (p.KeyUsage as 'ENCRYPT_DECRYPT' | undefined) ?? 'ENCRYPT_DECRYPT',
@@ -185,22 +192,28 @@ export async function provision(stack: SynthesizedStack, targets: ProvisionTarge
       case 'AWS::KMS::Alias': {
         const aliasName = p.AliasName as string;
         const target = String(p.TargetKeyId);
-        await kmsClient().send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: target }));
+        await kms.send(new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: target }));
         const keyArn = target.startsWith('arn:') ? target : arnOf('kms', `key/${target}`);
         deployment.aliases.set(aliasName, keyArn);
         return done(aliasName, { AliasName: aliasName });
       }
       case 'AWS::S3::Bucket': {
         const name = (p.BucketName as string | undefined) ?? physicalName(stackName, id, 63, true);
-        await s3Client().send(new CreateBucketCommand({ Bucket: name, ...(p.ObjectLockEnabled ? { ObjectLockEnabledForBucket: true } : {}) }));
+        await s3.send(
+          new CreateBucketCommand({
+            Bucket: name,
+            ...(env.region === US_EAST_1 ? {} : { CreateBucketConfiguration: { LocationConstraint: env.region as BucketLocationConstraint } }),
+            ...(p.ObjectLockEnabled ? { ObjectLockEnabledForBucket: true } : {}),
+          }),
+        );
         const versioning = p.VersioningConfiguration as { Status?: string } | undefined;
         if (versioning?.Status || p.ObjectLockEnabled) {
-          await s3Client().send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
+          await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
         }
         const lock = p.ObjectLockConfiguration as { ObjectLockEnabled?: string; Rule?: { DefaultRetention?: { Mode?: string; Days?: number; Years?: number } } } | undefined;
         if (lock?.Rule?.DefaultRetention) {
           const r = lock.Rule.DefaultRetention;
-          await s3Client().send(
+          await s3.send(
             new PutObjectLockConfigurationCommand({
               Bucket: name,
               ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: r.Mode as 'GOVERNANCE' | 'COMPLIANCE', ...(r.Days ? { Days: r.Days } : { Years: r.Years }) } } },
@@ -214,7 +227,7 @@ export async function provision(stack: SynthesizedStack, targets: ProvisionTarge
             ApplyServerSideEncryptionByDefault: rule.ServerSideEncryptionByDefault as never,
             ...(rule.BucketKeyEnabled !== undefined ? { BucketKeyEnabled: rule.BucketKeyEnabled } : {}),
           }));
-          await s3Client().send(new PutBucketEncryptionCommand({ Bucket: name, ServerSideEncryptionConfiguration: { Rules: rules } }));
+          await s3.send(new PutBucketEncryptionCommand({ Bucket: name, ServerSideEncryptionConfiguration: { Rules: rules } }));
           const kmsRule = sse.ServerSideEncryptionConfiguration.find((rule) => rule.ServerSideEncryptionByDefault?.SSEAlgorithm?.startsWith('aws:kms'));
           const key = kmsRule?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
           if (key) deployment.bucketKeys.set(name, key.startsWith('arn:') ? key : arnOf('kms', `key/${key}`));

@@ -15,7 +15,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../emulator/paths.js';
-import type { SynthOptions } from './synth.js';
+import type { ExtraVaultBucket } from '../../infra/constructs/vault-buckets.js';
+import type { CopyVaultSynthOptions, SynthOptions } from './synth.js';
 import type { CfnTemplate, SynthesizedStack } from './template-types.js';
 
 /** Where cached templates live. */
@@ -63,6 +64,8 @@ export interface TemplateRequest extends Omit<SynthOptions, 'context'> {
   granted: GrantedResources;
   /** Other context (Object Lock, …). */
   context?: Readonly<Record<string, unknown>>;
+  /** The deployment's other vault buckets (`haven:vaultBuckets`); their names and key ARNs are substituted, so one cache entry serves every cloud. */
+  vaultBuckets?: readonly ExtraVaultBucket[];
   env: { account: string; region: string };
 }
 
@@ -104,7 +107,8 @@ export async function loadTemplate(request: TemplateRequest): Promise<Synthesize
   // Imported only to synthesize: loading the CDK library is what the cache saves.
   const synthesizeStack = async (options: SynthOptions) => (await import('./synth.js')).synthesizeStack(options);
   if (request.extend || request.props) {
-    return synthesizeStack({ stackName: request.stackName, context: { ...grantContext(request.granted, request.env), ...request.context }, ...pick(request) });
+    const vaultBuckets = request.vaultBuckets?.length ? { vaultBuckets: request.vaultBuckets } : {};
+    return synthesizeStack({ stackName: request.stackName, context: { ...grantContext(request.granted, request.env), ...request.context }, ...vaultBuckets, ...pick(request) });
   }
 
   const substitutions: Array<[string, string]> = [[STACK_TOKEN, request.stackName]];
@@ -119,7 +123,46 @@ export async function loadTemplate(request: TemplateRequest): Promise<Synthesize
       return nameToken(field, i);
     });
   }
-  const key = createHash('sha256').update(JSON.stringify({ shape, context: request.context ?? {} })).digest('hex').slice(0, 24);
+  const tokenBuckets = (request.vaultBuckets ?? []).map((bucket, i) => {
+    const keyId = bucket.kmsKeyArn.slice(bucket.kmsKeyArn.lastIndexOf('/') + 1);
+    substitutions.push([nameToken('vaultbucket', i), bucket.bucket], [nameToken('vaultkey', i), keyId]);
+    return { ...bucket, bucket: nameToken('vaultbucket', i), kmsKeyArn: `${bucket.kmsKeyArn.slice(0, -keyId.length)}${nameToken('vaultkey', i)}` };
+  });
+  const vaultBuckets = tokenBuckets.length > 0 ? { vaultBuckets: tokenBuckets } : {};
+  const synthesized = await cachedSynthesis({ shape, context: request.context ?? {}, ...vaultBuckets }, substitutions, () =>
+    synthesizeStack({ stackName: STACK_TOKEN, context: { ...grantContext(tokenGrants, request.env), ...request.context }, ...vaultBuckets }),
+  );
+  request.editTemplate?.(synthesized.template);
+  return { ...synthesized, stackName: request.stackName };
+}
+
+/** What {@link loadCopyVaultTemplate} takes. */
+export interface CopyVaultTemplateRequest extends Omit<CopyVaultSynthOptions, 'stackName' | 'trustedStackName'> {
+  stackName: string;
+  /** The Haven stack whose roles the copy vault trusts. */
+  trustedStackName: string;
+}
+
+/**
+ * A copy vault stack's template (infra/copy-vault-stack.ts), cached as the
+ * Haven stack's is: synthesized with placeholder stack names.
+ */
+export async function loadCopyVaultTemplate(request: CopyVaultTemplateRequest): Promise<SynthesizedStack> {
+  const trustToken = 'haventrusttoken';
+  const { stackName, trustedStackName, ...rest } = request;
+  const synthesized = await cachedSynthesis({ copyVault: rest }, [[STACK_TOKEN, stackName], [trustToken, trustedStackName]], async () =>
+    (await import('./synth.js')).synthesizeCopyVaultStack({ ...rest, stackName: STACK_TOKEN, trustedStackName: trustToken }),
+  );
+  return { ...synthesized, stackName };
+}
+
+/**
+ * A template from the cache entry for `keyMaterial` while the sources are
+ * unchanged, else from `synthesize` (then cached), with `substitutions`
+ * (placeholder → real name) applied to its text.
+ */
+async function cachedSynthesis(keyMaterial: unknown, substitutions: ReadonlyArray<[string, string]>, synthesize: () => Promise<SynthesizedStack>): Promise<SynthesizedStack> {
+  const key = createHash('sha256').update(JSON.stringify(keyMaterial)).digest('hex').slice(0, 24);
   const file = join(CACHE_DIR, `${key}.json`);
   const digest = inputDigest();
   let entry: CacheEntry | undefined;
@@ -128,7 +171,7 @@ export async function loadTemplate(request: TemplateRequest): Promise<Synthesize
     if (read.digest === digest) entry = read;
   }
   if (!entry) {
-    const synthesized = await synthesizeStack({ stackName: STACK_TOKEN, context: { ...grantContext(tokenGrants, request.env), ...request.context } });
+    const synthesized = await synthesize();
     entry = { digest, template: synthesized.template, definitionAssets: [...synthesized.definitionAssets] };
     mkdirSync(CACHE_DIR, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
@@ -137,8 +180,7 @@ export async function loadTemplate(request: TemplateRequest): Promise<Synthesize
   }
   const substitute = (text: string) => substitutions.reduce((out, [token, value]) => out.replaceAll(token, value), text);
   const template = JSON.parse(substitute(JSON.stringify(entry.template))) as CfnTemplate;
-  request.editTemplate?.(template);
-  return { stackName: request.stackName, template, definitionAssets: new Map(entry.definitionAssets.map(([k, v]) => [k, substitute(v)])) };
+  return { stackName: STACK_TOKEN, template, definitionAssets: new Map(entry.definitionAssets.map(([k, v]) => [k, substitute(v)])) };
 }
 
 function pick(request: TemplateRequest): Omit<SynthOptions, 'stackName' | 'context'> {
