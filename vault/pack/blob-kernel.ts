@@ -21,9 +21,11 @@
  *   `aad` at `idAt`. Returns `{ flag, length, slot, id }` per item (`id`
  *   only when computed).
  * - `open`: for each blob of a ranged pack read (`bytes`), open the sealed
- *   bytes at `at`/`length` with `aad`, decompress them (`method`/`options`,
- *   zlib `info` mode) and, when the task has a `macKey`, HMAC-SHA256 the
- *   plaintext under it against `id` (without one, `idOk` is true). Each
+ *   bytes at `at`/`length` with its additional data (the n-th `aadLength`
+ *   bytes of `aads`), decompress them (`method`/`options`, zlib `info` mode)
+ *   and, when the task has a `macKey`, HMAC-SHA256 the plaintext under it
+ *   against the 32 bytes at `idAt` of that additional data (without one,
+ *   `idOk` is true). Each
  *   plaintext of the expected length (`rawLength`) comes back in an
  *   ArrayBuffer of its own, transferred: zlib's (or the cipher's) output
  *   itself when it owns its whole buffer, so no copy is made, else a copy.
@@ -79,16 +81,13 @@ export interface SealOutcome {
   id?: Uint8Array;
 }
 
-/** One blob of a ranged pack read to open. */
+/** One blob of a ranged pack read to open (its additional data is the task's `aads` at `aadLength` times its position). */
 export interface OpenItem {
   /** Offset of the sealed blob in the read bytes. */
   at: number;
   length: number;
   /** Plaintext length the blob must restore to. */
   rawLength: number;
-  aad: Uint8Array;
-  /** The 32-byte chunk id the plaintext must hash to. */
-  id: Uint8Array;
   method: 'zstd' | 'gzip' | 'none';
   /** zlib options (with `info: true`) for this blob (ignored for `none`). */
   options: (ZlibOptions & { info: true }) | undefined;
@@ -101,8 +100,13 @@ export interface OpenTask {
   key: Uint8Array;
   /** 32-byte HMAC key of chunk ids, to recompute each plaintext's id; absent: ids are not recomputed. */
   macKey?: Uint8Array;
+  /** Where the 32-byte chunk id sits in each blob's additional data (with `macKey`). */
+  idAt?: number;
   /** The ranged read; its buffer is transferred to the worker. */
   bytes: Uint8Array;
+  /** The blobs' additional data side by side, `aadLength` bytes each, in the order of `blobs`; transferred. */
+  aads: Uint8Array;
+  aadLength: number;
   blobs: OpenItem[];
 }
 
@@ -209,12 +213,14 @@ export const BLOB_KERNEL_SOURCE = String.raw`(() => {
   // An ArrayBuffer holding exactly these bytes: their own when they span it, else a copy.
   const ownBuffer = (bytes) => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : new Uint8Array(bytes).buffer);
 
-  const openAll = ({ key, macKey, bytes, blobs }) => {
+  const openAll = ({ key, macKey, idAt, bytes, aads, aadLength, blobs }) => {
     const outcomes = [];
     const buffers = [];
     const transfer = [];
-    for (const blob of blobs) {
-      const { outcome, plaintext } = openOne(key, macKey, bytes, blob);
+    for (const [n, blob] of blobs.entries()) {
+      const aad = aads.subarray(n * aadLength, (n + 1) * aadLength);
+      const id = macKey === undefined ? undefined : aad.subarray(idAt, idAt + 32);
+      const { outcome, plaintext } = openOne(key, macKey, bytes, blob, aad, id);
       const buffer = outcome.status === 'ok' && outcome.length === blob.rawLength ? ownBuffer(plaintext) : null;
       if (buffer) transfer.push(buffer);
       buffers.push(buffer);
@@ -224,8 +230,8 @@ export const BLOB_KERNEL_SOURCE = String.raw`(() => {
   };
 
   // Opens one blob: its outcome and, when it opened, its plaintext.
-  const openOne = (key, macKey, bytes, blob) => {
-    const opened = open(key, bytes.subarray(blob.at, blob.at + blob.length), blob.aad);
+  const openOne = (key, macKey, bytes, blob, aad, id) => {
+    const opened = open(key, bytes.subarray(blob.at, blob.at + blob.length), aad);
     if (opened.failed !== undefined) return { outcome: opened.failed === 'short' ? { status: 'auth', short: true } : { status: 'auth', message: opened.failed } };
     const body = opened.body;
     let plaintext = body;
@@ -239,7 +245,7 @@ export const BLOB_KERNEL_SOURCE = String.raw`(() => {
         return { outcome: { status: 'inflate', message: String(error && error.message), code: error && typeof error.code === 'string' ? error.code : undefined } };
       }
     }
-    const idOk = macKey === undefined || crypto.createHmac('sha256', macKey).update(plaintext).digest().equals(blob.id);
+    const idOk = macKey === undefined || crypto.createHmac('sha256', macKey).update(plaintext).digest().equals(id);
     return { outcome: { status: 'ok', length: plaintext.length, bodyLength: body.length, consumed, idOk }, plaintext };
   };
 

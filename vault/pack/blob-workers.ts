@@ -16,7 +16,7 @@ import { compressChunk, compressionPlan } from '../compression/compress.js';
 import type { SealingKey } from '../format/sealed-object.js';
 import { InvalidWorkerSettingError, WorkerUnavailableError } from '../util/worker-errors.js';
 import { defaultPoolSize, WorkerPool } from '../util/worker-pool.js';
-import { BLOB_AAD_ID_OFFSET, blobAad, sealBlob } from './blob.js';
+import { BLOB_AAD_ID_OFFSET, BLOB_AAD_LENGTH, blobAad, sealBlob } from './blob.js';
 import { SEAL_OVERHEAD } from '../crypto/aead.js';
 import { chunkId, sha256Hex } from '../crypto/hash.js';
 import { BLOB_KERNEL_SOURCE, type OpenItem, type OpenResult, type OpenTask, type SealOutcome, type SealTask, type Sha256Outcome, type Sha256Task } from './blob-kernel.js';
@@ -211,10 +211,6 @@ export interface BlobToOpen {
   length: number;
   /** Plaintext length the blob must restore to. */
   rawLength: number;
-  /** 32-byte chunk id. */
-  id: Uint8Array;
-  /** Additional data of the blob (`blobAad`). */
-  aad: Uint8Array;
   method: OpenItem['method'];
   options: OpenItem['options'];
 }
@@ -224,25 +220,36 @@ export interface BlobToOpen {
  * (recomputing each chunk id when `macKey` is given).
  * `bytes` is moved to the worker when it owns its whole buffer (else copied),
  * so the caller must not use it after the call unless the result is undefined.
+ * @param aads - the blobs' additional data side by side, `BLOB_AAD_LENGTH`
+ *   bytes each in the order of `blobs` (see `writeBlobAad`); moved like `bytes`
  * @returns one outcome and one plaintext buffer (null when the blob did not
  *   open to its `rawLength`) per blob, or undefined when no worker runs (nothing was moved)
  * @throws WorkerCrashedError when the worker stopped with the task
  */
-export async function openOnWorkers(key: SealingKey, macKey: Uint8Array | undefined, bytes: Uint8Array, blobs: readonly BlobToOpen[]): Promise<OpenResult | undefined> {
+export async function openOnWorkers(
+  key: SealingKey,
+  macKey: Uint8Array | undefined,
+  bytes: Uint8Array,
+  aads: Uint8Array,
+  blobs: readonly BlobToOpen[],
+): Promise<OpenResult | undefined> {
   const pool = blobPool();
   if (!pool) return undefined;
   const moved = isTransferable(bytes) ? bytes : ownCopy(bytes);
+  const movedAads = isTransferable(aads) ? aads : ownCopy(aads);
   const task: OpenTask = {
     op: 'open',
     key: key.key,
-    ...(macKey ? { macKey } : {}),
+    ...(macKey ? { macKey, idAt: BLOB_AAD_ID_OFFSET } : {}),
     bytes: moved,
-    blobs: blobs.map((blob) => ({ at: blob.at, length: blob.length, rawLength: blob.rawLength, aad: blob.aad, id: blob.id, method: blob.method, options: blob.options })),
+    aads: movedAads,
+    aadLength: BLOB_AAD_LENGTH,
+    blobs: blobs.map((blob) => ({ at: blob.at, length: blob.length, rawLength: blob.rawLength, method: blob.method, options: blob.options })),
   };
   // Garbage left in the worker: the read itself and the cipher's output of every blob (plaintexts move back).
   const garbage = moved.byteLength + blobs.reduce((n, blob) => n + blob.length, 0);
   try {
-    return await pool.run<OpenResult>(task, [moved.buffer as ArrayBuffer], garbage);
+    return await pool.run<OpenResult>(task, [moved.buffer as ArrayBuffer, movedAads.buffer as ArrayBuffer], garbage);
   } catch (error) {
     if (error instanceof WorkerUnavailableError) return undefined;
     throw error;

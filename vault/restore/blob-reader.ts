@@ -13,7 +13,7 @@ import { CorruptedBackupError } from '../format/errors.js';
 import type { SealingKey } from '../format/sealed-object.js';
 import type { MasterIndex } from '../index/master-index.js';
 import type { BlobLocation } from '../index/types.js';
-import { blobAad, openBlob } from '../pack/blob.js';
+import { BLOB_AAD_LENGTH, openBlob, writeBlobAad } from '../pack/blob.js';
 import type { OpenOutcome, OpenResult } from '../pack/blob-kernel.js';
 import { openOnWorkers, type BlobToOpen } from '../pack/blob-workers.js';
 import { packKey } from '../pack/pack-builder.js';
@@ -108,20 +108,20 @@ export async function decodeBlobs(vault: Vault, locations: readonly BlobLocation
       continue;
     }
     key ??= vault.keyring.get(location.pack.keyId);
-    // A buffer of its own: a view into Buffer's shared 8 KiB pool would be cloned whole to the worker.
-    const id = new Uint8Array(Buffer.from(blob.id, 'hex'));
-    const aad = blobAad(id, key.id, blob.compression);
     onWorker.push({
       index,
       location,
-      item: { at, length: blob.length, rawLength: blob.rawLength, id, aad, method, options: method === 'none' ? undefined : inflateOptions(blob.rawLength) },
+      item: { at, length: blob.length, rawLength: blob.rawLength, method, options: method === 'none' ? undefined : inflateOptions(blob.rawLength) },
     });
   }
   if (key && onWorker.length > 0) {
+    // The additional data of every blob in one buffer of its own, moved to the worker with the read.
+    const aads = Buffer.allocUnsafeSlow(onWorker.length * BLOB_AAD_LENGTH);
+    for (const [n, { location }] of onWorker.entries()) writeBlobAad(aads, n * BLOB_AAD_LENGTH, location.blob.id, key.id, location.blob.compression);
     let opened: OpenResult | undefined;
     let moved: boolean;
     try {
-      opened = await openOnWorkers(key, checks.chunkIds ? vault.keyring.secrets.macKey : undefined, bytes, onWorker.map((w) => w.item));
+      opened = await openOnWorkers(key, checks.chunkIds ? vault.keyring.secrets.macKey : undefined, bytes, aads, onWorker.map((w) => w.item));
       moved = opened !== undefined;
     } catch (error) {
       if (!(error instanceof WorkerPoolError)) throw error;
