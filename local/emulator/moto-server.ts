@@ -37,6 +37,13 @@ export interface MotoServerOptions {
   /** Where pid files live (default `.haven/emulators`, or `HAVEN_STATE_DIR`). */
   stateDir?: string;
   venvDir?: string;
+  /**
+   * What a Retry's wait is multiplied by in the Step Functions interpreter
+   * (default 1: the template's waits). The test suite shortens them
+   * (test/setup/global.ts); the attempts, their order and the backoff
+   * between them stay the template's.
+   */
+  retryWaitScale?: number;
 }
 
 const HEALTH_PATH = '/moto-api/data.json';
@@ -132,7 +139,7 @@ export class MotoServer {
   private async launch(port: number, venv: string): Promise<string> {
     this.stderrTail = '';
     // moto_launcher.py: moto with Step Functions execution on and Lambda served by local function hosts.
-    const child = spawn(venvPython(venv), [MOTO_LAUNCHER, HOST, String(port)], {
+    const child = spawn(venvPython(venv), [MOTO_LAUNCHER, HOST, String(port), String(this.options.retryWaitScale ?? 1)], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, PYTHONUNBUFFERED: '1' },
     });

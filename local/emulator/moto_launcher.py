@@ -1,6 +1,6 @@
 """Haven's moto server: moto with Step Functions execution on and Lambda served by local function hosts.
 
-Started by local/emulator/moto-server.ts as `python moto_launcher.py HOST PORT` with the pinned moto
+Started by local/emulator/moto-server.ts as `python moto_launcher.py HOST PORT [RETRY_WAIT_SCALE]` with the pinned moto
 installed in the project's virtualenv. It changes exactly these moto symbols (each checked at start,
 so an upgrade that moves one fails loudly instead of silently running something else):
 
@@ -36,6 +36,10 @@ so an upgrade that moves one fails loudly instead of silently running something 
    server's CPU), and ``moto.core.responses.method_names_from_class`` (``inspect.getmembers`` of the
    service's response class on every request) is remembered per class. Measured on a backup of 4,000
    small partitions (4,000 DynamoDB Scans).
+8. ``moto.stepfunctions.parser.asl.component.common.retry.retrier_decl.time``: a Retry's wait is multiplied
+   by the optional third argument (default 1, the template's waits). The test suite passes a small
+   factor so that retried failures do not spend the suite's minutes asleep; the number of attempts,
+   their order and the ratio between successive waits are unchanged.
 
 A role without the tag, and a function without the variable, fall back to moto's own behaviour for
 the interpreter's calls (this server) and to an error for Lambda (there is no Docker here).
@@ -132,6 +136,16 @@ def _install_speedups():
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
+def _install_retry_wait_scale(scale):
+    import time
+    import types
+    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+
+    if getattr(retrier_decl, "time", None) is not time:
+        raise SystemExit("moto changed: retrier_decl no longer sleeps with the time module")
+    retrier_decl.time = types.SimpleNamespace(sleep=lambda seconds: time.sleep(seconds * scale))
+
+
 def _install():
     import boto3
     from botocore.config import Config
@@ -209,10 +223,13 @@ def _install_terminal_errors():
 
 def main():
     host, port = sys.argv[1], int(sys.argv[2])
+    retry_wait_scale = float(sys.argv[3]) if len(sys.argv) > 3 else 1.0
     # moto's own boto_client_for (a role without the proxy tag) calls back to localhost:MOTO_PORT,
     # 5000 unless set: make that this server.
     os.environ["MOTO_PORT"] = str(port)
     _install()
+    if retry_wait_scale != 1.0:
+        _install_retry_wait_scale(retry_wait_scale)
     from moto.server import ThreadedMotoServer
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()

@@ -1,7 +1,7 @@
 /**
  * Distributed Map on the emulator (local/emulator/moto_distributed_map.py): ItemBatcher, the worker
  * cap, the tolerated failure threshold, Retry inside children, a small parent history, and the
- * ItemReader's S3 read routed as the state machine's role. Each test runs its own state machine
+ * ItemReader's S3 read routed as the state machine's role, and the suite's shortened Retry waits. Each test runs its own state machine
  * on the suite's moto server; Lambda tasks go to a function host this file serves itself.
  */
 import type { TestContext as VitestContext } from 'vitest';
@@ -331,6 +331,25 @@ test('a Retry on the Lambda Task inside the child retries each child on its own'
   assert.equal(execution.status, 'SUCCEEDED', execution.cause);
   assert.deepEqual([...attempts.values()], [2, 2, 2]);
   assert.deepEqual(output, [{ done: '[1,2]' }, { done: '[3,4]' }, { done: '[5,6]' }]);
+});
+
+test('a Retry waits a tenth of its interval in the suite, and still makes every attempt (moto_launcher patch 8)', async (t) => {
+  // Prepare: the first two attempts fail; unscaled, the waits would be 20 s and 40 s.
+  let attempts = 0;
+  const functionArn = await localFunction(t, async () => {
+    attempts += 1;
+    return attempts <= 2 ? { error: { errorType: 'TransientError', errorMessage: 'try again' } } : { result: { attempts } };
+  });
+  const definition = lambdaChild(functionArn, { Retry: [{ ErrorEquals: ['TransientError'], IntervalSeconds: 20, BackoffRate: 2, MaxAttempts: 2 }] });
+  const started = Date.now();
+
+  // Act
+  const { execution, output } = await run(definition);
+
+  // Assess
+  assert.equal(execution.status, 'SUCCEEDED', execution.cause);
+  assert.deepEqual(output, { attempts: 3 });
+  assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms: the 60 s of waits were not scaled`);
 });
 
 test('without MaxConcurrency at most 64 children run at once', async (t) => {

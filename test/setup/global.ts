@@ -17,10 +17,17 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * Retry waits in the tests' Step Functions run at a tenth of the template's
+ * (2 s becomes 0.2 s): failure tests exercise every attempt of a Retry
+ * without sleeping through its backoff. The attempts are the template's.
+ */
+const RETRY_WAIT_SCALE = 0.1;
+
 /** Starts the shared servers; the returned function stops them. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   assertNodeVersion();
-  const server = new MotoServer();
+  const server = new MotoServer({ retryWaitScale: RETRY_WAIT_SCALE });
   const endpoint = await server.start();
   process.stderr.write(`[test] moto server at ${endpoint}\n`);
   const postgres = await startPostgresIfNeeded(cliFilters());
