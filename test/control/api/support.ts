@@ -83,8 +83,16 @@ export async function scheduleNames(api: ApiFixture): Promise<string[]> {
   return (out.Schedules ?? []).map((s) => s.Name ?? '').sort();
 }
 
+/**
+ * How long {@link eventually} waits by default: a workflow the API started
+ * (several at once in some fixtures) on a machine shared with the other
+ * test fork. One minute was too short in CI (backups.test.ts's fixture of
+ * five backups timed out, failing its 21 tests).
+ */
+const WORKFLOW_WAIT_MS = 5 * 60_000;
+
 /** Polls until `check` returns a value (or fails after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = WORKFLOW_WAIT_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
