@@ -5,6 +5,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { readHavenContext } from './config.js';
+import { CopyVaultStack, copyVaultFromContext } from './copy-vault-stack.js';
 import { HavenStack } from './haven-stack.js';
 import { applyHavenChecks } from './nag.js';
 
@@ -14,4 +15,7 @@ new HavenStack(app, 'Haven', {
   ...config,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
+// A copy vault for another region or account (docs/COPIES.md), deployed on its own: `cdk deploy HavenCopyVault -c haven:copyVault=…`.
+const copyVault = copyVaultFromContext(app.node);
+if (copyVault) new CopyVaultStack(app, 'HavenCopyVault', copyVault);
 applyHavenChecks(app);

@@ -26,6 +26,7 @@ export const HavenContextKey = {
   PostgresSecurityGroupIds: 'haven:postgresSecurityGroupIds',
   ApiGatewayCloudWatchRole: 'haven:apiGatewayCloudWatchRole',
   VaultBuckets: 'haven:vaultBuckets',
+  CopyVault: 'haven:copyVault',
 } as const;
 export type HavenContextKey = (typeof HavenContextKey)[keyof typeof HavenContextKey];
 

@@ -16,9 +16,10 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { Construct } from 'constructs';
-import { InvalidPropsError } from './errors.js';
-import { anyVaultKeys, DEFAULT_VAULT_PREFIX, OBJECT_LOCK_ACTIONS, VAULT_KEY_ACTIONS, VAULT_OBJECT_ACTIONS, VaultAccess, VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
+import type { Construct, Node } from 'constructs';
+import { HavenContextKey } from './config.js';
+import { InvalidContextError, InvalidPropsError } from './errors.js';
+import { anyVaultKeys, DEFAULT_VAULT_PREFIX, ObjectLockMode, OBJECT_LOCK_ACTIONS, VAULT_KEY_ACTIONS, VAULT_OBJECT_ACTIONS, VaultAccess, VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
 import { VaultKey } from './constructs/vault-key.js';
 
 /** The output names of a {@link CopyVaultStack}: what `haven:vaultBuckets` needs. */
@@ -45,14 +46,60 @@ export interface CopyVaultStackProps extends StackProps {
 /** The KMS actions the trusted roles may use on the copy vault key (DescribeKey: the API's check of a job's `encryption.key_id`). */
 export const COPY_VAULT_KEY_ACTIONS: readonly string[] = [...VAULT_KEY_ACTIONS[VaultAccess.Prune], 'kms:DescribeKey'];
 
+/** Whom a copy vault trusts: a Haven deployment's account, and its roles by ARN or by stack name. */
+export interface CopyVaultTrust {
+  /** The Haven deployment's account. */
+  readonly account: string;
+  /** The Haven stack's name (its roles are `role/<name>-*`). @default `Haven` */
+  readonly stackName?: string;
+  /** The roles by ARN instead. */
+  readonly roleArns?: readonly string[];
+  /** The partition. @default `aws` */
+  readonly partition?: string;
+}
+
+/** One statement of a resource policy, as JSON. */
+export interface PolicyStatementJson {
+  Sid: string;
+  Effect: 'Allow';
+  Principal: { AWS: string | string[] };
+  Action: string[];
+  Resource: string;
+  Condition?: Record<string, Record<string, string>>;
+}
+
+/**
+ * The statements a copy vault's owner adds to its bucket policy and key
+ * policy so a Haven deployment can use it (docs/COPIES.md prints them for
+ * an example account; a test keeps the two equal): the vault actions of the
+ * prune level (read, write, abort uploads, delete; the Object Lock retention
+ * actions with Object Lock) on every object, `s3:ListBucket` on the
+ * bucket, and the key actions Haven's functions call.
+ *
+ * @param bucketArn - the copy vault bucket's ARN
+ * @param trust - the deployment's account and roles
+ * @param objectLock - whether the bucket has Object Lock
+ * @returns the bucket policy's and the key policy's statements
+ */
+export function copyVaultPolicies(bucketArn: string, trust: CopyVaultTrust, objectLock = false): { bucket: PolicyStatementJson[]; key: PolicyStatementJson[] } {
+  const partition = trust.partition ?? 'aws';
+  const byRole = trust.roleArns !== undefined && trust.roleArns.length > 0;
+  const principal = { AWS: byRole ? [...trust.roleArns!] : `arn:${partition}:iam::${trust.account}:root` };
+  const condition = byRole ? {} : { Condition: { ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::${trust.account}:role/${trust.stackName ?? 'Haven'}-*` } } };
+  const statement = (sid: string, actions: readonly string[], resource: string): PolicyStatementJson => ({ Sid: sid, Effect: 'Allow', Principal: principal, Action: [...actions], Resource: resource, ...condition });
+  return {
+    bucket: [
+      statement('HavenVaultObjects', [...VAULT_OBJECT_ACTIONS[VaultAccess.Prune], ...(objectLock ? OBJECT_LOCK_ACTIONS : [])], `${bucketArn}/${anyVaultKeys()}`),
+      statement('HavenVaultList', ['s3:ListBucket'], bucketArn),
+    ],
+    key: [statement('HavenVaultKeyUse', COPY_VAULT_KEY_ACTIONS, '*')],
+  };
+}
+
 /** A copy vault: its bucket and key, trusting a Haven deployment's roles. */
 export class CopyVaultStack extends Stack {
   readonly vaultKey: VaultKey;
   readonly vault: VaultBucket;
-  /** The principal the policies trust. */
-  readonly trusted: iam.IPrincipal;
-  /** The condition on that principal (the role-name pattern), when it names no role. */
-  readonly trustCondition?: Record<string, Record<string, string>>;
 
   /**
    * @param scope - the app
@@ -64,23 +111,13 @@ export class CopyVaultStack extends Stack {
     super(scope, id, { description: 'Haven: a copy vault (bucket and KMS key) for another region or account', ...props });
     this.vaultKey = new VaultKey(this, 'VaultKey', props.keyAlias ? { alias: props.keyAlias } : {});
     this.vault = new VaultBucket(this, 'Vault', { encryptionKey: this.vaultKey.key, objectLock: props.objectLock });
-    const account = props.trustedAccount ?? this.account;
     for (const arn of props.trustedRoleArns ?? []) {
       if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn)) throw new InvalidPropsError(`trustedRoleArns: ${JSON.stringify(arn)} is not an IAM role ARN`);
     }
-    if (props.trustedRoleArns?.length) {
-      this.trusted = new iam.CompositePrincipal(...props.trustedRoleArns.map((arn) => new iam.ArnPrincipal(arn)));
-    } else {
-      this.trusted = new iam.AccountPrincipal(account);
-      this.trustCondition = { ArnLike: { 'aws:PrincipalArn': `arn:${this.partition}:iam::${account}:role/${props.trustedStackName ?? 'Haven'}-*` } };
-    }
-    const conditions = this.trustCondition ? { conditions: this.trustCondition } : {};
-    const objectActions = [...VAULT_OBJECT_ACTIONS[VaultAccess.Prune], ...(props.objectLock ? OBJECT_LOCK_ACTIONS : [])];
-    this.vault.bucket.addToResourcePolicy(
-      new iam.PolicyStatement({ sid: 'HavenVaultObjects', principals: [this.trusted], actions: objectActions, resources: [this.vault.bucket.arnForObjects(anyVaultKeys())], ...conditions }),
-    );
-    this.vault.bucket.addToResourcePolicy(new iam.PolicyStatement({ sid: 'HavenVaultList', principals: [this.trusted], actions: ['s3:ListBucket'], resources: [this.vault.bucket.bucketArn], ...conditions }));
-    this.vaultKey.key.addToResourcePolicy(new iam.PolicyStatement({ sid: 'HavenVaultKeyUse', principals: [this.trusted], actions: [...COPY_VAULT_KEY_ACTIONS], resources: ['*'], ...conditions }));
+    const trust = { account: props.trustedAccount ?? this.account, partition: this.partition, ...(props.trustedStackName ? { stackName: props.trustedStackName } : {}), ...(props.trustedRoleArns ? { roleArns: props.trustedRoleArns } : {}) };
+    const policies = copyVaultPolicies(this.vault.bucket.bucketArn, trust, props.objectLock !== undefined);
+    for (const statement of policies.bucket) this.vault.bucket.addToResourcePolicy(iam.PolicyStatement.fromJson(statement));
+    for (const statement of policies.key) this.vaultKey.key.addToResourcePolicy(iam.PolicyStatement.fromJson(statement));
 
     new CfnOutput(this, CopyVaultOutput.Bucket, { value: this.vault.bucket.bucketName, description: 'The copy vault bucket (haven:vaultBuckets bucket)' });
     new CfnOutput(this, CopyVaultOutput.KeyArn, { value: this.vaultKey.key.keyArn, description: 'The copy vault key (haven:vaultBuckets kmsKeyArn)' });
@@ -89,4 +126,52 @@ export class CopyVaultStack extends Stack {
 
   /** The copy vault's default vault prefix, as `haven:vaultBuckets` `defaultPrefix` takes it. */
   static readonly defaultPrefix = DEFAULT_VAULT_PREFIX;
+}
+
+/**
+ * The copy vault stack's settings from context `haven:copyVault` (a JSON
+ * object, or a string holding one as `-c` passes it): `region`, and
+ * optionally `account`, `trustedAccount`, `trustedStackName`,
+ * `trustedRoleArns`, `objectLockMode` with `objectLockDays`.
+ *
+ * @param node - the app's node
+ * @returns the stack's props (with its `env`), or undefined when the key is unset
+ * @throws InvalidContextError when the value is malformed
+ */
+export function copyVaultFromContext(node: Node): CopyVaultStackProps | undefined {
+  const key = HavenContextKey.CopyVault;
+  let raw = node.tryGetContext(key) as unknown;
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw) as unknown;
+    } catch {
+      throw new InvalidContextError(key, 'must be a JSON object');
+    }
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidContextError(key, 'must be a JSON object');
+  const v = raw as Record<string, unknown>;
+  const text = (field: string, optional: boolean): string | undefined => {
+    const value = v[field];
+    if (value === undefined && optional) return undefined;
+    if (typeof value !== 'string' || value === '') throw new InvalidContextError(key, `.${field} must be a non-empty string`);
+    return value;
+  };
+  const roles = v.trustedRoleArns;
+  if (roles !== undefined && (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string'))) throw new InvalidContextError(key, '.trustedRoleArns must be an array of role ARNs');
+  const mode = text('objectLockMode', true)?.toUpperCase();
+  if (mode !== undefined && mode !== ObjectLockMode.GOVERNANCE && mode !== ObjectLockMode.COMPLIANCE) throw new InvalidContextError(key, '.objectLockMode must be GOVERNANCE or COMPLIANCE');
+  const days = v.objectLockDays;
+  if ((mode === undefined) !== (days === undefined) || (days !== undefined && (typeof days !== 'number' || !Number.isInteger(days) || days < 1))) {
+    throw new InvalidContextError(key, '.objectLockMode and .objectLockDays (a whole number >= 1) go together');
+  }
+  const trustedAccount = text('trustedAccount', true);
+  const trustedStackName = text('trustedStackName', true);
+  return {
+    env: { region: text('region', false)!, account: text('account', true) ?? process.env.CDK_DEFAULT_ACCOUNT },
+    ...(trustedAccount ? { trustedAccount } : {}),
+    ...(trustedStackName ? { trustedStackName } : {}),
+    ...(roles ? { trustedRoleArns: roles as string[] } : {}),
+    ...(mode ? { objectLock: { mode, days: days as number } } : {}),
+  };
 }
