@@ -66,6 +66,7 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   format: 'esm',
   target: 'node22',
   minify: true,
+  mainFields: ['module', 'main'] as string[],
   banner: { js: ESM_REQUIRE_BANNER },
 } as const;
 
@@ -168,7 +169,7 @@ export class HavenFunction extends Construct implements iam.IGrantable {
       bundling: {
         format: OutputFormat.ESM,
         target: LAMBDA_ESBUILD_OPTIONS.target,
-        mainFields: ['module', 'main'],
+        mainFields: LAMBDA_ESBUILD_OPTIONS.mainFields,
         banner: LAMBDA_ESBUILD_OPTIONS.banner.js,
         minify: LAMBDA_ESBUILD_OPTIONS.minify,
         sourceMap: true,

@@ -1,8 +1,10 @@
 /**
  * Bundles the template's function entries with esbuild the way CDK bundles
- * them for Lambda (ESM, Node 22, the createRequire banner), in one build with
- * shared chunks, into `.haven/cloud/bundles/`. Containers then load plain
- * JavaScript: a cold start costs a module load, not a TypeScript compile.
+ * them for Lambda (ESM, Node 22, the createRequire banner, the pinned SDK and
+ * every other package inside the bundle), in one build with shared chunks,
+ * into `.haven/cloud/bundles/`. Containers then load plain JavaScript: a cold
+ * start costs a module load, not a TypeScript compile, and not the resolution
+ * and CommonJS lexing of hundreds of node_modules files (which doubled it).
  *
  * The build is cached: it is reused while every input file esbuild read
  * (recorded in its metafile) keeps its size and modification time, and the
@@ -65,8 +67,6 @@ export async function bundleEntries(entries: readonly string[]): Promise<Readonl
     minify: false,
     sourcemap: 'linked',
     splitting: true,
-    // The SDK and other packages load from node_modules, as the same pinned versions CDK bundles.
-    packages: 'external',
     entryPoints: Object.fromEntries(sorted.map((entry) => [relative(repoRoot, entry).replace(/\.ts$/, '').replace(/[\\/]/g, '_'), entry])),
     outdir: building,
     absWorkingDir: repoRoot,

@@ -4,9 +4,14 @@
  * Node.js runtime does. Its environment is the function's (the host passes
  * it as the worker's own `process.env`).
  */
+import { enableCompileCache } from 'node:module';
+import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ContainerInit, FunctionErrorPayload, InvokeMessage, ResultMessage } from './protocol.js';
+
+/** The compile cache's folder in the bundle's directory. */
+const COMPILE_CACHE_DIR = 'compile-cache';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
@@ -17,6 +22,10 @@ function errorPayload(error: unknown): FunctionErrorPayload {
   if (error instanceof Error) return { errorType: error.name || 'Error', errorMessage: error.message, trace: (error.stack ?? '').split('\n') };
   return { errorType: 'Error', errorMessage: String(error) };
 }
+
+// V8's compiled code for the bundle, kept beside it (bundle.ts) and shared by every container of
+// every test process: a cold start then skips most of the compile (about a third of its CPU).
+enableCompileCache(join(dirname(fileURLToPath(import.meta.url)), COMPILE_CACHE_DIR));
 
 const loaded: Promise<Handler> = import(pathToFileURL(init.entry).href).then((module: Record<string, unknown>) => {
   const handler = module[init.handler];
