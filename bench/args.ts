@@ -1,8 +1,24 @@
 /** Command-line flags of `npm run bench`. */
 import { parseArgs } from 'node:util';
 
+/** What `npm run bench -- --help` prints. */
+export const BENCH_USAGE = `npm run bench -- [flags]   Haven against restic and rustic on the same synthetic data (bench/RESULTS.md)
+
+  --quick          about 200 MiB of data instead of about 1 GiB (stage sample 64 MiB instead of 256 MiB)
+  --skip-restic    leave restic out
+  --skip-rustic    leave rustic out (it takes about 20 minutes to build once per machine)
+  --runs N         repetitions of the full backup and of the restore, tools interleaved (default 3, median counts)
+  --json FILE      also write every figure as JSON
+  --keep           keep the temp directory (data, vault, repositories, restores)
+  --help           print this and exit
+
+Haven only: --skip-restic --skip-rustic. The per-stage breakdown of Haven's backup runs at the end of every run.
+Per-thread CPU of one Haven step: bench/thread-cpu.ts (see its header).`;
+
 /** Parsed flags. */
 export interface BenchArgs {
+  /** Print {@link BENCH_USAGE} and exit. */
+  help: boolean;
   /** About 200 MiB of data instead of about 1 GiB. */
   quick: boolean;
   /** Where to write the results as JSON. */
@@ -23,7 +39,7 @@ export interface BenchArgs {
 const MiB = 1024 * 1024;
 
 /**
- * Parses `--quick`, `--json FILE`, `--keep`, `--skip-restic`, `--skip-rustic`, `--runs N` (default 3).
+ * Parses `--quick`, `--json FILE`, `--keep`, `--skip-restic`, `--skip-rustic`, `--runs N` (default 3), `--help`.
  * @throws TypeError on an unknown flag
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -36,12 +52,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       'skip-restic': { type: 'boolean', default: false },
       'skip-rustic': { type: 'boolean', default: false },
       runs: { type: 'string', default: '3' },
+      help: { type: 'boolean', default: false },
     },
   });
   const quick = values.quick ?? false;
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new TypeError(`--runs must be a whole number from 1 to 20, got ${values.runs}`);
   return {
+    help: values.help ?? false,
     quick,
     ...(values.json ? { json: values.json } : {}),
     keep: values.keep ?? false,

@@ -5,7 +5,7 @@
  * Haven's pipeline. Full backups and restores are repeated (`--runs N`,
  * default 3) with the tools taking turns; the median counts. Prints
  * markdown tables; writes JSON with `--json FILE`. Flags: `--quick`,
- * `--json FILE`, `--keep`, `--skip-restic`, `--skip-rustic`, `--runs N`.
+ * `--json FILE`, `--keep`, `--skip-restic`, `--skip-rustic`, `--runs N`, `--help`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertNodeVersion } from '../local/node-version.js';
-import { parseBenchArgs } from './args.js';
+import { BENCH_USAGE, parseBenchArgs } from './args.js';
 import { generateDataset, mutateRecords, type Dataset } from './dataset.js';
 import { HavenTool } from './haven-tool.js';
 import { ensureGnuTime, ensureRestic, ensureRustic } from './install.js';
@@ -96,6 +96,10 @@ function medianRun(runs: readonly StepResult[]): StepResult {
 async function main(): Promise<void> {
   assertNodeVersion();
   const args = parseBenchArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${BENCH_USAGE}\n`);
+    return;
+  }
   ensureGnuTime();
   const restic = args.skipRestic ? undefined : ensureRestic();
   const rustic = args.skipRustic ? undefined : ensureRustic();
