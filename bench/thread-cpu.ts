@@ -2,7 +2,12 @@
  * Diagnostic: runs a Haven step (`backup` or `restore`, same flags as
  * `haven-step.ts`) in this process and prints CPU seconds per thread name
  * (from `/proc/self/task`) at the end, to see which thread limits a run.
- * Linux only. `node --import tsx bench/thread-cpu.ts backup --vault … --key … --input …`
+ * Linux only. `node --import tsx bench/thread-cpu.ts backup --vault … --key … --input …`,
+ * or, to measure the bundled code the bench runs (tsx costs about 0.5 s of
+ * CPU more on a restore), `bundleThreadCpu(dir)` from `bundle.ts` and
+ * `node DIR/thread-cpu.mjs restore --vault … --key … --out …` with
+ * `HAVEN_MALLOC_ENV` set. Blob workers and V8's helper threads all show as
+ * `node`, file I/O as `libuv-worker`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
