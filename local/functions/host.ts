@@ -52,9 +52,12 @@ export interface InvocationRecord {
  * - `delayMs`: the function's container sleeps this long before the handler runs
  *   (inside the function's timeout, as a slow dependency would);
  * - `result`: the invocation returns this instead of running the function
- *   (Lambda's response limit still applies).
+ *   (Lambda's response limit still applies);
+ * - `until`: the invocation waits for this promise before the function runs (a test
+ *   holds a step while something else happens and lets it go when it is done, instead
+ *   of guessing a `delayMs`; the wait is not counted against the function's timeout).
  */
-export type Fault = { error: FunctionErrorPayload } | { delayMs: number } | { result: unknown };
+export type Fault = { error: FunctionErrorPayload } | { delayMs: number } | { result: unknown } | { until: Promise<unknown> };
 
 /** Decides the fault for an invocation, or none. */
 export type FaultInjector = (call: { fn: HostedFunction; event: unknown }) => Fault | undefined;
@@ -148,6 +151,7 @@ export class FunctionHost {
     }
     const fault = this.faults?.({ fn: pool.fn, event });
     if (fault && 'error' in fault) return { ok: false, error: fault.error };
+    if (fault && 'until' in fault) await fault.until;
     const container = fault && 'result' in fault ? undefined : await this.acquire(pool);
     try {
       const outcome: InvocationOutcome = container

@@ -22,18 +22,15 @@ import { StorageUnavailableError } from '../../vault/storage/errors.js';
 import { backup, createJob, newestBackup, packBytes, packExists, packsOf, putRandom, removeObject, restoreInto, sourceBucket } from './prune-support.js';
 
 /**
- * How long a held Commit waits before it runs. The function host cannot hold an invocation until a test lets it go, so
- * the hold is a delay inside Commit's container (within its timeout) long enough for a prune to run meanwhile; each test
- * checks the backup was still uncommitted when its prune ended.
+ * A cloud granting `bucket` whose next backup Commit, once armed, is held until the test lets it go (the function host's
+ * `until` fault): `arm()` resolves when that Commit is invoked and gives the function that releases it. Each test releases
+ * it once its prune has ended, and checks the backup was still uncommitted then.
  */
-const COMMIT_HOLD_MS = 45_000;
-
-/** A cloud granting `bucket` whose next backup Commit, once armed, is held for {@link COMMIT_HOLD_MS}. */
 async function cloudWithCommitHold(bucket: string) {
-  const hold = { armed: false, enter: () => {} };
-  const arm = (): Promise<void> => {
+  const hold = { armed: false, enter: (_release: () => void) => {} };
+  const arm = (): Promise<() => void> => {
     hold.armed = true;
-    return new Promise<void>((resolve) => (hold.enter = resolve));
+    return new Promise((resolve) => (hold.enter = resolve));
   };
   const cloud = await LocalCloud.start({
     sourceBuckets: [bucket],
@@ -41,8 +38,10 @@ async function cloudWithCommitHold(bucket: string) {
     faults: ({ fn }) => {
       if (!hold.armed || !fn.path.endsWith('Backup/Commit')) return undefined;
       hold.armed = false;
-      hold.enter();
-      return { delayMs: COMMIT_HOLD_MS };
+      let release = () => {};
+      const until = new Promise<void>((resolve) => (release = resolve));
+      hold.enter(release);
+      return { until };
     },
   });
   return { cloud, arm };
@@ -52,13 +51,13 @@ async function cloudWithCommitHold(bucket: string) {
 async function assertUncommitted(cloud: LocalCloud, executionArn: string): Promise<void> {
   const history = await cloud.workflows.history(executionArn);
   assert.ok(!history.some((e) => e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed'), 'the held backup is still running');
-  assert.ok(entriesOf(history, 'Commit snapshot').every((entry) => entry.succeeded === undefined), `Commit was held past the prune (${COMMIT_HOLD_MS} ms)`);
+  assert.ok(entriesOf(history, 'Commit snapshot').every((entry) => entry.succeeded === undefined), 'Commit was held past the prune');
 }
 
 describe('prune: interleaved with a backup', () => {
   let bucket: string;
   let cloud: LocalCloud;
-  let arm: () => Promise<void>;
+  let arm: () => Promise<() => void>;
   beforeAll(async () => {
     bucket = await sourceBucket();
     ({ cloud, arm } = await cloudWithCommitHold(bucket));
@@ -78,7 +77,7 @@ describe('prune: interleaved with a backup', () => {
     const jobB = await createJob(cloud, bucket, 'b/', { keep_last: 5 }, 'full');
     const held = arm();
     const running = await cloud.workflows.start('backup', { job_id: jobB });
-    await held;
+    const release = await held;
     const before = await packBytes(cloud);
 
     // Act
@@ -86,7 +85,7 @@ describe('prune: interleaved with a backup', () => {
 
     // Assess
     assert.equal(prune.status, 'SUCCEEDED', `${prune.error}: ${prune.cause}`);
-    await assertUncommitted(cloud, running);
+    await assertUncommitted(cloud, running).finally(release);
     const after = await packBytes(cloud);
     const garbageBytes = [...garbage.values()].reduce((n, s) => n + s, 0);
     assert.equal(before.bytes - after.bytes, garbageBytes, 'the vault drops by exactly the unreferenced packs');
@@ -117,14 +116,14 @@ describe('prune: interleaved with a backup', () => {
     await putRandom(bucket, ['c/two']);
     const held = arm();
     const running = await cloud.workflows.start('backup', { job_id: job });
-    await held;
+    const release = await held;
 
     // Act
     const pruned = await cloud.workflows.run('prune', { grace_seconds: 0 });
 
     // Assess
     assert.equal(pruned.status, 'SUCCEEDED', `${pruned.error}: ${pruned.cause}`);
-    await assertUncommitted(cloud, running);
+    await assertUncommitted(cloud, running).finally(release);
     for (const id of garbage.keys()) assert.ok(await packExists(cloud, id), "listed by the running backup's staged plan: kept");
     const output = pruned.output as { prune: { packs_untouchable: number } };
     assert.ok(output.prune.packs_untouchable >= garbage.size);
