@@ -1,9 +1,10 @@
 /**
  * Deployment defects found in the synthesized template, each shown on the
  * local cloud (the template deployed and run under its policies): the API
- * stage's access logging needs API Gateway's account role, a backup that
- * fails in Plan still announces it, and a source encrypted under a
- * customer-managed key needs the key granted by context.
+ * stage's access logging needs API Gateway's account role, two stacks
+ * deploy side by side, a backup that fails in Plan still announces it, and
+ * a source encrypted under a customer-managed key needs the key granted by
+ * context.
  */
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
@@ -16,8 +17,20 @@ import { writeItems, demoItem } from '../../../local/demo/seed-data.js';
 import { newJob } from '../../helpers/jobs.js';
 import { uniqueName } from '../../helpers/names.js';
 
-describe('API Gateway access logging and the account role', () => {
-  test('without the account role in a fresh account the stack rolls back', async () => {
+describe('deploying the template into an account', () => {
+  const missing = uniqueName('missing');
+  /**
+   * Two stacks deployed side by side at once, assessed by several tests: the first grants a table that does not exist
+   * (for the backup that fails in Plan), the second is the default template (only its stack name is its own).
+   */
+  let clouds: LocalCloud[];
+
+  beforeAll(async () => {
+    clouds = await Promise.all([LocalCloud.start({ name: 'first', sourceTables: [missing] }), LocalCloud.start({ name: 'second' })]);
+  });
+  afterAll(async () => void (await Promise.all((clouds ?? []).map((c) => c.close()))));
+
+  test('without the API Gateway account role in a fresh account the stack rolls back', async () => {
     // Act
     const start = LocalCloud.start({ context: { 'haven:apiGatewayCloudWatchRole': false } });
 
@@ -25,41 +38,22 @@ describe('API Gateway access logging and the account role', () => {
     await assert.rejects(start, (error: Error) => error.message.includes(MISSING_CLOUDWATCH_ROLE));
   });
 
-  test('the default template deploys into a fresh account (it creates the role)', async (t) => {
-    // Act
-    const cloud = await LocalCloud.start();
-    t.onTestFinished(() => cloud.close());
-
+  test('the default template deploys into a fresh account (it creates the role)', () => {
     // Assess
-    assert.ok(cloud.deployment.stackName, 'the stack deployed');
+    assert.ok(clouds[1]!.deployment.stackName, 'the stack deployed');
   });
-});
 
-describe('two stacks in one account', () => {
-  test('deploy side by side: their key aliases and schedule groups derive from their names', async (t) => {
-    // Act: two stacks into the same emulator account at once (fixed names made the second fail)
-    const clouds = await Promise.all([LocalCloud.start({ name: 'first' }), LocalCloud.start({ name: 'second' })]);
-    t.onTestFinished(async () => void (await Promise.all(clouds.map((c) => c.close()))));
-
-    // Assess
+  test('two stacks deploy side by side: their key aliases and schedule groups derive from their names', () => {
+    // Assess: both deployed into the same emulator account at once (fixed names made the second fail)
     const aliases = clouds.map((c) => [...c.deployment.aliases.keys()].sort());
     assert.notDeepEqual(aliases[0], aliases[1]);
     assert.ok(aliases.every((names, i) => names.every((alias) => alias.includes(clouds[i]!.deployment.stackName))), JSON.stringify(aliases));
     assert.notEqual(clouds[0]!.output('ScheduleGroupName'), clouds[1]!.output('ScheduleGroupName'));
   });
-});
 
-describe('a backup that fails in Plan', () => {
-  const missing = uniqueName('missing');
-  let cloud: LocalCloud;
-
-  beforeAll(async () => {
-    cloud = await LocalCloud.start({ sourceTables: [missing] });
-  });
-  afterAll(() => cloud.close());
-
-  test('is recorded failed and announced with a Backup Failed event, nothing denied', async () => {
+  test('a backup that fails in Plan is recorded failed and announced with a Backup Failed event, nothing denied', async () => {
     // Prepare: a job on a granted table that does not exist
+    const cloud = clouds[0]!;
     const job = await cloud.catalog.createJob(newJob({ type: 'dynamodb', table_name: missing }));
 
     // Act
