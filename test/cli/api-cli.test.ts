@@ -1,5 +1,6 @@
 /**
- * The issue's end-to-end test: the `haven` process (`tsx cli/haven.ts`)
+ * The issue's end-to-end test: the `haven` process (the installed command:
+ * cli/build.ts's bundle of the current sources, built once for the file)
  * against the local cloud's API (the template's REST API served by the
  * local API Gateway, the API function and the workflows' functions under
  * their roles, the state machines in the emulator's Step Functions): create
@@ -14,14 +15,16 @@ import { scanAll } from '../../local/compare/dynamodb-table.js';
 import { seedTable } from '../../local/demo/seed-data.js';
 import { ExitCode } from '../../cli/api/exit-codes.js';
 import { uniqueName } from '../helpers/names.js';
-import { runCli } from './run-cli.js';
+import { bundledCli, type BundledCli } from './run-cli.js';
 
 describe('haven CLI against the local API', () => {
   let cloud: LocalCloud;
   let api: LocalApiServer;
+  let cli: BundledCli;
   const table = uniqueName('cli-orders');
   const target = `${table}-restored`;
   beforeAll(async () => {
+    cli = await bundledCli();
     cloud = await LocalCloud.start({ name: 'cli', sourceTables: [table], restoreTables: [target] });
     api = await cloud.serveApi({ port: 0 });
     await seedTable(table, 300);
@@ -29,8 +32,9 @@ describe('haven CLI against the local API', () => {
   afterAll(async () => {
     await api?.close();
     await cloud?.close();
+    cli?.dispose();
   });
-  const haven = (...args: string[]) => runCli([...args, '--endpoint', api.url]);
+  const haven = (...args: string[]) => cli.run([...args, '--endpoint', api.url]);
 
   /** A new job on the source table with one completed full backup, made through the CLI (both steps must succeed). */
   async function jobWithBackup(name: string): Promise<{ jobId: string; backupId: string }> {
@@ -177,7 +181,7 @@ describe('haven CLI against the local API', () => {
 
   test('an unreachable API: exit 6 saying so', async () => {
     // Act
-    const unreachable = await runCli(['jobs', 'list', '--endpoint', 'http://127.0.0.1:9']);
+    const unreachable = await cli.run(['jobs', 'list', '--endpoint', 'http://127.0.0.1:9']);
 
     // Assess
     assert.equal(unreachable.code, ExitCode.Unavailable);
