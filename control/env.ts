@@ -41,6 +41,8 @@ export const HavenEnv = {
   RestoreStateMachineArn: 'HAVEN_RESTORE_STATE_MACHINE_ARN',
   /** The verify state machine the API starts. Set on the API. */
   VerifyStateMachineArn: 'HAVEN_VERIFY_STATE_MACHINE_ARN',
+  /** The copy state machine the backup workflow's Start copies step starts. Set on that step's function. */
+  CopyStateMachineArn: 'HAVEN_COPY_STATE_MACHINE_ARN',
   /** The EventBridge Scheduler group job schedules live in. Set on the API. */
   ScheduleGroup: 'HAVEN_SCHEDULE_GROUP',
   /** The role job schedules run as. Set on the API. */

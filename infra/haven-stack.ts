@@ -17,6 +17,7 @@ import { HavenMonitoring, type JobSchedule } from './constructs/monitoring.js';
 import { HavenNotifications } from './constructs/notifications.js';
 import { RestoreFunctions, type RestoreSubstitutionKey } from './constructs/restore-functions.js';
 import { PruneFunctions, type PruneSubstitutionKey } from './constructs/prune-functions.js';
+import { CopyFunctions, type CopySubstitutionKey } from './constructs/copy-functions.js';
 import { HavenScheduler } from './constructs/scheduler.js';
 import type { SystemSchedule } from './constructs/system-schedule.js';
 import { VaultBucket, type ObjectLockSettings } from './constructs/vault-bucket.js';
@@ -25,7 +26,7 @@ import { VerifyFunctions, type VerifySubstitutionKey } from './constructs/verify
 import { WorkflowStateMachine } from './constructs/workflow-state-machine.js';
 import { InvalidPropsError } from './errors.js';
 import { havenNames, type HavenNames } from './names.js';
-import { BACKUP_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from './paths.js';
+import { BACKUP_DEFINITION_FILE, COPY_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from './paths.js';
 import type { ExtraVaultBucket } from './constructs/vault-buckets.js';
 
 /** When a system schedule runs. */
@@ -146,6 +147,9 @@ export class HavenStack extends Stack {
   readonly verifyFunctions: VerifyFunctions;
   readonly verifyWorkflow: WorkflowStateMachine<VerifySubstitutionKey>;
   readonly pruneFunctions: PruneFunctions;
+  /** Copies of completed backups into the jobs' copy vaults (the backup workflow starts it). */
+  readonly copyFunctions: CopyFunctions;
+  readonly copyWorkflow: WorkflowStateMachine<CopySubstitutionKey>;
   /** Retention and prune (the daily system schedule starts it). */
   readonly pruneWorkflow: WorkflowStateMachine<PruneSubstitutionKey>;
   readonly scheduler: HavenScheduler;
@@ -177,6 +181,16 @@ export class HavenStack extends Stack {
       objectLock: props.objectLock,
     });
     this.catalog = new CatalogTable(this, 'Catalog', { keyAlias: this.names.catalogKeyAlias });
+    // Every workflow's Distributed Maps read their item lists from the vault's staging area.
+    const itemLists = { vault: this.vault, vaultKey: this.vaultKey, vaultBuckets: props.vaultBuckets };
+    // What every workflow's functions are built on (the backup, restore and prune tables add their own settings).
+    const resources = { vault: this.vault, vaultKey: this.vaultKey, vaultBuckets: props.vaultBuckets, catalog: this.catalog, logLevel: props.logLevel, logRetention };
+    this.copyFunctions = new CopyFunctions(this, 'Copy', resources);
+    this.copyWorkflow = new WorkflowStateMachine(this, 'CopyWorkflow', {
+      definitionFile: COPY_DEFINITION_FILE,
+      functions: this.copyFunctions.bySubstitution(),
+      logRetention,
+    });
     this.backupFunctions = new BackupFunctions(this, 'Backup', {
       vault: this.vault,
       vaultKey: this.vaultKey,
@@ -187,10 +201,9 @@ export class HavenStack extends Stack {
       sourceKmsKeyArns: props.sourceKmsKeyArns,
       database: postgres,
       logLevel: props.logLevel,
+      copyStateMachine: this.copyWorkflow.stateMachine,
       logRetention,
     });
-    // Every workflow's Distributed Maps read their item lists from the vault's staging area.
-    const itemLists = { vault: this.vault, vaultKey: this.vaultKey, vaultBuckets: props.vaultBuckets };
     this.backupWorkflow = new WorkflowStateMachine(this, 'BackupWorkflow', {
       definitionFile: BACKUP_DEFINITION_FILE,
       functions: this.backupFunctions.bySubstitution(),
@@ -215,14 +228,7 @@ export class HavenStack extends Stack {
       itemLists,
       logRetention,
     });
-    this.verifyFunctions = new VerifyFunctions(this, 'Verify', {
-      vault: this.vault,
-      vaultKey: this.vaultKey,
-      vaultBuckets: props.vaultBuckets,
-      catalog: this.catalog,
-      logLevel: props.logLevel,
-      logRetention,
-    });
+    this.verifyFunctions = new VerifyFunctions(this, 'Verify', resources);
     this.verifyWorkflow = new WorkflowStateMachine(this, 'VerifyWorkflow', {
       definitionFile: VERIFY_DEFINITION_FILE,
       functions: this.verifyFunctions.bySubstitution(),
@@ -272,6 +278,7 @@ export class HavenStack extends Stack {
       vault: this.vault,
       vaultKey: this.vaultKey,
       vaultBuckets: props.vaultBuckets,
+      keyRegions: props.vaultBuckets?.map((b) => b.region),
       objectLockMode: props.objectLock?.mode,
       scheduler: this.scheduler,
       sourceTableArns: props.sourceTableArns,
@@ -291,7 +298,7 @@ export class HavenStack extends Stack {
       emailAddresses: props.notificationEmails,
       httpsEndpoints: props.notificationHttpsEndpoints,
     });
-    for (const fn of [this.backupFunctions, this.restoreFunctions, this.verifyFunctions, this.pruneFunctions].flatMap((f) => f.eventPublishers())) this.notifications.attach(fn);
+    for (const fn of [this.backupFunctions, this.restoreFunctions, this.verifyFunctions, this.pruneFunctions, this.copyFunctions].flatMap((f) => f.eventPublishers())) this.notifications.attach(fn);
     this.monitoring = new HavenMonitoring(this, 'Monitoring', {
       alarmTopic: this.notifications.topic,
       expectedBackupInterval: props.expectedBackupInterval,
@@ -301,6 +308,7 @@ export class HavenStack extends Stack {
         Restore: this.restoreWorkflow.stateMachine,
         Verify: this.verifyWorkflow.stateMachine,
         Prune: this.pruneWorkflow.stateMachine,
+        Copy: this.copyWorkflow.stateMachine,
       },
     });
 
@@ -313,6 +321,7 @@ export class HavenStack extends Stack {
     output('RestoreStateMachineArn', this.restoreWorkflow.stateMachine.stateMachineArn, 'The restore workflow');
     output('VerifyStateMachineArn', this.verifyWorkflow.stateMachine.stateMachineArn, 'The verify workflow');
     output('PruneStateMachineArn', this.pruneWorkflow.stateMachine.stateMachineArn, 'The retention and prune workflow');
+    output('CopyStateMachineArn', this.copyWorkflow.stateMachine.stateMachineArn, 'The copy workflow');
     output('ScheduleGroupName', this.scheduler.scheduleGroupName, 'The EventBridge Scheduler group');
     output('SchedulerRoleArn', this.scheduler.role.roleArn, 'The role schedules assume');
     output('ApiUrl', this.api.url, 'The API base URL');

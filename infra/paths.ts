@@ -24,6 +24,8 @@ export const RESTORE_DEFINITION_FILE: string = path.join(REPO_ROOT, 'statemachin
 export const VERIFY_DEFINITION_FILE: string = path.join(REPO_ROOT, 'statemachines', 'verify.asl.json');
 /** The Amazon States Language file of the prune workflow. */
 export const PRUNE_DEFINITION_FILE: string = path.join(REPO_ROOT, 'statemachines', 'prune.asl.json');
+/** The copy workflow's ASL. */
+export const COPY_DEFINITION_FILE: string = path.join(REPO_ROOT, 'statemachines', 'copy.asl.json');
 
 /**
  * The entry file of a Lambda function under `functions/`.

@@ -98,8 +98,10 @@ export function backupView(e: ExecutionRecord): Record<string, unknown> {
     completed_at: e.completed_at,
     duration: e.duration,
     locked: e.locked ?? false,
+    vault_uri: e.vault_uri ?? null,
     result: e.result,
     verification: e.verification,
+    copies: e.copies ?? [],
     error: e.error,
   };
 }
@@ -125,6 +127,7 @@ export function restoreView(r: RestoreRecord, now: Date = new Date()): Record<st
     duration: r.duration,
     result: r.result,
     verification: r.verification,
+    served_from: r.served_from ?? null,
     error: r.error,
   };
 }

@@ -32,6 +32,7 @@ export const JOB_PATCH_FIELDS: readonly string[] = [
   'destination',
   'schedule',
   'retention',
+  'copies',
   'compression',
   'encryption',
   'verification',

@@ -56,7 +56,7 @@ export interface RestoreTypes {
   record: RestoreRecord;
   create: NewRestore;
   patch: RestorePatch;
-  annotation: Pick<RestorePatch, 'verification'>;
+  annotation: Partial<Pick<RestoreRecord, 'verification' | 'served_from'>>;
   query: RestoreListQuery;
 }
 
@@ -65,7 +65,7 @@ export interface VerificationTypes {
   record: VerificationRecord;
   create: NewVerification;
   patch: VerificationPatch;
-  annotation: Record<string, never>;
+  annotation: Partial<Pick<VerificationRecord, 'served_from'>>;
   query: VerificationListQuery;
 }
 
@@ -99,7 +99,7 @@ export const ExecutionKind: RecordKind<ExecutionTypes> = {
   parentField: 'job_id',
   filterFields: ['backup_type'],
   patchFields: ['phase', 'progress', 'backup_type', 'result', 'verification', 'error', 'retention_until', 'locked', 'estimated_completion'],
-  annotationFields: ['verification', 'retention_until', 'locked', 'deleted_at', 'deleted_by', 'vault_uri'],
+  annotationFields: ['verification', 'retention_until', 'locked', 'deleted_at', 'deleted_by', 'vault_uri', 'copies'],
   build: (input, id, now) => ({
     ...newTracked(input, now),
     execution_id: id,
@@ -130,7 +130,7 @@ export const RestoreKind: RecordKind<RestoreTypes> = {
   parentPrefix: IdPrefix.Backup,
   filterFields: [],
   patchFields: ['phase', 'progress', 'result', 'verification', 'error'],
-  annotationFields: ['verification'],
+  annotationFields: ['verification', 'served_from'],
   build: (input, id, now) => ({
     ...newTracked({}, now),
     restore_id: id,
@@ -158,7 +158,7 @@ export const VerificationKind: RecordKind<VerificationTypes> = {
   parentPrefix: IdPrefix.Backup,
   filterFields: ['verification_type'],
   patchFields: ['phase', 'progress', 'result', 'error', 'estimated_completion'],
-  annotationFields: [],
+  annotationFields: ['served_from'],
   build: (input, id, now) => ({
     ...newTracked(input, now),
     verification_id: id,

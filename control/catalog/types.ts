@@ -63,6 +63,38 @@ export interface DestinationConfig {
   [key: string]: unknown;
 }
 
+/** A copy vault of a job (`copies[]`), as the API normalized it. */
+export interface CopyConfig {
+  /** The copy vault: one of the deployment's vault buckets and a path in it, as a destination selects one. */
+  vault: { bucket: string; path: string; region: string };
+  /** The copy vault's own retention; absent: the job's. */
+  retention?: RetentionPolicy;
+  /** Minutes after the backup completes before the copy starts (absent or 0: at once). */
+  delay?: number;
+}
+
+/** A copy's status on a backup record. */
+export const CopyStatus = { Pending: 'pending', Running: 'running', Completed: 'completed', Failed: 'failed' } as const;
+export type CopyStatus = (typeof CopyStatus)[keyof typeof CopyStatus];
+
+/** One copy of a backup into a copy vault, as its record holds it (`copies[]`). */
+export interface BackupCopy {
+  /** The copy vault (`s3://bucket/prefix/`). */
+  vault_uri: string;
+  status: CopyStatus;
+  /** The snapshot's id in the copy vault, once written. */
+  snapshot_id: string | null;
+  /** Stored bytes of the packs the copy wrote. */
+  bytes_transferred: number;
+  /** Blobs read from the source and written to the copy vault. */
+  blobs_transferred: number;
+  duration_ms: number | null;
+  completed_at: Timestamp | null;
+  /** Set when forgotten from the copy vault by its retention. */
+  deleted_at?: Timestamp | null;
+  error?: RecordError | null;
+}
+
 /** When a job runs. */
 export interface ScheduleConfig {
   frequency: string;
@@ -133,6 +165,8 @@ export interface JobRecord {
   /** When the job runs; null for a job that runs only on demand (`POST /backup/jobs/{job_id}/execute`). */
   schedule: ScheduleConfig | null;
   retention: RetentionPolicy;
+  /** Copy vaults each backup is copied into after it commits and verifies (docs/COPIES.md); absent: none. */
+  copies?: CopyConfig[];
   compression: CompressionSettings;
   encryption: EncryptionSettings;
   verification: VerificationSettings;
@@ -160,6 +194,18 @@ export type JobPatch = Partial<Omit<JobRecord, 'job_id' | 'created_at' | 'update
 export interface RecordError {
   code: string;
   message: string;
+}
+
+/** The vault a restore or verification read its backup from (set by its Plan; docs/COPIES.md, "Restores and verifications fall back"). */
+export interface ServedFrom {
+  /** The vault (`s3://bucket/prefix/`). */
+  vault_uri: string;
+  /** The backup's snapshot id in that vault. */
+  snapshot_id: string;
+  /** Whether it is a copy rather than the vault the backup was written to. */
+  copy: boolean;
+  /** Vaults tried before it that could not serve the backup, in order, with why. */
+  skipped: Array<{ vault_uri: string; error: RecordError }>;
 }
 
 /** Fields every tracked record (execution, restore, verification, prune run) has. */
@@ -255,6 +301,8 @@ export interface ExecutionRecord extends TrackedFields {
   deleted_by?: string | null;
   /** The vault the backup is in (`s3://bucket/prefix/`), set by the backup's Plan; absent on older records: the primary vault. */
   vault_uri?: string | null;
+  /** The backup's copies in copy vaults (docs/COPIES.md); absent: none. */
+  copies?: BackupCopy[];
 }
 
 /** Creation fields of a run that starts when requested (an execution, a verification). */
@@ -287,7 +335,7 @@ export interface NewExecution extends NewRun {
 export type ExecutionPatch = Partial<Pick<ExecutionRecord, 'phase' | 'progress' | 'backup_type' | 'result' | 'verification' | 'error' | 'retention_until' | 'locked' | 'estimated_completion'>>;
 
 /** What may change on an execution in any status (after a later verification, a retention change). */
-export type ExecutionAnnotation = Partial<Pick<ExecutionRecord, 'verification' | 'retention_until' | 'locked' | 'deleted_at' | 'deleted_by' | 'vault_uri'>>;
+export type ExecutionAnnotation = Partial<Pick<ExecutionRecord, 'verification' | 'retention_until' | 'locked' | 'deleted_at' | 'deleted_by' | 'vault_uri' | 'copies'>>;
 
 /** What a restore restored. */
 export interface RestoreResult {
@@ -321,6 +369,8 @@ export interface RestoreRecord extends TrackedFields {
   created_by: string;
   result: RestoreResult | null;
   verification: RestoreVerificationSummary | null;
+  /** The vault the restore read from; absent until planned. */
+  served_from?: ServedFrom | null;
 }
 
 /** What `restores.create` takes. */
@@ -389,6 +439,8 @@ export interface VerificationRecord extends TrackedFields {
   requested_by?: string | null;
   /** The sweep this verification was part of, if any. */
   sweep_id?: string | null;
+  /** The vault the verification read from; absent until planned. */
+  served_from?: ServedFrom | null;
 }
 
 /** What `verifications.create` takes. */

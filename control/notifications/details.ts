@@ -79,6 +79,29 @@ export function backupFailed(record: ExecutionRecord, failure: FailureInfo): Out
   };
 }
 
+/**
+ * `Copy Failed`: a backup's copy into a copy vault failed (the backup itself is fine).
+ *
+ * @param record - the backup's execution
+ * @param vaultUri - the copy vault
+ * @param failure - the seed error code and message
+ * @returns the event
+ */
+export function copyFailed(record: ExecutionRecord, vaultUri: string, failure: FailureInfo): OutcomeEvent {
+  return {
+    detailType: HavenEventType.CopyFailed,
+    detail: {
+      job_id: record.job_id,
+      job_name: record.job_name,
+      execution_id: record.execution_id,
+      backup_id: record.backup_id,
+      vault_uri: vaultUri,
+      error_code: failure.code,
+      error_message: failure.message,
+    },
+  };
+}
+
 /** What a finished restore reports besides its record. */
 export interface RestoreCounts {
   records_restored: number;

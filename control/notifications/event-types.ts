@@ -16,6 +16,7 @@ export const HavenEventType = {
   RetentionApplied: 'Retention Applied',
   PruneCompleted: 'Prune Completed',
   PruneFailed: 'Prune Failed',
+  CopyFailed: 'Copy Failed',
 } as const;
 /** One of {@link HavenEventType}. */
 export type HavenEventType = (typeof HavenEventType)[keyof typeof HavenEventType];
@@ -47,6 +48,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<HavenEventType, Severity>> = {
   'Retention Applied': Severity.Success,
   'Prune Completed': Severity.Success,
   'Prune Failed': Severity.Failure,
+  'Copy Failed': Severity.Failure,
 };
 
 /** The final progress counts a run's outcome event carries when its Plan recorded totals (control/notifications/details.ts `finalCounts`). */
@@ -89,6 +91,10 @@ export const EVENT_FIELDS: Readonly<Record<HavenEventType, { required: readonly 
   'Prune Failed': {
     required: ['execution', 'error_code', 'error_message'],
     optional: [],
+  },
+  'Copy Failed': {
+    required: ['job_id', 'backup_id', 'vault_uri', 'error_code', 'error_message'],
+    optional: ['job_name', 'execution_id'],
   },
 };
 

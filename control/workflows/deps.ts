@@ -6,6 +6,8 @@
 import type { SourceConfig } from '../catalog/types.js';
 import type { RetentionDeps } from '../retention/deps.js';
 import type { BackupSource, RestoreTarget } from '../../sources/source.js';
+import type { Vault } from '../../vault/repository/vault.js';
+import type { VaultLocation } from '../vaults/registry.js';
 
 /** Declared by notifications, which own outcome events; re-exported for the steps' wiring. */
 
@@ -21,4 +23,11 @@ export interface WorkflowDeps extends RetentionDeps {
    * bucket when not set.
    */
   scratchBucket?: string;
+  /**
+   * The copy vault at a location, created as a copy vault of `source` on
+   * first use (control/workflows/copy/copy-vault-opener.ts); the copy
+   * workflow's steps need it. Never `vault(location)` for a copy target:
+   * that would create a vault with fresh secrets.
+   */
+  copyVault?(location: VaultLocation, source: Vault): Promise<Vault>;
 }

@@ -12,6 +12,8 @@ import { holdBackupSnapshot, holderBudgetMs, planHeldPartitions, releaseBackupSn
 import type { BackupContext, BackupStartInput, HolderPlan } from '../../control/workflows/backup/types.js';
 import { HavenEnv } from '../../control/env.js';
 import { planBackupVerification, recordBackupVerification, verifyPackBatches } from '../../control/workflows/backup/verify.js';
+import { startCopies as startCopyWorkflow } from '../../control/workflows/copy/start.js';
+import type { CopyStartInput } from '../../control/workflows/copy/types.js';
 import { stepHandler } from '../shared/step-handler.js';
 
 /** Plan; and Plan partitions (`{holder}`: the export branch of a backup whose snapshot the holder branch holds). */
@@ -36,6 +38,8 @@ export const verifyPacks = stepHandler('verify-packs', verifyPackBatches);
 export const recordVerification = stepHandler('record-verification', recordBackupVerification);
 /** Finalize. */
 export const finalize = stepHandler('finalize', finalizeBackup);
+/** Start copies: start the copy workflow for the completed backup (its job lists copy vaults). */
+export const startCopies = stepHandler('start-copies', (_deps, event: CopyStartInput) => startCopyWorkflow(process.env[HavenEnv.CopyStateMachineArn], event));
 /** Mark failed: the workflow's (`{state}`), or a failed item's batch (`{context, error, from_item}`, the Map child's Record failure). */
 export const markFailed = stepHandler('mark-failed', (deps, event: { state: FailedState } | ItemFailedInput) =>
   'from_item' in event ? markBackupItemFailed(deps, event) : markBackupFailed(deps, event.state),

@@ -10,6 +10,7 @@ import { S3ObjectLocker } from '../../vault/storage/s3-object-lock.js';
 import type { WorkflowDeps } from '../../control/workflows/deps.js';
 import { backupSourceFor, restoreTargetFor } from '../../control/workflows/sources.js';
 import { vaultsOpener, type VaultConnection } from '../../control/workflows/vault-opener.js';
+import { copyVaultsOpener } from '../../control/workflows/copy/copy-vault-opener.js';
 import { primaryVaultBucket, VaultRegistry, type VaultLocation } from '../../control/vaults/registry.js';
 import { readSettings, type FunctionSettings } from './env.js';
 import { outcomePublisher } from './notify.js';
@@ -23,6 +24,7 @@ export function workflowDeps(settings: FunctionSettings = readSettings()): Workf
     catalog,
     vaults,
     vault: vaultsOpener(vaults, (location) => connect(location, settings)),
+    copyVault: copyVaultsOpener((location) => connect(location, settings)),
     objectLock: (location = vaults.primary()) => {
       if (!lockers.has(location.uri)) lockers.set(location.uri, lockerOf(location));
       return lockers.get(location.uri);

@@ -31,6 +31,8 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { HavenEnv } from '../../control/env.js';
 import type { Construct } from 'constructs';
 // Types only (erased at runtime): the compiler holds the step table to the entry's exports.
 import type * as BackupHandlers from '../../functions/backup/handlers.js';
@@ -138,6 +140,15 @@ const BACKUP_STEPS = {
     vault: VaultAccess.None,
     events: true,
   },
+  startCopies: {
+    substitution: 'StartCopiesFunctionArn',
+    rerunnable: 'Starts the copy execution named after the backup: a second start finds the first (ExecutionAlreadyExists is success).',
+    description: 'Haven backup: start the copy workflow for the completed backup (its job lists copy vaults)',
+    ...SHORT_STEP,
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.None,
+    events: false,
+  },
   markFailed: {
     substitution: 'MarkFailedFunctionArn',
     rerunnable: 'The transition to FAILED is conditional: of two at once, one records and publishes, the other does neither.',
@@ -169,6 +180,8 @@ export interface BackupFunctionsProps extends WorkflowResources {
   readonly sourceKmsKeyArns?: readonly string[];
   /** Databases jobs may back up: secrets, and the VPC of plan, export, commit and mark-failed. @default none */
   readonly database?: DatabaseAccess;
+  /** The copy workflow Start copies starts (`states:StartExecution` on it only). @default none: Start copies fails, and the backup still ends succeeded */
+  readonly copyStateMachine?: sfn.IStateMachine;
 }
 
 /** The backup functions (one per step) and their grants. */
@@ -180,12 +193,16 @@ export class BackupFunctions extends WorkflowFunctions<BackupStep, BackupSubstit
    * @throws InvalidPropsError when a source ARN is not one exact table or bucket
    */
   constructor(scope: Construct, id: string, props: BackupFunctionsProps) {
-    const { sourceTableArns, sourceBucketArns, sourceKmsKeyArns, ...shared } = props;
+    const { sourceTableArns, sourceBucketArns, sourceKmsKeyArns, copyStateMachine, ...shared } = props;
     super(scope, id, {
       ...shared,
       steps: BACKUP_STEP_SPECS,
       data: { label: 'source', setting: 'haven:source*Arns', tableArns: sourceTableArns, bucketArns: sourceBucketArns, kmsKeyArns: sourceKmsKeyArns },
     });
+    if (copyStateMachine) {
+      this.functions.startCopies.function.addEnvironment(HavenEnv.CopyStateMachineArn, copyStateMachine.stateMachineArn);
+      this.functions.startCopies.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [copyStateMachine.stateMachineArn] }));
+    }
     // Verify packs lists a pack's versions to see it was never overwritten (as the verify workflow's Check packs does).
     this.functions.verifyPacks.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [props.vault.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [anyVaultKeys('data')] } } }),

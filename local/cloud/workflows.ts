@@ -16,6 +16,7 @@ export const WORKFLOW_OUTPUTS = {
   restore: 'RestoreStateMachineArn',
   verify: 'VerifyStateMachineArn',
   prune: 'PruneStateMachineArn',
+  copy: 'CopyStateMachineArn',
 } as const;
 export type WorkflowName = keyof typeof WORKFLOW_OUTPUTS;
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { test } from 'vitest';
 import { BACKUP_STEP_SPECS } from '../../infra/constructs/backup-functions.js';
 import { PRUNE_STEP_SPECS } from '../../infra/constructs/prune-functions.js';
+import { COPY_STEP_SPECS } from '../../infra/constructs/copy-functions.js';
 import { RESTORE_STEP_SPECS } from '../../infra/constructs/restore-functions.js';
 import { VERIFY_STEP_SPECS } from '../../infra/constructs/verify-functions.js';
 import type { WorkflowStepSpec } from '../../infra/constructs/workflow-functions.js';
@@ -44,7 +45,7 @@ function tasks(machine: string, states: Record<string, AslState>): TaskRef[] {
 }
 
 /** Every step's spec, the one declaration of its substitution key and whether it may rerun. */
-const SPECS: ReadonlyArray<WorkflowStepSpec<string>> = [BACKUP_STEP_SPECS, RESTORE_STEP_SPECS, VERIFY_STEP_SPECS, PRUNE_STEP_SPECS].flatMap((table) => Object.values<WorkflowStepSpec<string>>(table));
+const SPECS: ReadonlyArray<WorkflowStepSpec<string>> = [BACKUP_STEP_SPECS, RESTORE_STEP_SPECS, VERIFY_STEP_SPECS, PRUNE_STEP_SPECS, COPY_STEP_SPECS].flatMap((table) => Object.values<WorkflowStepSpec<string>>(table));
 const SPEC_OF_KEY = new Map(SPECS.map((spec) => [spec.substitution, spec]));
 
 const { app, template } = synthHaven();
@@ -70,13 +71,13 @@ const checked = machines.flatMap(([machineId, machine]) => {
   });
 });
 
-test('the step specs\' substitution keys are unique across the four workflows, and every state machine was found', () => {
+test('the step specs\' substitution keys are unique across the five workflows, and every state machine was found', () => {
   // Act
   const keys = SPECS.map((spec) => spec.substitution);
 
   // Assess
   assert.equal(new Set(keys).size, keys.length);
-  assert.equal(machines.length, 4);
+  assert.equal(machines.length, 5);
   // A Distributed Map child's Record failure invokes its workflow's Mark failed function too.
   assert.deepEqual([...new Set(checked.map(({ spec }) => spec.substitution))].sort(), [...keys].sort(), 'each function backs a Task state');
 });

@@ -33,12 +33,12 @@ function substituted(text: string): unknown {
   return JSON.parse(out);
 }
 
-test('the four workflows have definitions to validate', () => {
+test('the five workflows have definitions to validate', () => {
   // Act
   const files = readdirSync(DIR).filter((name) => name.endsWith('.asl.json')).sort();
 
   // Assess
-  assert.deepEqual(files, ['backup.asl.json', 'prune.asl.json', 'restore.asl.json', 'verify.asl.json']);
+  assert.deepEqual(files, ['backup.asl.json', 'copy.asl.json', 'prune.asl.json', 'restore.asl.json', 'verify.asl.json']);
 });
 
 for (const file of FILES) {

@@ -39,6 +39,7 @@ type Vault = 'none' | 'read' | 'write';
  * batch's result; record-verification reads those and clears staging;
  * finalize and mark-failed record the outcome and publish it.
  */
+const copyMachineId = logicalId(stack, stack.copyWorkflow.stateMachine);
 const EXPECTED: Record<BackupStep, { memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean; extra?: string[] }> = {
   plan: { memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: true, events: true },
   holdSnapshot: { memory: 256, timeout: 900, catalog: 'read', vault: 'write', clearsStaging: false, events: false },
@@ -50,6 +51,8 @@ const EXPECTED: Record<BackupStep, { memory: number; timeout: number; catalog: C
   verifyPacks: { memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: false, events: false, extra: [`s3:ListBucketVersions on <${vaultBucketId}.Arn> if StringLike s3:prefix=*/data/*`] },
   recordVerification: { memory: 512, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: true, events: false },
   finalize: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'none', clearsStaging: false, events: true },
+  // start-copies starts the copy workflow, nothing else
+  startCopies: { memory: 256, timeout: 60, catalog: 'none', vault: 'none', clearsStaging: false, events: false, extra: [`states:StartExecution on <${copyMachineId}>`] },
   markFailed: { memory: 256, timeout: 60, catalog: 'readWrite', vault: 'read', clearsStaging: true, events: true },
 };
 const STEPS = Object.keys(EXPECTED) as BackupStep[];
@@ -59,7 +62,7 @@ const backupMachineId = logicalId(stack, stack.backupWorkflow.stateMachine);
 
 test('as many backup functions as steps (besides the other workflows\' and the API function)', () => {
   // Prepare
-  const others = [stack.restoreFunctions, stack.verifyFunctions, stack.pruneFunctions].reduce((n, f) => n + Object.keys(f.functions).length, 1);
+  const others = [stack.restoreFunctions, stack.verifyFunctions, stack.pruneFunctions, stack.copyFunctions].reduce((n, f) => n + Object.keys(f.functions).length, 1);
 
   // Act
   const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');
@@ -337,7 +340,9 @@ test('no statement anywhere allows a wildcard action, nor a wildcard resource ot
         const executions = api && list(s.Action).join() === 'states:StopExecution' && /:execution:\{"Fn::Select":\[6,\{"Fn::Split":\[":",\{"Ref":"(Backup|Restore)WorkflowStateMachine[0-9A-F]{8}"\}\]\}\]\}:\*$/.test(target);
         const schedules = api && list(s.Action).every((a) => a.startsWith('scheduler:')) && target === 'arn:aws:scheduler:us-east-1:123456789012:schedule/haven/*';
         // …and delete single backups: their snapshot objects, nothing else under the vault prefix.
-        const snapshots = api && list(s.Action).includes('s3:DeleteObject') && target === `<${vaultBucketId}.Arn>/*/snapshots/*`;
+        // (and the copy step may delete the snapshot of a copy that fails its verification in the copy vault.)
+        const copyStep = id.startsWith('CopyCopyToVault') && list(s.Action).join() === 's3:DeleteObject';
+        const snapshots = (api || copyStep) && list(s.Action).includes('s3:DeleteObject') && target === `<${vaultBucketId}.Arn>/*/snapshots/*`;
         // A workflow's Distributed Map may describe and stop its own map runs' executions.
         const mapRuns = /WorkflowDistributedMapPolicy/.test(id) && /^arn:aws:states:us-east-1:123456789012:execution:<[A-Za-z]+WorkflowStateMachine[0-9A-F]{8}\.Name>\/\*$/.test(target);
         // A job's encryption.key_id is checked at save: DescribeKey (metadata only) on the account's keys in the stack's region.

@@ -23,7 +23,7 @@ import { fakeApiEvent, fakeLambdaContext } from './support/lambda-context.js';
 
 const { template, stack } = synthHaven();
 /** Every workflow step's function, plus the API function. */
-const FUNCTION_COUNT = [stack.backupFunctions, stack.restoreFunctions, stack.verifyFunctions, stack.pruneFunctions].reduce((n, f) => n + Object.keys(f.functions).length, 1);
+const FUNCTION_COUNT = [stack.backupFunctions, stack.restoreFunctions, stack.verifyFunctions, stack.pruneFunctions, stack.copyFunctions].reduce((n, f) => n + Object.keys(f.functions).length, 1);
 
 /** The API function as the stack builds it, alone in a stack, bundled with esbuild. */
 function bundledApi(): { app: App; code: { S3Key: string } } {

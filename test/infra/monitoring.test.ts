@@ -69,9 +69,9 @@ test('missed backup: no success in 1.5 x one day (36 one-hour periods, all of th
   assert.equal(alarm.TreatMissingData, 'breaching');
 });
 
-test('each state machine (backup, restore, verify, prune) has an alarm on its first failed execution in 5 minutes', () => {
+test('each state machine (backup, restore, verify, prune, copy) has an alarm on its first failed execution in 5 minutes', () => {
   // Prepare
-  const machines = [stack.backupWorkflow, stack.restoreWorkflow, stack.verifyWorkflow, stack.pruneWorkflow].map((w) => logicalId(stack, w.stateMachine));
+  const machines = [stack.backupWorkflow, stack.restoreWorkflow, stack.verifyWorkflow, stack.pruneWorkflow, stack.copyWorkflow].map((w) => logicalId(stack, w.stateMachine));
 
   // Act
   const failed = alarmOn('ExecutionsFailed');
@@ -101,7 +101,7 @@ test('every alarm notifies the notification topic', () => {
 
   // Assess
   assert.equal(topics.length, 1);
-  assert.equal(all.length, 4 + 4, 'three failure alarms, the missed-backup alarm, four workflow alarms');
+  assert.equal(all.length, 4 + 5, 'three failure alarms, the missed-backup alarm, five workflow alarms');
   for (const alarm of all) assert.deepEqual(alarm.AlarmActions.map(flat), [`<${topics[0]}>`]);
 });
 

@@ -142,6 +142,7 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...backupFunctionAcks('VerifyPacks', true),
       ...backupFunctionAcks('RecordVerification', true, true),
       ...backupFunctionAcks('Finalize', false),
+      ...backupFunctionAcks('StartCopies', false),
       ...backupFunctionAcks('MarkFailed', true, true),
       'BackupWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       ...mapAcks('BackupWorkflow', BACKUP_DEFINITION_FILE),
@@ -176,6 +177,12 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...pruneFunctionAcks('MarkFailed', false),
       'PruneWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       ...mapAcks('PruneWorkflow', PRUNE_DEFINITION_FILE),
+      ...workflowFunctionAcks('Copy/Plan', false),
+      ...workflowFunctionAcks('Copy/CopyToVault', true),
+      // A copy that fails its verification in the copy vault deletes its snapshot again (named at run time).
+      'Copy/CopyToVault/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/*/snapshots/*]',
+      ...workflowFunctionAcks('Copy/MarkFailed', false),
+      'CopyWorkflow/StateMachine/Role AwsSolutions-IAM5[Resource::*]',
       'ApiFunction/Function/Function AwsSolutions-L1',
       // Backup delete: read the vault, delete its snapshot objects (one per backup, named at run time).
       'ApiFunction/Function/Role AwsSolutions-IAM5[Resource::<VaultBucket.Arn>/*]',

@@ -10,11 +10,12 @@ import path from 'node:path';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BACKUP_STEP_SPECS } from '../../infra/constructs/backup-functions.js';
 import { PRUNE_STEP_SPECS } from '../../infra/constructs/prune-functions.js';
+import { COPY_STEP_SPECS } from '../../infra/constructs/copy-functions.js';
 import { RESTORE_STEP_SPECS } from '../../infra/constructs/restore-functions.js';
 import { VERIFY_STEP_SPECS } from '../../infra/constructs/verify-functions.js';
 import type { WorkflowStepSpec } from '../../infra/constructs/workflow-functions.js';
 import { aslPlaceholders } from '../../infra/constructs/workflow-state-machine.js';
-import { BACKUP_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from '../../infra/paths.js';
+import { BACKUP_DEFINITION_FILE, COPY_DEFINITION_FILE, PRUNE_DEFINITION_FILE, RESTORE_DEFINITION_FILE, VERIFY_DEFINITION_FILE } from '../../infra/paths.js';
 import { synthHaven } from './support/haven-app.js';
 import { logicalId } from './support/template.js';
 
@@ -68,15 +69,16 @@ const WORKFLOWS = [
   { name: 'restore', file: RESTORE_DEFINITION_FILE, specs: specsOf(RESTORE_STEP_SPECS), construct: stack.restoreWorkflow, functions: stack.restoreFunctions.bySubstitution() },
   { name: 'verify', file: VERIFY_DEFINITION_FILE, specs: specsOf(VERIFY_STEP_SPECS), construct: stack.verifyWorkflow, functions: stack.verifyFunctions.bySubstitution() },
   { name: 'prune', file: PRUNE_DEFINITION_FILE, specs: specsOf(PRUNE_STEP_SPECS), construct: stack.pruneWorkflow, functions: stack.pruneFunctions.bySubstitution() },
+  { name: 'copy', file: COPY_DEFINITION_FILE, specs: specsOf(COPY_STEP_SPECS), construct: stack.copyWorkflow, functions: stack.copyFunctions.bySubstitution() },
 ].map((workflow) => ({ ...workflow, keys: workflow.specs.map((spec) => spec.substitution) }));
 
-test('four STANDARD state machines: backup, restore, verify and prune', () => {
+test('five STANDARD state machines: backup, restore, verify, prune and copy', () => {
   // Act
   const types = WORKFLOWS.map(({ construct }) => (resources[logicalId(stack, construct.stateMachine)]?.Properties as unknown as StateMachineProps).StateMachineType);
 
   // Assess
-  assert.equal(Object.keys(machines).length, 4);
-  assert.deepEqual(types, ['STANDARD', 'STANDARD', 'STANDARD', 'STANDARD']);
+  assert.equal(Object.keys(machines).length, 5);
+  assert.deepEqual(types, ['STANDARD', 'STANDARD', 'STANDARD', 'STANDARD', 'STANDARD']);
 });
 
 for (const workflow of WORKFLOWS) {

@@ -1,5 +1,6 @@
 /** Backups (`/backup/files`, `/backup/backups/{backup_id}`). */
 import { z } from 'zod';
+import { CopyStatus } from '../../catalog/types.js';
 import { BackupTypeSchema, DateQuery, JobId, OutcomeFields, PageFields, PageQuery, ProgressFields, RecordStatusSchema, Timestamp } from './common.js';
 
 /** `GET /backup/files` query. */
@@ -35,6 +36,21 @@ export const BackupFileSchema = z
 /** `GET /backup/files` response. */
 export const FileListSchema = z.object({ files: z.array(BackupFileSchema), ...PageFields }).meta({ id: 'BackupFileList' });
 
+/** One copy of a backup in a copy vault. */
+export const BackupCopySchema = z
+  .object({
+    vault_uri: z.string().meta({ example: 's3://haven-copies-eu/vault/' }),
+    status: z.enum(Object.values(CopyStatus)),
+    snapshot_id: z.string().nullable().meta({ description: "The snapshot's id in the copy vault, once written" }),
+    bytes_transferred: z.number().int().meta({ description: 'Stored bytes of the packs the copy wrote (0: the copy vault held every chunk)' }),
+    blobs_transferred: z.number().int().meta({ description: 'Chunks read from the source vault and written to the copy vault' }),
+    duration_ms: z.number().int().nullable(),
+    completed_at: Timestamp.nullable(),
+    deleted_at: Timestamp.nullable().optional().meta({ description: "When the copy vault's retention forgot it" }),
+    error: z.object({ code: z.string(), message: z.string() }).nullable().optional(),
+  })
+  .meta({ id: 'BackupCopy' });
+
 /** `GET /backup/backups/{backup_id}`: the backup with its run. */
 export const BackupSchema = BackupFileSchema.extend({
   execution_id: z.string(),
@@ -43,4 +59,6 @@ export const BackupSchema = BackupFileSchema.extend({
   ...OutcomeFields,
   started_at: Timestamp,
   locked: z.boolean(),
+  vault_uri: z.string().nullable().meta({ description: "The vault the backup was written to (s3://bucket/prefix/); null: the deployment's primary vault (records from before vaults were recorded)" }),
+  copies: z.array(BackupCopySchema).meta({ description: "The backup's copies in the job's copy vaults (docs/COPIES.md); empty: none" }),
 }).meta({ id: 'Backup' });

@@ -90,6 +90,29 @@ export const DestinationSchema = z
   })
   .meta({ id: 'JobDestination' });
 
+/** The most copy vaults one job lists (one owner: the schema refuses more with a 400). */
+export const MAX_JOB_COPIES = 5;
+/** The longest copy delay, in minutes (one week). */
+export const MAX_COPY_DELAY_MINUTES = 10_080;
+
+/** One copy vault of a job: each backup is copied into it after it commits and verifies (docs/COPIES.md). */
+export const CopySchema = z
+  .strictObject({
+    vault: z
+      .strictObject({
+        bucket: z.string().min(1).max(63).meta({ description: "One of the deployment's vault buckets (another is a 422 naming `copies[i].vault.bucket` and listing them)" }),
+        path: z.string().max(1024).optional().meta({ description: "The copy vault's key prefix in the bucket (default: the bucket's default vault); the rules of `destination.path`", example: 'copies/orders/' }),
+        region: z.string().regex(AWS_REGION).optional().meta({ description: "The bucket's region (another is a 422)", example: 'eu-west-1' }),
+      })
+      .meta({ description: "The copy vault: a vault of the deployment other than the job's destination and the job's other copies" }),
+    retention: RetentionSchema.optional().meta({ description: "The copy vault's own retention for this job's backups (left out: the job's `retention`)" }),
+    delay: z.number().int().min(0).max(MAX_COPY_DELAY_MINUTES).optional().meta({ description: 'Minutes to wait after the backup completes before copying (default 0)', example: 60 }),
+  })
+  .meta({ id: 'JobCopy' });
+
+/** A job's copy vaults (at most {@link MAX_JOB_COPIES}). */
+export const CopiesSchema = z.array(CopySchema).max(MAX_JOB_COPIES).meta({ description: `Copy vaults (at most ${MAX_JOB_COPIES}); each backup is copied into each after it commits and verifies; an empty list: no copies` });
+
 const jobFields = {
   job_name: Name,
   description: Description.optional(),
@@ -98,6 +121,7 @@ const jobFields = {
   destination: DestinationSchema.optional().meta({ description: "Where backups go; left out: the stack's own vault bucket's default vault" }),
   schedule: ScheduleSchema.nullable().optional().meta({ description: 'When the job runs; left out or null: on demand only (no EventBridge schedule, `next_run` null)' }),
   retention: RetentionSchema,
+  copies: CopiesSchema.optional(),
   compression: CompressionSchema.optional(),
   encryption: EncryptionSchema.optional(),
   verification: VerificationSettingsSchema.optional(),
@@ -120,6 +144,7 @@ export const UpdateJobBody = z
     destination: jobFields.destination,
     schedule: jobFields.schedule.meta({ description: 'A new schedule, or null to make the job on demand only (its EventBridge schedule is deleted)' }),
     retention: jobFields.retention.optional(),
+    copies: jobFields.copies,
     compression: jobFields.compression,
     encryption: jobFields.encryption,
     verification: jobFields.verification,
@@ -143,6 +168,15 @@ const StoredDestinationSchema = z
   })
   .meta({ id: 'StoredJobDestination' });
 
+/** A job's copy as stored and shown. */
+const StoredCopySchema = z
+  .object({
+    vault: z.object({ bucket: z.string(), path: z.string(), region: z.string() }),
+    retention: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+    delay: z.number().int().optional(),
+  })
+  .meta({ id: 'StoredJobCopy' });
+
 /** A job as the API shows it. */
 export const JobSchema = z
   .object({
@@ -154,6 +188,7 @@ export const JobSchema = z
     destination: StoredDestinationSchema,
     schedule: z.record(z.string(), z.unknown()).nullable().meta({ description: 'null: the job runs on demand only' }),
     retention: z.record(z.string(), z.union([z.number(), z.string()])),
+    copies: z.array(StoredCopySchema).optional().meta({ description: 'Copy vaults, normalized (absent: none)' }),
     compression: CompressionSettingSchema,
     encryption: z.record(z.string(), z.unknown()),
     verification: z.record(z.string(), z.unknown()),

@@ -6,13 +6,14 @@
  * port) and the source (through the source checker).
  */
 import { CompressionSettingSchema, compressionLevelProblem, mergeCompression, parseCompressionSetting, type CompressionChange, type CompressionSetting } from '../../../vault/compression/settings.js';
-import type { DestinationConfig, RetentionPolicy, ScheduleConfig, SourceConfig } from '../../catalog/types.js';
+import type { CopyConfig, DestinationConfig, RetentionPolicy, ScheduleConfig, SourceConfig } from '../../catalog/types.js';
 import { InvalidRetentionPolicyError } from '../../retention/errors.js';
 import { isEmptyPolicy, normalizePolicy } from '../../retention/policy.js';
 import { isKmsKeyName, NOT_A_KEY_REFERENCE } from '../kms-key-id.js';
 import type { ApiDeps } from '../deps.js';
 import type { Issues } from './issues.js';
 import { isInputFault } from '../error-mapping.js';
+import { checkCopies, type CopyInput } from './job-copies.js';
 import { checkDestination, checkKeyId, type DestinationInput } from './job-destination.js';
 
 /** The largest value of each retention count (the seed's periods and the engine's rules). */
@@ -92,6 +93,8 @@ export interface JobParts {
   destination?: { given: DestinationInput | undefined; jobId?: string };
   /** The `encryption.key_id` to check against the destination's bucket. */
   keyId?: string;
+  /** The copies to check, and the job's stored destination when `destination` is not given (an update). */
+  copies?: { given: readonly CopyInput[]; stored?: DestinationConfig };
 }
 
 /** The parts of a job as they are to be stored, normalized (those that were given). */
@@ -99,6 +102,7 @@ export interface CheckedJobParts {
   schedule?: ScheduleConfig;
   compression?: CompressionSetting;
   destination?: DestinationConfig;
+  copies?: CopyConfig[];
 }
 
 /**
@@ -117,6 +121,7 @@ export async function checkJobParts(deps: ApiDeps, parts: JobParts, issues: Issu
     if (destination) await checkKeyId(deps, parts.keyId, destination.bucket, issues);
     else checkKeyName(parts.keyId, 'encryption.key_id', issues);
   }
+  const copies = parts.copies ? checkJobCopies(deps, parts.copies, parts.destination ? destination?.stored : parts.copies.stored, issues) : undefined;
   if (parts.schedule !== undefined) {
     try {
       schedule = deps.schedules.validate(parts.schedule).config;
@@ -134,5 +139,17 @@ export async function checkJobParts(deps: ApiDeps, parts: JobParts, issues: Issu
     }
   }
   issues.throwIfAny('the job definition is not valid');
-  return { ...(schedule ? { schedule } : {}), ...(compression ? { compression } : {}), ...(destination ? { destination: destination.stored } : {}) };
+  return { ...(schedule ? { schedule } : {}), ...(compression ? { compression } : {}), ...(destination ? { destination: destination.stored } : {}), ...(copies ? { copies } : {}) };
+}
+
+/** The copies checked against the job's destination vault (a stored destination the registry no longer knows is compared with nothing). */
+function checkJobCopies(deps: ApiDeps, copies: NonNullable<JobParts['copies']>, destination: DestinationConfig | undefined, issues: Issues): CopyConfig[] | undefined {
+  const registry = deps.vaults();
+  let destinationUri: string | undefined;
+  try {
+    destinationUri = destination ? registry.resolve({ bucket: destination.bucket, path: destination.path }).uri : undefined;
+  } catch (error) {
+    if (!isInputFault(error)) throw error;
+  }
+  return checkCopies(registry, copies.given, destinationUri, checkRetention, issues);
 }

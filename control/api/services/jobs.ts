@@ -6,12 +6,12 @@
  * only); a create whose schedule cannot be synced is undone.
  */
 import type { JobListQuery } from '../../catalog/jobs.js';
-import { JobStatus, type DestinationConfig, type EncryptionSettings, type JobPatch, type NewJob, type ScheduleConfig } from '../../catalog/types.js';
+import { JobStatus, type JobRecord, type DestinationConfig, type EncryptionSettings, type JobPatch, type NewJob, type ScheduleConfig } from '../../catalog/types.js';
 import type { ApiDeps, Caller } from '../deps.js';
 import { ServiceUnavailableApiError } from '../errors.js';
 import type { CreateJobBody, ListJobsQuery, UpdateJobBody } from '../schemas/jobs.js';
 import { jobView, listView } from '../views.js';
-import { checkJobParts } from './job-checks.js';
+import { checkJobParts, type JobParts } from './job-checks.js';
 import type { DestinationInput } from './job-destination.js';
 import { Issues } from './issues.js';
 
@@ -27,7 +27,7 @@ function encryptionOf(encryption: CreateJobBody['encryption']): EncryptionSettin
 /** `POST /backup/jobs` */
 export async function createJob(deps: ApiDeps, body: CreateJobBody, caller: Caller): Promise<Record<string, unknown>> {
   const { source, retention, encryption } = body;
-  const parts = { source, schedule: body.schedule ?? undefined, retention, compression: { change: body.compression ?? {} }, encryption, destination: { given: body.destination }, keyId: encryption?.key_id };
+  const parts = { source, schedule: body.schedule ?? undefined, retention, compression: { change: body.compression ?? {} }, encryption, destination: { given: body.destination }, keyId: encryption?.key_id, ...(body.copies ? { copies: { given: body.copies } } : {}) };
   const checked = await checkJobParts(deps, parts, new Issues());
   const schedule = checked.schedule ?? null;
   const input: NewJob = {
@@ -38,6 +38,7 @@ export async function createJob(deps: ApiDeps, body: CreateJobBody, caller: Call
     destination: checked.destination!,
     schedule,
     retention,
+    ...(checked.copies?.length ? { copies: checked.copies } : {}),
     compression: checked.compression!,
     encryption: encryptionOf(encryption),
     verification: body.verification ?? { enabled: true, checksum_verification: true, integrity_check: true, test_restore: false },
@@ -78,17 +79,18 @@ export async function listJobs(deps: ApiDeps, query: ListJobsQuery): Promise<Rec
  */
 export async function updateJob(deps: ApiDeps, jobId: string, body: UpdateJobBody): Promise<Record<string, unknown>> {
   const current = await deps.catalog.getJob(jobId);
-  const { schedule: givenSchedule, compression: givenCompression, encryption, destination: givenDestination, ...given } = body;
+  const { schedule: givenSchedule, compression: givenCompression, encryption, destination: givenDestination, copies: givenCopies, ...given } = body;
   const compression = givenCompression ? { change: givenCompression, stored: current.compression } : undefined;
   const keyId = encryption ? encryption.key_id : givenDestination ? current.encryption.key_id : undefined;
   const destination = givenDestination ?? (keyId !== undefined ? storedDestination(current.destination) : undefined);
-  const parts = { source: given.source, schedule: givenSchedule ?? undefined, retention: given.retention, compression, encryption, keyId, ...(destination ? { destination: { given: destination, jobId } } : {}) };
+  const parts = { source: given.source, schedule: givenSchedule ?? undefined, retention: given.retention, compression, encryption, keyId, ...(destination ? { destination: { given: destination, jobId } } : {}), ...copiesToCheck(givenCopies, givenDestination, current) };
   const checked = await checkJobParts(deps, parts, new Issues());
   const schedule = givenSchedule === null ? null : (checked.schedule ?? current.schedule);
   const patch: JobPatch = {
     ...given,
     ...(checked.compression ? { compression: checked.compression } : {}),
     ...(givenDestination ? { destination: checked.destination! } : {}),
+    ...(givenCopies ? { copies: checked.copies! } : {}),
     ...(givenSchedule !== undefined ? { schedule } : {}),
     ...(encryption ? { encryption: encryptionOf(encryption) } : {}),
     next_run: nextRun(deps, schedule, body.status ?? current.status),
@@ -100,6 +102,12 @@ export async function updateJob(deps: ApiDeps, jobId: string, body: UpdateJobBod
     throw new ServiceUnavailableApiError('the job was updated but its schedule could not be synced; retry the update', { cause: error });
   }
   return jobView(job);
+}
+
+/** The copies an update checks: the given ones, or the stored ones against a new destination (which may now be one of them). */
+function copiesToCheck(given: UpdateJobBody['copies'], destination: UpdateJobBody['destination'], current: JobRecord): Pick<JobParts, 'copies'> {
+  const copies = given ?? (destination ? current.copies : undefined);
+  return copies?.length ? { copies: { given: copies, stored: current.destination } } : given ? { copies: { given } } : {};
 }
 
 /** A stored destination as a request would give it (a job stored before destinations had fields selects the primary bucket's default vault). */

@@ -43,8 +43,8 @@ export async function listPruneJobs(deps: WorkflowDeps, state: PruneListJobsInpu
 
 /**
  * The vaults a prune passes over: the primary, then every other vault a
- * backup record names (forgotten ones too: their packs are what prune
- * frees), each once.
+ * backup record names, as its vault or as a copy's (forgotten ones too:
+ * their packs are what prune frees), each once.
  */
 export async function vaultsToPrune(deps: WorkflowDeps): Promise<string[]> {
   const primary = deps.vaults.primary().uri;
@@ -53,10 +53,14 @@ export async function vaultsToPrune(deps: WorkflowDeps): Promise<string[]> {
   do {
     const page = await deps.catalog.listExecutions({ limit: 1000, cursor });
     for (const record of page.items) {
-      if (!record.vault_uri) continue;
-      // A bucket the deployment no longer lists cannot be pruned; the others still are.
-      const uri = uriOf(deps, record.vault_uri);
-      if (uri) uris.add(uri);
+      // A copy vault is pruned once a copy was written into it (before, it may not exist yet).
+      const recorded = [record.vault_uri, ...(record.copies ?? []).filter((c) => c.snapshot_id !== null).map((c) => c.vault_uri)];
+      for (const vaultUri of recorded) {
+        if (!vaultUri) continue;
+        // A bucket the deployment no longer lists cannot be pruned; the others still are.
+        const uri = uriOf(deps, vaultUri);
+        if (uri) uris.add(uri);
+      }
     }
     cursor = page.next_cursor;
   } while (cursor);

@@ -46,6 +46,8 @@ export interface JobRetentionOutput {
   forgotten: number;
   skipped: number;
   locks_extended: number;
+  /** Copies forgotten in the job's copy vaults by their own policies. */
+  copies_forgotten?: number;
   /** Set when the job's policy could not be applied (a bad policy does not stop the prune). */
   error?: { code: string; message: string };
 }
