@@ -73,8 +73,9 @@ export interface PolicyStatementJson {
  * policy so a Haven deployment can use it (docs/COPIES.md prints them for
  * an example account; a test keeps the two equal): the vault actions of the
  * prune level (read, write, abort uploads, delete; the Object Lock retention
- * actions with Object Lock) on every object, `s3:ListBucket` on the
- * bucket, and the key actions Haven's functions call.
+ * actions with Object Lock) on every object, `s3:ListBucket` and
+ * `s3:ListBucketVersions` (verification checks a pack was never
+ * overwritten) on the bucket, and the key actions Haven's functions call.
  *
  * @param bucketArn - the copy vault bucket's ARN
  * @param trust - the deployment's account and roles
@@ -90,7 +91,7 @@ export function copyVaultPolicies(bucketArn: string, trust: CopyVaultTrust, obje
   return {
     bucket: [
       statement('HavenVaultObjects', [...VAULT_OBJECT_ACTIONS[VaultAccess.Prune], ...(objectLock ? OBJECT_LOCK_ACTIONS : [])], `${bucketArn}/${anyVaultKeys()}`),
-      statement('HavenVaultList', ['s3:ListBucket'], bucketArn),
+      statement('HavenVaultList', ['s3:ListBucket', 's3:ListBucketVersions'], bucketArn),
     ],
     key: [statement('HavenVaultKeyUse', COPY_VAULT_KEY_ACTIONS, '*')],
   };

@@ -239,9 +239,10 @@ export class VerifyFunctions extends WorkflowFunctions<VerifyStep, VerifySubstit
       this.functions[step].function.addEnvironment(HavenEnv.ScratchBucket, this.scratchBucket.bucketName);
       acknowledgeWildcardResources(role, wildcards, `Scoped wildcard: scratch tables and keys named ${SCRATCH_PREFIX}<verification id>, created and removed by test restores.`);
     }
-    // Quick checks list a pack's versions to see it was never overwritten.
+    // Quick checks list a pack's versions to see it was never overwritten, in every vault bucket (a verification may read a copy).
+    const vaultBucketArns = [bucket.bucketArn, ...(props.vaultBuckets ?? []).map((b) => Stack.of(this).formatArn({ service: 's3', region: '', account: '', resource: b.bucket }))];
     this.functions.checkPacks.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [anyVaultKeys('data')] } } }),
+      new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: vaultBucketArns, conditions: { StringLike: { 's3:prefix': [anyVaultKeys('data')] } } }),
     );
   }
 }

@@ -50,7 +50,7 @@ test("the bucket policy lets the Haven account's roles use the vault objects and
   const objects = statements.find((s) => s.Sid === 'HavenVaultObjects');
   const list = statements.find((s) => s.Sid === 'HavenVaultList');
   assert.deepEqual(objects?.Action, ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject']);
-  assert.deepEqual(list?.Action, 's3:ListBucket');
+  assert.deepEqual(list?.Action, ['s3:ListBucket', 's3:ListBucketVersions']);
   for (const s of [objects, list]) assert.deepEqual(s?.Condition, { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${HAVEN_ACCOUNT}:role/Haven-*` } });
   assert.ok(statements.some((s) => JSON.stringify(s).includes('"aws:SecureTransport":"false"')));
 });

@@ -38,6 +38,18 @@ export const CreateRestoreBody = z
 /** What create takes. */
 export type CreateRestoreBody = z.output<typeof CreateRestoreBody>;
 
+/** The vault a restore or verification read its backup from (docs/COPIES.md, "Restores and verifications fall back"). */
+export const ServedFromSchema = z
+  .object({
+    vault_uri: z.string().meta({ example: 's3://haven-copies-eu/vault/' }),
+    snapshot_id: z.string().meta({ description: "The backup's snapshot id in that vault" }),
+    copy: z.boolean().meta({ description: 'True when a copy served it rather than the vault the backup was written to' }),
+    skipped: z
+      .array(z.object({ vault_uri: z.string(), error: z.object({ code: z.string(), message: z.string() }) }))
+      .meta({ description: 'Vaults tried first that could not serve the backup, with why' }),
+  })
+  .meta({ id: 'ServedFrom' });
+
 /** A restore as the API shows it. */
 export const RestoreSchema = z
   .object({
@@ -55,6 +67,7 @@ export const RestoreSchema = z
     created_at: Timestamp,
     created_by: z.string(),
     started_at: Timestamp.nullable(),
+    served_from: ServedFromSchema.nullable().meta({ description: 'The vault the restore read from; null until planned' }),
   })
   .meta({ id: 'Restore' });
 

@@ -1,5 +1,6 @@
 /** Verifications (`POST /backup/backups/{backup_id}/verify`, `GET /backup/verifications/{verification_id}`). */
 import { z } from 'zod';
+import { ServedFromSchema } from './restores.js';
 import { IdPrefix } from '../../catalog/ids.js';
 import { SAMPLE_PERCENT_MAX } from '../../verification/create.js';
 import { VerificationLevel } from '../../verification/levels.js';
@@ -76,5 +77,6 @@ export const VerificationSchema = z
     sample_bytes: z.number().nullable(),
     requested_by: z.string().nullable(),
     result: JsonObject.nullable(),
+    served_from: ServedFromSchema.nullable().meta({ description: 'The vault the verification read from; null until planned' }),
   })
   .meta({ id: 'Verification' });

@@ -30,6 +30,7 @@ export function verificationView(v: VerificationRecord): Record<string, unknown>
     sample_bytes: v.sample_bytes ?? null,
     requested_by: v.requested_by ?? null,
     result: (v.result as Record<string, unknown> | null) ?? null,
+    served_from: v.served_from ?? null,
     error: v.error,
   };
 }

@@ -37,9 +37,9 @@ export async function markRestoreFailed(deps: WorkflowDeps, state: FailedRestore
   const failed = found && !isTerminal(found.status) ? await transitionToFailed(deps, id, { code, message }) : undefined;
   if (!state.from_item) {
     try {
-      // The restore staged in its backup's vault (the primary when the backup record is gone).
-      const backup = found ? await deps.catalog.findBackup(found.backup_id) : undefined;
-      await clearStaged(await vaultAt(deps, { vault_uri: backup?.vault_uri }), id);
+      // The restore staged in the vault that served it, else its backup's (the primary when the backup record is gone).
+      const backup = found && !found.served_from ? await deps.catalog.findBackup(found.backup_id) : undefined;
+      await clearStaged(await vaultAt(deps, { vault_uri: found?.served_from?.vault_uri ?? backup?.vault_uri }), id);
     } catch {
       // The vault may be what failed; a prune sweeps the area later.
     }

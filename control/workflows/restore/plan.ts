@@ -16,12 +16,11 @@ import type { KeySelection } from '../../../sources/key-filter.js';
 import { ConflictPolicy } from '../../../sources/source.js';
 import type { WorkflowDeps } from '../deps.js';
 import { InvalidJobError } from '../errors.js';
-import { stageFanOut } from '../../../vault/staging/fan-out.js';
+import { servingVault, stageServedFanOut } from './serving-vault.js';
 import { batchingFor, RESTORE_BYTES_PER_SECOND } from '../backup/batching.js';
 import { RESTORE_PARTITION_LIST, RESTORE_PLAN, stageRestorePlan } from './staged-plan.js';
 import type { RestorePlanOutput, RestoreStartInput } from './types.js';
 import { reportTotals } from '../../catalog/progress-report.js';
-import { vaultAt } from '../vault-opener.js';
 
 /** The newest completed backup of a job at or before a time. */
 export async function backupAt(catalog: Catalog, jobId: string, timestamp: string): Promise<ExecutionRecord> {
@@ -61,13 +60,11 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
   if (typeof options.target_timestamp === 'string') backup = await backupAt(catalog, backup.job_id, options.target_timestamp);
   if (backup.status !== RecordStatus.Completed || !backup.result) throw new InvalidJobError(`backup ${backup.backup_id} is ${backup.status}; only completed backups restore`);
 
-  const vault = await vaultAt(deps, backup);
-  const snapshotId = backup.result.snapshot_id;
-  if (snapshotId !== backup.result.snapshot_sha256) throw new CorruptedBackupError(`backup ${backup.backup_id}: catalog snapshot id and hash disagree`);
+  if (backup.result.snapshot_id !== backup.result.snapshot_sha256) throw new CorruptedBackupError(`backup ${backup.backup_id}: catalog snapshot id and hash disagree`);
+  // The backup's own vault, or the first completed copy that can serve it (serving-vault.ts); the restore stages there too.
+  const { vault, location, servedFrom } = await servingVault(deps, backup, backup.result.snapshot_id);
+  const snapshotId = servedFrom.snapshot_id;
   const snapshot = await vault.readSnapshot(snapshotId);
-  if (snapshot.backup_id !== backup.backup_id) {
-    throw new CorruptedBackupError(`snapshot ${snapshotId} belongs to ${snapshot.backup_id}, not ${backup.backup_id}`, { object: `snapshots/${snapshotId}` });
-  }
   const wanted = stringList(options.partitions);
   const partitions = snapshot.partitions.filter((p) => !wanted || wanted.includes(p.name));
   if (wanted && partitions.length !== wanted.length) throw new InvalidJobError(`unknown partitions: ${wanted.filter((w) => !snapshot.partitions.some((p) => p.name === w)).join(', ')}`);
@@ -78,8 +75,9 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
   const target = deps.target(destination);
   await target.prepare({ conflict_policy: conflict, create_missing_tables: options.create_missing_tables !== false && destination.create_missing_tables !== false }, description);
 
-  const { list: staged, items } = await stageFanOut(vault, restore.restore_id, RESTORE_PARTITION_LIST, partitions.map((p) => p.name));
+  const { list: staged, items } = await stageServedFanOut(deps, { vault, location }, restore.restore_id, RESTORE_PARTITION_LIST, partitions.map((p) => p.name));
   const plan = await stageRestorePlan(vault, { area: restore.restore_id, name: RESTORE_PLAN }, { destination, select: selectionOf(options) });
+  await catalog.restores.annotate(restore.restore_id, { served_from: servedFrom });
   if (restore.status === RecordStatus.Queued) await catalog.restores.transition(restore.restore_id, RecordStatus.Running, { phase: 'restoring', progress: 5 });
   // Progress counts partitions and the snapshot's partition sizes (control/catalog/progress.ts).
   await reportTotals(catalog.restores, restore.restore_id, { items: partitions.length, bytes: partitions.reduce((n, p) => n + p.size, 0) });
@@ -96,7 +94,7 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
       requested_partitions: wanted ? wanted.length : null,
       records_expected: partitions.reduce((n, p) => n + p.records, 0),
       bytes_expected: bytes,
-      ...(backup.vault_uri ? { vault_uri: backup.vault_uri } : {}),
+      ...(backup.vault_uri || servedFrom.copy ? { vault_uri: servedFrom.vault_uri } : {}),
       ...(options.skip_constraints === true ? { skip_constraints: true } : {}),
       ...(options.skip_indexes === true ? { skip_indexes: true } : {}),
     },

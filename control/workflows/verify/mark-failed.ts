@@ -75,9 +75,10 @@ async function transitionToFailed(deps: WorkflowDeps, id: string, error: { code:
   }
 }
 
-/** The vault a run staged in: its verification's backup's, or its sweep's. */
+/** The vault a run staged in: the one that served its verification, else its backup's; or its sweep's. */
 async function runVaultOf(deps: WorkflowDeps, input: VerifyExecution['input']): Promise<VaultRef> {
   if (!input.verification_id) return { vault_uri: input.sweep?.vault_uri ?? null };
   const record = await deps.catalog.verifications.get(input.verification_id);
+  if (record.served_from) return { vault_uri: record.served_from.vault_uri };
   return { vault_uri: (await deps.catalog.getBackup(record.backup_id)).vault_uri ?? null };
 }

@@ -13,11 +13,13 @@ import { choosePackSample } from '../../verification/sample.js';
 import { bucketOfUri, scratchTarget } from '../../verification/scratch.js';
 import { SnapshotNotFoundError } from '../../../vault/repository/errors.js';
 import type { WorkflowDeps } from '../deps.js';
-import { stageFanOut } from '../../../vault/staging/fan-out.js';
 import { sampleCursor } from './cursor.js';
 import { snapshotReferences } from './references.js';
 import { writeVerifyPlan } from './staged.js';
-import { singleScope, sweepScope } from './targets.js';
+import { singleScope, sweepScope, type RunScope } from './targets.js';
+import { servingVault, stageServedFanOut } from '../restore/serving-vault.js';
+import type { Vault } from '../../../vault/repository/vault.js';
+import type { VaultLocation } from '../../vaults/registry.js';
 import type { PlannedPack, StagedVerifyPlan, VerifyExecution, VerifyPlanOutput, VerifyRun } from './types.js';
 import { InvalidVerificationError } from '../../verification/errors.js';
 import { reportTotals } from '../../catalog/progress-report.js';
@@ -32,6 +34,26 @@ export function runIdOf(execution: VerifyExecution): string {
   return `sweep-${execution.execution}`;
 }
 
+/**
+ * The vault a single verification reads: its backup's, or the first
+ * completed copy that can serve it (restore/serving-vault.ts); the run's
+ * target then names that vault's snapshot, and the record says which vault
+ * served (`served_from`).
+ */
+async function servingVaultOf(deps: WorkflowDeps, scope: RunScope): Promise<{ vault: Vault; location: VaultLocation }> {
+  const target = scope.targets[0]!;
+  const served = await servingVault(deps, await deps.catalog.getBackup(target.backup_id), target.snapshot_id);
+  scope.targets[0] = { ...target, snapshot_id: served.servedFrom.snapshot_id, ...(target.vault_uri || served.servedFrom.copy ? { vault_uri: served.location.uri } : {}) };
+  await deps.catalog.verifications.annotate(target.verification_id, { served_from: served.servedFrom });
+  return served;
+}
+
+/** The vault a sweep checks: the one it names, else the primary. */
+async function sweepVaultOf(deps: WorkflowDeps, vaultUri: string | undefined): Promise<{ vault: Vault; location: VaultLocation }> {
+  const location = deps.vaults.vaultOf(vaultUri);
+  return { vault: await deps.vault(location), location };
+}
+
 /** Runs the verify Plan step. */
 export async function planVerification(deps: WorkflowDeps, execution: VerifyExecution): Promise<VerifyPlanOutput> {
   const { input } = execution;
@@ -40,8 +62,7 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   // A run checks one vault: its verification's backup's, or the sweep's (the primary unless it names one).
   const sweepVault = deps.vaults.vaultOf(input.sweep?.vault_uri).uri;
   const scope = input.verification_id ? await singleScope(deps.catalog, input.verification_id) : await sweepScope(deps.catalog, input.sweep!, runId, (b) => deps.vaults.vaultOf(b.vault_uri).uri === sweepVault);
-  const location = input.verification_id ? deps.vaults.vaultOf(scope.targets[0]?.vault_uri) : deps.vaults.vaultOf(input.sweep?.vault_uri);
-  const vault = await deps.vault(location);
+  const { vault, location } = input.verification_id ? await servingVaultOf(deps, scope) : await sweepVaultOf(deps, input.sweep?.vault_uri);
   const index = await vault.loadIndex();
   const referenced = new Map<string, PlannedPack>();
   const issues: StagedVerifyPlan['issues'] = [];
@@ -74,7 +95,7 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   const perBatch = PACKS_PER_CHECK_BATCH[size];
   const slices = Array.from({ length: Math.ceil(packs.length / perBatch) }, (_, n) => packs.slice(n * perBatch, (n + 1) * perBatch));
   // One batch per staged object: a batch is already up to 500 packs.
-  const { list: batches, items } = await stageFanOut(vault, runId, BATCH_LIST, slices, 1);
+  const { list: batches, items } = await stageServedFanOut(deps, { vault, location }, runId, BATCH_LIST, slices, 1);
   await writeVerifyPlan(vault, runId, { level: scope.level, targets: scope.targets, batch_size: perBatch, packs_total: all.length, issues, sample });
 
   const run: VerifyRun = { run_id: runId, level: scope.level, verification_id: input.verification_id ?? null, batches, ...(location.uri !== deps.vaults.primary().uri ? { vault_uri: location.uri } : {}) };
