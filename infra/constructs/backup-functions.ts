@@ -29,7 +29,7 @@
  * `${PlanFunctionArn}` appears twice) and releaseSnapshot stages the marker
  * the holder waits for.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { HavenEnv } from '../../control/env.js';
@@ -203,9 +203,10 @@ export class BackupFunctions extends WorkflowFunctions<BackupStep, BackupSubstit
       this.functions.startCopies.function.addEnvironment(HavenEnv.CopyStateMachineArn, copyStateMachine.stateMachineArn);
       this.functions.startCopies.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [copyStateMachine.stateMachineArn] }));
     }
-    // Verify packs lists a pack's versions to see it was never overwritten (as the verify workflow's Check packs does).
+    // Verify packs lists a pack's versions to see it was never overwritten (as the verify workflow's Check packs does), in every vault bucket a job may write.
+    const vaultBucketArns = [props.vault.bucket.bucketArn, ...(props.vaultBuckets ?? []).map((b) => Stack.of(this).formatArn({ service: 's3', region: '', account: '', resource: b.bucket }))];
     this.functions.verifyPacks.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [props.vault.bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [anyVaultKeys('data')] } } }),
+      new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: vaultBucketArns, conditions: { StringLike: { 's3:prefix': [anyVaultKeys('data')] } } }),
     );
   }
 }

@@ -56,3 +56,11 @@ test('a malformed haven:vaultBuckets is refused naming the context key', () => {
   // Assess
   assert.throws(reading, (error: unknown) => error instanceof InvalidContextError && error.message.includes(HavenContextKey.VaultBuckets));
 });
+
+test('the steps that check packs were never overwritten may list pack versions in the other bucket (a backup written there, a verification served by a copy there)', () => {
+  // Act
+  const lists = ['Haven backup: read back and authenticate the pack batches of one Distributed Map child', 'Haven verify: check the pack batches of one Distributed Map child'].map((description) => ({ description, grants: grantsOf(description) }));
+
+  // Assess
+  for (const { description, grants } of lists) assert.ok(grants.some((g) => g.startsWith('s3:ListBucketVersions on') && g.includes(`:::${OTHER.bucket}`)), `${description}\n${grants.join('\n')}`);
+});
