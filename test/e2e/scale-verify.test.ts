@@ -82,9 +82,9 @@ describe('backup Verify as a Distributed Map', () => {
         }
         const planned = event as { context: { job_id: string }; commit: CommitOutput };
         if (fn.path.endsWith(PLAN_VERIFY) && planned.context.job_id === damagedJob && !damage) {
-          // The packs are stored (Commit is done); the flip lands while Plan verify's container waits (a few requests; 10 s leaves room on a loaded machine), before any pack is read back.
+          // The packs are stored (Commit is done); Plan verify waits until the flip has landed, so no pack is read back before.
           damage = damageFirstPack(planned.commit.snapshot_id);
-          return { delayMs: 10_000 };
+          return { until: damage };
         }
         return undefined;
       },
