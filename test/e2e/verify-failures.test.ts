@@ -50,26 +50,30 @@ describe('verify workflow: a failed Distributed Map child', () => {
   });
   afterAll(() => cloud.close());
 
-  test('a Check packs child whose retries ran out records its own error code on the verification; the run fails with it', async () => {
-    // Act
-    const { execution, record } = await verifyFailing('Verify/CheckPacks', VerificationLevel.Quick);
+  describe('a Check packs child whose retries ran out', () => {
+    /** One failed run (checksum level: every pack batch goes to Check packs), assessed by both tests. */
+    let failed: Awaited<ReturnType<typeof verifyFailing>>;
+    beforeAll(async () => {
+      failed = await verifyFailing('Verify/CheckPacks', VerificationLevel.Checksum);
+    });
 
-    // Assess
-    assert.equal(execution.status, 'FAILED');
-    assert.equal(execution.error, 'VerificationRunFailed');
-    assert.equal(record.status, 'failed');
-    assert.equal(record.error?.code, 'StorageUnavailable', record.error?.message);
-    assert.match(record.error?.message ?? '', /injected: Verify\/CheckPacks/);
-  });
+    test('records its own error code on the verification; the run fails with it', () => {
+      // Assess
+      const { execution, record } = failed;
+      assert.equal(execution.status, 'FAILED');
+      assert.equal(execution.error, 'VerificationRunFailed');
+      assert.equal(record.status, 'failed');
+      assert.equal(record.error?.code, 'StorageUnavailable', record.error?.message);
+      assert.match(record.error?.message ?? '', /injected: Verify\/CheckPacks/);
+    });
 
-  test('after a failed Check packs child, one Verification Failed event carries the child\'s code and the run\'s staging area is cleared', async () => {
-    // Act
-    const { record } = await verifyFailing('Verify/CheckPacks', VerificationLevel.Checksum);
-
-    // Assess
-    const events = cloud.events.filter((e) => e.detailType === 'Verification Failed' && (e.detail.verification_ids as string[]).includes(record.verification_id));
-    assert.deepEqual(events.map((e) => e.detail.error_code), ['StorageUnavailable']);
-    assert.deepEqual(await listStaged(await cloud.deps.vault(), record.verification_id), []);
+    test("then one Verification Failed event carries the child's code and the run's staging area is cleared", async () => {
+      // Assess
+      const { record } = failed;
+      const events = cloud.events.filter((e) => e.detailType === 'Verification Failed' && (e.detail.verification_ids as string[]).includes(record.verification_id));
+      assert.deepEqual(events.map((e) => e.detail.error_code), ['StorageUnavailable']);
+      assert.deepEqual(await listStaged(await cloud.deps.vault(), record.verification_id), []);
+    });
   });
 
   test('a Restore into scratch child whose retries ran out fails the run with its code, after the scratch table is removed', async () => {
