@@ -8,11 +8,15 @@
  * vault alone after the primary's packs are deleted. A job naming an
  * unknown copy vault is refused with a 422 naming the field.
  *
- * The copy vault is a second vault (`copies/`) in the stack's vault bucket.
+ * The copy vault is in a second emulated region (`copyVaults`: its own
+ * bucket and KMS key, infra/copy-vault-stack.ts).
  */
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { runRestore } from '../../cli/vault/restore-run.js';
+import { DynamoDbRestoreTarget } from '../../sources/dynamodb/target.js';
+import { openSnapshot } from '../../vault/restore/restorer.js';
 import { s3Client } from '../../vault/aws/clients.js';
 import { checkVault } from '../../vault/checker/checker.js';
 import { parseStoreUri } from '../../vault/storage/open-store.js';
@@ -23,7 +27,9 @@ import { scanAll } from '../../local/compare/dynamodb-table.js';
 import type { Execution } from '../../local/cloud/workflows.js';
 import { uniqueName } from '../helpers/names.js';
 import { jobBody, startApiFixture, type ApiFixture } from '../control/api/support.js';
-import { runProgram } from '../cli/vault-restore-support.js';
+
+/** The copy vault's region: not the local cloud's own. */
+const REGION_B = 'eu-west-1';
 
 /** Deletes every object under a prefix of a bucket. */
 async function deleteUnder(bucket: string, prefix: string): Promise<number> {
@@ -40,6 +46,7 @@ async function deleteUnder(bucket: string, prefix: string): Promise<number> {
 describe('copy workflow: a job with a copy vault', () => {
   let api: ApiFixture;
   let bucket: string;
+  let copyBucket: string;
   let copyUri: string;
   let jobId: string;
   const table = uniqueName('copy-src');
@@ -66,11 +73,12 @@ describe('copy workflow: a job with a copy vault', () => {
   };
 
   beforeAll(async () => {
-    api = await startApiFixture({ name: 'haven-copy', sourceTables: [table], restoreTables: [restored] });
+    api = await startApiFixture({ name: 'haven-copy', sourceTables: [table], restoreTables: [restored], copyVaults: [{ region: REGION_B }] });
     await seedTable(table, 200);
     bucket = api.cloud.bucket;
-    copyUri = `s3://${bucket}/copies/`;
-    const created = await api.call('POST', '/backup/jobs', jobBody(table, { copies: [{ vault: { bucket, path: 'copies' }, retention: { keep_last: 3 } }] }));
+    copyBucket = api.cloud.copyVaults[0]!.bucket;
+    copyUri = api.cloud.copyVaults[0]!.uri;
+    const created = await api.call('POST', '/backup/jobs', jobBody(table, { copies: [{ vault: { bucket: copyBucket, region: REGION_B }, retention: { keep_last: 3 } }] }));
     assert.equal(created.status, 201, created.text);
     jobId = created.body.job_id;
     runs.push(await backUpAndCopy());
@@ -85,7 +93,7 @@ describe('copy workflow: a job with a copy vault', () => {
 
     // Assess
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.copies, [{ vault: { bucket, path: 'copies/', region: 'us-east-1' }, retention: { keep_last: 3 } }]);
+    assert.deepEqual(res.body.copies, [{ vault: { bucket: copyBucket, path: 'vault/', region: REGION_B }, retention: { keep_last: 3 } }]);
   });
 
   test('the first backup is copied and the copy is recorded completed with its counts, shown by the API', async () => {
@@ -163,17 +171,24 @@ describe('copy workflow: a job with a copy vault', () => {
   });
 
   // Last: it deletes the primary vault's packs.
-  test('haven vault restore from the copy vault alone, after the primary lost its packs, restores identical data', async () => {
+  test("a restore from the copy vault alone (haven vault restore's runner), after the primary lost its packs, gives identical data", async () => {
     // Prepare
     const { prefix } = parseStoreUri(api.cloud.vaultUri) as { prefix: string };
     assert.ok((await deleteUnder(bucket, `${prefix}/data/`)) > 0);
-    const copied = copyOf(runs[1]!.backup);
+    const vault = await copyVault();
+    const opened = await openSnapshot(vault, copyOf(runs[1]!.backup).snapshot_id!);
 
     // Act
-    const run = await runProgram(['vault', 'restore', copyUri, copied.snapshot_id!, '--to-dynamodb', restored, '--conflict', 'overwrite', '--json']);
+    const summary = await runRestore(vault, opened, opened.snapshot.partitions, new DynamoDbRestoreTarget({ table: restored }), {
+      conflictPolicy: 'overwrite',
+      prepare: { create_missing_tables: true },
+      finish: { skip_constraints: false, skip_indexes: false },
+      parallel: 4,
+      partial: false,
+    });
 
     // Assess
-    assert.equal(run.code, 0, run.stderr);
+    assert.equal(summary.counts_verified, true);
     assert.deepEqual(await scanAll(restored), await scanAll(table));
   });
 });
