@@ -17,6 +17,7 @@ import { readSettings } from '../../functions/shared/env.js';
 import { BACKUP_STEP_SPECS } from '../../infra/constructs/backup-functions.js';
 import { HAVEN_ENTRY_METADATA } from '../../infra/constructs/haven-function.js';
 import { PRUNE_STEP_SPECS } from '../../infra/constructs/prune-functions.js';
+import { COPY_STEP_SPECS } from '../../infra/constructs/copy-functions.js';
 import { RESTORE_STEP_SPECS } from '../../infra/constructs/restore-functions.js';
 import { VERIFY_STEP_SPECS } from '../../infra/constructs/verify-functions.js';
 import { HavenContextKey } from '../../infra/config.js';
@@ -48,7 +49,7 @@ function functionsOf(template: ReturnType<typeof synthHaven>['template']): Synth
 }
 
 const relative = (file: string) => path.relative(REPO_ROOT, file);
-const WORKFLOW_ENTRIES = new Set([BACKUP_STEP_SPECS, RESTORE_STEP_SPECS, VERIFY_STEP_SPECS, PRUNE_STEP_SPECS].flatMap((specs) => Object.values(specs).map((spec) => relative(spec.entry))));
+const WORKFLOW_ENTRIES = new Set([BACKUP_STEP_SPECS, RESTORE_STEP_SPECS, VERIFY_STEP_SPECS, PRUNE_STEP_SPECS, COPY_STEP_SPECS].flatMap((specs) => Object.values(specs).map((spec) => relative(spec.entry))));
 const API_ENTRY = relative(functionEntry('api'));
 
 /** What a function's handler reads from its environment when its container starts (the API reads the vault's settings on first use). */
