@@ -6,7 +6,8 @@
  * the forgotten snapshots, compacts the index objects, and leaves a vault
  * the checker passes reading every blob. A second test runs a backup whose
  * Plan stages between Mark and the sweep (started when Mark runs; Settle,
- * then the backup's Commit, are held through the local cloud's `faults` option) and keeps every pack its plan may reuse.
+ * then the backup's Commit, are held through the local cloud's `faults` option until the test lets them go) and keeps
+ * every pack its plan may reuse.
  *
  * Each test gets a cloud (a vault) of its own: prune works on the whole vault.
  */
@@ -22,12 +23,12 @@ import { createJob, indexedEntries, packBytes, packsOf, putRandom, sourceBucket,
 /** 10 snapshots × 30 packs × 1,000 blobs: 300,000 index entries in 150 index objects. */
 const SHAPE = { snapshots: 10, packsEach: 30, blobsPerPack: 1000, packsPerIndex: 2 } as const;
 const FORGOTTEN = 3;
-/**
- * How long Settle is held while a backup (started when Mark runs) stages its plan, and how long that backup's Commit is
- * held so it is still running when the prune ends: delays in the functions' containers, through the function host's fault seam.
- */
-const SETTLE_HOLD_MS = 30_000;
-const COMMIT_HOLD_MS = 90_000;
+/** A gate a test opens once: `until` is the fault that holds an invocation until `open()` is called. */
+function gate(): { until: Promise<void>; open: () => void } {
+  let open = () => {};
+  const until = new Promise<void>((resolve) => (open = resolve));
+  return { until, open };
+}
 
 /** Counts invocations per prune function through the function host's fault seam (it injects nothing). */
 function invocationCounter(): { faults: FaultInjector; count: (step: string) => number } {
@@ -80,7 +81,10 @@ test('a vault of 300,000 index entries is pruned in several Map children per pha
 test('a backup that stages its plan between Mark and the sweep keeps every pack its plan may reuse', { timeout: 600_000 }, async () => {
   // Prepare: an incremental job whose first snapshot is forgotten; its next backup starts once the prune has marked.
   const bucket = await sourceBucket();
+  // Settle waits until the backup started at Mark has staged its plan (its export runs); Commit until the prune has ended.
   const hold = { fired: false, start: () => {} };
+  const settle = gate();
+  const commit = gate();
   const cloud = await LocalCloud.start({
     sourceBuckets: [bucket],
     restoreBuckets: [bucket],
@@ -89,8 +93,9 @@ test('a backup that stages its plan between Mark and the sweep keeps every pack 
         hold.fired = true;
         hold.start();
       }
-      if (fn.path.endsWith('Prune/Settle')) return { delayMs: SETTLE_HOLD_MS };
-      return fn.path.endsWith('Backup/Commit') && hold.fired ? { delayMs: COMMIT_HOLD_MS } : undefined;
+      if (fn.path.endsWith('Prune/Settle')) return { until: settle.until };
+      if (fn.path.endsWith('Backup/ExportPartition') && hold.fired) settle.open();
+      return fn.path.endsWith('Backup/Commit') && hold.fired ? { until: commit.until } : undefined;
     },
   });
   try {
@@ -111,7 +116,7 @@ test('a backup that stages its plan between Mark and the sweep keeps every pack 
     // Assess
     assert.equal(prune.status, 'SUCCEEDED', `${prune.error}: ${prune.cause}`);
     const running = await started;
-    const history = await cloud.workflows.history(running);
+    const history = await cloud.workflows.history(running).finally(commit.open);
     assert.ok(entriesOf(history, 'Commit snapshot').every((entry) => entry.succeeded === undefined), 'the backup was still uncommitted when the prune ended');
     const planned = entriesOf(history, 'Plan')[0]?.succeeded?.timestamp;
     const rechecked = entriesOf(prune.history, 'Re-check')[0]?.scheduled[0]?.timestamp;

@@ -12,6 +12,7 @@ import { FORMAT_VERSION } from '../../vault/format/version.js';
 import type { PackEntry } from '../../vault/index/types.js';
 import type { Vault } from '../../vault/repository/vault.js';
 import { makeStats } from '../../vault/snapshot/snapshot.js';
+import { mapLimit } from '../../vault/util/concurrency.js';
 import type { LocalCloud } from '../../local/cloud/cloud.js';
 import { describePrefix } from '../../local/compare/s3-prefix.js';
 import { newJob } from '../helpers/jobs.js';
@@ -105,20 +106,32 @@ export async function writeSyntheticBackups(vault: Vault, shape: { snapshots: nu
   for (let s = 0; s < shape.snapshots; s += 1) {
     const entries: PackEntry[] = [];
     const blobs: string[] = [];
-    for (let p = 0; p < shape.packsEach; p += 1) {
+    const packs = Array.from({ length: shape.packsEach }, () => {
+      // A random 8-byte prefix per pack and the blob's number: distinct plaintexts without a random draw per blob.
+      const prefix = randomBytes(8);
       const builder = new PackBuilder();
       for (let b = 0; b < shape.blobsPerPack; b += 1) {
-        const plaintext = randomBytes(12);
+        const plaintext = Buffer.alloc(12);
+        prefix.copy(plaintext);
+        plaintext.writeUInt32BE(b, 8);
         const id = chunkId(vault.keyring.secrets.macKey, plaintext);
-        builder.add(id.toString('hex'), Compression.None, plaintext.length, sealBlob(key, id, Compression.None, plaintext));
-        blobs.push(id.toString('hex'));
+        const hex = id.toString('hex');
+        builder.add(hex, Compression.None, plaintext.length, sealBlob(key, id, Compression.None, plaintext));
+        blobs.push(hex);
       }
-      const finished = await builder.finish(key);
-      await vault.store.put(packKey(finished.entry.id), finished.bytes);
-      entries.push(finished.entry);
-    }
+      return builder;
+    });
+    // The uploads overlap (the emulator answers requests in parallel); the order of the entries stays the packs' order.
+    entries.push(
+      ...(await mapLimit(packs, 8, async (builder) => {
+        const finished = await builder.finish(key);
+        await vault.store.put(packKey(finished.entry.id), finished.bytes);
+        return finished.entry;
+      })),
+    );
     const indexIds: string[] = [];
-    for (let i = 0; i < entries.length; i += shape.packsPerIndex) indexIds.push(await vault.writeIndex(entries.slice(i, i + shape.packsPerIndex)));
+    const groups = Array.from({ length: Math.ceil(entries.length / shape.packsPerIndex) }, (_, g) => entries.slice(g * shape.packsPerIndex, (g + 1) * shape.packsPerIndex));
+    indexIds.push(...(await mapLimit(groups, 8, (group) => vault.writeIndex(group))));
     out.indexIds.push(...indexIds);
     const id = await vault.writeSnapshot({
       format_version: FORMAT_VERSION,
