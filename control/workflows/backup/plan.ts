@@ -93,7 +93,7 @@ async function planExecution(deps: WorkflowDeps, job: JobRecord, execution: Exec
       skip_verification: Boolean(input.execution_options?.skip_verification),
       vault_uri: location.uri,
       ...(storageClass ? { storage_class: storageClass } : {}),
-      copies: job.copies?.length ?? 0,
+      copies: (job.copies?.length ?? 0) > 0,
     },
     custom_parameters: input.custom_parameters ?? {},
     queued: execution.status === RecordStatus.Queued,

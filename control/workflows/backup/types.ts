@@ -34,8 +34,8 @@ export interface BackupContext {
   vault_uri?: string;
   /** The class of the packs it writes (the destination's `storage_class`); absent: the bucket's default. */
   storage_class?: string;
-  /** How many copy vaults the job lists: the workflow starts the copy workflow after Finalize when above 0. Absent on runs from before copies. */
-  copies?: number;
+  /** Whether the job lists copy vaults: the workflow starts the copy workflow after Finalize. */
+  copies?: boolean;
 }
 
 /** Output of Plan: references and the Map's batching, nothing that grows with the data. */
