@@ -170,6 +170,27 @@ describe('copy workflow: a job with a copy vault', () => {
     assert.match(JSON.stringify(res.body.details), /copies\[0\]\.vault.*destination vault/);
   });
 
+  test("a job whose destination is the vault bucket in the other region backs up there, and its Maps read their item lists from the primary vault (a Distributed Map's item reader reads only its own region's buckets)", async () => {
+    // Prepare
+    const created = await api.call('POST', '/backup/jobs', jobBody(table, { destination: { type: 'vault', bucket: copyBucket, region: REGION_B, path: 'direct/' } }));
+    assert.equal(created.status, 201, created.text);
+
+    // Act
+    const execution = await api.cloud.workflows.run('backup', { job_id: created.body.job_id, custom_parameters: { segments: 2 } });
+
+    // Assess
+    assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
+    const record = (await api.cloud.catalog.listExecutions({ job_id: created.body.job_id })).items[0]!;
+    assert.equal(record.vault_uri, `s3://${copyBucket}/direct/`);
+    const readers = execution.history
+      .filter((e) => e.type === 'MapStateEntered')
+      .map((e) => JSON.parse(e.stateEnteredEventDetails?.input ?? '{}') as { plan?: { items?: { bucket?: string } }; verify_plan?: { items?: { bucket?: string } } })
+      .map((input) => input.plan?.items?.bucket ?? input.verify_plan?.items?.bucket);
+    assert.equal(readers.length, 2, 'Export partitions and Verify packs');
+    assert.deepEqual([...new Set(readers)], [bucket]);
+    assert.deepEqual(api.cloud.denials, []);
+  });
+
   // Last: it deletes the primary vault's packs.
   test("a restore from the copy vault alone (haven vault restore's runner), after the primary lost its packs, gives identical data", async () => {
     // Prepare

@@ -19,7 +19,6 @@ import { BackupType } from '../../../vault/snapshot/snapshot.js';
 import type { WorkflowDeps } from '../deps.js';
 import { FailureRecordedError, InvalidJobError, stepFailureOf } from '../errors.js';
 import { failExecution } from './mark-failed.js';
-import { stageFanOut } from '../../../vault/staging/fan-out.js';
 import { batchingFor, EXPORT_BYTES_PER_SECOND } from './batching.js';
 import { writeStaged, type StagedPlan } from '../../../vault/staging/staging.js';
 import { compressionFor } from './compression.js';
@@ -28,6 +27,7 @@ import { reportTotals } from '../../catalog/progress-report.js';
 import type { BackupSource } from '../../../sources/source.js';
 import type { BackupContext, BackupStartInput, HolderPlan, HoldingPlanOutput, PlanOutput } from './types.js';
 import { vaultAt } from '../vault-opener.js';
+import { stageServedFanOut } from '../restore/serving-vault.js';
 
 /** How long a job's lease lasts if a run dies without releasing it. */
 export const LEASE_SECONDS = 4 * 60 * 60;
@@ -118,7 +118,9 @@ export async function planPartitions(deps: WorkflowDeps, job: JobRecord, source:
   const partitions = await source.plan(Number.isSafeInteger(segments) && segments > 0 ? { segments, maxPartitions: MAX_BACKUP_PARTITIONS } : {});
   const indexIds = planned.context.type === BackupType.Full ? [] : await vault.listIndexIds();
   await writeStaged(vault, backupId, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds, ...(planned.context.vault_uri ? { vault_uri: planned.context.vault_uri } : {}) } satisfies StagedPlan);
-  const { list: staged, items } = await stageFanOut(vault, backupId, PARTITION_LIST, partitions);
+  // The item list in the primary vault when the backup's is elsewhere: the Map reads only its own region and account.
+  const location = deps.vaults.vaultOf(planned.context.vault_uri);
+  const { list: staged, items } = await stageServedFanOut(deps, { vault, location }, backupId, PARTITION_LIST, partitions);
   if (planned.queued) {
     await catalog.executions.transition(executionId, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: planned.context.type });
   }
