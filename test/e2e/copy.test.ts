@@ -191,6 +191,20 @@ describe('copy workflow: a job with a copy vault', () => {
     assert.deepEqual(api.cloud.denials, []);
   });
 
+  test('the scheduled prune passes over the copy vault in the other region too, its Maps reading their item lists from the primary vault', async () => {
+    // Act
+    const prune = await api.cloud.workflows.run('prune', { grace_seconds: 0, dry_run: true });
+
+    // Assess
+    assert.equal(prune.status, 'SUCCEEDED', `${prune.error}: ${prune.cause}`);
+    const readers = prune.history
+      .filter((e) => e.type === 'MapStateEntered')
+      .flatMap((e) => [...(e.stateEnteredEventDetails?.input ?? '').matchAll(/"items":\{"bucket":"([^"]+)"/g)].map((m) => m[1]));
+    assert.ok(readers.length > 0, 'the prune fanned out');
+    assert.deepEqual([...new Set(readers)], [bucket]);
+    assert.deepEqual(api.cloud.denials, []);
+  });
+
   // Last: it deletes the primary vault's packs.
   test("a restore from the copy vault alone (haven vault restore's runner), after the primary lost its packs, gives identical data", async () => {
     // Prepare

@@ -3,9 +3,12 @@
  * each calls one phase of `vault/prune/` on the run's staging area
  * (`staging/<prune run id>/`) in the vault the pass prunes (its context's
  * `vault_uri`; the workflow passes over each vault in turn); the three Distributed Maps (Mark, Join,
- * Sweep) read their item lists, staged here, from the vault bucket. Every
- * result is small: what a phase found stays staged.
+ * Sweep) read their item lists, staged here, from the primary vault (a
+ * Distributed Map's item reader reads only its own region's buckets, and a
+ * copy vault may be in another). Every result is small: what a phase found
+ * stays staged.
  */
+import { createHash } from 'node:crypto';
 import { compactIndexes, readCompact } from '../../../vault/prune/compact.js';
 import { joinShards } from '../../../vault/prune/join.js';
 import { markItem, planMark, readMarkPlan } from '../../../vault/prune/mark.js';
@@ -13,7 +16,6 @@ import { recheckSweep } from '../../../vault/prune/recheck.js';
 import { readSettle, settlePacks } from '../../../vault/prune/settle.js';
 import { sweepBatch } from '../../../vault/prune/sweep.js';
 import { stageItemList } from '../../../vault/staging/item-list.js';
-import type { Vault } from '../../../vault/repository/vault.js';
 import { pruneContext } from '../../retention/prune-context.js';
 import type { WorkflowDeps } from '../deps.js';
 import type { VaultLocation } from '../../vaults/registry.js';
@@ -32,19 +34,27 @@ export function vaultOfRun(deps: WorkflowDeps, context: Pick<PruneRunContext, 'v
   return deps.vaults.vaultOf(context.vault_uri);
 }
 
-/** Stages `count` item numbers as a Map's item list and sizes its batches. */
-async function fanOut(vault: Vault, area: string, name: string, count: number): Promise<PruneFanOut> {
-  const items = await stageItemList(vault, area, name, Array.from({ length: count }, (_, i) => i));
+/**
+ * Stages `count` item numbers as a Map's item list and sizes its batches.
+ * The list goes to the primary vault, named after the pruned vault when
+ * that is another (passes of one run share the run's staging area there).
+ */
+async function fanOut(deps: WorkflowDeps, location: VaultLocation, area: string, name: string, count: number): Promise<PruneFanOut> {
+  const primary = location.bucket.primary;
+  const listVault = await deps.vault(primary ? location : deps.vaults.primary());
+  const listName = primary ? name : `${name}-${createHash('sha256').update(location.uri).digest('hex').slice(0, 16)}`;
+  const items = await stageItemList(listVault, area, listName, Array.from({ length: count }, (_, i) => i));
   return { items, per_child: Math.max(1, Math.ceil(count / PRUNE_FAN_OUT.children)), concurrency: PRUNE_FAN_OUT.concurrency };
 }
 
 /** Plan prune: the first look, and the Mark and Join item lists. */
 export async function planPruneStep(deps: WorkflowDeps, input: PrunePhaseInput): Promise<PrunePlanOutput> {
   const { context } = input;
-  const prune = await pruneContext(deps, vaultOfRun(deps, input.context));
+  const location = vaultOfRun(deps, input.context);
+  const prune = await pruneContext(deps, location);
   const area = context.prune_run_id;
   const plan = await planMark(prune.vault, area, prune.isRunning, deps.now(), context.settings.grace_seconds * 1000);
-  return { context, mark: await fanOut(prune.vault, area, 'mark', plan.items), join: await fanOut(prune.vault, area, 'join', plan.shards) };
+  return { context, mark: await fanOut(deps, location, area, 'mark', plan.items), join: await fanOut(deps, location, area, 'join', plan.shards) };
 }
 
 /** Mark (a Distributed Map child): the used blobs of its snapshot batches. */
@@ -88,12 +98,13 @@ export async function compactStep(deps: WorkflowDeps, input: PrunePhaseInput): P
 
 /** Re-check: rescue what was committed or staged since Plan; stage the sweep's batches. */
 export async function recheckStep(deps: WorkflowDeps, input: PrunePhaseInput): Promise<PruneRecheckOutput> {
-  const prune = await pruneContext(deps, vaultOfRun(deps, input.context));
+  const location = vaultOfRun(deps, input.context);
+  const prune = await pruneContext(deps, location);
   const { vault } = prune;
   const area = input.context.prune_run_id;
   const [plan, settle, compact] = await Promise.all([readMarkPlan(vault, area), readSettle(vault, area), readCompact(vault, area)]);
   const recheck = await recheckSweep(vault, area, plan, settle, compact, prune.isRunning, deps.now());
-  return { sweep: await fanOut(vault, area, 'sweep', recheck.batches) };
+  return { sweep: await fanOut(deps, location, area, 'sweep', recheck.batches) };
 }
 
 /** Sweep (a Distributed Map child): delete its batches of packs. */
