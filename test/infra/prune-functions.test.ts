@@ -162,13 +162,25 @@ test('only cleanup-scratch deletes scratch objects (in their own bucket), from a
   assert.deepEqual(scratchDeleters, [[cleanupScratchRole, [`s3:DeleteObject on <${scratchBucketId}.Arn>/haven-verify-*`, `s3:DeleteObjectVersion on <${scratchBucketId}.Arn>/haven-verify-*`]]], 'cleanup-scratch has a role of its own');
 });
 
+test('the copy step deletes only snapshots from the vault bucket (the one it wrote, when the copy fails its check)', () => {
+  // Prepare
+  const copyRole = fnOf(stack.copyFunctions.functions.copyToVault).roleId;
+
+  // Act
+  const deletes = otherDeletes().filter(([id]) => id === copyRole);
+
+  // Assess
+  assert.deepEqual(deletes, [[copyRole, [`s3:DeleteObject on <${vaultBucketId}.Arn>/*/snapshots/*`]]]);
+});
+
 test('every other role deletes from the vault bucket under staging/ only', () => {
   // Prepare
   const cleanupScratchRole = fnOf(stack.verifyFunctions.functions.cleanupScratch).roleId;
+  const copyRole = fnOf(stack.copyFunctions.functions.copyToVault).roleId;
   const staging = `s3:DeleteObject on <${vaultBucketId}.Arn>/*/staging/*`;
 
   // Act
-  const others = otherDeletes().filter(([id]) => !id.startsWith('ApiFunction') && id !== cleanupScratchRole);
+  const others = otherDeletes().filter(([id]) => !id.startsWith('ApiFunction') && id !== cleanupScratchRole && id !== copyRole);
 
   // Assess
   for (const [id, deletes] of others) {
