@@ -62,8 +62,9 @@ const resources = template.toJSON().Resources as Record<string, { Type: string; 
 
 /**
  * The steps that publish outcome events: the finalize and mark-failed
- * functions of every workflow (backup, restore, verify), backup plan, and
- * prune's apply-retention, prune and mark-failed; their function and role ids.
+ * functions of every workflow (backup, restore, verify), backup plan,
+ * prune's apply-retention, prune and mark-failed, and the copy workflow's
+ * mark-copy-failed (Copy Failed); their function and role ids.
  */
 function publishers() {
   const { stack } = synth;
@@ -80,6 +81,7 @@ function publishers() {
     stack.pruneFunctions.functions.applyRetention,
     stack.pruneFunctions.functions.prune,
     stack.pruneFunctions.functions.markFailed,
+    stack.copyFunctions.functions.markFailed,
   ];
   const functions = publishing.map((haven) => logicalId(stack, haven.function)).sort();
   const roles = functions.map((id) => (resources[id]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]).sort();
