@@ -14,7 +14,7 @@ import { initCopyVault } from '../../vault/copy/copy-vault.js';
 import { CopyTargetMismatchError, SameVaultError } from '../../vault/copy/errors.js';
 import { createKeyFile, FileKeyProvider } from '../../vault/keys/file-key-provider.js';
 import type { KeyProvider } from '../../vault/keys/key-provider.js';
-import { KmsKeyProvider } from '../../vault/keys/kms-key-provider.js';
+import { KmsKeyProvider, kmsArnRegion } from '../../vault/keys/kms-key-provider.js';
 import { keyProviderResolver } from '../../vault/keys/resolve-provider.js';
 import { VaultNotFoundError } from '../../vault/repository/errors.js';
 import { Vault } from '../../vault/repository/vault.js';
@@ -46,13 +46,8 @@ interface CopyFlags {
   json?: boolean;
 }
 
-/** The region a KMS key ARN (key or alias) names, if it is an ARN. */
-export function arnRegion(keyId: string): string | undefined {
-  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1];
-}
-
 function kmsProvider(keyId: string, region: string | undefined): KmsKeyProvider {
-  const chosen = arnRegion(keyId) ?? region;
+  const chosen = kmsArnRegion(keyId) ?? region;
   return new KmsKeyProvider(keyId, { client: kmsClient(chosen ? { region: chosen } : {}) });
 }
 

@@ -94,6 +94,19 @@ test("a data key decrypts through the key's ARN", async () => {
   assert.deepEqual(decrypted, plaintext);
 });
 
+test("a provider given a key ARN talks to the key's region, whatever the client default (a copy vault in another region)", async () => {
+  // Prepare: moto keeps keys per region, so the key answers only in eu-west-1.
+  const other = kmsClient({ region: 'eu-west-1' });
+  const arn = (await other.send(new CreateKeyCommand({ Description: `haven test ${randomUUID()}` }))).KeyMetadata?.Arn ?? '';
+  assert.match(arn, /^arn:aws:kms:eu-west-1:/);
+
+  // Act
+  const { plaintext, wrapped } = await new KmsKeyProvider(arn).generateDataKey(context);
+
+  // Assess
+  assert.deepEqual(await new KmsKeyProvider(arn).decryptDataKey(wrapped, context), plaintext);
+});
+
 test('a data key generated through an alias decrypts by key id', async () => {
   // Prepare
   const keyId = await createKey();

@@ -18,6 +18,16 @@ export interface KmsKeyProviderOptions {
   client?: KMSClient;
 }
 
+/**
+ * The region a KMS key or alias ARN names, or undefined for a key id or
+ * alias name (which mean the client's own region).
+ *
+ * @param keyId - key id, `alias/…`, key ARN or alias ARN
+ */
+export function kmsArnRegion(keyId: string): string | undefined {
+  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1];
+}
+
 /** A `KeyProvider` backed by one KMS key. */
 export class KmsKeyProvider implements KeyProvider {
   /** `kms:` followed by the key as given (id, alias or ARN). */
@@ -33,7 +43,9 @@ export class KmsKeyProvider implements KeyProvider {
     options: KmsKeyProviderOptions = {},
   ) {
     this.reference = `kms:${keyId}`;
-    this.client = options.client ?? kmsClient();
+    // A key ARN names its region: a vault in another region (a copy vault) opens without AWS_REGION set to it.
+    const region = kmsArnRegion(keyId);
+    this.client = options.client ?? kmsClient(region ? { region } : {});
   }
 
   /**
