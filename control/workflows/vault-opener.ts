@@ -6,10 +6,14 @@
 import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
 import type { KeyProvider } from '../../vault/keys/key-provider.js';
 import type { ObjectStore } from '../../vault/storage/object-store.js';
-import { VaultExistsError, VaultNotFoundError } from '../../vault/repository/errors.js';
+import { FormatError } from '../../vault/format/errors.js';
+import { KeyError } from '../../vault/keys/errors.js';
+import { VaultError, VaultExistsError, VaultNotFoundError } from '../../vault/repository/errors.js';
+import { StorageError } from '../../vault/storage/errors.js';
 import { Vault } from '../../vault/repository/vault.js';
 import { isPackStorageClass } from '../../vault/storage/storage-class.js';
 import type { RetentionDeps } from '../retention/deps.js';
+import { UnknownVaultError } from '../vaults/errors.js';
 import type { VaultLocation, VaultRegistry } from '../vaults/registry.js';
 
 /** Returns a function that opens (or initializes) the vault, memoized. */
@@ -82,4 +86,16 @@ export interface VaultRef {
 export function vaultAt(deps: Pick<RetentionDeps, 'vaults' | 'vault'>, ref: VaultRef): Promise<Vault> {
   const location = deps.vaults.vaultOf(ref.vault_uri);
   return deps.vault(isPackStorageClass(ref.storage_class) ? { ...location, storageClass: ref.storage_class } : location);
+}
+
+/**
+ * Whether an error means "this vault cannot serve the run" (so a copy, or
+ * the run's own vault, is tried instead), rather than a fault of the run
+ * itself: an error of the vault engine's storage, key, vault or format
+ * families, or a vault the deployment no longer knows.
+ *
+ * @param error - what opening or reading the vault threw
+ */
+export function cannotServe(error: unknown): boolean {
+  return error instanceof StorageError || error instanceof KeyError || error instanceof VaultError || error instanceof FormatError || error instanceof UnknownVaultError;
 }

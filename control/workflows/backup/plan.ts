@@ -27,7 +27,7 @@ import { reportTotals } from '../../catalog/progress-report.js';
 import type { BackupSource } from '../../../sources/source.js';
 import type { BackupContext, BackupStartInput, HolderPlan, HoldingPlanOutput, PlanOutput } from './types.js';
 import { vaultAt } from '../vault-opener.js';
-import { stageServedFanOut } from '../restore/serving-vault.js';
+import { stageRunFanOut } from '../map-items.js';
 
 /** How long a job's lease lasts if a run dies without releasing it. */
 export const LEASE_SECONDS = 4 * 60 * 60;
@@ -120,7 +120,7 @@ export async function planPartitions(deps: WorkflowDeps, job: JobRecord, source:
   await writeStaged(vault, backupId, 'plan', { description, source: job.source, planned_at: deps.now().toISOString(), index_ids: indexIds, ...(planned.context.vault_uri ? { vault_uri: planned.context.vault_uri } : {}) } satisfies StagedPlan);
   // The item list in the primary vault when the backup's is elsewhere: the Map reads only its own region and account.
   const location = deps.vaults.vaultOf(planned.context.vault_uri);
-  const { list: staged, items } = await stageServedFanOut(deps, { vault, location }, backupId, PARTITION_LIST, partitions);
+  const { list: staged, items } = await stageRunFanOut(deps, { vault, location }, backupId, PARTITION_LIST, partitions);
   if (planned.queued) {
     await catalog.executions.transition(executionId, RecordStatus.Running, { phase: 'exporting', progress: 5, backup_type: planned.context.type });
   }

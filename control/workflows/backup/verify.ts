@@ -30,7 +30,7 @@ import type { PlannedPack, VerifyRun } from '../verify/types.js';
 import { PACKS_PER_CHECK_BATCH, packCheckBatching, type Batching } from './batching.js';
 import type { BackupContext, BatchOutput, CommitOutput, VerifyOutput } from './types.js';
 import { vaultAt } from '../vault-opener.js';
-import { stageServedFanOut } from '../restore/serving-vault.js';
+import { stageRunFanOut } from '../map-items.js';
 
 /** The staged list of the packs to read back (batches of {@link PACKS_PER_CHECK_BATCH}`.data`), and of its item list. */
 export const VERIFY_PACK_LIST = 'verify-packs';
@@ -81,7 +81,7 @@ export async function planBackupVerification(deps: WorkflowDeps, input: { contex
   // In index order, so a batch's packs share an index object or two (each batch reads the ones it touches); one batch per staged object, as the verify workflow stages them.
   // The item list in the primary vault when the backup's is elsewhere (as its Plan stages the export's).
   const location = deps.vaults.vaultOf(input.context.vault_uri);
-  const { list, items } = await stageServedFanOut(deps, { vault, location }, input.context.backup_id, VERIFY_PACK_LIST, slices, 1);
+  const { list, items } = await stageRunFanOut(deps, { vault, location }, input.context.backup_id, VERIFY_PACK_LIST, slices, 1);
   const run: VerifyRun = { run_id: input.context.backup_id, level: VerificationLevel.Checksum, verification_id: null, batches: list };
   const batching = packCheckBatching(slices.length, own.reduce((n, p) => n + p.size, 0));
   return { read_packs: true, outcome, run, items, ...batching };

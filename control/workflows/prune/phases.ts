@@ -2,22 +2,20 @@
  * The prune workflow's phase steps (docs/RETENTION.md, "Prune at scale"):
  * each calls one phase of `vault/prune/` on the run's staging area
  * (`staging/<prune run id>/`) in the vault the pass prunes (its context's
- * `vault_uri`; the workflow passes over each vault in turn); the three Distributed Maps (Mark, Join,
- * Sweep) read their item lists, staged here, from the primary vault (a
- * Distributed Map's item reader reads only its own region's buckets, and a
- * copy vault may be in another). Every result is small: what a phase found
- * stays staged.
+ * `vault_uri`; the workflow passes over each vault in turn); the three
+ * Distributed Maps (Mark, Join, Sweep) read their item lists where
+ * control/workflows/map-items.ts stages them. Every result is small: what a
+ * phase found stays staged.
  */
-import { createHash } from 'node:crypto';
 import { compactIndexes, readCompact } from '../../../vault/prune/compact.js';
 import { joinShards } from '../../../vault/prune/join.js';
 import { markItem, planMark, readMarkPlan } from '../../../vault/prune/mark.js';
 import { recheckSweep } from '../../../vault/prune/recheck.js';
 import { readSettle, settlePacks } from '../../../vault/prune/settle.js';
 import { sweepBatch } from '../../../vault/prune/sweep.js';
-import { stageItemList } from '../../../vault/staging/item-list.js';
 import { pruneContext } from '../../retention/prune-context.js';
 import type { WorkflowDeps } from '../deps.js';
+import { stageMapItems } from '../map-items.js';
 import type { VaultLocation } from '../../vaults/registry.js';
 import type { PruneFanOut, PruneItemBatch, PrunePhaseInput, PrunePlanOutput, PruneRecheckOutput, PruneRunContext } from './types.js';
 
@@ -34,16 +32,9 @@ export function vaultOfRun(deps: WorkflowDeps, context: Pick<PruneRunContext, 'v
   return deps.vaults.vaultOf(context.vault_uri);
 }
 
-/**
- * Stages `count` item numbers as a Map's item list and sizes its batches.
- * The list goes to the primary vault, named after the pruned vault when
- * that is another (passes of one run share the run's staging area there).
- */
+/** Stages `count` item numbers as a Map's item list (where {@link stageMapItems} puts it) and sizes its batches. */
 async function fanOut(deps: WorkflowDeps, location: VaultLocation, area: string, name: string, count: number): Promise<PruneFanOut> {
-  const primary = location.bucket.primary;
-  const listVault = await deps.vault(primary ? location : deps.vaults.primary());
-  const listName = primary ? name : `${name}-${createHash('sha256').update(location.uri).digest('hex').slice(0, 16)}`;
-  const items = await stageItemList(listVault, area, listName, Array.from({ length: count }, (_, i) => i));
+  const items = await stageMapItems(deps, { vault: await deps.vault(location), location }, area, name, Array.from({ length: count }, (_, i) => i));
   return { items, per_child: Math.max(1, Math.ceil(count / PRUNE_FAN_OUT.children)), concurrency: PRUNE_FAN_OUT.concurrency };
 }
 

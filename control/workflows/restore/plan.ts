@@ -16,7 +16,8 @@ import type { KeySelection } from '../../../sources/key-filter.js';
 import { ConflictPolicy } from '../../../sources/source.js';
 import type { WorkflowDeps } from '../deps.js';
 import { InvalidJobError } from '../errors.js';
-import { servingVault, stageServedFanOut } from './serving-vault.js';
+import { servingVault } from './serving-vault.js';
+import { stageRunFanOut } from '../map-items.js';
 import { batchingFor, RESTORE_BYTES_PER_SECOND } from '../backup/batching.js';
 import { RESTORE_PARTITION_LIST, RESTORE_PLAN, stageRestorePlan } from './staged-plan.js';
 import type { RestorePlanOutput, RestoreStartInput } from './types.js';
@@ -75,7 +76,7 @@ export async function planRestore(deps: WorkflowDeps, input: RestoreStartInput):
   const target = deps.target(destination);
   await target.prepare({ conflict_policy: conflict, create_missing_tables: options.create_missing_tables !== false && destination.create_missing_tables !== false }, description);
 
-  const { list: staged, items } = await stageServedFanOut(deps, { vault, location }, restore.restore_id, RESTORE_PARTITION_LIST, partitions.map((p) => p.name));
+  const { list: staged, items } = await stageRunFanOut(deps, { vault, location }, restore.restore_id, RESTORE_PARTITION_LIST, partitions.map((p) => p.name));
   const plan = await stageRestorePlan(vault, { area: restore.restore_id, name: RESTORE_PLAN }, { destination, select: selectionOf(options) });
   await catalog.restores.annotate(restore.restore_id, { served_from: servedFrom });
   if (restore.status === RecordStatus.Queued) await catalog.restores.transition(restore.restore_id, RecordStatus.Running, { phase: 'restoring', progress: 5 });

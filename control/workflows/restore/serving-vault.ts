@@ -14,19 +14,13 @@
  * that reads it, as before.
  */
 import { checkVault } from '../../../vault/checker/checker.js';
-import { CorruptedBackupError, FormatError } from '../../../vault/format/errors.js';
-import { KeyError } from '../../../vault/keys/errors.js';
-import { VaultError } from '../../../vault/repository/errors.js';
+import { CorruptedBackupError } from '../../../vault/format/errors.js';
 import type { Vault } from '../../../vault/repository/vault.js';
-import { StorageError } from '../../../vault/storage/errors.js';
-import type { StagedFanOut } from '../../../vault/staging/fan-out.js';
-import { stageItemList } from '../../../vault/staging/item-list.js';
-import { itemIndexes, stageList } from '../../../vault/staging/staged-list.js';
 import type { ExecutionRecord, ServedFrom } from '../../catalog/types.js';
-import { UnknownVaultError } from '../../vaults/errors.js';
 import type { VaultLocation } from '../../vaults/registry.js';
 import type { WorkflowDeps } from '../deps.js';
 import { stepFailureOf } from '../errors.js';
+import { cannotServe } from '../vault-opener.js';
 
 /** A copy as a backup record lists it (the fields fallback reads). */
 interface RecordedCopy {
@@ -45,16 +39,6 @@ export interface ServingVault {
   location: VaultLocation;
   /** What the run records (`served_from`). */
   servedFrom: ServedFrom;
-}
-
-/**
- * Whether an error means "this vault cannot serve the backup" (so the next
- * one is tried), rather than a fault of the run itself.
- *
- * @param error - what opening or checking the vault threw
- */
-export function cannotServe(error: unknown): boolean {
-  return error instanceof StorageError || error instanceof KeyError || error instanceof VaultError || error instanceof FormatError || error instanceof UnknownVaultError;
 }
 
 /** The vaults that hold a backup, its own first: `[vault_uri or primary, snapshot id]`, then its completed copies. */
@@ -107,48 +91,5 @@ async function assertServes(vault: Vault, backupId: string, snapshotId: string):
   if (report.damagedSnapshots.includes(snapshotId)) {
     const issues = report.issues.filter((i) => i.snapshots.includes(snapshotId));
     throw new CorruptedBackupError(`snapshot ${snapshotId}: ${issues.length} problem(s), first: ${issues[0]!.message}`, { object: `snapshots/${snapshotId}` });
-  }
-}
-
-/**
- * Stages a run's fan-out (vault/staging/fan-out.ts): the items in the
- * vault serving the run and, when that vault is not in the primary bucket
- * (it may be in another region or account), the plaintext item list of
- * their indexes in the primary vault, since a Distributed Map's S3 item
- * reader reads only buckets in the state machine's own region and account
- * (prune sweeps that area once the run has ended). With the primary
- * unreachable (the reason a run may be served by a copy), the item list
- * goes with the items.
- *
- * @param deps - the vaults and their opener
- * @param served - the vault serving the run and its location
- * @param area - the staging area (restore id, verify run id)
- * @param name - the list's name
- * @param items - the items
- * @param perObject - items per staged chunk
- */
-export async function stageServedFanOut<T>(
-  deps: Pick<WorkflowDeps, 'vaults' | 'vault'>,
-  served: { vault: Vault; location: VaultLocation },
-  area: string,
-  name: string,
-  items: readonly T[],
-  perObject?: number,
-): Promise<StagedFanOut> {
-  const { vault } = served;
-  const list = await stageList(vault, area, name, items, perObject);
-  let itemVault = vault;
-  if (!served.location.bucket.primary) {
-    try {
-      itemVault = await deps.vault(deps.vaults.primary());
-    } catch (error) {
-      if (!cannotServe(error)) throw error;
-    }
-  }
-  try {
-    return { list, items: await stageItemList(itemVault, area, name, itemIndexes(list)) };
-  } catch (error) {
-    if (itemVault === vault || !cannotServe(error)) throw error;
-    return { list, items: await stageItemList(vault, area, name, itemIndexes(list)) };
   }
 }

@@ -17,7 +17,8 @@ import { sampleCursor } from './cursor.js';
 import { snapshotReferences } from './references.js';
 import { writeVerifyPlan } from './staged.js';
 import { singleScope, sweepScope, type RunScope } from './targets.js';
-import { servingVault, stageServedFanOut } from '../restore/serving-vault.js';
+import { servingVault } from '../restore/serving-vault.js';
+import { stageRunFanOut } from '../map-items.js';
 import type { Vault } from '../../../vault/repository/vault.js';
 import type { VaultLocation } from '../../vaults/registry.js';
 import type { PlannedPack, StagedVerifyPlan, VerifyExecution, VerifyPlanOutput, VerifyRun } from './types.js';
@@ -72,7 +73,7 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
       const snapshot = await vault.readSnapshot(target.snapshot_id);
       if (snapshot.backup_id !== target.backup_id) throw new CorruptedBackupError(`snapshot ${target.snapshot_id} belongs to ${snapshot.backup_id}, not ${target.backup_id}`);
       sourceType = String(snapshot.source.type ?? snapshot.source.kind ?? '');
-      const refs = snapshotReferences(index, snapshot);
+      const refs = await snapshotReferences(vault, index, snapshot);
       for (const [id, pack] of refs.packs) referenced.set(id, pack);
       if (refs.unindexed.length > 0) issues.push({ backup_id: target.backup_id, message: `${refs.unindexed.length} blobs of backup ${target.backup_id} are in no index (first: ${refs.unindexed[0]})` });
     } catch (error) {
@@ -95,7 +96,7 @@ export async function planVerification(deps: WorkflowDeps, execution: VerifyExec
   const perBatch = PACKS_PER_CHECK_BATCH[size];
   const slices = Array.from({ length: Math.ceil(packs.length / perBatch) }, (_, n) => packs.slice(n * perBatch, (n + 1) * perBatch));
   // One batch per staged object: a batch is already up to 500 packs.
-  const { list: batches, items } = await stageServedFanOut(deps, { vault, location }, runId, BATCH_LIST, slices, 1);
+  const { list: batches, items } = await stageRunFanOut(deps, { vault, location }, runId, BATCH_LIST, slices, 1);
   await writeVerifyPlan(vault, runId, { level: scope.level, targets: scope.targets, batch_size: perBatch, packs_total: all.length, issues, sample });
 
   const run: VerifyRun = { run_id: runId, level: scope.level, verification_id: input.verification_id ?? null, batches, ...(location.uri !== deps.vaults.primary().uri ? { vault_uri: location.uri } : {}) };

@@ -10,7 +10,7 @@
 import { ConflictPolicy } from '../../../sources/source.js';
 import type { ScratchTarget } from '../../verification/scratch.js';
 import type { WorkflowDeps } from '../deps.js';
-import { stageServedFanOut } from '../restore/serving-vault.js';
+import { stageRunFanOut } from '../map-items.js';
 import { stageRestorePlan } from '../restore/staged-plan.js';
 import { batchingFor, RESTORE_BYTES_PER_SECOND } from '../backup/batching.js';
 import { readVerifyPlan } from './staged.js';
@@ -31,7 +31,7 @@ export async function prepareScratch(deps: WorkflowDeps, input: { run: VerifyRun
   const snapshot = await vault.readSnapshot(target.snapshot_id);
   const destination: Record<string, unknown> = { ...input.scratch };
   await deps.target(destination).prepare({ conflict_policy: ConflictPolicy.FailIfExists, create_missing_tables: true }, (snapshot.source.description ?? {}) as Record<string, unknown>);
-  const { list: partitions, items } = await stageServedFanOut(deps, { vault, location: deps.vaults.vaultOf(input.run.vault_uri) }, area, SCRATCH_PARTITION_LIST, snapshot.partitions.map((p) => p.name));
+  const { list: partitions, items } = await stageRunFanOut(deps, { vault, location: deps.vaults.vaultOf(input.run.vault_uri) }, area, SCRATCH_PARTITION_LIST, snapshot.partitions.map((p) => p.name));
   const restorePlan = await stageRestorePlan(vault, { area, name: SCRATCH_PLAN }, { destination, select: null });
   await deps.catalog.verifications.updateProgress(target.verification_id, { progress: 50, phase: 'test restore' });
   const bytes = snapshot.partitions.reduce((n, p) => n + p.size, 0);
