@@ -8,10 +8,11 @@
  *
  * The build is cached: it is reused while every input file esbuild read
  * (recorded in its metafile) keeps its size and modification time, and the
- * entry list is the same.
+ * entry list is the same. A stale build is moved aside, not deleted (a
+ * process may still be loading it), and swept an hour later.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { LAMBDA_ESBUILD_OPTIONS } from '../../infra/constructs/haven-function.js';
@@ -19,6 +20,37 @@ import { repoRoot } from '../emulator/paths.js';
 
 /** Where bundles are written. */
 export const BUNDLE_ROOT = join(repoRoot, '.haven', 'cloud', 'bundles');
+
+/**
+ * How long a bundle moved aside (`<key>.stale.<pid>.<ms>`) or an abandoned
+ * build (`<key>.<pid>.<ms>`) is kept: long enough for a process that loaded
+ * it to finish its cold starts, after which nothing reads it.
+ */
+export const LEFTOVER_BUNDLE_MAX_AGE_MS = 60 * 60 * 1000;
+
+/** A leftover's name: its key, `.stale` or not, the writing process and the time in ms. */
+const LEFTOVER = /^[0-9a-f]{16}(?:\.stale)?\.\d+\.(\d+)$/;
+
+/**
+ * Deletes the leftovers in `root` older than `maxAgeMs` (by the time in
+ * their names); current bundles (`<key>`) are kept.
+ *
+ * @param root - the bundle folder
+ * @param now - the time, in ms
+ * @param maxAgeMs - the age past which a leftover goes
+ * @returns the names deleted
+ */
+export function sweepLeftoverBundles(root: string, now = Date.now(), maxAgeMs = LEFTOVER_BUNDLE_MAX_AGE_MS): string[] {
+  if (!existsSync(root)) return [];
+  const deleted: string[] = [];
+  for (const name of readdirSync(root)) {
+    const made = LEFTOVER.exec(name)?.[1];
+    if (made === undefined || now - Number(made) <= maxAgeMs) continue;
+    rmSync(join(root, name), { recursive: true, force: true });
+    deleted.push(name);
+  }
+  return deleted;
+}
 
 interface Stamp {
   inputs: Record<string, [number, number]>;
@@ -55,6 +87,7 @@ export async function bundleEntries(entries: readonly string[]): Promise<Readonl
   const key = createHash('sha256').update(JSON.stringify(sorted.map((e) => relative(repoRoot, e)))).digest('hex').slice(0, 16);
   const outdir = join(BUNDLE_ROOT, key);
   const stampFile = join(outdir, 'stamp.json');
+  sweepLeftoverBundles(BUNDLE_ROOT);
   const cached = fresh(stampFile);
   if (cached) return new Map(Object.entries(cached.outputs));
 
