@@ -20,6 +20,7 @@ import { setFlagsFromString } from 'node:v8';
 import { planSession } from '../../vault/backup/run-backup.js';
 import { checkVault } from '../../vault/checker/checker.js';
 import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
+import { encodeIndex } from '../../vault/index/index-codec.js';
 import { MasterIndex } from '../../vault/index/master-index.js';
 import type { PackEntry } from '../../vault/index/types.js';
 import { createKeyFile, FileKeyProvider } from '../../vault/keys/file-key-provider.js';
@@ -49,7 +50,7 @@ export interface EngineMeasurement {
   dedup: PassMeasurement;
   /** A checksum verification of the full backup's packs (download, authenticate, decompress, hash). */
   verify: PassMeasurement;
-  /** Heap bytes per blob of a loaded dedup index (`MasterIndex`). */
+  /** Heap bytes per blob (JS heap and array buffers) of a loaded dedup index (`MasterIndex`). */
   index_heap_bytes_per_blob: number;
   machine: { cpus: number; node: string };
 }
@@ -97,21 +98,34 @@ async function timedVerify(vault: Vault, plaintextBytes: number): Promise<PassMe
   return { wall_seconds: wall, cpu_seconds: cpuSeconds, mb_per_cpu_second: plaintextBytes / 1e6 / cpuSeconds };
 }
 
-/** Heap bytes per blob of a MasterIndex of `blobs` synthetic blobs (64 per pack). */
+/**
+ * Heap bytes per blob (the JS heap and the array buffers it holds) of a
+ * MasterIndex loaded from index payloads of `blobs` synthetic blobs (64 per
+ * pack, 4,096 per index object), as an export loads the vault's index.
+ */
 function indexHeapPerBlob(blobs: number): number {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const hex = (n: number, salt: string): string => `${salt}${n.toString(16)}`.padStart(64, '0');
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  const index = new MasterIndex();
-  for (let p = 0; p < blobs / 64; p++) {
-    const pack: PackEntry = { id: hex(p, 'p'), keyId: 'k0', size: 16 * MiB, blobs: [] };
-    for (let b = 0; b < 64; b++) pack.blobs.push({ id: hex(p * 64 + b, 'b'), offset: b * 262_144, length: 262_000, rawLength: 262_144, compression: 1 });
-    index.addPacks([pack], 'i0');
+  const payloads: Buffer[] = [];
+  for (let first = 0; first < blobs; first += 4096) {
+    const packs: PackEntry[] = [];
+    for (let p = first / 64; p < Math.min(blobs, first + 4096) / 64; p++) {
+      const pack: PackEntry = { id: hex(p, 'a'), keyId: 'c0'.repeat(16), size: 16 * MiB, blobs: [] };
+      for (let b = 0; b < 64; b++) pack.blobs.push({ id: hex(p * 64 + b, 'b'), offset: b * 262_144, length: 262_000, rawLength: 262_144, compression: 1 });
+      packs.push(pack);
+    }
+    payloads.push(encodeIndex(packs));
   }
-  gc();
-  const after = process.memoryUsage().heapUsed;
+  const heap = (): number => {
+    gc();
+    const usage = process.memoryUsage();
+    return usage.heapUsed + usage.arrayBuffers;
+  };
+  const before = heap();
+  const index = new MasterIndex();
+  payloads.forEach((payload, i) => index.addPayload(payload, `i${i}`));
+  const after = heap();
   if (index.blobCount !== blobs) throw new Error(`index holds ${index.blobCount} blobs, expected ${blobs}`);
   return (after - before) / blobs;
 }

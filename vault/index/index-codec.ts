@@ -34,35 +34,62 @@ export function encodeIndex(packs: readonly PackEntry[]): Buffer {
   return out;
 }
 
-/** Decodes an index payload. */
-export function decodeIndex(payload: Uint8Array, name: string): PackEntry[] {
+/**
+ * Receives an index payload's records in order, straight from its bytes
+ * (so a reader can keep them in any form without per-blob objects).
+ */
+export interface IndexSink {
+  /** A pack record; returns false to skip its blobs. */
+  pack(id: string, keyId: string, size: number, blobCount: number): boolean;
+  /** A blob record of the last pack accepted; its 32-byte id is `bytes[idAt, idAt + 32)`. */
+  blob(bytes: Buffer, idAt: number, offset: number, length: number, rawLength: number, compression: number): void;
+}
+
+/** Checks a payload's layout; returns its buffer. @throws VaultFormatError when it is truncated or malformed */
+function checkedLayout(payload: Uint8Array, name: string): Buffer {
   const buf = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   const fail = () => new VaultFormatError(`index ${name}: payload is truncated or malformed`);
   if (buf.length < 4) throw fail();
-  const packs: PackEntry[] = [];
   let at = 4;
   for (let p = buf.readUInt32LE(0); p > 0; p--) {
     if (at + PACK_RECORD > buf.length) throw fail();
-    const pack: PackEntry = {
-      id: buf.toString('hex', at, at + 32),
-      keyId: buf.toString('hex', at + 32, at + 48),
-      size: buf.readUInt32LE(at + 48),
-      blobs: [],
-    };
-    const count = buf.readUInt32LE(at + 52);
-    at += PACK_RECORD;
-    if (at + count * BLOB_RECORD > buf.length) throw fail();
-    for (let b = 0; b < count; b++, at += BLOB_RECORD) {
-      pack.blobs.push({
-        id: buf.toString('hex', at, at + 32),
-        offset: buf.readUInt32LE(at + 32),
-        length: buf.readUInt32LE(at + 36),
-        rawLength: buf.readUInt32LE(at + 40),
-        compression: buf[at + 44] ?? 0,
-      });
-    }
-    packs.push(pack);
+    at += PACK_RECORD + buf.readUInt32LE(at + 52) * BLOB_RECORD;
+    if (at > buf.length) throw fail();
   }
   if (at !== buf.length) throw fail();
+  return buf;
+}
+
+/**
+ * Reads an index payload into `sink`, record by record. The whole layout is
+ * checked first, so a malformed payload reaches the sink not at all.
+ * @throws VaultFormatError when the payload is truncated or malformed
+ */
+export function readIndex(payload: Uint8Array, name: string, sink: IndexSink): void {
+  const buf = checkedLayout(payload, name);
+  let at = 4;
+  for (let p = buf.readUInt32LE(0); p > 0; p--) {
+    const count = buf.readUInt32LE(at + 52);
+    const wanted = sink.pack(buf.toString('hex', at, at + 32), buf.toString('hex', at + 32, at + 48), buf.readUInt32LE(at + 48), count);
+    at += PACK_RECORD;
+    if (!wanted) {
+      at += count * BLOB_RECORD;
+      continue;
+    }
+    for (let b = 0; b < count; b++, at += BLOB_RECORD) {
+      sink.blob(buf, at, buf.readUInt32LE(at + 32), buf.readUInt32LE(at + 36), buf.readUInt32LE(at + 40), buf[at + 44] ?? 0);
+    }
+  }
+}
+
+/** Decodes an index payload into pack entries. @throws VaultFormatError when it is truncated or malformed */
+export function decodeIndex(payload: Uint8Array, name: string): PackEntry[] {
+  const packs: PackEntry[] = [];
+  readIndex(payload, name, {
+    pack: (id, keyId, size) => packs.push({ id, keyId, size, blobs: [] }) > 0,
+    blob: (bytes, idAt, offset, length, rawLength, compression) => {
+      packs[packs.length - 1]!.blobs.push({ id: bytes.toString('hex', idAt, idAt + 32), offset, length, rawLength, compression });
+    },
+  });
   return packs;
 }
