@@ -9,6 +9,8 @@ import { DEFAULT_S3_WRITE_SETTINGS } from '../../vault/storage/s3-store.js';
 import { DynamoDbSource } from '../../sources/dynamodb/source.js';
 import { PostgresSource } from '../../sources/postgres/source.js';
 import { S3Source } from '../../sources/s3/source.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ExportPacing } from '../../sources/source.js';
 import { readWorkflowShape, type ChoiceFacts, type WorkflowShape } from './asl.js';
 import { BATCHING } from './batching.js';
 import type { ScaleCase } from './cases.js';
@@ -71,12 +73,19 @@ export interface CaseContext {
   forceConcurrency?: number;
 }
 
+/** The batching rule's per-record cost and cap from a source's pacing, as Plan passes them (control/workflows/backup/plan.ts). */
+function pacingOf(pacing: ExportPacing): { secondsPerRecord: number; maxConcurrency: number } {
+  return { secondsPerRecord: pacing.secondsPerRecord, maxConcurrency: pacing.maxConcurrency };
+}
+
 /** Models one case. */
 export async function runCase(scale: ScaleCase, context: CaseContext): Promise<CaseResult> {
   const vault = context.vault ?? VAULT_CONSTANTS;
   const planned = await planCase(scale, vault.avg_chunk_bytes);
-  const bytes = scale.source.kind === 'postgres' ? undefined : planned.partitions.reduce((n, p) => n + p.bytes, 0);
-  const batching = BATCHING.rule({ items: planned.partitions.length, bytes, bytesPerSecond: BATCHING.bytesPerSecond, concurrency: scale.requested_concurrency });
+  const bytes = planned.partitions.reduce((n, p) => n + p.bytes, 0);
+  const objects = planned.partitions.reduce((n, p) => n + p.objects, 0);
+  const pacing = scale.source.kind === 's3' ? { records: objects, ...pacingOf(new S3Source({ bucket: 'scale-model' }, { client: {} as S3Client }).pacing()) } : {};
+  const batching = BATCHING.rule({ items: planned.partitions.length, bytes, bytesPerSecond: BATCHING.bytesPerSecond, concurrency: scale.requested_concurrency, ...pacing });
   if (context.forceConcurrency !== undefined) batching.max_concurrency = context.forceConcurrency;
   const figures = modelCase({
     scale,

@@ -78,24 +78,42 @@ export function syntheticTables(input: PostgresInput): TableSchema[] {
   })) as unknown as TableSchema[];
 }
 
+/** Bytes on disk of table `index` of a synthetic database (as `pg_table_size` reports them: its rows at `row_bytes` each). */
+export function tableBytesOnDisk(input: PostgresInput, index: number): number {
+  return tableRows(input, index) * input.row_bytes;
+}
+
+/** The index of a synthetic table name (`t0000`…). @throws SyntheticInputError for another name */
+function tableIndex(name: string): number {
+  const match = /^t(\d{4})$/.exec(name);
+  if (!match) throw new SyntheticInputError(`${JSON.stringify(name)} is not a synthetic table`);
+  return Number(match[1]);
+}
+
 /**
  * A PostgreSQL client that answers the partition planner's catalog queries
- * (`count(*)` of a table; every `step`-th key, `row_number() … % step = 1`)
- * for tables whose keys are 1 … rows.
+ * for tables whose keys are 1 … rows: the tables' statistics
+ * (`sources/postgres/statistics.ts`: bytes on disk, and no row estimate, as
+ * for tables never analyzed), `count(*)` of a table, and every `step`-th
+ * key (`row_number() … % step = 1`).
  */
 export function catalogClient(input: PostgresInput): pg.Client {
   const rowsOf = (sql: string): number => {
-    const match = /"t(\d{4})"/.exec(sql);
+    const match = /"(t\d{4})"/.exec(sql);
     if (!match) throw new SyntheticInputError(`no synthetic table in ${sql}`);
-    return tableRows(input, Number(match[1]));
+    return tableRows(input, tableIndex(match[1]!));
   };
-  const query = async (sql: string): Promise<{ rows: unknown[] }> => {
-    // No planner statistics: the planner falls back to count(*) and the boundary scan, which are modelled.
-    if (/reltuples|pg_stats/.test(sql)) return { rows: [] };
+  const query = async (sql: string, params: unknown[] = []): Promise<{ rows: unknown[] }> => {
+    if (/pg_table_size/.test(sql)) {
+      // Sizes from the catalog; no row estimates: the planner falls back to count(*) and the boundary scan, which are modelled.
+      const names = params[1] as string[];
+      return { rows: names.map((name, i) => ({ i: i + 1, r: -1, bytes: tableBytesOnDisk(input, tableIndex(name)) })) };
+    }
+    if (/pg_stats/.test(sql)) return { rows: [] };
     const rows = rowsOf(sql);
     if (/count\(\*\)/.test(sql)) return { rows: [{ n: String(rows) }] };
     const step = /% (\d+) = 1/.exec(sql);
-    if (!step) throw new SyntheticInputError(`the synthetic catalog answers count(*) and boundary queries, not ${sql}`);
+    if (!step) throw new SyntheticInputError(`the synthetic catalog answers statistics, count(*) and boundary queries, not ${sql}`);
     const every = Number(step[1]);
     const bounds: Array<{ b: string }> = [];
     for (let n = 1 + every; n <= rows; n += every) bounds.push({ b: String(n) });

@@ -5,13 +5,16 @@
  * above, so together they cover every value). Row counts are the planner's
  * estimates and boundaries come from the key's histogram (no scan); a table
  * never analyzed is counted and its keys scanned instead. Boundaries travel
- * as text, cast back to the key's type.
+ * as text, cast back to the key's type. Each partition carries its
+ * estimated bytes: its table's size on disk, or a range's equal share of it
+ * (the ranges hold about equal rows).
  */
 import type pg from 'pg';
 import type { PartitionPlan } from '../source.js';
 import { partitionName } from '../source.js';
 import { ident, literal, qualified } from './connection.js';
 import type { TableSchema } from './schema.js';
+import { tableStatistics } from './statistics.js';
 import { InvalidSourceConfigError } from '../errors.js';
 
 /** Rows per partition unless the job says otherwise. */
@@ -31,6 +34,8 @@ export interface PostgresPartitionSpec {
   /** lower bound (inclusive) and upper bound (exclusive), as text */
   lo?: string;
   hi?: string;
+  /** estimated bytes: the table's size on disk (`statistics.ts`), or a key range's share of it */
+  b?: number;
 }
 
 /** The spec of a planned partition. @throws InvalidSourceConfigError when it is not a PostgreSQL spec */
@@ -50,17 +55,9 @@ export function rangeCondition(spec: Pick<PostgresPartitionSpec, 'k' | 'kt' | 'l
   return parts.length > 0 ? parts.join(' AND ') : 'TRUE';
 }
 
-/**
- * The planner's row estimate (`pg_class.reltuples`, kept by VACUUM and ANALYZE), or an exact
- * `count(*)` when the table has never been analyzed. It only decides how many ranges a table
- * gets, so an estimate is enough and spares a scan of every table.
- */
-async function rowEstimate(client: pg.Client, table: TableSchema): Promise<number> {
-  const name = qualified(table.schema, table.name);
-  const { rows: estimated } = await client.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_catalog.pg_class WHERE oid = ${literal(name)}::pg_catalog.regclass`);
-  const n = Number(estimated[0]?.n ?? -1);
-  if (n > 0) return Math.round(n);
-  const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${name}`);
+/** An exact `count(*)`, for a table never analyzed (its row estimate only decides how many ranges it gets). */
+async function countRows(client: pg.Client, table: TableSchema): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${qualified(table.schema, table.name)}`);
   return Number(rows[0]!.n);
 }
 
@@ -98,19 +95,22 @@ async function scannedBoundaries(client: pg.Client, table: TableSchema, key: str
 /** Plans the partitions of the captured tables (run it inside the backup's snapshot). */
 export async function planPartitions(client: pg.Client, tables: TableSchema[], snapshot: string, rowsPerPartition = DEFAULT_ROWS_PER_PARTITION, maxPartitions = 1000): Promise<PartitionPlan[]> {
   const plans: PartitionPlan[] = [];
-  for (const table of tables) {
+  const statistics = await tableStatistics(client, tables);
+  for (const [t, table] of tables.entries()) {
+    const { rows: estimated, bytes } = statistics[t]!;
     const base: PostgresPartitionSpec = { s: table.schema, t: table.name, x: snapshot };
     const key = table.primary_key.length === 1 ? table.columns.find((c) => c.name === table.primary_key[0]) : undefined;
-    const rows = key ? await rowEstimate(client, table) : 0;
+    const rows = key ? (estimated ?? (await countRows(client, table))) : 0;
     if (!key || rows <= rowsPerPartition) {
-      plans.push({ name: partitionName('table', plans.length), spec: { ...base } });
+      plans.push({ name: partitionName('table', plans.length), spec: { ...base, b: bytes } });
       continue;
     }
     const parts = Math.ceil(rows / rowsPerPartition);
     const fromHistogram = await histogramBoundaries(client, table, key, parts);
     const bounds = fromHistogram.length > 0 ? fromHistogram : await scannedBoundaries(client, table, key.name, Math.ceil(rows / parts));
+    const share = Math.round(bytes / (bounds.length + 1));
     for (let i = 0; i <= bounds.length; i++) {
-      const spec: PostgresPartitionSpec = { ...base, k: key.name, kt: key.type, ...(i > 0 ? { lo: bounds[i - 1]! } : {}), ...(i < bounds.length ? { hi: bounds[i]! } : {}) };
+      const spec: PostgresPartitionSpec = { ...base, k: key.name, kt: key.type, ...(i > 0 ? { lo: bounds[i - 1]! } : {}), ...(i < bounds.length ? { hi: bounds[i]! } : {}), b: share };
       plans.push({ name: partitionName('table', plans.length), spec: { ...spec } });
     }
   }

@@ -53,22 +53,6 @@ export async function lockTables(client: pg.Client, tables: ReadonlyArray<{ sche
 }
 
 /**
- * The tables' bytes on disk (heap and TOAST, `pg_table_size`, no indexes):
- * about what their COPY text weighs, known before a row is read.
- */
-export async function tableBytes(client: pg.Client, tables: ReadonlyArray<{ schema: string; name: string }>): Promise<number> {
-  if (tables.length === 0) return 0;
-  const { rows } = await client.query<{ bytes: number }>(
-    `SELECT coalesce(sum(pg_catalog.pg_table_size(c.oid)), 0)::float8 AS bytes
-       FROM unnest($1::text[], $2::text[]) AS t(s, n)
-       JOIN pg_catalog.pg_namespace ns ON ns.nspname = t.s
-       JOIN pg_catalog.pg_class c ON c.relnamespace = ns.oid AND c.relname = t.n`,
-    [tables.map((t) => t.schema), tables.map((t) => t.name)],
-  );
-  return rows[0]!.bytes;
-}
-
-/**
  * A session whose open transaction exported `ref`, as a {@link HeldSnapshot}:
  * `alive` probes it (false once it dropped, was terminated or stopped
  * answering), `close` rolls back and ends it.

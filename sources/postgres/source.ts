@@ -19,8 +19,9 @@ import { postgresError } from './errors.js';
 import { DEFAULT_ROWS_PER_PARTITION, parsePartitionSpec, planPartitions } from './partitions.js';
 import { captureSchema, listTables, type PostgresDescription } from './schema.js';
 import { tableFilter } from './selection.js';
-import { closeSnapshotHolder, exportingTransaction, exportSnapshot, heldSession, heldSnapshots, holdSnapshot as registerHolder, HOLDER_APPLICATION, lockTables, parseSnapshotRef, tableBytes, useSnapshot, type SnapshotRef } from './snapshot-holder.js';
+import { closeSnapshotHolder, exportingTransaction, exportSnapshot, heldSession, heldSnapshots, holdSnapshot as registerHolder, HOLDER_APPLICATION, lockTables, parseSnapshotRef, useSnapshot, type SnapshotRef } from './snapshot-holder.js';
 import { CopyOut } from './copy-out.js';
+import { tableBytes } from './statistics.js';
 import { copyOutStatement, encodeHeader, exportColumns, rangeChecksum, type TableDataHeader } from './table-data.js';
 import { TableValidationError } from './errors.js';
 

@@ -28,6 +28,14 @@ async function headerOf(source: PostgresSource, index: number): Promise<TableDat
   return decodeHeader(first.subarray(0, first.indexOf(0x0a)));
 }
 
+/** Describes and plans a source, then releases its snapshot (what the backup's Plan does). */
+async function describeAndPlan(source: PostgresSource) {
+  const description = await source.describe();
+  const partitions = await source.plan();
+  await source.release(description);
+  return { description, partitions };
+}
+
 async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk);
@@ -51,9 +59,7 @@ describe('PostgreSQL source: fast path', () => {
     const source = sourceOf(db, { rows_per_partition: 1000 });
 
     // Act
-    const description = await source.describe();
-    const partitions = await source.plan();
-    await source.release(description);
+    const { partitions } = await describeAndPlan(source);
 
     // Assess
     assert.equal(await scans(), before, 'planning read no row of the table');
@@ -82,9 +88,7 @@ describe('PostgreSQL source: fast path', () => {
     const source = sourceOf(db, { rows_per_partition: 1000 });
 
     // Act
-    const description = await source.describe();
-    const partitions = await source.plan();
-    await source.release(description);
+    const { partitions } = await describeAndPlan(source);
 
     // Assess
     assert.deepEqual(
@@ -94,6 +98,47 @@ describe('PostgreSQL source: fast path', () => {
         ['1001', '2001'],
         ['2001', undefined],
       ],
+    );
+  });
+
+  test("partitions carry their bytes on disk: a table its size, a split table's ranges equal shares of it, together the description's size", async () => {
+    // Prepare
+    const db = await createDatabase('pgplan');
+    await sql(db, "CREATE TABLE public.big (id int PRIMARY KEY, v text); INSERT INTO public.big SELECT i, repeat('v', 200) FROM generate_series(1, 4000) i; ANALYZE public.big");
+    await sql(db, "CREATE TABLE public.small (v text); INSERT INTO public.small SELECT repeat('s', 100) FROM generate_series(1, 500)");
+    const [onDisk] = await sql<{ big: number; small: number }>(db, "SELECT pg_table_size('public.big')::float8 AS big, pg_table_size('public.small')::float8 AS small");
+    const source = sourceOf(db, { rows_per_partition: 1000 });
+
+    // Act
+    const { description, partitions } = await describeAndPlan(source);
+
+    // Assess
+    const bytesOf = (table: string) => partitions.filter((p) => p.spec.t === table).map((p) => p.spec.b as number);
+    const big = bytesOf('big');
+    assert.equal(big.length, 4);
+    assert.ok(big.every((b) => Math.abs(b - onDisk!.big / 4) <= 1), `shares ${big.join(', ')} of ${onDisk!.big}`);
+    assert.ok(onDisk!.big > 4000 * 200, `${onDisk!.big} bytes on disk for 800 KB of text`);
+    assert.deepEqual(bytesOf('small'), [onDisk!.small]);
+    assert.ok(Math.abs(big.reduce((a, b) => a + b, 0) + onDisk!.small - description.size_bytes) <= 2, `${description.size_bytes} bytes described`);
+  });
+
+  test('a never-analyzed table still gets its bytes: its file size needs no statistics (only its row count falls back to count(*))', async () => {
+    // Prepare
+    const db = await createDatabase('pgplan');
+    await sql(db, "CREATE TABLE public.t (id int PRIMARY KEY, v text); INSERT INTO public.t SELECT i, repeat('v', 100) FROM generate_series(1, 3000) i");
+    const [catalog] = await sql<{ bytes: number; tuples: number }>(db, "SELECT pg_table_size('public.t')::float8 AS bytes, reltuples::float8 AS tuples FROM pg_class WHERE oid = 'public.t'::regclass");
+    const source = sourceOf(db, { rows_per_partition: 1000 });
+
+    // Act
+    const { partitions } = await describeAndPlan(source);
+
+    // Assess
+    assert.ok(catalog!.tuples <= 0, `reltuples ${catalog!.tuples}: never analyzed`);
+    assert.equal(partitions.length, 3);
+    assert.ok(catalog!.bytes > 3000 * 100);
+    assert.deepEqual(
+      partitions.map((p) => p.spec.b),
+      partitions.map(() => Math.round(catalog!.bytes / 3)),
     );
   });
 
