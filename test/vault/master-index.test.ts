@@ -5,6 +5,7 @@ import { VaultFormatError } from '../../vault/format/errors.js';
 import { decodeIndex, encodeIndex } from '../../vault/index/index-codec.js';
 import { MasterIndex } from '../../vault/index/master-index.js';
 import type { BlobEntry, PackEntry } from '../../vault/index/types.js';
+import { tempVault } from '../helpers/engine.js';
 
 /** A deterministic 64-hex-digit id. */
 function hexId(name: string): string {
@@ -153,5 +154,32 @@ describe('MasterIndex', () => {
     // Assess
     assert.ok(error instanceof VaultFormatError);
     assert.deepEqual([index.blobCount, [...index.allPacks()].length], [0, 0]);
+  });
+
+  test("a vault's index objects load straight into the index in the order asked, each pack with the object that listed it", async (t) => {
+    // Prepare
+    const { vault, cleanup } = await tempVault();
+    t.onTestFinished(cleanup);
+    const older = await vault.writeIndex([packOf('old', ['shared', 'a'])]);
+    const newer = await vault.writeIndex([packOf('new', ['b', 'shared'])]);
+    // The first object asked for arrives last (a delay the filesystem store cannot produce), so arrival order is not the order asked.
+    const get = vault.store.get.bind(vault.store);
+    vault.store.get = async (key, ...rest) => {
+      if (key === `index/${newer}`) await new Promise((resolve) => setTimeout(resolve, 100));
+      return get(key, ...rest);
+    };
+
+    // Act
+    const index = await vault.loadIndex([newer, older]);
+
+    // Assess
+    assert.deepEqual(
+      index.locate(hexId('shared')).map((l) => [l.pack.id, index.indexOf(l.pack.id)]),
+      [
+        [hexId('new'), newer],
+        [hexId('old'), older],
+      ],
+    );
+    assert.equal(index.blobCount, 3);
   });
 });

@@ -120,10 +120,15 @@ export class Vault {
 
   /** Reads and decrypts one index object. */
   async readIndex(id: string): Promise<PackEntry[]> {
+    return decodeIndex(await this.openIndex(id), `index/${id}`);
+  }
+
+  /** Reads, checks and decrypts one index object: its payload (`index-codec.ts`). */
+  private async openIndex(id: string): Promise<Uint8Array> {
     const name = `index/${id}`;
     const bytes = await this.store.get(name);
     if (sha256Hex(bytes) !== id) throw new CorruptedBackupError(`${name}: content does not match its name`, { object: name });
-    return decodeIndex(await openObject(bytes, ObjectType.Index, this.keyring.resolve, name), name);
+    return openObject(bytes, ObjectType.Index, this.keyring.resolve, name);
   }
 
   /** Ids of every index object. */
@@ -133,12 +138,24 @@ export class Vault {
     return ids;
   }
 
-  /** Loads and merges every index object (or only the given ones). */
+  /**
+   * Loads and merges every index object (or only the given ones), in their
+   * order: each payload goes straight into the compact index as soon as
+   * those before it have, and is dropped (no per-blob objects, no list of
+   * every decoded index held at once).
+   */
   async loadIndex(ids?: readonly string[]): Promise<MasterIndex> {
     const index = new MasterIndex();
     const chosen = ids ?? (await this.listIndexIds());
-    const loaded = await mapLimit(chosen, READ_CONCURRENCY, async (id) => ({ id, packs: await this.readIndex(id) }));
-    for (const { id, packs } of loaded) index.addPacks(packs, id);
+    const ready = new Map<number, Uint8Array>();
+    let next = 0;
+    await mapLimit(chosen, READ_CONCURRENCY, async (id, i) => {
+      ready.set(i, await this.openIndex(id));
+      for (let payload = ready.get(next); payload; payload = ready.get(next)) {
+        ready.delete(next);
+        index.addPayload(payload, chosen[next++]!);
+      }
+    });
     return index;
   }
 
