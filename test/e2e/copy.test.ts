@@ -27,6 +27,7 @@ import { scanAll } from '../../local/compare/dynamodb-table.js';
 import type { Execution } from '../../local/cloud/workflows.js';
 import { uniqueName } from '../helpers/names.js';
 import { jobBody, startApiFixture, type ApiFixture } from '../control/api/support.js';
+import { BlobLists } from '../../vault/snapshot/partition-blobs.js';
 
 /** The copy vault's region: not the local cloud's own. */
 const REGION_B = 'eu-west-1';
@@ -121,7 +122,11 @@ describe('copy workflow: a job with a copy vault', () => {
     const [first, second] = runs.map((r) => r.backup) as [ExecutionRecord, ExecutionRecord];
     const primary = await api.cloud.deps.vault();
     const index = await primary.loadIndex();
-    const chunks = async (record: ExecutionRecord) => new Set((await primary.readSnapshot(record.result!.snapshot_id)).partitions.flatMap((p) => p.blobs));
+    const chunks = async (record: ExecutionRecord) => {
+      const snapshot = await primary.readSnapshot(record.result!.snapshot_id);
+      const lists = new BlobLists(primary);
+      return new Set((await Promise.all(snapshot.partitions.map((p) => lists.of(snapshot, p)))).flatMap((ids) => [...ids]));
+    };
     const stored = (blobs: readonly string[]) => blobs.reduce((n, blob) => n + index.locate(blob)[0]!.blob.length, 0);
     const [before, after] = await Promise.all([chunks(first), chunks(second)]);
     const fresh = [...after].filter((blob) => !before.has(blob));

@@ -23,6 +23,8 @@ import { readSettings } from '../../functions/shared/env.js';
 import { HavenContextKey } from '../../infra/config.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
 import { backup, createJob, packExists, packsOf, putRandom, sourceBucket } from './prune-support.js';
+import { blobListKey } from '../../vault/repository/layout.js';
+import { blobListIds } from '../../vault/snapshot/partition-blobs.js';
 
 const DAY = 86_400_000;
 /** How long a lapsing lock still holds (PutObjectRetention takes a date in the future). */
@@ -82,6 +84,12 @@ describe('retention with S3 Object Lock (governance)', () => {
     for (const id of (await packsOf(cloud, second)).keys()) {
       const lock = await locker.retention(packKey(id));
       assert.ok(lock && lock.until.getTime() >= Date.parse(kept.retention_until!) - 1000, `pack ${id} locked as long as its backup`);
+    }
+    const keptLists = blobListIds(await (await cloud.deps.vault()).readSnapshot(second.result!.snapshot_id));
+    assert.ok(keptLists.length > 0);
+    for (const id of keptLists) {
+      const lock = await locker.retention(blobListKey(id));
+      assert.ok(lock && lock.until.getTime() >= Date.parse(kept.retention_until!) - 1000, `blob list ${id} locked as long as its backup`);
     }
     await assert.rejects(deleteBackup(deps, second.backup_id), (error: unknown) => error instanceof BackupLockedError && error.code === ErrorCode.Conflict);
     // Deployed, the bucket's default retention (haven:objectLockDays) locks every new object: the backup to forget is

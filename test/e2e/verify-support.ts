@@ -34,7 +34,7 @@ export async function runVerification(cloud: LocalCloud, request: Omit<Verificat
 export async function packsOf(cloud: LocalCloud, backupId: string): Promise<Set<string>> {
   const backup = await cloud.catalog.getBackup(backupId);
   const vault = await cloud.deps.vault();
-  const refs = snapshotReferences(await vault.loadIndex(), await vault.readSnapshot(backup.result!.snapshot_id));
+  const refs = await snapshotReferences(vault, await vault.loadIndex(), await vault.readSnapshot(backup.result!.snapshot_id));
   return new Set(refs.packs.keys());
 }
 

@@ -16,6 +16,7 @@ import { openSnapshot, restorePartition } from '../../vault/restore/restorer.js'
 import { BackupType } from '../../vault/snapshot/snapshot.js';
 import { FileObjectStore } from '../../vault/storage/fs-store.js';
 import { Vault } from '../../vault/repository/vault.js';
+import { partitionBlobs } from '../../vault/snapshot/partition-blobs.js';
 
 const [vaultDir, keyFile, dataFile] = process.argv.slice(2);
 if (!vaultDir || !keyFile || !dataFile) throw new Error('usage: bundle.mjs VAULT_DIR KEY_FILE DATA_FILE');
@@ -47,7 +48,7 @@ for await (const part of restorePartition(vault, opened.index, opened.snapshot, 
 const partition = stored.snapshot.partitions[0]!;
 process.stdout.write(
   `${JSON.stringify({
-    blobs: partition.blobs,
+    blobs: [...(await partitionBlobs(vault, stored.snapshot, partition))],
     sha256: partition.sha256,
     restoredSha256: restored.digest('hex'),
     restoredBytes,

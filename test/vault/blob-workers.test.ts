@@ -18,6 +18,7 @@ import { WORKERS_ENV, blobPool, closeBlobPool, sealChunks } from '../../vault/pa
 import { decodeBlobs } from '../../vault/restore/blob-reader.js';
 import { BackupType } from '../../vault/snapshot/snapshot.js';
 import { backupBytes, jsonLines, randomData, restoreBytes, tempVault, type TempVault } from '../helpers/engine.js';
+import { partitionBlobs } from '../../vault/snapshot/partition-blobs.js';
 
 /** Runs `fn` with blob workers on (the default) or off. */
 async function withWorkers<T>(enabled: boolean, fn: () => Promise<T>): Promise<T> {
@@ -261,11 +262,11 @@ describe('blob workers', () => {
       const next = await backupBytes(t.vault, edited, { type: BackupType.Incremental });
       const nextSnapshot = await t.vault.readSnapshot(next);
       return {
-        blobs: snapshot.partitions[0]!.blobs,
+        blobs: [...(await partitionBlobs(t.vault, snapshot, snapshot.partitions[0]!))],
         sha256: snapshot.partitions[0]!.sha256,
         stats: { bytes_read, bytes_new, bytes_stored, blobs_total, blobs_new },
         restored: await restoreBytes(t.vault, id),
-        incremental: { blobs: nextSnapshot.partitions[0]!.blobs, sha256: nextSnapshot.partitions[0]!.sha256, restored: await restoreBytes(t.vault, next) },
+        incremental: { blobs: [...(await partitionBlobs(t.vault, nextSnapshot, nextSnapshot.partitions[0]!))], sha256: nextSnapshot.partitions[0]!.sha256, restored: await restoreBytes(t.vault, next) },
       };
     };
 

@@ -10,6 +10,7 @@ import { closeBlobPool, WORKERS_ENV } from '../../vault/pack/blob-workers.js';
 import { openSnapshot } from '../../vault/restore/restorer.js';
 import { BackupType } from '../../vault/snapshot/snapshot.js';
 import { backupBytes, jsonLines, randomData, restoreBytes, tempVault } from '../helpers/engine.js';
+import { partitionBlobs } from '../../vault/snapshot/partition-blobs.js';
 
 describe('pack order', () => {
   const previousWorkers = process.env[WORKERS_ENV];
@@ -44,7 +45,7 @@ describe('pack order', () => {
       // Assess
       const { snapshot, index } = await openSnapshot(t.vault, id);
       const own = new Set(snapshot.index_ids);
-      const blobs = snapshot.partitions[0]!.blobs;
+      const blobs = [...(await partitionBlobs(t.vault, snapshot, snapshot.partitions[0]!))];
       let runs = 0;
       let previous: { pack: string; end: number } | undefined;
       const packs = new Set<string>();

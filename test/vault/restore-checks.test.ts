@@ -8,6 +8,7 @@ import { sealBlob } from '../../vault/pack/blob.js';
 import { packKey } from '../../vault/pack/pack-builder.js';
 import { openSnapshot, restorePartition, type RestoreOptions } from '../../vault/restore/restorer.js';
 import { backupBytes, randomData, tempVault, type TempVault } from '../helpers/engine.js';
+import { partitionBlobs } from '../../vault/snapshot/partition-blobs.js';
 
 /**
  * A restore authenticates every blob before emitting it and checks the
@@ -38,7 +39,7 @@ async function restoreError(t: TempVault, snapshotId: string, options: RestoreOp
 /** Re-seals the first blob of the partition over other plaintext of the same length under its own id, as a buggy writer would. */
 async function sealWrongChunkUnderId(t: TempVault, snapshotId: string): Promise<void> {
   const opened = await openSnapshot(t.vault, snapshotId);
-  const [location] = opened.index.locate(opened.snapshot.partitions[0]!.blobs[0]!);
+  const [location] = opened.index.locate((await partitionBlobs(t.vault, opened.snapshot, opened.snapshot.partitions[0]!)).at(0));
   const { pack, blob } = location!;
   assert.equal(blob.compression, Compression.None, 'the fixture stores random data uncompressed');
   const wrong = randomData(blob.rawLength, 99);
@@ -80,9 +81,12 @@ describe('restore checks against writer mistakes', () => {
     // Prepare
     const { t, snapshotId } = await backedUp(context);
     const snapshot = await t.vault.readSnapshot(snapshotId);
-    const blobs = snapshot.partitions[0]!.blobs;
-    assert.ok(blobs.length >= 2);
-    const reordered = { ...snapshot, partitions: [{ ...snapshot.partitions[0]!, blobs: [blobs[1]!, blobs[0]!, ...blobs.slice(2)] }] };
+    const { blob_list: ref, ...partition } = snapshot.partitions[0]!;
+    const blobs = [...(await partitionBlobs(t.vault, snapshot, snapshot.partitions[0]!))];
+    assert.ok(blobs.length >= 2 && ref);
+    // A blob list sealed by a (buggy) key holder with two blobs swapped: it authenticates, so only the partition's SHA-256 can tell.
+    const swapped = await t.vault.writeBlobList([[blobs[1]!, blobs[0]!, ...blobs.slice(2)]]);
+    const reordered = { ...snapshot, partitions: [{ ...partition, blob_list: { id: swapped, part: 0, count: blobs.length } }] };
     const reorderedId = await t.vault.writeSnapshot(reordered);
 
     // Act

@@ -2,7 +2,8 @@
  * One backup's writer: streams partitions through
  * chunk → id (HMAC) → dedup → compress → encrypt → pack → upload,
  * in one pass and bounded memory, then writes the index for the packs it
- * stored. Compression and encryption run on worker threads (`pack/blob-workers.ts`;
+ * stored and one blob-list object holding its partitions' ordered chunk ids
+ * (FORMAT.md §9.2), which the partition records reference. Compression and encryption run on worker threads (`pack/blob-workers.ts`;
  * on this thread when none can run), so chunking and hashing on the main
  * thread overlap with them and with uploads.
  */
@@ -47,13 +48,16 @@ export interface BackupSessionOptions {
   onProgress?: (progress: BackupProgress) => void;
 }
 
-/** What a session wrote: the index objects and counts its snapshot needs. */
+/** What a session wrote: the index objects, partition records (referencing its blob list) and counts its snapshot needs. */
 export interface SessionResult {
   partitions: PartitionRecord[];
   index_ids: string[];
   packs: PackEntry[];
   counts: { bytes_read: number; bytes_new: number; bytes_stored: number; blobs_total: number; blobs_new: number; packs_written: number };
 }
+
+/** A partition's record before its blob ids are stored: everything but where they are. */
+export type PartitionSummary = Omit<PartitionRecord, 'blobs' | 'blob_list'>;
 
 /** Options of one partition. */
 export interface PartitionOptions {
@@ -67,7 +71,8 @@ export class BackupSession {
   private readonly gear: Uint32Array;
   private readonly written = new Set<string>();
   private readonly packs: PackEntry[] = [];
-  private readonly partitions: PartitionRecord[] = [];
+  /** Each partition's record (without its blob ids) and ordered blob ids, until `finish` stores them. */
+  private readonly partitions: Array<{ record: PartitionSummary; blobs: string[] }> = [];
   private readonly uploads = new Set<Promise<void>>();
   /** Chunks enter packs in the order they were read. */
   private readonly packOrder = new TurnQueue();
@@ -97,7 +102,7 @@ export class BackupSession {
    * Backs up one partition from a byte stream of any size.
    * Nothing is visible to readers until `finish` writes the index and the caller commits a snapshot.
    */
-  async backupPartition(name: string, source: AsyncIterable<Uint8Array>, options: PartitionOptions = {}): Promise<PartitionRecord> {
+  async backupPartition(name: string, source: AsyncIterable<Uint8Array>, options: PartitionOptions = {}): Promise<PartitionSummary> {
     this.currentPartition = name;
     const hash = createHash('sha256');
     const blobs: string[] = [];
@@ -147,25 +152,30 @@ export class BackupSession {
       await Promise.all(inflight);
     }
     if (failure) throw failure;
-    const record: PartitionRecord = {
+    const record: PartitionSummary = {
       name,
-      blobs,
       size,
       sha256: hash.digest('hex'),
       records: options.records?.() ?? 0,
       ...(options.metadata ? { metadata: options.metadata } : {}),
     };
-    this.partitions.push(record);
+    this.partitions.push({ record, blobs });
     return record;
   }
 
-  /** Stores the last partial pack, waits for uploads, and writes one index object for every pack of this session. */
+  /**
+   * Stores the last partial pack, waits for uploads, writes one index object
+   * for every pack of this session, then one blob-list object for its
+   * partitions (after the blobs it lists are indexed: FORMAT.md §10).
+   */
   async finish(): Promise<SessionResult> {
     if (this.pack.count > 0) this.startUpload(this.pack);
     this.pack = this.newPack();
     await this.drainUploads();
     const index_ids = this.packs.length > 0 ? [await this.vault.writeIndex(this.packs)] : [];
-    return { partitions: this.partitions, index_ids, packs: this.packs, counts: { ...this.counts } };
+    const listId = this.partitions.length > 0 ? await this.vault.writeBlobList(this.partitions.map((p) => p.blobs)) : '';
+    const partitions = this.partitions.map(({ record, blobs }, part): PartitionRecord => ({ ...record, blob_list: { id: listId, part, count: blobs.length } }));
+    return { partitions, index_ids, packs: this.packs, counts: { ...this.counts } };
   }
 
   /**

@@ -6,7 +6,7 @@
  * Blobs written earlier in the same backup are always reused.
  */
 import type { MasterIndex } from '../index/master-index.js';
-import { BackupType, type Snapshot } from '../snapshot/snapshot.js';
+import { BackupType } from '../snapshot/snapshot.js';
 
 /** A set-like view of reusable blob ids. */
 export interface DedupView {
@@ -19,13 +19,13 @@ export const EMPTY_VIEW: DedupView = { has: () => false };
 /**
  * The reusable blobs for a backup type.
  * @param index - the vault's merged index (needed for incremental and differential)
- * @param baseFull - the job's last full snapshot (for differential; none means nothing is reused)
+ * @param baseFull - the blob ids of the job's last full snapshot (for differential; none means nothing is reused), read one partition at a time
  */
-export function dedupViewFor(type: BackupType, index: MasterIndex | undefined, baseFull?: Snapshot): DedupView {
+export async function dedupViewFor(type: BackupType, index: MasterIndex | undefined, baseFull?: AsyncIterable<string>): Promise<DedupView> {
   if (type === BackupType.Incremental && index) return index;
   if (type === BackupType.Differential && index && baseFull) {
     const blobs = new Set<string>();
-    for (const partition of baseFull.partitions) for (const blob of partition.blobs) if (index.has(blob)) blobs.add(blob);
+    for await (const blob of baseFull) if (index.has(blob)) blobs.add(blob);
     return blobs;
   }
   return EMPTY_VIEW;

@@ -1,11 +1,12 @@
 /**
  * Backup orchestration over one vault: choose what may be reused, stream
  * every partition through a session, then commit the snapshot. The snapshot
- * is written last, after every pack and index object is stored.
+ * is written last, after every pack, index object and blob list is stored.
  */
 import type { CompressionConfig } from '../compression/settings.js';
 import { BackupType, makeStats, type Snapshot } from '../snapshot/snapshot.js';
-import { FORMAT_VERSION } from '../format/version.js';
+import { SNAPSHOT_FORMAT_VERSION } from '../format/version.js';
+import { BlobLists } from '../snapshot/partition-blobs.js';
 import type { StoredSnapshot, Vault } from '../repository/vault.js';
 import { BackupSession, type BackupProgress, type PartitionOptions, type SessionResult } from './backup-session.js';
 import { dedupViewFor } from './dedup-view.js';
@@ -67,7 +68,7 @@ export async function openSession(
   const baseFull = plan.type === BackupType.Differential && plan.baseFull ? await vault.readSnapshot(plan.baseFull) : undefined;
   return new BackupSession(vault, {
     compression: request.compression,
-    dedup: dedupViewFor(plan.type, index, baseFull),
+    dedup: await dedupViewFor(plan.type, index, baseFull && new BlobLists(vault).blobsOf(baseFull)),
     ...(request.concurrency ? { concurrency: request.concurrency } : {}),
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
@@ -94,7 +95,7 @@ export async function commitSnapshot(
 ): Promise<StoredSnapshot> {
   const sum = (key: keyof SessionResult['counts']) => results.reduce((n, r) => n + r.counts[key], 0);
   const snapshot: Snapshot = {
-    format_version: FORMAT_VERSION,
+    format_version: SNAPSHOT_FORMAT_VERSION,
     backup_id: request.backupId,
     job_id: request.jobId,
     source: request.source,

@@ -1,7 +1,8 @@
 /**
  * Checks a vault the way `restic check` does. Structure: every snapshot and
  * index object authenticates and matches its name, every blob a snapshot
- * references is indexed, and every indexed pack exists with its size. With
+ * references is indexed (read through its blob lists, each of which must
+ * be there and authenticate), and every indexed pack exists with its size. With
  * `readData`: every selected pack is downloaded, hashed against its name, its
  * sealed header compared with the index, and every blob decrypted and checked
  * against its id. Each problem names the pack or object, the blob where
@@ -15,6 +16,7 @@ import type { PackEntry } from '../index/types.js';
 import { decodePackHeader, decodeTrailer, TRAILER_LENGTH } from '../pack/pack-format.js';
 import { packKey } from '../pack/pack-builder.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { BlobLists } from '../snapshot/partition-blobs.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { Vault } from '../repository/vault.js';
@@ -23,6 +25,8 @@ import { decodeBlob } from '../restore/blob-reader.js';
 /** Kinds of problems a check reports. */
 export const IssueKind = {
   SnapshotDamaged: 'snapshot_damaged',
+  /** A blob-list object a snapshot references is missing, altered or does not hold the partition. */
+  BlobListDamaged: 'blob_list_damaged',
   IndexDamaged: 'index_damaged',
   BlobNotIndexed: 'blob_not_indexed',
   PackMissing: 'pack_missing',
@@ -76,16 +80,11 @@ export interface CheckReport {
 export class DependencyMap {
   private readonly byBlob = new Map<string, Set<string>>();
 
-  constructor(snapshots: ReadonlyArray<{ id: string; snapshot: Snapshot }>) {
-    for (const { id, snapshot } of snapshots) {
-      for (const partition of snapshot.partitions) {
-        for (const blob of partition.blobs) {
-          let set = this.byBlob.get(blob);
-          if (!set) this.byBlob.set(blob, (set = new Set()));
-          set.add(id);
-        }
-      }
-    }
+  /** Records that snapshot `snapshotId` needs `blob`. */
+  add(blob: string, snapshotId: string): void {
+    let set = this.byBlob.get(blob);
+    if (!set) this.byBlob.set(blob, (set = new Set()));
+    set.add(snapshotId);
   }
 
   forBlob(blob: string): string[] {
@@ -134,13 +133,8 @@ export async function checkVault(vault: Vault, options: CheckOptions = {}): Prom
     }
   });
 
-  const deps = new DependencyMap(snapshots);
-  for (const { id, snapshot } of snapshots) {
-    const missing = new Set(snapshot.partitions.flatMap((p) => p.blobs).filter((b) => !index.has(b)));
-    for (const blob of missing) {
-      issues.push({ kind: IssueKind.BlobNotIndexed, message: `blob ${blob} of snapshot ${id} is in no index`, blob, snapshots: [id] });
-    }
-  }
+  const deps = new DependencyMap();
+  await mapLimit(snapshots, 4, async ({ id, snapshot }) => issues.push(...(await snapshotBlobIssues(vault, index, id, snapshot, deps))));
 
   const stored = new Map<string, number>();
   for await (const info of vault.store.list('data/')) stored.set(info.key.slice(info.key.lastIndexOf('/') + 1), info.size);
@@ -187,6 +181,33 @@ export async function checkVault(vault: Vault, options: CheckOptions = {}): Prom
     issues,
     damagedSnapshots: [...damaged].sort(),
   };
+}
+
+/**
+ * Reads a snapshot's blob ids (one blob list at a time), records them in
+ * `deps`, and reports its blob lists that cannot be read and its blobs no
+ * index lists.
+ */
+async function snapshotBlobIssues(vault: Vault, index: MasterIndex, id: string, snapshot: Snapshot, deps: DependencyMap): Promise<CheckIssue[]> {
+  const issues: CheckIssue[] = [];
+  const lists = new BlobLists(vault);
+  const missing = new Set<string>();
+  for (const partition of snapshot.partitions) {
+    try {
+      for (const blob of await lists.of(snapshot, partition)) {
+        deps.add(blob, id);
+        if (!index.has(blob)) missing.add(blob);
+      }
+    } catch (error) {
+      if (!(error instanceof FormatError)) throw error;
+      const object = error instanceof CorruptedBackupError ? error.location.object : undefined;
+      issues.push({ kind: IssueKind.BlobListDamaged, message: `snapshot ${id}: ${describe(error)}`, ...(object ? { object } : {}), snapshots: [id] });
+    }
+  }
+  for (const blob of missing) {
+    issues.push({ kind: IssueKind.BlobNotIndexed, message: `blob ${blob} of snapshot ${id} is in no index`, blob, snapshots: [id] });
+  }
+  return issues;
 }
 
 /**

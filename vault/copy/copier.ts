@@ -2,8 +2,9 @@
  * Copies snapshots from one vault into a copy vault of it (`copy-vault.ts`):
  * only the blobs the target's index lacks are read from the source, sealed
  * again under the target's key and packed (`blob-transfer.ts`); then the
- * index object(s) listing the new packs; then the snapshot, last, with the
- * source's backup id, job id, type, partitions and stats and its `origin`
+ * index object(s) listing the new packs; then the snapshot's blob lists,
+ * sealed again under the target's key; then the snapshot, last, with the
+ * source's backup id, job id, type, partitions (naming the copied lists) and stats and its `origin`
  * (FORMAT.md §9.1); then the new snapshot is verified in the target. A copy
  * interrupted anywhere leaves no snapshot that references missing data, and
  * running it again finishes it: packs already listed by an index object are
@@ -14,7 +15,8 @@ import { checkVault } from '../checker/checker.js';
 import type { MasterIndex } from '../index/master-index.js';
 import { SnapshotNotFoundError } from '../repository/errors.js';
 import type { Vault } from '../repository/vault.js';
-import type { Snapshot, SnapshotOrigin } from '../snapshot/snapshot.js';
+import { BlobLists, blobListIds } from '../snapshot/partition-blobs.js';
+import type { PartitionRecord, Snapshot, SnapshotOrigin } from '../snapshot/snapshot.js';
 import { BlobTransfer, type TransferCounts, type TransferTuning } from './blob-transfer.js';
 import { assertCopyTarget } from './copy-vault.js';
 import { CopyVerificationError } from './errors.js';
@@ -111,7 +113,8 @@ export class VaultCopier {
     const snapshot = await this.source.readSnapshot(id);
     const origin = originOf(this.source, id, snapshot);
     const copies = await this.targetCopies();
-    const blobs = new Set(snapshot.partitions.flatMap((p) => p.blobs));
+    const blobs = new Set<string>();
+    for await (const blob of new BlobLists(this.source).blobsOf(snapshot)) blobs.add(blob);
     const existing = copies.get(originKey(origin));
     if (existing) return { ...emptyResult(id, existing, blobs.size, started), alreadyCopied: true };
 
@@ -127,7 +130,8 @@ export class VaultCopier {
     if (unlisted.length > 0) throw new CopyVerificationError(`${unlisted.length} blobs of snapshot ${id} are in no index of ${this.target.store.uri} after the copy (first: ${unlisted[0]})`);
 
     const indexIds = transfer.indexes.map((i) => i.id);
-    const copied: Snapshot = { ...snapshot, parent: await this.targetParent(snapshot), index_ids: indexIds, origin };
+    const partitions = await this.copyBlobLists(snapshot);
+    const copied: Snapshot = { ...snapshot, partitions, parent: await this.targetParent(snapshot), index_ids: indexIds, origin };
     const targetId = await this.target.writeSnapshot(copied);
     let packsVerified: number;
     try {
@@ -170,6 +174,20 @@ export class VaultCopier {
     this.sourceIndex ??= await this.source.loadIndex();
     this.targetIndex ??= await this.target.loadIndex();
     return [this.sourceIndex, this.targetIndex];
+  }
+
+  /**
+   * Writes the target's copy of each blob list the snapshot references
+   * (sealed under the target's key, so under a new id) and returns the
+   * partition records naming the copies. Inline lists (version 1) stay inline.
+   */
+  private async copyBlobLists(snapshot: Snapshot): Promise<PartitionRecord[]> {
+    const copies = new Map<string, string>();
+    for (const id of blobListIds(snapshot)) {
+      const parts = await this.source.readBlobList(id);
+      copies.set(id, await this.target.writeBlobList(parts.map((part) => [...part])));
+    }
+    return snapshot.partitions.map((p) => (p.blob_list ? { ...p, blob_list: { ...p.blob_list, id: copies.get(p.blob_list.id)! } } : p));
   }
 
   /** The target's copy of the source snapshot's parent, if it holds one. */

@@ -1,6 +1,6 @@
 /**
  * Sealed objects: the envelope of every encrypted vault object that is not a
- * blob (key secrets, index files, snapshots, pack headers).
+ * blob (key secrets, index files, snapshots, pack headers, blob lists).
  *
  * ```
  * offset  size  field
@@ -33,6 +33,7 @@ export const ObjectType = {
   Snapshot: 3,
   PackHeader: 4,
   Staged: 5,
+  BlobList: 6,
 } as const;
 export type ObjectType = (typeof ObjectType)[keyof typeof ObjectType];
 

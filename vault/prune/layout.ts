@@ -40,6 +40,8 @@ export const PruneStaged = {
   compact: 'compact',
   recheck: 'recheck',
   deleteList: 'delete',
+  /** The blob-list objects the snapshots of Mark item `item` reference. */
+  usedLists: (item: number) => `used-lists/${String(item).padStart(5, '0')}`,
   used: (shard: number, item: number) => `used/${shardName(shard)}/${String(item).padStart(5, '0')}`,
   usedPrefix: (shard: number) => `used/${shardName(shard)}/`,
   counts: (shard: number) => `counts/${shardName(shard)}`,

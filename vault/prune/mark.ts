@@ -2,11 +2,13 @@
  * The mark phase of a sharded prune: Plan lists snapshots and index objects
  * and fixes the shard count; each Mark item reads a batch of snapshots and
  * stages the blob ids they use, split by shard (`used/<shard>/<item>`), so
- * no step holds the whole vault's used set.
+ * no step holds the whole vault's used set, and the blob-list objects they
+ * reference (`used-lists/<item>`), which the re-check keeps.
  */
 import type { Vault } from '../repository/vault.js';
 import { SnapshotNotFoundError } from '../repository/errors.js';
-import { readRequiredStaged, writeStaged } from '../staging/staging.js';
+import { BlobLists, blobListIds } from '../snapshot/partition-blobs.js';
+import { readRequiredStaged, readStaged, writeStaged } from '../staging/staging.js';
 import { mapLimit } from '../util/concurrency.js';
 import { PRUNE_LAYOUT, PruneStaged, shardDigitsFor, shardOf } from './layout.js';
 import type { PruneLocking } from './pack-locks.js';
@@ -36,6 +38,14 @@ export interface MarkPlan {
   indexes: PlannedIndex[];
   /** Staging areas older than the grace period whose run ended (swept at the end). */
   stale: string[];
+}
+
+/** The blob lists one Mark item's snapshots reference (`used-lists/<item>`). */
+export interface UsedLists {
+  /** List ids, sorted, unique. */
+  ids: string[];
+  /** With Object Lock: per id, the latest retention date (ms) of a backup using it; 0 when none. */
+  until?: number[];
 }
 
 /** What one Mark item staged per shard. */
@@ -86,7 +96,8 @@ export function readMarkPlan(vault: Vault, area: string): Promise<MarkPlan> {
 }
 
 /**
- * One Mark item: the blobs of snapshot batch `item`, staged by shard.
+ * One Mark item: the blobs of snapshot batch `item` (read one blob list at
+ * a time), staged by shard, and the blob lists they reference.
  * A snapshot forgotten meanwhile is skipped.
  *
  * @param locking - with Object Lock, each blob carries its backups' latest retention date
@@ -94,6 +105,7 @@ export function readMarkPlan(vault: Vault, area: string): Promise<MarkPlan> {
 export async function markItem(vault: Vault, area: string, plan: MarkPlan, item: number, locking?: PruneLocking): Promise<void> {
   const ids = plan.snapshot_ids.slice(item * plan.per_item, (item + 1) * plan.per_item);
   const until = new Map<string, number>();
+  const lists = new Map<string, number>();
   await mapLimit(ids, READS, async (id) => {
     const snapshot = await vault.readSnapshot(id).catch((error: unknown) => {
       if (error instanceof SnapshotNotFoundError) return undefined;
@@ -101,8 +113,12 @@ export async function markItem(vault: Vault, area: string, plan: MarkPlan, item:
     });
     if (!snapshot) return;
     const date = locking ? ((await locking.retainUntil(snapshot.backup_id))?.getTime() ?? 0) : 0;
-    for (const partition of snapshot.partitions) for (const blob of partition.blobs) until.set(blob, Math.max(until.get(blob) ?? 0, date));
+    for (const list of blobListIds(snapshot)) lists.set(list, Math.max(lists.get(list) ?? 0, date));
+    for await (const blob of new BlobLists(vault).blobsOf(snapshot)) until.set(blob, Math.max(until.get(blob) ?? 0, date));
   });
+  const listIds = [...lists.keys()].sort();
+  const usedLists: UsedLists = locking ? { ids: listIds, until: listIds.map((id) => lists.get(id)!) } : { ids: listIds };
+  await writeStaged(vault, area, PruneStaged.usedLists(item), usedLists);
   const shards = new Map<number, string[]>();
   for (const blob of until.keys()) {
     const shard = shardOf(blob, plan.digits);
@@ -115,4 +131,20 @@ export async function markItem(vault: Vault, area: string, plan: MarkPlan, item:
     const used: UsedShard = locking ? { ids: blobs, until: blobs.map((b) => until.get(b)!) } : { ids: blobs };
     await writeStaged(vault, area, PruneStaged.used(shard, item), used);
   });
+}
+
+/**
+ * The blob lists every Mark item's snapshots reference, each with the
+ * latest retention date (ms, 0 when none) of a backup using it.
+ *
+ * @returns undefined when a Mark item staged no record of its lists
+ */
+export async function readUsedLists(vault: Vault, area: string, plan: MarkPlan): Promise<Map<string, number> | undefined> {
+  const used = new Map<string, number>();
+  for (let item = 0; item < plan.items; item += 1) {
+    const lists = await readStaged<UsedLists>(vault, area, PruneStaged.usedLists(item));
+    if (!lists) return undefined;
+    lists.ids.forEach((id, i) => used.set(id, Math.max(used.get(id) ?? 0, lists.until?.[i] ?? 0)));
+  }
+  return used;
 }

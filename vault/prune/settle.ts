@@ -5,20 +5,21 @@
  * number of blobs), lists the pack objects, and decides which packs go,
  * which are repacked and which are left alone (young, held by a running
  * backup's staging, under Object Lock). Unless dry, it then lists again
- * the unindexed packs a snapshot still uses, extends kept packs' Object
- * Lock, and writes the repacked packs and their index object: every write
+ * the unindexed packs a snapshot still uses, extends kept packs' (and kept
+ * backups' blob lists') Object Lock, and writes the repacked packs and their index object: every write
  * happens here, before any index object or pack is deleted (FORMAT.md §10.1).
  */
 import type { BlobEntry, PackEntry } from '../index/types.js';
 import { packKey } from '../pack/pack-builder.js';
 import type { Vault } from '../repository/vault.js';
+import { blobListKey } from '../repository/layout.js';
 import { isLocked } from '../storage/object-lock.js';
 import { readRequiredStaged, writeStaged } from '../staging/staging.js';
 import { mapLimit } from '../util/concurrency.js';
 import { PruneStaged, shardOf } from './layout.js';
 import type { ShardCounts } from './join.js';
 import { readUsedShard } from './join.js';
-import type { MarkPlan } from './mark.js';
+import { readUsedLists, type MarkPlan } from './mark.js';
 import { readPackEntry, type PackObject } from './orphans.js';
 import type { PruneLocking } from './pack-locks.js';
 import { repackPacks } from './repack.js';
@@ -152,7 +153,10 @@ export async function settlePacks(vault: Vault, area: string, plan: MarkPlan, op
       const doomedIds = new Set(outcome.doomed.map((p) => p.id));
       const extend = [...rows].filter(([id, row]) => stored.has(id) && !doomedIds.has(id) && row.until > now.getTime());
       const changed = await mapLimit(extend, READS, ([id, row]) => options.locking!.locker.extend(packKey(id), new Date(row.until)));
-      result.locks_extended = changed.filter(Boolean).length;
+      // The kept backups' blob lists are locked as long as their packs.
+      const lists = [...((await readUsedLists(vault, area, plan)) ?? [])].filter(([, until]) => until > now.getTime());
+      const changedLists = await mapLimit(lists, READS, ([id, until]) => options.locking!.locker.extend(blobListKey(id), new Date(until)));
+      result.locks_extended = [...changed, ...changedLists].filter(Boolean).length;
     }
     const repacked = await repackPacks(vault, toRepack.map((c) => ({ pack: headers.get(c.object.id)!, used: usedOf.get(c.object.id) ?? [] })), result);
     outcome.written.push(...repacked);

@@ -22,9 +22,11 @@ const READS = 8;
  */
 export type BackupLiveness = (backupId: string) => Promise<boolean>;
 
-/** The staging area: which index objects in-progress backups rely on, and which areas are stale. */
+/** The staging area: which index objects and blob lists in-progress backups rely on, and which areas are stale. */
 export interface StagingState {
   protectedIndexes: Set<string>;
+  /** Blob-list objects named by in-progress backups' partition manifests. */
+  protectedLists: Set<string>;
   /** Backup ids whose staging area is older than the grace period and whose backup is not running. */
   stale: string[];
 }
@@ -43,7 +45,7 @@ export async function readStaging(vault: Vault, isRunning: BackupLiveness, now: 
     if (!backupId) continue;
     areas.set(backupId, [...(areas.get(backupId) ?? []), info]);
   }
-  const out: StagingState = { protectedIndexes: new Set(), stale: [] };
+  const out: StagingState = { protectedIndexes: new Set(), protectedLists: new Set(), stale: [] };
   await mapLimit([...areas], READS, async ([backupId, objects]) => {
     if (backupId === own) return;
     const newest = Math.max(...objects.map((o) => o.lastModified.getTime()));
@@ -61,6 +63,7 @@ export async function readStaging(vault: Vault, isRunning: BackupLiveness, now: 
         throw error;
       });
       for (const id of value?.index_ids ?? []) out.protectedIndexes.add(id);
+      for (const partition of (value as Partial<StagedPartition> | undefined)?.partitions ?? []) if (partition.blob_list) out.protectedLists.add(partition.blob_list.id);
     }
   });
   return out;

@@ -12,11 +12,13 @@ import { MasterIndex } from '../index/master-index.js';
 import type { PackEntry } from '../index/types.js';
 import type { KeyProvider } from '../keys/key-provider.js';
 import { parseSnapshot, type Snapshot } from '../snapshot/snapshot.js';
+import { decodeBlobList, encodeBlobList, type BlobIds } from '../snapshot/blob-list.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { FORMAT_VERSION } from '../format/version.js';
 import { CHUNKER_ALGORITHM, DEFAULT_PACK_SIZE, parseConfig, type VaultConfig } from './config.js';
+import { blobListKey, VaultPrefix } from './layout.js';
 import { AmbiguousSnapshotIdError, SnapshotNotFoundError, VaultExistsError, VaultNotFoundError } from './errors.js';
 import { createKeyRecord, newVaultSecrets, openKeyring, parseKeyRecord, type KeyProviderResolver, type KeyRecord, type Keyring, type VaultSecrets } from './keyring.js';
 
@@ -157,6 +159,36 @@ export class Vault {
       }
     });
     return index;
+  }
+
+  /**
+   * Writes a blob-list object holding the ordered chunk ids of a batch's
+   * partitions (FORMAT.md §9.2), after the packs and index objects that
+   * hold those blobs; returns its id.
+   */
+  async writeBlobList(parts: ReadonlyArray<readonly string[]>): Promise<string> {
+    const bytes = await sealObject(ObjectType.BlobList, encodeBlobList(parts), this.keyring.current, true);
+    const id = sha256Hex(bytes);
+    await this.store.put(blobListKey(id), bytes);
+    return id;
+  }
+
+  /**
+   * Reads and decrypts one blob-list object: its partitions' ids, in order.
+   * @throws ObjectNotFoundError when it is not stored, CorruptedBackupError when it was altered
+   */
+  async readBlobList(id: string): Promise<BlobIds[]> {
+    const name = blobListKey(id);
+    const bytes = await this.store.get(name);
+    if (sha256Hex(bytes) !== id) throw new CorruptedBackupError(`${name}: content does not match its name`, { object: name });
+    return decodeBlobList(await openObject(bytes, ObjectType.BlobList, this.keyring.resolve, name), name);
+  }
+
+  /** Ids of every blob-list object. */
+  async listBlobListIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const info of this.store.list(VaultPrefix.lists)) ids.push(info.key.slice(VaultPrefix.lists.length));
+    return ids;
   }
 
   /** Seals and writes a snapshot: the commit point of a backup. Returns its id. */

@@ -20,6 +20,7 @@ import type { BlobLocation } from '../index/types.js';
 import { warmBlobPool } from '../pack/blob-workers.js';
 import { packKey } from '../pack/pack-builder.js';
 import type { PartitionRecord, Snapshot } from '../snapshot/snapshot.js';
+import { BlobLists } from '../snapshot/partition-blobs.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
 import { SnapshotNotFoundError } from '../repository/errors.js';
 import type { Vault } from '../repository/vault.js';
@@ -69,10 +70,10 @@ export function chooseLocation(index: MasterIndex, blobId: string, ownIndexes: R
   return chosen;
 }
 
-function* readGroups(index: MasterIndex, snapshot: Snapshot, partition: PartitionRecord, maxBytes: number, maxPlaintext: number): Generator<ReadGroup> {
+function* readGroups(index: MasterIndex, snapshot: Snapshot, blobIds: Iterable<string>, maxBytes: number, maxPlaintext: number): Generator<ReadGroup> {
   const own = new Set(snapshot.index_ids);
   let group: ReadGroup | undefined;
-  for (const blobId of partition.blobs) {
+  for (const blobId of blobIds) {
     const location = chooseLocation(index, blobId, own);
     const { pack, blob } = location;
     if (
@@ -128,7 +129,10 @@ export function findPartition(snapshot: Snapshot, name: string): PartitionRecord
 /**
  * Streams a partition's plaintext, authenticated blob by blob and, at the
  * end, checked against the partition's size and SHA-256: the stream fails
- * with `CorruptedBackupError` instead of ending when they differ.
+ * with `CorruptedBackupError` instead of ending when they differ, or when
+ * the partition's blob list is missing or damaged.
+ *
+ * @param lists - a blob-list reader to share between partitions of the snapshot (one is made otherwise)
  */
 export async function* restorePartition(
   vault: Vault,
@@ -136,12 +140,14 @@ export async function* restorePartition(
   snapshot: Snapshot,
   partitionName: string,
   options: RestoreOptions = {},
+  lists: BlobLists = new BlobLists(vault),
 ): AsyncGenerator<Uint8Array> {
   const partition = findPartition(snapshot, partitionName);
+  const blobIds = await lists.of(snapshot, partition);
   warmBlobPool();
   const concurrency = options.concurrency ?? 4;
   const checks: BlobChecks = { chunkIds: options.verifyChunkIds ?? false };
-  const groups = readGroups(index, snapshot, partition, options.maxReadBytes ?? 8 * 1024 * 1024, options.maxReadPlaintextBytes ?? 2 * 1024 * 1024);
+  const groups = readGroups(index, snapshot, blobIds, options.maxReadBytes ?? 8 * 1024 * 1024, options.maxReadPlaintextBytes ?? 2 * 1024 * 1024);
   const window: Array<Promise<Uint8Array[]>> = [];
   const fill = () => {
     while (window.length < concurrency) {

@@ -1,11 +1,14 @@
 /**
  * Snapshots: the encrypted manifest of one backup, and the commit point of
- * the write order (packs, then index, then snapshot). Stored as
- * `snapshots/<SHA-256 of the stored bytes>`, sealed as type Snapshot with a
- * zstd-compressed JSON payload.
+ * the write order (packs, then index, then blob lists, then snapshot).
+ * Stored as `snapshots/<SHA-256 of the stored bytes>`, sealed as type
+ * Snapshot with a zstd-compressed JSON payload. Version 2 partitions
+ * reference their blob ids in a blob-list object (`blob-list.ts`); version 1
+ * partitions hold them inline. Read them through `BlobLists`
+ * (`partition-blobs.ts`), never from the record.
  */
 import { VaultFormatError } from '../format/errors.js';
-import { FORMAT_VERSION } from '../format/version.js';
+import { READABLE_SNAPSHOT_VERSIONS, SNAPSHOT_FORMAT_VERSION } from '../format/version.js';
 
 /** Backup types. */
 export const BackupType = {
@@ -15,10 +18,24 @@ export const BackupType = {
 } as const;
 export type BackupType = (typeof BackupType)[keyof typeof BackupType];
 
-/** One partition: an ordered list of blobs whose plaintexts concatenate to the partition's stream. */
+/** Where a partition's ordered blob ids are stored: part `part` of blob-list object `id`, holding `count` ids. */
+export interface BlobListRef {
+  id: string;
+  part: number;
+  count: number;
+}
+
+/**
+ * One partition: an ordered list of blobs whose plaintexts concatenate to
+ * the partition's stream, referenced (`blob_list`, version 2) or inline
+ * (`blobs`, version 1). Exactly one of the two is set.
+ */
 export interface PartitionRecord {
   name: string;
-  blobs: string[];
+  /** Version 1: the ordered blob ids inline. */
+  blobs?: string[];
+  /** Version 2: where the ordered blob ids are stored. */
+  blob_list?: BlobListRef;
   size: number;
   sha256: string;
   records: number;
@@ -45,7 +62,8 @@ export interface SnapshotStats {
 
 /** Contents of a snapshot. */
 export interface Snapshot {
-  format_version: typeof FORMAT_VERSION;
+  /** 1 (inline blob ids) or 2 (blob-list objects); this engine writes {@link SNAPSHOT_FORMAT_VERSION}. */
+  format_version: number;
   backup_id: string;
   job_id: string;
   source: Record<string, unknown>;
@@ -77,13 +95,29 @@ export function parseSnapshot(payload: Uint8Array, name: string): Snapshot {
   } catch (error) {
     throw new VaultFormatError(`snapshot ${name} payload is not JSON`, { cause: error });
   }
-  if (value.format_version !== FORMAT_VERSION) {
-    throw new VaultFormatError(`snapshot ${name} has format version ${String(value.format_version)}; this engine reads ${FORMAT_VERSION}`);
+  if (typeof value.format_version !== 'number' || !READABLE_SNAPSHOT_VERSIONS.includes(value.format_version)) {
+    throw new VaultFormatError(`snapshot ${name} has format version ${String(value.format_version)}; this engine reads ${READABLE_SNAPSHOT_VERSIONS.join(' and ')}`);
   }
   if (!Array.isArray(value.partitions) || typeof value.backup_id !== 'string' || !Array.isArray(value.index_ids)) {
     throw new VaultFormatError(`snapshot ${name} is missing partitions, backup id or index ids`);
   }
+  for (const partition of value.partitions as unknown[]) {
+    if (!validPartition(partition, value.format_version)) {
+      throw new VaultFormatError(`snapshot ${name} has a partition record without its blob ids or blob-list reference`);
+    }
+  }
   return value as Snapshot;
+}
+
+function validPartition(value: unknown, version: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, blobs, blob_list: ref } = value as Partial<PartitionRecord>;
+  if (typeof name !== 'string') return false;
+  const inline = Array.isArray(blobs);
+  const referenced =
+    typeof ref === 'object' && ref !== null && typeof ref.id === 'string' && /^[0-9a-f]{64}$/.test(ref.id) && Number.isInteger(ref.part) && Number.isInteger(ref.count);
+  // Version 2 takes either form (a writer may inline a tiny list); version 1 knows only the inline one.
+  return version === SNAPSHOT_FORMAT_VERSION ? inline !== referenced : inline && ref === undefined;
 }
 
 /** Stats from byte counts, with the ratios derived. */

@@ -71,7 +71,11 @@ export interface StagedPlan<Source = unknown> {
   vault_uri?: string;
 }
 
-/** What one export batch staged: its partitions' records, its index ids and byte counts. */
+/**
+ * What one export batch staged: its partitions' records (each naming the
+ * batch's blob-list object and its part there, never the blob ids), its
+ * index ids and byte counts.
+ */
 export type StagedPartition = Pick<SessionResult, 'partitions' | 'index_ids' | 'counts'>;
 
 /** The staged name of the manifest of the export batch whose first partition is number `n`. */

@@ -1,6 +1,7 @@
 /**
  * Commit snapshot: gather the staged partition manifests and plan, write the snapshot
- * (the commit point: every pack and index it needs is already stored), then
+ * (the commit point: every pack, index and blob list it needs is already
+ * stored; the manifests reference the lists, so no blob id passes here), then
  * clear the staging area. The snapshot's id is the SHA-256 of its stored
  * bytes; the catalog records it for tamper detection.
  */

@@ -2,9 +2,10 @@
  * Export partitions (one Distributed Map child: a batch of partition
  * indexes): one engine session for the batch streams each partition (its
  * spec read from the staged list by index) through chunk → compress →
- * encrypt → pack upload, writes one index object for the batch's packs, and
+ * encrypt → pack upload, writes one index object for the batch's packs and
+ * one blob-list object for its partitions' chunk ids (FORMAT.md §9.2), and
  * stages one manifest for the batch (`partition-<first index>`, FORMAT.md
- * §10) holding each partition's record. Idempotent: a batch whose manifest
+ * §10) holding each partition's record, which names the list. Idempotent: a batch whose manifest
  * exists is skipped, so a retried batch that had finished is cheap; one
  * running twice at once writes its own packs and the same manifest, so
  * either copy commits complete partitions. One object per batch, not per

@@ -74,7 +74,7 @@ async function checkBatch(vault: Vault, run: VerifyRun, batch: number): Promise<
   if (readsPackData(run.level) && intact.length > 0) {
     const index = new MasterIndex();
     for (const id of [...new Set(intact.map((p) => p.index))]) index.addPacks(await vault.readIndex(id), id);
-    const noSnapshots = new DependencyMap([]);
+    const noSnapshots = new DependencyMap();
     await mapLimit(intact, READ_CONCURRENCY, async (pack) => {
       const entry = index.pack(pack.id);
       if (!entry) {

@@ -29,7 +29,12 @@ export async function damagedDependents(vault: Vault, damaged: ReadonlySet<strin
   const out = new Map<string, string[]>();
   for (const snapshot of snapshots) {
     if (!snapshot) continue;
-    const hit = [...snapshotReferences(index, snapshot).packs.keys()].filter((id) => damaged.has(id)).sort();
+    const refs = await snapshotReferences(vault, index, snapshot).catch((error: unknown) => {
+      if (error instanceof FormatError) return undefined; // a damaged blob list: the run that covers it reports it
+      throw error;
+    });
+    if (!refs) continue;
+    const hit = [...refs.packs.keys()].filter((id) => damaged.has(id)).sort();
     if (hit.length > 0) out.set(snapshot.backup_id, [...new Set([...(out.get(snapshot.backup_id) ?? []), ...hit])]);
   }
   return out;

@@ -6,6 +6,8 @@
 import { CorruptedBackupError } from '../../../vault/format/errors.js';
 import type { MasterIndex } from '../../../vault/index/master-index.js';
 import { chooseLocation } from '../../../vault/restore/restorer.js';
+import type { Vault } from '../../../vault/repository/vault.js';
+import { BlobLists } from '../../../vault/snapshot/partition-blobs.js';
 import type { Snapshot } from '../../../vault/snapshot/snapshot.js';
 import type { PlannedPack } from './types.js';
 
@@ -16,17 +18,20 @@ export interface SnapshotReferences {
 }
 
 /**
+ * @param vault - the vault (its blob lists are read one at a time)
  * @param index - every index object of the vault, merged
  * @param snapshot - the snapshot
  * @returns its packs (by id) and unindexed blobs
+ * @throws CorruptedBackupError when one of its blob lists is missing or damaged
  */
-export function snapshotReferences(index: MasterIndex, snapshot: Snapshot): SnapshotReferences {
+export async function snapshotReferences(vault: Vault, index: MasterIndex, snapshot: Snapshot): Promise<SnapshotReferences> {
   const own = new Set(snapshot.index_ids);
   const packs = new Map<string, PlannedPack>();
   const unindexed: string[] = [];
   const seen = new Set<string>();
+  const lists = new BlobLists(vault);
   for (const partition of snapshot.partitions) {
-    for (const blob of partition.blobs) {
+    for (const blob of await lists.of(snapshot, partition)) {
       if (seen.has(blob)) continue;
       seen.add(blob);
       try {
