@@ -23,6 +23,34 @@ export interface PlanOptions {
   segments?: number;
 }
 
+/** A key range of a source planned in pieces: the keys K with `start_after < K <= last_key` (null: to the end), in the source's order. */
+export interface KeyRange {
+  start_after: string;
+  last_key: string | null;
+}
+
+/** One piece of a listing (`BackupSource.planPiece`). */
+export interface ListedPiece {
+  /** Partition ranges over what the piece listed, with their bytes and keys; contiguous from the piece's start. */
+  ranges: Array<KeyRange & { bytes: number; keys: number }>;
+  /** What is left of the piece's range, as ranges to list next (empty: listed to its end). */
+  rest: KeyRange[];
+}
+
+/** What one export of a source costs per record beyond its bytes, and how many exports at once the source serves (`BackupSource.pacing`). */
+export interface ExportPacing {
+  /** Seconds per record (S3: a GET's latency over the read-ahead). */
+  secondsPerRecord: number;
+  /** Exports at once the source serves within its request rate. */
+  maxConcurrency: number;
+}
+
+/** What a source described by listing counted (`BackupSource.describe`'s argument). */
+export interface ListedTotals {
+  objects: number;
+  bytes: number;
+}
+
 /** Default upper bound on the partitions of one backup. */
 export const DEFAULT_MAX_PARTITIONS = 1000;
 
@@ -33,10 +61,18 @@ export interface RecordCounter {
 
 /** Something Haven can back up: a table, a bucket prefix… */
 export interface BackupSource {
-  /** Non-secret schema and metadata, recorded in the snapshot and handed back to `RestoreTarget.prepare`. */
-  describe(): Promise<Record<string, unknown>>;
+  /** Non-secret schema and metadata, recorded in the snapshot and handed back to `RestoreTarget.prepare`; `listed`: the totals a listing already counted (`planPiece`), not counted again. */
+  describe(listed?: ListedTotals): Promise<Record<string, unknown>>;
   /** Splits the source into partitions that can be exported independently (and in parallel). */
   plan(options?: PlanOptions): Promise<PartitionPlan[]>;
+  /**
+   * Sources planned by listing (S3): lists one key range until `maxKeys`
+   * objects or `deadline` (epoch ms), for a workflow that fans the listing
+   * out; `describe(totals)` then describes without listing again.
+   */
+  planPiece?(range: KeyRange, options: PlanOptions & { maxKeys: number; deadline?: number }): Promise<ListedPiece>;
+  /** Sources whose exports cost per record (S3: a GET per object) and whose request rate bounds the exports at once. */
+  pacing?(): ExportPacing;
   /** The bytes of one partition, in bounded memory; counts records into `counter` as it goes. */
   export(partition: PartitionPlan, counter: RecordCounter): AsyncIterable<Uint8Array>;
   /**

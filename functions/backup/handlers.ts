@@ -7,9 +7,10 @@ import { commitBackup } from '../../control/workflows/backup/commit.js';
 import { exportBatch } from '../../control/workflows/backup/export-partition.js';
 import { finalizeBackup } from '../../control/workflows/backup/finalize.js';
 import { markBackupFailed, markBackupItemFailed, type FailedState, type ItemFailedInput } from '../../control/workflows/backup/mark-failed.js';
-import { planBackup } from '../../control/workflows/backup/plan.js';
+import { planBackup, planFromRanges } from '../../control/workflows/backup/plan.js';
+import { joinListing as joinListingRounds, LIST_CHILD_RESERVE_SECONDS, listSourceRanges, type ListBatchInput } from '../../control/workflows/backup/list-source.js';
 import { holdBackupSnapshot, holderBudgetMs, planHeldPartitions, releaseBackupSnapshot } from '../../control/workflows/backup/hold-snapshot.js';
-import type { BackupContext, BackupStartInput, HolderPlan } from '../../control/workflows/backup/types.js';
+import type { BackupContext, BackupStartInput, HolderPlan, ListingOutput } from '../../control/workflows/backup/types.js';
 import { HavenEnv } from '../../control/env.js';
 import { planBackupVerification, recordBackupVerification, verifyPackBatches } from '../../control/workflows/backup/verify.js';
 import { startCopies as startCopyWorkflow } from '../../control/workflows/copy/start.js';
@@ -19,6 +20,14 @@ import { stepHandler } from '../shared/step-handler.js';
 /** Plan; and Plan partitions (`{holder}`: the export branch of a backup whose snapshot the holder branch holds). */
 export const plan = stepHandler('plan', (deps, event: BackupStartInput | { holder: HolderPlan }) =>
   'holder' in event && !('job_id' in event) ? planHeldPartitions(deps, event) : planBackup(deps, event as BackupStartInput),
+);
+/** List source (one Distributed Map child: a batch of key ranges, listed within its key budget and its time less a reserve). */
+export const listSource = stepHandler('list-source', (deps, event: ListBatchInput, context) =>
+  listSourceRanges(deps, event, Date.now() + context.getRemainingTimeInMillis() - LIST_CHILD_RESERVE_SECONDS * 1000),
+);
+/** Join listing: stage the next round of List source, or plan the partitions from every piece. */
+export const joinListing = stepHandler('join-listing', (deps, event: ListingOutput) =>
+  joinListingRounds(deps, event, (planned, config, description, ranges) => planFromRanges(deps, planned, config, description, ranges)),
 );
 /** Hold snapshot: the holder branch (holds the source's snapshot until Release snapshot, or its budget ends). */
 export const holdSnapshot = stepHandler('hold-snapshot', (deps, event: { holder: HolderPlan }, context) =>

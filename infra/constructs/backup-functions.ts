@@ -13,6 +13,12 @@
  * lists the partition's key range again before getting each object.
  * Commit never opens a catalog record; Plan verify only reads the job.
  *
+ * A large S3 prefix is listed in rounds (control/workflows/backup/list-source.ts):
+ * Plan lists its first objects; each List source child (a Distributed Map)
+ * lists key ranges of the source bucket and stages what it found; Join
+ * listing reads those pieces and stages the next round or the partitions,
+ * marking the run running (the catalog) and heading the bucket.
+ *
  * Export partitions is a Distributed Map: each child runs exportPartition
  * over a batch, and a failed batch calls markFailed itself (its Record
  * failure state, so `${MarkFailedFunctionArn}` appears twice in the ASL).
@@ -60,6 +66,26 @@ const BACKUP_STEPS = {
     clearsStaging: true,
     events: true,
     data: { tableActions: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive'], bucketActions: ['s3:ListBucket'] },
+  },
+  listSource: {
+    substitution: 'ListSourceFunctionArn',
+    rerunnable: 'A key range already staged is skipped; the others are listed again and staged under the same names.',
+    description: 'Haven backup: list a batch of key ranges of a large S3 prefix (one List source child)',
+    ...FULL_STEP,
+    catalog: CatalogAccess.None,
+    vault: VaultAccess.Write,
+    events: false,
+    data: { bucketActions: ['s3:ListBucket'] },
+  },
+  joinListing: {
+    substitution: 'JoinListingFunctionArn',
+    rerunnable: 'Reads the same pieces and stages the same round, or the same partition list, under the same names.',
+    description: 'Haven backup: join a listing round (the next round, or the partitions)',
+    ...FULL_STEP,
+    catalog: CatalogAccess.ReadWrite,
+    vault: VaultAccess.Write,
+    events: false,
+    data: { bucketActions: ['s3:ListBucket'] },
   },
   holdSnapshot: {
     substitution: 'HoldSnapshotFunctionArn',

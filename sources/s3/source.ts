@@ -8,19 +8,32 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from '../../vault/aws/clients.js';
 import { prefetchOrdered } from '../prefetch.js';
-import type { BackupSource, PartitionPlan, RecordCounter } from '../source.js';
+import type { BackupSource, ExportPacing, KeyRange, ListedPiece, ListedTotals, PartitionPlan, RecordCounter } from '../source.js';
 import { positiveInteger } from '../validate.js';
 import { assertBucketExists } from './bucket.js';
 import { resolveS3Config, type ResolvedS3Config, type S3SourceConfig } from './config.js';
 import { encodeHeader } from './frame.js';
-import { listObjects, type ListRequest } from './listing.js';
+import { listObjects, type ListedObject, type ListRequest } from './listing.js';
 import { fetchObject, type ObjectReadContext } from './object-reader.js';
-import { parseRangeSpec, planRanges, rangePlans, type S3PlanOptions } from './range-plan.js';
+import { parseRangeSpec, planRanges, rangeLimits, rangePlans, type S3PlanOptions } from './range-plan.js';
+import { listPiece } from './listing-plan.js';
 
 /** Bytes per ranged GET unless told otherwise (8 MiB). */
 export const DEFAULT_RANGE_SIZE = 8 * 1024 * 1024;
-/** Objects fetched ahead of the consumer unless told otherwise. */
-export const DEFAULT_READ_AHEAD = 4;
+/**
+ * Objects fetched ahead of the consumer unless told otherwise: small
+ * objects cost a GET's latency each, which only a deep read-ahead hides
+ * (16 at ~100 ms: ~160 objects a second per export).
+ */
+export const DEFAULT_READ_AHEAD = 16;
+/** Bytes the objects fetched ahead hold at most (each its first range): the memory 4 × 8 MiB ranges held before. */
+export const READ_AHEAD_BYTES = 4 * DEFAULT_RANGE_SIZE;
+/** Seconds one small GET takes, as planned (S3 documents roughly 100-200 ms for small requests: https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html). */
+export const GET_SECONDS = 0.1;
+/** GET/HEAD requests per second S3 serves one prefix (same page). */
+export const PREFIX_GETS_PER_SECOND = 5_500;
+/** The share of {@link PREFIX_GETS_PER_SECOND} a backup plans to use (a 2x margin: the source keeps serving its own readers). */
+export const PREFIX_GET_SHARE = 0.5;
 
 /** Injection points and tuning. */
 export interface S3SourceOptions {
@@ -28,7 +41,7 @@ export interface S3SourceOptions {
   client?: S3Client;
   /** Bytes per ranged GET (default 8 MiB); also the most one object fetched ahead holds. */
   rangeSize?: number;
-  /** Objects fetched ahead of the consumer (default 4); memory is about `readAhead × rangeSize`. */
+  /** Objects fetched ahead of the consumer (default 16), holding at most {@link READ_AHEAD_BYTES} of first ranges together. */
   readAhead?: number;
 }
 
@@ -70,17 +83,21 @@ export class S3Source implements BackupSource {
   }
 
   /**
-   * The bucket, prefix, globs, and the count and total size of the selected objects (one full listing).
+   * The bucket, prefix, globs, and the count and total size of the selected
+   * objects (one full listing, unless `listed` gives them: what `planPiece`
+   * calls counted).
    * @throws SourceNotFoundError when the bucket does not exist
    */
-  async describe(): Promise<S3Description> {
+  async describe(listed?: ListedTotals): Promise<S3Description> {
     const { bucket, prefix } = this.resolved;
     await assertBucketExists(this.client, bucket);
-    let count = 0;
-    let bytes = 0;
-    for await (const object of this.listing()) {
-      count += 1;
-      bytes += object.size;
+    let count = listed?.objects ?? 0;
+    let bytes = listed?.bytes ?? 0;
+    if (!listed) {
+      for await (const object of this.listing()) {
+        count += 1;
+        bytes += object.size;
+      }
     }
     return { kind: 's3', bucket, prefix, include: this.config.include ?? [], exclude: this.config.exclude ?? [], object_count: count, size_bytes: bytes };
   }
@@ -95,6 +112,28 @@ export class S3Source implements BackupSource {
   }
 
   /**
+   * What an export costs per object and how many exports at once the
+   * prefix serves: each object is a GET, {@link GET_SECONDS} each, hidden
+   * by the read-ahead; the exports at once stay within
+   * {@link PREFIX_GET_SHARE} of the prefix's GET rate.
+   */
+  pacing(): ExportPacing {
+    const getsPerExport = this.readAhead / GET_SECONDS;
+    return { secondsPerRecord: GET_SECONDS / this.readAhead, maxConcurrency: Math.max(1, Math.floor((PREFIX_GETS_PER_SECOND * PREFIX_GET_SHARE) / getsPerExport)) };
+  }
+
+  /**
+   * Lists one key range until `maxKeys` objects or `deadline` and cuts what
+   * it listed into partition ranges; the rest comes back split (listing-plan.ts).
+   * @throws SourceNotFoundError when the bucket does not exist (the listing's NoSuchBucket)
+   * @throws InvalidSourceConfigError for a bad option
+   */
+  async planPiece(range: KeyRange, options: S3PlanOptions & { maxKeys: number; deadline?: number }): Promise<ListedPiece> {
+    const keys = positiveInteger(options.maxKeys, 'maxKeys') as number;
+    return listPiece(this.listing({ startAfter: range.start_after, lastKey: range.last_key }), range, rangeLimits(options), { keys, deadline: options.deadline });
+  }
+
+  /**
    * Lists the partition's key range again and yields, for each selected
    * object, its header line and then exactly `size` bytes. Objects deleted
    * since they were listed are left out.
@@ -104,7 +143,8 @@ export class S3Source implements BackupSource {
     const { bucket, prefix } = this.resolved;
     const context: ObjectReadContext = { client: this.client, bucket, prefix, rangeSize: this.rangeSize };
     const objects = this.listing({ startAfter: range.start_after, lastKey: range.last_key });
-    for await (const object of prefetchOrdered(objects, this.readAhead, (listed) => fetchObject(context, listed))) {
+    const weight = { of: (listed: ListedObject) => Math.min(listed.size, this.rangeSize), max: Math.max(READ_AHEAD_BYTES, this.rangeSize) };
+    for await (const object of prefetchOrdered(objects, this.readAhead, (listed) => fetchObject(context, listed), weight)) {
       if (!object) continue;
       counter.records += 1;
       yield encodeHeader(object.header);

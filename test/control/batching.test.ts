@@ -66,3 +66,24 @@ test('a backup\'s Verify packs of 1 TiB of new packs: children that each read wi
   assert.equal(batching.max_concurrency, MAX_CONCURRENCY);
   assert.ok(batching.items_per_batch * ((PACKS_PER_CHECK_BATCH.data * packBytes) / CHECK_BYTES_PER_SECOND) <= BATCH_BUDGET_SECONDS, JSON.stringify(batching));
 });
+
+test('records that cost time of their own (S3 objects) make smaller batches than their bytes alone', () => {
+  // Prepare: 2,000 ranges of 5,000 small objects (100 MB) each, at 100 ms per object over 16 read ahead
+  const input = { items: 2_000, bytes: 2_000 * 100e6, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: 40 };
+
+  // Act
+  const bytesOnly = batchingFor(input);
+  const withRecords = batchingFor({ ...input, records: 2_000 * 5_000, secondsPerRecord: 0.1 / 16 });
+
+  // Assess
+  assert.equal(bytesOnly.items_per_batch, 50);
+  assert.equal(withRecords.items_per_batch, Math.floor(BATCH_BUDGET_SECONDS / (0.1 + 4 + 5_000 * (0.1 / 16))));
+});
+
+test('a source\'s own cap bounds the children at once below what the run asks', () => {
+  // Act
+  const batching = batchingFor({ items: 10_000, bytes: 0, bytesPerSecond: EXPORT_BYTES_PER_SECOND, concurrency: 40, maxConcurrency: 17 });
+
+  // Assess
+  assert.equal(batching.max_concurrency, 17);
+});

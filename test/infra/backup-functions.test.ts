@@ -37,11 +37,16 @@ type Vault = 'none' | 'read' | 'write';
  * and clears staging without opening a record; plan-verify reads the job and
  * the vault and stages the packs to read back; verify-packs stages each pack
  * batch's result; record-verification reads those and clears staging;
- * finalize and mark-failed record the outcome and publish it.
+ * finalize and mark-failed record the outcome and publish it; list-source
+ * stages the pieces of a large prefix's listing, join-listing reads them and
+ * stages the next round or the partitions and marks the run running.
  */
 const copyMachineId = logicalId(stack, stack.copyWorkflow.stateMachine);
 const EXPECTED: Record<BackupStep, { memory: number; timeout: number; catalog: Catalog; vault: Vault; clearsStaging: boolean; events: boolean; extra?: string[] }> = {
   plan: { memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: true, events: true },
+  // list-source and join-listing list the source bucket's key ranges (ListBucket, granted with the source's data access)
+  listSource: { memory: 1024, timeout: 900, catalog: 'none', vault: 'write', clearsStaging: false, events: false },
+  joinListing: { memory: 1024, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
   holdSnapshot: { memory: 256, timeout: 900, catalog: 'read', vault: 'write', clearsStaging: false, events: false },
   exportPartition: { memory: 2048, timeout: 900, catalog: 'readWrite', vault: 'write', clearsStaging: false, events: false },
   releaseSnapshot: { memory: 256, timeout: 60, catalog: 'none', vault: 'write', clearsStaging: false, events: false },

@@ -54,8 +54,14 @@ export interface BatchingInput {
   bytes?: number;
   /** Bytes per second one function processes ({@link EXPORT_BYTES_PER_SECOND}, {@link RESTORE_BYTES_PER_SECOND}). */
   bytesPerSecond: number;
-  /** Children at once the run asks for (clamped to 1 … {@link MAX_CONCURRENCY}); @default {@link DEFAULT_MAX_CONCURRENCY} */
+  /** Children at once the run asks for (clamped to 1 … `maxConcurrency`); @default {@link DEFAULT_MAX_CONCURRENCY} */
   concurrency?: unknown;
+  /** Records of all items together (S3: objects), when the source costs per record. */
+  records?: number;
+  /** Seconds each record costs beyond its bytes (the source's `pacing`); @default 0 */
+  secondsPerRecord?: number;
+  /** Children at once the source serves (the source's `pacing`: S3's prefix GET rate); @default {@link MAX_CONCURRENCY} */
+  maxConcurrency?: number;
 }
 
 /**
@@ -81,9 +87,10 @@ export interface Batching {
 /**
  * The batching rule: items per batch is what fits {@link BATCH_BUDGET_SECONDS}
  * at the planned per-item time (overhead plus the item's bytes at
- * `bytesPerSecond`), but no more than spreads the items over the
- * concurrency, and 1 … {@link MAX_ITEMS_PER_BATCH}; the concurrency never
- * exceeds the batch count. Small items get big batches: 20,000 empty
+ * `bytesPerSecond` plus its records at `secondsPerRecord`), but no more
+ * than spreads the items over the concurrency, and 1 … {@link MAX_ITEMS_PER_BATCH};
+ * the concurrency is the run's, at most the source's (or
+ * {@link MAX_CONCURRENCY}), and never exceeds the batch count. Small items get big batches: 20,000 empty
  * partitions at concurrency 40 make 40 batches of 500; 1,000 partitions of
  * 128 MiB make batches of 54.
  *
@@ -93,9 +100,11 @@ export interface Batching {
 export function batchingFor(input: BatchingInput): Batching {
   const items = Math.max(0, Math.floor(input.items));
   const requested = Number(input.concurrency ?? DEFAULT_MAX_CONCURRENCY);
-  const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, Number.isFinite(requested) ? Math.floor(requested) : DEFAULT_MAX_CONCURRENCY));
+  const cap = Math.max(1, Math.floor(input.maxConcurrency ?? MAX_CONCURRENCY));
+  const concurrency = Math.max(1, Math.min(cap, Number.isFinite(requested) ? Math.floor(requested) : DEFAULT_MAX_CONCURRENCY));
   const bytesPerItem = items === 0 ? 0 : input.bytes === undefined ? UNKNOWN_ITEM_BYTES : Math.max(0, input.bytes) / items;
-  const secondsPerItem = ITEM_OVERHEAD_SECONDS + bytesPerItem / input.bytesPerSecond;
+  const recordsPerItem = items === 0 ? 0 : Math.max(0, input.records ?? 0) / items;
+  const secondsPerItem = ITEM_OVERHEAD_SECONDS + bytesPerItem / input.bytesPerSecond + recordsPerItem * (input.secondsPerRecord ?? 0);
   const byBudget = Math.floor(BATCH_BUDGET_SECONDS / secondsPerItem);
   const bySpread = Math.ceil(items / concurrency);
   const perBatch = Math.max(1, Math.min(MAX_ITEMS_PER_BATCH, byBudget, bySpread));

@@ -64,6 +64,28 @@ export interface HoldingPlanOutput {
   holder: HolderPlan;
 }
 
+/** A round of the List source Map (list-source.ts): the key ranges to list, staged, and the Map's batching. */
+export interface ListingState {
+  /** The run's context but its partitions, its custom parameters, and whether its record is still queued. */
+  planned: HolderPlan;
+  /** 1 for the ranges Plan left, then one more per Join listing that left ranges. */
+  round: number;
+  /** The round's key ranges (sealed: keys stay out of state and item lists). */
+  ranges: StagedList;
+  /** The Map's item list: the ranges' indexes. */
+  items: StagedItemList;
+  /** Objects one child lists at most this round. */
+  keys_per_child: number;
+  items_per_batch: number;
+  max_concurrency: number;
+}
+
+/** Output of Plan (and of Join listing) while a listing is fanned out: the workflow runs List source over `listing`. */
+export interface ListingOutput {
+  execution_id: string;
+  listing: ListingState;
+}
+
 /** What one Export partitions child receives: its batch of partition indexes and the Map's `BatchInput`. */
 export interface ExportBatchInput {
   Items: number[];
