@@ -9,11 +9,17 @@ import assert from 'node:assert/strict';
 import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkVault } from '../../vault/checker/checker.js';
-import { pruneVault } from '../../vault/prune/prune.js';
+import { compactIndexes } from '../../vault/prune/compact.js';
+import { joinShards } from '../../vault/prune/join.js';
+import { markItem, planMark } from '../../vault/prune/mark.js';
+import { finishPrune, localPruneArea, pruneVault } from '../../vault/prune/prune.js';
+import { recheckSweep } from '../../vault/prune/recheck.js';
+import { settlePacks } from '../../vault/prune/settle.js';
+import { sweepBatch } from '../../vault/prune/sweep.js';
 import { blobListKey } from '../../vault/repository/layout.js';
 import { blobListIds } from '../../vault/snapshot/partition-blobs.js';
 import { writeStaged, partitionManifestName } from '../../vault/staging/staging.js';
-import { backupBytes, randomData, tempVault } from '../helpers/engine.js';
+import { backupBytes, randomData, restoreBytes, tempVault } from '../helpers/engine.js';
 
 const notRunning = async () => false;
 
@@ -55,4 +61,28 @@ test('a blob list no snapshot references is deleted once older than the grace pe
 
   // Assess
   assert.deepEqual((await temp.vault.listBlobListIds()).sort(), [young, staged].sort());
+});
+
+test('the blob list of a snapshot committed after Plan is kept, and the snapshot restores', async (context) => {
+  // Prepare: Plan and Mark see no snapshot; a backup commits before the re-check.
+  const temp = await tempVault();
+  context.onTestFinished(() => temp.cleanup());
+  const { vault } = temp;
+  const area = localPruneArea();
+  const plan = await planMark(vault, area, notRunning, new Date(), 0);
+  for (let item = 0; item < plan.items; item += 1) await markItem(vault, area, plan, item);
+  await joinShards(vault, area, plan, Array.from({ length: plan.shards }, (_, s) => s));
+  const settle = await settlePacks(vault, area, plan, { now: new Date(), repackThreshold: 0.5, compactAbove: 64, dryRun: false });
+  const compact = await compactIndexes(vault, area, settle, notRunning, () => new Date());
+  const data = randomData(64 * 1024, 3);
+  const late = await backupBytes(vault, data);
+
+  // Act
+  const recheck = await recheckSweep(vault, area, plan, settle, compact, notRunning, new Date());
+  for (let batch = 0; batch < recheck.batches; batch += 1) await sweepBatch(vault, area, batch);
+  await finishPrune(vault, area, false);
+
+  // Assess
+  assert.deepEqual(await vault.listBlobListIds(), blobListIds(await vault.readSnapshot(late)));
+  assert.ok((await restoreBytes(vault, late)).equals(data));
 });
