@@ -84,10 +84,12 @@ export interface BackupSource {
    * Sources whose partitions must all read one instant that a process holds
    * open (PostgreSQL: the session that exported its snapshot): opens that
    * instant and returns it held. The backup workflow runs it in its own
-   * function, the holder, for as long as the partitions export.
+   * function, the holder, for as long as the partitions export. With `from`
+   * (another holder's `HeldSnapshot.ref`), takes over that instant: the new
+   * holder holds the same instant under its own ref, so the other may end.
    */
-  holdSnapshot?(): Promise<HeldSnapshot>;
-  /** Makes `describe` and `plan` read the instant another process holds (`HeldSnapshot.ref`) instead of opening their own. */
+  holdSnapshot?(from?: Record<string, unknown>): Promise<HeldSnapshot>;
+  /** Makes `describe`, `plan` and `export` read the instant another process holds (`HeldSnapshot.ref`) instead of opening their own (or the planned one). */
   importSnapshot?(ref: Record<string, unknown>): void;
 }
 

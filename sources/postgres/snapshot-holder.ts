@@ -37,19 +37,30 @@ const PROBE_TIMEOUT_MS = 5000;
 
 /**
  * Names the session a holder, starts its REPEATABLE READ READ ONLY transaction and exports its snapshot.
+ *
+ * @param from - a snapshot id another session exported: the transaction imports it first
+ *   (`SET TRANSACTION SNAPSHOT`), so the id exported here names the same instant (a holder
+ *   that takes over from another, docs/POSTGRES.md, "Snapshot holder")
  * @returns the snapshot's id and the session's backend pid
  */
-export async function exportSnapshot(client: pg.Client): Promise<SnapshotRef> {
+export async function exportSnapshot(client: pg.Client, from?: string): Promise<SnapshotRef> {
   await client.query(`SET application_name = ${literal(HOLDER_APPLICATION)}`);
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  if (from !== undefined) await client.query(`SET TRANSACTION SNAPSHOT ${literal(from)}`);
   const { rows } = await client.query<{ id: string; pid: number }>('SELECT pg_catalog.pg_export_snapshot() AS id, pg_catalog.pg_backend_pid() AS pid');
   return { id: rows[0]!.id, holder_pid: rows[0]!.pid };
 }
 
-/** Takes ACCESS SHARE locks on the tables (none is dropped, truncated or rewritten while the transaction lasts; DML goes on). */
-export async function lockTables(client: pg.Client, tables: ReadonlyArray<{ schema: string; name: string }>): Promise<void> {
+/**
+ * Takes ACCESS SHARE locks on the tables (none is dropped, truncated or rewritten while the transaction lasts; DML goes on).
+ *
+ * @param nowait - fail at once (55P03) instead of queueing when a conflicting lock is held or
+ *   requested: a holder taking over an older instant must not wait behind DDL that would run
+ *   as soon as the previous holder ends (its tables would then differ from the snapshot)
+ */
+export async function lockTables(client: pg.Client, tables: ReadonlyArray<{ schema: string; name: string }>, nowait = false): Promise<void> {
   if (tables.length === 0) return;
-  await client.query(`LOCK TABLE ${tables.map((t) => qualified(t.schema, t.name)).join(', ')} IN ACCESS SHARE MODE`);
+  await client.query(`LOCK TABLE ${tables.map((t) => qualified(t.schema, t.name)).join(', ')} IN ACCESS SHARE MODE${nowait ? ' NOWAIT' : ''}`);
 }
 
 /**

@@ -101,15 +101,20 @@ export class PostgresSource implements BackupSource {
    * (`application_name` {@link HOLDER_APPLICATION}) starts REPEATABLE READ READ
    * ONLY, exports its snapshot and takes ACCESS SHARE locks on the selected
    * tables. Its `ref` is what `importSnapshot` takes.
-   * @throws DatabaseUnreachableError, DatabaseAuthError, SourceNotFoundError (database or a named table), StatementTimeoutError (a lock wait)
+   *
+   * @param from - another holder's `ref`: this one takes over its instant (imports it, locks the
+   *   same tables without waiting, exports it again under its own id), so the other may end
+   * @throws DatabaseUnreachableError, DatabaseAuthError, SourceNotFoundError (database or a named table), StatementTimeoutError (a lock wait;
+   *   with `from`, a conflicting lock held or queued), SnapshotUnavailableError (`from`'s holder has ended), InvalidSourceConfigError (`from` is no reference)
    */
-  async holdSnapshot(): Promise<HeldSnapshot> {
+  async holdSnapshot(from?: Record<string, unknown>): Promise<HeldSnapshot> {
+    const previous = from === undefined ? undefined : parseSnapshotRef(from).id;
     const client = await this.endpoint.open();
     try {
-      const ref = await exportSnapshot(client);
+      const ref = await exportSnapshot(client, previous);
       const tables = await listTables(client, tableFilter(this.config));
       this.assertNamedTablesExist(tables, (await this.endpoint.settings()).database);
-      await lockTables(client, tables);
+      await lockTables(client, tables, previous !== undefined);
       return heldSession(client, ref);
     } catch (error) {
       await client.end().catch(() => {});
@@ -118,7 +123,8 @@ export class PostgresSource implements BackupSource {
   }
 
   /**
-   * Makes `describe` and `plan` read the snapshot another process holds (`holdSnapshot`'s `ref`).
+   * Makes `describe`, `plan` and `export` read the snapshot another process holds (`holdSnapshot`'s `ref`;
+   * for `export`, instead of the planned id, which a holder that handed over has ended).
    * @throws InvalidSourceConfigError when `ref` is not a PostgreSQL snapshot reference
    */
   importSnapshot(ref: Record<string, unknown>): void {
@@ -191,11 +197,13 @@ export class PostgresSource implements BackupSource {
   async *export(partition: PartitionPlan, counter: RecordCounter): AsyncGenerator<Uint8Array> {
     const spec = parsePartitionSpec(partition);
     const release = useSnapshot(spec.x);
+    // The holder current now (a chain of holders re-exports the planned instant under new ids), else the planned one.
+    const snapshotId = this.imported?.id ?? spec.x;
     const what = `table ${spec.s}.${spec.t} in ${await this.where()}`;
     let client: pg.Client | undefined;
     try {
       client = await this.endpoint.open();
-      await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${literal(spec.x)}`);
+      await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${literal(snapshotId)}`);
       const columns = await exportColumns(client, spec.s, spec.t);
       const range = { s: spec.s, t: spec.t, ...(spec.k ? { k: spec.k, kt: spec.kt } : {}), ...(spec.lo !== undefined ? { lo: spec.lo } : {}), ...(spec.hi !== undefined ? { hi: spec.hi } : {}), ...columns };
       const sum = await rangeChecksum(client, range);

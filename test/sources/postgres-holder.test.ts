@@ -111,4 +111,49 @@ describe('PostgreSQL snapshot holder', () => {
     await assert.rejects(described, (e: Error) => e instanceof SnapshotUnavailableError && /holder ended/.test(e.message));
     await held.close();
   });
+
+  test("a holder started from another's snapshot holds the same instant: changes made after the first export stay invisible through its id once the first holder ended", async () => {
+    // Prepare
+    await sql(db, "CREATE TABLE public.chain (id int PRIMARY KEY, v text); INSERT INTO public.chain SELECT g, 'before' FROM generate_series(1, 10) g;");
+    const source = new PostgresSource({ type: 'postgresql', secret_arn: secret, tables: ['chain'] });
+    const first = await source.holdSnapshot();
+    await writer.query("INSERT INTO public.chain VALUES (11, 'inserted'); UPDATE public.chain SET v = 'updated' WHERE id = 1; DELETE FROM public.chain WHERE id = 2");
+
+    // Act
+    const second = await source.holdSnapshot(first.ref);
+    await first.close();
+    await writer.query("INSERT INTO public.chain VALUES (12, 'later'); UPDATE public.chain SET v = 'later' WHERE id = 3");
+    const reader = await connect(db);
+    let rows: Array<{ id: number; v: string }>;
+    try {
+      await reader.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '${(second.ref as { id: string }).id}'`);
+      rows = (await reader.query<{ id: number; v: string }>('SELECT id, v FROM public.chain ORDER BY id')).rows;
+    } finally {
+      await reader.end();
+      await second.close();
+    }
+
+    // Assess
+    assert.notEqual(second.ref.id, first.ref.id, 'the second holder exports its own id');
+    assert.deepEqual(
+      rows.map((r) => `${r.id}:${r.v}`),
+      Array.from({ length: 10 }, (_, i) => `${i + 1}:before`),
+      'exactly the rows of the first export',
+    );
+    assert.deepEqual(await holders(), [], 'both holders closed their sessions');
+  });
+
+  test('a holder started from a snapshot whose exporter has ended fails with SnapshotUnavailableError', async () => {
+    // Prepare
+    const source = new PostgresSource({ type: 'postgresql', secret_arn: secret });
+    const ended = await source.holdSnapshot();
+    await ended.close();
+
+    // Act
+    const takeover = source.holdSnapshot(ended.ref);
+
+    // Assess
+    await assert.rejects(takeover, (e: Error) => e instanceof SnapshotUnavailableError && /exported snapshot is gone/.test(e.message));
+    assert.deepEqual(await holders(), [], 'the failed holder left no session');
+  });
 });
