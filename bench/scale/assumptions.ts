@@ -5,6 +5,7 @@
  * this machine instead (see `measure.ts`). One owner: every figure here is
  * declared once.
  */
+import { GET_SECONDS } from '../../sources/s3/source.js';
 
 /** One assumption: its value, unit, and where it comes from. */
 export interface Assumption {
@@ -20,9 +21,9 @@ export const ASSUMPTIONS = {
   lambdaMbPerVcpu: { value: 1_769, unit: 'MB per vCPU', source: 'https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html (1,769 MB = one vCPU)' },
   /** Latency of one small S3 request (GET of a small object, first byte of a large one, one LIST page). */
   s3RequestSeconds: {
-    value: 0.1,
+    value: GET_SECONDS,
     unit: 's',
-    source: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance-design-patterns.html (small-object and first-byte latencies of roughly 100-200 ms; the model takes the low end)',
+    source: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance-design-patterns.html (small-object and first-byte latencies of roughly 100-200 ms; the model takes the low end, as the backup\'s batching does: GET_SECONDS in sources/s3/source.ts)',
   },
   /** Throughput of one S3 GET stream of a large object. */
   s3StreamMBps: { value: 85, unit: 'MB/s', source: 'assumption: about 85-90 MB/s per connection, the per-request figure usually quoted from the S3 performance guidelines' },
@@ -44,8 +45,6 @@ export const ASSUMPTIONS = {
   storedPerNewByte: { value: 1, unit: 'ratio', source: 'assumption: worst case (zstd shrinks DynamoDB JSON several times; random bytes not at all)' },
   /** Bytes of a blob's entry in an index object (id, offset, lengths, codec; JSON). */
   indexBytesPerBlob: { value: 130, unit: 'bytes', source: 'assumption: vault/index/index-codec.ts JSON entry with a 64-hex id and four numbers' },
-  /** Bytes of a blob id in a snapshot's partition list (64 hex characters, quotes and a comma). */
-  snapshotBytesPerBlob: { value: 67, unit: 'bytes', source: 'vault/snapshot/snapshot.ts: PartitionRecord.blobs is a list of 64-hex ids' },
   /** New chunks an edit makes beyond the edited bytes: the chunk it lands in is rewritten (content-defined chunking keeps the rest). */
   dirtyChunksPerEdit: { value: 1, unit: 'chunks', source: 'assumption: FastCDC resynchronises within a chunk of an edit (vault/chunker/fastcdc.ts)' },
 } as const satisfies Record<string, Assumption>;

@@ -32,9 +32,11 @@ const LAMBDA_LIMITS_PAGE = AWS_LIMITS.lambdaTimeout.source;
 
 /** What shortens a step that runs past its timeout. */
 const TIMEOUT_CHANGES: Readonly<Record<string, string>> = {
-  plan: 'plan without reading the whole source in one function: an S3 Inventory or a listing fanned out by key prefix instead of two full listings; fewer catalog queries',
+  plan: 'fewer catalog queries; for S3, fewer objects listed in Plan itself (INLINE_LIST_KEYS, the rest fans out to List source)',
+  listSource: 'fewer objects per List source child and round (KEYS_PER_LIST_CHILD) or fewer ranges per child (LIST_RANGES_PER_CHILD)',
+  joinListing: 'fewer ranges per round (a larger KEYS_PER_LIST_CHILD), or the pieces read more at once',
   exportPartition: 'smaller batches (items_per_batch) or more, smaller partitions (maxPartitions, bytes per segment/range); more read-ahead for small objects',
-  commit: 'a snapshot that does not list every blob id (per-partition blob lists staged as their own objects)',
+  commit: 'fewer, larger batches (Commit reads one staged manifest per batch) or fewer partitions (one snapshot record each)',
   planVerify: 'an existence check that does not list data/ and read every index object in one function (the snapshot\'s own index objects and HEADs fanned out)',
   verifyPacks: 'fewer pack batches per child (packCheckBatching\'s budget) or more function memory (CPU)',
   recordVerification: 'fewer, larger pack batches (PACKS_PER_CHECK_BATCH), or results gathered per child',
@@ -67,7 +69,7 @@ export function checkCase(scale: ScaleCase, figures: CaseFigures): LimitCheck[] 
       L.lambdaMemory.source,
       'a dedup index the export queries without loading every blob id (sharded by chunk-id prefix); more function memory only up to 10,240 MB',
     ),
-    check('Snapshot JSON length (V8 String::kMaxLength, engine limit)', figures.snapshot_bytes, V8_MAX_STRING_LENGTH, 'characters', 'https://github.com/v8/v8/blob/main/include/v8-primitive.h (String::kMaxLength)', 'snapshots that reference per-partition blob lists instead of holding them'),
+    check('Snapshot JSON length (V8 String::kMaxLength, engine limit)', figures.snapshot_bytes, V8_MAX_STRING_LENGTH, 'characters', 'https://github.com/v8/v8/blob/main/include/v8-primitive.h (String::kMaxLength)', 'fewer partitions: a snapshot (format 2) holds one small record per partition, its blob ids are in the batches\' blob lists'),
   ];
   return checks;
 }

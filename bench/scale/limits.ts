@@ -3,6 +3,7 @@
  * that states it (the model's one owner of these numbers), and the safety
  * margin every limit must be kept with.
  */
+import { PREFIX_GETS_PER_SECOND } from '../../sources/s3/source.js';
 
 /** One AWS limit: its value, unit and where AWS documents it. */
 export interface AwsLimit {
@@ -28,7 +29,7 @@ export const AWS_LIMITS = {
   historyEvents: { name: 'Step Functions events per execution history', value: 25_000, unit: 'events', source: SFN_QUOTAS, adjustable: false },
   distributedMapConcurrency: { name: 'Distributed Map concurrent child executions', value: 10_000, unit: 'children', source: SFN_DISTRIBUTED_MAP, adjustable: false },
   s3PutPerPrefix: { name: 'S3 PUT/COPY/POST/DELETE per second per prefix', value: 3_500, unit: 'requests/s', source: S3_PERFORMANCE, adjustable: false },
-  s3GetPerPrefix: { name: 'S3 GET/HEAD per second per prefix', value: 5_500, unit: 'requests/s', source: S3_PERFORMANCE, adjustable: false },
+  s3GetPerPrefix: { name: 'S3 GET/HEAD per second per prefix', value: PREFIX_GETS_PER_SECOND, unit: 'requests/s', source: S3_PERFORMANCE, adjustable: false },
   lambdaTimeout: { name: 'Lambda invocation timeout', value: 900, unit: 's', source: LAMBDA_QUOTAS, adjustable: false },
   lambdaMemory: { name: 'Lambda function memory', value: 10_240, unit: 'MB', source: LAMBDA_QUOTAS, adjustable: false },
   lambdaConcurrency: { name: 'Lambda concurrent executions (account, default quota)', value: 1_000, unit: 'executions', source: LAMBDA_QUOTAS, adjustable: true },

@@ -6,8 +6,12 @@
  * S3 requests, read units, payloads, histories, step durations and wall time.
  * Limits and cost are checked and priced elsewhere (`checks.ts`, `cost.ts`).
  */
-import { DEFAULT_READ_AHEAD, DEFAULT_RANGE_SIZE } from '../../sources/s3/source.js';
+import { DEFAULT_READ_AHEAD, DEFAULT_RANGE_SIZE, READ_AHEAD_BYTES } from '../../sources/s3/source.js';
+import { LIST_MAX_CONCURRENCY } from '../../control/workflows/backup/list-source.js';
 import type { BackupContext } from '../../control/workflows/backup/types.js';
+import { BLOB_ID_BYTES } from '../../vault/snapshot/blob-list.js';
+import type { PartitionRecord } from '../../vault/snapshot/snapshot.js';
+import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
 import { READ_CONCURRENCY } from '../../vault/repository/vault.js';
 import { DEFAULT_ITEMS_PER_OBJECT } from '../../vault/staging/staged-list.js';
 import { ASSUMPTIONS } from './assumptions.js';
@@ -18,7 +22,7 @@ import { HISTORY_EVENTS, stateEvents, type MapShape, type PathState, type Workfl
 import { BATCHING, type Batching } from './batching.js';
 import { CaseKind, type ScaleCase } from './cases.js';
 import { AWS_LIMITS } from './limits.js';
-import type { PartitionLoad, PlannedCase } from './plan-case.js';
+import type { ListingFigures, PartitionLoad, PlannedCase } from './plan-case.js';
 import { countRequests, type S3Requests } from './requests.js';
 import type { StepSizing } from './steps.js';
 
@@ -120,6 +124,8 @@ export interface CaseFigures {
   snapshot_bytes: number;
   /** The Verify packs Map (null when the workflow has none). */
   verify: VerifyFigures | null;
+  /** The List source rounds of a large S3 prefix (null when Plan listed it all). */
+  listing: Omit<ListingFigures, 'child_seconds' | 'join_seconds'> & { max_child_seconds: number; concurrency: number } | null;
   /** Seconds of each phase. */
   phases: { plan: number; export: number; commit: number; verify: number; finalize: number };
   wall_seconds: number;
@@ -154,7 +160,14 @@ function sourceSeconds(scale: ScaleCase, p: PartitionLoad): number {
   if (scale.source.kind === CaseKind.Postgres) return p.bytes / (ASSUMPTIONS.postgresCopyMBps.value * MB);
   const small = p.objects - p.large_objects;
   const pages = Math.ceil(p.objects / AWS_LIMITS.s3ListPageKeys.value);
-  return (small * request) / DEFAULT_READ_AHEAD + p.large_objects * request + p.large_bytes / (ASSUMPTIONS.s3StreamMBps.value * MB) + pages * request;
+  return (small * request) / readAhead(scale) + p.large_objects * request + p.large_bytes / (ASSUMPTIONS.s3StreamMBps.value * MB) + pages * request;
+}
+
+/** Small objects an S3 export fetches ahead: `DEFAULT_READ_AHEAD`, fewer when their first ranges would pass `READ_AHEAD_BYTES` together. */
+export function readAhead(scale: ScaleCase): number {
+  if (scale.source.kind !== CaseKind.S3) return 1;
+  const held = Math.max(1, Math.min(scale.source.small_object_bytes, DEFAULT_RANGE_SIZE));
+  return Math.max(1, Math.min(DEFAULT_READ_AHEAD, Math.floor(READ_AHEAD_BYTES / held)));
 }
 
 /** Source GETs of a partition (S3: one per small object, one per range of a large one). */
@@ -174,6 +187,17 @@ export function makespan(jobs: readonly number[], workers: number): number {
     finish[min] = finish[min]! + job;
   }
   return Math.max(...finish);
+}
+
+/** PUT-class requests of one object of `bytes` (multipart past the threshold). */
+function putRequests(bytes: number, vault: VaultConstants): number {
+  return bytes >= vault.multipart_threshold ? 2 + Math.ceil(bytes / vault.part_bytes) : 1;
+}
+
+/** Bytes of a partition's record in a snapshot (format 2: its blob list reference, no blob ids), as JSON. */
+function partitionRecordBytes(p: PartitionLoad): number {
+  const record: PartitionRecord = { name: p.plan.name, blob_list: { id: 'a'.repeat(64), part: 999, count: Math.ceil(p.bytes / DEFAULT_CHUNKER_PARAMS.avg) }, size: p.bytes, sha256: 'b'.repeat(64), records: p.records };
+  return Buffer.byteLength(JSON.stringify(record)) + 1;
 }
 
 /** A realistic BackupContext (ids as the catalog makes them), for payload sizes. */
@@ -210,6 +234,12 @@ export function modelCase(input: ModelInput): CaseFigures {
     return sizing(task);
   };
   const parts = planned.partitions;
+  const listing = planned.listing;
+  const stepNamed = (name: string): StepSizing => {
+    const found = [...steps.values()].find((step) => step.step === name);
+    if (!found) throw new RangeError(`no step table declares ${name}`);
+    return found;
+  };
   const exportMap = shape.maps.find((m) => mapStep(m).step === 'exportPartition');
   if (!exportMap) throw new RangeError('no Map runs exportPartition');
   const exportStep = mapStep(exportMap);
@@ -237,6 +267,10 @@ export function modelCase(input: ModelInput): CaseFigures {
   const batchSeconds = batches.map((b) => ASSUMPTIONS.invocationOverheadSeconds.value + indexLoadSeconds + b.reduce((n, p) => n + partitionSeconds(p), 0));
   const exportSeconds = makespan(batchSeconds, concurrency);
 
+  // A snapshot (format 2) holds one record per partition naming its part of its batch's blob list; each batch writes one
+  // blob list of its blobs' 32-byte ids (vault/snapshot/blob-list.ts; ids are hashes: zstd does not shrink them).
+  const snapshotBytes = parts.reduce((n, p) => n + partitionRecordBytes(p), 0);
+  const blobListBytes = (batch: readonly PartitionLoad[]): number => batch.reduce((n, p) => n + 4 + (p.bytes / vault.avg_chunk_bytes) * BLOB_ID_BYTES, 4);
   // S3 requests (requests.ts follows the code paths): one backup session, so one set of packs and one index object, per batch.
   const perPartition = parts.map((p) => ({ seconds: partitionSeconds(p), gets: sourceGets(scale, p), readUnits: p.bytes / 4096 / 2, packRequests: packPutRequests(stored(p), vault).requests }));
   const perBatch = batches.map((batch, b) => {
@@ -247,14 +281,13 @@ export function modelCase(input: ModelInput): CaseFigures {
       packs: pk.packs,
       pack_requests: pk.requests,
       source_gets: batch.reduce((n, p) => n + sourceGets(scale, p), 0),
+      blob_list_requests: putRequests(blobListBytes(batch), vault),
       source_lists: scale.source.kind === CaseKind.S3 ? batch.reduce((n, p) => n + Math.ceil(p.objects / AWS_LIMITS.s3ListPageKeys.value), 0) : 0,
     };
   });
   const packs = perBatch.reduce((n, b) => n + b.packs, 0);
   const ownIndexes = perBatch.filter((b) => b.packs > 0).length;
   const verify = verifyMap ? verifyFigures(mapStep(verifyMap), packs, ownIndexes, parts.reduce((n, p) => n + stored(p), 0), engine) : null;
-  const snapshotBlobs = bytes / vault.avg_chunk_bytes;
-  const snapshotBytes = snapshotBlobs * ASSUMPTIONS.snapshotBytesPerBlob.value;
   const earlierPacks = incremental ? Math.ceil(bytes / vault.pack_bytes) : 0;
   const totalPacks = earlierPacks + packs;
   const requests = countRequests({
@@ -265,8 +298,9 @@ export function modelCase(input: ModelInput): CaseFigures {
     earlier_snapshots: incremental ? 1 : 0,
     earlier_index_objects: indexObjects,
     earlier_packs: earlierPacks,
-    snapshot_requests: snapshotBytes >= vault.multipart_threshold ? 2 + Math.ceil(snapshotBytes / vault.part_bytes) : 1,
+    snapshot_requests: putRequests(snapshotBytes, vault),
     plan_source_lists: planned.plan_source_lists,
+    listing: listing ? { ranges: listing.ranges, rounds: listing.rounds, children: listing.children, lists: listing.lists } : null,
     verify: verify ? { batches: verify.figures.pack_batches, children: verify.figures.children, index_reads: verify.index_reads } : null,
   });
 
@@ -282,6 +316,7 @@ export function modelCase(input: ModelInput): CaseFigures {
   ];
   const getRates: PrefixRate[] = [
     { prefix: 'the source prefix', per_second: concurrency * getPerChild },
+    ...(listing ? [{ prefix: 'the source prefix (List source children listing)', per_second: Math.min(LIST_MAX_CONCURRENCY, listing.max_round_children) / ASSUMPTIONS.s3RequestSeconds.value }] : []),
     ...(incremental ? [{ prefix: 'index/ (every child loads the index at start)', per_second: concurrency * (READ_CONCURRENCY / ASSUMPTIONS.s3RequestSeconds.value) }] : []),
     ...(verify ? [{ prefix: 'data/ (Verify packs children reading packs back)', per_second: verify.figures.max_concurrency * (verify.figures.packs / Math.max(1, verify.figures.children) / Math.max(1e-9, verify.figures.max_child_seconds)) }] : []),
   ];
@@ -299,10 +334,12 @@ export function modelCase(input: ModelInput): CaseFigures {
   // Histories and transitions.
   // A child runs its Map's Lambda task once (the happy path); each Map adds its own events to the parent.
   const itemEvents = stateEvents(exportMap.itemStates.slice(0, 1));
-  const parentEvents = HISTORY_EVENTS.execution + stateEvents(shape.parentStates) + shape.maps.length * (HISTORY_EVENTS.map + HISTORY_EVENTS.distributedMapRun);
+  // Each listing round adds the List source Map, Join listing and the Choice that loops back.
+  const roundEvents = HISTORY_EVENTS.map + HISTORY_EVENTS.distributedMapRun + HISTORY_EVENTS.task + HISTORY_EVENTS.other;
+  const parentEvents = HISTORY_EVENTS.execution + stateEvents(shape.parentStates) + shape.maps.length * (HISTORY_EVENTS.map + HISTORY_EVENTS.distributedMapRun) + (listing?.rounds ?? 0) * roundEvents;
   const childEvents = HISTORY_EVENTS.execution + itemEvents;
-  const parentTransitions = shape.parentStates.length + shape.maps.length;
-  const childTransitions = batches.length + (verify?.figures.children ?? 0);
+  const parentTransitions = shape.parentStates.length + shape.maps.length + (listing?.rounds ?? 0) * 3;
+  const childTransitions = batches.length + (verify?.figures.children ?? 0) + (listing?.children ?? 0);
 
   // Steps: Plan, the export batches, Commit, Verify, Finalize.
   const newBytes = parts.reduce((n, p) => n + p.new_bytes, 0);
@@ -330,12 +367,13 @@ export function modelCase(input: ModelInput): CaseFigures {
       const seconds = phaseSeconds.get(step.step) ?? overhead;
       return { step: step.step, memory_mb: step.memory_mb, timeout_seconds: step.timeout_seconds, invocations: 1, max_seconds: seconds, gb_seconds: (seconds * step.memory_mb) / 1024 };
     }),
+    ...(listing ? [mapStepFigures(stepNamed('listSource'), listing.child_seconds), mapStepFigures(stepNamed('joinListing'), listing.join_seconds)] : []),
     mapStepFigures(exportStep, batchSeconds),
     ...(verify ? [mapStepFigures(verify.step, verify.child_seconds)] : []),
   ];
   const verifyPhases = verify?.figures.phases ?? { plan: phaseSeconds.get('planVerify') ?? 0, map: 0, record: 0 };
   const phases = {
-    plan: phaseSeconds.get('plan') ?? 0,
+    plan: (phaseSeconds.get('plan') ?? 0) + (listing?.wall_seconds ?? 0),
     export: exportSeconds,
     commit: phaseSeconds.get('commit') ?? 0,
     verify: verifyPhases.plan + verifyPhases.map + verifyPhases.record,
@@ -369,6 +407,9 @@ export function modelCase(input: ModelInput): CaseFigures {
     export_memory_mb: (vaultBlobs * engine.index_heap_bytes_per_blob + packBuffers) / (1024 * 1024) + ASSUMPTIONS.exportBaselineMb.value,
     snapshot_bytes: snapshotBytes,
     verify: verify?.figures ?? null,
+    listing: listing
+      ? { rounds: listing.rounds, ranges: listing.ranges, children: listing.children, max_round_children: listing.max_round_children, lists: listing.lists, wall_seconds: listing.wall_seconds, max_child_seconds: Math.max(0, ...listing.child_seconds), concurrency: Math.min(LIST_MAX_CONCURRENCY, listing.max_round_children) }
+      : null,
     phases,
     wall_seconds: phases.plan + phases.export + phases.commit + phases.verify + phases.finalize,
     // Existence only: Plan verify's outcome is final, no Map, no Record verification.
@@ -382,7 +423,7 @@ export function modelCase(input: ModelInput): CaseFigures {
   };
 }
 
-/** A Map's Lambda step: one invocation per child. */
+/** A Map's Lambda step: one invocation per child (or Join listing: one per round). */
 function mapStepFigures(step: StepSizing, childSeconds: readonly number[]): StepFigures {
   return {
     step: step.step,

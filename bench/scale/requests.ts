@@ -13,11 +13,13 @@
  *   HEAD+GET of the staged plan and of each spec chunk the batch touches, the
  *   vault's index objects for an incremental, the source's GETs and LISTs of
  *   each partition, the session's packs (multipart for a full one), one index
- *   object and the batch's manifest;
+ *   object, the batch's blob list (its partitions' blob ids, snapshot format
+ *   2) and the batch's manifest;
  * - Commit: LIST staging twice, HEAD+GET of every manifest and the plan, PUT
  *   the snapshot, DELETE every staged object;
- * - Plan verify: the snapshot twice, every index object of the vault, the
- *   snapshot's own index objects again, LIST index/ and data/; with checksum
+ * - Plan verify: the snapshot twice, its blob lists (one per batch), every
+ *   index object of the vault, the snapshot's own index objects again, LIST
+ *   index/ and data/; with checksum
  *   verification, PUT each pack batch (one staged object each) and the item
  *   list, which the Verify packs Map's item reader GETs;
  * - each Verify packs child: one HeadBucket (the store's first miss), per
@@ -26,6 +28,13 @@
  *   per pack, PUT its result;
  * - Record verification: HEAD+GET of every batch's result, LIST the staging
  *   area and DELETE its objects.
+ * - List source (an S3 prefix past Plan's own listing): Plan stages its
+ *   piece, each round's ranges (chunks of `DEFAULT_ITEMS_PER_OBJECT`) and
+ *   item list; each child opens the vault, reads the staged plan and its
+ *   chunk, lists its ranges (LIST pages, at least one a range) and heads and
+ *   stages each piece; each Join listing reads its round's pieces, the last
+ *   lists the area and reads every piece again; the area's delete takes
+ *   them all.
  *
  * HEAD and HeadBucket are billed as GETs; DeleteObject as a DELETE.
  */
@@ -51,6 +60,8 @@ export interface BatchRequests {
   /** GETs and LISTs its partitions send the source (S3 sources). */
   source_gets: number;
   source_lists: number;
+  /** PUT-class requests of its blob list (one object, multipart when large). */
+  blob_list_requests: number;
 }
 
 /** The run's shape, as far as requests go. */
@@ -69,6 +80,8 @@ export interface RequestInput {
   snapshot_requests: number;
   /** LISTs the Plan sends the source. */
   plan_source_lists: number;
+  /** The List source rounds (a large S3 prefix): key ranges listed (one staged piece each), rounds, children and their LISTs; null without. */
+  listing: { ranges: number; rounds: number; children: number; lists: number } | null;
   /** Verify packs (checksum verification): pack batches, children, and the index objects the batches read; null without the Map. */
   verify: { batches: number; children: number; index_reads: number } | null;
 }
@@ -90,7 +103,7 @@ export function countRequests(input: RequestInput): S3Requests {
   const incrementalIndexes = input.incremental ? input.earlier_index_objects : 0;
 
   const itemLists = 1 + (v.batches > 0 ? 1 : 0);
-  const put = 1 + chunks + 1 + sum((batch) => batch.pack_requests + (batch.packs > 0 ? 1 : 0) + 1) + input.snapshot_requests + (v.batches > 0 ? 2 * v.batches + 1 : 0);
+  const put = 1 + chunks + 1 + sum((batch) => batch.pack_requests + (batch.packs > 0 ? 1 : 0) + 1 + batch.blob_list_requests) + input.snapshot_requests + (v.batches > 0 ? 2 * v.batches + 1 : 0);
   const get =
     2 * openers +
     input.earlier_snapshots +
@@ -99,7 +112,7 @@ export function countRequests(input: RequestInput): S3Requests {
     b * (1 + 1 + 2 + incrementalIndexes) +
     sum((batch) => batch.source_gets) +
     (2 * b + 2) +
-    (2 + ownIndexes + input.earlier_index_objects + ownIndexes) +
+    (2 + b + ownIndexes + input.earlier_index_objects + ownIndexes) +
     v.children +
     v.batches * (1 + 2) +
     v.index_reads +
@@ -116,5 +129,14 @@ export function countRequests(input: RequestInput): S3Requests {
     pages(input.earlier_packs + packs) +
     verifyPacks +
     (v.batches > 0 ? pages(2 * v.batches + 1) : 0);
-  return { put, get, list, delete: 2 + b + chunks + (v.batches > 0 ? 2 * v.batches + 1 : 0) };
+  // List source: Plan stages its piece and each round's ranges (chunks of 100) and item list; each child opens the vault,
+  // reads the staged plan and its ranges' chunk, heads and stages each piece; each Join reads its round's pieces, the last
+  // one every piece again (HEAD + GET) after listing the area; the pieces and chunks are deleted with the area.
+  const l = input.listing ?? { ranges: 0, rounds: 0, children: 0, lists: 0 };
+  const roundChunks = l.rounds + Math.ceil(l.ranges / DEFAULT_ITEMS_PER_OBJECT);
+  const listingPut = l.rounds > 0 ? 1 + roundChunks + l.rounds + l.ranges : 0;
+  const listingGet = l.rounds > 0 ? l.children * (2 + 2 + 2) + l.ranges + 2 * l.ranges + 2 * l.ranges + l.rounds * 2 : 0;
+  const listingList = l.rounds > 0 ? l.lists + l.children + l.rounds + pages(l.ranges) : 0;
+  const listingDelete = l.rounds > 0 ? 1 + roundChunks + l.ranges : 0;
+  return { put: put + listingPut, get: get + listingGet, list: list + listingList, delete: 2 + b + chunks + (v.batches > 0 ? 2 * v.batches + 1 : 0) + listingDelete };
 }

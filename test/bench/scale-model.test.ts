@@ -60,7 +60,39 @@ function smallTable(requestedConcurrency = 4): ScaleCase {
   };
 }
 
+/** An S3 prefix of `objects` 100 KB objects, one in 1,000 of 100 MiB. */
+function smallPrefix(objects: number): ScaleCase {
+  return {
+    name: 'prefix',
+    description: 'S3 prefix',
+    source: { kind: CaseKind.S3, objects, large_every: 1_000, large_object_bytes: 100 * MiB, small_object_bytes: 100_000 },
+    backup: 'full',
+    changed_fraction: 1,
+    requested_concurrency: 40,
+  };
+}
+
 describe('capacity model', () => {
+  it('models a prefix past Plan\'s own listing as List source rounds whose partitions hold every object once', async () => {
+    // Prepare
+    const scale = smallPrefix(60_000);
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: SHAPE });
+    // Assess
+    assert.ok(result.listing && result.listing.rounds >= 1 && result.listing.children >= 1, JSON.stringify(result.listing));
+    assert.equal(result.lambda_steps.find((s) => s.step === 'listSource')?.invocations, result.listing.children);
+    assert.equal(result.lambda_steps.find((s) => s.step === 'joinListing')?.invocations, result.listing.rounds);
+    assert.equal(result.bytes, 60 * 100 * MiB + 59_940 * 100_000);
+  });
+
+  it('models a prefix Plan lists whole without List source', async () => {
+    // Act
+    const result = await runCase(smallPrefix(5_000), { engine: ENGINE, shape: SHAPE });
+    // Assess
+    assert.equal(result.listing, null);
+    assert.equal(result.lambda_steps.find((s) => s.step === 'listSource'), undefined);
+  });
+
   it('plans a 1 GiB table in 128 MiB scan segments with the real planner', async () => {
     // Prepare
     const scale = smallTable();
