@@ -8,7 +8,7 @@ import { PackBuilder, packKey } from '../../vault/pack/pack-builder.js';
 import { sealBlob } from '../../vault/pack/blob.js';
 import { chunkId } from '../../vault/crypto/hash.js';
 import { Compression } from '../../vault/compression/codec.js';
-import { FORMAT_VERSION } from '../../vault/format/version.js';
+import { SNAPSHOT_FORMAT_VERSION } from '../../vault/format/version.js';
 import type { PackEntry } from '../../vault/index/types.js';
 import type { Vault } from '../../vault/repository/vault.js';
 import { makeStats } from '../../vault/snapshot/snapshot.js';
@@ -133,15 +133,16 @@ export async function writeSyntheticBackups(vault: Vault, shape: { snapshots: nu
     const groups = Array.from({ length: Math.ceil(entries.length / shape.packsPerIndex) }, (_, g) => entries.slice(g * shape.packsPerIndex, (g + 1) * shape.packsPerIndex));
     indexIds.push(...(await mapLimit(groups, 8, (group) => vault.writeIndex(group))));
     out.indexIds.push(...indexIds);
+    const listId = await vault.writeBlobList([blobs]);
     const id = await vault.writeSnapshot({
-      format_version: FORMAT_VERSION,
+      format_version: SNAPSHOT_FORMAT_VERSION,
       backup_id: `synthetic-${s}`,
       job_id: 'synthetic',
       source: { type: 'synthetic' },
       created_at: new Date().toISOString(),
       type: 'full',
       parent: null,
-      partitions: [{ name: 'data', blobs, size: blobs.length * 12, sha256: '0'.repeat(64), records: 0 }],
+      partitions: [{ name: 'data', blob_list: { id: listId, part: 0, count: blobs.length }, size: blobs.length * 12, sha256: '0'.repeat(64), records: 0 }],
       stats: makeStats({ bytes_read: 0, bytes_new: 0, bytes_stored: 0, blobs_total: blobs.length, blobs_new: blobs.length, packs_written: entries.length }),
       index_ids: indexIds,
     });
