@@ -55,12 +55,16 @@ interface AslState {
   Branches?: AslMachine[];
 }
 
-/** A Choice rule, as far as the model evaluates it (`IsPresent`, `BooleanEquals` on a `$.a.b` path). */
+/** A Choice rule, as far as the model evaluates it (`IsPresent`, `BooleanEquals`, `StringEquals` on a `$.a.b` path; `And`, `Or`, `Not` of such rules). */
 interface ChoiceRule {
   Variable?: string;
   IsPresent?: boolean;
   BooleanEquals?: boolean;
-  Next: string;
+  StringEquals?: string;
+  And?: ChoiceRule[];
+  Or?: ChoiceRule[];
+  Not?: ChoiceRule;
+  Next?: string;
 }
 
 /**
@@ -107,15 +111,22 @@ function valueAt(facts: ChoiceFacts, path: string): unknown {
   return value;
 }
 
+/** Whether a rule holds for the facts (an absent variable matches only `IsPresent: false`). @throws AslShapeError for a rule the model cannot evaluate */
+function holds(name: string, rule: ChoiceRule, facts: ChoiceFacts): boolean {
+  if (rule.And) return rule.And.every((r) => holds(name, r, facts));
+  if (rule.Or) return rule.Or.some((r) => holds(name, r, facts));
+  if (rule.Not) return !holds(name, rule.Not, facts);
+  if (rule.Variable === undefined || (rule.IsPresent === undefined && rule.BooleanEquals === undefined && rule.StringEquals === undefined)) {
+    throw new AslShapeError(`Choice ${JSON.stringify(name)}: the model evaluates IsPresent, BooleanEquals and StringEquals rules (and And, Or, Not of them)`);
+  }
+  const value = valueAt(facts, rule.Variable);
+  if (rule.IsPresent !== undefined) return (value !== undefined) === rule.IsPresent;
+  return rule.BooleanEquals !== undefined ? value === rule.BooleanEquals : value === rule.StringEquals;
+}
+
 /** The state a Choice goes to for the facts. @throws AslShapeError for a rule the model cannot evaluate */
 function choose(name: string, state: AslState, facts: ChoiceFacts): string | undefined {
-  for (const rule of state.Choices ?? []) {
-    if (rule.Variable === undefined || (rule.IsPresent === undefined && rule.BooleanEquals === undefined)) {
-      throw new AslShapeError(`Choice ${JSON.stringify(name)}: the model evaluates IsPresent and BooleanEquals rules on one Variable only`);
-    }
-    const value = valueAt(facts, rule.Variable);
-    if (rule.IsPresent !== undefined ? (value !== undefined) === rule.IsPresent : value === rule.BooleanEquals) return rule.Next;
-  }
+  for (const rule of state.Choices ?? []) if (holds(name, rule, facts)) return rule.Next;
   return state.Default;
 }
 

@@ -73,6 +73,25 @@ function smallPrefix(objects: number): ScaleCase {
 }
 
 describe('capacity model', () => {
+  it('follows a Choice of Or and StringEquals rules on what the state holds', () => {
+    // Prepare
+    const definition = {
+      StartAt: 'Plan',
+      States: {
+        Plan: { Type: 'Task', Resource: '${PlanFunctionArn}', Next: 'Again?' },
+        'Again?': { Type: 'Choice', Choices: [{ Or: [{ Variable: '$.held.ended', StringEquals: 'x' }, { Variable: '$.held.ended', StringEquals: 'y' }], Next: 'Export partitions' }], Default: 'Finalize' },
+        'Export partitions': distributedMap('Export partition', '${ExportPartitionFunctionArn}', 'Finalize'),
+        Finalize: { Type: 'Task', Resource: '${FinalizeFunctionArn}', End: true },
+      },
+    };
+    // Act
+    const matched = workflowShape(definition, { held: { ended: 'y' } });
+    const other = (): WorkflowShape => workflowShape(definition, { held: { ended: 'z' } });
+    // Assess
+    assert.equal(matched.maps.length, 1);
+    assert.throws(other, /expected a Map/);
+  });
+
   it('models a prefix past Plan\'s own listing as List source rounds whose partitions hold every object once', async () => {
     // Prepare
     const scale = smallPrefix(60_000);
