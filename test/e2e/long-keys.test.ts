@@ -9,7 +9,7 @@
  * ranges.
  *
  * No job setting makes the S3 source close a range at every key (it closes
- * one at 20,000 keys or 256 MiB), and the deployed Plan cannot be given
+ * one at 5,000 keys or 256 MiB), and the deployed Plan cannot be given
  * another source: so Plan's work for this run is done in the harness, by the
  * engine's own `planBackup` with such a source (it creates the record, takes
  * the lease and stages the specs in the vault), and the deployed Plan
@@ -41,7 +41,7 @@ function longKey(i: number): string {
   return `app/${n}-${'k'.repeat(KEY_BYTES - n.length - 1)}`;
 }
 
-/** The source with one key per range (the S3 source closes ranges at 20,000 keys; this plan needs one range per key). */
+/** The source with one key per range (the S3 source closes ranges at 5,000 keys; this plan needs one range per key). */
 function oneKeyPerRange(source: BackupSource): BackupSource {
   return {
     describe: () => source.describe(),
