@@ -8,6 +8,7 @@ import { ObjectNotFoundError } from '../storage/errors.js';
 import type { ObjectInfo } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { readStaged, type StagedPartition, type StagedPlan } from '../staging/staging.js';
+import type { PartitionRecord } from '../snapshot/snapshot.js';
 import { isItemListName } from '../staging/item-list.js';
 import { isPruneArea } from './layout.js';
 import type { PackObject } from './orphans.js';
@@ -63,7 +64,9 @@ export async function readStaging(vault: Vault, isRunning: BackupLiveness, now: 
         throw error;
       });
       for (const id of value?.index_ids ?? []) out.protectedIndexes.add(id);
-      for (const partition of (value as Partial<StagedPartition> | undefined)?.partitions ?? []) if (partition.blob_list) out.protectedLists.add(partition.blob_list.id);
+      // Other runs' areas stage other shapes (a restore's `partitions` is a list reference): only arrays of records name lists.
+      const partitions: unknown = (value as Partial<StagedPartition> | undefined)?.partitions;
+      if (Array.isArray(partitions)) for (const p of partitions as Partial<PartitionRecord>[]) if (p?.blob_list) out.protectedLists.add(p.blob_list.id);
     }
   });
   return out;
