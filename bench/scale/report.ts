@@ -10,7 +10,7 @@ export function caseRows(r: CaseResult): Array<[string, string]> {
   return [
     ['backup', `${r.backup}, ${bytes(r.bytes)} read, ${bytes(r.new_bytes)} new`],
     ['partitions / Map items', `${int(r.partitions)} / ${int(r.map_items)}`],
-    ['List source (rounds, ranges, children, at once, LISTs, longest child, wall)', r.listing ? `${int(r.listing.rounds)} rounds, ${int(r.listing.ranges)} ranges, ${int(r.listing.children)} children, ${int(r.listing.concurrency)} at once, ${int(r.listing.lists)} LISTs, ${seconds(r.listing.max_child_seconds)}, ${seconds(r.listing.wall_seconds)}` : 'none (Plan lists the source)'],
+    ['List source (rounds, ranges, children, at once, LISTs, longest child, wall)', r.listing ? `${int(r.listing.rounds)} rounds, ${int(r.listing.ranges)} ranges, ${int(r.listing.children)} children, ${int(r.listing.concurrency)} at once, ${int(r.listing.lists)} LISTs, ${seconds(r.listing.max_child_seconds)}, ${seconds(r.listing.wall_seconds)}` : 'none'],
     ['batches (child executions)', `${int(r.batches)} of ${int(r.items_per_batch)} item(s), ${int(r.max_concurrency)} at once`],
     ['Verify packs (pack batches, children, at once)', r.verify ? `${int(r.verify.pack_batches)} batches of ${int(r.verify.packs / Math.max(1, r.verify.pack_batches))} packs, ${int(r.verify.children)} children of ${int(r.verify.batches_per_child)}, ${int(r.verify.max_concurrency)} at once` : 'none'],
     ['Lambda invocations', int(r.lambda_invocations)],
