@@ -1,6 +1,7 @@
 /** Running a job now, its status, and cancelling a run. */
 import { z } from 'zod';
 import { describeCompressionLevels } from '../../../vault/compression/settings.js';
+import { INLINE_LIST_KEYS, KEYS_PER_LIST_CHILD } from '../../workflows/backup/list-source.js';
 import { JsonObject, OutcomeFields, ProgressFields, RecordErrorSchema, RecordStatusSchema, Timestamp } from './common.js';
 
 /** How a run behaves. */
@@ -18,7 +19,7 @@ export const CustomParametersSchema = z.strictObject({
   encryption_key: z.string().max(2048).optional().meta({ description: 'A KMS key id, key ARN, alias name (with or without alias/) or alias ARN; anything else is not a KMS key reference (422, never echoed)' }),
   segments: z.number().int().min(1).max(1000).optional(),
   max_concurrency: z.number().int().min(1).max(40).optional(),
-  list_keys: z.number().int().min(1).max(4_000_000).optional().meta({ description: 'S3: objects the Plan step lists itself, and each List source child per round, before the listing fans out (default 10,000 and 4,000,000; docs/S3.md)' }),
+  list_keys: z.number().int().min(1).max(KEYS_PER_LIST_CHILD).optional().meta({ description: `S3: objects the Plan step lists itself, and each List source child per round, before the listing fans out (default ${INLINE_LIST_KEYS.toLocaleString('en-US')} and ${KEYS_PER_LIST_CHILD.toLocaleString('en-US')}; docs/S3.md)` }),
 });
 
 /** `POST /backup/jobs/{job_id}/execute` (the body may be omitted). */
