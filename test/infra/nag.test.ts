@@ -136,6 +136,8 @@ test('the acknowledged rules are exactly the expected, reviewed set', () => {
       ...backupFunctionAcks('Plan', true, true),
       ...backupFunctionAcks('ExportPartition', true),
       ...backupFunctionAcks('Commit', true, true),
+      ...backupFunctionAcks('ListSource', true),
+      ...backupFunctionAcks('JoinListing', true),
       ...backupFunctionAcks('HoldSnapshot', true),
       ...backupFunctionAcks('ReleaseSnapshot', true),
       ...backupFunctionAcks('PlanVerify', true),
