@@ -5,6 +5,7 @@ import { checkVault, IssueKind } from '../../vault/checker/checker.js';
 import { sealObject, ObjectType } from '../../vault/format/sealed-object.js';
 import { CorruptedBackupError, VaultFormatError } from '../../vault/format/errors.js';
 import { blobListKey, VaultPrefix } from '../../vault/repository/layout.js';
+import { Vault } from '../../vault/repository/vault.js';
 import { BlobLists } from '../../vault/snapshot/partition-blobs.js';
 import { parseSnapshot } from '../../vault/snapshot/snapshot.js';
 import { SNAPSHOT_FORMAT_VERSION } from '../../vault/format/version.js';
@@ -113,6 +114,31 @@ describe('blob lists', () => {
     // Assess
     assert.ok(refused.every((e) => e instanceof VaultFormatError), String(refused));
     assert.doesNotThrow(() => parseSnapshot(payload(2), 'snapshots/x'));
+  });
+
+  test('restoring the partitions of one opened snapshot reads their shared blob list once', async () => {
+    // Prepare: the vault over a store that counts reads of blob lists.
+    const { t, id } = shared;
+    let listReads = 0;
+    const counting = new Proxy(t.store, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop);
+        if (prop !== 'get' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return (key: string, ...rest: unknown[]) => {
+          if (key.startsWith(VaultPrefix.lists)) listReads += 1;
+          return (value as (...args: unknown[]) => unknown).call(target, key, ...rest);
+        };
+      },
+    });
+    const vault = await Vault.open(counting, t.provider);
+    const opened = await openSnapshot(vault, id);
+
+    // Act
+    const restored = [await collect(restorePartition(vault, opened.index, opened.snapshot, 'first')), await collect(restorePartition(vault, opened.index, opened.snapshot, 'second'))];
+
+    // Assess
+    assert.ok(restored[0]!.equals(first) && restored[1]!.equals(second));
+    assert.equal(listReads, 1);
   });
 
   test('a snapshot whose blob list is missing fails restore with CorruptedBackupError and check with a blob-list issue naming it', async (context) => {

@@ -126,13 +126,22 @@ export function findPartition(snapshot: Snapshot, name: string): PartitionRecord
   return partition;
 }
 
+/** One blob-list reader per snapshot object: the partitions of a batch share a list object, read once. */
+const readers = new WeakMap<Snapshot, BlobLists>();
+
+function listsOf(vault: Vault, snapshot: Snapshot): BlobLists {
+  let lists = readers.get(snapshot);
+  if (!lists) readers.set(snapshot, (lists = new BlobLists(vault)));
+  return lists;
+}
+
 /**
  * Streams a partition's plaintext, authenticated blob by blob and, at the
  * end, checked against the partition's size and SHA-256: the stream fails
  * with `CorruptedBackupError` instead of ending when they differ, or when
- * the partition's blob list is missing or damaged.
- *
- * @param lists - a blob-list reader to share between partitions of the snapshot (one is made otherwise)
+ * the partition's blob list is missing or damaged. Restoring several
+ * partitions of one snapshot object reads each blob list once (the last
+ * few are kept).
  */
 export async function* restorePartition(
   vault: Vault,
@@ -140,10 +149,9 @@ export async function* restorePartition(
   snapshot: Snapshot,
   partitionName: string,
   options: RestoreOptions = {},
-  lists: BlobLists = new BlobLists(vault),
 ): AsyncGenerator<Uint8Array> {
   const partition = findPartition(snapshot, partitionName);
-  const blobIds = await lists.of(snapshot, partition);
+  const blobIds = await listsOf(vault, snapshot).of(snapshot, partition);
   warmBlobPool();
   const concurrency = options.concurrency ?? 4;
   const checks: BlobChecks = { chunkIds: options.verifyChunkIds ?? false };
