@@ -9,7 +9,7 @@ import { finalizeBackup } from '../../control/workflows/backup/finalize.js';
 import { markBackupFailed, markBackupItemFailed, type FailedState, type ItemFailedInput } from '../../control/workflows/backup/mark-failed.js';
 import { planBackup, planFromRanges } from '../../control/workflows/backup/plan.js';
 import { joinListing as joinListingRounds, LIST_CHILD_RESERVE_SECONDS, listSourceRanges, type ListBatchInput } from '../../control/workflows/backup/list-source.js';
-import { holdBackupSnapshot, holderBudgetMs, planHeldPartitions, releaseBackupSnapshot } from '../../control/workflows/backup/hold-snapshot.js';
+import { holdBackupSnapshot, holderBudgetMs, planHeldPartitions, releaseBackupSnapshot, type HolderInput } from '../../control/workflows/backup/hold-snapshot.js';
 import type { BackupContext, BackupStartInput, HolderPlan, ListingOutput } from '../../control/workflows/backup/types.js';
 import { HavenEnv } from '../../control/env.js';
 import { planBackupVerification, recordBackupVerification, verifyPackBatches } from '../../control/workflows/backup/verify.js';
@@ -29,8 +29,8 @@ export const listSource = stepHandler('list-source', (deps, event: ListBatchInpu
 export const joinListing = stepHandler('join-listing', (deps, event: ListingOutput) =>
   joinListingRounds(deps, event, (planned, config, description, ranges) => planFromRanges(deps, planned, config, description, ranges)),
 );
-/** Hold snapshot: the holder branch (holds the source's snapshot until Release snapshot, or its budget ends). */
-export const holdSnapshot = stepHandler('hold-snapshot', (deps, event: { holder: HolderPlan }, context) =>
+/** Hold snapshot: one invocation of a holder loop (holds a generation of the source's snapshot until Release snapshot or a handoff, or waits to take it over). */
+export const holdSnapshot = stepHandler('hold-snapshot', (deps, event: HolderInput, context) =>
   holdBackupSnapshot(deps, event, holderBudgetMs(context.getRemainingTimeInMillis(), process.env[HavenEnv.SnapshotHolderBudgetMs])),
 );
 /** Release snapshot: lets the holder go once the last partition committed. */

@@ -28,9 +28,11 @@
  * clears the staging area.
  *
  * A PostgreSQL backup exports beside a snapshot holder (a Parallel state,
- * control/workflows/backup/hold-snapshot.ts): holdSnapshot holds the
- * database snapshot with only the database access the partitions have,
- * plus reading the job and staging the snapshot's reference; the export
+ * control/workflows/backup/hold-snapshot.ts): holdSnapshot (two loops of
+ * it, even and odd generations, `${HoldSnapshotFunctionArn}` twice) holds
+ * the database snapshot and hands it on with only the database access the
+ * partitions have, plus reading the job and staging the snapshot's
+ * reference and handoff requests; the export
  * branch plans in that snapshot with the plan function (`{holder}`, so
  * `${PlanFunctionArn}` appears twice) and releaseSnapshot stages the marker
  * the holder waits for.
@@ -93,7 +95,7 @@ const BACKUP_STEPS = {
     description: 'Haven backup: hold the database snapshot while the partitions export',
     memorySize: 256,
     timeout: Duration.seconds(SNAPSHOT_HOLDER_TIMEOUT_SECONDS),
-    // Reads the job's source; stages the snapshot's reference and heads the release marker.
+    // Reads the job's source; stages the snapshot's reference and its handoff request, reads them and heads the release marker.
     catalog: CatalogAccess.Read,
     vault: VaultAccess.Write,
     events: false,

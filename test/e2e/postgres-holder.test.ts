@@ -1,11 +1,14 @@
 /**
  * The snapshot holder of a PostgreSQL backup (docs/POSTGRES.md, "Snapshot
  * holder"), under the synthesized template and its IAM policies: the holder
- * branch keeps the exported snapshot open until the last partition has
- * committed, then lets it go.
+ * loops keep the exported snapshot open, handing it from generation to
+ * generation (a budget of 10 s here), until the last partition has committed,
+ * then let it go.
  */
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HavenEnv } from '../../control/env.js';
 import type { HolderResult } from '../../control/workflows/backup/hold-snapshot.js';
 import { HavenContextKey } from '../../infra/config.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
@@ -26,36 +29,58 @@ describe('PostgreSQL backup: the snapshot holder', () => {
     db = await createDatabase('pghold');
     await sql(
       db,
-      `CREATE TABLE public.orders (id int PRIMARY KEY, total numeric); INSERT INTO public.orders SELECT g, g * 1.5 FROM generate_series(1, 3000) g;
-       CREATE TABLE public.lines (id int PRIMARY KEY, order_id int); INSERT INTO public.lines SELECT g, g % 3000 + 1 FROM generate_series(1, 6000) g;`,
+      `CREATE TABLE public.orders (id int PRIMARY KEY, total numeric); INSERT INTO public.orders SELECT g, g * 1.5 FROM generate_series(1, 15000) g;
+       CREATE TABLE public.lines (id int PRIMARY KEY, order_id int); INSERT INTO public.lines SELECT g, g % 15000 + 1 FROM generate_series(1, 30000) g;`,
     );
     secret = await createConnectionSecret(db);
-    cloud = await LocalCloud.start({ context: { [HavenContextKey.PostgresSecretArns]: [secret] }, sourceTables: [table] });
+    // A holder budget of 10 s (the undeployed override, control/env.ts): a generation asks for its successor after 5 s (a cold start here takes seconds).
+    cloud = await LocalCloud.start({ context: { [HavenContextKey.PostgresSecretArns]: [secret] }, sourceTables: [table], environment: { [HavenEnv.SnapshotHolderBudgetMs]: '10000' } });
     await seedTable(table, 20);
   });
   afterAll(() => cloud.close());
 
-  test('a normal run holds the snapshot until the last partition has committed, then releases it', async () => {
+  /** Waits (at most 30 s) until a second holder session took the snapshot over from the first: a handoff. */
+  async function holderChanged(): Promise<boolean> {
+    let first: number | undefined;
+    for (const until = Date.now() + 30_000; Date.now() < until; await sleep(100)) {
+      const pids = (await sql<{ pid: number }>(db, 'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [HOLDER_APPLICATION])).map((r) => r.pid);
+      first ??= pids[0];
+      if (pids.some((pid) => pid !== first)) return true;
+    }
+    return false;
+  }
+
+  test('an export longer than one holder budget runs through handoffs: the last generation releases after the last partition, and rows changed after a handoff are not in the backup', async () => {
     // Prepare
     const job = await cloud.catalog.createJob(newJob({ type: 'postgresql', secret_arn: secret, rows_per_partition: 1000 }));
 
     // Act
-    const execution = await cloud.workflows.run('backup', { job_id: job.job_id });
+    const run = cloud.workflows.run('backup', { job_id: job.job_id });
+    const handedOver = await holderChanged();
+    await sql(db, "DELETE FROM public.orders WHERE id <= 500; INSERT INTO public.lines SELECT g, 1 FROM generate_series(30001, 30700) g; UPDATE public.lines SET order_id = 0 WHERE id <= 100;");
+    const execution = await run;
 
     // Assess
-    assert.equal(execution.status, 'SUCCEEDED', `${execution.error}: ${execution.cause}`);
-    assert.deepEqual(cloud.denials, [], 'the holder and the export branch run with their synthesized grants');
     const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
-    assert.equal(record.result?.records, 9000);
-    assert.ok((record.result?.partitions ?? 0) >= 9, 'both tables were split into key ranges');
-    const [hold] = entriesOf(execution.history, 'Hold snapshot');
-    assert.ok(hold?.succeeded, 'the holder branch ran and returned');
-    const holder = JSON.parse(hold.succeeded.lambdaFunctionSucceededEventDetails!.output!) as HolderResult;
-    assert.equal(holder.ended, 'released', holder.message);
+    assert.equal(execution.status, 'SUCCEEDED', `${record.error?.code}: ${record.error?.message}`);
+    assert.ok(handedOver, 'a second holder session replaced the first during the run');
+    assert.deepEqual(cloud.denials, [], 'the holders and the export branch run with their synthesized grants');
+    assert.equal(record.result?.records, 45000, 'the rows of the first export, not the 45,200 there are since');
+    assert.ok((record.result?.partitions ?? 0) >= 45, 'both tables were split into key ranges');
+    const holders = [...entriesOf(execution.history, 'Hold snapshot'), ...entriesOf(execution.history, 'Hold snapshot (odd)')]
+      .filter((e) => e.succeeded)
+      .map((e) => JSON.parse(e.succeeded!.lambdaFunctionSucceededEventDetails!.output!) as HolderResult)
+      .filter((h) => h.generation !== undefined)
+      .sort((x, y) => x.generation! - y.generation!);
+    assert.ok(holders.length >= 2, `generations: ${holders.map((h) => `${h.generation}:${h.ended}`).join(', ')}`);
+    assert.equal(holders[0]!.ended, 'handed-off', holders[0]!.message);
+    assert.deepEqual(new Set(holders.map((h) => h.held_at)).size, 1, 'every generation holds the first export');
+    const last = holders.at(-1)!;
+    assert.equal(last.ended, 'released', last.message);
     const mapExited = execution.history.find((e) => e.type === 'MapStateExited' && e.stateExitedEventDetails?.name === 'Export partitions');
     assert.ok(mapExited?.timestamp, 'the Export partitions Map ended (every partition committed)');
-    assert.ok(Date.parse(holder.held_at) <= mapExited.timestamp.getTime(), 'held before the partitions ran');
-    assert.ok(Date.parse(holder.ended_at) >= mapExited.timestamp.getTime(), `the holder ended (${holder.ended_at}) after the last partition committed (${mapExited.timestamp.toISOString()})`);
+    assert.ok(Date.parse(last.held_at!) <= mapExited.timestamp.getTime(), 'held before the partitions ran');
+    assert.ok(Date.parse(last.ended_at) >= mapExited.timestamp.getTime(), `the last generation ended (${last.ended_at}) after the last partition committed (${mapExited.timestamp.toISOString()})`);
     const open = await sql(db, 'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [HOLDER_APPLICATION]);
     assert.deepEqual(open, [], 'no holder session is left open');
   });

@@ -22,6 +22,7 @@ import { reportDone } from '../../catalog/progress-report.js';
 import { partitionManifestName, readRequiredStaged, readStaged, writeStaged, type StagedPartition, type StagedPlan } from '../../../vault/staging/staging.js';
 import type { BackupContext, BatchOutput, ExportBatchInput } from './types.js';
 import { vaultAt } from '../vault-opener.js';
+import { importCurrentSnapshot } from './hold-snapshot.js';
 
 /**
  * The planned partition of an index.
@@ -57,6 +58,7 @@ async function exportPartitions(deps: WorkflowDeps, vault: Vault, context: Backu
   const session = await openSession(vault, { type: context.type, baseFull: context.base_full, indexIds: plan.index_ids }, { compression: context.compression });
   const source = deps.source(plan.source);
   for (const index of indexes) {
+    await importCurrentSnapshot(vault, context.backup_id, source);
     const partition = await plannedPartition(vault, context, index);
     const counter: RecordCounter = { records: 0 };
     await session.backupPartition(partition.name, source.export(partition, counter), { records: () => counter.records });
