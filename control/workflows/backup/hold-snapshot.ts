@@ -211,8 +211,15 @@ async function takeOver(vault: Vault, backupId: string, source: BackupSource, wa
   }
 }
 
-/** When a generation holding from `deadline - budgetMs` asks for its successor; undefined when the successor would outlast {@link MAX_SNAPSHOT_HOLD_MS}. */
-function handoffAt(at: { deadline: number; budgetMs: number; heldAt: number }): number | undefined {
+/**
+ * When a generation asks for its successor: {@link HANDOFF_LEAD_MS} (at most half its budget) before its deadline.
+ *
+ * @param at.deadline - when its budget ends (epoch ms)
+ * @param at.budgetMs - its budget
+ * @param at.heldAt - when generation 0 opened the instant (epoch ms)
+ * @returns epoch ms, or undefined when a successor holding a whole budget would outlast {@link MAX_SNAPSHOT_HOLD_MS} (the chain ends here)
+ */
+export function handoffAt(at: { deadline: number; budgetMs: number; heldAt: number }): number | undefined {
   const askAt = at.deadline - Math.min(HANDOFF_LEAD_MS, at.budgetMs / 2);
   return askAt + at.budgetMs - at.heldAt <= MAX_SNAPSHOT_HOLD_MS ? askAt : undefined;
 }

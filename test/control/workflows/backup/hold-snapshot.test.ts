@@ -1,7 +1,7 @@
 /** The snapshot holder's window rule and budget (control/workflows/backup/hold-snapshot.ts). */
 import { test } from 'vitest';
 import assert from 'node:assert/strict';
-import { exportWindowProblem, HELD_EXPORT_BYTES_PER_SECOND, HOLDER_MARGIN_MS, holderBudgetMs, MAX_SNAPSHOT_HOLD_MS } from '../../../../control/workflows/backup/hold-snapshot.js';
+import { exportWindowProblem, handoffAt, HANDOFF_LEAD_MS, HELD_EXPORT_BYTES_PER_SECOND, HOLDER_MARGIN_MS, holderBudgetMs, MAX_SNAPSHOT_HOLD_MS } from '../../../../control/workflows/backup/hold-snapshot.js';
 
 const WINDOW_SECONDS = MAX_SNAPSHOT_HOLD_MS / 1000;
 
@@ -44,4 +44,20 @@ test("the holder's budget is its remaining time less the margin, shortened (neve
   assert.equal(shortened, 0);
   assert.equal(lengthened, 60_000 - HOLDER_MARGIN_MS);
   assert.equal(ignored, deployed);
+});
+
+test('a generation asks for its successor a lead before its deadline, half its budget when that is short, and not at all once the chain would outlast its maximum hold', () => {
+  // Prepare
+  const budgetMs = 880_000;
+  const deadline = 10 * 3600_000;
+
+  // Act
+  const deployed = handoffAt({ deadline, budgetMs, heldAt: deadline - budgetMs });
+  const short = handoffAt({ deadline, budgetMs: 10_000, heldAt: deadline - 10_000 });
+  const capped = handoffAt({ deadline, budgetMs, heldAt: deadline - MAX_SNAPSHOT_HOLD_MS + budgetMs / 2 });
+
+  // Assess
+  assert.equal(deployed, deadline - HANDOFF_LEAD_MS);
+  assert.equal(short, deadline - 5_000);
+  assert.equal(capped, undefined, 'a successor holding a whole budget from here would pass the maximum hold');
 });
