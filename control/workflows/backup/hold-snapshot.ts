@@ -51,7 +51,11 @@ export const HOLDER_POLL_MS = 1000;
  * At most half the budget (a test's short budget).
  */
 export const HANDOFF_LEAD_MS = 60_000;
-/** How long a generation keeps its snapshot after its successor published (a partition that just read the old reference still imports it). */
+/**
+ * How long a generation keeps its snapshot after its successor published (a partition that just read the old
+ * reference still imports it); at most a quarter of its lead (a test's short budget), so that its loop is
+ * soon free to take the next handoff.
+ */
 export const HANDOFF_GRACE_MS = 10_000;
 /**
  * The longest a chain holds one snapshot, from generation 0's export: an
@@ -211,6 +215,11 @@ async function takeOver(vault: Vault, backupId: string, source: BackupSource, wa
   }
 }
 
+/** How long before its deadline a generation of `budgetMs` asks for its successor. */
+function handoffLeadMs(budgetMs: number): number {
+  return Math.min(HANDOFF_LEAD_MS, budgetMs / 2);
+}
+
 /**
  * When a generation asks for its successor: {@link HANDOFF_LEAD_MS} (at most half its budget) before its deadline.
  *
@@ -220,7 +229,7 @@ async function takeOver(vault: Vault, backupId: string, source: BackupSource, wa
  * @returns epoch ms, or undefined when a successor holding a whole budget would outlast {@link MAX_SNAPSHOT_HOLD_MS} (the chain ends here)
  */
 export function handoffAt(at: { deadline: number; budgetMs: number; heldAt: number }): number | undefined {
-  const askAt = at.deadline - Math.min(HANDOFF_LEAD_MS, at.budgetMs / 2);
+  const askAt = at.deadline - handoffLeadMs(at.budgetMs);
   return askAt + at.budgetMs - at.heldAt <= MAX_SNAPSHOT_HOLD_MS ? askAt : undefined;
 }
 
@@ -247,13 +256,14 @@ function endMessage(ended: HolderEnd, at: { deadline: number; budgetMs: number; 
 async function holdUntilReleased(vault: Vault, backupId: string, held: HeldSnapshot, at: { generation: number; deadline: number; budgetMs: number; heldAt: number }): Promise<HolderEnd> {
   const release = `${stagingPrefix(backupId)}${HolderStaged.Release}`;
   const askAt = handoffAt(at);
+  const graceMs = Math.min(HANDOFF_GRACE_MS, handoffLeadMs(at.budgetMs) / 4);
   let asked = false;
   for (;;) {
     const looked = await Promise.all([vault.store.head(release), readStaged<PublishedSnapshot>(vault, backupId, HolderStaged.Published)]).catch(() => undefined);
     // A failed read is not a release: look again at the next poll.
     if (looked && (looked[0] || !looked[1])) return HolderEnd.Released;
     if ((looked?.[1]?.generation ?? 0) > at.generation) {
-      await sleep(Math.max(0, Math.min(HANDOFF_GRACE_MS, at.deadline - Date.now())));
+      await sleep(Math.max(0, Math.min(graceMs, at.deadline - Date.now())));
       return HolderEnd.HandedOff;
     }
     if (!(await held.alive())) return HolderEnd.SessionLost;
