@@ -7,6 +7,7 @@
 import { V8_MAX_STRING_LENGTH } from './assumptions.js';
 import type { ScaleCase } from './cases.js';
 import { AWS_LIMITS, REQUIRED_MARGIN } from './limits.js';
+import { MAX_SNAPSHOT_HOLD_MS } from '../../control/workflows/backup/hold-snapshot.js';
 import type { CaseFigures } from './model.js';
 
 /** One limit held against one figure. */
@@ -40,9 +41,12 @@ const TIMEOUT_CHANGES: Readonly<Record<string, string>> = {
   planVerify: 'an existence check that does not list data/ and read every index object in one function (the snapshot\'s own index objects and HEADs fanned out)',
   verifyPacks: 'fewer pack batches per child (packCheckBatching\'s budget) or more function memory (CPU)',
   recordVerification: 'fewer, larger pack batches (PACKS_PER_CHECK_BATCH), or results gathered per child',
-  holdSnapshot: 'a holder that outlives one invocation (a chain of holders handing the snapshot on, or a task with a heartbeat outside Lambda), or an export that ends within the holder\'s timeout: more children at once, batches sized from the partitions\' real sizes',
+  holdSnapshot: 'a shorter holder generation (HANDOFF_LEAD_MS, HOLDER_MARGIN_MS in control/workflows/backup/hold-snapshot.ts): each hands the snapshot on before its budget ends',
   finalize: 'nothing scales here; look for a slow catalog',
 };
+
+/** Steps whose invocations end by their own clock, before their timeout, whatever the work (the snapshot holder's generations). */
+const SELF_TIMED_STEPS: ReadonlySet<string> = new Set(['holdSnapshot']);
 
 /** Every check of a case. */
 export function checkCase(scale: ScaleCase, figures: CaseFigures): LimitCheck[] {
@@ -58,9 +62,11 @@ export function checkCase(scale: ScaleCase, figures: CaseFigures): LimitCheck[] 
     ...(scale.source.kind === 'dynamodb'
       ? [check('DynamoDB table read capacity (model input)', figures.dynamodb_peak_read_units_per_second, scale.source.read_capacity_units, 'read units/s', L.dynamoDbTableReads.source, `a lower max_concurrency, or raise the table's maximum read throughput (default quota ${L.dynamoDbTableReads.value.toLocaleString('en-US')})`)]
       : []),
-    ...figures.lambda_steps.map((step) =>
-      check(`Lambda timeout of ${step.step} (step table; AWS at most ${L.lambdaTimeout.value} s)`, step.max_seconds, Math.min(step.timeout_seconds, L.lambdaTimeout.value), 's', LAMBDA_LIMITS_PAGE, TIMEOUT_CHANGES[step.step] ?? 'a shorter step'),
-    ),
+    ...figures.lambda_steps.map((step) => {
+      const timeout = check(`Lambda timeout of ${step.step} (step table; AWS at most ${L.lambdaTimeout.value} s)`, step.max_seconds, Math.min(step.timeout_seconds, L.lambdaTimeout.value), 's', LAMBDA_LIMITS_PAGE, TIMEOUT_CHANGES[step.step] ?? 'a shorter step');
+      // A step that ends itself by its own clock (the holder lets go at its budget) has no estimate to be wrong by: no margin to keep.
+      return SELF_TIMED_STEPS.has(step.step) ? { ...timeout, limit: `${timeout.limit}, ending itself at its budget`, margin_ok: timeout.ok } : timeout;
+    }),
     check(
       `Memory of exportPartition (step table; AWS at most ${L.lambdaMemory.value} MB)`,
       figures.export_memory_mb,
@@ -69,6 +75,18 @@ export function checkCase(scale: ScaleCase, figures: CaseFigures): LimitCheck[] 
       L.lambdaMemory.source,
       'a dedup index the export queries without loading every blob id (sharded by chunk-id prefix); more function memory only up to 10,240 MB',
     ),
+    ...(figures.snapshot_hold
+      ? [
+          check(
+            'Snapshot hold (MAX_SNAPSHOT_HOLD_MS, Haven limit: an open snapshot holds back VACUUM on the source)',
+            figures.snapshot_hold.seconds,
+            MAX_SNAPSHOT_HOLD_MS / 1000,
+            's',
+            'docs/POSTGRES.md ("Snapshot holder")',
+            'more export children at once (custom_parameters.max_concurrency), or fewer tables per job',
+          ),
+        ]
+      : []),
     check('Snapshot JSON length (V8 String::kMaxLength, engine limit)', figures.snapshot_bytes, V8_MAX_STRING_LENGTH, 'characters', 'https://github.com/v8/v8/blob/main/include/v8-primitive.h (String::kMaxLength)', 'fewer partitions: a snapshot (format 2) holds one small record per partition, its blob ids are in the batches\' blob lists'),
   ];
   return checks;

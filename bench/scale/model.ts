@@ -8,6 +8,7 @@
  */
 import { DEFAULT_READ_AHEAD, DEFAULT_RANGE_SIZE, READ_AHEAD_BYTES } from '../../sources/s3/source.js';
 import { LIST_MAX_CONCURRENCY } from '../../control/workflows/backup/list-source.js';
+import { HANDOFF_LEAD_MS, HOLDER_MARGIN_MS, SNAPSHOT_HOLDER_TIMEOUT_SECONDS } from '../../control/workflows/backup/hold-snapshot.js';
 import type { BackupContext } from '../../control/workflows/backup/types.js';
 import { BLOB_ID_BYTES } from '../../vault/snapshot/blob-list.js';
 import type { PartitionRecord } from '../../vault/snapshot/snapshot.js';
@@ -122,6 +123,8 @@ export interface CaseFigures {
   max_history_events: number;
   export_memory_mb: number;
   snapshot_bytes: number;
+  /** How long the source's snapshot is held (the export), in a chain of holder generations; null for sources that hold none. */
+  snapshot_hold: { seconds: number; generations: number } | null;
   /** The Verify packs Map (null when the workflow has none). */
   verify: VerifyFigures | null;
   /** The List source rounds of a large S3 prefix (null when Plan listed it all). */
@@ -336,9 +339,14 @@ export function modelCase(input: ModelInput): CaseFigures {
   const itemEvents = stateEvents(exportMap.itemStates.slice(0, 1));
   // Each listing round adds the List source Map, Join listing and the Choice that loops back.
   const roundEvents = HISTORY_EVENTS.map + HISTORY_EVENTS.distributedMapRun + HISTORY_EVENTS.task + HISTORY_EVENTS.other;
-  const parentEvents = HISTORY_EVENTS.execution + stateEvents(shape.parentStates) + shape.maps.length * (HISTORY_EVENTS.map + HISTORY_EVENTS.distributedMapRun) + (listing?.rounds ?? 0) * roundEvents;
+  // The snapshot holder: two loops (even and odd generations) run the whole hold, each re-invoked about once per generation.
+  const holderTasks = taskStates(shape.parentStates).filter((state) => sizing(state).step === 'holdSnapshot').length;
+  const hold = holderTasks > 0 ? holderChain(exportSeconds) : null;
+  const holderLoopEvents = hold ? holderTasks * (hold.generations - 1) * (HISTORY_EVENTS.task + HISTORY_EVENTS.other) : 0;
+  const parentEvents =
+    HISTORY_EVENTS.execution + stateEvents(shape.parentStates) + shape.maps.length * (HISTORY_EVENTS.map + HISTORY_EVENTS.distributedMapRun) + (listing?.rounds ?? 0) * roundEvents + holderLoopEvents;
   const childEvents = HISTORY_EVENTS.execution + itemEvents;
-  const parentTransitions = shape.parentStates.length + shape.maps.length + (listing?.rounds ?? 0) * 3;
+  const parentTransitions = shape.parentStates.length + shape.maps.length + (listing?.rounds ?? 0) * 3 + (hold ? holderTasks * (hold.generations - 1) * 2 : 0);
   const childTransitions = batches.length + (verify?.figures.children ?? 0) + (listing?.children ?? 0);
 
   // Steps: Plan, the export batches, Commit, Verify, Finalize.
@@ -354,7 +362,7 @@ export function modelCase(input: ModelInput): CaseFigures {
     if (step.step === 'commit') seconds += (parts.length * request) / READ_CONCURRENCY + snapshotBytes / (engine.full_mb_per_cpu_second * cpu * MB);
     // Existence: list data/, read every index object (8 at once), then stage the pack batches (16 at once).
     if (step.step === 'planVerify') seconds += Math.ceil(totalPacks / 1000) * request + ((indexObjects + 2 * ownIndexes) / 8) * request + ((verify?.figures.pack_batches ?? 0) / 16) * request;
-    // The holder (a Parallel branch beside the export) holds the source's snapshot until the partitions are exported.
+    // The holder loops (Parallel branches beside the export) hold the source's snapshot until the partitions are exported.
     if (step.step === 'holdSnapshot') seconds += exportSeconds;
     // Every batch's result (a HEAD and a GET), then its chunk and result deleted, each so many at once.
     if (step.step === 'recordVerification') seconds += (verify?.figures.pack_batches ?? 0) * (2 / STAGED_READ_CONCURRENCY + 2 / DELETE_CONCURRENCY) * request;
@@ -362,11 +370,15 @@ export function modelCase(input: ModelInput): CaseFigures {
   }
   if (verify) verify.figures.phases = { plan: phaseSeconds.get('planVerify') ?? 0, map: verify.figures.phases.map, record: phaseSeconds.get('recordVerification') ?? 0 };
   const lambdaSteps: StepFigures[] = [
-    ...taskStates(shape.parentStates).map((state) => {
-      const step = sizing(state);
-      const seconds = phaseSeconds.get(step.step) ?? overhead;
-      return { step: step.step, memory_mb: step.memory_mb, timeout_seconds: step.timeout_seconds, invocations: 1, max_seconds: seconds, gb_seconds: (seconds * step.memory_mb) / 1024 };
-    }),
+    ...mergeSteps(
+      taskStates(shape.parentStates).map((state) => {
+        const step = sizing(state);
+        const seconds = phaseSeconds.get(step.step) ?? overhead;
+        // A holder loop's invocation ends within its budget; the loop runs for the whole hold.
+        if (step.step === 'holdSnapshot' && hold) return { step: step.step, memory_mb: step.memory_mb, timeout_seconds: step.timeout_seconds, invocations: hold.generations, max_seconds: Math.min(seconds, holderBudgetSeconds()), gb_seconds: (seconds * step.memory_mb) / 1024 };
+        return { step: step.step, memory_mb: step.memory_mb, timeout_seconds: step.timeout_seconds, invocations: 1, max_seconds: seconds, gb_seconds: (seconds * step.memory_mb) / 1024 };
+      }),
+    ),
     ...(listing ? [mapStepFigures(stepNamed('listSource'), listing.child_seconds), mapStepFigures(stepNamed('joinListing'), listing.join_seconds)] : []),
     mapStepFigures(exportStep, batchSeconds),
     ...(verify ? [mapStepFigures(verify.step, verify.child_seconds)] : []),
@@ -406,6 +418,7 @@ export function modelCase(input: ModelInput): CaseFigures {
     max_history_events: Math.max(parentEvents, childEvents),
     export_memory_mb: (vaultBlobs * engine.index_heap_bytes_per_blob + packBuffers) / (1024 * 1024) + ASSUMPTIONS.exportBaselineMb.value,
     snapshot_bytes: snapshotBytes,
+    snapshot_hold: hold,
     verify: verify?.figures ?? null,
     listing: listing
       ? { rounds: listing.rounds, ranges: listing.ranges, children: listing.children, max_round_children: listing.max_round_children, lists: listing.lists, wall_seconds: listing.wall_seconds, max_child_seconds: Math.max(0, ...listing.child_seconds), concurrency: Math.min(LIST_MAX_CONCURRENCY, listing.max_round_children) }
@@ -424,6 +437,34 @@ export function modelCase(input: ModelInput): CaseFigures {
 }
 
 /** A Map's Lambda step: one invocation per child (or Join listing: one per round). */
+/** Seconds one holder invocation may hold: its function's timeout less the margin it keeps to let go (hold-snapshot.ts). */
+function holderBudgetSeconds(): number {
+  return SNAPSHOT_HOLDER_TIMEOUT_SECONDS - HOLDER_MARGIN_MS / 1000;
+}
+
+/**
+ * The holder chain of a hold of `seconds`: a generation hands the snapshot on
+ * {@link HANDOFF_LEAD_MS} before its budget ends, so each holds about
+ * 820 s (control/workflows/backup/hold-snapshot.ts).
+ */
+export function holderChain(seconds: number): { seconds: number; generations: number } {
+  const perGeneration = holderBudgetSeconds() - HANDOFF_LEAD_MS / 1000;
+  return { seconds, generations: Math.max(1, Math.ceil(seconds / perGeneration)) };
+}
+
+/** One row per step: Tasks that run the same function (the two holder loops) add up. */
+function mergeSteps(steps: readonly StepFigures[]): StepFigures[] {
+  const merged = new Map<string, StepFigures>();
+  for (const step of steps) {
+    const seen = merged.get(step.step);
+    merged.set(
+      step.step,
+      seen ? { ...seen, invocations: seen.invocations + step.invocations, max_seconds: Math.max(seen.max_seconds, step.max_seconds), gb_seconds: seen.gb_seconds + step.gb_seconds } : step,
+    );
+  }
+  return [...merged.values()];
+}
+
 function mapStepFigures(step: StepSizing, childSeconds: readonly number[]): StepFigures {
   return {
     step: step.step,

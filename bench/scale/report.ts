@@ -22,6 +22,7 @@ export function caseRows(r: CaseResult): Array<[string, string]> {
     ['DynamoDB read units (peak/s)', `${int(r.dynamodb_read_units)} (${int(r.dynamodb_peak_read_units_per_second)})`],
     ['largest state payload (plan output / child input)', `${int(r.max_state_bytes)} B (${int(r.plan_output_bytes)} / ${int(r.child_input_bytes)})`],
     ['largest history (parent / child)', `${int(r.max_history_events)} events (${int(r.history_events.parent)} / ${int(r.history_events.child)})`],
+    ['snapshot hold (holder generations)', r.snapshot_hold ? `${seconds(r.snapshot_hold.seconds)} (${int(r.snapshot_hold.generations)})` : 'none'],
     ['export memory / snapshot JSON', `${int(r.export_memory_mb)} MB / ${bytes(r.snapshot_bytes)}`],
     ['phases plan / export / commit / verify', `${seconds(r.phases.plan)} / ${seconds(r.phases.export)} / ${seconds(r.phases.commit)} / ${seconds(r.phases.verify)}`],
     ['verify: plan / Map / record', r.verify ? `${seconds(r.verify.phases.plan)} / ${seconds(r.verify.phases.map)} / ${seconds(r.verify.phases.record)}` : 'none'],

@@ -9,7 +9,7 @@ import { readWorkflowShape, workflowShape, type WorkflowShape } from '../../benc
 import { BATCHING } from '../../bench/scale/batching.js';
 import { CaseKind, type ScaleCase } from '../../bench/scale/cases.js';
 import { AWS_LIMITS } from '../../bench/scale/limits.js';
-import { makespan, packPutRequests, type EngineRates } from '../../bench/scale/model.js';
+import { holderChain, makespan, packPutRequests, type EngineRates } from '../../bench/scale/model.js';
 import { costOf, PRICES } from '../../bench/scale/prices.js';
 import { BACKUP_ASL, runCase, VAULT_CONSTANTS } from '../../bench/scale/run-case.js';
 
@@ -119,6 +119,15 @@ describe('capacity model', () => {
     const result = await runCase(scale, { engine: ENGINE, shape: SHAPE });
     // Assess
     assert.equal(result.partitions, 8);
+  });
+
+  it('holds a 30-minute export\'s snapshot in a chain of three holder generations', () => {
+    // Prepare
+    const hold = 30 * 60;
+    // Act
+    const chain = holderChain(hold);
+    // Assess
+    assert.deepEqual(chain, { seconds: hold, generations: 3 });
   });
 
   it('counts a full pack as a multipart upload of three parts', () => {
