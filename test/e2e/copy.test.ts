@@ -27,7 +27,7 @@ import { scanAll } from '../../local/compare/dynamodb-table.js';
 import type { Execution } from '../../local/cloud/workflows.js';
 import { uniqueName } from '../helpers/names.js';
 import { jobBody, startApiFixture, type ApiFixture } from '../control/api/support.js';
-import { BlobLists } from '../../vault/snapshot/partition-blobs.js';
+import { BlobLists } from '../../vault/repository/partition-blobs.js';
 
 /** The copy vault's region: not the local cloud's own. */
 const REGION_B = 'eu-west-1';

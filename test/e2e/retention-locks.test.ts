@@ -23,8 +23,8 @@ import { readSettings } from '../../functions/shared/env.js';
 import { HavenContextKey } from '../../infra/config.js';
 import { LocalCloud } from '../../local/cloud/cloud.js';
 import { backup, createJob, packExists, packsOf, putRandom, sourceBucket } from './prune-support.js';
-import { blobListKey } from '../../vault/repository/layout.js';
-import { blobListIds } from '../../vault/snapshot/partition-blobs.js';
+import { blobListKey } from '../../vault/format/layout.js';
+import { blobListIds } from '../../vault/repository/partition-blobs.js';
 
 const DAY = 86_400_000;
 /** How long a lapsing lock still holds (PutObjectRetention takes a date in the future). */

@@ -16,7 +16,7 @@ import { openSnapshot, restorePartition } from '../../vault/restore/restorer.js'
 import { BackupType } from '../../vault/snapshot/snapshot.js';
 import { FileObjectStore } from '../../vault/storage/fs-store.js';
 import { Vault } from '../../vault/repository/vault.js';
-import { partitionBlobs } from '../../vault/snapshot/partition-blobs.js';
+import { partitionBlobs } from '../../vault/repository/partition-blobs.js';
 
 const [vaultDir, keyFile, dataFile] = process.argv.slice(2);
 if (!vaultDir || !keyFile || !dataFile) throw new Error('usage: bundle.mjs VAULT_DIR KEY_FILE DATA_FILE');

@@ -1,6 +1,6 @@
 /** Fixtures for format version 1 snapshots (blob ids inline), as engines before blob lists wrote them. */
 import type { Vault } from '../../vault/repository/vault.js';
-import { BlobLists } from '../../vault/snapshot/partition-blobs.js';
+import { BlobLists } from '../../vault/repository/partition-blobs.js';
 import type { Snapshot } from '../../vault/snapshot/snapshot.js';
 
 /**

@@ -18,7 +18,7 @@ import { WORKERS_ENV, blobPool, closeBlobPool, sealChunks } from '../../vault/pa
 import { decodeBlobs } from '../../vault/restore/blob-reader.js';
 import { BackupType } from '../../vault/snapshot/snapshot.js';
 import { backupBytes, jsonLines, randomData, restoreBytes, tempVault, type TempVault } from '../helpers/engine.js';
-import { partitionBlobs } from '../../vault/snapshot/partition-blobs.js';
+import { partitionBlobs } from '../../vault/repository/partition-blobs.js';
 
 /** Runs `fn` with blob workers on (the default) or off. */
 async function withWorkers<T>(enabled: boolean, fn: () => Promise<T>): Promise<T> {

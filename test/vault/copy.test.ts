@@ -6,7 +6,7 @@ import { initCopyVault } from '../../vault/copy/copy-vault.js';
 import { KeyAccessError, KeyNotFoundError } from '../../vault/keys/errors.js';
 import { KmsKeyProvider } from '../../vault/keys/kms-key-provider.js';
 import { Vault } from '../../vault/repository/vault.js';
-import { blobListIds, partitionBlobs } from '../../vault/snapshot/partition-blobs.js';
+import { blobListIds, partitionBlobs } from '../../vault/repository/partition-blobs.js';
 import type { Snapshot } from '../../vault/snapshot/snapshot.js';
 import { kmsClient } from '../../vault/aws/clients.js';
 import { backupBytes, jsonLines, randomData, restoreBytes } from '../helpers/engine.js';

@@ -10,7 +10,7 @@ import { closeBlobPool, WORKERS_ENV } from '../../vault/pack/blob-workers.js';
 import { openSnapshot } from '../../vault/restore/restorer.js';
 import { BackupType } from '../../vault/snapshot/snapshot.js';
 import { backupBytes, jsonLines, randomData, restoreBytes, tempVault } from '../helpers/engine.js';
-import { partitionBlobs } from '../../vault/snapshot/partition-blobs.js';
+import { partitionBlobs } from '../../vault/repository/partition-blobs.js';
 
 describe('pack order', () => {
   const previousWorkers = process.env[WORKERS_ENV];

@@ -16,8 +16,8 @@ import { finishPrune, localPruneArea, pruneVault } from '../../vault/prune/prune
 import { recheckSweep } from '../../vault/prune/recheck.js';
 import { settlePacks } from '../../vault/prune/settle.js';
 import { sweepBatch } from '../../vault/prune/sweep.js';
-import { blobListKey } from '../../vault/repository/layout.js';
-import { blobListIds } from '../../vault/snapshot/partition-blobs.js';
+import { blobListKey } from '../../vault/format/layout.js';
+import { blobListIds } from '../../vault/repository/partition-blobs.js';
 import { writeStaged, partitionManifestName } from '../../vault/staging/staging.js';
 import { backupBytes, randomData, restoreBytes, tempVault } from '../helpers/engine.js';
 

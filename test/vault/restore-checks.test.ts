@@ -8,7 +8,7 @@ import { sealBlob } from '../../vault/pack/blob.js';
 import { packKey } from '../../vault/pack/pack-builder.js';
 import { openSnapshot, restorePartition, type RestoreOptions } from '../../vault/restore/restorer.js';
 import { backupBytes, randomData, tempVault, type TempVault } from '../helpers/engine.js';
-import { partitionBlobs } from '../../vault/snapshot/partition-blobs.js';
+import { partitionBlobs } from '../../vault/repository/partition-blobs.js';
 
 /**
  * A restore authenticates every blob before emitting it and checks the

@@ -6,7 +6,7 @@
 import type { CompressionConfig } from '../compression/settings.js';
 import { BackupType, makeStats, type Snapshot } from '../snapshot/snapshot.js';
 import { SNAPSHOT_FORMAT_VERSION } from '../format/version.js';
-import { BlobLists } from '../snapshot/partition-blobs.js';
+import { BlobLists } from '../repository/partition-blobs.js';
 import type { StoredSnapshot, Vault } from '../repository/vault.js';
 import { BackupSession, type BackupProgress, type PartitionOptions, type SessionResult } from './backup-session.js';
 import { dedupViewFor } from './dedup-view.js';

@@ -16,7 +16,7 @@ import type { PackEntry } from '../index/types.js';
 import { decodePackHeader, decodeTrailer, TRAILER_LENGTH } from '../pack/pack-format.js';
 import { packKey } from '../pack/pack-builder.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
-import { BlobLists } from '../snapshot/partition-blobs.js';
+import { BlobLists } from '../repository/partition-blobs.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
 import { mapLimit } from '../util/concurrency.js';
 import type { Vault } from '../repository/vault.js';

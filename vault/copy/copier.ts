@@ -15,7 +15,7 @@ import { checkVault } from '../checker/checker.js';
 import type { MasterIndex } from '../index/master-index.js';
 import { SnapshotNotFoundError } from '../repository/errors.js';
 import type { Vault } from '../repository/vault.js';
-import { BlobLists, blobListIds } from '../snapshot/partition-blobs.js';
+import { BlobLists, blobListIds } from '../repository/partition-blobs.js';
 import type { PartitionRecord, Snapshot, SnapshotOrigin } from '../snapshot/snapshot.js';
 import { BlobTransfer, type TransferCounts, type TransferTuning } from './blob-transfer.js';
 import { assertCopyTarget } from './copy-vault.js';

@@ -7,7 +7,7 @@
  */
 import type { Vault } from '../repository/vault.js';
 import { SnapshotNotFoundError } from '../repository/errors.js';
-import { BlobLists, blobListIds } from '../snapshot/partition-blobs.js';
+import { BlobLists, blobListIds } from '../repository/partition-blobs.js';
 import { readRequiredStaged, readStaged, writeStaged } from '../staging/staging.js';
 import { mapLimit } from '../util/concurrency.js';
 import { PRUNE_LAYOUT, PruneStaged, shardDigitsFor, shardOf } from './layout.js';

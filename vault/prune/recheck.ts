@@ -13,8 +13,8 @@
  */
 import type { PackEntry } from '../index/types.js';
 import { packKey } from '../pack/pack-builder.js';
-import { blobListKey, VaultPrefix } from '../repository/layout.js';
-import { BlobLists, blobListIds } from '../snapshot/partition-blobs.js';
+import { blobListKey, VaultPrefix } from '../format/layout.js';
+import { BlobLists, blobListIds } from '../repository/partition-blobs.js';
 import type { Vault } from '../repository/vault.js';
 import { SnapshotNotFoundError } from '../repository/errors.js';
 import { ObjectNotFoundError } from '../storage/errors.js';

@@ -12,7 +12,7 @@
 import type { BlobEntry, PackEntry } from '../index/types.js';
 import { packKey } from '../pack/pack-builder.js';
 import type { Vault } from '../repository/vault.js';
-import { blobListKey } from '../repository/layout.js';
+import { blobListKey } from '../format/layout.js';
 import { isLocked } from '../storage/object-lock.js';
 import { readRequiredStaged, writeStaged } from '../staging/staging.js';
 import { mapLimit } from '../util/concurrency.js';

@@ -18,7 +18,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { FORMAT_VERSION } from '../format/version.js';
 import { CHUNKER_ALGORITHM, DEFAULT_PACK_SIZE, parseConfig, type VaultConfig } from './config.js';
-import { blobListKey, VaultPrefix } from './layout.js';
+import { blobListKey, VaultPrefix } from '../format/layout.js';
 import { AmbiguousSnapshotIdError, SnapshotNotFoundError, VaultExistsError, VaultNotFoundError } from './errors.js';
 import { createKeyRecord, newVaultSecrets, openKeyring, parseKeyRecord, type KeyProviderResolver, type KeyRecord, type Keyring, type VaultSecrets } from './keyring.js';
 

@@ -20,7 +20,7 @@ import type { BlobLocation } from '../index/types.js';
 import { warmBlobPool } from '../pack/blob-workers.js';
 import { packKey } from '../pack/pack-builder.js';
 import type { PartitionRecord, Snapshot } from '../snapshot/snapshot.js';
-import { BlobLists } from '../snapshot/partition-blobs.js';
+import { BlobLists } from '../repository/partition-blobs.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
 import { SnapshotNotFoundError } from '../repository/errors.js';
 import type { Vault } from '../repository/vault.js';

@@ -5,7 +5,7 @@
  * Snapshot with a zstd-compressed JSON payload. Version 2 partitions
  * reference their blob ids in a blob-list object (`blob-list.ts`); version 1
  * partitions hold them inline. Read them through `BlobLists`
- * (`partition-blobs.ts`), never from the record.
+ * (`vault/repository/partition-blobs.ts`), never from the record.
  */
 import { VaultFormatError } from '../format/errors.js';
 import { READABLE_SNAPSHOT_VERSIONS, SNAPSHOT_FORMAT_VERSION } from '../format/version.js';

@@ -7,7 +7,7 @@ import { CorruptedBackupError } from '../../../vault/format/errors.js';
 import type { MasterIndex } from '../../../vault/index/master-index.js';
 import { chooseLocation } from '../../../vault/restore/restorer.js';
 import type { Vault } from '../../../vault/repository/vault.js';
-import { BlobLists } from '../../../vault/snapshot/partition-blobs.js';
+import { BlobLists } from '../../../vault/repository/partition-blobs.js';
 import type { Snapshot } from '../../../vault/snapshot/snapshot.js';
 import type { PlannedPack } from './types.js';
 

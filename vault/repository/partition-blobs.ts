@@ -6,11 +6,11 @@
  * cost one read, and never needs every list of a snapshot at once.
  */
 import { CorruptedBackupError } from '../format/errors.js';
-import { blobListKey } from '../repository/layout.js';
-import type { Vault } from '../repository/vault.js';
+import { blobListKey } from '../format/layout.js';
+import type { Vault } from './vault.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
-import { BlobIds } from './blob-list.js';
-import type { PartitionRecord, Snapshot } from './snapshot.js';
+import { BlobIds } from '../snapshot/blob-list.js';
+import type { PartitionRecord, Snapshot } from '../snapshot/snapshot.js';
 
 /** List objects a reader keeps decoded (a batch's partitions are adjacent in a snapshot). */
 const CACHED_LISTS = 4;
