@@ -51,7 +51,7 @@ export class StepFunctionsLimitError extends LocalStackError {
 /**
  * Reads an execution, again after a moment when the emulator answers with a
  * server error: moto's interpreter can fail a read (an HTML 500 page) while a
- * StopExecution lands on a running execution. Up to five tries.
+ * StopExecution lands on a running execution. Up to eight tries.
  */
 async function read<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -59,7 +59,9 @@ async function read<T>(call: () => Promise<T>): Promise<T> {
       return await call();
     } catch (error) {
       const status = (error as { $response?: { statusCode?: number }; $metadata?: { httpStatusCode?: number } }).$response?.statusCode ?? (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (attempt >= 5 || !(status !== undefined && status >= 500)) throw error;
+      // The error page is HTML: the SDK may report it as a body it could not parse rather than by its status.
+      const errorPage = error instanceof SyntaxError || /Deserialization error/.test(String((error as Error).message));
+      if (attempt >= 8 || !(errorPage || (status !== undefined && status >= 500))) throw error;
       await sleep(200 * attempt);
     }
   }

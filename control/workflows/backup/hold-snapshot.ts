@@ -169,7 +169,12 @@ export async function holdBackupSnapshot(deps: WorkflowDeps, input: HolderInput,
   const taken =
     !current && parity === 0 && !(await vault.store.head(`${stagingPrefix(backupId)}${HolderStaged.Release}`))
       ? { held: await source.holdSnapshot(), published: { ref: {}, held_at: deps.now().toISOString(), generation: 0 } }
-      : await takeOver(vault, backupId, source, { parity, until: started + Math.max(HOLDER_POLL_MS * 2, budgetMs / 2), seen: current !== undefined });
+      : await takeOver(vault, backupId, source, {
+          parity,
+          until: started + Math.max(HOLDER_POLL_MS * 2, budgetMs / 2),
+          seen: current !== undefined,
+          runEnded: async () => isTerminal((await deps.catalog.executions.get(input.holder.context.execution_id)).status),
+        });
   if (taken === HolderEnd.Released) return ended(taken, 'held nothing: the snapshot was released (or the run ended) first');
   if (taken === HolderEnd.Waiting) return ended(taken, 'held nothing: no generation asked this loop for a successor within its wait');
   const { held } = taken;
@@ -190,11 +195,20 @@ export async function holdBackupSnapshot(deps: WorkflowDeps, input: HolderInput,
  * the published instant over; returns how it ended instead when the release came first or the wait ran out.
  *
  * @param wait.seen - whether a reference was published when the invocation began (its disappearance then means the run ended)
+ * @param wait.runEnded - whether the run's record has ended (a run that failed before anything was published
+ *   leaves no marker to see: without this a waiting invocation would wait out its whole budget), asked every
+ *   {@link RECORD_CHECK_POLLS} polls
  */
-async function takeOver(vault: Vault, backupId: string, source: BackupSource, wait: { parity: 0 | 1; until: number; seen: boolean }): Promise<{ held: HeldSnapshot; published: PublishedSnapshot } | typeof HolderEnd.Released | typeof HolderEnd.Waiting> {
+async function takeOver(
+  vault: Vault,
+  backupId: string,
+  source: BackupSource,
+  wait: { parity: 0 | 1; until: number; seen: boolean; runEnded: () => Promise<boolean> },
+): Promise<{ held: HeldSnapshot; published: PublishedSnapshot } | typeof HolderEnd.Released | typeof HolderEnd.Waiting> {
   const release = `${stagingPrefix(backupId)}${HolderStaged.Release}`;
   let seen = wait.seen;
-  for (;; await sleep(HOLDER_POLL_MS)) {
+  for (let poll = 1; ; poll++, await sleep(HOLDER_POLL_MS)) {
+    if (poll % RECORD_CHECK_POLLS === 0 && (await wait.runEnded().catch(() => false))) return HolderEnd.Released;
     const looked = await Promise.all([
       vault.store.head(release),
       readStaged<PublishedSnapshot>(vault, backupId, HolderStaged.Published),
