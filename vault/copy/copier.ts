@@ -113,8 +113,10 @@ export class VaultCopier {
     const snapshot = await this.source.readSnapshot(id);
     const origin = originOf(this.source, id, snapshot);
     const copies = await this.targetCopies();
+    // Every list is kept once read: copyBlobLists re-seals the same lists for the target.
+    const lists = new BlobLists(this.source, blobListIds(snapshot).length);
     const blobs = new Set<string>();
-    for await (const blob of new BlobLists(this.source).blobsOf(snapshot)) blobs.add(blob);
+    for await (const blob of lists.blobsOf(snapshot)) blobs.add(blob);
     const existing = copies.get(originKey(origin));
     if (existing) return { ...emptyResult(id, existing, blobs.size, started), alreadyCopied: true };
 
@@ -130,7 +132,7 @@ export class VaultCopier {
     if (unlisted.length > 0) throw new CopyVerificationError(`${unlisted.length} blobs of snapshot ${id} are in no index of ${this.target.store.uri} after the copy (first: ${unlisted[0]})`);
 
     const indexIds = transfer.indexes.map((i) => i.id);
-    const partitions = await this.copyBlobLists(snapshot);
+    const partitions = await this.copyBlobLists(snapshot, lists);
     const copied: Snapshot = { ...snapshot, partitions, parent: await this.targetParent(snapshot), index_ids: indexIds, origin };
     const targetId = await this.target.writeSnapshot(copied);
     let packsVerified: number;
@@ -181,10 +183,10 @@ export class VaultCopier {
    * (sealed under the target's key, so under a new id) and returns the
    * partition records naming the copies. Inline lists (version 1) stay inline.
    */
-  private async copyBlobLists(snapshot: Snapshot): Promise<PartitionRecord[]> {
+  private async copyBlobLists(snapshot: Snapshot, lists: BlobLists): Promise<PartitionRecord[]> {
     const copies = new Map<string, string>();
     for (const id of blobListIds(snapshot)) {
-      const parts = await this.source.readBlobList(id);
+      const parts = await lists.read(id);
       copies.set(id, await this.target.writeBlobList(parts.map((part) => [...part])));
     }
     return snapshot.partitions.map((p) => (p.blob_list ? { ...p, blob_list: { ...p.blob_list, id: copies.get(p.blob_list.id)! } } : p));

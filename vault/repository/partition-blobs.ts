@@ -19,7 +19,14 @@ const CACHED_LISTS = 4;
 export class BlobLists {
   private readonly cache = new Map<string, Promise<BlobIds[]>>();
 
-  constructor(private readonly vault: Vault) {}
+  /**
+   * @param vault - the vault the lists are read from
+   * @param cached - list objects kept decoded (a reader that comes back to every list of a snapshot, as a copy does, keeps them all)
+   */
+  constructor(
+    private readonly vault: Vault,
+    private readonly cached = CACHED_LISTS,
+  ) {}
 
   /**
    * The ordered blob ids of one partition of a snapshot.
@@ -32,7 +39,7 @@ export class BlobLists {
     const where = `partition ${partition.name} of backup ${snapshot.backup_id}`;
     let parts: BlobIds[];
     try {
-      parts = await this.list(ref.id);
+      parts = await this.read(ref.id);
     } catch (error) {
       if (error instanceof ObjectNotFoundError) throw new CorruptedBackupError(`${where}: its blob list ${object} is missing`, { object }, { cause: error });
       if (error instanceof CorruptedBackupError) throw new CorruptedBackupError(`${where}: ${error.message}`, { object }, { cause: error });
@@ -50,7 +57,8 @@ export class BlobLists {
     for (const partition of snapshot.partitions) yield* await this.of(snapshot, partition);
   }
 
-  private list(id: string): Promise<BlobIds[]> {
+  /** One list object's parts, read once while it stays in the cache. */
+  read(id: string): Promise<BlobIds[]> {
     let pending = this.cache.get(id);
     if (pending) {
       this.cache.delete(id);
@@ -59,7 +67,7 @@ export class BlobLists {
       pending.catch(() => this.cache.delete(id));
     }
     this.cache.set(id, pending);
-    while (this.cache.size > CACHED_LISTS) this.cache.delete(this.cache.keys().next().value!);
+    while (this.cache.size > this.cached) this.cache.delete(this.cache.keys().next().value!);
     return pending;
   }
 }
