@@ -86,7 +86,7 @@ export const EVENT_FIELDS: Readonly<Record<HavenEventType, { required: readonly 
   },
   'Prune Completed': {
     required: ['dry_run', 'packs_total', 'bytes_total', 'bytes_unused', 'packs_deleted', 'bytes_deleted', 'packs_repacked', 'packs_written', 'bytes_written'],
-    optional: ['indexes_written', 'indexes_deleted', 'packs_rescued', 'packs_untouchable', 'staging_swept', 'locks_extended'],
+    optional: ['indexes_written', 'indexes_deleted', 'packs_rescued', 'packs_untouchable', 'staging_swept', 'locks_extended', 'lists_deleted'],
   },
   'Prune Failed': {
     required: ['execution', 'error_code', 'error_message'],

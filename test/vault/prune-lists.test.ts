@@ -34,10 +34,11 @@ test('a forgotten snapshot\'s blob list is deleted; a kept snapshot\'s stays, an
   await temp.vault.store.delete(`snapshots/${forgotten}`);
 
   // Act
-  await pruneVault({ vault: temp.vault, isRunning: notRunning }, { graceSeconds: 0 });
+  const result = await pruneVault({ vault: temp.vault, isRunning: notRunning }, { graceSeconds: 0 });
 
   // Assess
   assert.deepEqual(await temp.vault.listBlobListIds(), [keptList]);
+  assert.equal(result.lists_deleted, 1);
   assert.notEqual(forgottenList, keptList);
   const report = await checkVault(temp.vault);
   assert.ok(report.ok, JSON.stringify(report.issues));
@@ -57,10 +58,11 @@ test('a blob list no snapshot references is deleted once older than the grace pe
   const isRunning = async (backupId: string) => backupId === 'backup_running';
 
   // Act
-  await pruneVault({ vault: temp.vault, isRunning }, { graceSeconds: 3600 });
+  const result = await pruneVault({ vault: temp.vault, isRunning }, { graceSeconds: 3600 });
 
   // Assess
   assert.deepEqual((await temp.vault.listBlobListIds()).sort(), [young, staged].sort());
+  assert.equal(result.lists_deleted, 1);
 });
 
 test('the blob list of a snapshot committed after Plan is kept, and the snapshot restores', async (context) => {

@@ -86,6 +86,7 @@ export async function finishPrune(vault: Vault, area: string, dryRun: boolean): 
     result.bytes_deleted = recheck.bytes_deleted;
     result.packs_rescued += recheck.packs_rescued;
     result.indexes_written += recheck.written.length;
+    result.lists_deleted = recheck.lists_deleted ?? 0;
   }
   if (dryRun) result.staging_swept = 0;
   await finishSweep(vault, area, plan, dryRun);

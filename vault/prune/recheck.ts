@@ -38,7 +38,7 @@ export interface RecheckOutcome {
   bytes_deleted: number;
   packs_rescued: number;
   /** Blob-list objects staged for deletion. */
-  lists_deleted?: number;
+  lists_deleted: number;
   /** The index object listing the rescued packs again, if any. */
   written: string[];
 }

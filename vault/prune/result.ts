@@ -18,6 +18,8 @@ export interface PruneResult {
   staging_swept: number;
   /** Packs whose Object Lock was extended to their backups' retention dates. */
   locks_extended: number;
+  /** Blob-list objects (`lists/…`) deleted: no snapshot or running backup references them (FORMAT.md §10.1). */
+  lists_deleted: number;
 }
 
 /** A result with every count 0. */
@@ -38,5 +40,6 @@ export function emptyResult(dryRun: boolean): PruneResult {
     packs_untouchable: 0,
     staging_swept: 0,
     locks_extended: 0,
+    lists_deleted: 0,
   };
 }

@@ -37,6 +37,7 @@ function result(overrides: Partial<PruneRunResult> = {}): PruneRunResult {
     packs_untouchable: 0,
     staging_swept: 0,
     locks_extended: 0,
+    lists_deleted: 0,
     jobs: 2,
     backups_forgotten: 4,
     bytes_freed: 2_500,
