@@ -102,7 +102,7 @@ describe('blob lists', () => {
     const payload = (version: number) => Buffer.from(JSON.stringify({ format_version: version, backup_id: 'b', index_ids: [], partitions: [partition] }));
 
     // Act
-    const refused = [3, 1].map((version) => {
+    const refused = [SNAPSHOT_FORMAT_VERSION + 1, 1].map((version) => {
       try {
         parseSnapshot(payload(version), 'snapshots/x');
         return undefined;

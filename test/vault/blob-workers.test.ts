@@ -247,14 +247,14 @@ describe('blob workers', () => {
     assert.ok(Buffer.from(onWorkers[0] as Uint8Array).equals(json));
   });
 
-  test('full and incremental backups give the same chunk ids, partition SHA-256s, stats and restored bytes with and without workers', async (context) => {
+  test('full and incremental backups give the same chunk ids, partition digests, stats and restored bytes with and without workers', async (context) => {
     // Prepare
     const t = await freshVault(context);
     const block = randomData(3 * 1024 * 1024, 11);
     const data = Buffer.concat([block, jsonLines(5000), block, block, randomData(100_000, 12), block]);
     const edited = Buffer.from(data);
     edited.write('an edit in the records', 3 * 1024 * 1024 + 1000);
-    const run = async (): Promise<{ blobs: string[]; sha256: string; stats: unknown; restored: Buffer; incremental: { blobs: string[]; sha256: string; restored: Buffer } }> => {
+    const run = async (): Promise<{ blobs: string[]; digest: string; stats: unknown; restored: Buffer; incremental: { blobs: string[]; digest: string; restored: Buffer } }> => {
       const id = await backupBytes(t.vault, data, { type: BackupType.Full });
       const snapshot = await t.vault.readSnapshot(id);
       const { bytes_read, bytes_new, bytes_stored, blobs_total, blobs_new } = snapshot.stats;
@@ -263,10 +263,10 @@ describe('blob workers', () => {
       const nextSnapshot = await t.vault.readSnapshot(next);
       return {
         blobs: [...(await partitionBlobs(t.vault, snapshot, snapshot.partitions[0]!))],
-        sha256: snapshot.partitions[0]!.sha256,
+        digest: snapshot.partitions[0]!.xxh3_128!,
         stats: { bytes_read, bytes_new, bytes_stored, blobs_total, blobs_new },
         restored: await restoreBytes(t.vault, id),
-        incremental: { blobs: [...(await partitionBlobs(t.vault, nextSnapshot, nextSnapshot.partitions[0]!))], sha256: nextSnapshot.partitions[0]!.sha256, restored: await restoreBytes(t.vault, next) },
+        incremental: { blobs: [...(await partitionBlobs(t.vault, nextSnapshot, nextSnapshot.partitions[0]!))], digest: nextSnapshot.partitions[0]!.xxh3_128!, restored: await restoreBytes(t.vault, next) },
       };
     };
 
@@ -278,13 +278,13 @@ describe('blob workers', () => {
     assert.ok(onWorkers.restored.equals(data));
     assert.ok(inThread.restored.equals(data));
     assert.deepEqual(onWorkers.blobs, inThread.blobs);
-    assert.equal(onWorkers.sha256, inThread.sha256);
+    assert.equal(onWorkers.digest, inThread.digest);
     assert.deepEqual(onWorkers.stats, inThread.stats);
     assert.ok(onWorkers.incremental.restored.equals(edited));
     assert.ok(inThread.incremental.restored.equals(edited));
     assert.deepEqual(onWorkers.incremental.blobs, inThread.incremental.blobs);
-    assert.equal(onWorkers.incremental.sha256, inThread.incremental.sha256);
-    assert.notEqual(onWorkers.incremental.sha256, onWorkers.sha256);
+    assert.equal(onWorkers.incremental.digest, inThread.incremental.digest);
+    assert.notEqual(onWorkers.incremental.digest, onWorkers.digest);
     const stats = onWorkers.stats as { blobs_total: number; blobs_new: number };
     assert.equal(stats.blobs_total, onWorkers.blobs.length);
     assert.equal(stats.blobs_new, new Set(onWorkers.blobs).size);

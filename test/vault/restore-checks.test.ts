@@ -12,7 +12,7 @@ import { partitionBlobs } from '../../vault/repository/partition-blobs.js';
 
 /**
  * A restore authenticates every blob before emitting it and checks the
- * partition's size and SHA-256 at the end (FORMAT.md §12). These cases are
+ * partition's size and digest (XXH3-128) at the end (FORMAT.md §12). These cases are
  * a writer's mistakes, which authentication cannot see because the writer
  * held the key: the end-to-end check must fail the restore.
  */
@@ -61,7 +61,7 @@ describe('restore checks against writer mistakes', () => {
 
     // Assess
     assert.ok(error instanceof CorruptedBackupError, `expected a CorruptedBackupError, got ${String(error)}`);
-    assert.match(error.message, /SHA-256/);
+    assert.match(error.message, /XXH3-128/);
   });
 
   test('with verifyChunkIds, a wrong chunk sealed under a chunk id fails at that blob, naming it', async (context) => {
@@ -84,7 +84,7 @@ describe('restore checks against writer mistakes', () => {
     const { blob_list: ref, ...partition } = snapshot.partitions[0]!;
     const blobs = [...(await partitionBlobs(t.vault, snapshot, snapshot.partitions[0]!))];
     assert.ok(blobs.length >= 2 && ref);
-    // A blob list sealed by a (buggy) key holder with two blobs swapped: it authenticates, so only the partition's SHA-256 can tell.
+    // A blob list sealed by a (buggy) key holder with two blobs swapped: it authenticates, so only the partition's digest can tell.
     const swapped = await t.vault.writeBlobList([[blobs[1]!, blobs[0]!, ...blobs.slice(2)]]);
     const reordered = { ...snapshot, partitions: [{ ...partition, blob_list: { id: swapped, part: 0, count: blobs.length } }] };
     const reorderedId = await t.vault.writeSnapshot(reordered);
@@ -94,7 +94,7 @@ describe('restore checks against writer mistakes', () => {
 
     // Assess
     assert.ok(error instanceof CorruptedBackupError, `expected a CorruptedBackupError, got ${String(error)}`);
-    assert.match(error.message, /SHA-256/);
+    assert.match(error.message, /XXH3-128/);
   });
 
   test('an intact partition restores without error under the default checks', async (context) => {

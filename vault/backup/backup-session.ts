@@ -7,7 +7,6 @@
  * on this thread when none can run), so chunking and hashing on the main
  * thread overlap with them and with uploads.
  */
-import { createHash } from 'node:crypto';
 import { chunkStream } from '../chunker/fastcdc.js';
 import { gearTable } from '../chunker/gear.js';
 import type { Compression } from '../compression/codec.js';
@@ -18,6 +17,7 @@ import type { PackEntry } from '../index/types.js';
 import { PackBuffers, PackBuilder, packKey } from '../pack/pack-builder.js';
 import { blobConcurrency, sealChunks, warmBlobPool } from '../pack/blob-workers.js';
 import type { PartitionRecord } from '../snapshot/snapshot.js';
+import { digestFields, startPartitionDigest } from '../snapshot/partition-digest.js';
 import type { Vault } from '../repository/vault.js';
 import { EMPTY_VIEW, type DedupView } from './dedup-view.js';
 import { TurnQueue } from '../util/concurrency.js';
@@ -104,7 +104,7 @@ export class BackupSession {
    */
   async backupPartition(name: string, source: AsyncIterable<Uint8Array>, options: PartitionOptions = {}): Promise<PartitionSummary> {
     this.currentPartition = name;
-    const hash = createHash('sha256');
+    const digest = await startPartitionDigest();
     const blobs: string[] = [];
     let size = 0;
     const limit = this.options.concurrency ?? blobConcurrency(4);
@@ -127,7 +127,7 @@ export class BackupSession {
     };
     try {
       for await (const chunk of chunkStream(source, this.gear, params)) {
-        hash.update(chunk);
+        digest.update(chunk);
         size += chunk.length;
         this.counts.bytes_read += chunk.length;
         this.counts.blobs_total += 1;
@@ -155,7 +155,7 @@ export class BackupSession {
     const record: PartitionSummary = {
       name,
       size,
-      sha256: hash.digest('hex'),
+      ...digestFields(digest),
       records: options.records?.() ?? 0,
       ...(options.metadata ? { metadata: options.metadata } : {}),
     };

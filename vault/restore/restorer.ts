@@ -8,18 +8,19 @@
  * vault yields a `CorruptedBackupError`, never a byte the vault's writer did
  * not seal under that id. The end-to-end check, which also catches a
  * writer's own mistakes (a wrong chunk sealed under an id, blobs listed in
- * the wrong order), is the partition's size and SHA-256, computed here on
+ * the wrong order), is the partition's size and digest (XXH3-128, or SHA-256
+ * in snapshots of format 1 and 2: `snapshot/partition-digest.ts`), computed here on
  * the calling thread, in order, and compared at the end: consumers must not
  * treat a partition as restored before the stream ends without an error
  * (FORMAT.md §12).
  */
-import { createHash } from 'node:crypto';
 import { CorruptedBackupError } from '../format/errors.js';
 import type { MasterIndex } from '../index/master-index.js';
 import type { BlobLocation } from '../index/types.js';
 import { warmBlobPool } from '../pack/blob-workers.js';
 import { packKey } from '../pack/pack-builder.js';
 import type { PartitionRecord, Snapshot } from '../snapshot/snapshot.js';
+import { describeDigest, recordedDigest, startPartitionDigest } from '../snapshot/partition-digest.js';
 import { BlobLists } from '../repository/partition-blobs.js';
 import { ObjectNotFoundError } from '../storage/errors.js';
 import { SnapshotNotFoundError } from '../repository/errors.js';
@@ -42,7 +43,7 @@ export interface RestoreOptions {
   /**
    * Also recompute every chunk id (HMAC-SHA256) before its bytes are
    * emitted (default false): a writer's wrong chunk under an id is then
-   * caught at that chunk rather than by the partition's SHA-256 at the end,
+   * caught at that chunk rather than by the partition's digest at the end,
    * for one more hash of every byte (FORMAT.md §12).
    */
   verifyChunkIds?: boolean;
@@ -137,7 +138,7 @@ function listsOf(vault: Vault, snapshot: Snapshot): BlobLists {
 
 /**
  * Streams a partition's plaintext, authenticated blob by blob and, at the
- * end, checked against the partition's size and SHA-256: the stream fails
+ * end, checked against the partition's size and digest: the stream fails
  * with `CorruptedBackupError` instead of ending when they differ, or when
  * the partition's blob list is missing or damaged. Restoring several
  * partitions of one snapshot object reads each blob list once (the last
@@ -166,22 +167,25 @@ export async function* restorePartition(
       window.push(pending);
     }
   };
-  const hash = createHash('sha256');
+  const expected = recordedDigest(partition, partitionName);
+  const digest = await startPartitionDigest(expected.algorithm);
   let size = 0;
   fill();
   while (window.length > 0) {
     const chunks = await window.shift()!;
     fill();
     for (const chunk of chunks) {
-      hash.update(chunk);
+      digest.update(chunk);
       size += chunk.length;
       yield chunk;
     }
     options.onProgress?.(size);
   }
-  const digest = hash.digest('hex');
-  if (size !== partition.size || digest !== partition.sha256) {
-    throw new CorruptedBackupError(`partition ${partitionName} restored ${size} bytes with SHA-256 ${digest}; the snapshot says ${partition.size} bytes, ${partition.sha256}`);
+  const restored = digest.hex();
+  if (size !== partition.size || restored !== expected.hex) {
+    throw new CorruptedBackupError(
+      `partition ${partitionName} restored ${size} bytes with ${describeDigest(expected.algorithm, restored)}; the snapshot says ${partition.size} bytes, ${expected.hex}`,
+    );
   }
 }
 

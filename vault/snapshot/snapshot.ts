@@ -8,7 +8,8 @@
  * (`vault/repository/partition-blobs.ts`), never from the record.
  */
 import { VaultFormatError } from '../format/errors.js';
-import { READABLE_SNAPSHOT_VERSIONS, SNAPSHOT_FORMAT_VERSION } from '../format/version.js';
+import { DIGEST_CHOICE_SNAPSHOT_VERSION, READABLE_SNAPSHOT_VERSIONS } from '../format/version.js';
+import { hasOneWellFormedDigest, PartitionDigestAlgorithm } from './partition-digest.js';
 
 /** Backup types. */
 export const BackupType = {
@@ -37,7 +38,10 @@ export interface PartitionRecord {
   /** Version 2: where the ordered blob ids are stored. */
   blob_list?: BlobListRef;
   size: number;
-  sha256: string;
+  /** XXH3-128 (hex) of the partition's plaintext stream: what this engine writes (FORMAT.md §12.1). */
+  xxh3_128?: string;
+  /** SHA-256 (hex) of the partition's plaintext stream: what snapshot formats 1 and 2 recorded. Exactly one digest is set. */
+  sha256?: string;
   records: number;
   /** Source-specific, non-secret details a restore needs (e.g. a table schema). */
   metadata?: Record<string, unknown>;
@@ -62,7 +66,7 @@ export interface SnapshotStats {
 
 /** Contents of a snapshot. */
 export interface Snapshot {
-  /** 1 (inline blob ids) or 2 (blob-list objects); this engine writes {@link SNAPSHOT_FORMAT_VERSION}. */
+  /** 1 (inline blob ids), 2 (blob-list objects) or 3 (a partition digest named by its algorithm); this engine writes `SNAPSHOT_FORMAT_VERSION`. */
   format_version: number;
   backup_id: string;
   job_id: string;
@@ -105,6 +109,9 @@ export function parseSnapshot(payload: Uint8Array, name: string): Snapshot {
     if (!validPartition(partition, value.format_version)) {
       throw new VaultFormatError(`snapshot ${name} has a partition record without its blob ids or blob-list reference`);
     }
+    if (value.format_version >= DIGEST_CHOICE_SNAPSHOT_VERSION && !hasOneWellFormedDigest(partition as PartitionRecord)) {
+      throw new VaultFormatError(`snapshot ${name} has a partition record without exactly one well-formed digest (${Object.values(PartitionDigestAlgorithm).join(' or ')})`);
+    }
   }
   return value as Snapshot;
 }
@@ -116,8 +123,8 @@ function validPartition(value: unknown, version: number): boolean {
   const inline = Array.isArray(blobs);
   const referenced =
     typeof ref === 'object' && ref !== null && typeof ref.id === 'string' && /^[0-9a-f]{64}$/.test(ref.id) && Number.isInteger(ref.part) && Number.isInteger(ref.count);
-  // Version 2 takes either form (a writer may inline a tiny list); version 1 knows only the inline one.
-  return version === SNAPSHOT_FORMAT_VERSION ? inline !== referenced : inline && ref === undefined;
+  // Versions 2 and later take either form (a writer may inline a tiny list); version 1 knows only the inline one.
+  return version >= 2 ? inline !== referenced : inline && ref === undefined;
 }
 
 /** Stats from byte counts, with the ratios derived. */
