@@ -8,6 +8,7 @@ import { BackupType, makeStats, type Snapshot } from '../snapshot/snapshot.js';
 import { SNAPSHOT_FORMAT_VERSION } from '../format/version.js';
 import { BlobLists } from '../repository/partition-blobs.js';
 import type { StoredSnapshot, Vault } from '../repository/vault.js';
+import type { BlobIdSet } from '../index/blob-id-set.js';
 import { BackupSession, type BackupProgress, type PartitionOptions, type SessionResult } from './backup-session.js';
 import { dedupViewFor } from './dedup-view.js';
 
@@ -55,20 +56,31 @@ export interface ResolvedPlan {
   baseFull: string | null;
 }
 
+/** Loads the blob ids of the given index objects (all of them when none are given). */
+export type BlobIdsLoader = (vault: Vault, indexIds: readonly string[] | undefined) => Promise<BlobIdSet>;
+
+/** Loads them afresh each time: `Vault.loadBlobIds`. */
+const loadBlobIds: BlobIdsLoader = (vault, indexIds) => vault.loadBlobIds(indexIds);
+
 /**
  * Opens a session for a plan resolved elsewhere (each partition worker of a
- * workflow opens its own; all share the plan's dedup rules).
+ * workflow opens its own; all share the plan's dedup rules). Dedup asks a
+ * compact set of the vault's blob ids (`vault/index/blob-id-set.ts`), never
+ * a `MasterIndex` of blob locations; a full loads none.
+ *
+ * @param load - how the blob ids are loaded (a worker may keep them between sessions of one backup)
  */
 export async function openSession(
   vault: Vault,
   plan: ResolvedPlan & { indexIds?: readonly string[] },
   request: Pick<BackupRequest, 'compression' | 'concurrency' | 'onProgress'>,
+  load: BlobIdsLoader = loadBlobIds,
 ): Promise<BackupSession> {
-  const index = plan.type === BackupType.Full ? undefined : await vault.loadIndex(plan.indexIds);
+  const stored = plan.type === BackupType.Full ? undefined : await load(vault, plan.indexIds);
   const baseFull = plan.type === BackupType.Differential && plan.baseFull ? await vault.readSnapshot(plan.baseFull) : undefined;
   return new BackupSession(vault, {
     compression: request.compression,
-    dedup: await dedupViewFor(plan.type, index, baseFull && new BlobLists(vault).blobsOf(baseFull)),
+    dedup: await dedupViewFor(plan.type, stored, baseFull && new BlobLists(vault).blobsOf(baseFull)),
     ...(request.concurrency ? { concurrency: request.concurrency } : {}),
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });

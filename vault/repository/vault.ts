@@ -9,6 +9,7 @@ import { CorruptedBackupError } from '../format/errors.js';
 import { ObjectType, openObject, sealObject } from '../format/sealed-object.js';
 import { decodeIndex, encodeIndex } from '../index/index-codec.js';
 import { MasterIndex } from '../index/master-index.js';
+import { BlobIdSetBuilder, type BlobIdSet } from '../index/blob-id-set.js';
 import type { PackEntry } from '../index/types.js';
 import type { KeyProvider } from '../keys/key-provider.js';
 import { parseSnapshot, type Snapshot } from '../snapshot/snapshot.js';
@@ -148,6 +149,27 @@ export class Vault {
    */
   async loadIndex(ids?: readonly string[]): Promise<MasterIndex> {
     const index = new MasterIndex();
+    await this.eachIndexPayload(ids, (payload, id) => index.addPayload(payload, id));
+    return index;
+  }
+
+  /**
+   * Loads the blob ids of every index object (or only the given ones): the
+   * same objects, read and authenticated as {@link loadIndex} reads them,
+   * into a compact set for dedup (`vault/index/blob-id-set.ts`), no blob locations.
+   */
+  async loadBlobIds(ids?: readonly string[]): Promise<BlobIdSet> {
+    const builder = new BlobIdSetBuilder();
+    await this.eachIndexPayload(ids, (payload, id) => builder.addPayload(payload, id));
+    return builder.build();
+  }
+
+  /**
+   * Reads, checks and decrypts index objects (`READ_CONCURRENCY` at once)
+   * and hands each payload to `take` in the ids' order, as soon as those
+   * before it have been taken; no payload is kept after.
+   */
+  private async eachIndexPayload(ids: readonly string[] | undefined, take: (payload: Uint8Array, id: string) => void): Promise<void> {
     const chosen = ids ?? (await this.listIndexIds());
     const ready = new Map<number, Uint8Array>();
     let next = 0;
@@ -155,10 +177,9 @@ export class Vault {
       ready.set(i, await this.openIndex(id));
       for (let payload = ready.get(next); payload; payload = ready.get(next)) {
         ready.delete(next);
-        index.addPayload(payload, chosen[next++]!);
+        take(payload, chosen[next++]!);
       }
     });
-    return index;
   }
 
   /**

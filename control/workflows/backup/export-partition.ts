@@ -13,7 +13,9 @@
  * 40,000 requests and the vault 20,000 index objects.
  */
 import type { SourceConfig } from '../../catalog/types.js';
-import { openSession } from '../../../vault/backup/run-backup.js';
+import { openSession, type BlobIdsLoader } from '../../../vault/backup/run-backup.js';
+import type { BlobIdSet } from '../../../vault/index/blob-id-set.js';
+import { sha256Hex } from '../../../vault/crypto/hash.js';
 import type { PartitionPlan, RecordCounter } from '../../../sources/source.js';
 import type { Vault } from '../../../vault/repository/vault.js';
 import type { WorkflowDeps } from '../deps.js';
@@ -55,7 +57,7 @@ export async function exportBatch(deps: WorkflowDeps, input: ExportBatchInput): 
 /** Backs up the partitions of `indexes`, in order, in one session. */
 async function exportPartitions(deps: WorkflowDeps, vault: Vault, context: BackupContext, indexes: readonly number[]): Promise<StagedPartition> {
   const plan = await stagedPlan(vault, context.backup_id);
-  const session = await openSession(vault, { type: context.type, baseFull: context.base_full, indexIds: plan.index_ids }, { compression: context.compression });
+  const session = await openSession(vault, { type: context.type, baseFull: context.base_full, indexIds: plan.index_ids }, { compression: context.compression }, keptBlobIds);
   const source = deps.source(plan.source);
   for (const index of indexes) {
     await importCurrentSnapshot(vault, context.backup_id, source);
@@ -80,3 +82,29 @@ function stagedPlan(vault: Vault, backupId: string): Promise<StagedPlan<SourceCo
   }
   return plan;
 }
+
+/** The blob ids last loaded in this container, and what they were loaded from. */
+let kept: { key: string; ids: Promise<BlobIdSet> } | undefined;
+
+/**
+ * The vault's blob ids for a backup's plan, kept per container (one entry:
+ * the last vault and plan index ids). A warm container runs the next batch
+ * of the same backup without reading the index again; another backup (or
+ * vault) replaces the entry, dropped before the new load so that two sets
+ * are never held at once. The plan's index ids name immutable objects, so
+ * the same ids always load the same set.
+ */
+export const keptBlobIds: BlobIdsLoader = (vault, indexIds) => {
+  // Without plan ids (every index object, as listed now) nothing is kept: the list changes.
+  if (indexIds === undefined) return vault.loadBlobIds();
+  const key = `${vault.store.uri}\n${vault.config.id}\n${sha256Hex(Buffer.from(indexIds.join(',')))}`;
+  if (kept?.key !== key) {
+    kept = undefined;
+    const entry = { key, ids: vault.loadBlobIds(indexIds) };
+    entry.ids.catch(() => {
+      if (kept === entry) kept = undefined;
+    });
+    kept = entry;
+  }
+  return kept.ids;
+};
