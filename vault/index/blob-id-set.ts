@@ -18,10 +18,10 @@
  * copies (nor needs room for two copies at once) and wastes at most one
  * segment. {@link BlobIdSetBuilder.build} then orders them in place by bucket
  * (counting, then an in-place permutation over the segments, American-flag
- * style) and keeps a `Uint32Array` of each bucket's first position: 2^k
- * buckets for n ids with n/4 < 2^k <= n/2, so 1-2 bytes an id, with a
- * transient array of the same size while ordering. The peak is ~18-20 bytes
- * an id, ~17-18 once built; a lookup scans one bucket (2-4 ids on average).
+ * style, whose only other memory is that same array) and keeps a
+ * `Uint32Array` of each bucket's first position: 2^k buckets for n ids with
+ * n/4 < 2^k <= n/2, so 1-2 bytes an id. The peak is the set itself, ~17-18
+ * bytes an id (no transient copy); a lookup scans one bucket (2-4 ids on average).
  *
  * A bucket is the top bits of a mix of the prefix's four words rather than
  * its leading bits: for real ids (uniform hashes) it is the same spread, and
@@ -106,42 +106,41 @@ export class BlobIdSetBuilder {
       const w = (i & SEGMENT_MASK) * PREFIX_WORDS;
       return bucketOf(s[w]!, s[w + 1]!, s[w + 2]!, s[w + 3]!, bits);
     };
-    // Counting: starts[b + 1] counts bucket b, then the running sum makes starts[b] its first position.
+    // Counting: starts[b] counts bucket b, then the running sum makes it the end of b's region.
     const starts = new Uint32Array(buckets + 1);
-    for (let i = 0; i < n; i++) starts[key(i) + 1]!++;
-    for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
-    // Permutation: each bucket's unfilled region is [next[b], starts[b + 1]); an id out of place is
-    // carried to the next free position of its bucket, displacing the id there, until one belongs here.
-    const next = starts.slice(0, buckets);
-    for (let b = 0; b < buckets; b++) {
-      const end = starts[b + 1]!;
-      while (next[b]! < end) {
-        const at = next[b]!;
-        const s = segments[at >>> SEGMENT_BITS]!;
-        const w = (at & SEGMENT_MASK) * PREFIX_WORDS;
-        let w0 = s[w]!, w1 = s[w + 1]!, w2 = s[w + 2]!, w3 = s[w + 3]!;
-        let k = bucketOf(w0, w1, w2, w3, bits);
-        while (k !== b) {
-          const to = next[k]!++;
-          const t = segments[to >>> SEGMENT_BITS]!;
-          const v = (to & SEGMENT_MASK) * PREFIX_WORDS;
-          const t0 = t[v]!, t1 = t[v + 1]!, t2 = t[v + 2]!, t3 = t[v + 3]!;
-          t[v] = w0;
-          t[v + 1] = w1;
-          t[v + 2] = w2;
-          t[v + 3] = w3;
-          w0 = t0;
-          w1 = t1;
-          w2 = t2;
-          w3 = t3;
-          k = bucketOf(w0, w1, w2, w3, bits);
-        }
-        s[w] = w0;
-        s[w + 1] = w1;
-        s[w + 2] = w2;
-        s[w + 3] = w3;
-        next[b]!++;
+    for (let i = 0; i < n; i++) starts[key(i)]!++;
+    for (let b = 1; b <= buckets; b++) starts[b]! += starts[b - 1]!;
+    // Permutation (McIlroy's American flag sort, with no array of counts): each region fills from its end,
+    // starts[b] falling to its start. At the first position not yet final, the id there is carried to the
+    // last free slot of its bucket, displacing the id there, until an id of this region lands here; this
+    // region is then whole, and the next begins where its ids end.
+    for (let i = 0; i < n; ) {
+      const s = segments[i >>> SEGMENT_BITS]!;
+      const w = (i & SEGMENT_MASK) * PREFIX_WORDS;
+      let w0 = s[w]!, w1 = s[w + 1]!, w2 = s[w + 2]!, w3 = s[w + 3]!;
+      let k = bucketOf(w0, w1, w2, w3, bits);
+      while (--starts[k]! > i) {
+        const to = starts[k]!;
+        const t = segments[to >>> SEGMENT_BITS]!;
+        const v = (to & SEGMENT_MASK) * PREFIX_WORDS;
+        const t0 = t[v]!, t1 = t[v + 1]!, t2 = t[v + 2]!, t3 = t[v + 3]!;
+        t[v] = w0;
+        t[v + 1] = w1;
+        t[v + 2] = w2;
+        t[v + 3] = w3;
+        w0 = t0;
+        w1 = t1;
+        w2 = t2;
+        w3 = t3;
+        k = bucketOf(w0, w1, w2, w3, bits);
       }
+      s[w] = w0;
+      s[w + 1] = w1;
+      s[w + 2] = w2;
+      s[w + 3] = w3;
+      // The region of bucket k starts here (it may have been filled whole by earlier carries).
+      starts[k] = i;
+      for (i++; i < n && key(i) === k; i++);
     }
     return new BlobIdSet(segments, n, starts, bits);
   }

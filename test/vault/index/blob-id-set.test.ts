@@ -64,6 +64,21 @@ describe('BlobIdSet', () => {
     assert.ok(neighbours.every((n) => set.has(n)));
   });
 
+  test('orders many copies of a few ids among distinct ones', () => {
+    // Prepare
+    const few = randomIds(3);
+    const distinct = randomIds(5000);
+    const copies = Array.from({ length: 3000 }, (_, i) => few[i % 3]!);
+
+    // Act
+    const set = setOf(payload(copies.slice(0, 1500), distinct, copies.slice(1500)));
+
+    // Assess
+    assert.equal(set.size, 8000);
+    assert.deepEqual([...few, ...distinct].filter((id) => !set.has(id)), []);
+    assert.equal(randomIds(5000).filter((id) => set.has(id)).length, 0);
+  });
+
   test('finds every one of 100,000 random ids across segments and buckets, and none of 100,000 others', () => {
     // Prepare
     const ids = randomIds(100_000);
