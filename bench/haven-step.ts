@@ -5,10 +5,11 @@
  * - `init --vault DIR --key FILE`: creates the key file and the vault.
  * - `backup --vault DIR --key FILE --type full|incremental --input NAME=PATH…`:
  *   one snapshot, each input file a partition read with a 1 MiB stream.
- * - `restore --vault DIR --key FILE --out DIR [--verify-chunk-ids]`: restores
- *   every partition of the latest snapshot to `DIR/<partition name>`, side
- *   by side; `--verify-chunk-ids` also recomputes every chunk id (the
- *   restore's `verifyChunkIds`, off by default, for comparison).
+ * - `restore --vault DIR --key FILE --out DIR [--snapshot REF] [--verify-chunk-ids]`:
+ *   restores every partition of the snapshot (default `latest`) to
+ *   `DIR/<partition name>`, side by side; `--verify-chunk-ids` also
+ *   recomputes every chunk id (the restore's `verifyChunkIds`, off by
+ *   default, for comparison).
  *
  * Prints one JSON line describing what it did on standard output.
  */
@@ -39,6 +40,7 @@ const { positionals, values } = parseArgs({
     type: { type: 'string' },
     input: { type: 'string', multiple: true },
     out: { type: 'string' },
+    snapshot: { type: 'string', default: 'latest' },
     'verify-chunk-ids': { type: 'boolean', default: false },
   },
 });
@@ -75,9 +77,9 @@ async function backup(vault: Vault, type: string, inputs: readonly string[]): Pr
   return { snapshot: stored.id, stats: stored.snapshot.stats };
 }
 
-async function restore(vault: Vault, outDir: string, verifyChunkIds: boolean): Promise<Record<string, unknown>> {
+async function restore(vault: Vault, outDir: string, snapshotRef: string, verifyChunkIds: boolean): Promise<Record<string, unknown>> {
   await mkdir(outDir, { recursive: true });
-  const opened = await openSnapshot(vault, 'latest');
+  const opened = await openSnapshot(vault, snapshotRef);
   const files: Record<string, string> = {};
   // Partitions restore side by side, as the restore workflow's Map runs them (and as restic restores files).
   await Promise.all(
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
   else {
     const vault = await Vault.open(new FileObjectStore(vaultDir), new FileKeyProvider(keyFile));
     if (step === 'backup') result = await backup(vault, required(values.type, 'type'), values.input ?? []);
-    else if (step === 'restore') result = await restore(vault, required(values.out, 'out'), values['verify-chunk-ids'] ?? false);
+    else if (step === 'restore') result = await restore(vault, required(values.out, 'out'), values.snapshot ?? 'latest', values['verify-chunk-ids'] ?? false);
     else throw new Error(`haven-step: unknown step ${String(step)} (init, backup, restore)`);
   }
   process.stdout.write(`${JSON.stringify({ step, ...result })}\n`);

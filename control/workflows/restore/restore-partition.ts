@@ -3,7 +3,7 @@
  * indexes): for each, read the partition's name from the staged list by
  * index and the destination from the staged plan, then stream the partition
  * out of the vault, verified blob by blob and against the partition's size
- * and SHA-256, into the target; then stage what the batch restored
+ * and digest, into the target; then stage what the batch restored
  * (`restored-<first index>`, which Validate sums: one object per batch, not
  * per partition, so 20,000 partitions cost 40,000 fewer requests). A batch
  * whose result is staged is skipped, so a retried batch that had finished is

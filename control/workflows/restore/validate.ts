@@ -1,5 +1,5 @@
 /**
- * Validate: every partition's bytes were already checked against its SHA-256
+ * Validate: every partition's bytes were already checked against its digest
  * while restoring; here every batch must have staged what it restored
  * (`restored-<first index>`, covering every partition), and the record counts must add up (restored + skipped =
  * the snapshot's records), unless a key filter made the restore partial.

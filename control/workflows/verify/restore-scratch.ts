@@ -2,7 +2,7 @@
  * Restore into scratch (one child execution of the Distributed Map): the
  * child's partitions, one after the other, each through the restore
  * workflow's partition step (its bytes checked blob by blob and against its
- * SHA-256 as they leave the vault). A partition that fails is counted as
+ * digest as they leave the vault). A partition that fails is counted as
  * failed (its error name), not raised, so a damaged partition is a finding
  * for Compare, not a failure of the run, and every partition has ended
  * before cleanup removes the target; a transient error is raised instead,
