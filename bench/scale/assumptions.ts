@@ -43,8 +43,17 @@ export const ASSUMPTIONS = {
   packsInMemory: { value: 4, unit: 'packs', source: 'vault/backup/backup-session.ts (UPLOADS_IN_FLIGHT = 3, plus the pack being filled)' },
   /** Stored bytes per plaintext byte of new data (1: incompressible, the worst case for storage and PUTs). */
   storedPerNewByte: { value: 1, unit: 'ratio', source: 'assumption: worst case (zstd shrinks DynamoDB JSON several times; random bytes not at all)' },
-  /** Bytes of a blob's entry in an index object (id, offset, lengths, codec; JSON). */
-  indexBytesPerBlob: { value: 130, unit: 'bytes', source: 'assumption: vault/index/index-codec.ts JSON entry with a 64-hex id and four numbers' },
+  /**
+   * Dedup set loads per export container: a warm container keeps the set between batches of one backup
+   * (`keptBlobIds`, control/workflows/backup/export-partition.ts), so an incremental loads it about once per
+   * child running at once. Lambda does not promise reuse: the model also reports the export without it.
+   */
+  dedupSetLoadsPerContainer: {
+    value: 1,
+    unit: 'loads per concurrent export child',
+    source:
+      'https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html (after an invocation Lambda freezes the execution environment and keeps it for a non-deterministic time; a later invocation of the function may reuse it, module state included; reuse is not guaranteed)',
+  },
   /** New chunks an edit makes beyond the edited bytes: the chunk it lands in is rewritten (content-defined chunking keeps the rest). */
   dirtyChunksPerEdit: { value: 1, unit: 'chunks', source: 'assumption: FastCDC resynchronises within a chunk of an edit (vault/chunker/fastcdc.ts)' },
 } as const satisfies Record<string, Assumption>;

@@ -73,7 +73,7 @@ export function checkCase(scale: ScaleCase, figures: CaseFigures): LimitCheck[] 
       exportStep?.memory_mb ?? L.lambdaMemory.value,
       'MB',
       L.lambdaMemory.source,
-      'a dedup index the export queries without loading every blob id (sharded by chunk-id prefix); more function memory only up to 10,240 MB',
+      'a dedup set the export queries without loading every blob id (sharded by chunk-id prefix, each child loading its shard); more function memory only up to 10,240 MB',
     ),
     ...(figures.snapshot_hold
       ? [

@@ -9,7 +9,8 @@
  * understate it and it can be scaled to a Lambda's vCPU share. Then checks
  * the vault reading every pack (the backup's Verify with checksum
  * verification). Also measures
- * the heap a dedup index costs per blob (what an incremental export loads).
+ * the heap the dedup set costs per blob (what an incremental export loads:
+ * `BlobIdSet`, vault/index/blob-id-set.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,7 +22,7 @@ import { planSession } from '../../vault/backup/run-backup.js';
 import { checkVault } from '../../vault/checker/checker.js';
 import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
 import { encodeIndex } from '../../vault/index/index-codec.js';
-import { MasterIndex } from '../../vault/index/master-index.js';
+import { BlobIdSetBuilder } from '../../vault/index/blob-id-set.js';
 import type { PackEntry } from '../../vault/index/types.js';
 import { createKeyFile, FileKeyProvider } from '../../vault/keys/file-key-provider.js';
 import { Vault } from '../../vault/repository/vault.js';
@@ -50,7 +51,7 @@ export interface EngineMeasurement {
   dedup: PassMeasurement;
   /** A checksum verification of the full backup's packs (download, authenticate, decompress, hash). */
   verify: PassMeasurement;
-  /** Heap bytes per blob (JS heap and array buffers) of a loaded dedup index (`MasterIndex`). */
+  /** Heap bytes per blob (JS heap and array buffers) of a loaded dedup set (`BlobIdSet`, what an incremental export holds). */
   index_heap_bytes_per_blob: number;
   machine: { cpus: number; node: string };
 }
@@ -99,20 +100,22 @@ async function timedVerify(vault: Vault, plaintextBytes: number): Promise<PassMe
 }
 
 /**
- * Heap bytes per blob (the JS heap and the array buffers it holds) of a
- * MasterIndex loaded from index payloads of `blobs` synthetic blobs (64 per
- * pack, 4,096 per index object), as an export loads the vault's index.
+ * Heap bytes per blob (the JS heap and the array buffers it holds) of the
+ * dedup set an incremental export loads (`Vault.loadBlobIds`: a
+ * `BlobIdSet`), filled from index payloads of `blobs` random blob ids (64 per
+ * pack, 4,096 per index object) and built. Its build orders the ids in place
+ * (no transient copy), so the built set is also the peak.
  */
 function indexHeapPerBlob(blobs: number): number {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const hex = (n: number, salt: string): string => `${salt}${n.toString(16)}`.padStart(64, '0');
+  const ids = randomBytes(blobs * 32);
   const payloads: Buffer[] = [];
   for (let first = 0; first < blobs; first += 4096) {
     const packs: PackEntry[] = [];
     for (let p = first / 64; p < Math.min(blobs, first + 4096) / 64; p++) {
-      const pack: PackEntry = { id: hex(p, 'a'), keyId: 'c0'.repeat(16), size: 16 * MiB, blobs: [] };
-      for (let b = 0; b < 64; b++) pack.blobs.push({ id: hex(p * 64 + b, 'b'), offset: b * 262_144, length: 262_000, rawLength: 262_144, compression: 1 });
+      const pack: PackEntry = { id: randomBytes(32).toString('hex'), keyId: 'c0'.repeat(16), size: 16 * MiB, blobs: [] };
+      for (let b = p * 64; b < Math.min(blobs, (p + 1) * 64); b++) pack.blobs.push({ id: ids.toString('hex', b * 32, (b + 1) * 32), offset: (b % 64) * 262_144, length: 262_000, rawLength: 262_144, compression: 1 });
       packs.push(pack);
     }
     payloads.push(encodeIndex(packs));
@@ -123,10 +126,11 @@ function indexHeapPerBlob(blobs: number): number {
     return usage.heapUsed + usage.arrayBuffers;
   };
   const before = heap();
-  const index = new MasterIndex();
-  payloads.forEach((payload, i) => index.addPayload(payload, `i${i}`));
+  const builder = new BlobIdSetBuilder();
+  payloads.forEach((payload, i) => builder.addPayload(payload, `i${i}`));
+  const set = builder.build();
   const after = heap();
-  if (index.blobCount !== blobs) throw new Error(`index holds ${index.blobCount} blobs, expected ${blobs}`);
+  if (set.size !== blobs || !set.has(ids.toString('hex', 0, 32))) throw new Error(`the set holds ${set.size} blobs, expected ${blobs}`);
   return (after - before) / blobs;
 }
 
@@ -141,7 +145,7 @@ export async function measureEngine(sampleBytes = 256 * MiB): Promise<EngineMeas
     const full = await timedBackup(vault, data, BackupType.Full);
     const dedup = await timedBackup(vault, data, BackupType.Incremental);
     const verify = await timedVerify(vault, data.length);
-    return { sample_bytes: sampleBytes, full, dedup, verify, index_heap_bytes_per_blob: indexHeapPerBlob(200_000), machine: { cpus: cpus().length, node: process.version } };
+    return { sample_bytes: sampleBytes, full, dedup, verify, index_heap_bytes_per_blob: indexHeapPerBlob(1 << 20), machine: { cpus: cpus().length, node: process.version } };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

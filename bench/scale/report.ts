@@ -24,6 +24,7 @@ export function caseRows(r: CaseResult): Array<[string, string]> {
     ['largest history (parent / child)', `${int(r.max_history_events)} events (${int(r.history_events.parent)} / ${int(r.history_events.child)})`],
     ['snapshot hold (holder generations)', r.snapshot_hold ? `${seconds(r.snapshot_hold.seconds)} (${int(r.snapshot_hold.generations)})` : 'none'],
     ['export memory / snapshot JSON', `${int(r.export_memory_mb)} MB / ${bytes(r.snapshot_bytes)}`],
+    ['dedup set loads × seconds (export phase if no container were reused)', r.dedup_set ? `${int(r.dedup_set.loads)} × ${seconds(r.dedup_set.load_seconds)} (${seconds(r.dedup_set.export_seconds_without_reuse)})` : 'none'],
     ['phases plan / export / commit / verify', `${seconds(r.phases.plan)} / ${seconds(r.phases.export)} / ${seconds(r.phases.commit)} / ${seconds(r.phases.verify)}`],
     ['verify: plan / Map / record', r.verify ? `${seconds(r.verify.phases.plan)} / ${seconds(r.verify.phases.map)} / ${seconds(r.verify.phases.record)}` : 'none'],
     ['wall time (with Verify checking existence only)', `${seconds(r.wall_seconds)} (${seconds(r.wall_seconds_existence_verify)})`],

@@ -11,7 +11,8 @@
  * - each export invocation (one batch, one backup session): HEAD of the
  *   batch's manifest (absent), one HeadBucket (the store's first miss),
  *   HEAD+GET of the staged plan and of each spec chunk the batch touches, the
- *   vault's index objects for an incremental, the source's GETs and LISTs of
+ *   vault's index objects for an incremental (only in a container's first
+ *   batch of the backup: a warm container keeps the set), the source's GETs and LISTs of
  *   each partition, the session's packs (multipart for a full one), one index
  *   object, the batch's blob list (its partitions' blob ids, snapshot format
  *   2) and the batch's manifest;
@@ -75,6 +76,8 @@ export interface RequestInput {
   /** Snapshots, index objects and packs already in the vault (an incremental's earlier full). */
   earlier_snapshots: number;
   earlier_index_objects: number;
+  /** Export invocations that load the vault's index objects (an incremental: one per warm container, `keptBlobIds`). */
+  index_loads: number;
   earlier_packs: number;
   /** PUT-class requests of the snapshot (multipart when large). */
   snapshot_requests: number;
@@ -100,7 +103,7 @@ export function countRequests(input: RequestInput): S3Requests {
   const verifyPacks = v.batches > 0 ? packs : 0;
   const openers = input.parent_vault_openers + b + v.children;
   const touched = sum((batch) => new Set(batch.items.map((i) => Math.floor(i / DEFAULT_ITEMS_PER_OBJECT))).size);
-  const incrementalIndexes = input.incremental ? input.earlier_index_objects : 0;
+  const incrementalIndexes = input.incremental ? input.earlier_index_objects * input.index_loads : 0;
 
   const itemLists = 1 + (v.batches > 0 ? 1 : 0);
   const put = 1 + chunks + 1 + sum((batch) => batch.pack_requests + (batch.packs > 0 ? 1 : 0) + 1 + batch.blob_list_requests) + input.snapshot_requests + (v.batches > 0 ? 2 * v.batches + 1 : 0);
@@ -109,7 +112,8 @@ export function countRequests(input: RequestInput): S3Requests {
     input.earlier_snapshots +
     itemLists +
     2 * touched +
-    b * (1 + 1 + 2 + incrementalIndexes) +
+    b * (1 + 1 + 2) +
+    incrementalIndexes +
     sum((batch) => batch.source_gets) +
     (2 * b + 2) +
     (2 + b + ownIndexes + input.earlier_index_objects + ownIndexes) +

@@ -166,6 +166,30 @@ describe('capacity model', () => {
     assert.equal(result.lambda_invocations, result.batches + 3);
   });
 
+  it('loads an incremental\'s dedup set once per child at once, not once per batch', async () => {
+    // Prepare
+    const table = smallTable(2);
+    const scale: ScaleCase = { ...table, source: { ...table.source, table_bytes: 64 * GiB }, backup: 'incremental', changed_fraction: 0.01 } as ScaleCase;
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: SHAPE });
+    // Assess
+    assert.ok(result.batches > result.max_concurrency, `${result.batches} batches, ${result.max_concurrency} at once`);
+    assert.ok(result.dedup_set);
+    assert.equal(result.dedup_set.loads, result.max_concurrency);
+    assert.ok(result.dedup_set.export_seconds_without_reuse > result.phases.export);
+  });
+
+  it('holds an incremental\'s dedup set at the measured bytes per blob of the vault', async () => {
+    // Prepare
+    const scale: ScaleCase = { ...smallTable(2), backup: 'incremental', changed_fraction: 0.01 };
+    const full = await runCase({ ...scale, backup: 'full', changed_fraction: 1 }, { engine: ENGINE, shape: SHAPE });
+    // Act
+    const result = await runCase(scale, { engine: ENGINE, shape: SHAPE });
+    // Assess
+    const blobs = result.bytes / VAULT_CONSTANTS.avg_chunk_bytes;
+    assert.equal(Math.round((result.export_memory_mb - full.export_memory_mb) * 1024 * 1024), Math.round(blobs * ENGINE.index_heap_bytes_per_blob));
+  });
+
   it('schedules batches longest first on the free worker', () => {
     // Prepare
     const batches = [2, 3, 2, 3, 2];
