@@ -3,7 +3,7 @@
  * pg-copy-streams' `to` (whose way of taking over the connection it
  * follows: the query takes the socket's data until CopyDone, then hands the
  * rest back to `pg`), but each socket read becomes one buffer holding all
- * the row payloads it carried, copied straight out of the protocol frames:
+ * the row payloads it carried, moved together over the protocol frames:
  * the server sends one CopyData message per row, and splitting the stream
  * into a buffer per row cost more CPU than the rest of a backup's client
  * side. Counts the rows (one CopyData message each, in text format) as it
@@ -74,9 +74,14 @@ export class CopyOut extends Readable {
     this.forwarding = false;
   }
 
-  /** Takes the row payloads out of one socket read; hands the connection back at CopyDone or an error. */
+  /**
+   * Takes the row payloads out of one socket read, moving them in place over the message headers
+   * (`copyWithin`, a builtin: a third of the CPU of `Buffer.copy` into a new buffer, whose native
+   * call per row cost more than the copying); hands the connection back at CopyDone or an error.
+   * Where payloads land is never past where the next message starts, so what is handed back is intact.
+   */
   private parse(chunk: Buffer): void {
-    const out = Buffer.allocUnsafe(chunk.length);
+    const out = chunk;
     let o = 0;
     let i = 0;
     while (i < chunk.length) {
@@ -86,7 +91,7 @@ export class CopyOut extends Readable {
         const take = Math.min(HEADER_BYTES - this.headerBytes, chunk.length - i);
         if (this.headerBytes === 0 && take === HEADER_BYTES) {
           this.code = chunk[i]!;
-          this.remaining = chunk.readUInt32BE(i + 1) - 4;
+          this.remaining = ((chunk[i + 1]! << 24) | (chunk[i + 2]! << 16) | (chunk[i + 3]! << 8) | chunk[i + 4]!) - 4;
         } else {
           chunk.copy(this.header, this.headerBytes, i, i + take);
           this.headerBytes += take;
@@ -106,7 +111,7 @@ export class CopyOut extends Readable {
       }
       const n = Math.min(this.remaining, chunk.length - i);
       if (this.code === Message.CopyData) {
-        chunk.copy(out, o, i, i + n);
+        if (o !== i) chunk.copyWithin(o, i, i + n);
         o += n;
       }
       i += n;

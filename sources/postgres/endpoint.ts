@@ -2,11 +2,14 @@
 import type pg from 'pg';
 import { openSession } from './connection.js';
 import type { PostgresConfig } from './config.js';
+import { SessionPool } from './session-pool.js';
 import { readConnectionSecret, type PostgresConnection } from './secret.js';
 
 /** Opens sessions for one source or target configuration; reads its secret once. */
 export class PostgresEndpoint {
   private connection: Promise<PostgresConnection> | undefined;
+  /** Sessions partitions hand back for the next partition (see `session-pool.ts`). */
+  readonly pool = new SessionPool(() => this.open());
 
   /** @param connection - settings to use instead of reading the secret (the bench, tools) */
   constructor(

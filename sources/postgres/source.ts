@@ -201,8 +201,9 @@ export class PostgresSource implements BackupSource {
     const snapshotId = this.imported?.id ?? spec.x;
     const what = `table ${spec.s}.${spec.t} in ${await this.where()}`;
     let client: pg.Client | undefined;
+    let clean = false;
     try {
-      client = await this.endpoint.open();
+      client = await this.endpoint.pool.acquire();
       await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${literal(snapshotId)}`);
       const columns = await exportColumns(client, spec.s, spec.t);
       const range = { s: spec.s, t: spec.t, ...(spec.k ? { k: spec.k, kt: spec.kt } : {}), ...(spec.lo !== undefined ? { lo: spec.lo } : {}), ...(spec.hi !== undefined ? { hi: spec.hi } : {}), ...columns };
@@ -218,11 +219,14 @@ export class PostgresSource implements BackupSource {
       counter.records = before + copy.rows;
       await client.query('COMMIT');
       if (copy.rows !== header.rows) throw new TableValidationError(`${what}: COPY wrote ${copy.rows} rows, the snapshot holds ${header.rows}`);
+      clean = true;
     } catch (error) {
       throw postgresError(error, what);
     } finally {
       release();
-      await client?.end().catch(() => {});
+      // Committed: the next partition may take the session; otherwise (an error, a reader that stopped early) it ends.
+      if (client && clean) await this.endpoint.pool.release(client);
+      else await client?.end().catch(() => {});
     }
   }
 }

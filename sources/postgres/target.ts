@@ -66,13 +66,16 @@ export class PostgresRestoreTarget implements RestoreTarget {
     const where = `${what} in PostgreSQL database ${settings.database} at ${settings.host}:${settings.port}`;
     let client: pg.Client | undefined;
     try {
-      client = await this.endpoint.open();
-      return await work(client);
+      client = await this.endpoint.pool.acquire();
+      const result = await work(client);
+      // Its work done outside any transaction: the next partition (or `finish`'s next lane) may take the session.
+      await this.endpoint.pool.release(client);
+      client = undefined;
+      return result;
     } catch (error) {
       await client?.query('ROLLBACK').catch(() => {});
-      throw postgresError(error, where);
-    } finally {
       await client?.end().catch(() => {});
+      throw postgresError(error, where);
     }
   }
 
