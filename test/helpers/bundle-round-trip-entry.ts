@@ -49,7 +49,7 @@ const partition = stored.snapshot.partitions[0]!;
 process.stdout.write(
   `${JSON.stringify({
     blobs: [...(await partitionBlobs(vault, stored.snapshot, partition))],
-    sha256: partition.sha256,
+    digest: partition.xxh3_128,
     restoredSha256: restored.digest('hex'),
     restoredBytes,
     workerTasks: blobPool()?.stats.completed ?? 0,
