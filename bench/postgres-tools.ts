@@ -7,6 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { HAVEN_MALLOC_ENV } from '../infra/constructs/haven-function.js';
 import { directoryBytes } from './measure.js';
 import { BENCH_CONNECTION_ENV } from './postgres-shared.js';
 
@@ -73,7 +74,8 @@ function havenCommand(ctx: PgBenchContext, step: PgStep, run: number, database: 
   return {
     command: process.execPath,
     args: [ctx.havenStep, step, '--vault', join(vault, 'vault'), '--key', join(vault, 'key'), '--lanes', String(ctx.lanes)],
-    env: { ...process.env, [BENCH_CONNECTION_ENV]: JSON.stringify(connection) },
+    // The malloc settings every Haven Lambda function runs with (infra/constructs/haven-function.ts).
+    env: { ...process.env, ...HAVEN_MALLOC_ENV, [BENCH_CONNECTION_ENV]: JSON.stringify(connection) },
   };
 }
 

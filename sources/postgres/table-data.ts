@@ -115,14 +115,3 @@ export function copyOutStatement(header: Pick<TableDataHeader, 's' | 't' | 'k' |
     ? `COPY ${table} (${columnList(header.columns)}) TO STDOUT`
     : `COPY (SELECT ${columnList(header.columns)} FROM ${table} WHERE ${condition}) TO STDOUT`;
 }
-
-/** Newlines (rows of COPY text) in a chunk. */
-export function countRows(chunk: Uint8Array): number {
-  let n = 0;
-  let i = chunk.indexOf(0x0a);
-  while (i >= 0) {
-    n += 1;
-    i = chunk.indexOf(0x0a, i + 1);
-  }
-  return n;
-}

@@ -23,7 +23,7 @@ import type { PostgresConnection } from './secret.js';
 import { postgresError, TableValidationError } from './errors.js';
 import { rangeCondition } from './partitions.js';
 import type { ConstraintSchema, PostgresDescription, TableSchema } from './schema.js';
-import { columnList, countRows, decodeHeader, MAX_HEADER_BYTES, rangeChecksum, type TableDataHeader } from './table-data.js';
+import { columnList, decodeHeader, MAX_HEADER_BYTES, rangeChecksum, type TableDataHeader } from './table-data.js';
 
 const READ_CHUNK = 1024 * 1024;
 /** Stands in for `secret_arn` when the connection is given: never read (the endpoint has the connection). */
@@ -128,14 +128,13 @@ export class PostgresRestoreTarget implements RestoreTarget {
       await client.query('BEGIN; SET LOCAL synchronous_commit = off');
       await withoutForeignKeyChecks(client);
       await emptyRange(client, header);
-      let rows = 0;
       async function* body(): AsyncGenerator<Uint8Array> {
-        for (let chunk = await reader.readChunk(READ_CHUNK); chunk; chunk = await reader.readChunk(READ_CHUNK)) {
-          rows += countRows(chunk);
-          yield chunk;
-        }
+        for (let chunk = await reader.readChunk(READ_CHUNK); chunk; chunk = await reader.readChunk(READ_CHUNK)) yield chunk;
       }
-      await pipeline(Readable.from(body(), { objectMode: false }), client.query(copyFrom(`COPY ${table} (${columnList(header.columns)}) FROM STDIN`)));
+      const copy = client.query(copyFrom(`COPY ${table} (${columnList(header.columns)}) FROM STDIN`));
+      await pipeline(Readable.from(body(), { objectMode: false }), copy);
+      // The rows the server read from the stream (its `COPY n`): no scan of the bytes here for newlines.
+      const rows = copy.rowCount;
       const loaded = await rangeChecksum(client, header);
       if (rows !== header.rows || loaded.rows !== header.rows || loaded.checksum !== header.checksum) {
         throw new TableValidationError(
