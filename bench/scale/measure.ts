@@ -21,8 +21,6 @@ import { setFlagsFromString } from 'node:v8';
 import { planSession } from '../../vault/backup/run-backup.js';
 import { checkVault } from '../../vault/checker/checker.js';
 import { DEFAULT_CHUNKER_PARAMS } from '../../vault/chunker/params.js';
-import { encodeIndex } from '../../vault/index/index-codec.js';
-import { BlobIdSetBuilder } from '../../vault/index/blob-id-set.js';
 import type { PackEntry } from '../../vault/index/types.js';
 import { createKeyFile, FileKeyProvider } from '../../vault/keys/file-key-provider.js';
 import { Vault } from '../../vault/repository/vault.js';
@@ -53,6 +51,8 @@ export interface EngineMeasurement {
   verify: PassMeasurement;
   /** Heap bytes per blob (JS heap and array buffers) of a loaded dedup set (`BlobIdSet`, what an incremental export holds). */
   index_heap_bytes_per_blob: number;
+  /** CPU-seconds per blob of loading that set (`Vault.loadBlobIds` from a filesystem store). */
+  index_load_cpu_seconds_per_blob: number;
   machine: { cpus: number; node: string };
 }
 
@@ -99,26 +99,33 @@ async function timedVerify(vault: Vault, plaintextBytes: number): Promise<PassMe
   return { wall_seconds: wall, cpu_seconds: cpuSeconds, mb_per_cpu_second: plaintextBytes / 1e6 / cpuSeconds };
 }
 
+/** What loading the dedup set costs, per blob. */
+export interface DedupSetMeasurement {
+  /** Heap bytes (JS heap and array buffers) of the loaded set: its peak, as its build orders in place. */
+  heap_bytes_per_blob: number;
+  /** CPU-seconds of `Vault.loadBlobIds` (read, check, decrypt, parse, build), from a filesystem store. */
+  load_cpu_seconds_per_blob: number;
+}
+
 /**
- * Heap bytes per blob (the JS heap and the array buffers it holds) of the
- * dedup set an incremental export loads (`Vault.loadBlobIds`: a
- * `BlobIdSet`), filled from index payloads of `blobs` random blob ids (64 per
- * pack, 4,096 per index object) and built. Its build orders the ids in place
- * (no transient copy), so the built set is also the peak.
+ * Loads the dedup set an incremental export loads (`Vault.loadBlobIds`: a
+ * `BlobIdSet`) from sealed index objects of `blobs` random blob ids (64 per
+ * pack, 4,096 per index object) written to `vault`, and measures its heap
+ * once loaded (the payloads dropped) and the load's CPU time.
  */
-function indexHeapPerBlob(blobs: number): number {
+async function dedupSetCost(vault: Vault, blobs: number): Promise<DedupSetMeasurement> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const ids = randomBytes(blobs * 32);
-  const payloads: Buffer[] = [];
+  const indexIds: string[] = [];
   for (let first = 0; first < blobs; first += 4096) {
     const packs: PackEntry[] = [];
     for (let p = first / 64; p < Math.min(blobs, first + 4096) / 64; p++) {
-      const pack: PackEntry = { id: randomBytes(32).toString('hex'), keyId: 'c0'.repeat(16), size: 16 * MiB, blobs: [] };
+      const pack: PackEntry = { id: randomBytes(32).toString('hex'), keyId: Buffer.from(vault.keyring.current.id).toString('hex'), size: 16 * MiB, blobs: [] };
       for (let b = p * 64; b < Math.min(blobs, (p + 1) * 64); b++) pack.blobs.push({ id: ids.toString('hex', b * 32, (b + 1) * 32), offset: (b % 64) * 262_144, length: 262_000, rawLength: 262_144, compression: 1 });
       packs.push(pack);
     }
-    payloads.push(encodeIndex(packs));
+    indexIds.push(await vault.writeIndex(packs));
   }
   const heap = (): number => {
     gc();
@@ -126,12 +133,12 @@ function indexHeapPerBlob(blobs: number): number {
     return usage.heapUsed + usage.arrayBuffers;
   };
   const before = heap();
-  const builder = new BlobIdSetBuilder();
-  payloads.forEach((payload, i) => builder.addPayload(payload, `i${i}`));
-  const set = builder.build();
+  const cpu = process.cpuUsage();
+  const set = await vault.loadBlobIds(indexIds);
+  const used = process.cpuUsage(cpu);
   const after = heap();
   if (set.size !== blobs || !set.has(ids.toString('hex', 0, 32))) throw new Error(`the set holds ${set.size} blobs, expected ${blobs}`);
-  return (after - before) / blobs;
+  return { heap_bytes_per_blob: (after - before) / blobs, load_cpu_seconds_per_blob: (used.user + used.system) / 1e6 / blobs };
 }
 
 /** Measures the engine over a sample of `sampleBytes` (default 256 MiB) in a temporary filesystem vault. */
@@ -145,7 +152,16 @@ export async function measureEngine(sampleBytes = 256 * MiB): Promise<EngineMeas
     const full = await timedBackup(vault, data, BackupType.Full);
     const dedup = await timedBackup(vault, data, BackupType.Incremental);
     const verify = await timedVerify(vault, data.length);
-    return { sample_bytes: sampleBytes, full, dedup, verify, index_heap_bytes_per_blob: indexHeapPerBlob(1 << 20), machine: { cpus: cpus().length, node: process.version } };
+    const set = await dedupSetCost(vault, 1 << 20);
+    return {
+      sample_bytes: sampleBytes,
+      full,
+      dedup,
+      verify,
+      index_heap_bytes_per_blob: set.heap_bytes_per_blob,
+      index_load_cpu_seconds_per_blob: set.load_cpu_seconds_per_blob,
+      machine: { cpus: cpus().length, node: process.version },
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -38,6 +38,8 @@ export interface EngineRates {
   verify_mb_per_cpu_second: number;
   /** Heap bytes per blob of the dedup set an incremental export loads (`BlobIdSet`, its peak). */
   index_heap_bytes_per_blob: number;
+  /** CPU-seconds per blob of loading that set (reading, checking, decrypting and parsing its index objects, building it). */
+  index_load_cpu_seconds_per_blob: number;
 }
 
 /** The vault's constants the model counts with (vault/: pack size, chunker, multipart). */
@@ -276,7 +278,10 @@ export function modelCase(input: ModelInput): CaseFigures {
     const engineSeconds = p.new_bytes / (engine.full_mb_per_cpu_second * exportCpu * MB) + (p.bytes - p.new_bytes) / (engine.dedup_mb_per_cpu_second * exportCpu * MB);
     return Math.max(engineSeconds, sourceSeconds(scale, p));
   };
-  const indexLoadSeconds = incremental ? indexBytes / (ASSUMPTIONS.s3StreamMBps.value * MB) + (indexObjects * ASSUMPTIONS.s3RequestSeconds.value) / READ_CONCURRENCY : 0;
+  // Loading the set: its index objects' bytes at one stream's rate, their latencies 8 at once, and its CPU (one thread at most).
+  const indexLoadSeconds = incremental
+    ? indexBytes / (ASSUMPTIONS.s3StreamMBps.value * MB) + (indexObjects * ASSUMPTIONS.s3RequestSeconds.value) / READ_CONCURRENCY + (vaultBlobs * engine.index_load_cpu_seconds_per_blob) / Math.min(1, exportCpu)
+    : 0;
   // A warm container keeps the set for the backup's next batches: one load per child at once (the longest batches,
   // which the longest-first schedule starts first, pay it). Without reuse every batch would load it.
   const indexLoads = incremental ? Math.min(batches.length, Math.ceil(concurrency * ASSUMPTIONS.dedupSetLoadsPerContainer.value)) : 0;

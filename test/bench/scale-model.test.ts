@@ -16,7 +16,7 @@ import { BACKUP_ASL, runCase, VAULT_CONSTANTS } from '../../bench/scale/run-case
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-const ENGINE: EngineRates = { full_mb_per_cpu_second: 100, dedup_mb_per_cpu_second: 500, verify_mb_per_cpu_second: 300, index_heap_bytes_per_blob: 450 };
+const ENGINE: EngineRates = { full_mb_per_cpu_second: 100, dedup_mb_per_cpu_second: 500, verify_mb_per_cpu_second: 300, index_heap_bytes_per_blob: 450, index_load_cpu_seconds_per_blob: 1e-6 };
 
 /** A Distributed Map state whose children run one Lambda task. */
 function distributedMap(task: string, resource: string, next: string) {

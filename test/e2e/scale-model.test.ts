@@ -22,7 +22,7 @@ import { uniqueName } from '../helpers/names.js';
 const SEGMENTS = 6;
 const CONCURRENCY = 2;
 /** Fixed engine rates: the comparison is of counts, nothing is timed. */
-const ENGINE = { full_mb_per_cpu_second: 100, dedup_mb_per_cpu_second: 500, verify_mb_per_cpu_second: 150, index_heap_bytes_per_blob: 450 };
+const ENGINE = { full_mb_per_cpu_second: 100, dedup_mb_per_cpu_second: 500, verify_mb_per_cpu_second: 150, index_heap_bytes_per_blob: 450, index_load_cpu_seconds_per_blob: 1e-6 };
 
 /** S3 operations by the model's request types. */
 const S3_TYPES: Readonly<Record<string, keyof S3Requests>> = {
