@@ -15,6 +15,7 @@
 import type { SourceConfig } from '../../catalog/types.js';
 import { openSession, type BlobIdsLoader } from '../../../vault/backup/run-backup.js';
 import type { BlobIdSet } from '../../../vault/index/blob-id-set.js';
+import type { BackupSession } from '../../../vault/backup/backup-session.js';
 import { sha256Hex } from '../../../vault/crypto/hash.js';
 import type { PartitionPlan, RecordCounter } from '../../../sources/source.js';
 import type { Vault } from '../../../vault/repository/vault.js';
@@ -57,7 +58,7 @@ export async function exportBatch(deps: WorkflowDeps, input: ExportBatchInput): 
 /** Backs up the partitions of `indexes`, in order, in one session. */
 async function exportPartitions(deps: WorkflowDeps, vault: Vault, context: BackupContext, indexes: readonly number[]): Promise<StagedPartition> {
   const plan = await stagedPlan(vault, context.backup_id);
-  const session = await openSession(vault, { type: context.type, baseFull: context.base_full, indexIds: plan.index_ids }, { compression: context.compression }, keptBlobIds);
+  const session = await openBatchSession(vault, context, plan.index_ids);
   const source = deps.source(plan.source);
   for (const index of indexes) {
     await importCurrentSnapshot(vault, context.backup_id, source);
@@ -67,6 +68,19 @@ async function exportPartitions(deps: WorkflowDeps, vault: Vault, context: Backu
   }
   const result = await session.finish();
   return { partitions: result.partitions, index_ids: result.index_ids, counts: result.counts };
+}
+
+/**
+ * A batch's backup session: the plan's type and dedup rules, deduplicating
+ * against the blob ids of the plan's index objects, kept by this container
+ * for the backup's next batches ({@link keptBlobIds}).
+ *
+ * @param vault - the vault
+ * @param context - the backup's type, base full and compression
+ * @param indexIds - the index objects the Plan saw
+ */
+export function openBatchSession(vault: Vault, context: Pick<BackupContext, 'type' | 'base_full' | 'compression'>, indexIds: readonly string[]): Promise<BackupSession> {
+  return openSession(vault, { type: context.type, baseFull: context.base_full, indexIds }, { compression: context.compression }, keptBlobIds);
 }
 
 const plans = new Map<string, Promise<StagedPlan<SourceConfig>>>();
@@ -94,7 +108,7 @@ let kept: { key: string; ids: Promise<BlobIdSet> } | undefined;
  * are never held at once. The plan's index ids name immutable objects, so
  * the same ids always load the same set.
  */
-export const keptBlobIds: BlobIdsLoader = (vault, indexIds) => {
+const keptBlobIds: BlobIdsLoader = (vault, indexIds) => {
   // Without plan ids (every index object, as listed now) nothing is kept: the list changes.
   if (indexIds === undefined) return vault.loadBlobIds();
   const key = `${vault.store.uri}\n${vault.config.id}\n${sha256Hex(Buffer.from(indexIds.join(',')))}`;

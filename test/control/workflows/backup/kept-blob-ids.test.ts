@@ -1,14 +1,14 @@
 /**
  * An Export partitions container keeps the vault's blob ids between batches
- * of one backup (control/workflows/backup/export-partition.ts,
- * `keptBlobIds`): two batches in one process read each index object once
+ * of one backup (control/workflows/backup/export-partition.ts: each batch
+ * opens its session with `openBatchSession`, which keeps the last set
+ * loaded): two batches in one process read each index object once
  * and both dedup against it. Reads are counted by a store wrapper around the
  * real (filesystem) store.
  */
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { keptBlobIds } from '../../../../control/workflows/backup/export-partition.js';
-import { openSession } from '../../../../vault/backup/run-backup.js';
+import { openBatchSession } from '../../../../control/workflows/backup/export-partition.js';
 import { Vault } from '../../../../vault/repository/vault.js';
 import { BackupType } from '../../../../vault/snapshot/snapshot.js';
 import type { ByteRange, ObjectInfo, ObjectStore, PutOptions } from '../../../../vault/storage/object-store.js';
@@ -47,7 +47,7 @@ const DATA = [randomData(3 * 1024 * 1024, 11), randomData(3 * 1024 * 1024, 12)];
 
 /** One export batch of an incremental: a session of the plan's index ids, one partition, finished. */
 async function batch(vault: Vault, indexIds: readonly string[], data: Uint8Array) {
-  const session = await openSession(vault, { type: BackupType.Incremental, baseFull: null, indexIds }, { compression: { algorithm: 'zstd', level: 3 } }, keptBlobIds);
+  const session = await openBatchSession(vault, { type: BackupType.Incremental, base_full: null, compression: { algorithm: 'zstd', level: 3 } }, indexIds);
   await session.backupPartition('data', pieces(data));
   return session.finish();
 }
