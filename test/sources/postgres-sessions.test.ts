@@ -3,10 +3,11 @@
  * partitions one process exports or restores one after another share a
  * session instead of each connecting and authenticating anew; a session
  * whose partition did not end cleanly is never kept, and a kept one closes
- * once idle.
+ * once idle. Sessions run no parallel query plans.
  */
 import assert from 'node:assert/strict';
 import { afterAll, describe, test } from 'vitest';
+import { openSession } from '../../sources/postgres/connection.js';
 import { IDLE_SESSION_MS } from '../../sources/postgres/session-pool.js';
 import { PostgresSource } from '../../sources/postgres/source.js';
 import { closeSnapshotHolders } from '../../sources/postgres/snapshot-holder.js';
@@ -92,5 +93,18 @@ describe('PostgreSQL sessions kept between partitions', () => {
 
     // Assess
     assert.deepEqual(await havenSessions(db), []);
+  });
+
+  test("a session plans no parallel query (a range's checksum would cost a third more server CPU)", async () => {
+    // Prepare
+    const db = await tablesDatabase();
+
+    // Act
+    const client = await openSession({ ...testPostgres(), database: db, ssl: false });
+    const { rows } = await client.query<{ max_parallel_workers_per_gather: string }>('SHOW max_parallel_workers_per_gather');
+    await client.end();
+
+    // Assess
+    assert.equal(rows[0]!.max_parallel_workers_per_gather, '0');
   });
 });
