@@ -29,8 +29,8 @@ describe('PostgreSQL backup: the snapshot holder', () => {
     db = await createDatabase('pghold');
     await sql(
       db,
-      `CREATE TABLE public.orders (id int PRIMARY KEY, total numeric); INSERT INTO public.orders SELECT g, g * 1.5 FROM generate_series(1, 60000) g;
-       CREATE TABLE public.lines (id int PRIMARY KEY, order_id int); INSERT INTO public.lines SELECT g, g % 60000 + 1 FROM generate_series(1, 120000) g;`,
+      `CREATE TABLE public.orders (id int PRIMARY KEY, total numeric); INSERT INTO public.orders SELECT g, g * 1.5 FROM generate_series(1, 120000) g;
+       CREATE TABLE public.lines (id int PRIMARY KEY, order_id int); INSERT INTO public.lines SELECT g, g % 120000 + 1 FROM generate_series(1, 240000) g;`,
     );
     secret = await createConnectionSecret(db);
     // A holder budget of 8 s (the undeployed override, control/env.ts): a generation asks for its successor after 4 s and ends 1 s after it took over.
@@ -52,10 +52,10 @@ describe('PostgreSQL backup: the snapshot holder', () => {
     const job = await cloud.catalog.createJob(newJob({ type: 'postgresql', secret_arn: secret, rows_per_partition: 1000 }));
 
     // Act
-    // One export function at a time: the export outlasts a holder budget, and one batch imports partitions on both sides of a handoff.
+    // One export function at a time over 360 partitions (about 10 s here, twice what one generation holds before it asks): the export outlasts a holder budget, and one batch imports partitions on both sides of a handoff.
     const run = cloud.workflows.run('backup', { job_id: job.job_id, custom_parameters: { max_concurrency: 1 } });
     const held = await holderSeen();
-    await sql(db, "DELETE FROM public.orders WHERE id <= 500; INSERT INTO public.lines SELECT g, 1 FROM generate_series(120001, 120700) g; UPDATE public.lines SET order_id = 0 WHERE id <= 100;");
+    await sql(db, "DELETE FROM public.orders WHERE id <= 500; INSERT INTO public.lines SELECT g, 1 FROM generate_series(240001, 240700) g; UPDATE public.lines SET order_id = 0 WHERE id <= 100;");
     const execution = await run;
 
     // Assess
@@ -63,8 +63,8 @@ describe('PostgreSQL backup: the snapshot holder', () => {
     assert.equal(execution.status, 'SUCCEEDED', `${record.error?.code}: ${record.error?.message}`);
     assert.ok(held, 'the rows changed while a holder held the snapshot');
     assert.deepEqual(cloud.denials, [], 'the holders and the export branch run with their synthesized grants');
-    assert.equal(record.result?.records, 180000, 'the rows of the first export, not the 180,200 there are since: every generation held the same instant');
-    assert.ok((record.result?.partitions ?? 0) >= 180, 'both tables were split into key ranges');
+    assert.equal(record.result?.records, 360000, 'the rows of the first export, not the 360,200 there are since: every generation held the same instant');
+    assert.ok((record.result?.partitions ?? 0) >= 360, 'both tables were split into key ranges');
     const holders = [...entriesOf(execution.history, 'Hold snapshot'), ...entriesOf(execution.history, 'Hold snapshot (odd)')]
       .filter((e) => e.succeeded)
       .map((e) => JSON.parse(e.succeeded!.lambdaFunctionSucceededEventDetails!.output!) as HolderResult)
