@@ -8,6 +8,8 @@ export const BENCH_USAGE = `npm run bench -- [flags]   Haven against restic and 
   --skip-restic    leave restic out
   --skip-rustic    leave rustic out (it takes about 20 minutes to build once per machine)
   --runs N         repetitions of the full backup and of the restore, tools interleaved (default 3, median counts)
+  --restore-concurrency N   Haven's ranged reads in flight per restored partition (default: the engine's, 4);
+                   the bench restores both files side by side, so N = 2 holds as many reads as one partition at the default
   --json FILE      also write every figure as JSON
   --keep           keep the temp directory (data, vault, repositories, restores)
   --help           print this and exit
@@ -30,6 +32,8 @@ export interface BenchArgs {
   skipRustic: boolean;
   /** Repetitions of the full backup and of the restore, tools interleaved; the median counts. */
   runs: number;
+  /** Haven's ranged reads in flight per restored partition (`RestoreOptions.concurrency`); unset: the engine's default. */
+  restoreConcurrency?: number;
   /** Data set size in bytes. */
   datasetBytes: number;
   /** Sample size of the stage breakdown in bytes. */
@@ -39,8 +43,9 @@ export interface BenchArgs {
 const MiB = 1024 * 1024;
 
 /**
- * Parses `--quick`, `--json FILE`, `--keep`, `--skip-restic`, `--skip-rustic`, `--runs N` (default 3), `--help`.
- * @throws TypeError on an unknown flag
+ * Parses `--quick`, `--json FILE`, `--keep`, `--skip-restic`, `--skip-rustic`, `--runs N` (default 3),
+ * `--restore-concurrency N`, `--help`.
+ * @throws TypeError on an unknown flag or a bad number
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const { values } = parseArgs({
@@ -52,12 +57,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       'skip-restic': { type: 'boolean', default: false },
       'skip-rustic': { type: 'boolean', default: false },
       runs: { type: 'string', default: '3' },
+      'restore-concurrency': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   const quick = values.quick ?? false;
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new TypeError(`--runs must be a whole number from 1 to 20, got ${values.runs}`);
+  const restoreConcurrency = values['restore-concurrency'] === undefined ? undefined : Number(values['restore-concurrency']);
+  if (restoreConcurrency !== undefined && (!Number.isInteger(restoreConcurrency) || restoreConcurrency < 1 || restoreConcurrency > 64)) {
+    throw new TypeError(`--restore-concurrency must be a whole number from 1 to 64, got ${values['restore-concurrency']}`);
+  }
   return {
     help: values.help ?? false,
     quick,
@@ -66,6 +76,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     skipRestic: values['skip-restic'] ?? false,
     skipRustic: values['skip-rustic'] ?? false,
     runs,
+    ...(restoreConcurrency ? { restoreConcurrency } : {}),
     datasetBytes: (quick ? 200 : 1024) * MiB,
     stageSampleBytes: (quick ? 64 : 256) * MiB,
   };

@@ -5,11 +5,12 @@
  * - `init --vault DIR --key FILE`: creates the key file and the vault.
  * - `backup --vault DIR --key FILE --type full|incremental --input NAME=PATH…`:
  *   one snapshot, each input file a partition read with a 1 MiB stream.
- * - `restore --vault DIR --key FILE --out DIR [--snapshot REF] [--verify-chunk-ids]`:
+ * - `restore --vault DIR --key FILE --out DIR [--snapshot REF] [--concurrency N] [--verify-chunk-ids]`:
  *   restores every partition of the snapshot (default `latest`) to
- *   `DIR/<partition name>`, side by side; `--verify-chunk-ids` also
- *   recomputes every chunk id (the restore's `verifyChunkIds`, off by
- *   default, for comparison).
+ *   `DIR/<partition name>`, side by side; `--concurrency` sets the
+ *   restore's reads in flight per partition (default: the engine's);
+ *   `--verify-chunk-ids` also recomputes every chunk id (the restore's
+ *   `verifyChunkIds`, off by default, for comparison).
  *
  * Prints one JSON line describing what it did on standard output.
  */
@@ -21,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { runBackup } from '../vault/backup/run-backup.js';
 import { DEFAULT_CHUNKER_PARAMS } from '../vault/chunker/params.js';
 import { createKeyFile, FileKeyProvider } from '../vault/keys/file-key-provider.js';
-import { openSnapshot, restorePartition } from '../vault/restore/restorer.js';
+import { openSnapshot, restorePartition, type RestoreOptions } from '../vault/restore/restorer.js';
 import { BackupType } from '../vault/snapshot/snapshot.js';
 import { FileObjectStore } from '../vault/storage/fs-store.js';
 import { Vault } from '../vault/repository/vault.js';
@@ -41,6 +42,7 @@ const { positionals, values } = parseArgs({
     input: { type: 'string', multiple: true },
     out: { type: 'string' },
     snapshot: { type: 'string', default: 'latest' },
+    concurrency: { type: 'string' },
     'verify-chunk-ids': { type: 'boolean', default: false },
   },
 });
@@ -77,7 +79,7 @@ async function backup(vault: Vault, type: string, inputs: readonly string[]): Pr
   return { snapshot: stored.id, stats: stored.snapshot.stats };
 }
 
-async function restore(vault: Vault, outDir: string, snapshotRef: string, verifyChunkIds: boolean): Promise<Record<string, unknown>> {
+async function restore(vault: Vault, outDir: string, snapshotRef: string, options: RestoreOptions): Promise<Record<string, unknown>> {
   await mkdir(outDir, { recursive: true });
   const opened = await openSnapshot(vault, snapshotRef);
   const files: Record<string, string> = {};
@@ -87,7 +89,7 @@ async function restore(vault: Vault, outDir: string, snapshotRef: string, verify
       const path = join(outDir, partition.name);
       // The generator itself is the source, so nothing buffers ahead of the file's writes (a Readable.from
       // would hold up to 16 chunks of up to 2 MiB each).
-      await pipeline(restorePartition(vault, opened.index, opened.snapshot, partition.name, { verifyChunkIds }), createWriteStream(path, { highWaterMark: WRITE_BUFFER }));
+      await pipeline(restorePartition(vault, opened.index, opened.snapshot, partition.name, options), createWriteStream(path, { highWaterMark: WRITE_BUFFER }));
       files[partition.name] = path;
     }),
   );
@@ -103,7 +105,10 @@ async function main(): Promise<void> {
   else {
     const vault = await Vault.open(new FileObjectStore(vaultDir), new FileKeyProvider(keyFile));
     if (step === 'backup') result = await backup(vault, required(values.type, 'type'), values.input ?? []);
-    else if (step === 'restore') result = await restore(vault, required(values.out, 'out'), values.snapshot ?? 'latest', values['verify-chunk-ids'] ?? false);
+    else if (step === 'restore') result = await restore(vault, required(values.out, 'out'), values.snapshot ?? 'latest', {
+      verifyChunkIds: values['verify-chunk-ids'] ?? false,
+      ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+    });
     else throw new Error(`haven-step: unknown step ${String(step)} (init, backup, restore)`);
   }
   process.stdout.write(`${JSON.stringify({ step, ...result })}\n`);

@@ -17,10 +17,14 @@ export class HavenTool implements BenchTool {
   private readonly keyFile: string;
   private script: Promise<string> | undefined;
 
-  /** @param workDir - a fresh directory for the vault and its key file */
+  /**
+   * @param workDir - a fresh directory for the vault and its key file
+   * @param restoreConcurrency - ranged reads in flight per restored partition (unset: the engine's default)
+   */
   constructor(
     private readonly workDir: string,
     private readonly dataset: Dataset,
+    private readonly restoreConcurrency?: number,
   ) {
     this.repoDir = join(workDir, 'vault');
     this.keyFile = join(workDir, 'vault.key');
@@ -28,7 +32,8 @@ export class HavenTool implements BenchTool {
 
   /** Node.js version, chunker and compression settings. */
   async describe(): Promise<string> {
-    return `Haven (Node.js ${process.version}, esbuild bundle as deployed to Lambda, FastCDC 64K/256K/1M, zstd 3, AES-256-GCM, 16 MiB packs, engine default concurrency)`;
+    const restore = this.restoreConcurrency ? `, restore concurrency ${this.restoreConcurrency} per partition` : '';
+    return `Haven (Node.js ${process.version}, esbuild bundle as deployed to Lambda, FastCDC 64K/256K/1M, zstd 3, AES-256-GCM, 16 MiB packs, engine default concurrency${restore})`;
   }
 
   /** The bundled step script, built once. */
@@ -72,7 +77,8 @@ export class HavenTool implements BenchTool {
 
   /** Restores every partition of the latest snapshot into `target`. */
   restore(target: string): Promise<MeasuredRun> {
-    return this.run('restore', ['restore', '--out', target]);
+    const concurrency = this.restoreConcurrency ? ['--concurrency', String(this.restoreConcurrency)] : [];
+    return this.run('restore', ['restore', '--out', target, ...concurrency]);
   }
 
   /** Partitions are restored to `target/<file name>`. */

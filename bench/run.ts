@@ -5,7 +5,7 @@
  * Haven's pipeline. Full backups and restores are repeated (`--runs N`,
  * default 3) with the tools taking turns; the median counts. Prints
  * markdown tables; writes JSON with `--json FILE`. Flags: `--quick`,
- * `--json FILE`, `--keep`, `--skip-restic`, `--skip-rustic`, `--runs N`, `--help`.
+ * `--json FILE`, `--keep`, `--skip-restic`, `--skip-rustic`, `--runs N`, `--restore-concurrency N`, `--help`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     const dataset = generateDataset(dataDir, args.datasetBytes);
     log(`records.jsonl: ${dataset.records.count} records, ${(dataset.records.bytes / 1e6).toFixed(1)} MB; blobs.bin: ${(dataset.blobs.bytes / 1e6).toFixed(1)} MB`);
 
-    const tools: BenchTool[] = [new HavenTool(join(base, 'haven'), dataset)];
+    const tools: BenchTool[] = [new HavenTool(join(base, 'haven'), dataset, args.restoreConcurrency)];
     if (restic) tools.push(new ResticTool(restic, join(base, 'restic'), dataDir));
     if (rustic) tools.push(new RusticTool(rustic, join(base, 'rustic'), dataDir));
     for (const tool of tools) await mkdir(join(base, tool.tool), { recursive: true });
