@@ -95,7 +95,8 @@ export class FileObjectStore implements ObjectStore {
     try {
       handle = await this.fs.open(path, 'r');
       if (!range) return asPlainBytes(await handle.readFile());
-      const out = new Uint8Array(range.end - range.start);
+      // Not zero-filled: every byte returned is read from the file (a short read returns only what was filled).
+      const out = asPlainBytes(Buffer.allocUnsafeSlow(range.end - range.start));
       let filled = 0;
       while (filled < out.length) {
         const { bytesRead } = await handle.read(out, filled, out.length - filled, range.start + filled);
