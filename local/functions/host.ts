@@ -78,10 +78,19 @@ export class UnknownFunctionError extends LocalStackError {
   override readonly name = 'UnknownFunctionError';
 }
 
+/** The host was closed: it starts no container and runs no invocation any more. */
+export class HostClosingError extends LocalStackError {
+  override readonly name = 'HostClosingError';
+  constructor() {
+    super('the local function host is closing: it runs no more invocations');
+  }
+}
+
 interface Pool {
   fn: HostedFunction;
   containers: Set<Container>;
-  waiting: Array<(container: Container) => void>;
+  /** Invocations waiting for a container: handed one, or refused when the host closes. */
+  waiting: Array<{ take: (container: Container) => void; refuse: (error: Error) => void }>;
 }
 
 /** Runs the template's functions for moto. */
@@ -92,6 +101,8 @@ export class FunctionHost {
   /** Every invocation so far, oldest first. */
   readonly invocations: InvocationRecord[] = [];
   private faults: FaultInjector | undefined;
+  /** Set by `close`: invocations then fail at once, without starting a container. */
+  private closing = false;
 
   constructor(private readonly options: FunctionHostOptions) {
     this.faults = options.faults;
@@ -127,6 +138,9 @@ export class FunctionHost {
     const pool = this.pools.get(name);
     if (!pool) throw new UnknownFunctionError(`no function named ${name}`);
     const text = JSON.stringify(event ?? null);
+    // An execution the emulator still runs after the stack is closed (a retry of an invocation the close ended)
+    // must not start a container, nor keep the closing server waiting for its answer.
+    if (this.closing) throw new HostClosingError();
     const started = Date.now();
     const record: InvocationRecord = { functionName: name, path: pool.fn.path, requestBytes: Buffer.byteLength(text), responseBytes: 0, durationMs: 0 };
     const outcome = await this.run(pool, JSON.parse(text) as unknown, record.requestBytes);
@@ -139,10 +153,17 @@ export class FunctionHost {
 
   /** Stops every container and the server. */
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.reaper);
     await Promise.all([...this.pools.values()].flatMap((pool) => [...pool.containers].map((c) => c.stop())));
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections();
+    // Invocations still queued for a container get none: their containers were stopped.
+    for (const pool of this.pools.values()) for (const next of pool.waiting.splice(0)) next.refuse(new HostClosingError());
+    const server = this.server;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections (60 s) and the emulator's requests still in flight would hold the close open.
+    server.closeAllConnections();
+    await closed;
   }
 
   private async run(pool: Pool, event: unknown, requestBytes: number): Promise<InvocationOutcome> {
@@ -170,6 +191,7 @@ export class FunctionHost {
   }
 
   private acquire(pool: Pool): Promise<Container> {
+    if (this.closing) return Promise.reject(new HostClosingError());
     for (const container of pool.containers) {
       if (!container.claimed && !container.exited) {
         container.claimed = true;
@@ -186,20 +208,20 @@ export class FunctionHost {
         (gone) => {
           pool.containers.delete(gone);
           const next = pool.waiting.shift();
-          if (next) void this.acquire(pool).then(next); // a fresh container takes the dead one's turn
+          if (next) this.acquire(pool).then(next.take, next.refuse); // a fresh container takes the dead one's turn
         },
       );
       container.claimed = true;
       pool.containers.add(container);
       return Promise.resolve(container);
     }
-    return new Promise((resolve) => pool.waiting.push(resolve));
+    return new Promise((take, refuse) => pool.waiting.push({ take, refuse }));
   }
 
   private release(pool: Pool, container: Container): void {
     if (container.exited) return; // its exit handler hands the turn on
     const next = pool.waiting.shift();
-    if (next) next(container); // stays claimed, for the next invocation
+    if (next) next.take(container); // stays claimed, for the next invocation
     else container.claimed = false;
   }
 

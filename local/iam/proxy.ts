@@ -66,7 +66,7 @@ export interface IamProxy {
   url: string;
   /** The evaluator's counters (requests, cache hits, time in iam-simulate). */
   stats(): EvaluatorStats;
-  /** Stops listening and closes idle connections. */
+  /** Stops listening and closes every connection (requests still in flight end unanswered). */
   close(): Promise<void>;
 }
 
@@ -112,7 +112,9 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
+        // Not only the idle ones: a keep-alive connection whose request ends after this would hold the
+        // close open for the whole keepAliveTimeout (30 s at the end of every test file's stack).
+        server.closeAllConnections();
         agent.destroy();
       }),
   };
