@@ -1,5 +1,6 @@
 /** Command-line flags of `npm run bench`. */
 import { parseArgs } from 'node:util';
+import { DEFAULT_RESTORE_CONCURRENCY } from '../vault/restore/restorer.js';
 
 /** What `npm run bench -- --help` prints. */
 export const BENCH_USAGE = `npm run bench -- [flags]   Haven against restic and rustic on the same synthetic data (bench/RESULTS.md)
@@ -8,7 +9,7 @@ export const BENCH_USAGE = `npm run bench -- [flags]   Haven against restic and 
   --skip-restic    leave restic out
   --skip-rustic    leave rustic out (it takes about 20 minutes to build once per machine)
   --runs N         repetitions of the full backup and of the restore, tools interleaved (default 3, median counts)
-  --restore-concurrency N   Haven's ranged reads in flight per restored partition (default: the engine's, 4);
+  --restore-concurrency N   Haven's ranged reads in flight per restored partition (default: the engine's, ${DEFAULT_RESTORE_CONCURRENCY});
                    the bench restores both files side by side, so N = 2 holds as many reads as one partition at the default
   --json FILE      also write every figure as JSON
   --keep           keep the temp directory (data, vault, repositories, restores)

@@ -137,10 +137,10 @@ export class FunctionHost {
   async invoke(name: string, event: unknown): Promise<InvocationOutcome> {
     const pool = this.pools.get(name);
     if (!pool) throw new UnknownFunctionError(`no function named ${name}`);
-    const text = JSON.stringify(event ?? null);
     // An execution the emulator still runs after the stack is closed (a retry of an invocation the close ended)
     // must not start a container, nor keep the closing server waiting for its answer.
     if (this.closing) throw new HostClosingError();
+    const text = JSON.stringify(event ?? null);
     const started = Date.now();
     const record: InvocationRecord = { functionName: name, path: pool.fn.path, requestBytes: Buffer.byteLength(text), responseBytes: 0, durationMs: 0 };
     const outcome = await this.run(pool, JSON.parse(text) as unknown, record.requestBytes);
@@ -161,7 +161,7 @@ export class FunctionHost {
     const server = this.server;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Keep-alive connections (60 s) and the emulator's requests still in flight would hold the close open.
+    // Keep-alive connections (keepAliveTimeout) and the emulator's requests still in flight would hold the close open.
     server.closeAllConnections();
     await closed;
   }

@@ -113,7 +113,7 @@ export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Not only the idle ones: a keep-alive connection whose request ends after this would hold the
-        // close open for the whole keepAliveTimeout (30 s at the end of every test file's stack).
+        // close open for the whole keepAliveTimeout.
         server.closeAllConnections();
         agent.destroy();
       }),

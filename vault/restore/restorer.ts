@@ -27,9 +27,12 @@ import { SnapshotNotFoundError } from '../repository/errors.js';
 import type { Vault } from '../repository/vault.js';
 import { decodeBlobs, readBlobAnywhere, type BlobChecks, type DecodedBlob } from './blob-reader.js';
 
+/** Ranged reads in flight at once per restored partition, unless `RestoreOptions.concurrency` says otherwise. */
+export const DEFAULT_RESTORE_CONCURRENCY = 4;
+
 /** How a restore reads. */
 export interface RestoreOptions {
-  /** Ranged reads in flight at once (default 4). */
+  /** Ranged reads in flight at once (default {@link DEFAULT_RESTORE_CONCURRENCY}). */
   concurrency?: number;
   /** Largest single ranged read (default 8 MiB). */
   maxReadBytes?: number;
@@ -154,7 +157,7 @@ export async function* restorePartition(
   const partition = findPartition(snapshot, partitionName);
   const blobIds = await listsOf(vault, snapshot).of(snapshot, partition);
   warmBlobPool();
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? DEFAULT_RESTORE_CONCURRENCY;
   const checks: BlobChecks = { chunkIds: options.verifyChunkIds ?? false };
   const groups = readGroups(index, snapshot, blobIds, options.maxReadBytes ?? 8 * 1024 * 1024, options.maxReadPlaintextBytes ?? 2 * 1024 * 1024);
   const window: Array<Promise<Uint8Array[]>> = [];
