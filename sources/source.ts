@@ -89,9 +89,16 @@ export interface BackupSource {
    * holder holds the same instant under its own ref, so the other may end.
    */
   holdSnapshot?(from?: Record<string, unknown>): Promise<HeldSnapshot>;
-  /** Makes `describe`, `plan` and `export` read the instant another process holds (`HeldSnapshot.ref`) instead of opening their own (or the planned one). */
-  importSnapshot?(ref: Record<string, unknown>): void;
+  /**
+   * Makes `describe`, `plan` and `export` read the instant another process holds (`HeldSnapshot.ref`) instead of opening their own (or the planned one).
+   * @param current - reads the ref current now: a chain of holders hands the instant on under new refs, so a ref
+   *   read just before a handoff may be gone by the time it is imported; the source then tries the current one
+   */
+  importSnapshot?(ref: Record<string, unknown>, current?: CurrentSnapshot): void;
 }
+
+/** Reads the ref of the held instant current now (undefined when none is published). */
+export type CurrentSnapshot = () => Promise<Record<string, unknown> | undefined>;
 
 /** An instant of a source held open by this process (see `BackupSource.holdSnapshot`). */
 export interface HeldSnapshot {

@@ -46,6 +46,12 @@ export class TableValidationError extends SourceError {
   override readonly code = ErrorCode.CorruptedBackup;
 }
 
+/** Whether `error` is the server refusing a snapshot id (`SET TRANSACTION SNAPSHOT`) whose exporting transaction has ended. */
+export function isSnapshotGone(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  return e?.code === '22023' && /snapshot/i.test(e.message ?? '');
+}
+
 const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE']);
 
 /**
@@ -71,7 +77,7 @@ export function postgresError(error: unknown, what: string): Error {
     case '55P03':
       return new StatementTimeoutError(`${what}: ${message}`, { cause: error });
     case '22023':
-      if (/snapshot/i.test(message)) {
+      if (isSnapshotGone(error)) {
         return new SnapshotUnavailableError(
           `${what}: the backup's exported snapshot is gone (${message}): its holder ended before every partition had read it (its time ran out or its session dropped); nothing inconsistent was written, re-run the backup`,
           { cause: error },

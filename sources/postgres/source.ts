@@ -9,13 +9,13 @@
  */
 import type pg from 'pg';
 import { SourceNotFoundError } from '../errors.js';
-import type { BackupSource, HeldSnapshot, PartitionPlan, PlanOptions, RecordCounter } from '../source.js';
+import type { BackupSource, CurrentSnapshot, HeldSnapshot, PartitionPlan, PlanOptions, RecordCounter } from '../source.js';
 import { DEFAULT_MAX_PARTITIONS } from '../source.js';
 import { literal } from './connection.js';
 import { parsePostgresConfig, type PostgresConfig } from './config.js';
 import { PostgresEndpoint } from './endpoint.js';
 import type { PostgresConnection } from './secret.js';
-import { postgresError } from './errors.js';
+import { isSnapshotGone, postgresError } from './errors.js';
 import { DEFAULT_ROWS_PER_PARTITION, parsePartitionSpec, planPartitions } from './partitions.js';
 import { captureSchema, listTables, type PostgresDescription } from './schema.js';
 import { tableFilter } from './selection.js';
@@ -38,6 +38,8 @@ export class PostgresSource implements BackupSource {
   private held: Promise<{ client: pg.Client; snapshot: string; description: SourceDescription }> | undefined;
   /** The snapshot another process holds, when `describe` and `plan` import it. */
   private imported: SnapshotRef | undefined;
+  /** Reads the holder chain's current ref (`importSnapshot`'s `current`). */
+  private current: CurrentSnapshot | undefined;
 
   /**
    * @param options.connection - connection settings to use instead of reading the secret (the bench)
@@ -67,9 +69,8 @@ export class PostgresSource implements BackupSource {
       let snapshot: SnapshotRef | undefined;
       try {
         if (imported) {
-          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-          await client.query(`SET TRANSACTION SNAPSHOT ${literal(imported.id)}`);
-          snapshot = imported;
+          await this.beginInSnapshot(client, imported.id);
+          snapshot = this.imported ?? imported;
         } else {
           snapshot = await exportSnapshot(client);
           registerHolder(snapshot.id, client);
@@ -127,9 +128,36 @@ export class PostgresSource implements BackupSource {
    * for `export`, instead of the planned id, which a holder that handed over has ended).
    * @throws InvalidSourceConfigError when `ref` is not a PostgreSQL snapshot reference
    */
-  importSnapshot(ref: Record<string, unknown>): void {
+  importSnapshot(ref: Record<string, unknown>, current?: CurrentSnapshot): void {
     this.imported = parseSnapshotRef(ref);
+    this.current = current;
     this.held = undefined;
+  }
+
+  /**
+   * Starts `client`'s REPEATABLE READ READ ONLY transaction in `snapshot`. A
+   * holder that handed the instant on ends its id a grace period after its
+   * successor published: when the id is already gone, reads the current ref
+   * and, while it names another id, tries that one (the same instant), so
+   * that a handoff between reading a ref and importing it costs nothing.
+   * The ref it moved to becomes the imported one.
+   * @throws what the server threw for the last id tried (SnapshotExpired once no newer id is published)
+   */
+  private async beginInSnapshot(client: pg.Client, id: string): Promise<void> {
+    for (let tried = id; ; ) {
+      try {
+        await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${literal(tried)}`);
+        return;
+      } catch (error) {
+        if (!isSnapshotGone(error) || !this.current) throw error;
+        await client.query('ROLLBACK');
+        const ref = await this.current();
+        const next = ref ? parseSnapshotRef(ref) : undefined;
+        if (!next || next.id === tried) throw error;
+        if (this.imported?.id === tried) this.imported = next;
+        tried = next.id;
+      }
+    }
   }
 
   /**
@@ -204,7 +232,7 @@ export class PostgresSource implements BackupSource {
     let clean = false;
     try {
       client = await this.endpoint.pool.acquire();
-      await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${literal(snapshotId)}`);
+      await this.beginInSnapshot(client, snapshotId);
       const columns = await exportColumns(client, spec.s, spec.t);
       const range = { s: spec.s, t: spec.t, ...(spec.k ? { k: spec.k, kt: spec.kt } : {}), ...(spec.lo !== undefined ? { lo: spec.lo } : {}), ...(spec.hi !== undefined ? { hi: spec.hi } : {}), ...columns };
       const sum = await rangeChecksum(client, range);

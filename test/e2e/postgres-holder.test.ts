@@ -60,17 +60,18 @@ describe('PostgreSQL backup: the snapshot holder', () => {
 
     // Assess
     const record = (await cloud.catalog.listExecutions({ job_id: job.job_id })).items[0]!;
-    assert.equal(execution.status, 'SUCCEEDED', `${record.error?.code}: ${record.error?.message}`);
-    assert.ok(held, 'the rows changed while a holder held the snapshot');
-    assert.deepEqual(cloud.denials, [], 'the holders and the export branch run with their synthesized grants');
-    assert.equal(record.result?.records, 360000, 'the rows of the first export, not the 360,200 there are since: every generation held the same instant');
-    assert.ok((record.result?.partitions ?? 0) >= 360, 'both tables were split into key ranges');
     const holders = [...entriesOf(execution.history, 'Hold snapshot'), ...entriesOf(execution.history, 'Hold snapshot (odd)')]
       .filter((e) => e.succeeded)
       .map((e) => JSON.parse(e.succeeded!.lambdaFunctionSucceededEventDetails!.output!) as HolderResult)
       .filter((h) => h.generation !== undefined)
       .sort((x, y) => x.generation! - y.generation!);
-    assert.ok(holders.length >= 2, `generations: ${holders.map((h) => `${h.generation}:${h.ended}`).join(', ')}`);
+    const generations = holders.map((h) => `${h.generation}:${h.ended}@${h.ended_at}`).join(', ');
+    assert.equal(execution.status, 'SUCCEEDED', `${record.error?.code}: ${record.error?.message} (generations: ${generations})`);
+    assert.ok(held, 'the rows changed while a holder held the snapshot');
+    assert.deepEqual(cloud.denials, [], 'the holders and the export branch run with their synthesized grants');
+    assert.equal(record.result?.records, 360000, 'the rows of the first export, not the 360,200 there are since: every generation held the same instant');
+    assert.ok((record.result?.partitions ?? 0) >= 360, 'both tables were split into key ranges');
+    assert.ok(holders.length >= 2, `generations: ${generations}`);
     assert.equal(holders[0]!.ended, 'handed-off', holders[0]!.message);
     assert.deepEqual(new Set(holders.map((h) => h.held_at)).size, 1, 'every generation holds the first export');
     const last = holders.at(-1)!;

@@ -143,6 +143,59 @@ describe('PostgreSQL snapshot holder', () => {
     assert.deepEqual(await holders(), [], 'both holders closed their sessions');
   });
 
+  /** Exports every partition `source` plans, returning the rows COPY wrote. */
+  async function exportAll(source: PostgresSource): Promise<number> {
+    const counter = { records: 0 };
+    for (const partition of await source.plan()) {
+      for await (const chunk of source.export(partition, counter)) void chunk;
+    }
+    return counter.records;
+  }
+
+  test('a partition whose ref handed over and ended before it imported it reads the current generation: the same instant, no SnapshotExpired', async () => {
+    // Prepare
+    await sql(db, "CREATE TABLE public.handed (id int PRIMARY KEY, v text); INSERT INTO public.handed SELECT g, 'before' FROM generate_series(1, 2500) g;");
+    const holder = new PostgresSource({ type: 'postgresql', secret_arn: secret });
+    const first = await holder.holdSnapshot();
+    let published = first.ref;
+    const importer = new PostgresSource({ type: 'postgresql', secret_arn: secret, tables: ['handed'], rows_per_partition: 1000 });
+    importer.importSnapshot(first.ref, () => Promise.resolve(published));
+    await importer.describe();
+    const second = await holder.holdSnapshot(first.ref);
+    published = second.ref;
+    await first.close();
+    await writer.query("INSERT INTO public.handed SELECT g, 'after' FROM generate_series(2501, 4000) g");
+
+    try {
+      // Act
+      const rows = await exportAll(importer);
+
+      // Assess
+      assert.equal(rows, 2500, "the rows of the first export, read through its successor's id");
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('a partition whose ref ended with no newer generation published fails with SnapshotUnavailableError', async () => {
+    // Prepare
+    await sql(db, "CREATE TABLE public.orphan (id int PRIMARY KEY); INSERT INTO public.orphan SELECT g FROM generate_series(1, 10) g;");
+    const first = await new PostgresSource({ type: 'postgresql', secret_arn: secret }).holdSnapshot();
+    const importer = new PostgresSource({ type: 'postgresql', secret_arn: secret, tables: ['orphan'] });
+    importer.importSnapshot(first.ref, () => Promise.resolve(first.ref));
+    await importer.describe();
+    const partitions = await importer.plan();
+    await first.close();
+
+    // Act
+    const exported = (async () => {
+      for await (const chunk of importer.export(partitions[0]!, { records: 0 })) void chunk;
+    })();
+
+    // Assess
+    await assert.rejects(exported, (e: Error) => e instanceof SnapshotUnavailableError && /exported snapshot is gone/.test(e.message));
+  });
+
   test('a holder started from a snapshot whose exporter has ended fails with SnapshotUnavailableError', async () => {
     // Prepare
     const source = new PostgresSource({ type: 'postgresql', secret_arn: secret });

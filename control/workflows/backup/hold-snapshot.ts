@@ -28,7 +28,7 @@
  * snapshot fail with `SnapshotExpired`: the backup fails, never mixing instants.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BackupSource, HeldSnapshot } from '../../../sources/source.js';
+import type { BackupSource, CurrentSnapshot, HeldSnapshot } from '../../../sources/source.js';
 import type { Vault } from '../../../vault/repository/vault.js';
 import { readStaged, stagingPrefix, writeStaged } from '../../../vault/staging/staging.js';
 import { isTerminal } from '../../catalog/status.js';
@@ -349,7 +349,7 @@ export async function planHeldPartitions(deps: WorkflowDeps, input: { holder: Ho
   const job = await deps.catalog.getJob(holder.context.job_id);
   const source = deps.source(job.source);
   if (!source.importSnapshot) throw new InvalidJobError(`job ${job.job_id}: its source cannot import a held snapshot`);
-  source.importSnapshot(published.ref);
+  source.importSnapshot(published.ref, currentSnapshot(vault, holder.context.backup_id));
   // Described once: planPartitions reads the same description.
   const bytes = Number((await source.describe()).size_bytes) || 0;
   const output = await planPartitions(deps, job, source, holder);
@@ -365,8 +365,14 @@ export async function planHeldPartitions(deps: WorkflowDeps, input: { holder: Ho
  */
 export async function importCurrentSnapshot(vault: Vault, backupId: string, source: BackupSource): Promise<void> {
   if (!source.importSnapshot) return;
-  const published = await readStaged<PublishedSnapshot>(vault, backupId, HolderStaged.Published);
-  if (published) source.importSnapshot(published.ref);
+  const current = currentSnapshot(vault, backupId);
+  const ref = await current();
+  if (ref) source.importSnapshot(ref, current);
+}
+
+/** Reads the ref of the generation published now (a source re-reads it when the one it read handed over meanwhile). */
+function currentSnapshot(vault: Vault, backupId: string): CurrentSnapshot {
+  return async () => (await readStaged<PublishedSnapshot>(vault, backupId, HolderStaged.Published))?.ref;
 }
 
 /** Runs Release snapshot: stages the marker the holder polls for (after the last partition committed). */
