@@ -70,7 +70,7 @@ export class PostgresSource implements BackupSource {
       try {
         if (imported) {
           await this.beginInSnapshot(client, imported.id);
-          snapshot = this.imported ?? imported;
+          snapshot = this.imported ?? imported; // the generation it imported
         } else {
           snapshot = await exportSnapshot(client);
           registerHolder(snapshot.id, client);
@@ -140,7 +140,7 @@ export class PostgresSource implements BackupSource {
    * successor published: when the id is already gone, reads the current ref
    * and, while it names another id, tries that one (the same instant), so
    * that a handoff between reading a ref and importing it costs nothing.
-   * The ref it moved to becomes the imported one.
+   * The ref it moved to becomes the imported one (the newest: later partitions start from it).
    * @throws what the server threw for the last id tried (SnapshotExpired once no newer id is published)
    */
   private async beginInSnapshot(client: pg.Client, id: string): Promise<void> {
@@ -154,7 +154,7 @@ export class PostgresSource implements BackupSource {
         const ref = await this.current();
         const next = ref ? parseSnapshotRef(ref) : undefined;
         if (!next || next.id === tried) throw error;
-        if (this.imported?.id === tried) this.imported = next;
+        this.imported = next;
         tried = next.id;
       }
     }
